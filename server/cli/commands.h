@@ -1,0 +1,18 @@
+// The subcommands of `provenant`, one registration function per file in this directory.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace provenant::cli {
+
+// Each adds its subcommand(s) to `app`. A failing command prints its error to stderr and
+// throws CLI::RuntimeError(exit_code), which main turns into the process exit code.
+void register_lsp(CLI::App& app);       // lsp_command.cpp
+void register_status(CLI::App& app);    // status_command.cpp
+void register_git(CLI::App& app);       // install, uninstall, attach, show, blame, sync, ci (git_*.cpp)
+void register_hook(CLI::App& app);      // hook <agent> (hook_command.cpp)
+
+/// Prints "provenant <command>: <message>" to stderr and throws CLI::RuntimeError(code).
+[[noreturn]] void fail(const std::string& command, const std::string& message, int code = 1);
+
+} // namespace provenant::cli

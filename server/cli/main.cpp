@@ -1,0 +1,47 @@
+// provenant's entry point: parses the command line and dispatches; commands live in
+// their own files.
+#include "cli/commands.h"
+#include "support/log.h"
+
+#include <git2.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace provenant::cli {
+void fail(const std::string& command, const std::string& message, int code) {
+    std::fprintf(stderr, "provenant %s: %s\n", command.c_str(), message.c_str());
+    throw CLI::RuntimeError(code);
+}
+} // namespace provenant::cli
+
+int main(int argc, char** argv) {
+    CLI::App app{"provenant: line-level provenance of AI-written code, kept in git notes.",
+                 "provenant"};
+    app.set_version_flag("--version", std::string("provenant ") + PROVENANT_VERSION);
+    app.require_subcommand(1);
+    std::string log_file;
+    std::string log_level = "warn";
+    app.add_option("--log", log_file, "Write logs to this file instead of stderr");
+    app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+    app.parse_complete_callback([&] { provenant::setup_logging(log_file, log_level); });
+
+    provenant::cli::register_lsp(app);
+    provenant::cli::register_status(app);
+    provenant::cli::register_git(app);
+    provenant::cli::register_hook(app);
+
+    git_libgit2_init();
+    int code = 0;
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        code = app.exit(e);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "provenant: %s\n", e.what());
+        code = 1;
+    }
+    git_libgit2_shutdown();
+    return code;
+}

@@ -1,0 +1,114 @@
+// A tracked editor document: its text, the origin of every character, and the rules that
+// turn edits and annotations into attribution. Usable with no LSP at all.
+#pragma once
+
+#include "core/line_classifier.h"
+#include "core/provenance.h"
+#include "support/result.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace provenant {
+
+/// How `Position::character` counts (LSP 3.17 positionEncoding).
+enum class PositionEncoding : uint8_t { Utf8, Utf16, Utf32 };
+
+/// A zero-based line and a character offset in the document's encoding. Lines end at \n,
+/// \r\n or a lone \r (as LSP defines).
+struct Position {
+    uint32_t line = 0;
+    uint32_t character = 0;
+    auto operator<=>(const Position&) const = default;
+};
+struct TextRange {
+    Position start;
+    Position end;
+    bool operator==(const TextRange&) const = default;
+};
+
+/// What the client says about an edit.
+enum class EditReason : uint8_t { None, Undo, Redo };
+
+/// The limits of the un-annotated typing inference (PRODUCT.md §3).
+inline constexpr size_t kTypingMaxChars = 40;
+
+class OriginText; // the balanced tree of text chunks and runs (origin_text.h)
+
+/// One open document. Not thread-safe: owned and called by one thread (the LSP server's
+/// core thread, or a test).
+///
+/// Edits cost O(log n) plus the size of the edit (full-text replacements cost a diff);
+/// position conversion costs O(log n) in every encoding.
+class Document {
+public:
+    /// A document whose initial text is not fresh and has no evidence (`unknown`), unless
+    /// `restored` is given: the journal's snapshot of this file, carried onto `text` by diff
+    /// (the unexplained difference is fresh `unknown`, the rest keeps its origins).
+    Document(std::string_view text, int64_t version, PositionEncoding encoding,
+             const Snapshot* restored = nullptr);
+    ~Document();
+    Document(Document&&) noexcept;
+    Document& operator=(Document&&) noexcept;
+
+    int64_t version() const { return version_; }
+    PositionEncoding encoding() const { return encoding_; }
+
+    /// Applies one content change of `didChange`. `range` absent means the whole text is
+    /// replaced (the difference is computed; unchanged characters keep their origin).
+    /// Un-annotated inserts: up to one line and kTypingMaxChars characters are `human`
+    /// (inferred); larger ones are `unknown`; text matching a recently deleted span gets its
+    /// origin back. Errors (range outside the document, version not increasing) leave the
+    /// document unchanged. `new_version` applies after the last change of a batch: pass the
+    /// same version for every change of one didChange.
+    Status apply_change(int64_t new_version, const std::optional<TextRange>& range,
+                        std::string_view text, EditReason reason = EditReason::None);
+
+    /// Marks the characters in `ranges` (coordinates of the document at `version`) as coming
+    /// from `origin`. An annotation for a version not yet seen is held until that version
+    /// arrives (dropped after a bounded window); one for an older version is mapped through
+    /// the later edits, and text inserted into the ranges after `version` is not covered.
+    /// Either order gives the same result.
+    Status annotate(int64_t version, const OriginRecord& origin,
+                    const std::vector<TextRange>& ranges);
+
+    /// Merges stronger evidence for the same text (the journal, an agent hook) by content:
+    /// `evidence` is carried onto the current text; each character takes the stronger.
+    /// O(n): call off the keystroke path. Returns whether anything changed.
+    bool absorb(const Snapshot& evidence);
+
+    /// Marks every character not fresh (after a commit made the text the new base).
+    void reset_base();
+
+    /// The text and attribution, O(n).
+    Snapshot snapshot() const;
+    std::string text() const;
+    size_t size_bytes() const;
+    size_t line_count() const;
+
+    /// Line classes and origin ids (in origins()), O(n).
+    std::vector<LineVerdict> classify(ClassCounts* chars = nullptr) const;
+    const OriginTable& origins() const { return origins_; }
+
+    /// Position <-> byte offset in this document's encoding, O(log n). A position past the
+    /// end of a line or in the middle of a multi-unit character is an error.
+    Result<size_t> offset_of(Position p) const;
+    Position position_of(size_t byte_offset) const;
+
+    /// Messages about annotations dropped since the last call (for the log).
+    std::vector<std::string> take_dropped_annotations();
+
+private:
+    struct Pending;
+    std::unique_ptr<OriginText> text_;
+    OriginTable origins_;
+    int64_t version_ = 0;
+    PositionEncoding encoding_ = PositionEncoding::Utf16;
+    std::unique_ptr<Pending> pending_; // held annotations, edit history, deleted spans
+};
+
+} // namespace provenant

@@ -1,0 +1,48 @@
+// Line classes from character attribution (PRODUCT.md §3 "Lines").
+#pragma once
+
+#include "core/provenance.h"
+
+#include <optional>
+#include <vector>
+
+namespace provenant {
+
+/// The class of one line and, for ai / ai_modified lines, the origin id of most of its AI
+/// characters (in the snapshot's table).
+struct LineVerdict {
+    LineClass cls = LineClass::Blank;
+    std::optional<uint32_t> origin;
+};
+
+/// Character counts per origin class, non-whitespace only.
+struct ClassCounts {
+    uint64_t ai = 0, human = 0, paste = 0, unknown = 0;
+    uint64_t& operator[](OriginClass c);
+    uint64_t total() const { return ai + human + paste + unknown; }
+};
+
+/// Accumulates one line's characters and decides its class. Rules, in order:
+/// 1. no fresh non-whitespace characters: the class of all its characters (what it had);
+/// 2. `ai` is the most common class of all its characters and a person typed some of its
+///    fresh characters: `ai_modified`;
+/// 3. otherwise the most common class of its fresh characters.
+/// Ties go to ai, then human, paste, unknown. Whitespace never counts. Not thread-safe.
+class LineAccumulator {
+public:
+    /// Adds `count` non-whitespace characters with this attr (class from `cls`).
+    void add(OriginClass cls, uint32_t origin, bool fresh, uint64_t count);
+    LineVerdict verdict() const;
+    void reset();
+
+private:
+    ClassCounts all_, fresh_;
+    std::vector<std::pair<uint32_t, uint64_t>> ai_origins_; // origin id -> AI char count
+};
+
+/// Classifies every line of a snapshot (lines split on \n; a \r before \n is whitespace;
+/// a final line without \n counts when non-empty). Also fills per-class character totals
+/// (non-whitespace) when `chars` is given.
+std::vector<LineVerdict> classify_lines(const Snapshot& s, ClassCounts* chars = nullptr);
+
+} // namespace provenant

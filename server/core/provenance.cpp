@@ -1,0 +1,139 @@
+// OriginTable, Snapshot and its JSON form, and the evidence order used by every merge.
+#include "core/provenance.h"
+
+#include <stdexcept>
+
+namespace provenant {
+
+OriginTable::OriginTable() {
+    intern(OriginRecord{OriginClass::Unknown, {}, {}, {}, {}, {}});
+    intern(OriginRecord{OriginClass::Human, {}, {}, {}, {}, {}});
+    intern(OriginRecord{OriginClass::Paste, {}, {}, {}, {}, {}});
+}
+
+uint32_t OriginTable::intern(const OriginRecord& record) {
+    std::string key = record.key();
+    auto it = ids_.find(key);
+    if (it != ids_.end())
+        return it->second;
+    auto id = static_cast<uint32_t>(records_.size());
+    records_.push_back(record);
+    ids_.emplace(std::move(key), id);
+    return id;
+}
+
+Snapshot Snapshot::uniform(std::string text, const OriginRecord& record, Evidence evidence,
+                           bool fresh) {
+    Snapshot s;
+    uint32_t id = s.origins.intern(record);
+    s.push_run(static_cast<uint32_t>(text.size()), Attr{id, evidence, fresh});
+    s.text = std::move(text);
+    return s;
+}
+
+void Snapshot::push_run(uint32_t length, Attr attr) {
+    if (length == 0)
+        return;
+    if (!runs.empty() && runs.back().attr == attr)
+        runs.back().length += length;
+    else
+        runs.push_back(Run{length, attr});
+}
+
+Status Snapshot::validate() const {
+    uint64_t total = 0;
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const Run& r = runs[i];
+        if (r.length == 0)
+            return make_error("run " + std::to_string(i) + " is empty");
+        if (r.attr.origin >= origins.size())
+            return make_error("run " + std::to_string(i) + " names origin " +
+                              std::to_string(r.attr.origin) + " of " +
+                              std::to_string(origins.size()));
+        if (static_cast<uint8_t>(r.attr.evidence) > 2)
+            return make_error("run " + std::to_string(i) + " has an invalid evidence level");
+        total += r.length;
+    }
+    if (total != text.size())
+        return make_error("runs cover " + std::to_string(total) + " bytes of a " +
+                          std::to_string(text.size()) + "-byte text");
+    return {};
+}
+
+std::vector<Attr> Snapshot::expand() const {
+    std::vector<Attr> out;
+    out.reserve(text.size());
+    for (const Run& r : runs)
+        out.insert(out.end(), r.length, r.attr);
+    return out;
+}
+
+nlohmann::json snapshot_to_json(const Snapshot& s) {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const Run& r : s.runs)
+        runs.push_back({r.length, r.attr.origin, static_cast<int>(r.attr.evidence),
+                        r.attr.fresh ? 1 : 0});
+    return {{"text", s.text}, {"runs", std::move(runs)}, {"origins", s.origins.records()}};
+}
+
+Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
+    try {
+        if (!j.is_object())
+            return make_error("snapshot: expected an object");
+        Snapshot s;
+        s.text = j.at("text").get<std::string>();
+        const auto& origins = j.at("origins");
+        if (!origins.is_array() || origins.size() < 3)
+            return make_error("snapshot.origins: expected an array of at least 3 records");
+        // Ids must be preserved: the first three are fixed, the rest are appended in order.
+        for (size_t i = 3; i < origins.size(); ++i) {
+            OriginRecord rec = origins[i].get<OriginRecord>();
+            if (s.origins.intern(rec) != i)
+                return make_error("snapshot.origins[" + std::to_string(i) + "]: duplicate record");
+        }
+        const auto& runs = j.at("runs");
+        if (!runs.is_array())
+            return make_error("snapshot.runs: expected an array");
+        for (size_t i = 0; i < runs.size(); ++i) {
+            const auto& r = runs[i];
+            if (!r.is_array() || r.size() != 4)
+                return make_error("snapshot.runs[" + std::to_string(i) + "]: expected [len, origin, evidence, fresh]");
+            uint64_t len = r[0].get<uint64_t>();
+            uint64_t origin = r[1].get<uint64_t>();
+            int ev = r[2].get<int>();
+            int fresh = r[3].get<int>();
+            if (len == 0 || len > UINT32_MAX || origin >= s.origins.size() || ev < 0 || ev > 2 ||
+                (fresh != 0 && fresh != 1))
+                return make_error("snapshot.runs[" + std::to_string(i) + "]: value out of range");
+            s.push_run(static_cast<uint32_t>(len),
+                       Attr{static_cast<uint32_t>(origin), static_cast<Evidence>(ev), fresh == 1});
+        }
+        if (Status st = s.validate(); !st)
+            return st.error().context("snapshot");
+        return s;
+    } catch (const std::exception& e) {
+        return make_error(std::string("snapshot: ") + e.what());
+    }
+}
+
+namespace {
+int class_rank(OriginClass c) {
+    switch (c) {
+    case OriginClass::Ai: return 3;
+    case OriginClass::Human: return 2;
+    case OriginClass::Paste: return 1;
+    case OriginClass::Unknown: return 0;
+    }
+    return 0;
+}
+} // namespace
+
+bool stronger(const Attr& a, const OriginRecord& ra, const Attr& b, const OriginRecord& rb) {
+    if (a.evidence != b.evidence)
+        return a.evidence > b.evidence;
+    if (ra.cls != rb.cls)
+        return class_rank(ra.cls) > class_rank(rb.cls);
+    return ra.key() < rb.key();
+}
+
+} // namespace provenant

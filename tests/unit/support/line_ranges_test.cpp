@@ -1,0 +1,35 @@
+// Unit tests: compressed line ranges and the snapshot's JSON form.
+#include "core/provenance.h"
+#include "support/line_ranges.h"
+
+#include <doctest/doctest.h>
+
+using namespace provenant;
+
+TEST_CASE("line ranges round-trip and reject junk") {
+    CHECK(format_line_ranges({9, 1, 2, 3, 4, 12, 13, 14, 4}) == "1-4,9,12-14");
+    CHECK(format_line_ranges({}) == "");
+    auto parsed = parse_line_ranges("1-4,9,12-14");
+    REQUIRE(parsed.ok());
+    CHECK(*parsed == std::vector<uint32_t>{1, 2, 3, 4, 9, 12, 13, 14});
+    for (const char* bad : {"0", "4-1", "a", "1,,2", "1-", "-3", "1-2-3", "99999999999"})
+        CHECK_MESSAGE(!parse_line_ranges(bad).ok(), bad);
+    CHECK(!parse_line_ranges("1-4000000000").ok());
+}
+
+TEST_CASE("snapshot JSON round-trips and rejects inconsistent runs") {
+    OriginRecord ai{OriginClass::Ai, "claude-code", "agent", "claude-sonnet-4-5", "s1", ""};
+    Snapshot s = Snapshot::uniform("hello\n", ai, Evidence::Recorded, true);
+    auto back = snapshot_from_json(snapshot_to_json(s));
+    REQUIRE(back.ok());
+    CHECK(back->text == s.text);
+    CHECK(back->runs == s.runs);
+    CHECK(back->origins.at(3) == ai);
+    auto j = snapshot_to_json(s);
+    j["runs"][0][0] = 3;
+    CHECK(!snapshot_from_json(j).ok());
+    j = snapshot_to_json(s);
+    j["runs"][0][1] = 7;
+    CHECK(!snapshot_from_json(j).ok());
+    CHECK(!snapshot_from_json(nlohmann::json::array()).ok());
+}
