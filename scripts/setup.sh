@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Installs what provenant needs to build and test, from Debian's packages (idempotent).
-#   scripts/setup.sh            build dependencies
-#   scripts/setup.sh --clients  also what the editor-client tests need (Neovim, Emacs, Chromium, Node)
+# Installs what provenant needs, from Debian's packages (idempotent: installs only what is
+# missing). Package lists live in scripts/packages/<area>.txt, one name per line.
+#   scripts/setup.sh                 the build (build.txt) and every list except clients
+#   scripts/setup.sh --clients       also clients.txt (Neovim, Emacs, Chromium, Node)
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
-packages=(build-essential cmake ninja-build pkg-config ccache git
-          libasio-dev nlohmann-json3-dev libgit2-dev libspdlog-dev doctest-dev
-          libcli11-dev libtomlplusplus-dev libdtl-dev libbenchmark-dev)
-if [[ "${1:-}" == "--clients" ]]; then
-  packages+=(neovim emacs-nox elpa-eglot chromium nodejs npm xz-utils)
+lists=()
+for f in "$here"/packages/*.txt; do
+  [[ "$(basename "$f")" == clients.txt ]] && continue
+  lists+=("$f")
+done
+if [[ "${1:-}" == "--clients" && -f "$here/packages/clients.txt" ]]; then
+  lists+=("$here/packages/clients.txt")
 fi
 
+mapfile -t packages < <(cat "${lists[@]}" | sed -e 's/#.*//' -e 's/[[:space:]]//g' | grep -v '^$' | sort -u)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
