@@ -25,7 +25,7 @@ git add app.py && git commit -q -m "Initial greet" && echo "committed the starti
 
 uri="file://$demo/app.py"
 # JSON-RPC with LSP framing; Content-Length counts bytes.
-frame() { local body=$1; printf 'Content-Length: %d\r\n\r\n%s' "$(LC_ALL=C; echo -n "${#body}")" "$body"; }
+frame() { local body=$1; printf 'Content-Length: %d\r\n\r\n%s' "$(printf '%s' "$body" | wc -c)" "$body"; }
 json_escape() { sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' | awk 'BEGIN{ORS="\\n"} {print}' | sed 's/\\n$//'; }
 initial=$(json_escape < app.py)
 completion='def clamp(value, low, high):\n    return max(low, min(value, high))\n'

@@ -9,18 +9,34 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace provenant {
 
 /// Where a path's repository is, found without libgit2 by walking up to a `.git` directory or
-/// `.git` file (worktrees, submodules). `gitdir` is the per-worktree git directory.
+/// `.git` file (worktrees, submodules). `gitdir` is the per-worktree git directory. Both paths
+/// are canonical (symlinks resolved), so they can be compared and prefixed.
 struct RepoLocation {
     std::filesystem::path workdir;
     std::filesystem::path gitdir;
 };
-/// nullopt when `path` is in no repository (or in a bare one).
+/// nullopt when `path` is in no repository (or in a bare one). `path` may be a file or a
+/// directory, and need not exist (the walk starts from its nearest existing ancestor).
+/// Thread-safe.
 std::optional<RepoLocation> find_repository(const std::filesystem::path& path);
+/// As find_repository, with a message saying why there is none: "not in a git repository",
+/// "<dir> is a bare repository (or a git directory); provenant needs a working tree", or a
+/// `.git` file that does not name a git directory. Thread-safe.
+Result<RepoLocation> locate_repository(const std::filesystem::path& path);
+
+/// `path` relative to `repo.workdir`, '/'-separated, after resolving symlinks in its existing
+/// part; an error when it lies outside the working tree (or is the working tree itself).
+Result<std::string> repo_relative_path(const RepoLocation& repo, const std::filesystem::path& path);
+
+/// Checks a repository-relative journal path: non-empty, relative, '/'-separated components
+/// that are not empty, "." or "..", no NUL, at most kMaxPathBytes bytes.
+Status validate_journal_path(std::string_view path);
 
 /// The pending provenance of one file.
 struct JournalEntry {
@@ -32,40 +48,66 @@ struct JournalEntry {
 
 /// A repository's journal, stored under `<gitdir>/provenant/journal/`: one file per tracked
 /// path, each replaced atomically, read-modify-write under an flock. Any number of threads
-/// and processes may use Journals on the same directory at once. A file that cannot be read
-/// or parsed is reported and skipped, never overwritten silently (it is moved aside).
-/// Bounded: entries larger than kMaxEntryBytes are not stored.
+/// and processes may use Journals on the same directory at once (each call is independent;
+/// one Journal object may be shared between threads). A file that cannot be read or parsed is
+/// reported and skipped, never overwritten silently (it is moved aside to `corrupt/`).
+/// Bounded: entries larger than kMaxEntryBytes are not stored, and no new path is added once
+/// kMaxEntries paths have entries. The on-disk format is in docs/journal.md.
 class Journal {
 public:
     static constexpr size_t kMaxEntryBytes = 16u << 20;
+    static constexpr size_t kMaxEntries = 10000;
+    static constexpr size_t kMaxPathBytes = 4096;
+    static constexpr size_t kMaxCorruptFiles = 64; ///< oldest moved-aside files are dropped
+    static constexpr std::string_view kSchema = "provenant-journal/1";
 
     explicit Journal(std::filesystem::path gitdir);
 
-    /// The entry for `path`, nullopt when there is none.
+    /// The entry for `path`, nullopt when there is none (or it was corrupt and moved aside).
+    /// Errors: an invalid path, an I/O error, an entry written by a newer provenant (left in
+    /// place). Takes the lock only to move a corrupt file aside: never call it while holding
+    /// lock() in this process (use load_locked).
     Result<std::optional<JournalEntry>> load(const std::string& path) const;
 
     /// Read-modify-write of one entry under the lock: `fn` receives the current entry (or
     /// nullopt) and returns the new one (nullopt removes it). Returns what was stored.
+    /// The stored entry's `path` is `path` and `updated_ms` is now. `fn` runs under the lock:
+    /// keep it short. An exception from `fn` is returned as an Error (nothing is stored).
     using Updater = std::function<std::optional<JournalEntry>(std::optional<JournalEntry>)>;
     Result<std::optional<JournalEntry>> update(const std::string& path, const Updater& fn);
 
-    /// Every path with an entry.
+    /// Every path with an entry, sorted. Reads only the start of each file, so a listed path
+    /// may still turn out corrupt (load then returns nullopt).
     Result<std::vector<std::string>> list() const;
     Status remove(const std::string& path);
 
     /// The lock every writer of this journal takes; hold it to make several updates one
-    /// transaction (attach). Not reentrant: do not call update() while holding it — use the
-    /// *_locked variants.
+    /// transaction (attach). Not reentrant: do not call update()/remove()/load() while holding
+    /// it — use the *_locked variants.
     Result<FileLock> lock() const;
-    Result<std::optional<JournalEntry>> load_locked(const std::string& path) const { return load(path); }
+    Result<std::optional<JournalEntry>> load_locked(const std::string& path) const;
+    /// Stores `entry` (stamping updated_ms with now) as update() does, caller holding lock().
     Status store_locked(const JournalEntry& entry);
     Status remove_locked(const std::string& path);
+    /// list() for a caller holding lock(); identical (listing needs no lock).
+    Result<std::vector<std::string>> list_locked() const { return list(); }
 
     const std::filesystem::path& dir() const { return dir_; }
+    /// The file that holds `path`'s entry (it may not exist).
+    std::filesystem::path entry_file(std::string_view path) const;
 
 private:
+    Result<std::optional<JournalEntry>> load_impl(const std::string& path, bool locked) const;
+    void quarantine_locked(const std::filesystem::path& file, const std::string& why) const;
+
     std::filesystem::path gitdir_;
     std::filesystem::path dir_;
 };
+
+/// The JSON text of an entry as stored (schema provenant-journal/1). Fails when the text is
+/// not valid UTF-8 (JSON cannot carry it; such files are not journaled).
+Result<std::string> journal_entry_to_text(const JournalEntry& entry);
+/// Parses and validates a stored entry. Errors say what is wrong.
+Result<JournalEntry> journal_entry_from_text(std::string_view text);
 
 } // namespace provenant
