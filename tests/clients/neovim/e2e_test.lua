@@ -1,0 +1,192 @@
+-- End-to-end: headless Neovim with provenant.nvim and the real `provenant lsp` in a real git
+-- repository. Types through feedkeys, accepts completions through a copilot.lua double (same
+-- accept API) and a copilot.vim double (same <expr> mapping), pastes through vim.paste, saves,
+-- commits with the git CLI and reads the note with `provenant show --json`.
+-- Run by scripts/test-neovim.sh, which makes the repository and isolates the environment.
+local H = dofile(vim.env.PROVENANT_NVIM_TESTS .. "/harness.lua")
+
+local api = vim.api
+
+local function feed(keys)
+  api.nvim_feedkeys(api.nvim_replace_termcodes(keys, true, false, true), "xt", false)
+end
+
+-- Sends a request to the buffer's sidecar and waits for the answer.
+local function request(bufnr, method, params)
+  local done, res, err = false, nil, nil
+  require("provenant.lsp").request(bufnr, method, params, function(e, r)
+    done, res, err = true, r, e
+  end)
+  H.wait(10000, function()
+    return done
+  end, method)
+  return res, err
+end
+
+local function system(cmd)
+  local out = vim.fn.system(cmd)
+  return vim.v.shell_error, out
+end
+
+-- "1-3,7" -> { [1]=true, [2]=true, [3]=true, [7]=true }
+local function expand(ranges)
+  local set = {}
+  for part in (ranges or ""):gmatch("[^,]+") do
+    local a, b = part:match("^(%d+)-(%d+)$")
+    if a then
+      for i = tonumber(a), tonumber(b) do
+        set[i] = true
+      end
+    else
+      set[tonumber(part)] = true
+    end
+  end
+  return set
+end
+
+local function sorted_keys(set)
+  local keys = vim.tbl_keys(set)
+  table.sort(keys)
+  return keys
+end
+
+H.run("neovim-e2e", function()
+  local repo = vim.env.PROVENANT_TEST_REPO
+  vim.cmd("cd " .. vim.fn.fnameescape(repo))
+
+  -- The AI plugin doubles, set up the way their real plugins set themselves up.
+  local copilot = require("copilot.suggestion")
+  copilot.setup_keymaps()
+  vim.cmd([[imap <silent><script><expr> <C-J> copilot#Accept("")]])
+  -- Test-only keys that make a suggestion appear (what the AI servers would do).
+  vim.keymap.set("i", "<F2>", function()
+    copilot.set_suggestion("):\n    doubled = [i * 2 for i in items]\n    return sum(doubled)")
+  end)
+  vim.keymap.set("i", "<F3>", function()
+    copilot.set_suggestion("max(first, second)")
+  end)
+  vim.keymap.set("i", "<F4>", function()
+    vim.fn["copilot#SetSuggestion"]("len(items) + 42")
+  end)
+
+  vim.cmd("edit app.py")
+  local bufnr = api.nvim_get_current_buf()
+  local lsp = require("provenant.lsp")
+  H.wait(15000, function()
+    local c = lsp.client(bufnr)
+    return c ~= nil and c.initialized == true
+  end, "the sidecar to initialize")
+  local client = lsp.client(bufnr)
+  if not H.check(client ~= nil, "a provenant client is attached to the file buffer") then
+    return
+  end
+  H.eq(client.offset_encoding, "utf-8", "utf-8 positions negotiated")
+  H.check(client.config.root_dir == vim.loop.fs_realpath(repo) or client.config.root_dir == repo,
+    "client root is the git root", client.config.root_dir)
+
+  -- 2: typed by a person.
+  feed("Gox = compute(1)<Esc>")
+  -- 3-5: typed prefix, then a multi-line copilot.lua accept through <M-l> (a closure mapping).
+  feed("odef total(items<F2><M-l><Esc>")
+  H.wait(5000, function()
+    return copilot.accepted == 1
+  end, "the scheduled copilot.lua insertion")
+  -- 6: accept_word through <M-w>, mapped to the original function before we wrapped it.
+  feed("Goy = <F3><M-w><Esc>")
+  H.wait(5000, function()
+    return copilot.accepted == 2
+  end, "the accept_word insertion")
+  -- 7: copilot.vim's <expr> accept.
+  feed("Goz = <F4><C-J><Esc>")
+  -- 8-9: a paste (vim.paste, what the UI calls for bracketed paste) after the last character.
+  feed("G$")
+  vim.paste({ "", "PASTED_A = 1", "PASTED_B = 2" }, -1)
+
+  local want_text = {
+    "import os",
+    "x = compute(1)",
+    "def total(items):",
+    "    doubled = [i * 2 for i in items]",
+    "    return sum(doubled)",
+    "y = max",
+    "z = len(items) + 42",
+    "PASTED_A = 1",
+    "PASTED_B = 2",
+  }
+  H.eq(api.nvim_buf_get_lines(bufnr, 0, -1, false), want_text, "buffer text after the edits")
+
+  local want = { [2] = "human", [3] = "human", [4] = "ai", [5] = "ai", [6] = "ai", [7] = "ai",
+    [8] = "paste", [9] = "paste" }
+  local prov = request(bufnr, "provenant/documentProvenance", { textDocument = { uri = vim.uri_from_bufnr(bufnr) } })
+  if H.check(type(prov) == "table" and type(prov.lines) == "table", "documentProvenance answers") then
+    for line, cls in pairs(want) do
+      H.eq(prov.lines[line], cls, ("sidecar line %d is %s"):format(line, cls))
+    end
+    H.eq(prov.version, require("provenant.util").buf_version(bufnr), "sidecar saw the buffer's last version")
+  end
+
+  -- Signs, after the debounced refresh.
+  local ui = require("provenant.ui")
+  local function signed_lines()
+    local rows = {}
+    for _, m in ipairs(api.nvim_buf_get_extmarks(bufnr, ui.namespace, 0, -1, {})) do
+      rows[m[2] + 1] = true
+    end
+    return sorted_keys(rows)
+  end
+  H.wait(5000, function()
+    return #signed_lines() == 6
+  end, "signs on the ai and paste lines")
+  H.eq(signed_lines(), { 4, 5, 6, 7, 8, 9 }, "signs mark exactly the ai and paste lines")
+  vim.cmd("Provenant toggle")
+  H.eq(signed_lines(), {}, ":Provenant toggle hides the signs")
+  vim.cmd("Provenant toggle")
+  H.eq(#signed_lines(), 6, ":Provenant toggle shows them again")
+  local info = table.concat(require("provenant.commands").info_lines(bufnr), "\n")
+  H.check(info:find("copilot.suggestion.accept", 1, true) ~= nil, ":Provenant info lists the wrapped accept", info)
+  H.check(info:find("ai 4", 1, true) ~= nil, ":Provenant info counts ai lines", info)
+
+  -- :checkhealth provenant runs and finds the binary and this buffer.
+  vim.cmd("checkhealth provenant")
+  local health = table.concat(api.nvim_buf_get_lines(0, 0, -1, false), "\n")
+  H.check(health:find("found ", 1, true) ~= nil, ":checkhealth provenant finds the binary", health)
+  H.check(health:find("app.py: client", 1, true) ~= nil, ":checkhealth provenant lists the attached buffer", health)
+  H.check(health:find("ERROR", 1, true) == nil, ":checkhealth provenant reports no error", health)
+  vim.cmd("tabclose")
+
+  -- Save, let the sidecar finish writing its journal, then commit with the git CLI.
+  vim.cmd("write")
+  request(bufnr, "provenant/sync", vim.empty_dict())
+  local code, out = system({ "git", "-C", repo, "add", "app.py" })
+  H.eq(code, 0, "git add: " .. out)
+  code, out = system({ "git", "-C", repo, "commit", "-q", "-m", "edits from neovim" })
+  H.eq(code, 0, "git commit: " .. out)
+  code, out = system({ "provenant", "show", "--json", "HEAD" })
+  if not H.eq(code, 0, "provenant show --json HEAD: " .. out) then
+    return
+  end
+  local ok, note = pcall(vim.json.decode, out)
+  if not H.check(ok and type(note) == "table", "the note is JSON", out) then
+    return
+  end
+  local file = note.files and note.files["app.py"]
+  if not H.check(type(file) == "table" and type(file.lines) == "table", "the note lists app.py's lines", out) then
+    return
+  end
+  local got = {}
+  for cls, ranges in pairs(file.lines) do
+    for line in pairs(expand(ranges)) do
+      got[line] = cls
+    end
+  end
+  H.eq(got, want, "note classes of the committed lines (typed human, completions ai, paste paste)")
+  local tools = {}
+  for id, ranges in pairs(file.by_origin or {}) do
+    local origin = note.origins and note.origins[id] or {}
+    for line in pairs(expand(ranges)) do
+      tools[line] = origin.tool .. "/" .. tostring(origin.kind)
+    end
+  end
+  H.eq(tools, { [4] = "copilot/completion", [5] = "copilot/completion", [6] = "copilot/completion",
+    [7] = "copilot/completion" }, "AI lines name copilot completions")
+end)

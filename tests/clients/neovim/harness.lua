@@ -1,0 +1,50 @@
+-- A minimal test harness for headless Neovim: named checks, a summary line that CI reads
+-- ("N passed, N failed"), and an exit code. Output goes to stdout (print is not shown headless).
+local H = { passed = 0, failed = 0, name = "nvim" }
+
+local function out(s)
+  io.stdout:write(s, "\n")
+  io.stdout:flush()
+end
+
+function H.log(s)
+  out("  . " .. s)
+end
+
+function H.check(cond, what, detail)
+  if cond then
+    H.passed = H.passed + 1
+    out("  ok   " .. what)
+  else
+    H.failed = H.failed + 1
+    out("  FAIL " .. what .. (detail and (": " .. detail) or ""))
+  end
+  return cond
+end
+
+function H.eq(got, want, what)
+  return H.check(vim.deep_equal(got, want), what, "got " .. vim.inspect(got) .. ", want " .. vim.inspect(want))
+end
+
+--- Waits for cond() (processing events meanwhile); a failed check when it times out.
+function H.wait(ms, cond, what)
+  local ok = vim.wait(ms, cond, 10)
+  if not ok then
+    H.check(false, "waited for " .. what, "timed out after " .. ms .. " ms")
+  end
+  return ok
+end
+
+--- Runs the test function, reports, and exits Neovim with the result.
+function H.run(name, fn)
+  H.name = name
+  out("== " .. name)
+  local ok, err = xpcall(fn, debug.traceback)
+  if not ok then
+    H.check(false, "test raised an error", err)
+  end
+  out(("%s: %d passed, %d failed"):format(name, H.passed, H.failed))
+  vim.cmd((H.failed == 0 and "qall!" or "cquit! 1"))
+end
+
+return H
