@@ -1,0 +1,57 @@
+// Paste: annotates pasted text as `paste`, observing VS Code's paste without changing it.
+import * as vscode from 'vscode';
+import { isTracked, type Annotator } from './annotator';
+
+/**
+ * Where VS Code has the paste-edit API (1.97+), a provider that returns no edit sees every
+ * paste with its text and arms a capture for the insertion that follows; VS Code then pastes
+ * as usual. Older versions get the `provenant.paste` command instead, bound to the paste keys
+ * through the `provenant.wrapPaste` context key, which reads the clipboard and runs the
+ * built-in paste with a capture armed.
+ */
+export function activate(context: vscode.ExtensionContext, annotator: Annotator): void {
+  const enabled = () => vscode.workspace.getConfiguration('provenant').get<boolean>('capturePaste', true);
+  const languages = vscode.languages as unknown as PasteApi;
+  const kindApi = (vscode as unknown as { DocumentDropOrPasteEditKind?: { Text: { append(...parts: string[]): unknown } } }).DocumentDropOrPasteEditKind;
+  const haveProvider = typeof languages.registerDocumentPasteEditProvider === 'function' && kindApi !== undefined;
+
+  if (haveProvider) {
+    context.subscriptions.push(
+      languages.registerDocumentPasteEditProvider(
+        { scheme: 'file' },
+        {
+          async provideDocumentPasteEdits(document: vscode.TextDocument, _ranges: unknown, dataTransfer: vscode.DataTransfer) {
+            if (!enabled() || !isTracked(document)) return undefined;
+            const text = await dataTransfer.get('text/plain')?.asString();
+            if (text) annotator.captures.arm(document.uri.toString(), { class: 'paste' }, { maxEvents: 1, windowMs: 2000, expectedText: text });
+            return undefined; // no edit of ours: VS Code pastes the text itself
+          },
+        },
+        { providedPasteEditKinds: [kindApi.Text.append('provenant')], pasteMimeTypes: ['text/plain'] },
+      ),
+    );
+  }
+  void vscode.commands.executeCommand('setContext', 'provenant.wrapPaste', !haveProvider);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('provenant.paste', async (...args: unknown[]) => {
+      if (!enabled()) return vscode.commands.executeCommand('editor.action.clipboardPasteAction', ...args);
+      const text = await vscode.env.clipboard.readText();
+      return annotator.runCaptured(vscode.window.activeTextEditor, { class: 'paste' }, 'editor.action.clipboardPasteAction', args, {
+        maxEvents: 1,
+        expectedText: text,
+      });
+    }),
+  );
+}
+
+/** The part of the paste-edit API (stable since VS Code 1.97) used here; typed by hand for older @types/vscode. */
+interface PasteApi {
+  registerDocumentPasteEditProvider(
+    selector: vscode.DocumentSelector,
+    provider: {
+      provideDocumentPasteEdits(document: vscode.TextDocument, ranges: unknown, dataTransfer: vscode.DataTransfer): Promise<undefined>;
+    },
+    metadata: { providedPasteEditKinds: unknown[]; pasteMimeTypes: string[] },
+  ): vscode.Disposable;
+}

@@ -1,0 +1,34 @@
+// Unit tests of tool detection, version checks and the status bar summary.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseVersion, versionAtLeast } from '../../src/protocol';
+import { decoratedLines, statusText, summarize } from '../../src/summary';
+import { CHAT_TOOLS, COMPLETION_TOOLS, detectTool } from '../../src/tools';
+
+test('detectTool: one known active extension names the tool; none or several is unknown', () => {
+  assert.equal(detectTool(['vscode.git', 'GitHub.copilot', 'GitHub.copilot-chat'], COMPLETION_TOOLS), 'copilot');
+  assert.equal(detectTool(['vscode.git'], COMPLETION_TOOLS), 'unknown');
+  assert.equal(detectTool(['GitHub.copilot', 'Codeium.codeium'], COMPLETION_TOOLS), 'unknown');
+  assert.equal(detectTool(['GitHub.copilot', 'Codeium.codeium'], COMPLETION_TOOLS, ' codeium '), 'codeium');
+  assert.equal(detectTool(['GitHub.copilot-chat'], CHAT_TOOLS), 'copilot');
+});
+
+test('versions', () => {
+  assert.deepEqual(parseVersion('provenant 0.1.0\n'), [0, 1, 0]);
+  assert.equal(parseVersion('garbage'), undefined);
+  assert.equal(versionAtLeast([0, 1, 0], '0.1.0'), true);
+  assert.equal(versionAtLeast([0, 0, 9], '0.1.0'), false);
+  assert.equal(versionAtLeast([1, 0, 0], '0.9.9'), true);
+});
+
+test('summarize and decoratedLines', () => {
+  const p = { uri: 'file:///a', version: 3, lines: ['human', 'ai', 'blank', 'ai_modified', 'paste', 'unknown', 'ai'], chars: { ai: 30, human: 10, paste: 0, unknown: 0 } };
+  const s = summarize(p);
+  assert.deepEqual(s.counts, { ai: 2, ai_modified: 1, human: 1, paste: 1, unknown: 1 });
+  assert.equal(s.lines, 6);
+  assert.equal(s.aiShare, 0.5);
+  assert.equal(s.aiCharShare, 0.75);
+  assert.equal(statusText(s).text, 'AI 50%');
+  assert.deepEqual(decoratedLines(p), { ai: [1, 6], ai_modified: [3], paste: [4] });
+  assert.equal(summarize({ uri: 'x', version: 1, lines: [] }).aiShare, 0);
+});
