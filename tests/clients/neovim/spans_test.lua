@@ -66,4 +66,14 @@ H.run("neovim-spans", function()
   end)
   H.eq(#sent, 0, "edit outside the window is not annotated")
   A.send = real_send
+
+  -- Options: bad values are refused with a notification and the previous values stay.
+  local config = require("provenant.config")
+  H.check(config.set({ signs = false }) and config.values.signs == false, "setup option applied")
+  H.eq(config.values.wrap.copilot_lua, true, "unset options keep their defaults")
+  local ok, err = config.set({ signs = "yes" })
+  H.check(not ok and err:find("signs", 1, true) ~= nil, "a mistyped option is refused", err)
+  ok, err = config.set({ sings = true })
+  H.check(not ok and err:find("sings", 1, true) ~= nil, "an unknown option is refused", err)
+  H.eq(config.values.signs, false, "a refused setup keeps the previous values")
 end)

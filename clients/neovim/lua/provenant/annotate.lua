@@ -5,7 +5,7 @@
 -- inserted text, in the coordinates of the buffer right after the insertion. Sending the
 -- notification through the LSP client flushes its pending didChange first, so the version we
 -- name is the one the server gets with that change. Edits outside the snapshot (seen through
--- on_bytes) make the capture give up: a gap is acceptable, a misattribution is not.
+-- an on_bytes listener that lives as long as the capture) make the capture give up: a gap is acceptable, a misattribution is not.
 -- Everything here runs on Neovim's main loop.
 local config = require("provenant.config")
 local util = require("provenant.util")
@@ -20,20 +20,31 @@ local function pack(...)
   return { n = select("#", ...), ... }
 end
 
---- Starts watching a buffer's byte changes (cheap: nothing happens unless a capture is active).
+--- Marks a buffer as one whose accepts and pastes are annotated.
 function M.track(bufnr)
-  if tracked[bufnr] then
-    return
-  end
   tracked[bufnr] = true
-  api.nvim_buf_attach(bufnr, false, {
-    on_bytes = function(_, buf, _, sr, _, _, oer, oec, _, ner)
-      if not tracked[buf] then
+end
+
+function M.untrack(bufnr)
+  tracked[bufnr] = nil
+end
+
+function M.is_tracked(bufnr)
+  return tracked[bufnr] == true
+end
+
+-- Each capture attaches its own on_bytes listener, which detaches itself on the first event
+-- after the capture ends: typing between accepts pays nothing for it.
+local generation = 0
+
+local function listen(c)
+  generation = generation + 1
+  local gen = generation
+  c.gen = gen
+  return api.nvim_buf_attach(c.bufnr, false, {
+    on_bytes = function(_, _, _, sr, _, _, oer, oec, _, ner)
+      if active ~= c or c.gen ~= gen then
         return true
-      end
-      local c = active
-      if not c or c.bufnr ~= buf then
-        return
       end
       local stop = c.b + c.delta -- first row after the snapshot, in current coordinates
       local er = sr + oer
@@ -43,18 +54,7 @@ function M.track(bufnr)
       end
       c.delta = c.delta + ner - oer
     end,
-    on_detach = function(_, buf)
-      tracked[buf] = nil
-    end,
   })
-end
-
-function M.untrack(bufnr)
-  tracked[bufnr] = nil
-end
-
-function M.is_tracked(bufnr)
-  return tracked[bufnr] == true
 end
 
 local function begin(bufnr, origin)
@@ -66,7 +66,7 @@ local function begin(bufnr, origin)
   local w = config.values.window
   local a = math.max(0, row - w)
   local b = math.min(n, row + w + 1)
-  return {
+  local c = {
     bufnr = bufnr,
     origin = origin,
     a = a,
@@ -77,6 +77,10 @@ local function begin(bufnr, origin)
     delta = 0,
     outside = false,
   }
+  if not listen(c) then
+    c.outside = true -- cannot watch the buffer: never annotate blind
+  end
+  return c
 end
 
 -- The text of lines[first..last] with the newline after every line that has one in the buffer.
@@ -116,8 +120,9 @@ function M.inserted_spans(old, new, at_end)
   local old_text = table.concat(old, "\n") .. "\n"
   local new_text = table.concat(new, "\n") .. "\n"
   local hunks
-  if vim.diff then
-    hunks = vim.diff(old_text, new_text, { result_type = "indices" })
+  local diff = (vim.text and vim.text.diff) or vim.diff
+  if diff then
+    hunks = diff(old_text, new_text, { result_type = "indices" })
   else
     hunks = { { 1, #old, 1, #new } }
   end

@@ -11,11 +11,11 @@ local function scratch(name, lines)
   if bufnr == -1 or not api.nvim_buf_is_valid(bufnr) then
     bufnr = api.nvim_create_buf(false, true)
     api.nvim_buf_set_name(bufnr, name)
-    api.nvim_buf_set_option(bufnr, "bufhidden", "wipe")
+    vim.bo[bufnr].bufhidden = "wipe"
   end
-  api.nvim_buf_set_option(bufnr, "modifiable", true)
+  vim.bo[bufnr].modifiable = true
   api.nvim_buf_set_lines(bufnr, 0, -1, false, lines)
-  api.nvim_buf_set_option(bufnr, "modifiable", false)
+  vim.bo[bufnr].modifiable = false
   local win = vim.fn.bufwinid(bufnr)
   if win == -1 then
     vim.cmd("botright split")

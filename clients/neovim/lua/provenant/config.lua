@@ -25,28 +25,46 @@ M.defaults = {
   },
   -- Annotate text that arrives through vim.paste (terminal bracketed paste) as `paste`.
   paste = true,
-  -- Lines around the cursor kept to find what an accept inserted (more is never needed).
-  window = 1000,
+  -- Lines kept on each side of the cursor to find what an accept inserted. An accept that also
+  -- edits further away is not annotated (an insertion at the cursor may be of any size).
+  window = 200,
   -- A file to append the plugin's debug log to (nil: no log).
   log_file = nil,
 }
 
 M.values = vim.deepcopy(M.defaults)
 
+-- Type checks by hand: vim.validate's table form is deprecated in newer Neovim.
+local types = {
+  binary = "string",
+  args = "table",
+  signs = "boolean",
+  sign_text = "table",
+  sign_priority = "number",
+  refresh_ms = "number",
+  wrap = "table",
+  paste = "boolean",
+  window = "number",
+}
+local optional = { env = "table", log_file = "string" }
+
 local function check(opts)
-  local ok, err = pcall(vim.validate, {
-    binary = { opts.binary, "string" },
-    args = { opts.args, "table" },
-    env = { opts.env, "table", true },
-    signs = { opts.signs, "boolean" },
-    sign_text = { opts.sign_text, "table" },
-    refresh_ms = { opts.refresh_ms, "number" },
-    wrap = { opts.wrap, "table" },
-    paste = { opts.paste, "boolean" },
-    window = { opts.window, "number" },
-    log_file = { opts.log_file, "string", true },
-  })
-  return ok, err
+  for key, want in pairs(types) do
+    if type(opts[key]) ~= want then
+      return false, ("%s: expected %s, got %s"):format(key, want, type(opts[key]))
+    end
+  end
+  for key, want in pairs(optional) do
+    if opts[key] ~= nil and type(opts[key]) ~= want then
+      return false, ("%s: expected %s or nil, got %s"):format(key, want, type(opts[key]))
+    end
+  end
+  for key in pairs(opts) do
+    if types[key] == nil and optional[key] == nil then
+      return false, ("unknown option '%s'"):format(key)
+    end
+  end
+  return true
 end
 
 --- Merges user options over the defaults. Returns false and a message when an option is invalid

@@ -41,7 +41,7 @@ function M.check()
   else
     r.info("vim.lsp.start missing: using vim.lsp.start_client (Neovim 0.7)")
   end
-  if vim.diff then
+  if (vim.text and vim.text.diff) or vim.diff then
     r.ok("vim.diff available: accepts are annotated per changed hunk")
   else
     r.warn("vim.diff missing: accepts are annotated as one span")

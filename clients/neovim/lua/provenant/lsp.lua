@@ -6,7 +6,7 @@ local util = require("provenant.util")
 
 local M = {}
 
-local uv = vim.loop
+local uv = vim.uv or vim.loop
 local clients = {} -- root -> client id
 M.buffers = {} -- bufnr -> { root = string, client_id = number }
 
@@ -32,7 +32,7 @@ function M.eligible(bufnr)
   if not vim.api.nvim_buf_is_loaded(bufnr) then
     return false
   end
-  if vim.api.nvim_buf_get_option(bufnr, "buftype") ~= "" then
+  if vim.bo[bufnr].buftype ~= "" then
     return false
   end
   local name = vim.api.nvim_buf_get_name(bufnr)
