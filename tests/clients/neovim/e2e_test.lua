@@ -158,6 +158,39 @@ H.run("neovim-e2e", function()
   -- Save, let the sidecar finish writing its journal, then commit with the git CLI.
   vim.cmd("write")
   request(bufnr, "provenant/sync", vim.empty_dict())
+
+  -- A second file in the same repository: same client; a synchronous (neocodeium-style) accept
+  -- and a streamed paste (phases 1, 2, 3 as the UI sends a long bracketed paste).
+  vim.cmd("edit other.txt")
+  local b2 = api.nvim_get_current_buf()
+  H.wait(5000, function()
+    local c = lsp.client(b2)
+    return c ~= nil and c.initialized == true
+  end, "the second buffer to attach")
+  H.eq(lsp.buffers[b2] and lsp.buffers[b2].client_id, client.id, "one client per root: the second file joins it")
+  local neocodeium = require("neocodeium")
+  vim.keymap.set("i", "<F5>", function()
+    neocodeium.set_suggestion("compute_all(items)")
+  end)
+  vim.keymap.set("i", "<F6>", function()
+    require("neocodeium").accept()
+  end)
+  feed("iw = <F5><F6><Esc>")
+  feed("G$")
+  vim.paste({ "", "streamed alpha" }, 1)
+  vim.paste({ " beta", "streamed gamma" }, 2)
+  vim.paste({ "" }, 3)
+  H.eq(api.nvim_buf_get_lines(b2, 0, -1, false), { "w = compute_all(items)", "streamed alpha beta", "streamed gamma" },
+    "second buffer text")
+  local p2 = request(b2, "provenant/documentProvenance", { textDocument = { uri = vim.uri_from_bufnr(b2) } })
+  if H.check(type(p2) == "table" and type(p2.lines) == "table", "documentProvenance of the second buffer") then
+    H.eq({ p2.lines[1], p2.lines[2], p2.lines[3] }, { "ai_modified", "paste", "paste" },
+      "neocodeium accept is AI, the streamed paste is paste")
+    local id = p2.lineOrigins and p2.lineOrigins[1]
+    local origin = id and p2.origins and p2.origins[id] or {}
+    H.eq({ origin.tool, origin.kind }, { "codeium", "completion" }, "the accepted line names codeium")
+  end
+  vim.cmd("buffer " .. bufnr)
   local code, out = system({ "git", "-C", repo, "add", "app.py" })
   H.eq(code, 0, "git add: " .. out)
   code, out = system({ "git", "-C", repo, "commit", "-q", "-m", "edits from neovim" })
