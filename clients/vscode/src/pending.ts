@@ -1,6 +1,7 @@
 // Commands that show provenance as text: the workspace's pending provenance, and this file's.
 import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
+import { SYNC } from './protocol';
 import type { ProvenanceView } from './provenanceView';
 import type { Sidecar } from './sidecar';
 
@@ -31,6 +32,19 @@ export function activate(context: vscode.ExtensionContext, sidecar: Sidecar, vie
       );
     }),
     vscode.commands.registerCommand('provenant.restartServer', () => sidecar.restart()),
+    // Waits until the sidecar has written everything it was told (journal included): handy
+    // before a commit from a script, and what the end-to-end test uses instead of sleeping.
+    vscode.commands.registerCommand('provenant.sync', async () => {
+      if (!sidecar.running) {
+        void vscode.window.showWarningMessage(sidecar.problem?.message ?? 'provenant: the sidecar is not running.');
+        return false;
+      }
+      const started = Date.now();
+      const ok = (await sidecar.request<unknown>(SYNC, {})) !== undefined;
+      if (ok) void vscode.window.showInformationMessage(`provenant: pending provenance written (${Date.now() - started} ms).`);
+      else void vscode.window.showWarningMessage('provenant: the sidecar did not answer provenant/sync (see the "provenant" output).');
+      return ok;
+    }),
   );
 }
 

@@ -1,0 +1,262 @@
+// End-to-end test of the VS Code extension: code-server + Debian's Chromium (playwright-core),
+// the real provenant sidecar, a real git repository. Types, accepts an inline completion through
+// VS Code's own accept command, pastes, undoes and redoes the paste, saves, commits with the git
+// CLI and checks the note's lines. Every wait is on a condition, with a timeout.
+//
+// Environment (set by scripts/test-vscode.sh): E2E_NODE (Node 24), E2E_CODE_SERVER (its entry
+// script), E2E_CHROMIUM, E2E_REPO (a git repository with `provenant install` done), E2E_FILE
+// (the file to edit, relative to the repo, empty), E2E_USER_DATA, E2E_EXTENSIONS, E2E_PROFILE
+// (Chromium's user-data-dir), E2E_ARTIFACTS (where to put a screenshot and logs on failure),
+// PROVENANT (the binary).
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`e2e: ${name} is not set`);
+  return v;
+};
+const repo = env('E2E_REPO');
+const file = env('E2E_FILE');
+const provenant = env('PROVENANT');
+const artifacts = env('E2E_ARTIFACTS');
+
+let passed = 0;
+let failed = 0;
+function check(ok, what, detail = '') {
+  if (ok) {
+    passed++;
+    console.log(`ok - ${what}`);
+  } else {
+    failed++;
+    console.log(`not ok - ${what}${detail ? `\n  ${String(detail).replace(/\n/g, '\n  ')}` : ''}`);
+  }
+  return ok;
+}
+
+/** Polls `fn` until it returns a truthy value; throws after `ms` naming `what`. */
+async function waitFor(what, fn, ms = 30_000, every = 50) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, every)); // the poll interval of a condition wait
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: repo, encoding: 'utf8', ...opts });
+  return { code: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}`, stdout: r.stdout ?? '' };
+}
+
+/** "1-3,7" (or an array of numbers / such strings) -> [1, 2, 3, 7]. */
+function expand(ranges) {
+  if (Array.isArray(ranges)) return ranges.flatMap((r) => (typeof r === 'number' ? [r] : expand(r)));
+  const out = [];
+  for (const part of String(ranges ?? '').split(',').filter(Boolean)) {
+    const m = /^(\d+)-(\d+)$/.exec(part);
+    if (m) for (let i = Number(m[1]); i <= Number(m[2]); i++) out.push(i);
+    else out.push(Number(part));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+const started = Date.now();
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+let serverLog = '';
+const server = spawn(
+  env('E2E_NODE'),
+  [
+    env('E2E_CODE_SERVER'),
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir', env('E2E_USER_DATA'),
+    '--extensions-dir', env('E2E_EXTENSIONS'),
+  ],
+  { stdio: ['ignore', 'pipe', 'pipe'], env: process.env },
+);
+server.stdout.on('data', (d) => (serverLog += d));
+server.stderr.on('data', (d) => (serverLog += d));
+const serverExit = new Promise((resolve) => server.once('exit', resolve));
+
+let context;
+let page;
+const want = {
+  1: 'human', 2: 'human',
+  3: 'ai', 4: 'ai',
+  5: 'paste', 6: 'paste',
+  7: 'human',
+};
+const expectedText = [
+  'human_line_one = 1',
+  'human_line_two = 2',
+  'def answer(question):',
+  '    return 42',
+  "pasted_value = 'from the clipboard'",
+  'second_pasted = True',
+  'human_tail = 3',
+].join('\n') + '\n';
+
+try {
+  await waitFor('code-server to listen', () => /HTTP server listening on/.test(serverLog) || server.exitCode !== null, 120_000);
+  if (server.exitCode !== null) throw new Error(`code-server exited (${server.exitCode}):\n${serverLog}`);
+
+  context = await chromium.launchPersistentContext(env('E2E_PROFILE'), {
+    executablePath: env('E2E_CHROMIUM'),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    viewport: { width: 1400, height: 900 },
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(`${base}/?folder=${encodeURIComponent(repo)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
+  console.log(`# workbench up after ${Date.now() - started} ms`);
+
+  // Open the file through Quick Open, as a person would.
+  await waitFor('the file to open', async () => {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 5000 });
+    await input.fill(file);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first();
+    await row.waitFor({ state: 'visible', timeout: 5000 });
+    await page.keyboard.press('Enter');
+    await page.locator(`.tab.active[data-resource-name="${file}"]`).waitFor({ timeout: 5000 });
+    return true;
+  }, 60_000, 500);
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  await editor.locator('.view-lines').click();
+
+  // The sidecar is up and knows the file once the status bar shows its AI share.
+  const status = page.locator('.statusbar-item', { hasText: /AI \d+%/ });
+  await status.first().waitFor({ timeout: 60_000 });
+  check(true, 'the status bar shows the AI share once the sidecar runs');
+
+  const viewText = async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+
+  // 1. A person types two lines.
+  await page.keyboard.type('human_line_one = 1\nhuman_line_two = 2\n');
+  await waitFor('typed lines in the editor', async () => (await viewText()).includes('human_line_two = 2'));
+
+  // 2. An inline completion from the test extension, accepted with Tab: VS Code's own accept
+  // command, reached through the extension's keybinding.
+  await page.keyboard.type('def ');
+  await editor.locator('.ghost-text-decoration, .ghost-text').first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Tab');
+  await waitFor('the accepted completion in the editor', async () => (await viewText()).includes('return 42'));
+
+  // 3. A paste of two lines.
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  const clip = "pasted_value = 'from the clipboard'\nsecond_pasted = True\n";
+  await page.evaluate((t) => navigator.clipboard.writeText(t), clip);
+  await page.keyboard.press('Control+V');
+  await waitFor('the pasted text in the editor', async () => (await viewText()).includes('second_pasted = True'));
+
+  // 4. Undo the paste and redo it: the sidecar gets reason undo/redo and restores the origin.
+  await page.keyboard.press('Control+Z');
+  await waitFor('the paste to be undone', async () => !(await viewText()).includes('second_pasted'));
+  await page.keyboard.press('Control+Shift+Z');
+  await waitFor('the paste to be redone', async () => (await viewText()).includes('second_pasted = True'));
+
+  // 5. A person types the last line.
+  await page.keyboard.type('human_tail = 3\n');
+  await waitFor('the last line in the editor', async () => (await viewText()).includes('human_tail = 3'));
+
+  // The status bar follows: 2 AI lines of 7.
+  await waitFor('the status bar to show AI 29%', async () => (await page.locator('.statusbar-item', { hasText: 'AI 29%' }).count()) > 0, 30_000).then(
+    () => check(true, 'the status bar shows the file\'s AI share (2 of 7 lines)'),
+    async (e) => check(false, 'the status bar shows the file\'s AI share (2 of 7 lines)', `${e.message}; shown: ${await status.first().innerText().catch(() => '?')}`),
+  );
+
+  // The gutter marks the AI and paste lines.
+  const marks = await waitFor('gutter marks', async () => {
+    const n = await editor.locator('.cgmr').count();
+    return n >= 4 ? n : 0;
+  }, 30_000).catch(() => 0);
+  check(marks === 4, 'the gutter marks the 2 ai and 2 paste lines', `marks: ${marks}`);
+
+  // Save, wait for the sidecar to write its journal (provenant.sync), check the file on disk.
+  await page.keyboard.press('Control+S');
+  await waitFor('the file saved to disk', () => readFileSync(join(repo, file), 'utf8') === expectedText, 30_000).catch((e) =>
+    check(false, 'the saved file has the expected text', `${e.message}\n${readFileSync(join(repo, file), 'utf8')}`),
+  );
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type('>provenant: Write Pending Provenance Now');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Write Pending Provenance Now' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.notifications-toasts', { hasText: 'pending provenance written' }).waitFor({ timeout: 30_000 });
+
+  // Commit with the git CLI; the hook installed by `provenant install` writes the note.
+  let r = run('git', ['add', file]);
+  check(r.code === 0, 'git add', r.out);
+  r = run('git', ['commit', '-q', '-m', 'edits from VS Code']);
+  check(r.code === 0, 'git commit', r.out);
+  r = run(provenant, ['show', '--json', 'HEAD']);
+  if (check(r.code === 0, 'provenant show --json HEAD', r.out)) {
+    let note;
+    try {
+      note = JSON.parse(r.stdout);
+    } catch (e) {
+      check(false, 'the note is JSON', r.out);
+    }
+    const f = note?.files?.[file];
+    if (check(f && typeof f.lines === 'object', `the note lists ${file}'s lines`, r.stdout)) {
+      const got = {};
+      for (const [cls, ranges] of Object.entries(f.lines)) for (const n of expand(ranges)) got[n] = cls;
+      check(JSON.stringify(got) === JSON.stringify(want), 'note classes: typed lines human, the accepted completion ai, the paste (undone and redone) paste',
+        `got  ${JSON.stringify(got)}\nwant ${JSON.stringify(want)}\n${r.stdout}`);
+      const origins = {};
+      for (const [id, ranges] of Object.entries(f.by_origin ?? {})) {
+        const o = note.origins?.[id]?.record ?? note.origins?.[id] ?? {};
+        for (const n of expand(ranges)) origins[n] = `${o.class ?? 'ai'}/${o.kind}/${o.tool}`;
+      }
+      // The fixture extension is no tool the extension knows: `unknown`, never a guess.
+      check(JSON.stringify(origins) === JSON.stringify({ 3: 'ai/completion/unknown', 4: 'ai/completion/unknown' }),
+        'the AI lines name an inline completion of an unknown tool', JSON.stringify(origins));
+    }
+  }
+} catch (e) {
+  check(false, 'the scenario ran to the end', e.stack ?? String(e));
+} finally {
+  if (failed && page) {
+    await page.screenshot({ path: join(artifacts, 'e2e-failure.png') }).catch(() => {});
+    writeFileSync(join(artifacts, 'code-server.log'), serverLog);
+    console.log(`# screenshot and code-server log in ${artifacts}; extension logs under ${env('E2E_USER_DATA')}/logs`);
+  }
+  await context?.close().catch(() => {});
+  server.kill('SIGTERM');
+  await Promise.race([serverExit, new Promise((r) => setTimeout(r, 5000))]);
+  if (server.exitCode === null) server.kill('SIGKILL');
+}
+console.log(`# ${Date.now() - started} ms`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
