@@ -27,9 +27,9 @@ vim.api.nvim_create_autocmd({ "BufReadPost", "BufNewFile", "BufFilePost", "BufWr
 -- AI plugins are often lazy-loaded: look for them again when others announce themselves.
 vim.api.nvim_create_autocmd({ "VimEnter", "User", "InsertEnter" }, {
   group = group,
-  callback = function()
+  callback = function(args)
     if package.loaded["provenant"] then
-      require("provenant").detect()
+      require("provenant").detect(args.event)
     end
   end,
 })

@@ -57,6 +57,7 @@ H.run("neovim-e2e", function()
   -- The AI plugin doubles, set up the way their real plugins set themselves up.
   local copilot = require("copilot.suggestion")
   copilot.setup_keymaps()
+  vim.g.loaded_copilot = 1 -- what copilot.vim's plugin file sets
   vim.cmd([[imap <silent><script><expr> <C-J> copilot#Accept("")]])
   -- Test-only keys that make a suggestion appear (what the AI servers would do).
   vim.keymap.set("i", "<F2>", function()

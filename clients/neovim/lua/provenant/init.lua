@@ -46,10 +46,11 @@ function M.attach(bufnr)
   require("provenant.ui").attach(bufnr)
 end
 
---- Looks for AI completion plugins loaded since the last look and wraps them.
-function M.detect()
+--- Looks for AI completion plugins loaded since the last look and wraps them. `event` is the
+--- autocommand that asks (InsertEnter asks often and gets a cheaper look).
+function M.detect(event)
   if initialized then
-    require("provenant.wrap").detect()
+    require("provenant.wrap").detect(event)
   end
 end
 

@@ -106,24 +106,34 @@ function M._close()
   annotate.close()
 end
 
+local function wrap_expr_map(m)
+  for _, t in ipairs(expr_tools) do
+    if config.values.wrap[t.option] and m.rhs:find(t.pattern, 1, true) then
+      api.nvim_set_keymap("i", m.lhs, ("v:lua.ProvenantExprKeys('%s', %s)"):format(t.tool, m.rhs), {
+        expr = true,
+        silent = m.silent == 1,
+        nowait = m.nowait == 1,
+        noremap = true,
+      })
+      M.wrapped["mapping " .. m.lhs .. " (" .. t.pattern .. ")"] = true
+      util.log("wrapped expr mapping %s", m.lhs)
+      return true
+    end
+  end
+  return false
+end
+
+-- Returns whether any accept mapping is (now) wrapped.
 local function wrap_expr_maps()
+  local found = false
   for _, m in ipairs(api.nvim_get_keymap("i")) do
-    if m.expr == 1 and type(m.rhs) == "string" and not m.rhs:find("ProvenantExprKeys", 1, true) then
-      for _, t in ipairs(expr_tools) do
-        if config.values.wrap[t.option] and m.rhs:find(t.pattern, 1, true) then
-          local rhs = ("v:lua.ProvenantExprKeys('%s', %s)"):format(t.tool, m.rhs)
-          api.nvim_set_keymap("i", m.lhs, rhs, {
-            expr = true,
-            silent = m.silent == 1,
-            nowait = m.nowait == 1,
-            noremap = true,
-          })
-          M.wrapped["mapping " .. m.lhs .. " (" .. t.pattern .. ")"] = true
-          util.log("wrapped expr mapping %s", m.lhs)
-        end
+    if m.expr == 1 and type(m.rhs) == "string" then
+      if m.rhs:find("ProvenantExprKeys", 1, true) or wrap_expr_map(m) then
+        found = true
       end
     end
   end
+  return found
 end
 
 -- The tool of the built-in inline completion is the name of the client that serves it.
@@ -164,8 +174,20 @@ local function wrap_paste()
   M.wrapped["vim.paste"] = true
 end
 
---- Looks for AI plugins and wraps what it finds; cheap enough to run on every InsertEnter.
-function M.detect()
+-- Whether copilot.vim or codeium.vim is there (their plugin files set g:loaded_*; their
+-- autoload functions exist once called). Scanning mappings costs about a millisecond, so it
+-- is done only for them.
+local function vim_plugins_present()
+  local w = config.values.wrap
+  return (w.copilot_vim and (vim.g.loaded_copilot ~= nil or vim.fn.exists("*copilot#Accept") == 1))
+    or (w.codeium_vim and (vim.g.loaded_codeium ~= nil or vim.fn.exists("*codeium#Accept") == 1))
+end
+
+local expr_scanned = false
+
+--- Looks for AI plugins and wraps what it finds. `event` "InsertEnter" (which happens often)
+--- rescans mappings only until one was wrapped; other events always rescan.
+function M.detect(event)
   local w = config.values.wrap
   if w.copilot_lua then
     wrap_module("copilot.suggestion", { "accept", "accept_word", "accept_line" }, "copilot")
@@ -176,8 +198,8 @@ function M.detect()
   if w.builtin and type(vim.lsp.inline_completion) == "table" then
     wrap_function(vim.lsp.inline_completion, "get", "vim.lsp.inline_completion.get", builtin_origin)
   end
-  if w.copilot_vim or w.codeium_vim then
-    wrap_expr_maps()
+  if not (event == "InsertEnter" and expr_scanned) and vim_plugins_present() then
+    expr_scanned = wrap_expr_maps() or expr_scanned
   end
   wrap_paste()
 end
