@@ -224,4 +224,39 @@ H.run("neovim-e2e", function()
   end
   H.eq(tools, { [4] = "copilot/completion", [5] = "copilot/completion", [6] = "copilot/completion",
     [7] = "copilot/completion" }, "AI lines name copilot completions")
+
+  -- :Provenant blame and status show the CLI's answers in scratch splits, errors as notifications.
+  local function errors()
+    local list = {}
+    for _, n in ipairs(H.notes) do
+      if n.level == vim.log.levels.ERROR then
+        list[#list + 1] = n.msg
+      end
+    end
+    return list
+  end
+  local function scratch_lines(name)
+    local b = vim.fn.bufnr(name)
+    return b ~= -1 and api.nvim_buf_get_lines(b, 0, -1, false) or nil
+  end
+  vim.cmd("Provenant blame")
+  H.wait(10000, function()
+    return scratch_lines("provenant://blame/app.py") ~= nil or #errors() > 0
+  end, ":Provenant blame")
+  local blame = scratch_lines("provenant://blame/app.py") or {}
+  H.check(#blame >= #want_text, ":Provenant blame shows a line per line of the file", vim.inspect({ blame, errors() }))
+  H.check(table.concat(blame, "\n"):find("copilot", 1, true) ~= nil, ":Provenant blame names copilot", vim.inspect(blame))
+  vim.cmd("Provenant status")
+  H.wait(10000, function()
+    return scratch_lines("provenant://status") ~= nil or #errors() > 0
+  end, ":Provenant status")
+  H.check(scratch_lines("provenant://status") ~= nil, ":Provenant status opens its split", vim.inspect(errors()))
+  local before = #errors()
+  vim.cmd("Provenant nonsense")
+  H.wait(2000, function()
+    return #errors() > before
+  end, "the error notification")
+  local last = errors()[#errors()] or ""
+  H.check(last:find("unknown subcommand", 1, true) ~= nil,
+    ":Provenant with an unknown subcommand reports an error", vim.inspect(errors()))
 end)
