@@ -41,6 +41,16 @@ nvim_run() { # test-file
 status=0
 nvim_run "$tests/spans_test.lua" || status=1
 
+# :helptags must accept the help file (no duplicate or malformed tags).
+cp -r "$root/clients/neovim/doc" "$tmp/doc"
+if nvim --headless --clean -c "try | helptags $tmp/doc | catch | cquit 1 | endtry | qa!" </dev/null \
+    && grep -q "^:Provenant" "$tmp/doc/tags"; then
+  echo "neovim-helptags: 1 passed, 0 failed"
+else
+  echo "neovim-helptags: 0 passed, 1 failed"
+  status=1
+fi
+
 repo="$tmp/repo"
 mkdir -p "$repo"
 git -C "$repo" init -q -b main
