@@ -4,16 +4,16 @@
 -- diffs them afterwards: the difference, trimmed to the characters that really changed, is the
 -- inserted text, in the coordinates of the buffer right after the insertion. Sending the
 -- notification through the LSP client flushes its pending didChange first, so the version we
--- name is the one the server gets with that change. Edits outside the snapshot (seen through
--- an on_bytes listener that lives as long as the capture) make the capture give up: a gap is acceptable, a misattribution is not.
--- Everything here runs on Neovim's main loop.
+-- name is the one the server gets with that change. Edits outside the snapshot (seen by an
+-- on_bytes listener that lives as long as the capture) make the capture give up: a gap is
+-- acceptable, a misattribution is not. Everything here runs on Neovim's main loop.
 local config = require("provenant.config")
 local util = require("provenant.util")
 
 local M = {}
 
 local api = vim.api
-local tracked = {} -- bufnr -> true while our on_bytes listener is attached
+local tracked = {} -- bufnr -> true for buffers attached to the sidecar
 local active = nil -- the capture in progress, if any
 
 local function pack(...)
