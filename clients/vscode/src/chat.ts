@@ -1,7 +1,7 @@
 // Chat and agent edits: the API through which AI extensions say which edits are theirs.
 import * as vscode from 'vscode';
 import type { Annotator } from './annotator';
-import type { AiKind, Origin } from './protocol';
+import { checkOrigin, type Origin } from './protocol';
 
 /**
  * VS Code's stable API does not say which extension or chat session made an edit, and a
@@ -49,22 +49,4 @@ export function activate(context: vscode.ExtensionContext, annotator: Annotator)
     }),
   );
   return api;
-}
-
-const KINDS: readonly AiKind[] = ['completion', 'chat', 'agent'];
-
-/** Callers are other extensions: take only well-formed origins. */
-export function checkOrigin(origin: unknown): Origin {
-  const o = origin as Partial<Record<keyof Origin, unknown>> | undefined;
-  if (!o || typeof o !== 'object') throw new Error('provenant: origin must be an object');
-  if (o.class !== 'ai' && o.class !== 'paste' && o.class !== 'human') throw new Error('provenant: origin.class must be ai, paste or human');
-  if (o.kind !== undefined && !KINDS.includes(o.kind as AiKind)) throw new Error('provenant: origin.kind must be completion, chat or agent');
-  const out: Origin = { class: o.class };
-  for (const key of ['tool', 'kind', 'model', 'session', 'request'] as const) {
-    const v = o[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'string' || v.length > 200) throw new Error(`provenant: origin.${key} must be a short string`);
-    (out as unknown as Record<string, string>)[key] = v;
-  }
-  return out;
 }

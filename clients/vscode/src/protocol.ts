@@ -57,3 +57,21 @@ export function versionAtLeast(v: readonly number[], min: string): boolean {
   }
   return true;
 }
+
+const KINDS: readonly AiKind[] = ['completion', 'chat', 'agent'];
+
+/** Callers are other extensions: take only well-formed origins. */
+export function checkOrigin(origin: unknown): Origin {
+  const o = origin as Partial<Record<keyof Origin, unknown>> | undefined;
+  if (!o || typeof o !== 'object') throw new Error('provenant: origin must be an object');
+  if (o.class !== 'ai' && o.class !== 'paste' && o.class !== 'human') throw new Error('provenant: origin.class must be ai, paste or human');
+  if (o.kind !== undefined && !KINDS.includes(o.kind as AiKind)) throw new Error('provenant: origin.kind must be completion, chat or agent');
+  const out: Origin = { class: o.class };
+  for (const key of ['tool', 'kind', 'model', 'session', 'request'] as const) {
+    const v = o[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || v.length > 200) throw new Error(`provenant: origin.${key} must be a short string`);
+    (out as unknown as Record<string, string>)[key] = v;
+  }
+  return out;
+}

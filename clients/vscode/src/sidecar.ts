@@ -1,5 +1,4 @@
 // Finds the provenant program, checks its version, and runs `provenant lsp` as a language client.
-import { execFile } from 'node:child_process';
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -9,12 +8,7 @@ import {
   type Middleware,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { MIN_SERVER_VERSION, parseVersion, versionAtLeast } from './protocol';
-
-/** Why the sidecar is not running, with the fix to show the user. */
-export interface SidecarProblem {
-  message: string;
-}
+import { checkProgram, type SidecarProblem } from './program';
 
 /**
  * Owns the language client. Features send through `notify`/`request`, which do nothing while
@@ -125,32 +119,6 @@ export class Sidecar implements vscode.Disposable {
     this.output.dispose();
     this.trace.dispose();
   }
-}
-
-/** Runs `program --version`: its version, or a problem that says what to do. */
-export function checkProgram(program: string): Promise<{ version: string } | { problem: SidecarProblem }> {
-  return new Promise((resolve) => {
-    execFile(program, ['--version'], { timeout: 10_000 }, (err, stdout) => {
-      if (err) {
-        const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-        const message = missing
-          ? `provenant: the program "${program}" was not found. Install provenant (see its README) and put it on PATH, or set "provenant.path" to its full path.`
-          : `provenant: "${program} --version" failed (${err.message.trim()}). Check the "provenant.path" setting.`;
-        resolve({ problem: { message } });
-        return;
-      }
-      const version = parseVersion(stdout);
-      if (!version || !versionAtLeast(version, MIN_SERVER_VERSION)) {
-        resolve({
-          problem: {
-            message: `provenant: "${program}" is version ${stdout.trim() || '(none)'}; this extension needs ${MIN_SERVER_VERSION} or newer. Upgrade provenant, or point "provenant.path" at a newer one.`,
-          },
-        });
-        return;
-      }
-      resolve({ version: version.join('.') });
-    });
-  });
 }
 
 /** Chains middlewares that each implement a different hook (the first one that has it wins). */
