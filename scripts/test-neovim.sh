@@ -63,4 +63,63 @@ git -C "$repo" commit -q -m "initial"
   status=1
 }
 PROVENANT_TEST_REPO="$repo" nvim_run "$tests/e2e_test.lua" || status=1
+
+# A real terminal: Neovim's TUI inside tmux. Typing goes through send-keys and a bracketed
+# paste through `tmux paste-buffer -p`, the path that ends in vim.paste.
+wait_for() { # file: waits up to 15 s for it to appear
+  local i
+  for ((i = 0; i < 300; i++)); do
+    [[ -e "$1" ]] && return 0
+    sleep 0.05
+  done
+  return 1
+}
+tui_test() {
+  local dir="$tmp/tui" sock="provenant-nvim-$$" ok=0 failed=0
+  mkdir -p "$dir/repo"
+  git -C "$dir/repo" init -q -b main
+  printf 'import os\n' > "$dir/repo/tui.py"
+  printf 'pasted_one = 1\npasted_two = 2\n' > "$dir/paste.txt"
+  export PROVENANT_TUI_DIR="$dir"
+  local tm=(tmux -L "$sock" -f /dev/null)
+  trap '"${tm[@]}" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+  "${tm[@]}" new-session -d -s t -x 100 -y 30 -c "$dir/repo" \
+    "nvim --clean --cmd 'set rtp^=$root/clients/neovim' -c 'luafile $tests/tui_init.lua' tui.py"
+  "${tm[@]}" set -s escape-time 0
+  echo "== neovim-tui"
+  if ! wait_for "$dir/ready"; then
+    echo "  FAIL the sidecar did not start in the TUI"
+    "${tm[@]}" capture-pane -p -t t || true
+    echo "neovim-tui: 0 passed, 1 failed"
+    return 1
+  fi
+  "${tm[@]}" send-keys -t t -l 'Gotyped_line = 1'
+  "${tm[@]}" send-keys -t t Enter
+  "${tm[@]}" load-buffer "$dir/paste.txt"
+  "${tm[@]}" paste-buffer -p -t t
+  "${tm[@]}" send-keys -t t Escape
+  "${tm[@]}" send-keys -t t -l ':ProvenantTestDump'
+  "${tm[@]}" send-keys -t t Enter
+  if wait_for "$dir/dump"; then
+    for want in "2 human" "3 paste" "4 paste"; do
+      if grep -qx "$want" "$dir/dump"; then
+        echo "  ok   line $want"; ok=$((ok + 1))
+      else
+        echo "  FAIL line $want: got $(tr '\n' ' ' < "$dir/dump")"; failed=$((failed + 1))
+      fi
+    done
+  else
+    echo "  FAIL no answer from :ProvenantTestDump"; failed=$((failed + 1))
+    "${tm[@]}" capture-pane -p -t t || true
+  fi
+  "${tm[@]}" kill-server 2>/dev/null || true
+  echo "neovim-tui: $ok passed, $failed failed"
+  ((failed == 0))
+}
+if command -v tmux >/dev/null; then
+  tui_test || status=1
+else
+  echo "test-neovim: tmux not found (scripts/setup.sh --clients installs it)" >&2
+  status=1
+fi
 exit $status
