@@ -64,15 +64,19 @@ public:
     /// (inferred); larger ones are `unknown`; text matching a recently deleted span gets its
     /// origin back. Errors (range outside the document, version not increasing) leave the
     /// document unchanged. `new_version` applies after the last change of a batch: pass the
-    /// same version for every change of one didChange.
+    /// same version for every change of one didChange: `new_version == version()` continues
+    /// the batch; annotations held for that version are applied when the batch is over
+    /// (at the next call of any other kind, or a change with a newer version). A change that
+    /// fails leaves the earlier changes of its batch applied (resync with a full text).
     Status apply_change(int64_t new_version, const std::optional<TextRange>& range,
                         std::string_view text, EditReason reason = EditReason::None);
 
     /// Marks the characters in `ranges` (coordinates of the document at `version`) as coming
-    /// from `origin`. An annotation for a version not yet seen is held until that version
-    /// arrives (dropped after a bounded window); one for an older version is mapped through
-    /// the later edits, and text inserted into the ranges after `version` is not covered.
-    /// Either order gives the same result.
+    /// from `origin` (Evidence::Recorded; `fresh` kept). A `paste` annotation does not
+    /// override text whose origin the deleted-span store restored in that version. An annotation
+    /// for a version not yet seen is held until that version arrives (dropped after a bounded
+    /// window); one for an older version is mapped through the later edits, and text inserted into
+    /// the ranges after `version` is not covered. Either order gives the same result.
     Status annotate(int64_t version, const OriginRecord& origin,
                     const std::vector<TextRange>& ranges);
 
@@ -102,8 +106,20 @@ public:
     /// Messages about annotations dropped since the last call (for the log).
     std::vector<std::string> take_dropped_annotations();
 
+    /// Why the last change that inserted text without evidence was labelled `unknown`
+    /// (e.g. "insert of 400 characters over 12 lines with no annotation"); empty if none.
+    const std::string& last_unknown_reason() const;
+
+    /// Bytes of memory the document holds (text tree, history, deleted spans): approximate.
+    size_t memory_bytes() const;
+
 private:
     struct Pending;
+    struct Piece;
+    void settle() const;
+    Status apply_pieces(int64_t new_version, std::vector<Piece>& pieces, EditReason reason);
+    Status apply_annotation(int64_t version, uint32_t origin, OriginClass cls,
+                            const std::vector<TextRange>& ranges) const;
     std::unique_ptr<OriginText> text_;
     OriginTable origins_;
     int64_t version_ = 0;

@@ -23,7 +23,9 @@ struct ClassCounts {
 };
 
 /// Accumulates one line's characters and decides its class. Rules, in order:
-/// 1. no fresh non-whitespace characters: the class of all its characters (what it had);
+/// 1. no fresh non-whitespace characters: the class of all its characters (what it had),
+///    i.e. rules 2-3 applied to all of its characters, so a moved AI line that a person
+///    once edited stays `ai_modified`;
 /// 2. `ai` is the most common class of all its characters and a person typed some of its
 ///    fresh characters: `ai_modified`;
 /// 3. otherwise the most common class of its fresh characters.
@@ -42,7 +44,10 @@ private:
 
 /// Classifies every line of a snapshot (lines split on \n; a \r before \n is whitespace;
 /// a final line without \n counts when non-empty). Also fills per-class character totals
-/// (non-whitespace) when `chars` is given.
-std::vector<LineVerdict> classify_lines(const Snapshot& s, ClassCounts* chars = nullptr);
+/// (non-whitespace) when `chars` is given. `lone_cr_breaks`: a \r not followed by \n also
+/// ends a line (LSP's lines, for editor gutters; git's lines split on \n only).
+/// Characters are code points; an invalid UTF-8 byte counts as one. O(n).
+std::vector<LineVerdict> classify_lines(const Snapshot& s, ClassCounts* chars = nullptr,
+                                        bool lone_cr_breaks = false);
 
 } // namespace provenant

@@ -14,8 +14,7 @@ OriginTable::OriginTable() {
 uint32_t OriginTable::intern(const OriginRecord& record) {
     std::string key = record.key();
     auto it = ids_.find(key);
-    if (it != ids_.end())
-        return it->second;
+    if (it != ids_.end()) return it->second;
     auto id = static_cast<uint32_t>(records_.size());
     records_.push_back(record);
     ids_.emplace(std::move(key), id);
@@ -32,8 +31,7 @@ Snapshot Snapshot::uniform(std::string text, const OriginRecord& record, Evidenc
 }
 
 void Snapshot::push_run(uint32_t length, Attr attr) {
-    if (length == 0)
-        return;
+    if (length == 0) return;
     if (!runs.empty() && runs.back().attr == attr)
         runs.back().length += length;
     else
@@ -44,8 +42,7 @@ Status Snapshot::validate() const {
     uint64_t total = 0;
     for (size_t i = 0; i < runs.size(); ++i) {
         const Run& r = runs[i];
-        if (r.length == 0)
-            return make_error("run " + std::to_string(i) + " is empty");
+        if (r.length == 0) return make_error("run " + std::to_string(i) + " is empty");
         if (r.attr.origin >= origins.size())
             return make_error("run " + std::to_string(i) + " names origin " +
                               std::to_string(r.attr.origin) + " of " +
@@ -71,15 +68,14 @@ std::vector<Attr> Snapshot::expand() const {
 nlohmann::json snapshot_to_json(const Snapshot& s) {
     nlohmann::json runs = nlohmann::json::array();
     for (const Run& r : s.runs)
-        runs.push_back({r.length, r.attr.origin, static_cast<int>(r.attr.evidence),
-                        r.attr.fresh ? 1 : 0});
+        runs.push_back(
+            {r.length, r.attr.origin, static_cast<int>(r.attr.evidence), r.attr.fresh ? 1 : 0});
     return {{"text", s.text}, {"runs", std::move(runs)}, {"origins", s.origins.records()}};
 }
 
 Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
     try {
-        if (!j.is_object())
-            return make_error("snapshot: expected an object");
+        if (!j.is_object()) return make_error("snapshot: expected an object");
         Snapshot s;
         s.text = j.at("text").get<std::string>();
         const auto& origins = j.at("origins");
@@ -92,12 +88,12 @@ Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
                 return make_error("snapshot.origins[" + std::to_string(i) + "]: duplicate record");
         }
         const auto& runs = j.at("runs");
-        if (!runs.is_array())
-            return make_error("snapshot.runs: expected an array");
+        if (!runs.is_array()) return make_error("snapshot.runs: expected an array");
         for (size_t i = 0; i < runs.size(); ++i) {
             const auto& r = runs[i];
             if (!r.is_array() || r.size() != 4)
-                return make_error("snapshot.runs[" + std::to_string(i) + "]: expected [len, origin, evidence, fresh]");
+                return make_error("snapshot.runs[" + std::to_string(i) +
+                                  "]: expected [len, origin, evidence, fresh]");
             uint64_t len = r[0].get<uint64_t>();
             uint64_t origin = r[1].get<uint64_t>();
             int ev = r[2].get<int>();
@@ -108,8 +104,7 @@ Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
             s.push_run(static_cast<uint32_t>(len),
                        Attr{static_cast<uint32_t>(origin), static_cast<Evidence>(ev), fresh == 1});
         }
-        if (Status st = s.validate(); !st)
-            return st.error().context("snapshot");
+        if (Status st = s.validate(); !st) return st.error().context("snapshot");
         return s;
     } catch (const std::exception& e) {
         return make_error(std::string("snapshot: ") + e.what());
@@ -119,20 +114,22 @@ Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
 namespace {
 int class_rank(OriginClass c) {
     switch (c) {
-    case OriginClass::Ai: return 3;
-    case OriginClass::Human: return 2;
-    case OriginClass::Paste: return 1;
-    case OriginClass::Unknown: return 0;
+    case OriginClass::Ai:
+        return 3;
+    case OriginClass::Human:
+        return 2;
+    case OriginClass::Paste:
+        return 1;
+    case OriginClass::Unknown:
+        return 0;
     }
     return 0;
 }
 } // namespace
 
 bool stronger(const Attr& a, const OriginRecord& ra, const Attr& b, const OriginRecord& rb) {
-    if (a.evidence != b.evidence)
-        return a.evidence > b.evidence;
-    if (ra.cls != rb.cls)
-        return class_rank(ra.cls) > class_rank(rb.cls);
+    if (a.evidence != b.evidence) return a.evidence > b.evidence;
+    if (ra.cls != rb.cls) return class_rank(ra.cls) > class_rank(rb.cls);
     return ra.key() < rb.key();
 }
 

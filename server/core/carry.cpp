@@ -1,0 +1,385 @@
+// Diffing two texts into byte edits, carrying attribution across a diff, merging evidence.
+#include "core/carry.h"
+
+#include "core/utf8.h"
+
+#include <algorithm>
+#include <dtl/dtl.hpp>
+#include <functional>
+#include <unordered_map>
+
+namespace provenant {
+
+namespace {
+
+/// Above this many lines on both sides together, the line diff anchors on unique lines
+/// (patience) before running Myers on the gaps, so its cost stays bounded.
+constexpr size_t kMyersMaxLines = 4000;
+/// A changed hunk is refined to characters when both sides together are at most this many
+/// bytes; larger hunks are relabelled whole (after trimming their common ends).
+constexpr size_t kRefineMaxBytes = 8192;
+/// Total bytes that character refinement may examine for one diff.
+constexpr size_t kRefineBudgetBytes = 4u << 20;
+/// Recursion limit of the patience anchoring.
+constexpr int kMaxAnchorDepth = 6;
+
+/// Collects edits in increasing order, merging ones that touch.
+class EditSink {
+public:
+    void add(size_t a_off, size_t removed, size_t b_off, size_t inserted) {
+        if (removed == 0 && inserted == 0) return;
+        if (!out_.empty()) {
+            ByteEdit& last = out_.back();
+            if (last.offset + last.removed == a_off &&
+                last.inserted_offset + last.inserted == b_off) {
+                last.removed += removed;
+                last.inserted += inserted;
+                return;
+            }
+        }
+        out_.push_back(ByteEdit{a_off, removed, b_off, inserted});
+    }
+    std::vector<ByteEdit> take() { return std::move(out_); }
+    size_t size() const { return out_.size(); }
+    void truncate(size_t n) { out_.resize(n); }
+    ByteEdit& back() { return out_.back(); }
+
+private:
+    std::vector<ByteEdit> out_;
+};
+
+struct Line {
+    size_t begin = 0, end = 0; // bytes, including the terminator
+    uint64_t hash = 0;         // of the non-whitespace bytes
+};
+
+std::vector<Line> split_lines(std::string_view s, size_t begin, size_t end) {
+    std::vector<Line> out;
+    std::string norm;
+    size_t start = begin;
+    for (size_t i = begin; i < end; ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (!utf8::is_space(c)) norm.push_back(static_cast<char>(c));
+        if (c == '\n' || i + 1 == end) {
+            out.push_back(Line{start, i + 1, std::hash<std::string_view>{}(norm)});
+            norm.clear();
+            start = i + 1;
+        }
+    }
+    return out;
+}
+
+enum class Op : uint8_t { Common, Delete, Add };
+
+/// Line-level diff of x[x0,x1) against y[y0,y1) by hash, appending ops in order.
+void diff_lines(const std::vector<Line>& x, size_t x0, size_t x1, const std::vector<Line>& y,
+                size_t y0, size_t y1, std::vector<Op>& ops, int depth) {
+    size_t pre = 0;
+    while (x0 + pre < x1 && y0 + pre < y1 && x[x0 + pre].hash == y[y0 + pre].hash)
+        ++pre;
+    size_t suf = 0;
+    while (x1 - suf > x0 + pre && y1 - suf > y0 + pre &&
+           x[x1 - 1 - suf].hash == y[y1 - 1 - suf].hash)
+        ++suf;
+    ops.insert(ops.end(), pre, Op::Common);
+    const size_t a0 = x0 + pre, a1 = x1 - suf, b0 = y0 + pre, b1 = y1 - suf;
+    const size_t na = a1 - a0, nb = b1 - b0;
+    if (na == 0 || nb == 0) {
+        ops.insert(ops.end(), na, Op::Delete);
+        ops.insert(ops.end(), nb, Op::Add);
+    } else if (na + nb <= kMyersMaxLines) {
+        std::vector<uint64_t> sa, sb;
+        sa.reserve(na);
+        sb.reserve(nb);
+        for (size_t i = a0; i < a1; ++i)
+            sa.push_back(x[i].hash);
+        for (size_t i = b0; i < b1; ++i)
+            sb.push_back(y[i].hash);
+        dtl::Diff<uint64_t, std::vector<uint64_t>> d(sa, sb);
+        d.compose();
+        for (const auto& e : d.getSes().getSequence())
+            ops.push_back(e.second.type == dtl::SES_COMMON   ? Op::Common
+                          : e.second.type == dtl::SES_DELETE ? Op::Delete
+                                                             : Op::Add);
+    } else {
+        // Patience anchoring: lines unique on both sides, longest increasing subsequence.
+        std::unordered_map<uint64_t, std::pair<int64_t, int64_t>> seen; // hash -> (ax, by)
+        for (size_t i = a0; i < a1; ++i) {
+            auto [it, fresh] = seen.try_emplace(x[i].hash, static_cast<int64_t>(i), -1);
+            if (!fresh) it->second.first = -2; // not unique in x
+        }
+        for (size_t j = b0; j < b1; ++j) {
+            auto it = seen.find(y[j].hash);
+            if (it == seen.end() || it->second.first < 0) continue;
+            it->second.second = it->second.second == -1 ? static_cast<int64_t>(j) : -2;
+        }
+        std::vector<std::pair<size_t, size_t>> pairs;
+        for (size_t i = a0; i < a1; ++i) {
+            auto it = seen.find(x[i].hash);
+            if (it->second.first >= 0 && it->second.second >= 0)
+                pairs.emplace_back(i, static_cast<size_t>(it->second.second));
+        }
+        // LIS on the y index (pairs are in x order).
+        std::vector<size_t> tails, prev(pairs.size(), SIZE_MAX), tail_idx;
+        for (size_t k = 0; k < pairs.size(); ++k) {
+            auto pos =
+                std::lower_bound(tails.begin(), tails.end(), pairs[k].second) - tails.begin();
+            if (static_cast<size_t>(pos) == tails.size()) {
+                tails.push_back(pairs[k].second);
+                tail_idx.push_back(k);
+            } else {
+                tails[static_cast<size_t>(pos)] = pairs[k].second;
+                tail_idx[static_cast<size_t>(pos)] = k;
+            }
+            if (pos > 0) prev[k] = tail_idx[static_cast<size_t>(pos) - 1];
+        }
+        std::vector<std::pair<size_t, size_t>> anchors;
+        for (size_t k = tail_idx.empty() ? SIZE_MAX : tail_idx.back(); k != SIZE_MAX; k = prev[k])
+            anchors.push_back(pairs[k]);
+        std::reverse(anchors.begin(), anchors.end());
+        if (anchors.empty() || depth >= kMaxAnchorDepth) {
+            ops.insert(ops.end(), na, Op::Delete);
+            ops.insert(ops.end(), nb, Op::Add);
+        } else {
+            size_t ca = a0, cb = b0;
+            for (auto [ai, bj] : anchors) {
+                diff_lines(x, ca, ai, y, cb, bj, ops, depth + 1);
+                ops.push_back(Op::Common);
+                ca = ai + 1;
+                cb = bj + 1;
+            }
+            diff_lines(x, ca, a1, y, cb, b1, ops, depth + 1);
+        }
+    }
+    ops.insert(ops.end(), suf, Op::Common);
+}
+
+/// Two lines equal but for whitespace: emits edits for the whitespace runs that differ.
+/// Returns false (emitting nothing) if their non-whitespace bytes differ after all.
+bool align_whitespace(std::string_view a, const Line& la, std::string_view b, const Line& lb,
+                      EditSink& sink) {
+    const size_t mark = sink.size();
+    size_t i = la.begin, j = lb.begin;
+    for (;;) {
+        size_t i2 = i, j2 = j;
+        while (i2 < la.end && utf8::is_space(static_cast<unsigned char>(a[i2])))
+            ++i2;
+        while (j2 < lb.end && utf8::is_space(static_cast<unsigned char>(b[j2])))
+            ++j2;
+        size_t pre = 0;
+        while (i + pre < i2 && j + pre < j2 && a[i + pre] == b[j + pre])
+            ++pre;
+        size_t suf = 0;
+        while (i2 - suf > i + pre && j2 - suf > j + pre && a[i2 - 1 - suf] == b[j2 - 1 - suf])
+            ++suf;
+        sink.add(i + pre, i2 - suf - i - pre, j + pre, j2 - suf - j - pre);
+        i = i2;
+        j = j2;
+        if (i == la.end && j == lb.end) return true;
+        if (i == la.end || j == lb.end || a[i] != b[j]) {
+            sink.truncate(mark);
+            return false;
+        }
+        ++i;
+        ++j;
+    }
+}
+
+struct Tokens {
+    std::vector<uint32_t> values; // code point bytes packed; invalid bytes tagged
+    std::vector<size_t> offsets;  // byte offset of each token, plus the end
+};
+
+Tokens tokenize(std::string_view s, size_t begin, size_t end) {
+    Tokens t;
+    size_t i = begin;
+    while (i < end) {
+        const size_t len = std::min(utf8::token_length(s, i), end - i);
+        uint32_t v = 0;
+        for (size_t k = 0; k < len; ++k)
+            v = (v << 8) | static_cast<unsigned char>(s[i + k]);
+        t.values.push_back(v);
+        t.offsets.push_back(i);
+        i += len;
+    }
+    t.offsets.push_back(end);
+    return t;
+}
+
+/// A changed hunk: refined to characters when small enough, else one replacement.
+void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, size_t b0, size_t b1,
+                 size_t& budget, EditSink& sink) {
+    // Trim common ends (at character boundaries, inside the hunk) first: cheap and often
+    // decisive.
+    const size_t oa0 = a0, oa1 = a1;
+    while (a0 < a1 && b0 < b1 && a[a0] == b[b0])
+        ++a0, ++b0;
+    while (a0 > oa0 && ((a0 < a.size() && utf8::is_cont(static_cast<unsigned char>(a[a0]))) ||
+                        (b0 < b.size() && utf8::is_cont(static_cast<unsigned char>(b[b0])))))
+        --a0, --b0;
+    while (a1 > a0 && b1 > b0 && a[a1 - 1] == b[b1 - 1])
+        --a1, --b1;
+    while (a1 < oa1 && ((a1 < a.size() && utf8::is_cont(static_cast<unsigned char>(a[a1]))) ||
+                        (b1 < b.size() && utf8::is_cont(static_cast<unsigned char>(b[b1])))))
+        ++a1, ++b1;
+    const size_t n = (a1 - a0) + (b1 - b0);
+    if (a1 == a0 || b1 == b0 || n > kRefineMaxBytes || n > budget) {
+        sink.add(a0, a1 - a0, b0, b1 - b0);
+        return;
+    }
+    budget -= n;
+    Tokens ta = tokenize(a, a0, a1), tb = tokenize(b, b0, b1);
+    dtl::Diff<uint32_t, std::vector<uint32_t>> d(ta.values, tb.values);
+    d.compose();
+    size_t i = 0, j = 0;
+    for (const auto& e : d.getSes().getSequence()) {
+        switch (e.second.type) {
+        case dtl::SES_COMMON:
+            ++i, ++j;
+            break;
+        case dtl::SES_DELETE:
+            sink.add(ta.offsets[i], ta.offsets[i + 1] - ta.offsets[i], tb.offsets[j], 0);
+            ++i;
+            break;
+        default:
+            sink.add(ta.offsets[i], 0, tb.offsets[j], tb.offsets[j + 1] - tb.offsets[j]);
+            ++j;
+            break;
+        }
+    }
+}
+
+/// Copies the runs of `from` over [pos, pos+len) in order; calls must move forward.
+class RunCursor {
+public:
+    explicit RunCursor(const std::vector<Run>& runs) : runs_(runs) {}
+    template <typename F> void copy(size_t pos, size_t len, F&& emit) {
+        while (len > 0 && idx_ < runs_.size()) {
+            const size_t run_end = start_ + runs_[idx_].length;
+            if (pos >= run_end) {
+                start_ = run_end;
+                ++idx_;
+                continue;
+            }
+            const size_t take = std::min(len, run_end - pos);
+            emit(static_cast<uint32_t>(take), runs_[idx_].attr);
+            pos += take;
+            len -= take;
+        }
+    }
+
+private:
+    const std::vector<Run>& runs_;
+    size_t idx_ = 0;
+    size_t start_ = 0;
+};
+
+} // namespace
+
+std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b) {
+    const size_t na = a.size(), nb = b.size();
+    size_t p = 0;
+    const size_t n = std::min(na, nb);
+    while (p < n && a[p] == b[p])
+        ++p;
+    // Never cut a character: back off to a boundary of both texts.
+    while (p > 0 && ((p < na && utf8::is_cont(static_cast<unsigned char>(a[p]))) ||
+                     (p < nb && utf8::is_cont(static_cast<unsigned char>(b[p])))))
+        --p;
+    size_t s = 0;
+    while (s < n - p && a[na - 1 - s] == b[nb - 1 - s])
+        ++s;
+    while (s > 0 && (utf8::is_cont(static_cast<unsigned char>(a[na - s])) ||
+                     utf8::is_cont(static_cast<unsigned char>(b[nb - s]))))
+        --s;
+    EditSink sink;
+    if (p == na - s || p == nb - s) {
+        sink.add(p, na - s - p, p, nb - s - p);
+        return sink.take();
+    }
+    const std::vector<Line> la = split_lines(a, p, na - s), lb = split_lines(b, p, nb - s);
+    std::vector<Op> ops;
+    diff_lines(la, 0, la.size(), lb, 0, lb.size(), ops, 0);
+
+    size_t budget = kRefineBudgetBytes;
+    size_t i = 0, j = 0;   // next line of each side
+    size_t hi = 0, hj = 0; // start of the pending hunk (line indexes)
+    auto flush = [&] {
+        if (hi == i && hj == j) return;
+        const size_t a0 = hi < la.size() ? la[hi].begin : na - s;
+        const size_t a1 = i > hi ? la[i - 1].end : a0;
+        const size_t b0 = hj < lb.size() ? lb[hj].begin : nb - s;
+        const size_t b1 = j > hj ? lb[j - 1].end : b0;
+        refine_hunk(a, a0, a1, b, b0, b1, budget, sink);
+    };
+    for (Op op : ops) {
+        if (op != Op::Common) {
+            (op == Op::Delete ? i : j) += 1;
+            continue;
+        }
+        const Line& x = la[i];
+        const Line& y = lb[j];
+        flush();
+        hi = i++;
+        hj = j++;
+        // Lines equal but for whitespace: align them; a hash collision starts a hunk.
+        const bool same = a.substr(x.begin, x.end - x.begin) == b.substr(y.begin, y.end - y.begin);
+        if (!same && !align_whitespace(a, x, b, y, sink)) continue;
+        hi = i;
+        hj = j;
+    }
+    flush();
+    return sink.take();
+}
+
+Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
+               const OriginRecord& inserted_record) {
+    Snapshot out;
+    out.origins = from.origins;
+    inserted.origin = out.origins.intern(inserted_record);
+    RunCursor cur(from.runs);
+    auto emit = [&](uint32_t len, Attr attr) { out.push_run(len, attr); };
+    size_t a = 0;
+    for (const ByteEdit& e : diff_edits(from.text, new_text)) {
+        cur.copy(a, e.offset - a, emit);
+        out.push_run(static_cast<uint32_t>(e.inserted), inserted);
+        a = e.offset + e.removed;
+    }
+    cur.copy(a, from.text.size() - a, emit);
+    out.text.assign(new_text);
+    return out;
+}
+
+Snapshot merge_evidence(const Snapshot& base, const Snapshot& other) {
+    const Snapshot carried = carry(other, base.text, Attr{}, OriginRecord{});
+    Snapshot out;
+    out.origins = base.origins;
+    std::unordered_map<uint32_t, uint32_t> remap; // carried id -> out id
+    size_t i = 0, j = 0;
+    uint32_t left_a = base.runs.empty() ? 0 : base.runs[0].length;
+    uint32_t left_b = carried.runs.empty() ? 0 : carried.runs[0].length;
+    while (i < base.runs.size() && j < carried.runs.size()) {
+        const Attr& x = base.runs[i].attr;
+        const Attr& y = carried.runs[j].attr;
+        const OriginRecord& rx = base.origins.at(x.origin);
+        const OriginRecord& ry = carried.origins.at(y.origin);
+        // New if either report says so: keeps the outcome independent of the order.
+        Attr pick{x.origin, x.evidence, x.fresh || y.fresh};
+        if (stronger(y, ry, x, rx)) {
+            auto [it, added] = remap.try_emplace(y.origin, 0);
+            if (added) it->second = out.origins.intern(ry);
+            pick.origin = it->second;
+            pick.evidence = y.evidence;
+        }
+        const uint32_t len = std::min(left_a, left_b);
+        out.push_run(len, pick);
+        left_a -= len;
+        left_b -= len;
+        if (left_a == 0 && ++i < base.runs.size()) left_a = base.runs[i].length;
+        if (left_b == 0 && ++j < carried.runs.size()) left_b = carried.runs[j].length;
+    }
+    out.text = base.text;
+    return out;
+}
+
+} // namespace provenant

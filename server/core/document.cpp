@@ -1,0 +1,467 @@
+// Document: applies edits and annotations to the origin tree; typing inference, deleted
+// spans, annotations held for a future version or mapped through the edit history.
+#include "core/document.h"
+
+#include "core/carry.h"
+#include "core/deleted_spans.h"
+#include "core/origin_text.h"
+#include "core/utf8.h"
+
+#include <algorithm>
+#include <deque>
+
+namespace provenant {
+
+namespace {
+
+/// Edit history kept for late annotations: this many versions back, this many bytes of
+/// removed text; an edit that removed more than kHistoryMaxEdit bytes ends the history.
+constexpr int64_t kHistoryVersions = 64;
+constexpr size_t kHistoryBytes = 4u << 20;
+constexpr size_t kHistoryMaxEdit = 1u << 20;
+/// Annotations for future versions: at most this many held, at most this far ahead.
+constexpr size_t kMaxHeld = 64;
+constexpr int64_t kMaxAhead = 64;
+/// A range replacement up to this size is diffed so unchanged characters keep their origin.
+constexpr size_t kDiffReplaceMaxBytes = 1u << 20;
+
+Units units_of(PositionEncoding e) {
+    switch (e) {
+    case PositionEncoding::Utf8:
+        return Units::Bytes;
+    case PositionEncoding::Utf16:
+        return Units::Utf16;
+    case PositionEncoding::Utf32:
+        return Units::CodePoints;
+    }
+    return Units::Utf16;
+}
+
+std::string pos_str(Position p) {
+    return std::to_string(p.line) + ":" + std::to_string(p.character);
+}
+
+/// Position -> byte offset in `t`, strictly: no line past the end, no character past the
+/// end of its line, none inside a character.
+Result<size_t> offset_in(const OriginText& t, Position p, Units u) {
+    const size_t lines = t.line_count();
+    if (p.line >= lines)
+        return make_error("line " + std::to_string(p.line) + " is past the end of the document (" +
+                          std::to_string(lines) + " lines)");
+    const size_t ls = t.line_start(p.line), le = t.line_content_end(p.line);
+    const uint64_t u0 = t.units_before(ls, u), ue = t.units_before(le, u);
+    if (u0 + p.character > ue)
+        return make_error("character " + std::to_string(p.character) + " is past the end of line " +
+                          std::to_string(p.line) + " (" + std::to_string(ue - u0) + " long)");
+    const std::optional<size_t> off = t.offset_at_units(u0 + p.character, u);
+    if (!off) return make_error("position " + pos_str(p) + " is inside a character");
+    return *off;
+}
+
+/// One applied edit, in the coordinates of the text just before it.
+struct HistEdit {
+    int64_t version = 0; ///< the version its batch produced
+    size_t offset = 0, removed = 0, inserted = 0;
+    std::string removed_text; ///< kept to rebuild older versions
+    bool restored = false;    ///< the inserted text's origin came from the deleted spans
+};
+
+/// A piece of an older version's text: a range of the current text, or removed text.
+struct Seg {
+    const std::string* removed = nullptr; ///< null: a range of the current text
+    size_t start = 0, len = 0;
+};
+
+/// Replaces [off, off+len) of the text that `segs` describe with `with` (may be empty).
+void replace_segs(std::vector<Seg>& segs, size_t off, size_t len, const Seg& with) {
+    std::vector<Seg> out;
+    out.reserve(segs.size() + 2);
+    size_t pos = 0;
+    bool placed = false;
+    for (const Seg& s : segs) {
+        const size_t end = pos + s.len;
+        if (end <= off || pos >= off + len) {
+            if (!placed && pos >= off + len) {
+                if (with.len) out.push_back(with);
+                placed = true;
+            }
+            out.push_back(s);
+        } else {
+            if (pos < off) out.push_back(Seg{s.removed, s.start, off - pos});
+            if (!placed) {
+                if (with.len) out.push_back(with);
+                placed = true;
+            }
+            if (end > off + len)
+                out.push_back(Seg{s.removed, s.start + (off + len - pos), end - (off + len)});
+        }
+        pos = end;
+    }
+    if (!placed && with.len) out.push_back(with);
+    segs = std::move(out);
+}
+
+/// Maps [a, b) through one later edit: the parts that survive it, in its after-coordinates.
+void map_through(const HistEdit& e, std::vector<std::pair<size_t, size_t>>& ranges) {
+    std::vector<std::pair<size_t, size_t>> out;
+    const size_t re = e.offset + e.removed;
+    for (auto [a, b] : ranges) {
+        if (a < e.offset) out.emplace_back(a, std::min(b, e.offset));
+        if (b > re) {
+            const size_t x = std::max(a, re);
+            out.emplace_back(x - e.removed + e.inserted, b - e.removed + e.inserted);
+        }
+    }
+    ranges = std::move(out);
+}
+
+/// [a, b) minus the sorted-or-not ranges in `cut`.
+std::vector<std::pair<size_t, size_t>> subtract(std::vector<std::pair<size_t, size_t>> from,
+                                                const std::vector<std::pair<size_t, size_t>>& cut) {
+    for (auto [c0, c1] : cut) {
+        std::vector<std::pair<size_t, size_t>> next;
+        for (auto [a, b] : from) {
+            if (c1 <= a || c0 >= b) {
+                next.emplace_back(a, b);
+                continue;
+            }
+            if (a < c0) next.emplace_back(a, c0);
+            if (c1 < b) next.emplace_back(c1, b);
+        }
+        from = std::move(next);
+    }
+    return from;
+}
+
+} // namespace
+
+struct Document::Pending {
+    std::deque<HistEdit> history;
+    size_t history_bytes = 0;
+    int64_t floor = 0; ///< annotations for older versions cannot be mapped
+    struct Held {
+        int64_t version;
+        uint32_t origin;
+        OriginClass cls;
+        std::vector<TextRange> ranges;
+    };
+    std::vector<Held> held;
+    std::vector<std::string> dropped;
+    DeletedSpans spans;
+    std::string unknown_reason;
+};
+
+struct Document::Piece {
+    size_t offset = 0; ///< in the text before the change
+    size_t removed = 0;
+    std::string_view inserted;
+};
+
+Document::Document(std::string_view text, int64_t version, PositionEncoding encoding,
+                   const Snapshot* restored)
+    : version_(version), encoding_(encoding), pending_(std::make_unique<Pending>()) {
+    pending_->floor = version;
+    if (restored && restored->validate()) {
+        // What the journal knew, carried by diff: the unexplained difference is fresh unknown.
+        Snapshot c =
+            carry(*restored, text, Attr{kUnknownOrigin, Evidence::None, true}, OriginRecord{});
+        origins_ = std::move(c.origins);
+        text_ = std::make_unique<OriginText>(c.text, c.runs);
+    } else {
+        text_ = std::make_unique<OriginText>(text, Attr{});
+    }
+}
+
+Document::~Document() = default;
+Document::Document(Document&&) noexcept = default;
+Document& Document::operator=(Document&&) noexcept = default;
+
+size_t Document::size_bytes() const {
+    return text_->size();
+}
+size_t Document::line_count() const {
+    return text_->line_count();
+}
+std::string Document::text() const {
+    return text_->substr(0, text_->size());
+}
+
+Result<size_t> Document::offset_of(Position p) const {
+    return offset_in(*text_, p, units_of(encoding_));
+}
+
+Position Document::position_of(size_t byte_offset) const {
+    const size_t off = std::min(byte_offset, text_->size());
+    const Units u = units_of(encoding_);
+    const size_t line = text_->line_of(off);
+    const size_t ls = text_->line_start(line);
+    return Position{static_cast<uint32_t>(line), static_cast<uint32_t>(text_->units_before(off, u) -
+                                                                       text_->units_before(ls, u))};
+}
+
+Status Document::apply_change(int64_t new_version, const std::optional<TextRange>& range,
+                              std::string_view text, EditReason reason) {
+    if (new_version < version_)
+        return make_error("version " + std::to_string(new_version) +
+                          " is older than the document's version " + std::to_string(version_));
+    if (new_version > version_) settle(); // the previous batch is complete
+    std::vector<Piece> pieces;
+    if (!range) {
+        // Full text: only the difference changes; unchanged characters keep their origin.
+        const std::string old = this->text();
+        for (const ByteEdit& e : diff_edits(old, text))
+            pieces.push_back(
+                Piece{e.offset, e.removed, text.substr(e.inserted_offset, e.inserted)});
+    } else {
+        Result<size_t> a = offset_of(range->start);
+        if (!a) return a.error().context("range start " + pos_str(range->start));
+        Result<size_t> b = offset_of(range->end);
+        if (!b) return b.error().context("range end " + pos_str(range->end));
+        if (*a > *b)
+            return make_error("range start " + pos_str(range->start) + " is after its end " +
+                              pos_str(range->end));
+        const size_t removed = *b - *a;
+        if (removed > 0 && !text.empty() && removed + text.size() <= kDiffReplaceMaxBytes) {
+            const std::string old = text_->substr(*a, removed);
+            for (const ByteEdit& e : diff_edits(old, text))
+                pieces.push_back(
+                    Piece{*a + e.offset, e.removed, text.substr(e.inserted_offset, e.inserted)});
+        } else if (removed > 0 || !text.empty()) {
+            pieces.push_back(Piece{*a, removed, text});
+        }
+    }
+    return apply_pieces(new_version, pieces, reason);
+}
+
+Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, EditReason reason) {
+    Pending& p = *pending_;
+    // 1. Remember every removed span first, so text moved within one change keeps its origin.
+    std::vector<std::string> removed(pieces.size());
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        if (pieces[i].removed == 0) continue;
+        removed[i] = text_->substr(pieces[i].offset, pieces[i].removed);
+        p.spans.remember(removed[i], text_->runs(pieces[i].offset, pieces[i].removed));
+    }
+    // 2. Inserts that bring back deleted text get its origin back; the rest are judged by
+    // their total size (PRODUCT.md §3): a small insert is a person typing.
+    std::vector<const std::vector<Run>*> restore(pieces.size(), nullptr);
+    uint64_t chars = 0, breaks = 0;
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        const std::string_view ins = pieces[i].inserted;
+        if (ins.empty()) continue;
+        // Retyping one character just deleted is no evidence of a restore; undo/redo is.
+        if (ins.size() >= 2 || reason != EditReason::None) restore[i] = p.spans.find(ins);
+        if (!restore[i]) {
+            const utf8::Counts c = utf8::count(ins);
+            chars += c.cps;
+            breaks += c.breaks;
+        }
+    }
+    Attr inferred{kHumanOrigin, Evidence::Inferred, true};
+    if (chars > kTypingMaxChars || breaks > 1) {
+        inferred = Attr{kUnknownOrigin, Evidence::None, true};
+        p.unknown_reason = "insert of " + std::to_string(chars) + " characters over " +
+                           std::to_string(breaks + 1) + " lines with no annotation";
+    }
+    // 3. Apply, last piece first so earlier offsets stay valid; record the history.
+    for (size_t k = pieces.size(); k-- > 0;) {
+        const Piece& pc = pieces[k];
+        if (restore[k])
+            text_->replace(pc.offset, pc.removed, pc.inserted, *restore[k]);
+        else
+            text_->replace(pc.offset, pc.removed, pc.inserted, inferred);
+        HistEdit h{new_version,        pc.offset, pc.removed,
+                   pc.inserted.size(), {},        restore[k] != nullptr};
+        if (pc.removed > kHistoryMaxEdit) {
+            // Too large to keep: older versions can no longer be rebuilt.
+            p.history.clear();
+            p.history_bytes = 0;
+            p.floor = new_version;
+            continue;
+        }
+        h.removed_text = std::move(removed[k]);
+        p.history_bytes += h.removed_text.size();
+        p.history.push_back(std::move(h));
+    }
+    version_ = new_version;
+    while (!p.history.empty() && (p.history.front().version < version_ - kHistoryVersions ||
+                                  p.history_bytes > kHistoryBytes)) {
+        p.floor = std::max(p.floor, p.history.front().version);
+        p.history_bytes -= p.history.front().removed_text.size();
+        p.history.pop_front();
+    }
+    return {};
+}
+
+void Document::settle() const {
+    Pending& p = *pending_;
+    if (p.held.empty()) return;
+    std::vector<Pending::Held> keep;
+    for (Pending::Held& h : p.held) {
+        if (h.version == version_) {
+            if (Status st = apply_annotation(h.version, h.origin, h.cls, h.ranges); !st)
+                p.dropped.push_back("annotation for version " + std::to_string(h.version) +
+                                    " dropped: " + st.error().message);
+        } else if (h.version < version_) {
+            p.dropped.push_back("annotation for version " + std::to_string(h.version) +
+                                " dropped: the document reached version " +
+                                std::to_string(version_) + " without it");
+        } else {
+            keep.push_back(std::move(h));
+        }
+    }
+    p.held = std::move(keep);
+}
+
+Status Document::annotate(int64_t version, const OriginRecord& origin,
+                          const std::vector<TextRange>& ranges) {
+    settle();
+    Pending& p = *pending_;
+    if (origin.cls == OriginClass::Unknown)
+        return make_error("an annotation's class must be ai, human or paste");
+    if (version > version_) {
+        if (version - version_ > kMaxAhead)
+            return make_error("annotation for version " + std::to_string(version) +
+                              " is too far ahead of the document's version " +
+                              std::to_string(version_));
+        if (p.held.size() >= kMaxHeld) {
+            p.dropped.push_back("annotation for version " + std::to_string(p.held.front().version) +
+                                " dropped: too many annotations waiting for their version");
+            p.held.erase(p.held.begin());
+        }
+        p.held.push_back(Pending::Held{version, origins_.intern(origin), origin.cls, ranges});
+        return {};
+    }
+    if (version < p.floor)
+        return make_error("annotation for version " + std::to_string(version) +
+                          " is older than the edit history kept (from version " +
+                          std::to_string(p.floor) + ")");
+    return apply_annotation(version, origins_.intern(origin), origin.cls, ranges);
+}
+
+Status Document::apply_annotation(int64_t version, uint32_t origin, OriginClass cls,
+                                  const std::vector<TextRange>& ranges) const {
+    const Pending& p = *pending_;
+    const Units u = units_of(encoding_);
+    std::vector<std::pair<size_t, size_t>> cur; // current byte ranges
+    // Entries of the history after `version` (a suffix: versions never decrease).
+    size_t first_after = p.history.size();
+    while (first_after > 0 && p.history[first_after - 1].version > version)
+        --first_after;
+    if (version == version_) {
+        for (const TextRange& r : ranges) {
+            Result<size_t> a = offset_in(*text_, r.start, u);
+            Result<size_t> b = offset_in(*text_, r.end, u);
+            if (!a || !b) return (!a ? a.error() : b.error()).context("annotation range");
+            if (*a > *b) return make_error("annotation range start is after its end");
+            cur.emplace_back(*a, *b);
+        }
+    } else {
+        // Rebuild the text at `version` from the current text and the removed spans, convert
+        // the ranges there, and keep the parts that still exist: text inserted afterwards is
+        // not covered. O(n) in the text, but rare (an annotation arriving after more edits).
+        std::vector<Seg> segs{Seg{nullptr, 0, text_->size()}};
+        for (size_t i = p.history.size(); i > first_after; --i) {
+            const HistEdit& e = p.history[i - 1];
+            replace_segs(segs, e.offset, e.inserted,
+                         Seg{&e.removed_text, 0, e.removed_text.size()});
+        }
+        std::string old;
+        for (const Seg& s : segs)
+            old += s.removed ? s.removed->substr(s.start, s.len) : text_->substr(s.start, s.len);
+        const OriginText then(old, Attr{});
+        for (const TextRange& r : ranges) {
+            Result<size_t> a = offset_in(then, r.start, u);
+            Result<size_t> b = offset_in(then, r.end, u);
+            if (!a || !b)
+                return (!a ? a.error() : b.error())
+                    .context("annotation range at version " + std::to_string(version));
+            if (*a > *b) return make_error("annotation range start is after its end");
+            size_t pos = 0;
+            for (const Seg& s : segs) {
+                const size_t x = std::max(*a, pos), y = std::min(*b, pos + s.len);
+                if (!s.removed && x < y) cur.emplace_back(s.start + (x - pos), s.start + (y - pos));
+                pos += s.len;
+            }
+        }
+    }
+    if (cls == OriginClass::Paste) {
+        // A paste never overrides an origin the deleted spans restored in that version.
+        std::vector<std::pair<size_t, size_t>> restored;
+        for (size_t i = 0; i < p.history.size(); ++i) {
+            const HistEdit& e = p.history[i];
+            if (e.version != version || !e.restored) continue;
+            std::vector<std::pair<size_t, size_t>> r{{e.offset, e.offset + e.inserted}};
+            for (size_t j = i + 1; j < p.history.size() && !r.empty(); ++j)
+                map_through(p.history[j], r);
+            restored.insert(restored.end(), r.begin(), r.end());
+        }
+        cur = subtract(std::move(cur), restored);
+    }
+    for (auto [a, b] : cur)
+        if (b > a)
+            text_->update_attrs(a, b - a, [origin](const Attr& x) {
+                return Attr{origin, Evidence::Recorded, x.fresh};
+            });
+    return {};
+}
+
+bool Document::absorb(const Snapshot& evidence) {
+    settle();
+    if (!evidence.validate()) return false;
+    const Snapshot cur = snapshot();
+    Snapshot merged = merge_evidence(cur, evidence);
+    // merged.origins extends our table with the same ids.
+    origins_ = std::move(merged.origins);
+    bool changed = false;
+    size_t i = 0, j = 0, pos = 0;
+    uint32_t left_a = cur.runs.empty() ? 0 : cur.runs[0].length;
+    uint32_t left_b = merged.runs.empty() ? 0 : merged.runs[0].length;
+    while (i < cur.runs.size() && j < merged.runs.size()) {
+        const uint32_t len = std::min(left_a, left_b);
+        if (!(cur.runs[i].attr == merged.runs[j].attr)) {
+            text_->set_attr(pos, len, merged.runs[j].attr);
+            changed = true;
+        }
+        pos += len;
+        left_a -= len;
+        left_b -= len;
+        if (left_a == 0 && ++i < cur.runs.size()) left_a = cur.runs[i].length;
+        if (left_b == 0 && ++j < merged.runs.size()) left_b = merged.runs[j].length;
+    }
+    return changed;
+}
+
+void Document::reset_base() {
+    settle();
+    text_->update_attrs(0, text_->size(), [](const Attr& a) {
+        return Attr{a.origin, a.evidence, false};
+    });
+}
+
+Snapshot Document::snapshot() const {
+    settle();
+    Snapshot s;
+    text_->export_to(s.text, s.runs);
+    s.origins = origins_;
+    return s;
+}
+
+std::vector<LineVerdict> Document::classify(ClassCounts* chars) const {
+    return classify_lines(snapshot(), chars, /*lone_cr_breaks=*/true);
+}
+
+std::vector<std::string> Document::take_dropped_annotations() {
+    settle();
+    return std::exchange(pending_->dropped, {});
+}
+
+const std::string& Document::last_unknown_reason() const {
+    return pending_->unknown_reason;
+}
+
+size_t Document::memory_bytes() const {
+    return text_->memory_bytes() + pending_->history_bytes + pending_->spans.bytes();
+}
+
+} // namespace provenant

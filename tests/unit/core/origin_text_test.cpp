@@ -1,0 +1,217 @@
+// Unit tests: OriginText against a naive one-Attr-per-byte model over many random edits.
+#include "core/origin_text.h"
+#include "core/utf8.h"
+
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace provenant;
+
+namespace {
+
+/// The naive model: the text and one attr per byte.
+struct Naive {
+    std::string text;
+    std::vector<Attr> attrs;
+
+    void replace(size_t off, size_t len, const std::string& s, Attr a) {
+        text.replace(off, len, s);
+        attrs.erase(attrs.begin() + static_cast<long>(off),
+                    attrs.begin() + static_cast<long>(off + len));
+        attrs.insert(attrs.begin() + static_cast<long>(off), s.size(), a);
+    }
+};
+
+std::vector<Attr> expand(const std::vector<Run>& runs) {
+    std::vector<Attr> out;
+    for (const Run& r : runs)
+        out.insert(out.end(), r.length, r.attr);
+    return out;
+}
+
+/// Pieces that stress counting: multi-byte characters, surrogate pairs, line breaks.
+const std::vector<std::string> kPieces = {"a",
+                                          "b",
+                                          "x",
+                                          " ",
+                                          "\t",
+                                          "\n",
+                                          "\r\n",
+                                          "\r",
+                                          "é",
+                                          "ß",
+                                          "中",
+                                          "文",
+                                          "😀",
+                                          "🎉",
+                                          "𝄞",
+                                          "int x = 1;",
+                                          "\r\r\n\n",
+                                          "€",
+                                          "\xE4",
+                                          "\xB8",
+                                          "\xAD",
+                                          "\xF0\x9F",
+                                          "\x80\x80\x80\x80"};
+
+std::string random_text(std::mt19937_64& rng, size_t pieces) {
+    std::string s;
+    std::uniform_int_distribution<size_t> pick(0, kPieces.size() - 1);
+    for (size_t i = 0; i < pieces; ++i)
+        s += kPieces[pick(rng)];
+    return s;
+}
+
+struct Token {
+    size_t offset, len;
+};
+
+/// Checks line/unit conversions at sampled positions against the naive text.
+void check_conversions(const OriginText& t, const std::string& s, std::mt19937_64& rng) {
+    std::vector<Token> tokens;
+    for (size_t i = 0; i < s.size();) {
+        const size_t len = utf8::token_length(s, i);
+        tokens.push_back({i, len});
+        i += len;
+    }
+    // Break ends.
+    std::vector<size_t> break_ends;
+    for (size_t i = 0; i < s.size(); ++i)
+        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= s.size() || s[i + 1] != '\n')))
+            break_ends.push_back(i + 1);
+    REQUIRE(t.line_count() == break_ends.size() + 1);
+    std::uniform_int_distribution<size_t> any_tok(0, tokens.size());
+    for (int k = 0; k < 4; ++k) {
+        const size_t ti = any_tok(rng);
+        const size_t off = ti < tokens.size() ? tokens[ti].offset : s.size();
+        uint64_t u16 = 0, u32 = 0;
+        for (size_t j = 0; j < ti; ++j) {
+            u16 += utf8::utf16_units(tokens[j].len);
+            u32 += 1;
+        }
+        CHECK(t.units_before(off, Units::Utf16) == u16);
+        CHECK(t.units_before(off, Units::CodePoints) == u32);
+        CHECK(t.units_before(off, Units::Bytes) == off);
+        CHECK(t.offset_at_units(u16, Units::Utf16) == std::optional<size_t>(off));
+        CHECK(t.offset_at_units(u32, Units::CodePoints) == std::optional<size_t>(off));
+        CHECK(t.offset_at_units(off, Units::Bytes) == std::optional<size_t>(off));
+        if (ti < tokens.size() && tokens[ti].len == 4)
+            CHECK(!t.offset_at_units(u16 + 1, Units::Utf16).has_value());
+        if (ti < tokens.size() && tokens[ti].len > 1)
+            CHECK(!t.offset_at_units(off + 1, Units::Bytes).has_value());
+        const size_t line = static_cast<size_t>(
+            std::upper_bound(break_ends.begin(), break_ends.end(), off) - break_ends.begin());
+        CHECK(t.line_of(off) == line);
+    }
+    CHECK(!t.offset_at_units(t.total_units(Units::Utf16) + 1, Units::Utf16).has_value());
+    std::uniform_int_distribution<size_t> any_line(0, break_ends.size());
+    for (int k = 0; k < 2; ++k) {
+        const size_t line = any_line(rng);
+        const size_t start = line == 0 ? 0 : break_ends[line - 1];
+        CHECK(t.line_start(line) == start);
+        size_t end = line < break_ends.size() ? break_ends[line] - 1 : s.size();
+        if (line < break_ends.size() && s[end] == '\n' && end > 0 && s[end - 1] == '\r') --end;
+        CHECK(t.line_content_end(line) == end);
+    }
+}
+
+size_t fuzz_edits() {
+    if (const char* e = std::getenv("PROVENANT_FUZZ_EDITS")) return std::strtoull(e, nullptr, 10);
+    return 100000;
+}
+
+} // namespace
+
+TEST_CASE("origin text matches a naive per-byte model over random edits") {
+    std::mt19937_64 rng(20240611);
+    Naive naive;
+    OriginText t;
+    const size_t edits = fuzz_edits();
+    std::uniform_int_distribution<int> pct(0, 99);
+    for (size_t step = 0; step < edits; ++step) {
+        const size_t n = naive.text.size();
+        // Mostly character boundaries, sometimes any byte (the tree works on bytes).
+        auto offset = [&]() -> size_t {
+            size_t o = std::uniform_int_distribution<size_t>(0, n)(rng);
+            if (pct(rng) < 80)
+                while (o > 0 && o < n && utf8::is_cont(static_cast<unsigned char>(naive.text[o])))
+                    --o;
+            return o;
+        };
+        const Attr attr{static_cast<uint32_t>(pct(rng) % 5), static_cast<Evidence>(pct(rng) % 3),
+                        pct(rng) % 2 == 0};
+        const int kind = pct(rng);
+        // Keep the document between empty and ~16 KB, so edits cross chunk boundaries.
+        const bool grow = n < 16000;
+        if (kind < 40 && grow) {
+            const size_t pieces =
+                pct(rng) < 97 ? 1 + pct(rng) % 4 : 50 + static_cast<size_t>(pct(rng)) * 20;
+            const std::string s = random_text(rng, pieces);
+            const size_t o = offset();
+            naive.replace(o, 0, s, attr);
+            t.replace(o, 0, s, attr);
+        } else if (kind < 70 || (kind < 40 && !grow)) {
+            const size_t o = offset();
+            const size_t len = std::min(n - o, pct(rng) < 95 ? static_cast<size_t>(pct(rng) % 6)
+                                                             : static_cast<size_t>(pct(rng)) * 40);
+            naive.replace(o, len, "", attr);
+            t.replace(o, len, "", attr);
+        } else if (kind < 90) {
+            const size_t o = offset();
+            const size_t len = std::min(n - o, static_cast<size_t>(pct(rng) % 8));
+            const std::string s = random_text(rng, 1 + pct(rng) % 3);
+            naive.replace(o, len, s, attr);
+            t.replace(o, len, s, attr);
+        } else {
+            const size_t o = offset();
+            const size_t len = std::min(n - o, static_cast<size_t>(pct(rng)) * 3);
+            std::fill(naive.attrs.begin() + static_cast<long>(o),
+                      naive.attrs.begin() + static_cast<long>(o + len), attr);
+            t.set_attr(o, len, attr);
+        }
+        REQUIRE(t.size() == naive.text.size());
+        if (step % 16 == 0 || edits <= 20000) {
+            REQUIRE(t.substr(0, t.size()) == naive.text);
+            REQUIRE(expand(t.runs(0, t.size())) == naive.attrs);
+        }
+        if (!naive.text.empty()) {
+            const size_t o = std::uniform_int_distribution<size_t>(0, naive.text.size() - 1)(rng);
+            const size_t len = std::min<size_t>(naive.text.size() - o, 300);
+            CHECK(t.substr(o, len) == naive.text.substr(o, len));
+            const std::vector<Attr> sub(naive.attrs.begin() + static_cast<long>(o),
+                                        naive.attrs.begin() + static_cast<long>(o + len));
+            CHECK(expand(t.runs(o, len)) == sub);
+            CHECK(t.byte_at(o) == naive.text[o]);
+        }
+        check_conversions(t, naive.text, rng);
+        if (step % 1000 == 0) {
+            const std::string problem = t.check();
+            REQUIRE_MESSAGE(problem.empty(), "step " << step << ": " << problem);
+        }
+    }
+    CHECK(t.check().empty());
+}
+
+TEST_CASE("origin text builds large texts into balanced chunks") {
+    std::string big;
+    for (int i = 0; i < 20000; ++i)
+        big += "line " + std::to_string(i) + " 😀 中文\r\n";
+    OriginText t(big, Attr{1, Evidence::Inferred, true});
+    CHECK(t.check().empty());
+    CHECK(t.size() == big.size());
+    CHECK(t.line_count() == 20001);
+    CHECK(t.line_start(12345) == big.find("line 12345 "));
+    CHECK(t.line_content_end(0) == big.find('\r'));
+    // Insert in the middle of a \r\n pair, then delete it again.
+    const size_t cr = big.find('\r');
+    t.replace(cr + 1, 0, "x", Attr{});
+    CHECK(t.line_count() == 20002);
+    t.replace(cr + 1, 1, "", Attr{});
+    CHECK(t.line_count() == 20001);
+    CHECK(t.check().empty());
+    CHECK(t.substr(0, t.size()) == big);
+    CHECK(t.memory_bytes() < big.size() * 3 / 2);
+}
