@@ -105,6 +105,7 @@ cat >"$user_data/User/settings.json" <<EOF
 {
   "provenant.path": "$provenant",
   "provenant.refreshDelay": 100,
+  "provenant.useEditSources": false,
   "editor.quickSuggestions": { "other": "off", "comments": "off", "strings": "off" },
   "editor.suggestOnTriggerCharacters": false,
   "editor.wordBasedSuggestions": "off",
@@ -145,7 +146,7 @@ cp "$tests/e2e.mjs" "$work/e2e/" # beside its node_modules: ES modules resolve f
 status=0
 E2E_NODE="$node24/bin/node" E2E_CODE_SERVER="$code_server" E2E_CHROMIUM="$chromium" \
   E2E_REPO="$repo" E2E_FILE=notes.txt E2E_USER_DATA="$user_data" E2E_EXTENSIONS="$extensions" \
-  E2E_PROFILE="$tmp/chromium-profile" E2E_ARTIFACTS="$work/artifacts" PROVENANT="$provenant" \
+  E2E_PROFILE="$tmp/chromium-profile" E2E_SETTINGS="$user_data/User/settings.json:$user_data/Machine/settings.json" E2E_ARTIFACTS="$work/artifacts" PROVENANT="$provenant" \
   timeout 480 "$node24/bin/node" "$work/e2e/e2e.mjs" || status=1
 if ((status)); then
   cp -r "$user_data/logs" "$work/artifacts/code-logs" 2>/dev/null || true

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { Captures, type Annotation, type CaptureOptions } from './capture';
 import { ANNOTATE, type AnnotateParams, type Origin } from './protocol';
-import type { Rng } from './ranges';
+import { originFromEditSource, type DetailedReason } from './editSources';
+import { insertedRanges, type Rng } from './ranges';
 import type { Sidecar } from './sidecar';
 
 /**
@@ -15,8 +16,16 @@ export class Annotator implements vscode.Disposable {
   /** Annotations sent, for the tests and the log. */
   sent = 0;
 
+  private useEditSources = readUseEditSources();
+  private readonly config: vscode.Disposable;
+
   constructor(private readonly sidecar: Sidecar) {
     this.listener = vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e));
+    this.config = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('provenant.useEditSources')) return;
+      this.useEditSources = readUseEditSources();
+      sidecar.output.appendLine(`edit-source labels: ${this.useEditSources ? 'on' : 'off'}`);
+    });
   }
 
   /**
@@ -44,13 +53,23 @@ export class Annotator implements vscode.Disposable {
   }
 
   private onChange(e: vscode.TextDocumentChangeEvent): void {
-    if (!isTracked(e.document) || e.contentChanges.length === 0 || this.captures.size === 0) return;
-    const annotation = this.captures.onChange({
+    if (!isTracked(e.document) || e.contentChanges.length === 0) return;
+    // VS Code's own label of the edit (an API proposal: often absent) is the stronger signal;
+    // an open capture is still consumed so that it cannot claim a later edit.
+    const labelled = this.useEditSources ? originFromEditSource((e as { detailedReason?: DetailedReason }).detailedReason) : undefined;
+    if (!labelled && this.captures.size === 0) return;
+    const event = {
       uri: e.document.uri.toString(),
       version: e.document.version,
       changes: e.contentChanges.map((c) => ({ range: toRng(c.range), text: c.text })),
-    });
-    if (annotation) this.send(annotation);
+    };
+    const captured = this.captures.size > 0 ? this.captures.onChange(event) : undefined;
+    if (labelled) {
+      const ranges = insertedRanges(event.changes);
+      if (ranges.length > 0) this.send({ uri: event.uri, version: event.version, origin: labelled, ranges });
+    } else if (captured) {
+      this.send(captured);
+    }
   }
 
   private send(a: Annotation): void {
@@ -61,7 +80,12 @@ export class Annotator implements vscode.Disposable {
 
   dispose(): void {
     this.listener.dispose();
+    this.config.dispose();
   }
+}
+
+function readUseEditSources(): boolean {
+  return vscode.workspace.getConfiguration('provenant').get<boolean>('useEditSources', true);
 }
 
 export function isTracked(document: vscode.TextDocument): boolean {

@@ -9,7 +9,7 @@
 // (Chromium's user-data-dir), E2E_ARTIFACTS (where to put a screenshot and logs on failure),
 // PROVENANT (the binary).
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -51,6 +51,22 @@ async function waitFor(what, fn, ms = 30_000, every = 50) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, every)); // the poll interval of a condition wait
   }
+}
+
+/** The extension's "provenant" output channel, as VS Code persists it under the logs dir. */
+function outputLog() {
+  const logs = join(env('E2E_USER_DATA'), 'logs');
+  let text = '';
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/-provenant\.log$/.test(e.name)) text += readFileSync(p, 'utf8');
+    }
+  };
+  walk(logs);
+  return text;
 }
 
 function freePort() {
@@ -112,6 +128,7 @@ const want = {
   3: 'ai', 4: 'ai',
   5: 'paste', 6: 'paste',
   7: 'human',
+  8: 'ai', 9: 'ai',
 };
 const expectedText = [
   'human_line_one = 1',
@@ -121,6 +138,8 @@ const expectedText = [
   "pasted_value = 'from the clipboard'",
   'second_pasted = True',
   'human_tail = 3',
+  'def answer(question):',
+  '    return 42',
 ].join('\n') + '\n';
 
 try {
@@ -190,18 +209,34 @@ try {
   await page.keyboard.type('human_tail = 3\n');
   await waitFor('the last line in the editor', async () => (await viewText()).includes('human_tail = 3'));
 
-  // The status bar follows: 2 AI lines of 7.
-  await waitFor('the status bar to show AI 29%', async () => (await page.locator('.statusbar-item', { hasText: 'AI 29%' }).count()) > 0, 30_000).then(
-    () => check(true, 'the status bar shows the file\'s AI share (2 of 7 lines)'),
-    async (e) => check(false, 'the status bar shows the file\'s AI share (2 of 7 lines)', `${e.message}; shown: ${await status.first().innerText().catch(() => '?')}`),
+  // 6. The same completion again, now with VS Code's own edit-source label turned on
+  // (provenant.useEditSources; code-server enables the API proposal): the label names the
+  // extension that provided the completion.
+  for (const path of env('E2E_SETTINGS').split(':')) {
+    const settings = JSON.parse(readFileSync(path, 'utf8'));
+    settings['provenant.useEditSources'] = true;
+    writeFileSync(path, JSON.stringify(settings, null, 2));
+  }
+  await waitFor('the extension to see provenant.useEditSources', () => outputLog().includes('edit-source labels: on'), 30_000);
+  await page.keyboard.type('def ');
+  await editor.locator('.ghost-text-decoration, .ghost-text').first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Tab');
+  await waitFor('the second accepted completion', async () => (await viewText()).split('return 42').length === 3);
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+
+  // The status bar follows: 4 AI lines of 9.
+  await waitFor('the status bar to show AI 44%', async () => (await page.locator('.statusbar-item', { hasText: 'AI 44%' }).count()) > 0, 30_000).then(
+    () => check(true, 'the status bar shows the file\'s AI share (4 of 9 lines)'),
+    async (e) => check(false, 'the status bar shows the file\'s AI share (4 of 9 lines)', `${e.message}; shown: ${await status.first().innerText().catch(() => '?')}`),
   );
 
   // The gutter marks the AI and paste lines.
   const marks = await waitFor('gutter marks', async () => {
     const n = await editor.locator('.cgmr').count();
-    return n >= 4 ? n : 0;
+    return n >= 6 ? n : 0;
   }, 30_000).catch(() => 0);
-  check(marks === 4, 'the gutter marks the 2 ai and 2 paste lines', `marks: ${marks}`);
+  check(marks === 6, 'the gutter marks the 4 ai and 2 paste lines', `marks: ${marks}`);
 
   // Save, wait for the sidecar to write its journal (provenant.sync), check the file on disk.
   await page.keyboard.press('Control+S');
@@ -239,9 +274,11 @@ try {
         const o = note.origins?.[id]?.record ?? note.origins?.[id] ?? {};
         for (const n of expand(ranges)) origins[n] = `${o.class ?? 'ai'}/${o.kind}/${o.tool}`;
       }
-      // The fixture extension is no tool the extension knows: `unknown`, never a guess.
-      check(JSON.stringify(origins) === JSON.stringify({ 3: 'ai/completion/unknown', 4: 'ai/completion/unknown' }),
-        'the AI lines name an inline completion of an unknown tool', JSON.stringify(origins));
+      // Through the accept keybinding alone the fixture is no tool the extension knows:
+      // `unknown`, never a guess; VS Code's edit-source label names the providing extension.
+      const wantOrigins = { 3: 'ai/completion/unknown', 4: 'ai/completion/unknown', 8: 'ai/completion/provenant-test.inline-fixture', 9: 'ai/completion/provenant-test.inline-fixture' };
+      check(JSON.stringify(origins) === JSON.stringify(wantOrigins), 'the AI lines name their completion: tool unknown from the accept key, the extension from the edit-source label',
+        `got  ${JSON.stringify(origins)}\nwant ${JSON.stringify(wantOrigins)}`);
     }
   }
 } catch (e) {

@@ -1,6 +1,7 @@
 // Unit tests of tool detection, version checks and the status bar summary.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { originFromEditSource } from '../../src/editSources';
 import { parseVersion, versionAtLeast } from '../../src/protocol';
 import { decoratedLines, statusText, summarize } from '../../src/summary';
 import { CHAT_TOOLS, COMPLETION_TOOLS, detectTool } from '../../src/tools';
@@ -31,4 +32,23 @@ test('summarize and decoratedLines', () => {
   assert.equal(statusText(s).text, 'AI 50%');
   assert.deepEqual(decoratedLines(p), { ai: [1, 6], ai_modified: [3], paste: [4] });
   assert.equal(summarize({ uri: 'x', version: 1, lines: [] }).aiShare, 0);
+});
+
+test('originFromEditSource: VS Code labels of AI edits become origins; everything else is no claim', () => {
+  assert.deepEqual(
+    originFromEditSource({ source: 'Chat.applyEdits', metadata: { source: 'Chat.applyEdits', $extensionId: 'GitHub.copilot-chat', $modelId: 'copilot|gpt-4o', $$sessionId: 's1', $$requestId: 'r1' } }),
+    { class: 'ai', kind: 'chat', tool: 'copilot', model: 'copilot/gpt-4o', session: 's1', request: 'r1' },
+  );
+  assert.deepEqual(originFromEditSource({ source: 'inlineCompletionAccept', metadata: { $extensionId: 'GitHub.copilot' } }), { class: 'ai', kind: 'completion', tool: 'copilot' });
+  assert.deepEqual(originFromEditSource({ source: 'inlineCompletionPartialAccept', metadata: { $extensionId: 'acme.autocomplete' } }), {
+    class: 'ai',
+    kind: 'completion',
+    tool: 'acme.autocomplete',
+  });
+  assert.deepEqual(originFromEditSource({ source: 'inlineChat.applyEdits', metadata: {} }), { class: 'ai', kind: 'chat', tool: 'unknown' });
+  for (const source of ['cursor', 'reloadFromDisk', 'Chat.undoEdits', 'rename', 'unknown', 42]) {
+    assert.equal(originFromEditSource({ source, metadata: {} }), undefined, String(source));
+  }
+  assert.equal(originFromEditSource(undefined), undefined);
+  assert.equal(originFromEditSource({ source: 'Chat.applyEdits', metadata: { $extensionId: 7 } })?.tool, 'unknown');
 });

@@ -1,0 +1,48 @@
+// Pure: the origin that VS Code's own record of an edit's source implies (no 'vscode' import).
+import type { Origin } from './protocol';
+import { CHAT_TOOLS, COMPLETION_TOOLS } from './tools';
+
+/**
+ * `TextDocumentChangeEvent.detailedReason` of the `textDocumentChangeReason` API proposal:
+ * VS Code's own label for who made an edit. Present where proposals are enabled for this
+ * extension (code-server enables them; desktop VS Code with
+ * `--enable-proposed-api provenant.provenant` or the same key in argv.json); absent elsewhere.
+ */
+export interface DetailedReason {
+  source?: unknown;
+  metadata?: unknown;
+}
+
+/** The AI origin of an edit whose source VS Code names, or undefined (no claim). */
+export function originFromEditSource(reason: DetailedReason | undefined): Origin | undefined {
+  if (!reason || typeof reason !== 'object') return undefined;
+  const meta = (reason.metadata && typeof reason.metadata === 'object' ? reason.metadata : {}) as Record<string, unknown>;
+  const source = typeof reason.source === 'string' ? reason.source : typeof meta.source === 'string' ? meta.source : '';
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined);
+  const extension = str(meta.$extensionId);
+  switch (source) {
+    case 'inlineCompletionAccept':
+    case 'inlineCompletionPartialAccept':
+      return { class: 'ai', kind: 'completion', tool: toolOf(extension, COMPLETION_TOOLS) };
+    case 'Chat.applyEdits':
+    case 'inlineChat.applyEdits': {
+      const origin: Origin = { class: 'ai', kind: 'chat', tool: toolOf(extension ?? str(meta.$harness), CHAT_TOOLS) };
+      // VS Code writes model ids with '|' for '/' ("copilot|gpt-4o").
+      const model = str(meta.$modelId)?.replace(/\|/g, '/');
+      if (model) origin.model = model;
+      const session = str(meta.$$sessionId);
+      if (session) origin.session = session;
+      const request = str(meta.$$requestId);
+      if (request) origin.request = request;
+      return origin;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A known extension's tool name; another extension's id as it is (a fact, not a guess). */
+function toolOf(extensionId: string | undefined, table: Readonly<Record<string, string>>): string {
+  if (!extensionId) return 'unknown';
+  return table[extensionId.toLowerCase()] ?? extensionId;
+}
