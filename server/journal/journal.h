@@ -40,10 +40,10 @@ Status validate_journal_path(std::string_view path);
 
 /// The pending provenance of one file.
 struct JournalEntry {
-    std::string path;      ///< repository-relative, '/'-separated
-    Snapshot snapshot;     ///< the text as last known and the origin of every character
+    std::string path;  ///< repository-relative, '/'-separated
+    Snapshot snapshot; ///< the text as last known and the origin of every character
     long long updated_ms = 0;
-    std::string writer;    ///< who wrote it last: "lsp", "hook:<agent>", "attach", ...
+    std::string writer; ///< who wrote it last: "lsp", "hook:<agent>", "attach", ...
 };
 
 /// A repository's journal, stored under `<gitdir>/provenant/journal/`: one file per tracked
@@ -61,7 +61,8 @@ public:
     static constexpr size_t kMaxCorruptFiles = 64; ///< oldest moved-aside files are dropped
     static constexpr std::string_view kSchema = "provenant-journal/1";
 
-    explicit Journal(std::filesystem::path gitdir);
+    /// `max_entries` lowers the entry cap (tests); it never exceeds kMaxEntries.
+    explicit Journal(std::filesystem::path gitdir, size_t max_entries = kMaxEntries);
 
     /// The entry for `path`, nullopt when there is none (or it was corrupt and moved aside).
     /// Errors: an invalid path, an I/O error, an entry written by a newer provenant (left in
@@ -89,8 +90,8 @@ public:
     /// Stores `entry` (stamping updated_ms with now) as update() does, caller holding lock().
     Status store_locked(const JournalEntry& entry);
     Status remove_locked(const std::string& path);
-    /// list() for a caller holding lock(); identical (listing needs no lock).
-    Result<std::vector<std::string>> list_locked() const { return list(); }
+    /// list() for a caller holding lock().
+    Result<std::vector<std::string>> list_locked() const;
 
     const std::filesystem::path& dir() const { return dir_; }
     /// The file that holds `path`'s entry (it may not exist).
@@ -98,10 +99,14 @@ public:
 
 private:
     Result<std::optional<JournalEntry>> load_impl(const std::string& path, bool locked) const;
-    void quarantine_locked(const std::filesystem::path& file, const std::string& why) const;
+    Result<std::vector<std::string>> list_impl(bool locked) const;
+    Status quarantine_locked(const std::filesystem::path& file, const std::string& why) const;
+    Status store_checked_locked(JournalEntry& entry, bool exists);
+    Result<size_t> count_entries_locked() const;
 
     std::filesystem::path gitdir_;
     std::filesystem::path dir_;
+    size_t max_entries_ = kMaxEntries;
 };
 
 /// The JSON text of an entry as stored (schema provenant-journal/1). Fails when the text is

@@ -1,0 +1,348 @@
+// The pending journal on disk: one atomically replaced JSON file per path, read-modify-write
+// under an flock, corrupt files moved aside, bounded in entry size and count.
+#include "journal/journal.h"
+
+#include "journal/entry_format.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace provenant {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view kEntrySuffix = ".json";
+constexpr size_t kHashHexDigits = 16;
+
+uint64_t fnv1a64(std::string_view s) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+std::string hex64(uint64_t v) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(kHashHexDigits, '0');
+    for (size_t i = kHashHexDigits; i-- > 0; v >>= 4)
+        out[i] = digits[v & 0xf];
+    return out;
+}
+
+/// An entry file's name: 16 hex digits + ".json".
+bool is_entry_name(const std::string& name) {
+    if (name.size() != kHashHexDigits + kEntrySuffix.size() ||
+        name.compare(kHashHexDigits, std::string::npos, kEntrySuffix) != 0)
+        return false;
+    return std::all_of(name.begin(), name.begin() + kHashHexDigits,
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+/// A temp file left by atomic_write_file when its writer died ("<entry>.json.tmp.<pid>.<x>").
+bool is_stale_temp_name(const std::string& name) {
+    return name.size() > kHashHexDigits + kEntrySuffix.size() &&
+           is_entry_name(name.substr(0, kHashHexDigits + kEntrySuffix.size())) &&
+           name.compare(kHashHexDigits + kEntrySuffix.size(), 5, ".tmp.") == 0;
+}
+
+std::string errno_text() {
+    return std::strerror(errno);
+}
+
+/// Reads up to `limit` bytes of `file`. nullopt when it does not exist. `whole` says whether
+/// that was all of it.
+struct ReadOutcome {
+    std::string data;
+    bool whole = true;
+};
+Result<std::optional<ReadOutcome>> read_prefix(const fs::path& file, size_t limit) {
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) return std::optional<ReadOutcome>{};
+        return make_error("opening " + file.string() + ": " + errno_text());
+    }
+    ReadOutcome out;
+    out.data.resize(std::min<size_t>(limit, 64u << 10));
+    size_t got = 0;
+    while (true) {
+        if (got == out.data.size()) {
+            if (out.data.size() >= limit) break;
+            out.data.resize(std::min(limit, out.data.size() * 2));
+        }
+        ssize_t n = ::read(fd, out.data.data() + got, out.data.size() - got);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            std::string msg = "reading " + file.string() + ": " + errno_text();
+            ::close(fd);
+            return make_error(msg);
+        }
+        if (n == 0) break;
+        got += static_cast<size_t>(n);
+    }
+    if (got == limit) {
+        char extra;
+        ssize_t n;
+        do
+            n = ::read(fd, &extra, 1);
+        while (n < 0 && errno == EINTR);
+        out.whole = n == 0;
+    }
+    ::close(fd);
+    out.data.resize(got);
+    return std::optional<ReadOutcome>(std::move(out));
+}
+
+/// Largest file a load accepts: the entry cap plus slack for the envelope.
+constexpr size_t kMaxFileBytes = Journal::kMaxEntryBytes + (64u << 10);
+
+} // namespace
+
+Journal::Journal(fs::path gitdir, size_t max_entries)
+    : gitdir_(std::move(gitdir)), dir_(gitdir_ / "provenant" / "journal"),
+      max_entries_(std::min(max_entries, kMaxEntries)) {}
+
+fs::path Journal::entry_file(std::string_view path) const {
+    return dir_ / (hex64(fnv1a64(path)) + std::string(kEntrySuffix));
+}
+
+Result<FileLock> Journal::lock() const {
+    auto l = FileLock::acquire(dir_ / ".lock");
+    if (!l) return l.error().context("locking the journal");
+    return l;
+}
+
+Status Journal::quarantine_locked(const fs::path& file, const std::string& why) const {
+    fs::path corrupt_dir = dir_ / "corrupt";
+    std::error_code ec;
+    fs::create_directories(corrupt_dir, ec);
+    fs::path dest = corrupt_dir / (file.filename().string() + "." + std::to_string(now_ms()) + "." +
+                                   std::to_string(::getpid()));
+    if (::rename(file.c_str(), dest.c_str()) != 0) {
+        std::string msg =
+            "moving unreadable journal entry " + file.string() + " aside: " + errno_text();
+        spdlog::error("journal: {}", msg);
+        return make_error(msg);
+    }
+    spdlog::warn("journal: {} is unreadable ({}); moved it aside to {}", file.string(), why,
+                 dest.string());
+    // Keep the corrupt directory bounded: drop the oldest files beyond the cap.
+    std::vector<std::pair<fs::file_time_type, fs::path>> files;
+    for (auto it = fs::directory_iterator(corrupt_dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+        std::error_code tec;
+        auto t = it->last_write_time(tec);
+        if (!tec) files.emplace_back(t, it->path());
+    }
+    if (files.size() > kMaxCorruptFiles) {
+        std::sort(files.begin(), files.end());
+        for (size_t i = 0; i + kMaxCorruptFiles < files.size(); ++i)
+            fs::remove(files[i].second, ec);
+    }
+    return {};
+}
+
+Result<std::optional<JournalEntry>> Journal::load(const std::string& path) const {
+    return load_impl(path, false);
+}
+Result<std::optional<JournalEntry>> Journal::load_locked(const std::string& path) const {
+    return load_impl(path, true);
+}
+
+Result<std::optional<JournalEntry>> Journal::load_impl(const std::string& path, bool locked) const {
+    if (Status st = validate_journal_path(path); !st) return st.error();
+    const fs::path file = entry_file(path);
+    std::optional<FileLock> held;
+    // At most two passes: the second under the lock, to be sure a file is still corrupt
+    // before moving it aside (a writer may have replaced it since the first read).
+    for (int pass = 0;; ++pass) {
+        auto read = read_prefix(file, kMaxFileBytes);
+        if (!read) return read.error().context("loading the journal entry for " + path);
+        if (!*read) return std::optional<JournalEntry>{};
+        std::string why;
+        if (!(*read)->whole) {
+            why = "larger than " + std::to_string(kMaxFileBytes) + " bytes";
+        } else {
+            auto parsed = parse_entry((*read)->data);
+            if (parsed.kind == ParsedEntry::Ok) {
+                if (parsed.entry.path != path)
+                    return make_error("journal entry " + file.string() + " holds \"" +
+                                      parsed.entry.path + "\", not \"" + path +
+                                      "\" (a hash collision); leaving it alone");
+                return std::optional<JournalEntry>(std::move(parsed.entry));
+            }
+            if (parsed.kind == ParsedEntry::Unsupported)
+                return make_error("journal entry for " + path + ": " + parsed.error +
+                                  " (written by a newer provenant?); leaving it alone");
+            why = parsed.error;
+        }
+        if (locked || held) {
+            if (Status st = quarantine_locked(file, why); !st) return st.error();
+            return std::optional<JournalEntry>{};
+        }
+        auto l = lock();
+        if (!l) return l.error();
+        held.emplace(std::move(l).value());
+        (void)pass;
+    }
+}
+
+Result<std::optional<JournalEntry>> Journal::update(const std::string& path, const Updater& fn) {
+    if (Status st = validate_journal_path(path); !st) return st.error();
+    auto l = lock();
+    if (!l) return l.error();
+    auto current = load_locked(path);
+    if (!current) return current.error();
+    bool existed = current->has_value();
+    std::optional<JournalEntry> next;
+    try {
+        next = fn(std::move(current).value());
+    } catch (const std::exception& e) {
+        return make_error("updating the journal entry for " + path + ": " + e.what());
+    }
+    if (!next) {
+        if (existed) {
+            if (Status st = remove_locked(path); !st) return st.error();
+        }
+        return std::optional<JournalEntry>{};
+    }
+    next->path = path;
+    if (Status st = store_checked_locked(*next, existed); !st) return st.error();
+    return next;
+}
+
+Status Journal::store_locked(const JournalEntry& entry) {
+    if (Status st = validate_journal_path(entry.path); !st) return st.error();
+    // Loading first moves a corrupt file aside and refuses collisions and newer formats,
+    // so nothing stored is overwritten without being understood.
+    auto current = load_locked(entry.path);
+    if (!current) return current.error();
+    JournalEntry copy = entry;
+    Status st = store_checked_locked(copy, current->has_value());
+    return st;
+}
+
+Status Journal::store_checked_locked(JournalEntry& entry, bool exists) {
+    entry.updated_ms = now_ms();
+    auto text = journal_entry_to_text(entry);
+    if (!text) return text.error().context("storing the journal entry for " + entry.path);
+    if (text->size() > kMaxEntryBytes) {
+        std::string msg = "the journal entry for " + entry.path + " would be " +
+                          std::to_string(text->size()) + " bytes, over the limit of " +
+                          std::to_string(kMaxEntryBytes) + "; not stored";
+        spdlog::warn("journal: {}", msg);
+        return make_error(msg);
+    }
+    if (!exists) {
+        auto count = count_entries_locked();
+        if (!count) return count.error();
+        if (*count >= max_entries_) {
+            std::string msg = "the journal already holds " + std::to_string(*count) +
+                              " entries (the limit); not adding " + entry.path +
+                              " (commit or discard pending work)";
+            spdlog::error("journal: {}", msg);
+            return make_error(msg);
+        }
+    }
+    return atomic_write_file(entry_file(entry.path), *text);
+}
+
+Result<size_t> Journal::count_entries_locked() const {
+    size_t count = 0;
+    std::error_code ec;
+    auto it = fs::directory_iterator(dir_, ec);
+    if (ec) {
+        if (ec == std::errc::no_such_file_or_directory) return size_t{0};
+        return make_error("listing " + dir_.string() + ": " + ec.message());
+    }
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) return make_error("listing " + dir_.string() + ": " + ec.message());
+        std::string name = it->path().filename().string();
+        if (is_entry_name(name)) {
+            ++count;
+        } else if (is_stale_temp_name(name)) {
+            // Every writer holds the lock we hold: this temp file's writer died mid-write.
+            std::error_code rec;
+            fs::remove(it->path(), rec);
+        }
+    }
+    return count;
+}
+
+Status Journal::remove(const std::string& path) {
+    if (Status st = validate_journal_path(path); !st) return st.error();
+    auto l = lock();
+    if (!l) return l.error();
+    return remove_locked(path);
+}
+
+Status Journal::remove_locked(const std::string& path) {
+    if (Status st = validate_journal_path(path); !st) return st.error();
+    fs::path file = entry_file(path);
+    if (::unlink(file.c_str()) != 0 && errno != ENOENT)
+        return make_error("removing " + file.string() + ": " + errno_text());
+    return {};
+}
+
+Result<std::vector<std::string>> Journal::list() const {
+    return list_impl(false);
+}
+Result<std::vector<std::string>> Journal::list_locked() const {
+    return list_impl(true);
+}
+
+Result<std::vector<std::string>> Journal::list_impl(bool locked) const {
+    std::vector<std::string> paths;
+    std::vector<std::pair<fs::path, std::string>> unreadable;
+    std::error_code ec;
+    auto it = fs::directory_iterator(dir_, ec);
+    if (ec) {
+        if (ec == std::errc::no_such_file_or_directory) return paths;
+        return make_error("listing " + dir_.string() + ": " + ec.message());
+    }
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) return make_error("listing " + dir_.string() + ": " + ec.message());
+        std::string name = it->path().filename().string();
+        if (!is_entry_name(name)) continue;
+        auto read = read_prefix(it->path(), kPathPrefixBytes);
+        if (!read) return read.error();
+        if (!*read) continue; // removed meanwhile
+        auto path = entry_path_from_prefix((*read)->data);
+        if (path && validate_journal_path(*path) && entry_file(*path) == it->path())
+            paths.push_back(std::move(*path));
+        else
+            unreadable.emplace_back(it->path(), path ? "its path does not match its file name"
+                                                     : "no readable path");
+    }
+    if (!unreadable.empty()) {
+        // Move aside what cannot even name its path: no load() would ever find it. Checked
+        // again under the lock, as in load().
+        std::optional<FileLock> held;
+        if (!locked) {
+            auto l = lock();
+            if (!l) return l.error();
+            held.emplace(std::move(l).value());
+        }
+        for (auto& [file, why] : unreadable) {
+            auto read = read_prefix(file, kPathPrefixBytes);
+            if (!read || !*read) continue;
+            auto path = entry_path_from_prefix((*read)->data);
+            if (path && validate_journal_path(*path) && entry_file(*path) == file)
+                paths.push_back(std::move(*path));
+            else
+                (void)quarantine_locked(file, why);
+        }
+    }
+    std::sort(paths.begin(), paths.end());
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    return paths;
+}
+
+} // namespace provenant
