@@ -142,6 +142,9 @@ json session_to_json(const SessionRecord& r) {
     json tm = json::array();
     for (const auto& [id, m] : r.tool_models)
         tm.push_back(json::array({id, m}));
+    json un = json::array();
+    for (const auto& [id, path] : r.unresolved)
+        un.push_back(json::array({id, path}));
     return json{{"schema", kSchema},
                 {"tool", r.key.tool},
                 {"session", r.key.session},
@@ -155,6 +158,7 @@ json session_to_json(const SessionRecord& r) {
                 {"generated", r.generated},
                 {"generated_by_file", r.generated_by_file},
                 {"tool_models", tm},
+                {"unresolved", un},
                 {"tokens_settled", usage_map_to_json(r.tokens_settled)},
                 {"generated_settled", r.generated_settled},
                 {"pending_settled", r.pending_settled},
@@ -188,6 +192,15 @@ Result<SessionRecord> session_from_json(const json& j) {
                 return make_error("session record: tool_models: expected [id, model] pairs");
             r.tool_models.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
         }
+        for (const auto& p : j.value("unresolved", json::array())) {
+            if (!p.is_array() || p.size() != 2)
+                return make_error("session record: unresolved: expected [id, path] pairs");
+            r.unresolved.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
+        }
+        if (r.unresolved.size() > SessionRecord::kMaxUnresolved)
+            r.unresolved.erase(r.unresolved.begin(),
+                               r.unresolved.end() -
+                                   static_cast<std::ptrdiff_t>(SessionRecord::kMaxUnresolved));
         r.tokens_settled =
             usage_map_from_json(j.value("tokens_settled", json::object()), "tokens_settled");
         r.generated_settled = j.value("generated_settled", uint64_t{0});

@@ -64,6 +64,9 @@ struct SessionRecord {
     /// Recent tool-use ids and the model that issued them (bounded, oldest dropped), so a
     /// later hook can resolve a model the transcript had not written yet.
     std::vector<std::pair<std::string, std::string>> tool_models;
+    /// Edits recorded before the transcript named their model: (tool-use id, repo-relative
+    /// path). A later hook fills the model into the journal entry and drops the pair (bounded).
+    std::vector<std::pair<std::string, std::string>> unresolved;
     std::map<std::string, TokenUsage> tokens_settled;
     uint64_t generated_settled = 0;
     uint64_t pending_settled = 0;
@@ -72,6 +75,7 @@ struct SessionRecord {
 
     static constexpr size_t kMaxFiles = 2000;
     static constexpr size_t kMaxToolModels = 256;
+    static constexpr size_t kMaxUnresolved = 64;
     /// Adds `lines` generated in `path` (also to `generated`).
     void add_generated(const std::string& path, uint64_t lines);
     /// Adds a model to `models` if new (ignores "").

@@ -1,0 +1,106 @@
+// Cursor hook payloads: afterFileEdit (agent), afterTabFileEdit (completion), and
+// preToolUse / postToolUse for its file and shell tools.
+#include "agents/hook_event.h"
+
+namespace provenant::agents {
+using nlohmann::json;
+
+namespace {
+
+size_t opt_size(const json& obj, const char* key) {
+    auto it = obj.find(key);
+    if (it == obj.end() || !it->is_number_unsigned()) return 0;
+    return it->get<size_t>();
+}
+
+std::vector<Replacement> edits_of(const json& j, bool with_range) {
+    std::vector<Replacement> out;
+    auto it = j.find("edits");
+    if (it == j.end() || it->is_null()) return out;
+    if (!it->is_array()) throw std::invalid_argument("edits: expected an array");
+    for (size_t i = 0; i < it->size(); ++i) {
+        const json& e = (*it)[i];
+        std::string where = "edits[" + std::to_string(i) + "]";
+        Replacement r;
+        r.old_text = field::string(e, "old_string", where);
+        r.new_text = field::string(e, "new_string", where);
+        if (with_range && e.contains("range") && e.at("range").is_object()) {
+            r.line = opt_size(e.at("range"), "start_line_number");
+            r.column = opt_size(e.at("range"), "start_column");
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+bool is_shell_tool(const std::string& t) {
+    return t == "Shell" || t == "run_terminal_cmd" || t == "Bash" || t == "Terminal";
+}
+
+} // namespace
+
+Result<HookEvent> parse_cursor(const json& j) {
+    return guarded("cursor payload", [&]() -> Result<HookEvent> {
+        HookEvent ev;
+        ev.tool = "cursor";
+        ev.event_name = field::string(j, "hook_event_name", "");
+        ev.session = field::opt_string(j, "conversation_id", "").value_or("");
+        ev.request = field::opt_string(j, "generation_id", "").value_or("");
+        ev.model = field::opt_string(j, "model", "").value_or("");
+        ev.transcript = field::opt_string(j, "transcript_path", "").value_or("");
+        ev.cwd = field::opt_string(j, "cwd", "").value_or("");
+        if (ev.cwd.empty()) {
+            if (auto it = j.find("workspace_roots");
+                it != j.end() && it->is_array() && !it->empty() && (*it)[0].is_string())
+                ev.cwd = (*it)[0].get<std::string>();
+        }
+        const std::string& e = ev.event_name;
+        if (e == "afterFileEdit" || e == "afterTabFileEdit") {
+            ev.kind = e == "afterTabFileEdit" ? "completion" : "agent";
+            FileChange f;
+            f.path = field::string(j, "file_path", "");
+            f.replacements = edits_of(j, ev.kind == "completion");
+            ev.files.push_back(std::move(f));
+            return ev;
+        }
+        if (e == "preToolUse" || e == "postToolUse") {
+            ev.phase = e == "preToolUse" ? HookPhase::Pre : HookPhase::Post;
+            ev.tool_name = field::string(j, "tool_name", "");
+            if (auto id = field::opt_string(j, "tool_use_id", "")) ev.request = *id;
+            if (is_shell_tool(ev.tool_name)) {
+                ev.snapshot_repo = true;
+                return ev;
+            }
+            auto it = j.find("tool_input");
+            if (it == j.end() || !it->is_object()) {
+                ev.notes.push_back("tool " + ev.tool_name +
+                                   " has no tool_input: nothing to record");
+                return ev;
+            }
+            auto path =
+                field::first_string(*it, {"file_path", "path", "target_file"}, "tool_input");
+            if (!path) {
+                ev.notes.push_back("tool " + ev.tool_name + " names no file: nothing to record");
+                return ev;
+            }
+            FileChange f;
+            f.path = *path;
+            if (ev.phase == HookPhase::Post) {
+                if (auto c = field::first_string(*it, {"content", "contents"}, "tool_input"))
+                    f.after = *c;
+                else if (it->contains("old_string"))
+                    f.replacements.push_back(
+                        Replacement{field::string(*it, "old_string", "tool_input"),
+                                    field::string(*it, "new_string", "tool_input"),
+                                    it->value("replace_all", false), 0, 0});
+            }
+            ev.files.push_back(std::move(f));
+            return ev;
+        }
+        ev.phase = HookPhase::Other;
+        ev.notes.push_back("event " + e + " carries no file edits");
+        return ev;
+    });
+}
+
+} // namespace provenant::agents

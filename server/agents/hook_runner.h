@@ -1,0 +1,57 @@
+// `provenant hook <agent>`: turns one payload into journal evidence, session usage and
+// snapshots. Never throws; everything it could not use is reported, nothing blocks the agent.
+#pragma once
+
+#include "agents/hook_event.h"
+#include "core/provenance.h"
+#include "journal/journal.h"
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace provenant::agents {
+
+/// Payloads larger than this are refused (an agent never sends anything near it).
+inline constexpr size_t kMaxPayloadBytes = 64u << 20;
+
+/// What one hook run did, for stderr and the tests.
+struct HookReport {
+    std::vector<std::string> messages; ///< what could not be used, one line each
+    size_t files_recorded = 0;         ///< journal entries written
+    size_t snapshots_saved = 0;        ///< pre-tool snapshots written
+};
+
+/// Runs the hook for `agent` on `payload` (the raw stdin). `cwd` is used when the payload
+/// names no working directory. Never throws. Safe to run in many processes at once (the
+/// journal and the session store serialise their own updates).
+HookReport run_hook(std::string_view agent, std::string_view payload,
+                    const std::filesystem::path& cwd);
+
+/// Records one file edit in the journal (the core of every post-tool hook): starting from the
+/// entry's snapshot (else `head_text` as not-fresh `unknown`, else empty), carried to `before`
+/// with `unknown` for unwatched changes, then to `after` with `agent` (recorded, fresh) —
+/// or, when `before` is nullopt, only the `marks` byte ranges of `after` that are new text are
+/// the agent's — then to `disk` (when it differs) as `unknown`; finally merged by content with
+/// what the journal holds, so an editor's report of the same edit counts once in either order.
+struct EditEvidence {
+    std::string path; ///< repository-relative
+    /// The file's text in HEAD (nullopt when absent); called only when the journal has no entry.
+    std::function<std::optional<std::string>()> head_text;
+    std::optional<std::string> before;
+    std::string after;
+    std::optional<std::string> disk;
+    std::vector<std::pair<size_t, size_t>> marks;
+    OriginRecord agent;
+};
+Result<std::optional<JournalEntry>> record_edit(Journal& journal, const EditEvidence& edit);
+
+/// The snapshot with every AI record of (tool, session, request) whose model is empty given
+/// `model`. Text and runs are unchanged.
+Snapshot fill_model(const Snapshot& s, const std::string& tool, const std::string& session,
+                    const std::string& request, const std::string& model);
+
+} // namespace provenant::agents
