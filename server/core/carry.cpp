@@ -231,21 +231,49 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
     Tokens ta = tokenize(a, a0, a1), tb = tokenize(b, b0, b1);
     dtl::Diff<uint32_t, std::vector<uint32_t>> d(ta.values, tb.values);
     d.compose();
-    size_t i = 0, j = 0;
+    // Collapse the script into alternating equal / change segments (in tokens).
+    struct Seg {
+        size_t equal = 0; // tokens kept before the change
+        size_t del = 0, ins = 0;
+    };
+    std::vector<Seg> segs(1);
     for (const auto& e : d.getSes().getSequence()) {
-        switch (e.second.type) {
-        case dtl::SES_COMMON:
-            ++i, ++j;
-            break;
-        case dtl::SES_DELETE:
-            sink.add(ta.offsets[i], ta.offsets[i + 1] - ta.offsets[i], tb.offsets[j], 0);
-            ++i;
-            break;
-        default:
-            sink.add(ta.offsets[i], 0, tb.offsets[j], tb.offsets[j + 1] - tb.offsets[j]);
-            ++j;
-            break;
+        if (e.second.type == dtl::SES_COMMON) {
+            if (segs.back().del || segs.back().ins) segs.emplace_back();
+            ++segs.back().equal;
+        } else {
+            ++(e.second.type == dtl::SES_DELETE ? segs.back().del : segs.back().ins);
         }
+    }
+    // Semantic cleanup (as diff-match-patch does): a short equality between two larger
+    // changes is a coincidence (the 't' of "two" matching the 't' of "three"), not kept
+    // text: fold it into the changes, so no character is attributed by accident.
+    for (bool again = true; again;) {
+        again = false;
+        for (size_t k = 1; k < segs.size(); ++k) {
+            const Seg& prev = segs[k - 1];
+            Seg& cur = segs[k];
+            const bool has_next_change = cur.del || cur.ins;
+            if (!has_next_change || !(prev.del || prev.ins)) continue;
+            if (cur.equal <= std::max(prev.del, prev.ins) &&
+                cur.equal <= std::max(cur.del, cur.ins)) {
+                Seg merged{prev.equal, prev.del + cur.equal + cur.del,
+                           prev.ins + cur.equal + cur.ins};
+                segs[k - 1] = merged;
+                segs.erase(segs.begin() + static_cast<std::ptrdiff_t>(k));
+                again = true;
+                break;
+            }
+        }
+    }
+    size_t i = 0, j = 0;
+    for (const Seg& g : segs) {
+        i += g.equal;
+        j += g.equal;
+        sink.add(ta.offsets[i], ta.offsets[i + g.del] - ta.offsets[i], tb.offsets[j],
+                 tb.offsets[j + g.ins] - tb.offsets[j]);
+        i += g.del;
+        j += g.ins;
     }
 }
 

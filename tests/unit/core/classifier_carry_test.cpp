@@ -1,0 +1,197 @@
+// Unit tests: the line classifier's rules and tie order; diff, carry and evidence merging.
+#include "core/carry.h"
+#include "core/line_classifier.h"
+
+#include <doctest/doctest.h>
+#include <random>
+
+using namespace provenant;
+
+namespace {
+
+const OriginRecord kAi{OriginClass::Ai, "copilot", "completion", "m", "s", ""};
+const OriginRecord kAi2{OriginClass::Ai, "cursor", "agent", "m2", "s2", ""};
+const OriginRecord kHumanRec{OriginClass::Human, {}, {}, {}, {}, {}};
+
+/// Builds a snapshot from "text|spec" where spec has one letter per byte:
+/// a/A ai (fresh/not), b/B second ai origin, h/H human, p/P paste, u/U unknown.
+Snapshot make(const std::string& text, const std::string& spec) {
+    REQUIRE(text.size() == spec.size());
+    Snapshot s;
+    s.text = text;
+    const uint32_t ai = s.origins.intern(kAi), ai2 = s.origins.intern(kAi2);
+    for (char c : spec) {
+        const bool fresh = std::islower(static_cast<unsigned char>(c)) != 0;
+        uint32_t o = kUnknownOrigin;
+        switch (std::tolower(static_cast<unsigned char>(c))) {
+        case 'a':
+            o = ai;
+            break;
+        case 'b':
+            o = ai2;
+            break;
+        case 'h':
+            o = kHumanOrigin;
+            break;
+        case 'p':
+            o = kPasteOrigin;
+            break;
+        default:
+            break;
+        }
+        s.push_run(1, Attr{o, o == kUnknownOrigin ? Evidence::None : Evidence::Recorded, fresh});
+    }
+    return s;
+}
+
+LineClass one(const std::string& text, const std::string& spec) {
+    auto v = classify_lines(make(text, spec));
+    REQUIRE(v.size() == 1);
+    return v[0].cls;
+}
+
+} // namespace
+
+TEST_CASE("line classifier rules") {
+    // Blank lines.
+    CHECK(one("  \t", "hhh") == LineClass::Blank);
+    // Rule 1: no fresh characters: the class of what is there.
+    CHECK(one("abcd", "AAAU") == LineClass::Ai);
+    CHECK(one("abcd", "HHHU") == LineClass::Human);
+    CHECK(one("abcd", "AAAH") == LineClass::AiModified); // an AI line a person once edited
+    // Fresh whitespace does not make a line new.
+    CHECK(one("  abcd", "hhAAAA") == LineClass::Ai);
+    // Rule 2: ai most common overall and a person typed some new characters.
+    CHECK(one("abcdef", "AAAAah") == LineClass::AiModified);
+    CHECK(one("abcdef", "aaaaah") == LineClass::AiModified);
+    // Rule 3: the most common class of the new characters.
+    CHECK(one("abcdef", "HHHHaa") == LineClass::Ai);        // an AI change to a person's line
+    CHECK(one("abcdefgh", "hhhhhhaa") == LineClass::Human); // a short completion stays human
+    CHECK(one("abcdef", "UUUUpp") == LineClass::Paste);
+    CHECK(one("abcdef", "AAAAuu") == LineClass::Unknown);
+    // Ties: ai, then human, paste, unknown.
+    CHECK(one("ab", "ah") == LineClass::AiModified); // ai ties human overall, a person typed
+    CHECK(one("ab", "hp") == LineClass::Human);
+    CHECK(one("ab", "pu") == LineClass::Paste);
+    CHECK(one("ab", "ap") == LineClass::Ai);
+    CHECK(one("ab", "HP") == LineClass::Human);
+    // Characters are code points, not bytes: one emoji (4 bytes) against two letters.
+    CHECK(one("😀ab", "aaaahh") == LineClass::Human);
+}
+
+TEST_CASE("classify_lines splits lines, counts characters and names origins") {
+    Snapshot s = make("ab\r\n\ncd\rx\nef", "aaaa"
+                                           "h"
+                                           "bbhhb"
+                                           "hh");
+    ClassCounts chars;
+    auto v = classify_lines(s, &chars);
+    REQUIRE(v.size() == 4);
+    CHECK(v[0].cls == LineClass::Ai);
+    CHECK(v[0].origin == s.origins.intern(kAi));
+    CHECK(v[1].cls == LineClass::Blank);
+    CHECK(v[2].cls == LineClass::AiModified); // "cd\rx": 2 ai2 and 1 typed character
+    CHECK(v[2].origin == s.origins.intern(kAi2));
+    CHECK(v[3].cls == LineClass::Human);
+    CHECK(chars.ai == 2 + 2);
+    CHECK(chars.human == 1 + 2);
+    // With LSP lines a lone \r ends a line.
+    auto lsp = classify_lines(s, nullptr, true);
+    CHECK(lsp.size() == 5);
+}
+
+TEST_CASE("diff_edits keeps unchanged characters and stays bounded") {
+    auto apply = [](const std::string& a, const std::string& b) {
+        std::string out;
+        size_t pos = 0;
+        for (const ByteEdit& e : diff_edits(a, b)) {
+            REQUIRE(e.offset >= pos);
+            out += a.substr(pos, e.offset - pos);
+            out += b.substr(e.inserted_offset, e.inserted);
+            pos = e.offset + e.removed;
+        }
+        out += a.substr(pos);
+        return out;
+    };
+    std::mt19937_64 rng(7);
+    const char* alphabet[] = {"a", "b", " ", "\n", "é", "中", "😀", "\r\n", "{", "}"};
+    for (int trial = 0; trial < 300; ++trial) {
+        std::string a, b;
+        for (int i = 0; i < static_cast<int>(rng() % 200); ++i)
+            a += alphabet[rng() % 10];
+        b = a;
+        for (int k = 0; k < static_cast<int>(rng() % 6); ++k) {
+            const size_t at = b.empty() ? 0 : rng() % b.size();
+            if (rng() % 2)
+                b.insert(at, alphabet[rng() % 10]);
+            else
+                b.erase(at, std::min<size_t>(b.size() - at, rng() % 5));
+        }
+        CHECK(apply(a, b) == b);
+    }
+    // A one-character change is one edit of one character.
+    auto e = diff_edits("hello world\nsecond line\n", "hello world\nsecond lime\n");
+    REQUIRE(e.size() == 1);
+    CHECK(e[0].removed == 1);
+    CHECK(e[0].inserted == 1);
+    // A re-indent touches whitespace only.
+    const std::string a = "if (x) {\nfoo();\nbar();\n}\n",
+                      b = "if (x) {\n    foo();\n    bar();\n}\n";
+    for (const ByteEdit& ed : diff_edits(a, b)) {
+        CHECK(ed.removed == 0);
+        CHECK(b.substr(ed.inserted_offset, ed.inserted).find_first_not_of(' ') ==
+              std::string::npos);
+    }
+    // Large unrelated texts finish quickly and still apply.
+    std::string big_a, big_b;
+    for (size_t i = 0; i < 60000; ++i) {
+        big_a += "line a " + std::to_string(i * 7919 % 60000) + "\n";
+        big_b += "line b " + std::to_string(i * 104729 % 60000) + "\n";
+    }
+    CHECK(apply(big_a, big_b) == big_b);
+}
+
+TEST_CASE("carry keeps origins of unchanged characters") {
+    const Snapshot from = make("abc\ndef\n", "aaaahhhh");
+    const Snapshot to =
+        carry(from, "abXc\ndef\n", Attr{kHumanOrigin, Evidence::Inferred, true}, kHumanRec);
+    CHECK(to.validate().ok());
+    auto attrs = to.expand();
+    CHECK(to.origins.class_of(attrs[0].origin) == OriginClass::Ai);
+    CHECK(to.origins.class_of(attrs[2].origin) == OriginClass::Human);
+    CHECK(to.origins.class_of(attrs[3].origin) == OriginClass::Ai);
+    CHECK(to.origins.class_of(attrs[6].origin) == OriginClass::Human);
+}
+
+TEST_CASE("merge_evidence is commutative and stronger evidence wins") {
+    std::mt19937_64 rng(11);
+    const char letters[] = "aAbBhHpPuU";
+    for (int trial = 0; trial < 200; ++trial) {
+        std::string text, s1, s2;
+        for (int i = 0; i < 40; ++i) {
+            text += static_cast<char>('a' + rng() % 26);
+            s1 += letters[rng() % 10];
+            s2 += letters[rng() % 10];
+        }
+        const Snapshot x = make(text, s1), y = make(text, s2);
+        const Snapshot xy = merge_evidence(x, y), yx = merge_evidence(y, x);
+        REQUIRE(xy.validate().ok());
+        const auto a = xy.expand(), b = yx.expand();
+        for (size_t i = 0; i < a.size(); ++i) {
+            CHECK(xy.origins.at(a[i].origin) == yx.origins.at(b[i].origin));
+            CHECK(a[i].evidence == b[i].evidence);
+            CHECK(a[i].fresh == b[i].fresh);
+        }
+    }
+    // Recorded beats inferred beats none.
+    Snapshot inferred = make("abc", "hhh");
+    for (Run& r : inferred.runs)
+        r.attr.evidence = Evidence::Inferred;
+    const Snapshot recorded = make("abc", "aaa");
+    const Snapshot m = merge_evidence(inferred, recorded);
+    CHECK(m.origins.class_of(m.runs[0].attr.origin) == OriginClass::Ai);
+    // Text the other report does not have is no evidence.
+    const Snapshot partial = merge_evidence(make("abcdef", "uuuuuu"), make("abc", "aaa"));
+    CHECK(partial.expand()[4].origin == kUnknownOrigin);
+    CHECK(partial.origins.class_of(partial.expand()[0].origin) == OriginClass::Ai);
+}

@@ -1,0 +1,260 @@
+// Unit tests: Document edits, typing inference, deleted spans, annotations in either order.
+#include "core/document.h"
+
+#include <doctest/doctest.h>
+
+using namespace provenant;
+
+namespace {
+
+const OriginRecord kCopilot{OriginClass::Ai, "copilot", "completion", "gpt-4o", "s1", ""};
+const OriginRecord kClaude{OriginClass::Ai, "claude-code", "agent", "claude-sonnet-4-5", "s2", ""};
+const OriginRecord kPasteRec{OriginClass::Paste, {}, {}, {}, {}, {}};
+
+TextRange rng(uint32_t l0, uint32_t c0, uint32_t l1, uint32_t c1) {
+    return {{l0, c0}, {l1, c1}};
+}
+TextRange at(uint32_t l, uint32_t c) {
+    return rng(l, c, l, c);
+}
+
+/// The class of every byte of the document, as one letter each: a(i) h(uman) p(aste) u(nknown).
+std::string classes(const Document& d) {
+    const Snapshot s = d.snapshot();
+    std::string out;
+    for (const Attr& a : s.expand()) {
+        switch (s.origins.class_of(a.origin)) {
+        case OriginClass::Ai:
+            out += 'a';
+            break;
+        case OriginClass::Human:
+            out += 'h';
+            break;
+        case OriginClass::Paste:
+            out += 'p';
+            break;
+        case OriginClass::Unknown:
+            out += 'u';
+            break;
+        }
+    }
+    return out;
+}
+
+/// Snapshots compared by content: text, and per byte the record, evidence and freshness.
+bool same_provenance(const Snapshot& a, const Snapshot& b) {
+    if (a.text != b.text) return false;
+    const auto ea = a.expand(), eb = b.expand();
+    for (size_t i = 0; i < ea.size(); ++i)
+        if (!(a.origins.at(ea[i].origin) == b.origins.at(eb[i].origin)) ||
+            ea[i].evidence != eb[i].evidence || ea[i].fresh != eb[i].fresh)
+            return false;
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("typing is human, a large insert is unknown with a reason") {
+    Document d("hello\n", 1, PositionEncoding::Utf16);
+    CHECK(classes(d) == "uuuuuu");
+    REQUIRE(d.apply_change(2, at(0, 5), " world"));
+    CHECK(d.text() == "hello world\n");
+    CHECK(classes(d) == "uuuuuhhhhhhu");
+    const Snapshot s = d.snapshot();
+    CHECK(s.expand()[6].evidence == Evidence::Inferred);
+    CHECK(s.expand()[6].fresh);
+    CHECK(s.expand()[0].fresh == false);
+    CHECK(d.last_unknown_reason().empty());
+    auto lines = d.classify();
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].cls == LineClass::Human);
+
+    const std::string big(400, 'x');
+    REQUIRE(d.apply_change(3, at(1, 0), big));
+    CHECK(classes(d).substr(12) == std::string(400, 'u'));
+    CHECK(d.snapshot().expand()[12].fresh);
+    CHECK(d.last_unknown_reason().find("400 characters") != std::string::npos);
+    // Two lines of text is not typing either, even when short.
+    REQUIRE(d.apply_change(4, at(0, 0), "a\nb\nc"));
+    CHECK(classes(d).substr(0, 5) == "uuuuu");
+    // Enter plus indentation is typing.
+    REQUIRE(d.apply_change(5, at(0, 0), "\n    "));
+    CHECK(classes(d).substr(0, 5) == "hhhhh");
+}
+
+TEST_CASE("a full replacement keeps the origin of what it does not change") {
+    Document d("int f() {\nreturn 1;\n}\n", 1, PositionEncoding::Utf16);
+    REQUIRE(d.annotate(1, kCopilot, {rng(1, 0, 1, 9)}));
+    CHECK(classes(d) == "uuuuuuuuuu"
+                        "aaaaaaaaau"
+                        "uu");
+    // A formatter re-indents: the AI characters stay AI, the new indentation is typing-sized.
+    REQUIRE(d.apply_change(2, std::nullopt, "int f() {\n    return 1;\n}\n"));
+    CHECK(classes(d) == "uuuuuuuuuu"
+                        "hhhh"
+                        "aaaaaaaaau"
+                        "uu");
+    auto lines = d.classify();
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[1].cls == LineClass::Ai); // whitespace never changes a line's class
+    // A one-character change relabels one character.
+    REQUIRE(d.apply_change(3, std::nullopt, "int f() {\n    return 2;\n}\n"));
+    CHECK(classes(d) == "uuuuuuuuuu"
+                        "hhhh"
+                        "aaaaaaaha"
+                        "uuu");
+    CHECK(d.classify()[1].cls == LineClass::AiModified);
+    // A large reload with no evidence is unknown, but unchanged lines keep their origin.
+    std::string reloaded = "int f() {\n    return 2;\n}\n";
+    for (int i = 0; i < 10; ++i)
+        reloaded += "int g" + std::to_string(i) + "() { return " + std::to_string(i) + "; }\n";
+    REQUIRE(d.apply_change(4, std::nullopt, reloaded));
+    CHECK(classes(d).substr(0, 26) == "uuuuuuuuuu"
+                                      "hhhh"
+                                      "aaaaaaaha"
+                                      "uuu");
+    CHECK(classes(d).substr(26) == std::string(reloaded.size() - 26, 'u'));
+}
+
+TEST_CASE("undo and redo restore origins through the deleted-span store") {
+    Document d("x\n", 1, PositionEncoding::Utf16);
+    REQUIRE(d.apply_change(2, at(0, 1), " = compute(a, b);"));
+    REQUIRE(d.annotate(2, kCopilot, {rng(0, 1, 0, 18)}));
+    const std::string before = classes(d);
+    CHECK(before == "uaaaaaaaaaaaaaaaaau");
+    REQUIRE(d.apply_change(3, rng(0, 1, 0, 18), ""));
+    CHECK(d.text() == "x\n");
+    REQUIRE(d.apply_change(4, at(0, 1), " = compute(a, b);", EditReason::Undo));
+    CHECK(classes(d) == before);
+    CHECK(same_provenance(d.snapshot(), d.snapshot()));
+    REQUIRE(d.apply_change(5, rng(0, 1, 0, 18), "", EditReason::Undo));
+    REQUIRE(d.apply_change(6, at(0, 1), " = compute(a, b);", EditReason::Redo));
+    CHECK(classes(d) == before);
+}
+
+TEST_CASE("cut and paste keeps the origin, and a paste annotation does not override it") {
+    Document d("a\nb\n", 1, PositionEncoding::Utf16);
+    REQUIRE(d.apply_change(2, at(1, 0), "auto v = std::vector<int>{1, 2, 3};\n"));
+    REQUIRE(d.annotate(2, kClaude, {rng(1, 0, 2, 0)}));
+    REQUIRE(d.apply_change(3, rng(1, 0, 2, 0), "")); // cut
+    CHECK(d.text() == "a\nb\n");
+    REQUIRE(d.apply_change(4, at(0, 0), "auto v = std::vector<int>{1, 2, 3};\n")); // paste
+    REQUIRE(d.annotate(4, kPasteRec, {rng(0, 0, 1, 0)}));
+    CHECK(classes(d).substr(0, 36) == std::string(36, 'a'));
+    // A new paste is paste.
+    const std::string other = "int unrelated_function_name(int argument_one);\n";
+    REQUIRE(d.apply_change(5, at(3, 0), other));
+    REQUIRE(d.annotate(5, kPasteRec, {rng(3, 0, 4, 0)}));
+    CHECK(classes(d).substr(classes(d).size() - other.size()) == std::string(other.size(), 'p'));
+}
+
+TEST_CASE("an annotation gives the same result before or after its didChange") {
+    const std::string completion = "for (int i = 0; i < n; ++i) {\n    sum += v[i];\n}";
+    auto run = [&](bool annotate_first, bool type_between) {
+        Document d("int sum = 0;\n\n", 7, PositionEncoding::Utf16);
+        const std::vector<TextRange> ranges{rng(1, 0, 3, 1)};
+        if (annotate_first) REQUIRE(d.annotate(8, kCopilot, ranges));
+        REQUIRE(d.apply_change(8, at(1, 0), completion));
+        if (type_between) REQUIRE(d.apply_change(9, at(2, 4), "// "));
+        if (!annotate_first) REQUIRE(d.annotate(8, kCopilot, ranges));
+        if (!type_between) REQUIRE(d.apply_change(9, at(2, 4), "// "));
+        CHECK(d.take_dropped_annotations().empty());
+        return d.snapshot();
+    };
+    const Snapshot a = run(true, false), b = run(false, false), c = run(false, true),
+                   e = run(true, true);
+    CHECK(same_provenance(a, b));
+    CHECK(same_provenance(a, c));
+    CHECK(same_provenance(a, e));
+    // The typed comment is human, not covered by the annotation.
+    Document d(a.text, 1, PositionEncoding::Utf16);
+    const size_t at_comment = a.text.find("// ");
+    const auto attrs = a.expand();
+    CHECK(a.origins.class_of(attrs[at_comment].origin) == OriginClass::Human);
+    CHECK(a.origins.class_of(attrs[at_comment + 3].origin) == OriginClass::Ai);
+    CHECK(a.origins.class_of(attrs[at_comment - 1].origin) == OriginClass::Ai);
+}
+
+TEST_CASE("a late annotation does not cover text typed into its range afterwards") {
+    Document d("\n", 1, PositionEncoding::Utf16);
+    REQUIRE(d.apply_change(2, at(0, 0), "foo bar baz"));
+    REQUIRE(d.apply_change(3, at(0, 4), "XY"));      // inside the range
+    REQUIRE(d.apply_change(4, at(0, 13), "Z"));      // at its end
+    REQUIRE(d.apply_change(5, rng(0, 0, 0, 1), "")); // delete 'f'
+    REQUIRE(d.annotate(2, kCopilot, {rng(0, 0, 0, 11)}));
+    CHECK(d.text() == "oo XYbar bazZ\n");
+    CHECK(classes(d) == "aaahhaaaaaaahu");
+    // Far-future and far-past annotations are refused; a skipped version is dropped.
+    CHECK(!d.annotate(1000, kCopilot, {at(0, 0)}));
+    REQUIRE(d.annotate(6, kCopilot, {rng(0, 0, 0, 1)}));
+    REQUIRE(d.apply_change(7, at(0, 0), "q"));
+    auto dropped = d.take_dropped_annotations();
+    REQUIRE(dropped.size() == 1);
+    CHECK(dropped[0].find("version 6") != std::string::npos);
+    CHECK(classes(d)[1] == 'a');
+}
+
+TEST_CASE("bad ranges and versions going backwards leave the document unchanged") {
+    Document d("ab\r\ncd😀e\n", 5, PositionEncoding::Utf16);
+    const Snapshot before = d.snapshot();
+    CHECK(!d.apply_change(4, at(0, 0), "x"));        // version goes back
+    CHECK(!d.apply_change(6, at(9, 0), "x"));        // line past the end
+    CHECK(!d.apply_change(6, at(0, 3), "x"));        // past the end of line 0
+    CHECK(!d.apply_change(6, at(1, 3), "x"));        // inside the surrogate pair
+    CHECK(!d.apply_change(6, rng(1, 2, 0, 1), "x")); // start after end
+    CHECK(d.version() == 5);
+    CHECK(same_provenance(d.snapshot(), before));
+    CHECK(!d.annotate(5, kCopilot, {at(7, 0)}));
+    CHECK(same_provenance(d.snapshot(), before));
+    // Same version continues a batch.
+    REQUIRE(d.apply_change(6, at(1, 4), "X"));
+    REQUIRE(d.apply_change(6, at(1, 0), "Y"));
+    CHECK(d.text() == "ab\r\nYcd😀Xe\n");
+}
+
+TEST_CASE("positions in every encoding: CRLF, lone CR, surrogate pairs, CJK") {
+    const std::string text = "a😀b\r\n中文x\rz\n";
+    for (auto enc : {PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32}) {
+        Document d(text, 1, enc);
+        CHECK(d.line_count() == 4);
+        const uint32_t emoji = enc == PositionEncoding::Utf8    ? 4
+                               : enc == PositionEncoding::Utf16 ? 2
+                                                                : 1;
+        const uint32_t cjk = enc == PositionEncoding::Utf8 ? 3 : 1;
+        CHECK(*d.offset_of({0, 1 + emoji}) == 5);
+        CHECK(d.position_of(5) == Position{0, 1 + emoji});
+        CHECK(*d.offset_of({1, 2 * cjk + 1}) == text.find('\r', 7));
+        CHECK(d.position_of(text.find('z')) == Position{2, 0});
+        CHECK(*d.offset_of({3, 0}) == text.size());
+        CHECK(!d.offset_of({0, 2 + emoji + 1}).ok());
+        if (enc != PositionEncoding::Utf32) CHECK(!d.offset_of({0, 2}).ok()); // inside the emoji
+    }
+}
+
+TEST_CASE("absorb merges stronger evidence by content, and reset_base clears freshness") {
+    Document d("head\n", 1, PositionEncoding::Utf16);
+    const std::string body = "def agent_wrote_this():\n    return 42\n";
+    REQUIRE(d.apply_change(2, at(1, 0), body)); // a reload: unknown
+    CHECK(classes(d).substr(5) == std::string(body.size(), 'u'));
+    Snapshot hook = Snapshot::uniform("head\n" + body, kClaude, Evidence::Recorded, true);
+    CHECK(d.absorb(hook));
+    CHECK(classes(d) == std::string(5 + body.size(), 'a'));
+    CHECK(!d.absorb(hook)); // twice changes nothing: never counted twice
+    d.reset_base();
+    for (const Attr& a : d.snapshot().expand())
+        CHECK(!a.fresh);
+}
+
+TEST_CASE("a restored journal snapshot is carried onto the opened text") {
+    Snapshot j = Snapshot::uniform("one\ntwo\n", kCopilot, Evidence::Recorded, true);
+    Document d("one\nTWO\nthree\n", 1, PositionEncoding::Utf16, &j);
+    // Only whitespace may be matched across changed lines: "three" shares no origin.
+    CHECK(classes(d).substr(0, 8) == "aaaa"
+                                     "uuuu");
+    CHECK(classes(d).substr(8, 5) == "uuuuu");
+    auto lines = d.classify();
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[0].cls == LineClass::Ai);
+    CHECK(lines[1].cls == LineClass::Unknown);
+    CHECK(lines[2].cls == LineClass::Unknown);
+}
