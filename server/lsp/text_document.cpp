@@ -1,0 +1,162 @@
+// Text synchronisation handlers (didOpen/didChange/didSave/didClose) and the journal plumbing.
+#include "journal/journal.h"
+#include "lsp/server.h"
+#include "lsp/server_internal.h"
+#include "lsp/uri.h"
+
+#include <spdlog/spdlog.h>
+
+namespace provenant::lsp {
+
+Server::OpenDocument* Server::find(const std::string& uri, const char* method) {
+    auto it = documents_.find(uri);
+    if (it == documents_.end()) {
+        spdlog::warn("lsp: {}: {} is not open; ignored", method, uri);
+        return nullptr;
+    }
+    return it->second.get();
+}
+
+void Server::textDocument_didOpen(const json* params) {
+    DidOpenParams p;
+    if (auto err = from_json(params, p))
+        return spdlog::warn("lsp: textDocument/didOpen ignored: {}", err->message);
+    if (auto old = documents_.find(p.uri); old != documents_.end()) {
+        spdlog::warn("lsp: textDocument/didOpen: {} was already open; replacing it", p.uri);
+        flush(*old->second);
+        if (worker_) worker_->untrack(old->second->id);
+        by_id_.erase(old->second->id);
+        documents_.erase(old);
+    }
+
+    // A file in a git repository has a journal: restore its pending provenance from there.
+    std::optional<JournalTarget> target;
+    std::optional<JournalEntry> restored;
+    if (worker_) {
+        if (auto path = file_uri_to_path(p.uri)) {
+            if (auto repo = find_repository(*path)) {
+                auto rel = repo_relative_path(*repo, *path);
+                if (rel.ok())
+                    target = JournalTarget{repo->gitdir, *rel};
+                else
+                    spdlog::info("lsp: {} not journaled: {}", p.uri, rel.error().message);
+            }
+        }
+        if (target) {
+            auto loaded = worker_->load(*target);
+            if (!loaded.ok())
+                spdlog::warn("lsp: restoring {} from the journal: {}", p.uri,
+                             loaded.error().message);
+            else if (*loaded)
+                restored = std::move(**loaded);
+        }
+    }
+
+    auto doc = std::make_unique<OpenDocument>(OpenDocument{
+        next_doc_id_++, p.uri,
+        Document(p.text, p.version, encoding_, restored ? &restored->snapshot : nullptr), target,
+        false});
+    spdlog::debug("lsp: opened {} (version {}, {} bytes{}{})", p.uri, p.version, p.text.size(),
+                  target ? ", journal " + target->path : std::string(", memory only"),
+                  restored ? ", restored" : "");
+    if (worker_ && target) worker_->track(doc->id, *target);
+    by_id_[doc->id] = doc.get();
+    documents_[p.uri] = std::move(doc);
+}
+
+void Server::textDocument_didChange(const json* params) {
+    DidChangeParams p;
+    if (auto err = from_json(params, p))
+        return spdlog::warn("lsp: textDocument/didChange ignored: {}", err->message);
+    OpenDocument* d = find(p.uri, "textDocument/didChange");
+    if (!d) return;
+    if (p.version <= d->doc.version())
+        return spdlog::warn("lsp: textDocument/didChange for {} ignored: version {} is not after "
+                            "the document's version {}",
+                            p.uri, p.version, d->doc.version());
+    for (size_t i = 0; i < p.changes.size(); ++i) {
+        const ContentChange& c = p.changes[i];
+        Status s = d->doc.apply_change(p.version, c.range, c.text, c.reason);
+        if (!s.ok()) {
+            // The first bad change leaves the document as it was; a bad change after good
+            // ones leaves the good ones applied (they cannot be validated before applying).
+            spdlog::warn("lsp: textDocument/didChange for {}: change {} rejected: {}{}", p.uri, i,
+                         s.error().message,
+                         i > 0 ? "; earlier changes of this batch were applied" : "");
+            break;
+        }
+        mark_dirty(*d);
+    }
+    log_dropped(*d);
+}
+
+void Server::textDocument_didSave(const json* params) {
+    DidSaveParams p;
+    if (auto err = from_json(params, p))
+        return spdlog::warn("lsp: textDocument/didSave ignored: {}", err->message);
+    OpenDocument* d = find(p.uri, "textDocument/didSave");
+    if (!d) return;
+    if (p.text && d->doc.size_bytes() != p.text->size())
+        spdlog::warn("lsp: textDocument/didSave for {}: the saved text ({} bytes) differs from "
+                     "the synchronised text ({} bytes)",
+                     p.uri, p.text->size(), d->doc.size_bytes());
+    d->dirty = true;
+    flush(*d); // saved work reaches the journal now, not after the unsaved-edit delay
+}
+
+void Server::textDocument_didClose(const json* params) {
+    DidCloseParams p;
+    if (auto err = from_json(params, p))
+        return spdlog::warn("lsp: textDocument/didClose ignored: {}", err->message);
+    auto it = documents_.find(p.uri);
+    if (it == documents_.end())
+        return spdlog::warn("lsp: textDocument/didClose: {} is not open; ignored", p.uri);
+    flush(*it->second);
+    if (worker_) worker_->untrack(it->second->id);
+    by_id_.erase(it->second->id);
+    documents_.erase(it);
+}
+
+void Server::mark_dirty(OpenDocument& d) {
+    d.dirty = true;
+    if (!worker_ || !d.journal || flush_armed_ || finished_) return;
+    flush_armed_ = true;
+    flush_timer_.expires_after(options_.flush_delay);
+    flush_timer_.async_wait([this](const asio::error_code& ec) {
+        flush_armed_ = false;
+        if (!ec) flush_all();
+    });
+}
+
+void Server::flush(OpenDocument& d) {
+    if (!d.dirty || finished_) return;
+    d.dirty = false;
+    if (worker_ && d.journal) worker_->save(d.id, *d.journal, d.doc.snapshot());
+}
+
+void Server::flush_all() {
+    for (auto& [uri, d] : documents_)
+        flush(*d);
+}
+
+void Server::absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence) {
+    auto it = by_id_.find(doc_id);
+    if (it == by_id_.end() || !evidence) return; // closed meanwhile
+    if (it->second->doc.absorb(*evidence))
+        spdlog::debug("lsp: {}: merged evidence from the journal", it->second->uri);
+}
+
+void Server::log_dropped(OpenDocument& d) {
+    for (const std::string& m : d.doc.take_dropped_annotations())
+        spdlog::warn("lsp: {}: {}", d.uri, m);
+}
+
+void Server::finish() {
+    if (finished_) return;
+    flush_all();
+    finished_ = true;
+    flush_timer_.cancel();
+    if (worker_) worker_->stop();
+}
+
+} // namespace provenant::lsp
