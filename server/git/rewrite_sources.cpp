@@ -1,0 +1,176 @@
+// Finding what a just-made commit was rewritten from, with no hook of its own: cherry-pick,
+// rebase picks, merge --squash, and reset followed by a new commit.
+#include "git/rewrite.h"
+#include "support/fs.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <spdlog/spdlog.h>
+#include <sstream>
+
+namespace provenant::git {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr size_t kMaxOlds = 256;       // commits one rewrite may carry from
+constexpr size_t kReflogLookback = 20; // reflog entries searched for a reset
+
+std::optional<git_oid> ref_id(const Repo& repo, const char* name) {
+    git_oid id;
+    if (git_reference_name_to_id(&id, repo.get(), name) != 0) return std::nullopt;
+    return id;
+}
+
+bool is_commit(const Repo& repo, const git_oid& id) {
+    auto c = repo.lookup_commit(id);
+    return c.ok();
+}
+
+/// Commit ids written as "commit <40 hex>" at the start of a line (git's SQUASH_MSG).
+std::vector<git_oid> listed_commits(const Repo& repo, std::string_view text) {
+    std::vector<git_oid> out;
+    std::istringstream lines{std::string(text)};
+    std::string line;
+    while (std::getline(lines, line) && out.size() < kMaxOlds) {
+        if (line.rfind("commit ", 0) != 0 || line.size() < 47) continue;
+        auto id = oid_from_hex(line.substr(7, 40));
+        if (id && is_commit(repo, *id)) out.push_back(*id);
+    }
+    return out;
+}
+
+fs::path squash_sources_path(const Repo& repo) {
+    return repo.gitdir() / "provenant" / "squash-sources";
+}
+
+/// Sources recorded by the prepare-commit-msg hook for a squash merge onto `parent`.
+std::optional<RewriteSources> recorded_squash(const Repo& repo,
+                                              const std::optional<git_oid>& parent) {
+    auto path = squash_sources_path(repo);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return std::nullopt;
+    auto text = read_file(path);
+    fs::remove(path, ec); // consumed (or stale) either way
+    if (!text) return std::nullopt;
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (!j.is_object() || !j.contains("head") || !j["head"].is_string() || !j.contains("commits") ||
+        !j["commits"].is_array())
+        return std::nullopt;
+    auto head = oid_from_hex(j["head"].get<std::string>());
+    if (!head || !parent || !git_oid_equal(&*head, &*parent)) return std::nullopt;
+    RewriteSources s{"squash-merge", {}, true};
+    for (auto& c : j["commits"]) {
+        if (!c.is_string() || s.olds.size() >= kMaxOlds) continue;
+        auto id = oid_from_hex(c.get<std::string>());
+        if (id && is_commit(repo, *id)) s.olds.push_back(*id);
+    }
+    if (s.olds.empty()) return std::nullopt;
+    return s;
+}
+
+/// A reset followed by this commit (and maybe other plain commits): the commits the reset
+/// left behind that this commit's history does not contain.
+Result<std::optional<RewriteSources>> reset_sources(const Repo& repo, const git_oid& commit,
+                                                    const std::optional<git_oid>& parent) {
+    Reflog reflog;
+    if (git_reflog_read(Setter(reflog), repo.get(), "HEAD") != 0)
+        return std::optional<RewriteSources>{};
+    size_t count = git_reflog_entrycount(reflog.get());
+    if (count < 2) return std::optional<RewriteSources>{};
+    const git_reflog_entry* newest = git_reflog_entry_byindex(reflog.get(), 0);
+    if (!git_oid_equal(git_reflog_entry_id_new(newest), &commit))
+        return std::optional<RewriteSources>{};
+    for (size_t i = 1; i < count && i <= kReflogLookback; ++i) {
+        const git_reflog_entry* e = git_reflog_entry_byindex(reflog.get(), i);
+        const char* m = git_reflog_entry_message(e);
+        std::string_view msg = m ? m : "";
+        if (msg.rfind("commit: ", 0) == 0) continue; // the reset's work committed in pieces
+        if (msg.rfind("reset: moving to", 0) != 0) break;
+        git_oid orphan = *git_reflog_entry_id_old(e);
+        if (git_oid_is_zero(&orphan) || git_oid_equal(&orphan, &commit) ||
+            git_graph_descendant_of(repo.get(), &commit, &orphan) == 1)
+            break; // a reset forward, or to something we still contain: nothing orphaned
+        Revwalk walk;
+        if (git_revwalk_new(Setter(walk), repo.get()) != 0)
+            return git_error("walking the reset commits");
+        git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+        if (git_revwalk_push(walk.get(), &orphan) != 0) return std::optional<RewriteSources>{};
+        if (parent) git_revwalk_hide(walk.get(), &*parent);
+        RewriteSources s{"reset", {}, true};
+        git_oid id;
+        while (git_revwalk_next(&id, walk.get()) == 0) {
+            s.olds.push_back(id);
+            if (s.olds.size() > kMaxOlds) s.olds.erase(s.olds.begin());
+        }
+        if (s.olds.empty()) break;
+        return std::optional<RewriteSources>(std::move(s));
+    }
+    return std::optional<RewriteSources>{};
+}
+
+} // namespace
+
+Result<std::optional<RewriteSources>> find_rewrite_sources(const Repo& repo,
+                                                           const git_oid& commit) {
+    using Found = std::optional<RewriteSources>;
+    auto c = repo.lookup_commit(commit);
+    if (!c) return c.error();
+    if (git_commit_parentcount(c->get()) > 1) return Found{}; // merges: restrict_to_new_lines
+    auto parent = repo.first_parent(commit);
+    if (!parent) return parent.error();
+    auto head = ref_id(repo, "HEAD");
+    const bool is_head = head && git_oid_equal(&*head, &commit);
+    const fs::path gitdir = repo.gitdir();
+
+    if (is_head) {
+        if (auto cph = ref_id(repo, "CHERRY_PICK_HEAD"); cph && !git_oid_equal(&*cph, &commit)) {
+            std::error_code ec;
+            bool rebasing =
+                fs::exists(gitdir / "rebase-merge", ec) || fs::exists(gitdir / "rebase-apply", ec);
+            // A rebase pick: the old commit leaves the branch (post-rewrite will confirm).
+            if (rebasing) return Found(RewriteSources{"rebase", {*cph}, true});
+            return Found(RewriteSources{"cherry-pick", {*cph}, false});
+        }
+    }
+    const char* raw = git_commit_message(c->get());
+    std::string message = raw ? raw : "";
+    static const std::regex trailer(R"(\(cherry picked from commit ([0-9a-f]{40})\))");
+    std::optional<git_oid> picked;
+    for (auto it = std::sregex_iterator(message.begin(), message.end(), trailer);
+         it != std::sregex_iterator(); ++it) {
+        auto id = oid_from_hex((*it)[1].str());
+        if (id && is_commit(repo, *id) && !git_oid_equal(&*id, &commit)) picked = *id;
+    }
+    if (picked) return Found(RewriteSources{"cherry-pick", {*picked}, false});
+
+    if (is_head)
+        if (auto s = recorded_squash(repo, *parent)) return Found(std::move(*s));
+    if (message.find("Squashed commit of the following:") != std::string::npos) {
+        auto olds = listed_commits(repo, message);
+        if (!olds.empty()) return Found(RewriteSources{"squash-merge", std::move(olds), true});
+    }
+    if (is_head) return reset_sources(repo, commit, *parent);
+    return Found{};
+}
+
+Status record_squash_sources(const Repo& repo) {
+    const fs::path msg = repo.gitdir() / "SQUASH_MSG";
+    std::error_code ec;
+    if (!fs::exists(msg, ec)) return {};
+    auto text = read_file(msg);
+    if (!text) return text.error();
+    auto olds = listed_commits(repo, *text);
+    if (olds.empty()) return {};
+    nlohmann::json j;
+    git_oid head;
+    if (git_reference_name_to_id(&head, repo.get(), "HEAD") != 0)
+        return {}; // unborn: no parent to match
+    j["head"] = to_hex(head);
+    j["commits"] = nlohmann::json::array();
+    for (auto& o : olds)
+        j["commits"].push_back(to_hex(o));
+    return atomic_write_file(squash_sources_path(repo), j.dump() + "\n");
+}
+
+} // namespace provenant::git
