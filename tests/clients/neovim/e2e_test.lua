@@ -150,7 +150,7 @@ H.run("neovim-e2e", function()
   H.check(info:find("ai 2, ai_modified 2, human 2, paste 2", 1, true) ~= nil, ":Provenant info counts lines per class", info)
 
   -- :checkhealth provenant runs and finds the binary and this buffer.
-  vim.cmd("checkhealth provenant")
+  vim.cmd("silent checkhealth provenant")
   local health = table.concat(api.nvim_buf_get_lines(0, 0, -1, false), "\n")
   H.check(health:find("found ", 1, true) ~= nil, ":checkhealth provenant finds the binary", health)
   H.check(health:find("app.py: client", 1, true) ~= nil, ":checkhealth provenant lists the attached buffer", health)
@@ -158,7 +158,7 @@ H.run("neovim-e2e", function()
   vim.cmd("tabclose")
 
   -- Save, let the sidecar finish writing its journal, then commit with the git CLI.
-  vim.cmd("write")
+  vim.cmd("silent write")
   request(bufnr, "provenant/sync", vim.empty_dict())
 
   -- A second file in the same repository: same client; a synchronous (neocodeium-style) accept
@@ -194,11 +194,11 @@ H.run("neovim-e2e", function()
   end
   vim.cmd("buffer " .. bufnr)
   local code, out = system({ "git", "-C", repo, "add", "app.py" })
-  H.eq(code, 0, "git add: " .. out)
+  H.check(code == 0, "git add", out)
   code, out = system({ "git", "-C", repo, "commit", "-q", "-m", "edits from neovim" })
-  H.eq(code, 0, "git commit: " .. out)
+  H.check(code == 0, "git commit (the hooks write the note)", out)
   code, out = system({ "provenant", "show", "--json", "HEAD" })
-  if not H.eq(code, 0, "provenant show --json HEAD: " .. out) then
+  if not H.check(code == 0, "provenant show --json HEAD", out) then
     return
   end
   local ok, note = pcall(vim.json.decode, out)
