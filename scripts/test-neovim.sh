@@ -86,11 +86,15 @@ tui_test() {
   "${tm[@]}" new-session -d -s t -x 100 -y 30 -c "$dir/repo" \
     "nvim --clean --cmd 'set rtp^=$root/clients/neovim' -c 'luafile $tests/tui_init.lua' tui.py"
   "${tm[@]}" set -s escape-time 0
+  local pid
+  pid=$("${tm[@]}" display-message -p -t t '#{pane_pid}')
   echo "== neovim-tui"
   if ! wait_for "$dir/ready"; then
     echo "  FAIL the sidecar did not start in the TUI"
     "${tm[@]}" capture-pane -p -t t || true
     echo "neovim-tui: 0 passed, 1 failed"
+    kill "$pid" 2>/dev/null || true
+    "${tm[@]}" kill-server 2>/dev/null || true
     return 1
   fi
   "${tm[@]}" send-keys -t t -l 'Gotyped_line = 1'
@@ -112,6 +116,16 @@ tui_test() {
     echo "  FAIL no answer from :ProvenantTestDump"; failed=$((failed + 1))
     "${tm[@]}" capture-pane -p -t t || true
   fi
+  # Quit Neovim itself (it would outlive the tmux server), then the server.
+  "${tm[@]}" send-keys -t t Escape
+  "${tm[@]}" send-keys -t t -l ':qa!'
+  "${tm[@]}" send-keys -t t Enter
+  local i
+  for ((i = 0; i < 100 && pid > 0; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill "$pid" 2>/dev/null || true
   "${tm[@]}" kill-server 2>/dev/null || true
   echo "neovim-tui: $ok passed, $failed failed"
   ((failed == 0))
