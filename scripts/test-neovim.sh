@@ -32,8 +32,10 @@ export PROVENANT_NVIM_TESTS="$tests"
 
 # nvim --clean: no user config or user plugins; our plugin and the test doubles come first on
 # the runtimepath, so plugin/provenant.lua is sourced at startup like any installed plugin.
+# g:loaded_python3_provider: Debian's python ftplugin otherwise probes the Python provider,
+# which costs seconds per run and has nothing to do with provenant.
 nvim_run() { # test-file
-  timeout 120 nvim --headless --clean \
+  timeout 120 nvim --headless --clean --cmd "let g:loaded_python3_provider = 0" \
     --cmd "set rtp^=$root/clients/neovim,$tests/rtp" \
     -c "luafile $1" </dev/null
 }
@@ -84,7 +86,7 @@ tui_test() {
   local tm=(tmux -L "$sock" -f /dev/null)
   trap '"${tm[@]}" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
   "${tm[@]}" new-session -d -s t -x 100 -y 30 -c "$dir/repo" \
-    "nvim --clean --cmd 'set rtp^=$root/clients/neovim' -c 'luafile $tests/tui_init.lua' tui.py"
+    "nvim --clean --cmd 'let g:loaded_python3_provider = 0' --cmd 'set rtp^=$root/clients/neovim' -c 'luafile $tests/tui_init.lua' tui.py"
   "${tm[@]}" set -s escape-time 0
   local pid
   pid=$("${tm[@]}" display-message -p -t t '#{pane_pid}')
