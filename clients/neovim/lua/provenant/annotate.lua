@@ -204,7 +204,8 @@ function M.send(bufnr, origin, spans, lines_of)
   }
   -- client.notify flushes the debounced didChange first, which carries this same version.
   util.client_notify(client, "provenant/annotate", params)
-  util.log("annotate %s v%s %s", origin.class, tostring(params.textDocument.version), vim.inspect(ranges))
+  local version = tostring(params.textDocument.version)
+  util.log("annotate %s v%s %s", origin.class, version, vim.inspect(ranges))
   require("provenant.ui").schedule_refresh(bufnr)
   return true
 end

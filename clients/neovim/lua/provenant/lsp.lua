@@ -103,10 +103,9 @@ function M.attach(bufnr)
   if not M.binary_path() then
     if not warned_missing then
       warned_missing = true
-      util.warn(
-        ("`%s` not found on $PATH: provenance is not tracked. Install provenant or set "
-          .. "require('provenant').setup{ binary = '/path/to/provenant' }"):format(config.values.binary)
-      )
+      local msg = "`%s` not found on $PATH: provenance is not tracked. Install provenant or set "
+        .. "require('provenant').setup{ binary = '/path/to/provenant' }"
+      util.warn(msg:format(config.values.binary))
     end
     return nil
   end

@@ -65,7 +65,8 @@ function M.refresh(bufnr, on_done)
     return
   end
   local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
-  require("provenant.lsp").request(bufnr, "provenant/documentProvenance", params, function(err, result)
+  local lsp = require("provenant.lsp")
+  lsp.request(bufnr, "provenant/documentProvenance", params, function(err, result)
     if err or type(result) ~= "table" or type(result.lines) ~= "table" then
       util.log("documentProvenance failed: %s", vim.inspect(err))
       if on_done then
