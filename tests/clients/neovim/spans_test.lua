@@ -76,4 +76,19 @@ H.run("neovim-spans", function()
   ok, err = config.set({ sings = true })
   H.check(not ok and err:find("sings", 1, true) ~= nil, "an unknown option is refused", err)
   H.eq(config.values.signs, false, "a refused setup keeps the previous values")
+
+  -- No binary: one warning through vim.notify, nothing attached, nothing raised.
+  config.set({ binary = "provenant-binary-that-does-not-exist" })
+  vim.cmd("edit " .. vim.fn.fnameescape(vim.fn.tempname() .. ".txt"))
+  vim.cmd("edit " .. vim.fn.fnameescape(vim.fn.tempname() .. ".txt"))
+  local function warnings()
+    return vim.tbl_filter(function(n)
+      return n.level == vim.log.levels.WARN and n.msg:find("not found", 1, true) ~= nil
+    end, H.notes)
+  end
+  H.wait(1000, function()
+    return #warnings() > 0
+  end, "the missing-binary warning")
+  H.eq(#warnings(), 1, "the missing binary is reported once")
+  H.check(require("provenant.lsp").client(vim.api.nvim_get_current_buf()) == nil, "no client without a binary")
 end)
