@@ -1,6 +1,182 @@
-// Git commands: placeholder until notes land (issue 3).
-#include "cli/commands.h"
+// Git commands: install, uninstall, attach, show, blame (rewrites, sync and ci register from
+// git_rewrite_commands.cpp).
 #include "cli/git_commands.h"
+
+#include "cli/commands.h"
+#include "git/attach.h"
+#include "git/blame.h"
+#include "git/hooks.h"
+#include "git/note_store.h"
+#include "git/show.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <spdlog/spdlog.h>
+
 namespace provenant::cli {
-void register_git(CLI::App& app) { register_git_rewrites(app); }
+
+namespace fs = std::filesystem;
+
+namespace {
+
+git::Repo open_repo(const std::string& command, const std::string& dir) {
+    auto repo = git::Repo::open(dir.empty() ? fs::current_path() : fs::path(dir));
+    if (!repo) fail(command, repo.error().message);
+    return std::move(*repo);
+}
+
+fs::path self_binary() {
+    std::error_code ec;
+    fs::path p = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) fail("install", "cannot find the provenant executable: " + ec.message());
+    return p;
+}
+
+void print_lines(const git::InstallReport& rep) {
+    for (const auto& l : rep.lines)
+        std::printf("%s\n", l.c_str());
+}
+
+void register_install(CLI::App& app) {
+    auto dir = std::make_shared<std::string>();
+    auto cmd = app.add_subcommand("install", "Install provenant's git hooks in this repository");
+    cmd->add_option("-C", *dir, "Run as if started in this directory");
+    cmd->callback([dir] {
+        git::Repo repo = open_repo("install", *dir);
+        auto rep = git::install(repo, self_binary());
+        if (!rep) fail("install", rep.error().message);
+        std::printf("hooks in %s\n", rep->hooks_dir.c_str());
+        print_lines(*rep);
+        if (!rep->changed) std::printf("already installed: nothing changed\n");
+    });
+
+    auto udir = std::make_shared<std::string>();
+    auto ucmd =
+        app.add_subcommand("uninstall", "Remove provenant's hooks, restoring previous ones");
+    ucmd->add_option("-C", *udir, "Run as if started in this directory");
+    ucmd->callback([udir] {
+        git::Repo repo = open_repo("uninstall", *udir);
+        auto rep = git::uninstall(repo);
+        if (!rep) fail("uninstall", rep.error().message);
+        print_lines(*rep);
+    });
+}
+
+void register_attach(CLI::App& app) {
+    struct Opts {
+        std::string dir, rev = "HEAD";
+        bool hook = false, force = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto cmd = app.add_subcommand("attach", "Write the note of a commit from pending provenance "
+                                            "(what the post-commit hook runs)");
+    cmd->add_option("commit", o->rev, "The commit (default HEAD)");
+    cmd->add_option("-C", o->dir, "Run as if started in this directory");
+    cmd->add_flag("--force", o->force, "Replace the commit's note if it has one");
+    cmd->add_flag("--hook", o->hook, "Run as a git hook: report problems, never fail");
+    cmd->callback([o] {
+        if (o->hook) {
+            // A hook must never fail the user's git command: report and exit 0.
+            try {
+                auto repo = git::Repo::open(o->dir.empty() ? fs::current_path() : fs::path(o->dir));
+                auto r = repo ? git::attach(*repo, {o->rev, o->force})
+                              : Result<git::AttachResult>(repo.error());
+                if (!r) {
+                    spdlog::error("attach: {}", r.error().message);
+                    std::fprintf(stderr, "provenant: no provenance note written: %s\n",
+                                 r.error().message.c_str());
+                }
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "provenant: no provenance note written: %s\n", e.what());
+            }
+            return;
+        }
+        git::Repo repo = open_repo("attach", o->dir);
+        auto r = git::attach(repo, {o->rev, o->force});
+        if (!r) fail("attach", r.error().message);
+        if (!r->written) {
+            std::printf("%s: %s\n", r->commit.substr(0, 12).c_str(), r->skipped.c_str());
+            return;
+        }
+        const LineCounts t = r->note.line_totals();
+        std::printf(
+            "%s: note written (%llu lines: ai %llu, ai_modified %llu, human %llu, "
+            "paste %llu, unknown %llu)\n",
+            r->commit.substr(0, 12).c_str(), static_cast<unsigned long long>(t.total()),
+            static_cast<unsigned long long>(t.ai), static_cast<unsigned long long>(t.ai_modified),
+            static_cast<unsigned long long>(t.human), static_cast<unsigned long long>(t.paste),
+            static_cast<unsigned long long>(t.unknown));
+    });
+}
+
+void register_show(CLI::App& app) {
+    struct Opts {
+        std::string dir, rev = "HEAD";
+        bool json = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto cmd = app.add_subcommand("show", "Print a commit's provenance note");
+    cmd->add_option("commit", o->rev, "The commit (default HEAD)");
+    cmd->add_option("-C", o->dir, "Run as if started in this directory");
+    cmd->add_flag("--json", o->json, "Print the note's JSON (validated)");
+    cmd->callback([o] {
+        git::Repo repo = open_repo("show", o->dir);
+        auto id = repo.resolve(o->rev);
+        if (!id) fail("show", id.error().message);
+        git::NoteStore notes(repo);
+        auto raw = notes.read_raw(*id);
+        if (!raw) fail("show", raw.error().message);
+        if (!*raw) fail("show", "commit " + git::to_hex(*id) + " has no provenant note");
+        auto note = parse_note(**raw);
+        if (!note) fail("show", note.error().context("note of " + git::to_hex(*id)).message);
+        if (o->json) {
+            // The stored JSON as is (unknown fields kept), once it has been validated.
+            std::cout << nlohmann::json::parse(**raw).dump(2) << "\n";
+        } else {
+            std::cout << git::render_note(*note);
+        }
+    });
+}
+
+void register_blame(CLI::App& app) {
+    struct Opts {
+        std::string dir, file, rev = "HEAD";
+        bool json = false;
+    };
+    auto o = std::make_shared<Opts>();
+    auto cmd =
+        app.add_subcommand("blame", "Every line of a file with its commit, class and origin");
+    cmd->add_option("file", o->file, "The file (relative to the current directory)")->required();
+    cmd->add_option("--rev", o->rev, "The revision (default HEAD)");
+    cmd->add_option("-C", o->dir, "Run as if started in this directory");
+    cmd->add_flag("--json", o->json, "Print JSON");
+    cmd->callback([o] {
+        git::Repo repo = open_repo("blame", o->dir);
+        const fs::path base = o->dir.empty() ? fs::current_path() : fs::absolute(o->dir);
+        const fs::path abs = fs::weakly_canonical(base / o->file);
+        const fs::path root = fs::weakly_canonical(repo.workdir());
+        const fs::path rel = abs.lexically_relative(root);
+        if (rel.empty() || *rel.begin() == "..")
+            fail("blame", o->file + " is outside the repository " + root.string());
+        auto lines = git::blame_file(repo, rel.generic_string(), o->rev);
+        if (!lines) fail("blame", lines.error().message);
+        if (o->json)
+            std::cout << git::blame_json(*lines).dump() << "\n";
+        else
+            std::cout << git::render_blame(*lines);
+    });
+}
+
+} // namespace
+
+void register_git(CLI::App& app) {
+    register_install(app);
+    register_attach(app);
+    register_show(app);
+    register_blame(app);
+    register_git_rewrites(app);
+}
+
 } // namespace provenant::cli

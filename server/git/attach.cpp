@@ -1,0 +1,369 @@
+// attach: journal provenance -> classified added lines -> the commit's note; retire evidence.
+#include "git/attach.h"
+
+#include "core/carry.h"
+#include "core/line_classifier.h"
+#include "core/utf8.h"
+#include "git/note_store.h"
+#include "journal/journal.h"
+#include "journal/sessions.h"
+
+#include <map>
+#include <set>
+#include <spdlog/spdlog.h>
+
+namespace provenant::git {
+
+namespace {
+
+/// A note names origins without per-request ids: they add nothing to analysis and would make
+/// one origin per agent tool call.
+OriginRecord note_record(const OriginRecord& r) {
+    OriginRecord c = r;
+    c.request.clear();
+    return c;
+}
+
+/// Builds a Note file by file, interning origin records to "o1", "o2", ... in order of use.
+class NoteBuilder {
+public:
+    explicit NoteBuilder(Note& note) : note_(note) {}
+
+    std::string intern(const OriginRecord& record) {
+        OriginRecord r = note_record(record);
+        auto [it, inserted] = ids_.try_emplace(r.key());
+        if (inserted) {
+            do
+                it->second = "o" + std::to_string(++next_);
+            while (note_.origins.count(it->second));
+            note_.origins[it->second].record = r;
+        }
+        return it->second;
+    }
+
+    /// Records the added lines of `fc` from `s`, the committed text with its attribution.
+    void add_file(const FileChange& fc, const Snapshot& s) {
+        NoteFile nf;
+        nf.blob = to_hex(fc.blob);
+        const std::vector<LineVerdict> verdicts = classify_lines(s);
+        std::vector<uint8_t> added(verdicts.size() + 1, 0);
+        for (uint32_t l : fc.added) {
+            if (l == 0 || l > verdicts.size()) continue; // cannot happen for a git diff
+            added[l] = 1;
+            const LineVerdict& v = verdicts[l - 1];
+            if (v.cls == LineClass::Blank) continue;
+            nf.lines(v.cls).push_back(l);
+            if ((v.cls == LineClass::Ai || v.cls == LineClass::AiModified) && v.origin)
+                nf.by_origin[intern(s.origins.at(*v.origin))].push_back(l);
+        }
+        count_fresh_chars(s, added, nf.chars);
+        if (!nf.human.empty() || !nf.ai.empty() || !nf.ai_modified.empty() || !nf.paste.empty() ||
+            !nf.unknown.empty())
+            note_.files[fc.path] = std::move(nf);
+    }
+
+    /// Makes an existing origin id known (ids already in the note keep their meaning).
+    void adopt(const std::string& id, const OriginRecord& r) { ids_.try_emplace(r.key(), id); }
+
+    void add_skipped(const FileChange& fc) {
+        NoteFile nf;
+        nf.blob = to_hex(fc.blob);
+        nf.skipped = fc.skipped;
+        note_.files[fc.path] = std::move(nf);
+    }
+
+private:
+    /// Non-whitespace code points with `fresh` set, on added lines, per origin class.
+    static void count_fresh_chars(const Snapshot& s, const std::vector<uint8_t>& added,
+                                  CharCounts& out) {
+        const std::string& t = s.text;
+        size_t pos = 0, end = 0;
+        uint32_t line = 1;
+        for (const Run& r : s.runs) {
+            end += r.length;
+            const OriginClass cls = s.origins.class_of(r.attr.origin);
+            while (pos < end) {
+                const auto c = static_cast<unsigned char>(t[pos]);
+                if (c == '\n') {
+                    ++line;
+                    ++pos;
+                } else if (utf8::is_space(c)) {
+                    ++pos;
+                } else {
+                    pos += utf8::token_length(t, pos);
+                    if (r.attr.fresh && line < added.size() && added[line]) ++out[cls];
+                }
+            }
+        }
+    }
+
+    Note& note_;
+    std::map<std::string, std::string> ids_; // record key -> id
+    size_t next_ = 0;
+};
+
+/// The attribution of the committed text: the journal snapshot carried onto it; text the
+/// journal does not have is unknown (and new in this commit).
+Snapshot attribute(const std::optional<JournalEntry>& entry, std::string_view committed) {
+    const Attr unknown{kUnknownOrigin, Evidence::None, /*fresh=*/true};
+    if (!entry)
+        return Snapshot::uniform(std::string(committed), OriginRecord{}, Evidence::None, true);
+    return carry(entry->snapshot, committed, unknown, OriginRecord{});
+}
+
+/// The journal snapshot with the characters that reached `committed` no longer fresh: they are
+/// the base of the next commit. Characters that were not committed keep their attribution.
+Snapshot retire(const Snapshot& w, std::string_view committed) {
+    std::vector<ByteEdit> edits = diff_edits(committed, w.text);
+    Snapshot out;
+    out.text = w.text;
+    out.origins = w.origins;
+    size_t idx = 0, start = 0;
+    for (const Run& run : w.runs) {
+        const size_t stop = start + run.length;
+        size_t p = start;
+        while (p < stop) {
+            while (idx < edits.size() && edits[idx].inserted_offset + edits[idx].inserted <= p)
+                ++idx;
+            size_t q;
+            if (idx < edits.size() && edits[idx].inserted_offset <= p) { // not committed
+                q = std::min(stop, edits[idx].inserted_offset + edits[idx].inserted);
+                out.push_run(static_cast<uint32_t>(q - p), run.attr);
+            } else {
+                q = idx < edits.size() ? std::min(stop, edits[idx].inserted_offset) : stop;
+                Attr a = run.attr;
+                a.fresh = false;
+                out.push_run(static_cast<uint32_t>(q - p), a);
+            }
+            p = q;
+        }
+        start = stop;
+    }
+    return out;
+}
+
+/// Per session, the lines of `s` that hold fresh (uncommitted) AI text of that session.
+void count_pending(const Snapshot& s, std::map<SessionKey, uint64_t>& out) {
+    const std::string& t = s.text;
+    std::set<SessionKey> on_line;
+    size_t pos = 0, end = 0;
+    auto flush = [&] {
+        for (const auto& k : on_line)
+            ++out[k];
+        on_line.clear();
+    };
+    for (const Run& r : s.runs) {
+        end += r.length;
+        const OriginRecord& rec = s.origins.at(r.attr.origin);
+        const bool counts = r.attr.fresh && rec.cls == OriginClass::Ai;
+        while (pos < end) {
+            const auto c = static_cast<unsigned char>(t[pos]);
+            if (c == '\n')
+                flush();
+            else if (counts && !utf8::is_space(c))
+                on_line.insert(SessionKey{rec.tool, rec.session});
+            ++pos;
+        }
+    }
+    flush();
+}
+
+struct Prepared {
+    Note note;
+    std::vector<FileChange> changes;
+};
+
+/// Everything except the journal: the commit, its parent and its changes.
+Result<Prepared> prepare(const Repo& repo, const git_oid& commit) {
+    Prepared p;
+    p.note.commit = to_hex(commit);
+    auto parent = repo.first_parent(commit);
+    if (!parent) return parent.error();
+    if (*parent) p.note.parent = to_hex(**parent);
+    auto changes = repo.added_lines(commit);
+    if (!changes) return changes.error();
+    p.changes = std::move(*changes);
+    return p;
+}
+
+/// The entry for `fc`: under its path, else (renamed) under its old path; its key.
+template <typename Load>
+Result<std::pair<std::string, std::optional<JournalEntry>>> entry_for(const FileChange& fc,
+                                                                      Load&& load) {
+    for (const std::string* path : {&fc.path, &fc.old_path}) {
+        if (path->empty() || (path == &fc.old_path && fc.old_path == fc.path)) continue;
+        auto e = load(*path);
+        if (!e) return e.error().context("reading the journal entry of " + *path);
+        if (*e) return std::make_pair(*path, std::move(*e));
+    }
+    return std::make_pair(std::string(), std::optional<JournalEntry>{});
+}
+
+/// Classifies every change into `note`; `load` reads journal entries. Returns, per change
+/// index, the journal key used and the committed text (for retiring).
+template <typename Load>
+Status fill(const Repo& repo, Prepared& p, Load&& load,
+            std::vector<std::pair<std::string, std::string>>* used) {
+    NoteBuilder builder(p.note);
+    for (const FileChange& fc : p.changes) {
+        if (!fc.skipped.empty()) {
+            builder.add_skipped(fc);
+            continue;
+        }
+        auto entry = entry_for(fc, load);
+        if (!entry) return entry.error();
+        auto text = repo.blob_text(fc.blob);
+        if (!text) return text.error();
+        if (!fc.added.empty()) builder.add_file(fc, attribute(entry->second, *text));
+        if (used && entry->second) used->emplace_back(entry->first, std::move(*text));
+    }
+    return {};
+}
+
+/// Adds session spend and the funnel to the note and returns the settlements to make once
+/// the note is written. `retired` holds the journal entries as they will be after this commit
+/// (by path); other entries are read from the journal (caller holds its lock).
+Result<std::vector<SessionSettlement>>
+add_sessions(const Repo& repo, Note& note, const Journal& journal,
+             const std::map<std::string, Snapshot>& retired) {
+    SessionStore store(repo.gitdir());
+    auto deltas = store.unsettled();
+    if (!deltas) return deltas.error();
+    std::vector<SessionSettlement> settlements;
+    if (deltas->empty()) return settlements;
+
+    // Committed lines per session, from the note itself.
+    std::map<SessionKey, uint64_t> committed;
+    for (const auto& [path, f] : note.files)
+        for (const auto& [id, lines] : f.by_origin) {
+            const OriginRecord& r = note.origins.at(id).record;
+            committed[SessionKey{r.tool, r.session}] += lines.size();
+        }
+    // Lines still pending per session, from the journal after retiring.
+    std::map<SessionKey, uint64_t> pending;
+    auto paths = journal.list_locked();
+    if (!paths) return paths.error();
+    for (const std::string& path : *paths) {
+        if (auto it = retired.find(path); it != retired.end()) {
+            count_pending(it->second, pending);
+            continue;
+        }
+        auto e = journal.load_locked(path);
+        if (e && *e) count_pending((*e)->snapshot, pending);
+    }
+
+    NoteBuilder builder(note);
+    for (const auto& [id, o] : note.origins)
+        builder.adopt(id, o.record);
+    for (const SessionDelta& d : *deltas) {
+        auto origin_for = [&](const std::string& model) {
+            // Reuse the origin of committed lines when one matches (whatever its kind).
+            for (const auto& [id, o] : note.origins)
+                if (o.record.tool == d.key.tool && o.record.session == d.key.session &&
+                    o.record.model == model)
+                    return id;
+            OriginRecord r;
+            r.cls = OriginClass::Ai;
+            r.tool = d.key.tool;
+            r.session = d.key.session;
+            r.model = model;
+            r.kind = is_valid_ai_kind(d.kind) ? d.kind : "agent";
+            return builder.intern(r);
+        };
+        std::string first_id;
+        for (const auto& [model, usage] : d.tokens) {
+            std::string id = origin_for(model);
+            note.origins[id].tokens += usage;
+            if (first_id.empty()) first_id = id;
+        }
+        if (first_id.empty())
+            for (const auto& [id, o] : note.origins)
+                if (o.record.tool == d.key.tool && o.record.session == d.key.session) {
+                    first_id = id;
+                    break;
+                }
+        if (first_id.empty()) first_id = origin_for(d.models.empty() ? "" : d.models.front());
+        const uint64_t pend = pending[d.key];
+        FunnelCounts fc = funnel(d, committed[d.key], pend);
+        // One funnel per session, on one of its origins (docs/note-format.md).
+        note.origins[first_id].funnel =
+            Funnel{fc.generated, fc.committed, fc.discarded, fc.pending};
+        settlements.push_back(SessionSettlement{d, pend});
+    }
+    return settlements;
+}
+
+} // namespace
+
+Result<Note> build_note(const Repo& repo, const git_oid& commit) {
+    auto p = prepare(repo, commit);
+    if (!p) return p.error();
+    Journal journal(repo.gitdir());
+    auto st = fill(
+        repo, *p, [&](const std::string& path) { return journal.load(path); }, nullptr);
+    if (!st) return st.error();
+    return std::move(p->note);
+}
+
+Result<AttachResult> attach(const Repo& repo, const AttachOptions& opts) {
+    AttachResult out;
+    auto id = repo.resolve(opts.rev);
+    if (!id) return id.error();
+    out.commit = to_hex(*id);
+    NoteStore notes(repo);
+    if (!opts.force) {
+        auto existing = notes.read_raw(*id);
+        if (!existing) return existing.error();
+        if (*existing) {
+            out.skipped = "already has a note (use --force to replace it)";
+            return out;
+        }
+    }
+    auto p = prepare(repo, *id);
+    if (!p) return p.error();
+    Journal journal(repo.gitdir());
+    std::vector<SessionSettlement> settlements;
+    {
+        auto lock = journal.lock();
+        if (!lock) return lock.error().context("locking the journal");
+        std::vector<std::pair<std::string, std::string>> used; // journal path, committed text
+        auto st = fill(
+            repo, *p, [&](const std::string& path) { return journal.load_locked(path); }, &used);
+        if (!st) return st.error();
+        // Committed evidence becomes base; what was not committed stays pending.
+        std::map<std::string, JournalEntry> retired;
+        for (const auto& [path, text] : used) {
+            auto e = journal.load_locked(path);
+            if (!e) return e.error();
+            if (!*e) continue;
+            JournalEntry entry = std::move(**e);
+            entry.snapshot = retire(entry.snapshot, text);
+            entry.writer = "attach";
+            retired[path] = std::move(entry);
+        }
+        std::map<std::string, Snapshot> retired_snapshots;
+        for (const auto& [path, e] : retired)
+            retired_snapshots[path] = e.snapshot;
+        auto s = add_sessions(repo, p->note, journal, retired_snapshots);
+        if (s)
+            settlements = std::move(*s);
+        else
+            spdlog::warn("attach: session data left for the next commit: {}", s.error().message);
+
+        st = notes.write(*id, p->note);
+        if (!st) return st.error();
+        out.written = true;
+        // A failure here leaves evidence fresh: a later commit counts it again only where
+        // its text is new there. Nothing is lost.
+        for (const auto& [path, entry] : retired)
+            if (auto w = journal.store_locked(entry); !w)
+                spdlog::warn("attach: retiring evidence of {}: {}", path, w.error().message);
+    }
+    if (!settlements.empty())
+        if (auto st = SessionStore(repo.gitdir()).settle(settlements); !st)
+            spdlog::warn("attach: settling sessions: {}", st.error().message);
+    out.note = std::move(p->note);
+    return out;
+}
+
+} // namespace provenant::git

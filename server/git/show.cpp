@@ -1,0 +1,135 @@
+// Renderings for people (aligned, short ids) and tools (JSON) of notes and blame.
+#include "git/show.h"
+
+#include "support/line_ranges.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace provenant::git {
+
+namespace {
+
+std::string pct(uint64_t part, uint64_t whole) {
+    if (whole == 0) return "0%";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f%%",
+                  100.0 * static_cast<double>(part) / static_cast<double>(whole));
+    return buf;
+}
+
+std::string pad(const std::string& s, size_t width) {
+    return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
+
+std::string tokens_text(const TokenUsage& t) {
+    std::ostringstream s;
+    s << "in " << t.input << ", out " << t.output;
+    if (t.cache_read) s << ", cache read " << t.cache_read;
+    if (t.cache_write_5m || t.cache_write_1h)
+        s << ", cache write " << (t.cache_write_5m + t.cache_write_1h);
+    return s.str();
+}
+
+} // namespace
+
+std::string render_note(const Note& note) {
+    std::ostringstream s;
+    s << "commit " << note.commit << "\n";
+    s << "parent " << (note.parent.empty() ? "(none: root commit)" : note.parent) << "\n";
+    s << "note   " << note.schema << " by " << note.tool << " " << note.tool_version << "\n";
+    if (note.rewrite) {
+        s << "carried (" << note.rewrite->kind << ") from";
+        for (const auto& c : note.rewrite->from)
+            s << " " << c.substr(0, 12);
+        s << "\n";
+    }
+    const LineCounts t = note.line_totals();
+    s << "\nlines added: " << t.total() << "\n";
+    for (LineClass c : kNoteLineClasses)
+        s << "  " << pad(std::string(to_string(c)), 12) << pad(std::to_string(t[c]), 8)
+          << pct(t[c], t.total()) << "\n";
+    const CharCounts ch = note.char_totals();
+    if (ch.total())
+        s << "characters added: ai " << ch.ai << ", human " << ch.human << ", paste " << ch.paste
+          << ", unknown " << ch.unknown << "\n";
+
+    if (!note.files.empty()) {
+        size_t w = 4;
+        for (const auto& [path, f] : note.files)
+            w = std::max(w, path.size());
+        s << "\nfiles:\n";
+        for (const auto& [path, f] : note.files) {
+            s << "  " << pad(path, w) << "  ";
+            if (!f.skipped.empty()) {
+                s << "skipped: " << f.skipped << "\n";
+                continue;
+            }
+            bool first = true;
+            for (LineClass c : kNoteLineClasses) {
+                if (f.lines(c).empty()) continue;
+                s << (first ? "" : "  ") << to_string(c) << " " << format_line_ranges(f.lines(c));
+                first = false;
+            }
+            if (!f.truncated.empty()) s << "  (truncated: " << f.truncated << ")";
+            s << "\n";
+        }
+    }
+    if (!note.origins.empty()) {
+        s << "\norigins:\n";
+        for (const auto& [id, o] : note.origins) {
+            const OriginRecord& r = o.record;
+            s << "  " << pad(id, 4) << " " << to_string(r.cls);
+            if (!r.tool.empty()) s << "  " << r.tool;
+            if (!r.kind.empty()) s << " (" << r.kind << ")";
+            if (!r.model.empty()) s << "  model " << r.model;
+            if (!r.session.empty()) s << "  session " << r.session;
+            s << "\n";
+            if (!o.tokens.empty()) s << "       tokens " << tokens_text(o.tokens) << "\n";
+            if (o.funnel)
+                s << "       funnel: generated " << o.funnel->generated << ", committed "
+                  << o.funnel->committed << ", discarded " << o.funnel->discarded << ", pending "
+                  << o.funnel->pending << "\n";
+        }
+        TokenUsage idle = note.token_totals(true);
+        if (!idle.empty()) s << "  spend with nothing committed: " << tokens_text(idle) << "\n";
+    }
+    return s.str();
+}
+
+std::string render_blame(const std::vector<BlameLine>& lines) {
+    size_t wc = 5, wt = 4, wm = 5, wl = 1;
+    for (const auto& b : lines) {
+        wc = std::max(wc, std::string(to_string(b.cls)).size());
+        wt = std::max(wt, b.tool.size());
+        wm = std::max(wm, b.model.size());
+        wl = std::max(wl, std::to_string(b.line).size());
+    }
+    std::ostringstream s;
+    for (const auto& b : lines) {
+        std::string num = std::to_string(b.line);
+        s << b.commit.substr(0, 10) << "  " << pad(std::string(to_string(b.cls)), wc) << "  "
+          << pad(b.tool.empty() ? "-" : b.tool, wt) << "  "
+          << pad(b.model.empty() ? "-" : b.model, wm) << "  " << std::string(wl - num.size(), ' ')
+          << num << ") " << b.text << "\n";
+    }
+    return s.str();
+}
+
+nlohmann::json blame_json(const std::vector<BlameLine>& lines) {
+    nlohmann::json out = nlohmann::json::array();
+    auto opt = [](const std::string& v) {
+        return v.empty() ? nlohmann::json(nullptr) : nlohmann::json(v);
+    };
+    for (const auto& b : lines)
+        out.push_back({{"line", b.line},
+                       {"commit", b.commit},
+                       {"class", to_string(b.cls)},
+                       {"tool", opt(b.tool)},
+                       {"model", opt(b.model)},
+                       {"session", opt(b.session)}});
+    return out;
+}
+
+} // namespace provenant::git
