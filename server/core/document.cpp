@@ -44,18 +44,23 @@ std::string pos_str(Position p) {
 /// Position -> byte offset in `t`, strictly: no line past the end, no character past the
 /// end of its line, none inside a character.
 Result<size_t> offset_in(const OriginText& t, Position p, Units u) {
-    const size_t lines = t.line_count();
-    if (p.line >= lines)
+    size_t off = 0;
+    switch (t.locate(p.line, p.character, u, off)) {
+    case OriginText::Locate::Ok:
+        return off;
+    case OriginText::Locate::LinePastEnd:
         return make_error("line " + std::to_string(p.line) + " is past the end of the document (" +
-                          std::to_string(lines) + " lines)");
-    const size_t ls = t.line_start(p.line), le = t.line_content_end(p.line);
-    const uint64_t u0 = t.units_before(ls, u), ue = t.units_before(le, u);
-    if (u0 + p.character > ue)
+                          std::to_string(t.line_count()) + " lines)");
+    case OriginText::Locate::PastLineEnd: {
+        const uint64_t len =
+            t.units_before(t.line_content_end(p.line), u) - t.units_before(t.line_start(p.line), u);
         return make_error("character " + std::to_string(p.character) + " is past the end of line " +
-                          std::to_string(p.line) + " (" + std::to_string(ue - u0) + " long)");
-    const std::optional<size_t> off = t.offset_at_units(u0 + p.character, u);
-    if (!off) return make_error("position " + pos_str(p) + " is inside a character");
-    return *off;
+                          std::to_string(p.line) + " (" + std::to_string(len) + " long)");
+    }
+    case OriginText::Locate::InsideCharacter:
+        return make_error("position " + pos_str(p) + " is inside a character");
+    }
+    return make_error("position " + pos_str(p) + ": unexpected");
 }
 
 /// One applied edit, in the coordinates of the text just before it.
@@ -215,7 +220,7 @@ Status Document::apply_change(int64_t new_version, const std::optional<TextRange
     } else {
         Result<size_t> a = offset_of(range->start);
         if (!a) return a.error().context("range start " + pos_str(range->start));
-        Result<size_t> b = offset_of(range->end);
+        Result<size_t> b = range->end == range->start ? a : offset_of(range->end);
         if (!b) return b.error().context("range end " + pos_str(range->end));
         if (*a > *b)
             return make_error("range start " + pos_str(range->start) + " is after its end " +

@@ -7,22 +7,26 @@
 
 namespace provenant {
 
-struct OriginText::Node {
+/// The first cache line holds what a descent reads (children and left-subtree sums).
+struct alignas(64) OriginText::Node {
     Node* l = nullptr;
     Node* r = nullptr;
+    // Sums of the left subtree, kept here so a descent reads only the nodes on its path.
+    uint64_t l_bytes = 0, l_breaks = 0, l_utf16 = 0, l_cps = 0;
     uint32_t prio = 0;
+    uint64_t sum_bytes = 0, sum_breaks = 0, sum_utf16 = 0, sum_cps = 0; // of the subtree
+    utf8::Counts own; // counts of `text` on its own
     std::string text;
     std::vector<Run> runs; // lengths sum to text.size()
-    utf8::Counts own;      // counts of `text` on its own
-    uint64_t sum_bytes = 0, sum_cps = 0, sum_utf16 = 0, sum_breaks = 0; // of the subtree
 };
 
 namespace {
 
 using Node = OriginText::Node;
 
-/// Fill of chunks built from a long text: leaves room for in-place typing.
-constexpr size_t kFill = 896;
+/// Fill of chunks built from a long text (their capacity is kMaxChunk): leaves room for
+/// in-place typing.
+constexpr size_t kFill = 960;
 /// Deepest path the in-place edit records (a treap of a billion chunks stays far below).
 constexpr int kMaxDepth = 160;
 
@@ -45,11 +49,25 @@ uint64_t count_units(std::string_view s, Units u) {
     return u == Units::Utf16 ? c.utf16 : c.cps;
 }
 
+uint64_t lbytes(const Node* t) {
+    return t->l_bytes;
+}
+uint64_t lbreaks(const Node* t) {
+    return t->l_breaks;
+}
+uint64_t lunits(const Node* t, Units u) {
+    return u == Units::Bytes ? t->l_bytes : u == Units::Utf16 ? t->l_utf16 : t->l_cps;
+}
+
 void pull(Node* t) {
-    t->sum_bytes = bytes(t->l) + t->text.size() + bytes(t->r);
-    t->sum_breaks = breaks(t->l) + t->own.breaks + breaks(t->r);
-    t->sum_cps = units(t->l, Units::CodePoints) + t->own.cps + units(t->r, Units::CodePoints);
-    t->sum_utf16 = units(t->l, Units::Utf16) + t->own.utf16 + units(t->r, Units::Utf16);
+    t->l_bytes = bytes(t->l);
+    t->l_breaks = breaks(t->l);
+    t->l_cps = units(t->l, Units::CodePoints);
+    t->l_utf16 = units(t->l, Units::Utf16);
+    t->sum_bytes = t->l_bytes + t->text.size() + bytes(t->r);
+    t->sum_breaks = t->l_breaks + t->own.breaks + breaks(t->r);
+    t->sum_cps = t->l_cps + t->own.cps + units(t->r, Units::CodePoints);
+    t->sum_utf16 = t->l_utf16 + t->own.utf16 + units(t->r, Units::Utf16);
 }
 
 void pull_all(Node* t) {
@@ -89,7 +107,7 @@ void split(Node* t, uint64_t k, SplitBy by, Node*& l, Node*& r) {
         l = r = nullptr;
         return;
     }
-    const uint64_t start = bytes(t->l), end = start + t->text.size();
+    const uint64_t start = lbytes(t), end = start + t->text.size();
     const bool left = by == SplitBy::End ? end <= k : start < k;
     if (left) {
         split(t->r, k > end ? k - end : 0, by, t->r, r);
@@ -124,6 +142,41 @@ void copy_runs(const std::vector<Run>& src, size_t off, size_t len, std::vector<
         }
         pos = end;
     }
+}
+
+/// Replaces [x, x+len) of a chunk's runs with `ins`, in place (memmove rather than a copy
+/// of every run: a chunk someone types into collects many runs).
+void splice_runs(std::vector<Run>& v, size_t x, size_t len, const std::vector<Run>& ins) {
+    size_t i = 0, pos = 0;
+    while (i < v.size() && pos + v[i].length <= x)
+        pos += v[i++].length;
+    if (i < v.size() && pos < x) {
+        // Split the run holding x.
+        const Run tail{static_cast<uint32_t>(pos + v[i].length - x), v[i].attr};
+        v[i].length = static_cast<uint32_t>(x - pos);
+        v.insert(v.begin() + static_cast<std::ptrdiff_t>(++i), tail);
+    }
+    size_t k = i;
+    while (len > 0 && k < v.size()) {
+        if (v[k].length <= len) {
+            len -= v[k++].length;
+        } else {
+            v[k].length -= static_cast<uint32_t>(len);
+            len = 0;
+        }
+    }
+    v.erase(v.begin() + static_cast<std::ptrdiff_t>(i), v.begin() + static_cast<std::ptrdiff_t>(k));
+    v.insert(v.begin() + static_cast<std::ptrdiff_t>(i), ins.begin(), ins.end());
+    // Merge equal neighbours at both seams (and drop empty runs, which `ins` may not have).
+    auto merge_at = [&](size_t j) { // merges v[j-1] and v[j] when equal
+        if (j == 0 || j >= v.size() || !(v[j - 1].attr == v[j].attr)) return false;
+        v[j - 1].length += v[j].length;
+        v.erase(v.begin() + static_cast<std::ptrdiff_t>(j));
+        return true;
+    };
+    const size_t end = i + ins.size();
+    merge_at(end);
+    if (merge_at(i) && ins.empty()) return;
 }
 
 /// Reads runs forward in pieces.
@@ -269,6 +322,7 @@ OriginText::Node* OriginText::build(std::string_view s, const std::vector<Run>& 
             cut = find_cut(s, pos + rest / pieces, pos, n);
         }
         auto* node = new Node;
+        node->text.reserve(kMaxChunk);
         node->text.assign(s.substr(pos, cut - pos));
         reader.take(cut - pos, node->runs);
         node->own = utf8::count(node->text);
@@ -310,16 +364,19 @@ bool OriginText::replace_in_place(size_t a, size_t len, std::string_view text,
     const size_t b = a + len;
     const size_t want = a > 0 ? a - 1 : 0; // the chunk holding the byte before the edit
     Node* path[kMaxDepth];
+    bool went_left[kMaxDepth];
     int depth = 0;
     Node* t = root_;
     size_t base = 0;
     bool first = true, last = true;
     for (;;) {
         if (!t || depth == kMaxDepth) return false;
-        path[depth++] = t;
-        const size_t s = base + bytes(t->l);
+        path[depth] = t;
+        went_left[depth++] = false;
+        const size_t s = base + lbytes(t);
         if (want < s) {
             last = false;
+            went_left[depth - 1] = true;
             t = t->l;
             continue;
         }
@@ -354,13 +411,7 @@ bool OriginText::replace_in_place(size_t a, size_t len, std::string_view text,
         ++w1;
     const utf8::Counts before = utf8::count(old.substr(w0, w1 - w0));
 
-    std::vector<Run> nr;
-    nr.reserve(t->runs.size() + runs.size() + 1);
-    copy_runs(t->runs, 0, x, nr);
-    for (const Run& r : runs)
-        push_run(nr, r.length, r.attr);
-    copy_runs(t->runs, x + len, z - x - len, nr);
-    t->runs = std::move(nr);
+    splice_runs(t->runs, x, len, runs);
     if (new_size > t->text.capacity()) t->text.reserve(kMaxChunk);
     t->text.replace(x, len, text);
 
@@ -369,8 +420,23 @@ bool OriginText::replace_in_place(size_t a, size_t len, std::string_view text,
     t->own.cps = t->own.cps - before.cps + after.cps;
     t->own.utf16 = t->own.utf16 - before.utf16 + after.utf16;
     t->own.breaks = t->own.breaks - before.breaks + after.breaks;
-    for (int i = depth - 1; i >= 0; --i)
-        pull(path[i]);
+    // Add the differences along the path (unsigned wrap-around adds negative ones exactly);
+    // no sibling is read, so the update costs no cache misses beyond the path.
+    const uint64_t d_bytes = new_size - z, d_cps = after.cps - before.cps,
+                   d_utf16 = after.utf16 - before.utf16, d_breaks = after.breaks - before.breaks;
+    for (int i = 0; i < depth; ++i) {
+        Node* n = path[i];
+        n->sum_bytes += d_bytes;
+        n->sum_cps += d_cps;
+        n->sum_utf16 += d_utf16;
+        n->sum_breaks += d_breaks;
+        if (went_left[i]) {
+            n->l_bytes += d_bytes;
+            n->l_cps += d_cps;
+            n->l_utf16 += d_utf16;
+            n->l_breaks += d_breaks;
+        }
+    }
     return true;
 }
 
@@ -411,7 +477,7 @@ namespace {
 /// overlap clipped to the node ([a, b) relative to the node's start).
 template <typename N, typename F> void visit(N* t, size_t base, size_t a, size_t b, F&& f) {
     while (t && a < b) {
-        const size_t s = base + bytes(t->l), e = s + t->text.size();
+        const size_t s = base + lbytes(t), e = s + t->text.size();
         if (a < s) visit(t->l, base, a, std::min(b, s), f);
         if (a < e && b > s) f(*t, std::max(a, s) - s, std::min(b, e) - s);
         if (b <= e) return;
@@ -460,13 +526,13 @@ size_t OriginText::line_start(size_t line) const {
     size_t base = 0;
     uint64_t k = line;
     while (t) {
-        const uint64_t lk = breaks(t->l);
+        const uint64_t lk = lbreaks(t);
         if (k <= lk) {
             t = t->l;
             continue;
         }
         k -= lk;
-        base += bytes(t->l);
+        base += lbytes(t);
         if (k <= t->own.breaks) return base + kth_break_end(t->text, k);
         k -= t->own.breaks;
         base += t->text.size();
@@ -487,12 +553,12 @@ size_t OriginText::line_of(size_t off) const {
     const Node* t = root_;
     size_t base = 0, count = 0;
     while (t) {
-        const size_t s = base + bytes(t->l);
+        const size_t s = base + lbytes(t);
         if (off < s) {
             t = t->l;
             continue;
         }
-        count += breaks(t->l);
+        count += lbreaks(t);
         if (off < s + t->text.size()) {
             const size_t x = off - s;
             count += count_breaks(std::string_view(t->text).substr(0, x));
@@ -514,12 +580,12 @@ uint64_t OriginText::units_before(size_t off, Units u) const {
     size_t base = 0;
     uint64_t n = 0;
     while (t) {
-        const size_t s = base + bytes(t->l);
+        const size_t s = base + lbytes(t);
         if (off < s) {
             t = t->l;
             continue;
         }
-        n += units(t->l, u);
+        n += lunits(t, u);
         if (off < s + t->text.size())
             return n + count_units(std::string_view(t->text).substr(0, off - s), u);
         n += own_units(t, u);
@@ -533,12 +599,12 @@ std::optional<size_t> OriginText::offset_at_units(uint64_t n, Units u) const {
     const Node* t = root_;
     size_t base = 0;
     while (t) {
-        const uint64_t lu = units(t->l, u);
+        const uint64_t lu = lunits(t, u);
         if (n < lu) {
             t = t->l;
             continue;
         }
-        base += bytes(t->l);
+        base += lbytes(t);
         n -= lu;
         if (n == 0) return base;
         if (n <= own_units(t, u)) {
@@ -560,6 +626,64 @@ std::optional<size_t> OriginText::offset_at_units(uint64_t n, Units u) const {
     }
     if (n == 0) return base;
     return std::nullopt;
+}
+
+OriginText::Locate OriginText::locate(size_t line, uint64_t n, Units u, size_t& offset) const {
+    if (line >= line_count()) return Locate::LinePastEnd;
+    // Find the chunk where the line starts, and the start inside it.
+    const Node* t = root_;
+    size_t base = 0, x = 0;
+    if (line == 0) {
+        while (t && t->l)
+            t = t->l;
+    } else {
+        uint64_t k = line;
+        while (t) {
+            const uint64_t lk = lbreaks(t);
+            if (k <= lk) {
+                t = t->l;
+                continue;
+            }
+            k -= lk;
+            base += lbytes(t);
+            if (k <= t->own.breaks) {
+                x = kth_break_end(t->text, k);
+                break;
+            }
+            k -= t->own.breaks;
+            base += t->text.size();
+            t = t->r;
+        }
+    }
+    if (t) {
+        // Walk the line's characters inside this chunk (lines are usually short).
+        const std::string_view s = t->text;
+        uint64_t acc = 0;
+        size_t i = x;
+        while (acc < n && i < s.size()) {
+            const char c = s[i];
+            if (c == '\n' || c == '\r') return Locate::PastLineEnd;
+            const size_t len = utf8::token_length(s, i);
+            acc += u == Units::Bytes ? len : u == Units::Utf16 ? utf8::utf16_units(len) : 1;
+            i += len;
+        }
+        if (acc == n) {
+            offset = base + i;
+            return Locate::Ok;
+        }
+        if (acc > n) return Locate::InsideCharacter;
+    } else if (n == 0) {
+        offset = size();
+        return Locate::Ok;
+    }
+    // The line goes on past this chunk: count through the sums instead.
+    const size_t ls = line_start(line), le = line_content_end(line);
+    const uint64_t u0 = units_before(ls, u), ue = units_before(le, u);
+    if (u0 + n > ue) return Locate::PastLineEnd;
+    const std::optional<size_t> off = offset_at_units(u0 + n, u);
+    if (!off) return Locate::InsideCharacter;
+    offset = *off;
+    return Locate::Ok;
 }
 
 void OriginText::for_each_chunk(
@@ -603,7 +727,9 @@ std::string check_node(const Node* t, std::vector<const Node*>& order) {
     copy.own = t->own;
     pull(&copy);
     if (copy.sum_bytes != t->sum_bytes || copy.sum_cps != t->sum_cps ||
-        copy.sum_utf16 != t->sum_utf16 || copy.sum_breaks != t->sum_breaks)
+        copy.sum_utf16 != t->sum_utf16 || copy.sum_breaks != t->sum_breaks ||
+        copy.l_bytes != t->l_bytes || copy.l_cps != t->l_cps || copy.l_utf16 != t->l_utf16 ||
+        copy.l_breaks != t->l_breaks)
         return "stale subtree sums";
     return {};
 }

@@ -80,6 +80,13 @@ public:
     /// character (a surrogate pair, or a multi-byte sequence in bytes) or past the end.
     std::optional<size_t> offset_at_units(uint64_t n, Units u) const;
 
+    /// The outcome of `locate`.
+    enum class Locate : uint8_t { Ok, LinePastEnd, PastLineEnd, InsideCharacter };
+    /// (line, n units from its start) -> byte offset, strictly: the line must exist, `n` must
+    /// not pass the end of the line's content nor fall inside a character. One descent and a
+    /// scan from the line's start in the common case (the keystroke path).
+    Locate locate(size_t line, uint64_t n, Units u, size_t& offset) const;
+
     /// Calls f(text, runs) for each chunk in order.
     void
     for_each_chunk(const std::function<void(std::string_view, const std::vector<Run>&)>& f) const;
