@@ -21,6 +21,8 @@ export class ProvenanceView implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
+  /** Read once and on change: `schedule` runs on every keystroke. */
+  private delay = readDelay();
   last: ProvenanceUpdate = { editor: undefined, provenance: undefined };
 
   constructor(private readonly sidecar: Sidecar) {
@@ -29,6 +31,9 @@ export class ProvenanceView implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument((d) => this.isActive(d) && this.refresh()),
       vscode.workspace.onDidChangeTextDocument((e) => this.isActive(e.document) && this.schedule()),
       sidecar.onDidChangeClient(() => this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('provenant.refreshDelay')) this.delay = readDelay();
+      }),
     );
   }
 
@@ -38,11 +43,10 @@ export class ProvenanceView implements vscode.Disposable {
 
   schedule(): void {
     if (this.timer) clearTimeout(this.timer);
-    const delay = vscode.workspace.getConfiguration('provenant').get<number>('refreshDelay', 400);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.refresh();
-    }, delay);
+    }, this.delay);
   }
 
   async refresh(): Promise<void> {
@@ -64,4 +68,9 @@ export class ProvenanceView implements vscode.Disposable {
     this.emitter.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function readDelay(): number {
+  const ms = vscode.workspace.getConfiguration('provenant').get<number>('refreshDelay', 400);
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 50), 10_000) : 400;
 }

@@ -53,8 +53,8 @@ async function waitFor(what, fn, ms = 30_000, every = 50) {
   }
 }
 
-/** The extension's "provenant" output channel, as VS Code persists it under the logs dir. */
-function outputLog() {
+/** An output channel of the extension ("provenant", "provenant pending"), as VS Code persists it. */
+function outputLog(channel = 'provenant') {
   const logs = join(env('E2E_USER_DATA'), 'logs');
   let text = '';
   const walk = (dir) => {
@@ -62,7 +62,7 @@ function outputLog() {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (/-provenant\.log$/.test(e.name)) text += readFileSync(p, 'utf8');
+      else if (e.name.replace(/^\d+-/, '') === `${channel}.log`) text += readFileSync(p, 'utf8');
     }
   };
   walk(logs);
@@ -178,15 +178,24 @@ try {
   await status.first().waitFor({ timeout: 60_000 });
   check(true, 'the status bar shows the AI share once the sidecar runs');
 
+  /** Runs a command through the command palette, as a person would. */
+  const runCommand = async (title) => {
+    await page.keyboard.press('Control+Shift+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^provenant: /, '') }).first().waitFor();
+    await page.keyboard.press('Enter');
+  };
   const viewText = async () => (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
 
   // 1. A person types two lines.
   await page.keyboard.type('human_line_one = 1\nhuman_line_two = 2\n');
   await waitFor('typed lines in the editor', async () => (await viewText()).includes('human_line_two = 2'));
 
-  // 2. An inline completion from the test extension, accepted with Tab: VS Code's own accept
-  // command, reached through the extension's keybinding.
-  await page.keyboard.type('def ');
+  // 2. An inline completion from the test extension on the empty third line, accepted with Tab:
+  // VS Code's own accept command, reached through the extension's keybinding.
+  await runCommand('Trigger Inline Suggestion'); // editor.action.inlineSuggest.trigger
   await editor.locator('.ghost-text-decoration, .ghost-text').first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Tab');
   await waitFor('the accepted completion in the editor', async () => (await viewText()).includes('return 42'));
@@ -218,7 +227,7 @@ try {
     writeFileSync(path, JSON.stringify(settings, null, 2));
   }
   await waitFor('the extension to see provenant.useEditSources', () => outputLog().includes('edit-source labels: on'), 30_000);
-  await page.keyboard.type('def ');
+  await runCommand('Trigger Inline Suggestion'); // editor.action.inlineSuggest.trigger
   await editor.locator('.ghost-text-decoration, .ghost-text').first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Tab');
   await waitFor('the second accepted completion', async () => (await viewText()).split('return 42').length === 3);
@@ -243,12 +252,15 @@ try {
   await waitFor('the file saved to disk', () => readFileSync(join(repo, file), 'utf8') === expectedText, 30_000).catch((e) =>
     check(false, 'the saved file has the expected text', `${e.message}\n${readFileSync(join(repo, file), 'utf8')}`),
   );
-  await page.keyboard.press('Control+Shift+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type('>provenant: Write Pending Provenance Now');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Write Pending Provenance Now' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await runCommand('provenant: Write Pending Provenance Now');
   await page.locator('.notifications-toasts', { hasText: 'pending provenance written' }).waitFor({ timeout: 30_000 });
+
+  // provenant.showPending: `provenant status` in the "provenant: pending" output.
+  await runCommand('provenant: Show Pending Provenance');
+  await waitFor('provenant status in the pending output', () => outputLog('provenant pending').includes(file), 30_000).then(
+    () => check(true, 'provenant.showPending shows the pending provenance of the file'),
+    (e) => check(false, 'provenant.showPending shows the pending provenance of the file', `${e.message}\n${outputLog('provenant pending')}`),
+  );
 
   // Commit with the git CLI; the hook installed by `provenant install` writes the note.
   let r = run('git', ['add', file]);

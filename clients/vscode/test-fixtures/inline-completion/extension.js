@@ -1,14 +1,15 @@
-// Test-only extension: after a line that is exactly "def ", suggests a fixed two-line completion.
+// Test-only extension: on an empty line, when asked explicitly (Trigger Inline Suggestion), suggests a fixed two-line completion.
 const vscode = require('vscode');
 
-const COMPLETION = 'answer(question):\n    return 42';
+const COMPLETION = 'def answer(question):\n    return 42';
 
 function activate(context) {
   context.subscriptions.push(
     vscode.languages.registerInlineCompletionItemProvider({ scheme: 'file' }, {
-      provideInlineCompletionItems(document, position) {
-        const prefix = document.lineAt(position.line).text.slice(0, position.character);
-        if (prefix !== 'def ') return [];
+      provideInlineCompletionItems(document, position, context) {
+        // Only when invoked: typing never brings up a suggestion that a key could accept by accident.
+        if (context.triggerKind !== vscode.InlineCompletionTriggerKind.Invoke) return [];
+        if (document.lineAt(position.line).text !== '') return [];
         return [new vscode.InlineCompletionItem(COMPLETION, new vscode.Range(position, position))];
       },
     }),
