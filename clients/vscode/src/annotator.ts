@@ -56,7 +56,8 @@ export class Annotator implements vscode.Disposable {
     if (!isTracked(e.document) || e.contentChanges.length === 0) return;
     // VS Code's own label of the edit (an API proposal: often absent) is the stronger signal;
     // an open capture is still consumed so that it cannot claim a later edit.
-    const labelled = this.useEditSources ? originFromEditSource((e as { detailedReason?: DetailedReason }).detailedReason) : undefined;
+    let labelled = this.useEditSources ? originFromEditSource((e as { detailedReason?: DetailedReason }).detailedReason) : undefined;
+    if (labelled?.class === 'paste' && !vscode.workspace.getConfiguration('provenant').get<boolean>('capturePaste', true)) labelled = undefined;
     if (!labelled && this.captures.size === 0) return;
     const event = {
       uri: e.document.uri.toString(),

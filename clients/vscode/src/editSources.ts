@@ -13,7 +13,7 @@ export interface DetailedReason {
   metadata?: unknown;
 }
 
-/** The AI origin of an edit whose source VS Code names, or undefined (no claim). */
+/** The AI or paste origin of an edit whose source VS Code names, or undefined (no claim). */
 export function originFromEditSource(reason: DetailedReason | undefined): Origin | undefined {
   if (!reason || typeof reason !== 'object') return undefined;
   const meta = (reason.metadata && typeof reason.metadata === 'object' ? reason.metadata : {}) as Record<string, unknown>;
@@ -36,6 +36,9 @@ export function originFromEditSource(reason: DetailedReason | undefined): Origin
       if (request) origin.request = request;
       return origin;
     }
+    case 'cursor':
+      // A person's paste through the editor (keys, menu or command), whatever the clipboard held.
+      return meta.kind === 'paste' ? { class: 'paste' } : undefined;
     default:
       return undefined;
   }

@@ -34,7 +34,7 @@ test('summarize and decoratedLines', () => {
   assert.equal(summarize({ uri: 'x', version: 1, lines: [] }).aiShare, 0);
 });
 
-test('originFromEditSource: VS Code labels of AI edits become origins; everything else is no claim', () => {
+test('originFromEditSource: VS Code labels of AI edits and pastes become origins; everything else is no claim', () => {
   assert.deepEqual(
     originFromEditSource({ source: 'Chat.applyEdits', metadata: { source: 'Chat.applyEdits', $extensionId: 'GitHub.copilot-chat', $modelId: 'copilot|gpt-4o', $$sessionId: 's1', $$requestId: 'r1' } }),
     { class: 'ai', kind: 'chat', tool: 'copilot', model: 'copilot/gpt-4o', session: 's1', request: 'r1' },
@@ -46,6 +46,8 @@ test('originFromEditSource: VS Code labels of AI edits become origins; everythin
     tool: 'acme.autocomplete',
   });
   assert.deepEqual(originFromEditSource({ source: 'inlineChat.applyEdits', metadata: {} }), { class: 'ai', kind: 'chat', tool: 'unknown' });
+  assert.deepEqual(originFromEditSource({ source: 'cursor', metadata: { source: 'cursor', kind: 'paste' } }), { class: 'paste' });
+  assert.equal(originFromEditSource({ source: 'cursor', metadata: { source: 'cursor', kind: 'type' } }), undefined, 'typing makes no claim');
   for (const source of ['cursor', 'reloadFromDisk', 'Chat.undoEdits', 'rename', 'unknown', 42]) {
     assert.equal(originFromEditSource({ source, metadata: {} }), undefined, String(source));
   }
