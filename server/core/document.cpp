@@ -16,14 +16,19 @@ namespace {
 
 /// Edit history kept for late annotations: this many versions back, this many bytes of
 /// removed text; an edit that removed more than kHistoryMaxEdit bytes ends the history.
-constexpr int64_t kHistoryVersions = 64;
+constexpr uint64_t kHistoryVersions = 64;
 constexpr size_t kHistoryBytes = 4u << 20;
 constexpr size_t kHistoryMaxEdit = 1u << 20;
 /// Annotations for future versions: at most this many held, at most this far ahead.
 constexpr size_t kMaxHeld = 64;
-constexpr int64_t kMaxAhead = 64;
+constexpr uint64_t kMaxAhead = 64;
 /// A range replacement up to this size is diffed so unchanged characters keep their origin.
 constexpr size_t kDiffReplaceMaxBytes = 1u << 20;
+
+/// b - a for versions a <= b, without overflow (versions come from the client).
+uint64_t versions_apart(int64_t a, int64_t b) {
+    return static_cast<uint64_t>(b) - static_cast<uint64_t>(a);
+}
 
 Units units_of(PositionEncoding e) {
     switch (e) {
@@ -289,8 +294,9 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
         p.history.push_back(std::move(h));
     }
     version_ = new_version;
-    while (!p.history.empty() && (p.history.front().version < version_ - kHistoryVersions ||
-                                  p.history_bytes > kHistoryBytes)) {
+    while (!p.history.empty() &&
+           (versions_apart(p.history.front().version, version_) > kHistoryVersions ||
+            p.history_bytes > kHistoryBytes)) {
         p.floor = std::max(p.floor, p.history.front().version);
         p.history_bytes -= p.history.front().removed_text.size();
         p.history.pop_front();
@@ -325,7 +331,7 @@ Status Document::annotate(int64_t version, const OriginRecord& origin,
     if (origin.cls == OriginClass::Unknown)
         return make_error("an annotation's class must be ai, human or paste");
     if (version > version_) {
-        if (version - version_ > kMaxAhead)
+        if (versions_apart(version_, version) > kMaxAhead)
             return make_error("annotation for version " + std::to_string(version) +
                               " is too far ahead of the document's version " +
                               std::to_string(version_));

@@ -258,3 +258,19 @@ TEST_CASE("a restored journal snapshot is carried onto the opened text") {
     CHECK(lines[1].cls == LineClass::Unknown);
     CHECK(lines[2].cls == LineClass::Unknown);
 }
+
+TEST_CASE("whitespace typed into a line never changes its class") {
+    Document d("x\n", 1, PositionEncoding::Utf16);
+    REQUIRE(d.apply_change(2, at(0, 1), " = make_widget(config);"));
+    REQUIRE(d.annotate(2, kCopilot, {rng(0, 1, 0, 24)}));
+    REQUIRE(d.apply_change(3, at(0, 0), "u")); // a person typed one letter: ai_modified
+    auto before = d.classify();
+    REQUIRE(d.apply_change(4, at(0, 4), "   "));
+    REQUIRE(d.apply_change(5, at(0, 0), "\t"));
+    CHECK(d.classify()[0].cls == before[0].cls);
+    // Enter in the middle splits the line: each part keeps its characters' origins.
+    REQUIRE(d.apply_change(6, at(0, 10), "\n    "));
+    auto after = d.classify();
+    REQUIRE(after.size() == 2);
+    CHECK(after[1].cls == LineClass::Ai);
+}

@@ -67,14 +67,17 @@ std::string random_text(std::mt19937_64& rng, size_t pieces) {
 
 struct Token {
     size_t offset, len;
+    uint64_t u16, u32; // units before the token
 };
 
 /// Checks line/unit conversions at sampled positions against the naive text.
 void check_conversions(const OriginText& t, const std::string& s, std::mt19937_64& rng) {
     std::vector<Token> tokens;
+    uint64_t total16 = 0;
     for (size_t i = 0; i < s.size();) {
         const size_t len = utf8::token_length(s, i);
-        tokens.push_back({i, len});
+        tokens.push_back({i, len, total16, tokens.size()});
+        total16 += utf8::utf16_units(len);
         i += len;
     }
     // Break ends.
@@ -87,11 +90,8 @@ void check_conversions(const OriginText& t, const std::string& s, std::mt19937_6
     for (int k = 0; k < 4; ++k) {
         const size_t ti = any_tok(rng);
         const size_t off = ti < tokens.size() ? tokens[ti].offset : s.size();
-        uint64_t u16 = 0, u32 = 0;
-        for (size_t j = 0; j < ti; ++j) {
-            u16 += utf8::utf16_units(tokens[j].len);
-            u32 += 1;
-        }
+        const uint64_t u16 = ti < tokens.size() ? tokens[ti].u16 : total16;
+        const uint64_t u32 = ti;
         CHECK(t.units_before(off, Units::Utf16) == u16);
         CHECK(t.units_before(off, Units::CodePoints) == u32);
         CHECK(t.units_before(off, Units::Bytes) == off);
@@ -107,6 +107,44 @@ void check_conversions(const OriginText& t, const std::string& s, std::mt19937_6
         CHECK(t.line_of(off) == line);
     }
     CHECK(!t.offset_at_units(t.total_units(Units::Utf16) + 1, Units::Utf16).has_value());
+    // locate (the keystroke path) against a walk of the naive text, in every encoding.
+    std::uniform_int_distribution<size_t> any_line_or_past(0, break_ends.size() + 1);
+    for (int k = 0; k < 3; ++k) {
+        const size_t line = any_line_or_past(rng);
+        for (Units u : {Units::Bytes, Units::Utf16, Units::CodePoints}) {
+            size_t off = 0;
+            if (line > break_ends.size()) {
+                CHECK(t.locate(line, 0, u, off) == OriginText::Locate::LinePastEnd);
+                continue;
+            }
+            const size_t start = line == 0 ? 0 : break_ends[line - 1];
+            size_t end = start;
+            while (end < s.size() && s[end] != '\n' && s[end] != '\r')
+                ++end;
+            // Units of the line, then a target inside, at the end, or past it.
+            std::vector<std::pair<uint64_t, size_t>> stops{{0, start}}; // units -> offset
+            std::vector<uint64_t> inside;
+            for (size_t i = start; i < end;) {
+                const size_t len = std::min(utf8::token_length(s, i), end - i);
+                const uint64_t w = u == Units::Bytes   ? len
+                                   : u == Units::Utf16 ? utf8::utf16_units(len)
+                                                       : 1;
+                for (uint64_t q = 1; q < w; ++q)
+                    inside.push_back(stops.back().first + q);
+                i += len;
+                stops.emplace_back(stops.back().first + w, i);
+            }
+            const auto& pick =
+                stops[std::uniform_int_distribution<size_t>(0, stops.size() - 1)(rng)];
+            REQUIRE(t.locate(line, pick.first, u, off) == OriginText::Locate::Ok);
+            CHECK(off == pick.second);
+            CHECK(t.locate(line, stops.back().first + 1, u, off) ==
+                  OriginText::Locate::PastLineEnd);
+            if (!inside.empty())
+                CHECK(t.locate(line, inside[inside.size() / 2], u, off) ==
+                      OriginText::Locate::InsideCharacter);
+        }
+    }
     std::uniform_int_distribution<size_t> any_line(0, break_ends.size());
     for (int k = 0; k < 2; ++k) {
         const size_t line = any_line(rng);
@@ -144,8 +182,8 @@ TEST_CASE("origin text matches a naive per-byte model over random edits") {
         const Attr attr{static_cast<uint32_t>(pct(rng) % 5), static_cast<Evidence>(pct(rng) % 3),
                         pct(rng) % 2 == 0};
         const int kind = pct(rng);
-        // Keep the document between empty and ~16 KB, so edits cross chunk boundaries.
-        const bool grow = n < 16000;
+        // Keep the document between empty and ~8 KB, so edits cross chunk boundaries.
+        const bool grow = n < 8000;
         if (kind < 40 && grow) {
             const size_t pieces =
                 pct(rng) < 97 ? 1 + pct(rng) % 4 : 50 + static_cast<size_t>(pct(rng)) * 20;
@@ -214,4 +252,30 @@ TEST_CASE("origin text builds large texts into balanced chunks") {
     CHECK(t.check().empty());
     CHECK(t.substr(0, t.size()) == big);
     CHECK(t.memory_bytes() < big.size() * 3 / 2);
+}
+
+TEST_CASE("positions on a line longer than many chunks") {
+    std::string line;
+    for (int i = 0; i < 5000; ++i)
+        line += "ab😀中";
+    const std::string text = "first\n" + line + "\r\nlast";
+    OriginText t(text, Attr{});
+    REQUIRE(t.check().empty());
+    for (uint64_t k : {uint64_t{0}, uint64_t{1}, uint64_t{4999}, uint64_t{2500}}) {
+        size_t off = 0;
+        // Each group is 4 code points, 5 UTF-16 units, 2 + 4 + 3 = 9 bytes.
+        REQUIRE(t.locate(1, k * 5, Units::Utf16, off) == OriginText::Locate::Ok);
+        CHECK(off == 6 + k * 9);
+        REQUIRE(t.locate(1, k * 4 + 3, Units::CodePoints, off) == OriginText::Locate::Ok);
+        CHECK(off == 6 + k * 9 + 6);
+        CHECK(t.locate(1, k * 5 + 3, Units::Utf16, off) == OriginText::Locate::InsideCharacter);
+        CHECK(t.locate(1, k * 9 + 3, Units::Bytes, off) == OriginText::Locate::InsideCharacter);
+    }
+    size_t off = 0;
+    CHECK(t.locate(1, 25000, Units::Utf16, off) == OriginText::Locate::Ok);
+    CHECK(off == 6 + line.size());
+    CHECK(t.locate(1, 25001, Units::Utf16, off) == OriginText::Locate::PastLineEnd);
+    CHECK(t.locate(2, 4, Units::Utf16, off) == OriginText::Locate::Ok);
+    CHECK(off == text.size());
+    CHECK(t.locate(3, 0, Units::Utf16, off) == OriginText::Locate::LinePastEnd);
 }
