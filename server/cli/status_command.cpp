@@ -1,8 +1,280 @@
-// `provenant status`: placeholder until the journal lands (issue 2).
+// `provenant status`: the pending provenance of uncommitted work, from the journal, carried
+// onto what is on disk now (changes the journal cannot explain are `unknown`).
 #include "cli/commands.h"
+#include "core/carry.h"
+#include "core/line_classifier.h"
+#include "journal/journal.h"
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
 namespace provenant::cli {
-void register_status(CLI::App& app) {
-    auto* cmd = app.add_subcommand("status", "Show the pending provenance of uncommitted work");
-    cmd->callback([] { fail("status", "not built yet"); });
+namespace {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct StatusOptions {
+    bool json = false;
+    bool lines = false;
+    std::string dir;
+    std::vector<std::string> paths;
+};
+
+enum class DiskState { Same, Modified, Deleted };
+
+constexpr std::string_view to_string(DiskState s) {
+    switch (s) {
+    case DiskState::Same:
+        return "same";
+    case DiskState::Modified:
+        return "modified";
+    case DiskState::Deleted:
+        return "deleted";
+    }
+    return "same";
 }
+
+/// One file's pending provenance as shown.
+struct FileStatus {
+    std::string path;
+    JournalEntry entry; // snapshot carried onto the disk content when modified
+    DiskState state = DiskState::Same;
+    std::vector<LineVerdict> verdicts;
+    ClassCounts chars;
+    // Origins named by ai lines, in first-seen order: snapshot origin id -> output index.
+    std::vector<uint32_t> origin_ids;
+    std::map<uint32_t, size_t> origin_index;
+};
+
+constexpr std::array<LineClass, 5> kShownClasses = {
+    LineClass::Ai, LineClass::AiModified, LineClass::Human, LineClass::Paste, LineClass::Unknown};
+
+/// Builds the status of one entry against the working tree.
+Result<FileStatus> file_status(const RepoLocation& repo, JournalEntry entry) {
+    FileStatus st;
+    st.path = entry.path;
+    const fs::path file = repo.workdir / entry.path;
+    std::error_code ec;
+    auto kind = fs::status(file, ec).type();
+    if (kind == fs::file_type::not_found) {
+        st.state = DiskState::Deleted;
+        st.entry = std::move(entry);
+        return st;
+    }
+    if (kind != fs::file_type::regular) return make_error(file.string() + " is not a regular file");
+    auto disk = read_file(file);
+    if (!disk) return disk.error();
+    if (*disk != entry.snapshot.text) {
+        st.state = DiskState::Modified;
+        // What the journal cannot explain was changed outside any watched editor or agent.
+        entry.snapshot = carry(entry.snapshot, *disk, Attr{kUnknownOrigin, Evidence::None, true},
+                               OriginRecord{});
+    }
+    st.entry = std::move(entry);
+    st.verdicts = classify_lines(st.entry.snapshot, &st.chars);
+    for (const LineVerdict& v : st.verdicts)
+        if (v.origin && !st.origin_index.count(*v.origin)) {
+            st.origin_index[*v.origin] = st.origin_ids.size();
+            st.origin_ids.push_back(*v.origin);
+        }
+    return st;
+}
+
+json chars_json(const ClassCounts& c) {
+    return {{"ai", c.ai}, {"human", c.human}, {"paste", c.paste}, {"unknown", c.unknown}};
+}
+
+json file_json(const FileStatus& st) {
+    json lines = json::array();
+    json line_origins = json::array();
+    for (const LineVerdict& v : st.verdicts) {
+        lines.push_back(std::string(to_string(v.cls)));
+        if (v.origin)
+            line_origins.push_back(st.origin_index.at(*v.origin));
+        else
+            line_origins.push_back(nullptr);
+    }
+    json origins = json::array();
+    for (uint32_t id : st.origin_ids)
+        origins.push_back(st.entry.snapshot.origins.at(id));
+    return {{"lines", std::move(lines)},
+            {"lineOrigins", std::move(line_origins)},
+            {"origins", std::move(origins)},
+            {"chars", chars_json(st.chars)},
+            {"state", std::string(to_string(st.state))},
+            {"writer", st.entry.writer},
+            {"updatedMs", st.entry.updated_ms}};
+}
+
+std::string origin_label(const OriginRecord& r) {
+    std::string s = r.tool.empty() ? "ai" : r.tool;
+    if (!r.kind.empty()) s += " " + r.kind;
+    if (!r.model.empty()) s += " " + r.model;
+    if (!r.session.empty()) s += " (session " + r.session + ")";
+    return s;
+}
+
+/// The text of every line, split as classify_lines splits them (on \n).
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> out;
+    size_t start = 0;
+    while (start < text.size()) {
+        size_t nl = text.find('\n', start);
+        size_t end = nl == std::string_view::npos ? text.size() : nl;
+        std::string_view line = text.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        out.push_back(line);
+        start = end + 1;
+    }
+    return out;
+}
+
+void print_human(const FileStatus& st, bool with_lines) {
+    if (st.state == DiskState::Deleted) {
+        std::printf("%s  (deleted on disk; the journal still holds its pending provenance)\n\n",
+                    st.path.c_str());
+        return;
+    }
+    std::map<LineClass, size_t> by_class;
+    std::map<size_t, size_t> by_origin; // output origin index -> lines
+    for (const LineVerdict& v : st.verdicts) {
+        ++by_class[v.cls];
+        if (v.origin) ++by_origin[st.origin_index.at(*v.origin)];
+    }
+    std::printf("%s%s\n", st.path.c_str(),
+                st.state == DiskState::Modified
+                    ? "  (changed on disk since the journal: unexplained changes are unknown)"
+                    : "");
+    std::string classes;
+    for (LineClass c : kShownClasses)
+        classes += (classes.empty() ? "" : ", ") + std::to_string(by_class[c]) + " " +
+                   std::string(to_string(c));
+    std::printf("  lines: %s (%zu blank)\n", classes.c_str(), by_class[LineClass::Blank]);
+    std::printf("  chars: ai %llu, human %llu, paste %llu, unknown %llu\n",
+                static_cast<unsigned long long>(st.chars.ai),
+                static_cast<unsigned long long>(st.chars.human),
+                static_cast<unsigned long long>(st.chars.paste),
+                static_cast<unsigned long long>(st.chars.unknown));
+    for (size_t i = 0; i < st.origin_ids.size(); ++i)
+        std::printf("  origin %zu: %s: %zu lines\n", i,
+                    origin_label(st.entry.snapshot.origins.at(st.origin_ids[i])).c_str(),
+                    by_origin[i]);
+    if (with_lines) {
+        auto texts = split_lines(st.entry.snapshot.text);
+        for (size_t i = 0; i < st.verdicts.size(); ++i) {
+            const LineVerdict& v = st.verdicts[i];
+            std::string origin =
+                v.origin ? "#" + std::to_string(st.origin_index.at(*v.origin)) : "";
+            std::string_view text = i < texts.size() ? texts[i] : std::string_view();
+            std::printf("  %6zu  %-11s %-4s %.*s\n", i + 1, std::string(to_string(v.cls)).c_str(),
+                        origin.c_str(), static_cast<int>(text.size()), text.data());
+        }
+    }
+    std::printf("\n");
+}
+
+/// Repository-relative prefixes selected by the command-line paths; empty means all.
+/// nullopt inside means "the whole working tree" was named.
+std::vector<std::string> path_filters(const RepoLocation& repo, const fs::path& base,
+                                      const std::vector<std::string>& args, bool& all) {
+    std::vector<std::string> filters;
+    all = args.empty();
+    for (const std::string& arg : args) {
+        fs::path p = fs::path(arg).is_absolute() ? fs::path(arg) : base / arg;
+        std::error_code ec;
+        if (fs::weakly_canonical(p, ec) == repo.workdir) {
+            all = true;
+            continue;
+        }
+        auto rel = repo_relative_path(repo, p);
+        if (!rel) fail("status", rel.error().message);
+        filters.push_back(*rel);
+    }
+    return filters;
+}
+
+bool selected(const std::string& path, const std::vector<std::string>& filters) {
+    for (const std::string& f : filters)
+        if (path == f ||
+            (path.size() > f.size() && path.compare(0, f.size(), f) == 0 && path[f.size()] == '/'))
+            return true;
+    return false;
+}
+
+void run_status(const StatusOptions& opts) {
+    std::error_code ec;
+    fs::path base = opts.dir.empty() ? fs::current_path(ec) : fs::absolute(opts.dir, ec);
+    if (ec) fail("status", "resolving the working directory: " + ec.message());
+    if (!opts.dir.empty() && !fs::is_directory(base, ec))
+        fail("status", "cannot run in " + opts.dir + ": not a directory");
+    auto repo = locate_repository(base);
+    if (!repo) fail("status", repo.error().message);
+    bool all = false;
+    std::vector<std::string> filters = path_filters(*repo, base, opts.paths, all);
+
+    Journal journal(repo->gitdir);
+    auto paths = journal.list();
+    if (!paths) fail("status", paths.error().message);
+
+    std::vector<FileStatus> files;
+    std::vector<std::pair<std::string, std::string>> errors; // path, message
+    for (const std::string& path : *paths) {
+        if (!all && !selected(path, filters)) continue;
+        auto entry = journal.load(path);
+        if (!entry) {
+            errors.emplace_back(path, entry.error().message);
+            continue;
+        }
+        if (!entry->has_value()) continue; // corrupt: moved aside with a warning
+        auto st = file_status(*repo, std::move(**entry));
+        if (!st) {
+            errors.emplace_back(path, st.error().message);
+            continue;
+        }
+        files.push_back(std::move(*st));
+    }
+
+    if (opts.json) {
+        json out = {{"repository", repo->workdir.string()}, {"files", json::object()}};
+        for (const FileStatus& st : files)
+            out["files"][st.path] = file_json(st);
+        if (!errors.empty()) {
+            out["errors"] = json::array();
+            for (auto& [path, message] : errors)
+                out["errors"].push_back({{"path", path}, {"message", message}});
+        }
+        std::string text = out.dump(2, ' ', false, json::error_handler_t::replace);
+        std::printf("%s\n", text.c_str());
+    } else {
+        if (files.empty())
+            std::printf("No pending provenance%s.\n", all ? "" : " for the given paths");
+        for (const FileStatus& st : files)
+            print_human(st, opts.lines);
+    }
+    std::fflush(stdout);
+    if (!errors.empty()) {
+        for (auto& [path, message] : errors)
+            std::fprintf(stderr, "provenant status: %s: %s\n", path.c_str(), message.c_str());
+        throw CLI::RuntimeError(1);
+    }
+}
+
+} // namespace
+
+void register_status(CLI::App& app) {
+    auto opts = std::make_shared<StatusOptions>();
+    auto* cmd = app.add_subcommand(
+        "status", "Show the pending provenance of uncommitted work, per file and line");
+    cmd->add_flag("--json", opts->json,
+                  "Print JSON: {\"files\": {path: {lines, lineOrigins, origins, chars, state}}}");
+    cmd->add_flag("--lines", opts->lines, "List every line with its class and origin");
+    cmd->add_option("-C", opts->dir, "Run as if provenant was started in this directory");
+    cmd->add_option("paths", opts->paths, "Only these files or directories");
+    cmd->callback([opts] { run_status(*opts); });
+}
+
 } // namespace provenant::cli
