@@ -320,6 +320,12 @@ std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b) {
     while (s > 0 && (utf8::is_cont(static_cast<unsigned char>(a[na - s])) ||
                      utf8::is_cont(static_cast<unsigned char>(b[nb - s]))))
         --s;
+    // Work on whole lines: a trimmed end that cuts a line would hide that line from the line
+    // diff ("print(x" is not "print(x)\n"). Hunks trim their own ends again below.
+    while (p > 0 && a[p - 1] != '\n')
+        --p;
+    while (s > 0 && (a[na - s - 1] != '\n' || b[nb - s - 1] != '\n'))
+        --s;
     EditSink sink;
     if (p == na - s || p == nb - s) {
         sink.add(p, na - s - p, p, nb - s - p);

@@ -195,3 +195,21 @@ TEST_CASE("merge_evidence is commutative and stronger evidence wins") {
     CHECK(partial.expand()[4].origin == kUnknownOrigin);
     CHECK(partial.origins.class_of(partial.expand()[0].origin) == OriginClass::Ai);
 }
+
+TEST_CASE("an unchanged line between two changes keeps its origin") {
+    // Reported by the journal: the trimmed common suffix cut "print(x)\n" in two.
+    const std::string from_text = "def f():\n    return 42\n\nx = [1, 2, 3]\nprint(x)\n";
+    std::string spec(from_text.size(), 'U');
+    const size_t at = from_text.find("print(x)");
+    for (size_t i = at; i < from_text.size(); ++i)
+        spec[i] = 'a';
+    const Snapshot from = make(from_text, spec);
+    const std::string new_text =
+        "def f():\n    return 42\n\nvalues = load_everything()\nprint(x)\nsave(values)\n";
+    const Snapshot to = carry(from, new_text, Attr{}, OriginRecord{});
+    const auto attrs = to.expand();
+    const size_t at2 = new_text.find("print(x)");
+    for (size_t i = at2; i < at2 + 9; ++i)
+        CHECK(to.origins.class_of(attrs[i].origin) == OriginClass::Ai);
+    CHECK(to.origins.class_of(attrs[new_text.find("save")].origin) == OriginClass::Unknown);
+}
