@@ -41,11 +41,18 @@ void print_lines(const git::InstallReport& rep) {
 
 void register_install(CLI::App& app) {
     auto dir = std::make_shared<std::string>();
+    auto remote = std::make_shared<std::string>();
     auto cmd = app.add_subcommand("install", "Install provenant's git hooks in this repository");
     cmd->add_option("-C", *dir, "Run as if started in this directory");
-    cmd->callback([dir] {
+    cmd->add_option("--sync-refspecs", *remote,
+                    "Also make plain git fetch/push carry the notes for this remote")
+        ->expected(0, 1)
+        ->default_str("origin");
+    cmd->callback([dir, remote, cmd] {
         git::Repo repo = open_repo("install", *dir);
-        auto rep = git::install(repo, self_binary());
+        std::string sync_remote;
+        if (cmd->count("--sync-refspecs") > 0) sync_remote = remote->empty() ? "origin" : *remote;
+        auto rep = git::install(repo, self_binary(), sync_remote);
         if (!rep) fail("install", rep.error().message);
         std::printf("hooks in %s\n", rep->hooks_dir.c_str());
         print_lines(*rep);

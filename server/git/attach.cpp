@@ -5,6 +5,7 @@
 #include "core/line_classifier.h"
 #include "core/utf8.h"
 #include "git/note_store.h"
+#include "git/rewrite.h"
 #include "journal/journal.h"
 #include "journal/sessions.h"
 
@@ -350,6 +351,9 @@ Result<AttachResult> attach(const Repo& repo, const AttachOptions& opts) {
         else
             spdlog::warn("attach: session data left for the next commit: {}", s.error().message);
 
+        // Rewrites (cherry-pick, squash, reset + recommit, merges) carry attribution from
+        // their source commits into lines the journal left unknown. Never fails.
+        p->note = refine_attached_note(repo, *id, std::move(p->note));
         st = notes.write(*id, p->note);
         if (!st) return st.error();
         out.written = true;

@@ -1,11 +1,12 @@
 // Hook installation: our scripts chain any hook already there; uninstall restores it exactly.
 #include "git/hooks.h"
 
+#include "git/sync.h"
 #include "protocol/note.h"
 #include "support/fs.h"
 
+#include <algorithm>
 #include <fnmatch.h>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/stat.h>
@@ -161,7 +162,8 @@ std::string hook_script(const std::string& name, const fs::path& binary) {
     return s.str();
 }
 
-Result<InstallReport> install(const Repo& repo, const fs::path& binary) {
+Result<InstallReport> install(const Repo& repo, const fs::path& binary,
+                              const std::string& sync_remote) {
     InstallReport rep;
     auto dir = hooks_dir(repo);
     if (!dir) return dir.error();
@@ -231,10 +233,23 @@ Result<InstallReport> install(const Repo& repo, const fs::path& binary) {
         }
     }
 
+    nlohmann::json sync_remotes = state.value("sync_remotes", nlohmann::json::array());
+    if (!sync_remote.empty()) {
+        auto added = configure_notes_refspecs(repo.get(), sync_remote);
+        if (!added)
+            return added.error().context("configuring the notes refspecs of " + sync_remote);
+        if (!added->empty()) {
+            rep.changed = true;
+            rep.lines.push_back("remote " + sync_remote + ": " + *added);
+        }
+        if (std::find(sync_remotes.begin(), sync_remotes.end(), sync_remote) == sync_remotes.end())
+            sync_remotes.push_back(sync_remote);
+    }
     nlohmann::json next = {{"version", 1},
                            {"hooks_dir", dir->string()},
                            {"created_hooks_dir", created_dir},
                            {"display_ref_added", added_ref}};
+    if (!sync_remotes.empty()) next["sync_remotes"] = sync_remotes;
     if (next != state) {
         if (auto st = atomic_write_file(state_file(repo), next.dump(2) + "\n"); !st)
             return st.error();
@@ -302,6 +317,14 @@ Result<InstallReport> uninstall(const Repo& repo) {
             }
         }
     }
+    if (auto it = state.find("sync_remotes"); it != state.end() && it->is_array())
+        for (const auto& r : *it) {
+            if (!r.is_string()) continue;
+            if (auto st = remove_notes_refspecs(repo.get(), r.get<std::string>()); !st)
+                return st.error();
+            rep.changed = true;
+            rep.lines.push_back("remote " + r.get<std::string>() + ": notes refspecs removed");
+        }
     std::error_code ec;
     fs::remove(state_file(repo), ec);
     if (rep.lines.empty()) rep.lines.push_back("nothing to uninstall");

@@ -33,9 +33,13 @@ struct InstallReport {
 /// Installs the hooks (chaining existing ones), adds notes.displayRef=refs/notes/provenant
 /// unless already shown, and records what it did in <common dir>/provenant/install.json so
 /// uninstall can restore exactly that. Idempotent. `binary`: the provenant executable.
-Result<InstallReport> install(const Repo& repo, const std::filesystem::path& binary);
+/// `sync_remote` non-empty: also configures that remote's fetch/push refspecs for the notes
+/// (git/sync.h), which uninstall removes again.
+Result<InstallReport> install(const Repo& repo, const std::filesystem::path& binary,
+                              const std::string& sync_remote = {});
 
-/// Removes our hooks, restores chained ones, removes the displayRef value install added.
+/// Removes our hooks, restores chained ones, removes the displayRef value and the notes
+/// refspecs install added.
 Result<InstallReport> uninstall(const Repo& repo);
 
 /// Single-quotes `s` for sh.
