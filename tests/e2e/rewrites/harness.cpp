@@ -170,7 +170,8 @@ CheckResult Harness::check_head() {
     if (!head) return out; // unborn
     git::NoteStore store(*repo);
     git::Replayer rp(*repo, store);
-    for (const auto& path : files()) {
+    auto listed = repo_.git({"ls-tree", "-r", "--name-only", "HEAD"}).out;
+    for (const auto& path : split_lines(listed)) {
         auto state = rp.attribution_at(*head, path);
         REQUIRE_MESSAGE(state.ok(), state.error().message);
         auto lines = split_lines(state->text);

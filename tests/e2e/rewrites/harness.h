@@ -59,7 +59,7 @@ public:
     /// Runs git with extra environment; returns the result (no CHECK).
     ProcessResult git_env(const std::vector<std::string>& args, const EnvOverrides& env = {}) const;
 
-    /// Every line of every file at HEAD, attributed by replaying the notes from the root.
+    /// Every line of every file in HEAD's tree, attributed by replaying the notes from the root.
     CheckResult check_head();
 
     const std::map<std::string, Truth>& model() const { return truth_; }

@@ -65,9 +65,11 @@ std::string random_step(Harness& h, int step) {
             todo.push_back(a + " " + id);
             desc += a[0];
         }
+        if (todo.size() < 2) return "";
         if (h.uniform(0, 2) == 0) { // reorder two lines
-            size_t i = static_cast<size_t>(h.uniform(0, k - 1)),
-                   j = static_cast<size_t>(h.uniform(0, k - 1));
+            const int last = static_cast<int>(todo.size()) - 1;
+            size_t i = static_cast<size_t>(h.uniform(0, last)),
+                   j = static_cast<size_t>(h.uniform(0, last));
             std::swap(todo[i], todo[j]);
             if (todo[0].rfind("squash", 0) == 0 || todo[0].rfind("fixup", 0) == 0)
                 todo[0] = "pick" + todo[0].substr(todo[0].find(' '));

@@ -28,7 +28,8 @@ void expect_head(Harness& h, size_t known) {
     auto r = h.check_head();
     for (auto& w : r.wrong)
         FAIL_CHECK(w);
-    CHECK(r.known == known);
+    CHECK_MESSAGE(r.known == known,
+                  h.repo().git({"log", "--format=%h %s%n%N", "--notes=provenant"}).out);
 }
 
 std::string lines(Harness& h, const Truth& t, int n) {
@@ -243,6 +244,27 @@ TEST_CASE("rewrites: post-rewrite input is validated") {
     CHECK(r.err.find("post-rewrite input line 1") != std::string::npos);
     r = h.repo().provenant({"rewritten", "frobnicate"}, "");
     CHECK(r.exit_code == 2);
+}
+
+} // namespace provenant::test
+
+namespace provenant::test {
+
+TEST_CASE("harness: a note that lies is reported (the check can fail)") {
+    Harness h(10);
+    h.repo().write("a.txt", lines(h, kHuman, 2));
+    std::string c = h.commit_with_truth("one");
+    // Rewrite the note to claim the human lines came from an agent.
+    auto n = note_of(h, "HEAD");
+    REQUIRE(n);
+    NoteFile& f = n->files.at("a.txt");
+    f.ai = f.human;
+    f.human.clear();
+    n->origins["x"].record = OriginRecord{OriginClass::Ai, "claude-code", "agent", "", "", ""};
+    f.by_origin["x"] = f.ai;
+    h.repo().git({"notes", "--ref=provenant", "add", "-f", "-m", serialize_note(*n), c});
+    auto r = h.check_head();
+    CHECK(r.wrong.size() == 2);
 }
 
 } // namespace provenant::test
