@@ -4,9 +4,13 @@
 # real `provenant lsp`, show the pending provenance, commit, and read the note and the blame.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/setup.sh"
-"$root/scripts/build.sh" "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-bin="$root/build/provenant"
+if [[ -n "${PROVENANT_BIN:-}" ]]; then # a binary you already built
+  bin=$PROVENANT_BIN
+else
+  "$root/scripts/setup.sh"
+  "$root/scripts/build.sh" "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  bin="$root/build/provenant"
+fi
 
 demo=$(mktemp -d "${TMPDIR:-/tmp}/provenant-demo-XXXXXX")
 echo; echo "== demo repository: $demo"
