@@ -450,7 +450,10 @@ private:
                 }
                 rec.note_model(model);
                 for (const Planned* p : v.second) {
-                    rec.add_generated(p->rel, p->generated);
+                    // Keyed by the text written too: one request may edit a file twice.
+                    rec.add_generated(p->rel, p->generated,
+                                      ev_.request.empty() ? std::string()
+                                                          : ev_.request + "#" + blob_id(p->after));
                     if (model.empty() && !ev_.request.empty() && ev_.tool == "claude-code") {
                         rec.unresolved.emplace_back(ev_.request, p->rel);
                         if (rec.unresolved.size() > SessionRecord::kMaxUnresolved)

@@ -21,14 +21,16 @@ uint64_t u64(const json& obj, const char* key) {
 }
 
 json usage_array(const TokenUsage& u) {
-    return json::array({u.input, u.output, u.cache_read, u.cache_write_5m, u.cache_write_1h});
+    return json::array(
+        {u.input, u.output, u.cache_read, u.cache_write_5m, u.cache_write_1h, u.reasoning});
 }
 
 TokenUsage usage_from_array(const json& a) {
     TokenUsage u;
-    if (!a.is_array() || a.size() != 5) return u;
-    uint64_t* f[] = {&u.input, &u.output, &u.cache_read, &u.cache_write_5m, &u.cache_write_1h};
-    for (size_t i = 0; i < 5; ++i)
+    if (!a.is_array() || a.size() < 5) return u;
+    uint64_t* f[] = {&u.input,          &u.output,         &u.cache_read,
+                     &u.cache_write_5m, &u.cache_write_1h, &u.reasoning};
+    for (size_t i = 0; i < std::min<size_t>(a.size(), 6); ++i)
         *f[i] = a[i].is_number_unsigned() ? a[i].get<uint64_t>() : 0;
     return u;
 }
@@ -226,6 +228,7 @@ ChunkResult read_gemini_document(std::string_view text, SessionRecord& rec) {
         d.input = sub0(u.input, before.input);
         d.output = sub0(u.output, before.output);
         d.cache_read = sub0(u.cache_read, before.cache_read);
+        d.reasoning = sub0(u.reasoning, before.reasoning);
         rec.note_model(model);
         rec.tokens[model] += d;
         next[model] = usage_array(u);

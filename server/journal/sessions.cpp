@@ -86,7 +86,14 @@ SessionDelta delta_of(const SessionRecord& r) {
 
 } // namespace
 
-void SessionRecord::add_generated(const std::string& path, uint64_t lines) {
+void SessionRecord::add_generated(const std::string& path, uint64_t lines,
+                                  const std::string& request) {
+    if (!request.empty()) {
+        std::string seen = request + "|" + path;
+        if (std::find(counted.begin(), counted.end(), seen) != counted.end()) return;
+        counted.push_back(std::move(seen));
+        if (counted.size() > kMaxCounted) counted.erase(counted.begin());
+    }
     generated += lines;
     auto it = generated_by_file.find(path);
     if (it != generated_by_file.end()) {
@@ -159,6 +166,7 @@ json session_to_json(const SessionRecord& r) {
                 {"generated_by_file", r.generated_by_file},
                 {"tool_models", tm},
                 {"unresolved", un},
+                {"counted", r.counted},
                 {"tokens_settled", usage_map_to_json(r.tokens_settled)},
                 {"generated_settled", r.generated_settled},
                 {"pending_settled", r.pending_settled},
@@ -201,6 +209,10 @@ Result<SessionRecord> session_from_json(const json& j) {
             r.unresolved.erase(r.unresolved.begin(),
                                r.unresolved.end() -
                                    static_cast<std::ptrdiff_t>(SessionRecord::kMaxUnresolved));
+        r.counted = j.value("counted", std::vector<std::string>{});
+        if (r.counted.size() > SessionRecord::kMaxCounted)
+            r.counted.erase(r.counted.begin(), r.counted.end() - static_cast<std::ptrdiff_t>(
+                                                                     SessionRecord::kMaxCounted));
         r.tokens_settled =
             usage_map_from_json(j.value("tokens_settled", json::object()), "tokens_settled");
         r.generated_settled = j.value("generated_settled", uint64_t{0});

@@ -67,6 +67,9 @@ struct SessionRecord {
     /// Edits recorded before the transcript named their model: (tool-use id, repo-relative
     /// path). A later hook fills the model into the journal entry and drops the pair (bounded).
     std::vector<std::pair<std::string, std::string>> unresolved;
+    /// Recent "request|path" keys whose generated lines were counted (bounded), so that a
+    /// hook delivered twice does not count its lines twice.
+    std::vector<std::string> counted;
     std::map<std::string, TokenUsage> tokens_settled;
     uint64_t generated_settled = 0;
     uint64_t pending_settled = 0;
@@ -76,8 +79,10 @@ struct SessionRecord {
     static constexpr size_t kMaxFiles = 2000;
     static constexpr size_t kMaxToolModels = 256;
     static constexpr size_t kMaxUnresolved = 64;
-    /// Adds `lines` generated in `path` (also to `generated`).
-    void add_generated(const std::string& path, uint64_t lines);
+    static constexpr size_t kMaxCounted = 256;
+    /// Adds `lines` generated in `path` (also to `generated`). With a non-empty `request`,
+    /// a (request, path) already counted is not counted again.
+    void add_generated(const std::string& path, uint64_t lines, const std::string& request = {});
     /// Adds a model to `models` if new (ignores "").
     void note_model(const std::string& model);
     /// Remembers the model of a tool-use id (bounded).
