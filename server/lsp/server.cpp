@@ -103,6 +103,7 @@ Server::~Server() {
 }
 
 void Server::handle(const json& message) {
+    if (done_) return; // messages after `exit` (or the end of input) are not handled
     Incoming in = classify(message);
     try {
         switch (in.kind) {

@@ -63,9 +63,11 @@ int run_stdio_server(const StdioOptions& options) {
                 if (!ec) server.stop(sig == SIGINT ? "SIGINT" : "SIGTERM");
             });
             server.on_done([&] {
+                // The server has stopped its journal worker, so every reply the worker owed
+                // (provenant/sync) is already queued here: let core.run() drain them, then
+                // return. Messages queued after exit are ignored by Server::handle.
                 signals.cancel();
                 work.reset();
-                core.stop(); // queued messages after exit are not handled
             });
             transport.start(forwarder);
             std::thread io_thread([&io] {
