@@ -20,8 +20,10 @@ Result<std::optional<git_oid>> patch_id(const Repo& repo, const git_oid& commit)
     if (git_commit_tree(Setter(tree), c->get()) != 0) return git_error("reading a tree");
     if (git_commit_parentcount(c->get()) == 1) {
         Commit parent;
-        if (git_commit_parent(Setter(parent), c->get(), 0) != 0 ||
-            git_commit_tree(Setter(parent_tree), parent.get()) != 0)
+        // Two statements: a Setter fills its pointer only at the end of the full expression.
+        if (git_commit_parent(Setter(parent), c->get(), 0) != 0)
+            return git_error("reading a parent");
+        if (git_commit_tree(Setter(parent_tree), parent.get()) != 0)
             return git_error("reading a parent tree");
     }
     Diff diff;
