@@ -165,7 +165,7 @@ uint64_t env_u64(const char* name, uint64_t fallback) {
 } // namespace
 
 TEST_CASE("property: random rewrites never misattribute a line") {
-    const uint64_t cases = env_u64("PROVENANT_PROPERTY_CASES", 8);
+    const uint64_t cases = env_u64("PROVENANT_PROPERTY_CASES", 6);
     const uint64_t only = env_u64("PROVENANT_PROPERTY_SEED", 0);
     const int steps = static_cast<int>(env_u64("PROVENANT_PROPERTY_STEPS", 14));
     size_t total_lines = 0, total_known = 0;
