@@ -324,7 +324,8 @@ std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b) {
     // diff ("print(x" is not "print(x)\n"). Hunks trim their own ends again below.
     while (p > 0 && a[p - 1] != '\n')
         --p;
-    while (s > 0 && (a[na - s - 1] != '\n' || b[nb - s - 1] != '\n'))
+    auto line_start = [](std::string_view t, size_t q) { return q == 0 || t[q - 1] == '\n'; };
+    while (s > 0 && !(line_start(a, na - s) && line_start(b, nb - s)))
         --s;
     EditSink sink;
     if (p == na - s || p == nb - s) {
