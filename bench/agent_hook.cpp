@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <spawn.h>
 #include <string>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -25,7 +26,11 @@ int sh(const std::string& cmd) {
     return std::system(cmd.c_str());
 }
 
-/// Runs provenant with `input` on stdin; returns wall milliseconds (start to exit).
+/// CPU milliseconds (user + system) of the last run_hook child.
+double g_last_cpu_ms = 0;
+
+/// Runs `provenant hook <agent>` (or `provenant --version` when agent is empty) with `input` on
+/// stdin; returns wall milliseconds (start to exit) and sets g_last_cpu_ms.
 double run_hook(const std::string& agent, const std::string& input, const std::string& cwd) {
     int in[2];
     if (pipe(in) != 0) std::abort();
@@ -52,7 +57,10 @@ double run_hook(const std::string& agent, const std::string& input, const std::s
     }
     close(in[1]);
     int status = 0;
-    waitpid(pid, &status, 0);
+    struct rusage ru {};
+    wait4(pid, &status, 0, &ru);
+    g_last_cpu_ms = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+                    static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
     auto t1 = std::chrono::steady_clock::now();
     posix_spawn_file_actions_destroy(&fa);
     return std::chrono::duration<double, std::milli>(t1 - t0).count();
@@ -86,7 +94,12 @@ int main(int argc, char** argv) {
     }
     sh("cd " + repo + " && git add -A && git -c user.name=b -c user.email=b@b commit -qm init");
 
-    std::vector<double> pre_ms, post_ms, bash_pre_ms, bash_post_ms;
+    std::vector<double> pre_ms, post_ms, bash_pre_ms, bash_post_ms, version_ms;
+    std::vector<double> pre_cpu, post_cpu, bash_pre_cpu, bash_post_cpu, version_cpu;
+    for (int i = 0; i < iterations; ++i) {
+        version_ms.push_back(run_hook("", "", repo));
+        version_cpu.push_back(g_last_cpu_ms);
+    }
     for (int i = 0; i < iterations; ++i) {
         const int k = (i * 37) % files; // a different file each time
         std::string rel = "d" + std::to_string(k / 100) + "/f" + std::to_string(k) + ".py";
@@ -109,10 +122,12 @@ int main(int argc, char** argv) {
         json pre = base;
         pre["hook_event_name"] = "PreToolUse";
         pre_ms.push_back(run_hook("claude-code", pre.dump(), repo));
+        pre_cpu.push_back(g_last_cpu_ms);
         std::ofstream(abs) << before.substr(0, before.find('\n') + 1) << new_line;
         json post = base;
         post["hook_event_name"] = "PostToolUse";
         post_ms.push_back(run_hook("claude-code", post.dump(), repo));
+        post_cpu.push_back(g_last_cpu_ms);
     }
     for (int i = 0; i < std::max(10, iterations / 5); ++i) {
         json b = {{"session_id", "bench"},
@@ -122,14 +137,24 @@ int main(int argc, char** argv) {
                   {"tool_input", {{"command", "gen"}}}};
         b["hook_event_name"] = "PreToolUse";
         bash_pre_ms.push_back(run_hook("claude-code", b.dump(), repo));
+        bash_pre_cpu.push_back(g_last_cpu_ms);
         std::ofstream(fs::path(repo) / ("gen" + std::to_string(i) + ".py")) << "G = " << i << "\n";
         b["hook_event_name"] = "PostToolUse";
         bash_post_ms.push_back(run_hook("claude-code", b.dump(), repo));
+        bash_post_cpu.push_back(g_last_cpu_ms);
     }
+    std::printf("wall time, process start to exit:\n");
+    report("provenant --version (start-up baseline)", version_ms);
     report("claude-code PreToolUse Edit (snapshot 1 file)", pre_ms);
     report("claude-code PostToolUse Edit (journal+session)", post_ms);
     report("claude-code PreToolUse Bash (git status)", bash_pre_ms);
     report("claude-code PostToolUse Bash (status+compare)", bash_post_ms);
+    std::printf("CPU time (user + system) of the process:\n");
+    report("provenant --version (start-up baseline)", version_cpu);
+    report("claude-code PreToolUse Edit (snapshot 1 file)", pre_cpu);
+    report("claude-code PostToolUse Edit (journal+session)", post_cpu);
+    report("claude-code PreToolUse Bash (git status)", bash_pre_cpu);
+    report("claude-code PostToolUse Bash (status+compare)", bash_post_cpu);
     fs::remove_all(repo);
     return 0;
 }

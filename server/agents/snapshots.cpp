@@ -4,6 +4,7 @@
 
 #include "git/raii.h"
 #include "git/repository.h"
+#include "journal/sessions.h"
 
 #include <set>
 #include <spdlog/spdlog.h>
@@ -113,7 +114,8 @@ Status SnapshotStore::save(const PreSnapshot& snap) {
               {"files", files}};
     prune();
     std::string data = j.dump();
-    return atomic_write_file(file_of(snap.id), data);
+    // Transient (read once by the post-tool hook): no fsync on the agent's critical path.
+    return replace_file_no_sync(file_of(snap.id), data);
 }
 
 Result<std::optional<PreSnapshot>> SnapshotStore::take(const std::string& id) {

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <fstream>
 #include <spdlog/spdlog.h>
 #include <system_error>
+#include <unistd.h>
 
 namespace provenant {
 namespace fs = std::filesystem;
@@ -225,6 +227,32 @@ Result<SessionRecord> session_from_json(const json& j) {
     }
 }
 
+Status replace_file_no_sync(const fs::path& path, const std::string& data) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) return make_error("creating " + path.parent_path().string() + ": " + ec.message());
+    char suffix[64];
+    std::snprintf(suffix, sizeof suffix, ".tmp.%d.%llx", static_cast<int>(::getpid()),
+                  static_cast<unsigned long long>(now_ms()) ^ fnv1a(path.string()));
+    fs::path tmp = path;
+    tmp += suffix;
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(data.data(), static_cast<std::streamsize>(data.size()));
+        out.close();
+        if (!out) {
+            fs::remove(tmp, ec);
+            return make_error("writing " + tmp.string() + ": write failed");
+        }
+    }
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        return make_error("replacing " + path.string() + ": " + ec.message());
+    }
+    return {};
+}
+
 SessionStore::SessionStore(fs::path gitdir) : dir_(std::move(gitdir) / "provenant" / "sessions") {}
 
 fs::path SessionStore::file_of(const SessionKey& key) const {
@@ -296,7 +324,9 @@ Result<SessionRecord> SessionStore::update(const SessionKey& key,
     }
     rec.key = key;
     rec.last_seen_ms = now_ms();
-    auto st = atomic_write_file(file, session_to_json(rec).dump());
+    // No fsync here: this runs in every agent hook. Losing the last update to a power failure
+    // rolls back the usage and the transcript offset together, so nothing is counted twice.
+    auto st = replace_file_no_sync(file, session_to_json(rec).dump());
     if (!st) return st.error();
     return rec;
 }

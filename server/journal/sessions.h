@@ -91,6 +91,12 @@ struct SessionRecord {
     std::string model_of_tool(const std::string& tool_use_id) const;
 };
 
+/// Replaces `path` with `data` atomically (unique temp file + rename) without fsync: readers
+/// and a crashed process see the old or the new file, a power failure may keep the old one.
+/// For the hook path, where fsync dominates latency and the data is self-consistent (a session
+/// record holds its transcript offset next to the usage read up to it). Creates directories.
+Status replace_file_no_sync(const std::filesystem::path& path, const std::string& data);
+
 nlohmann::json session_to_json(const SessionRecord& r);
 /// Validates untrusted JSON; errors name the bad field.
 Result<SessionRecord> session_from_json(const nlohmann::json& j);
