@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <spawn.h>
 #include <string>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -58,6 +59,17 @@ inline double time_ms(const std::vector<std::string>& argv, const std::string& c
         std::exit(1);
     }
     return std::chrono::duration<double, std::milli>(t1 - t0).count();
+}
+
+/// CPU time (user + system) used so far by waited-for children, in milliseconds: unlike wall
+/// time, it does not grow when other programs load the machine.
+inline double children_cpu_ms() {
+    rusage ru{};
+    getrusage(RUSAGE_CHILDREN, &ru);
+    auto ms = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_usec) / 1e3;
+    };
+    return ms(ru.ru_utime) + ms(ru.ru_stime);
 }
 
 inline double median(std::vector<double> v) {

@@ -101,6 +101,8 @@ int main(int argc, char** argv) {
             parent = id;
         }
         bench::must({"git", "reset", "-q", "--hard"}, path.string());
+        // Pack the objects, as in any real repository (both tools read the same packs).
+        bench::must({"git", "gc", "-q"}, path.string());
     }
     std::vector<double> ours, git, ours_json;
     for (int i = 0; i < runs + 1; ++i) {

@@ -4,6 +4,8 @@
 #include "git/note_store.h"
 #include "protocol/note.h"
 
+#include <dtl/dtl.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,11 +23,69 @@ struct Owner {
     uint32_t line = 0;
 };
 
-/// The file at one commit: its blob, text and line owners (shared when unchanged).
+/// The lines of a text (each with its newline, if any) and their hashes, computed once per
+/// blob version and reused as the old side of the next diff.
+struct Lines {
+    std::string text;
+    std::vector<std::string_view> lines;
+    std::vector<uint64_t> hashes;
+};
+
+std::shared_ptr<const Lines> make_lines(std::string text) {
+    auto l = std::make_shared<Lines>();
+    l->text = std::move(text);
+    std::string_view t = l->text;
+    size_t pos = 0;
+    while (pos < t.size()) {
+        size_t nl = t.find('\n', pos);
+        size_t end = nl == std::string_view::npos ? t.size() : nl + 1;
+        l->lines.push_back(t.substr(pos, end - pos));
+        l->hashes.push_back(std::hash<std::string_view>{}(l->lines.back()));
+        pos = end;
+    }
+    return l;
+}
+
+/// For each 1-based line of `a`, its line in `b` when a line diff keeps it unchanged, else 0.
+/// Common prefix and suffix are matched directly; the middle goes through dtl's O(NP) diff
+/// on line hashes, and every match is confirmed by comparing the bytes (a hash collision can
+/// only lose a match, never invent one).
+std::vector<uint32_t> map_lines(const Lines& a, const Lines& b) {
+    const size_t n = a.lines.size(), m = b.lines.size();
+    std::vector<uint32_t> map(n + 1, 0);
+    size_t pre = 0;
+    while (pre < n && pre < m && a.lines[pre] == b.lines[pre]) {
+        map[pre + 1] = static_cast<uint32_t>(pre + 1);
+        ++pre;
+    }
+    size_t suf = 0;
+    while (suf < n - pre && suf < m - pre && a.lines[n - 1 - suf] == b.lines[m - 1 - suf]) {
+        map[n - suf] = static_cast<uint32_t>(m - suf);
+        ++suf;
+    }
+    if (pre + suf == n || pre + suf == m) return map;
+    std::vector<uint64_t> x(a.hashes.begin() + static_cast<long>(pre),
+                            a.hashes.end() - static_cast<long>(suf));
+    std::vector<uint64_t> y(b.hashes.begin() + static_cast<long>(pre),
+                            b.hashes.end() - static_cast<long>(suf));
+    dtl::Diff<uint64_t, std::vector<uint64_t>> diff(x, y);
+    diff.onHuge();
+    diff.compose();
+    for (const auto& [elem, info] : diff.getSes().getSequence()) {
+        (void)elem;
+        if (info.type != dtl::SES_COMMON) continue;
+        const size_t ai = pre + static_cast<size_t>(info.beforeIdx); // 1-based
+        const size_t bi = pre + static_cast<size_t>(info.afterIdx);
+        if (a.lines[ai - 1] == b.lines[bi - 1]) map[ai] = static_cast<uint32_t>(bi);
+    }
+    return map;
+}
+
+/// The file at one commit: its blob, lines and line owners (shared when unchanged).
 struct FileAt {
     bool present = false;
     git_oid blob{};
-    std::shared_ptr<const std::string> text;
+    std::shared_ptr<const Lines> text;
     std::shared_ptr<const std::vector<Owner>> owners; // index 0 unused
 };
 
@@ -130,18 +190,17 @@ Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& p
             if (cur.present && !done) {
                 auto text = repo.blob_text(cur.blob);
                 if (!text) return text.error();
-                cur.text = std::make_shared<const std::string>(std::move(*text));
-                const uint32_t n = count_lines(*cur.text);
+                cur.text = make_lines(std::move(*text));
+                const auto n = static_cast<uint32_t>(cur.text->lines.size());
                 auto owners = std::make_shared<std::vector<Owner>>(n + 1);
                 std::vector<uint8_t> owned(n + 1, 0);
                 // Lines unchanged from a parent keep that parent's owner (first parent first).
                 for (uint32_t p : parents[i]) {
                     if (!state[p].present) continue;
-                    auto map = map_unchanged_lines(*state[p].text, *cur.text);
-                    if (!map) return map.error();
+                    const std::vector<uint32_t> map = map_lines(*state[p].text, *cur.text);
                     const auto& po = *state[p].owners;
-                    for (size_t ol = 1; ol < map->size(); ++ol) {
-                        uint32_t nl = (*map)[ol];
+                    for (size_t ol = 1; ol < map.size(); ++ol) {
+                        uint32_t nl = map[ol];
                         if (nl != 0 && !owned[nl]) {
                             (*owners)[nl] = po[ol];
                             owned[nl] = 1;
@@ -187,7 +246,7 @@ Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& p
     };
 
     std::vector<BlameLine> out;
-    const auto lines = split_lines(*last.text);
+    const auto lines = split_lines(last.text->text);
     const auto& owners = *last.owners;
     out.reserve(lines.size());
     for (uint32_t l = 1; l <= lines.size() && l < owners.size(); ++l) {
