@@ -162,7 +162,7 @@ Result<std::optional<JournalEntry>> Journal::load_impl(const std::string& path, 
     std::optional<FileLock> held;
     // At most two passes: the second under the lock, to be sure a file is still corrupt
     // before moving it aside (a writer may have replaced it since the first read).
-    for (int pass = 0;; ++pass) {
+    while (true) {
         auto read = read_prefix(file, kMaxFileBytes);
         if (!read) return read.error().context("loading the journal entry for " + path);
         if (!*read) return std::optional<JournalEntry>{};
@@ -190,7 +190,6 @@ Result<std::optional<JournalEntry>> Journal::load_impl(const std::string& path, 
         auto l = lock();
         if (!l) return l.error();
         held.emplace(std::move(l).value());
-        (void)pass;
     }
 }
 
