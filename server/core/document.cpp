@@ -259,8 +259,9 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
     for (size_t i = 0; i < pieces.size(); ++i) {
         const std::string_view ins = pieces[i].inserted;
         if (ins.empty()) continue;
-        // Retyping one character just deleted is no evidence of a restore; undo/redo is.
-        if (ins.size() >= 2 || reason != EditReason::None) restore[i] = p.spans.find(ins);
+        // Typing sends one character per change and auto-pairs two ("()"): retyping those is
+        // no evidence of a restore; a longer insert, or one the client calls undo/redo, is.
+        if (ins.size() >= 3 || reason != EditReason::None) restore[i] = p.spans.find(ins);
         if (!restore[i]) {
             const utf8::Counts c = utf8::count(ins);
             chars += c.cps;

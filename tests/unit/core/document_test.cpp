@@ -274,3 +274,15 @@ TEST_CASE("whitespace typed into a line never changes its class") {
     REQUIRE(after.size() == 2);
     CHECK(after[1].cls == LineClass::Ai);
 }
+
+TEST_CASE("retyping a character or an auto-pair just deleted is typing, not a restore") {
+    Document d("\n", 1, PositionEncoding::Utf16);
+    REQUIRE(d.apply_change(2, at(0, 0), "f()"));
+    REQUIRE(d.annotate(2, kCopilot, {rng(0, 0, 0, 3)}));
+    REQUIRE(d.apply_change(3, rng(0, 1, 0, 3), "")); // delete "()"
+    REQUIRE(d.apply_change(4, at(0, 1), "()"));      // an auto-pair typed again
+    CHECK(classes(d) == "ahhu");
+    REQUIRE(d.apply_change(5, rng(0, 1, 0, 3), ""));
+    REQUIRE(d.apply_change(6, at(0, 1), "()", EditReason::Undo)); // the client says undo
+    CHECK(classes(d) == "ahhu"); // the newest deleted "()" was the typed one
+}
