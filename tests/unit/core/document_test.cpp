@@ -2,6 +2,7 @@
 #include "core/document.h"
 
 #include <doctest/doctest.h>
+#include <random>
 
 using namespace provenant;
 
@@ -285,4 +286,54 @@ TEST_CASE("retyping a character or an auto-pair just deleted is typing, not a re
     REQUIRE(d.apply_change(5, rng(0, 1, 0, 3), ""));
     REQUIRE(d.apply_change(6, at(0, 1), "()", EditReason::Undo)); // the client says undo
     CHECK(classes(d) == "ahhu"); // the newest deleted "()" was the typed one
+}
+
+TEST_CASE("random edits: an annotation early, on time or late gives the same provenance") {
+    std::mt19937_64 rng64(99);
+    for (int trial = 0; trial < 200; ++trial) {
+        // A script: an AI insert at version 2, then typing and deleting (one character each).
+        struct Edit {
+            TextRange range;
+            std::string text;
+        };
+        std::vector<Edit> later;
+        Document probe("int a;\nint b;\n", 1, PositionEncoding::Utf16);
+        const std::string completion = "long c = 1;\n😀 x\r\n";
+        REQUIRE(probe.apply_change(2, at(1, 0), completion));
+        const std::vector<TextRange> ranges{rng(1, 0, 3, 0)};
+        for (int k = 0; k < 8; ++k) {
+            const std::string t = probe.text();
+            size_t off = rng64() % (t.size() + 1);
+            while (off > 0 && off < t.size() && (static_cast<unsigned char>(t[off]) & 0xC0) == 0x80)
+                --off;
+            const Position p = probe.position_of(off);
+            Edit e;
+            if (rng64() % 2 && off < t.size() && t[off] != '\r' && t[off] != '\n' &&
+                static_cast<unsigned char>(t[off]) < 0x80)
+                e = Edit{TextRange{p, Position{p.line, p.character + 1}}, ""};
+            else if (off > 0 && t[off - 1] == '\r')
+                continue; // never split a \r\n pair
+            else
+                e = Edit{TextRange{p, p}, std::string(1, static_cast<char>('a' + k))};
+            REQUIRE(probe.apply_change(3 + static_cast<int64_t>(later.size()), e.range, e.text));
+            later.push_back(e);
+        }
+        auto run = [&](size_t annotate_after) { // annotate after this many later edits
+            Document d("int a;\nint b;\n", 1, PositionEncoding::Utf16);
+            if (annotate_after == SIZE_MAX) REQUIRE(d.annotate(2, kCopilot, ranges));
+            REQUIRE(d.apply_change(2, at(1, 0), completion));
+            for (size_t k = 0; k <= later.size(); ++k) {
+                if (k == annotate_after) REQUIRE(d.annotate(2, kCopilot, ranges));
+                if (k < later.size())
+                    REQUIRE(
+                        d.apply_change(3 + static_cast<int64_t>(k), later[k].range, later[k].text));
+            }
+            CHECK(d.take_dropped_annotations().empty());
+            return d.snapshot();
+        };
+        const Snapshot on_time = run(0);
+        CHECK(same_provenance(on_time, run(SIZE_MAX)));
+        CHECK(same_provenance(on_time, run(later.size())));
+        CHECK(same_provenance(on_time, run(later.size() / 2)));
+    }
 }
