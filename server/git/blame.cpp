@@ -116,6 +116,12 @@ bool is_blank(std::string_view line) {
 
 Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& path,
                                           const std::string& rev) {
+    // libgit2 caches no tree over 4 KiB and no blob by default: the notes tree (one entry per
+    // annotated commit) would be inflated and parsed again for every note read. Blame reads
+    // many: let large trees and blobs stay in the (bounded) object cache.
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{4} << 20);
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, size_t{1} << 20);
+    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t{256} << 20);
     auto tip = repo.resolve(rev);
     if (!tip) return tip.error();
     {
