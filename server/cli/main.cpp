@@ -3,8 +3,6 @@
 #include "cli/commands.h"
 #include "support/log.h"
 
-#include <git2.h>
-
 #include <cstdio>
 #include <iostream>
 
@@ -32,7 +30,8 @@ int main(int argc, char** argv) {
     provenant::cli::register_git(app);
     provenant::cli::register_hook(app);
 
-    git_libgit2_init();
+    // libgit2 is initialised lazily by the git layer (git::ensure_libgit2): commands that
+    // never touch a repository (lsp, most hooks) skip its ~8 ms start-up.
     int code = 0;
     try {
         app.parse(argc, argv);
@@ -42,6 +41,5 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "provenant: %s\n", e.what());
         code = 1;
     }
-    git_libgit2_shutdown();
     return code;
 }
