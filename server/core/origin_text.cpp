@@ -224,19 +224,49 @@ size_t find_cut(std::string_view s, size_t target, size_t lo, size_t hi) {
 }
 
 size_t count_breaks(std::string_view s) {
-    size_t n = 0;
-    for (size_t i = 0; i < s.size(); ++i)
-        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= s.size() || s[i + 1] != '\n'))) ++n;
-    return n;
+    const char* p = s.data();
+    const size_t n = s.size();
+    size_t count = 0;
+    for (size_t i = 0; i < n; ++i)
+        if (p[i] == '\n' || (p[i] == '\r' && (i + 1 >= n || p[i + 1] != '\n'))) ++count;
+    return count;
 }
 
 /// Offset just after the k-th (1-based) break of s; s has at least k breaks.
 size_t kth_break_end(std::string_view s, uint64_t k) {
-    for (size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\n' || (s[i] == '\r' && (i + 1 >= s.size() || s[i + 1] != '\n')))
+    const char* p = s.data();
+    const size_t n = s.size();
+    for (size_t i = 0; i < n; ++i) {
+        if (p[i] == '\n' || (p[i] == '\r' && (i + 1 >= n || p[i + 1] != '\n')))
             if (--k == 0) return i + 1;
     }
-    return s.size();
+    return n;
+}
+
+/// Walks characters of s from `i` until `n` units are behind, or (when `stop_at_break`) a
+/// line break is next; returns the units walked and leaves `i` after the last character.
+uint64_t walk_units(std::string_view s, size_t& i, uint64_t n, Units u, bool stop_at_break,
+                    bool& hit_break) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const size_t size = s.size();
+    uint64_t acc = 0;
+    hit_break = false;
+    while (acc < n && i < size) {
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+            if (stop_at_break && (c == '\n' || c == '\r')) {
+                hit_break = true;
+                return acc;
+            }
+            ++acc;
+            ++i;
+            continue;
+        }
+        const size_t len = utf8::token_length(p + i, size - i);
+        acc += u == Units::Bytes ? len : u == Units::Utf16 ? utf8::utf16_units(len) : 1;
+        i += len;
+    }
+    return acc;
 }
 
 /// Replaces the attrs of [a, b) in a chunk's runs with f(attr).
@@ -609,14 +639,9 @@ std::optional<size_t> OriginText::offset_at_units(uint64_t n, Units u) const {
         if (n == 0) return base;
         if (n <= own_units(t, u)) {
             // Walk the chunk's characters until exactly n units are behind.
-            const std::string_view s = t->text;
-            uint64_t acc = 0;
             size_t i = 0;
-            while (i < s.size() && acc < n) {
-                const size_t len = utf8::token_length(s, i);
-                acc += u == Units::Bytes ? len : u == Units::Utf16 ? utf8::utf16_units(len) : 1;
-                i += len;
-            }
+            bool hit_break = false;
+            const uint64_t acc = walk_units(t->text, i, n, u, false, hit_break);
             if (acc != n) return std::nullopt;
             return base + i;
         }
@@ -657,16 +682,10 @@ OriginText::Locate OriginText::locate(size_t line, uint64_t n, Units u, size_t& 
     }
     if (t) {
         // Walk the line's characters inside this chunk (lines are usually short).
-        const std::string_view s = t->text;
-        uint64_t acc = 0;
         size_t i = x;
-        while (acc < n && i < s.size()) {
-            const char c = s[i];
-            if (c == '\n' || c == '\r') return Locate::PastLineEnd;
-            const size_t len = utf8::token_length(s, i);
-            acc += u == Units::Bytes ? len : u == Units::Utf16 ? utf8::utf16_units(len) : 1;
-            i += len;
-        }
+        bool hit_break = false;
+        const uint64_t acc = walk_units(t->text, i, n, u, true, hit_break);
+        if (hit_break) return Locate::PastLineEnd;
         if (acc == n) {
             offset = base + i;
             return Locate::Ok;
