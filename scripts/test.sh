@@ -29,6 +29,7 @@ if [[ -z "${PROVENANT_SKIP_SANITIZE:-}" ]]; then
   scripts/build.sh "$root/build-asan" -DCMAKE_BUILD_TYPE=Debug -DPROVENANT_SANITIZE=ON -DPROVENANT_BENCH=OFF
   step "tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions="$root/tests/lsan.supp" \
     run_ctest "$root/build-asan" "sanitizer tests"
 fi
 
