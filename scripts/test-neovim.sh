@@ -84,7 +84,10 @@ tui_test() {
   printf 'pasted_one = 1\npasted_two = 2\n' > "$dir/paste.txt"
   export PROVENANT_TUI_DIR="$dir"
   local tm=(tmux -L "$sock" -f /dev/null)
-  trap '"${tm[@]}" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+  # The trap runs after this function returns (tm is gone then): name the socket itself, and
+  # keep the script's exit status.
+  tui_socket=$sock
+  trap 'rc=$?; tmux -L "$tui_socket" kill-server 2>/dev/null || true; rm -rf "$tmp"; exit $rc' EXIT
   "${tm[@]}" new-session -d -s t -x 100 -y 30 -c "$dir/repo" \
     "nvim --clean --cmd 'let g:loaded_python3_provider = 0' --cmd 'set rtp^=$root/clients/neovim' -c 'luafile $tests/tui_init.lua' tui.py"
   "${tm[@]}" set -s escape-time 0
