@@ -7,7 +7,9 @@
 #include "git/blame.h"
 #include "git/hooks.h"
 #include "git/note_store.h"
+#include "git/pending_attach.h"
 #include "git/show.h"
+#include "journal/journal.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -21,9 +23,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-git::Repo open_repo(const std::string& command, const std::string& dir) {
+/// Opens the repository; `settle` first writes the notes the post-commit hook queued, so
+/// what the command reads or changes includes every commit git has made.
+git::Repo open_repo(const std::string& command, const std::string& dir, bool settle = true) {
     auto repo = git::Repo::open(dir.empty() ? fs::current_path() : fs::path(dir));
     if (!repo) fail(command, repo.error().message);
+    if (settle) git::settle_pending_attaches(*repo);
     return std::move(*repo);
 }
 
@@ -49,7 +54,7 @@ void register_install(CLI::App& app) {
         ->expected(0, 1)
         ->default_str("origin");
     cmd->callback([dir, remote, cmd] {
-        git::Repo repo = open_repo("install", *dir);
+        git::Repo repo = open_repo("install", *dir, false);
         std::string sync_remote;
         if (cmd->count("--sync-refspecs") > 0) sync_remote = remote->empty() ? "origin" : *remote;
         auto rep = git::install(repo, self_binary(), sync_remote);
@@ -74,7 +79,7 @@ void register_install(CLI::App& app) {
 void register_attach(CLI::App& app) {
     struct Opts {
         std::string dir, rev = "HEAD";
-        bool hook = false, force = false;
+        bool hook = false, force = false, pending = false;
     };
     auto o = std::make_shared<Opts>();
     auto cmd = app.add_subcommand("attach", "Write the note of a commit from pending provenance "
@@ -83,21 +88,46 @@ void register_attach(CLI::App& app) {
     cmd->add_option("-C", o->dir, "Run as if started in this directory");
     cmd->add_flag("--force", o->force, "Replace the commit's note if it has one");
     cmd->add_flag("--hook", o->hook, "Run as a git hook: report problems, never fail");
+    auto* pending = cmd->add_flag("--pending", o->pending,
+                                  "Write the notes of every commit the post-commit hook queued "
+                                  "(what its background process runs)");
+    pending->excludes("commit")->excludes("--force");
     cmd->callback([o] {
         if (o->hook) {
             // A hook must never fail the user's git command: report and exit 0.
             try {
                 auto repo = git::Repo::open(o->dir.empty() ? fs::current_path() : fs::path(o->dir));
-                auto r = repo ? git::attach(*repo, {o->rev, o->force})
-                              : Result<git::AttachResult>(repo.error());
-                if (!r) {
-                    spdlog::error("attach: {}", r.error().message);
-                    std::fprintf(stderr, "provenant: no provenance note written: %s\n",
-                                 r.error().message.c_str());
+                if (!repo) throw std::runtime_error(repo.error().message);
+                // Later commits queue instead of waiting for this foreground attach.
+                if (auto st = git::ensure_pending_dir(repo->gitdir()); !st)
+                    spdlog::warn("attach: {}", st.error().message);
+                std::vector<std::string> problems;
+                if (o->pending) {
+                    auto r = git::drain_pending_attaches(*repo);
+                    if (!r) throw std::runtime_error(r.error().message);
+                    problems = r->problems;
+                } else {
+                    auto r = git::attach(*repo, {o->rev, o->force});
+                    if (!r) problems.push_back(r.error().message);
+                }
+                for (const auto& p : problems) {
+                    spdlog::error("attach: {}", p);
+                    std::fprintf(stderr, "provenant: no provenance note written: %s\n", p.c_str());
                 }
             } catch (const std::exception& e) {
+                spdlog::error("attach: {}", e.what());
                 std::fprintf(stderr, "provenant: no provenance note written: %s\n", e.what());
             }
+            return;
+        }
+        if (o->pending) {
+            git::Repo repo = open_repo("attach", o->dir, false);
+            auto r = git::drain_pending_attaches(repo);
+            if (!r) fail("attach", r.error().message);
+            std::printf("%zu notes written, %zu commits already had one\n", r->written, r->skipped);
+            for (const auto& p : r->problems)
+                std::fprintf(stderr, "provenant attach: %s\n", p.c_str());
+            if (!r->problems.empty()) throw CLI::RuntimeError(1);
             return;
         }
         git::Repo repo = open_repo("attach", o->dir);
@@ -177,6 +207,20 @@ void register_blame(CLI::App& app) {
 }
 
 } // namespace
+
+void settle_pending_attaches_at(const fs::path& dir) {
+    if (auto loc = find_repository(dir)) settle_pending_attaches_in(loc->gitdir);
+}
+
+void settle_pending_attaches_in(const fs::path& gitdir) {
+    if (!git::has_pending_attaches(gitdir)) return;
+    auto repo = git::Repo::open(gitdir, true);
+    if (!repo) {
+        spdlog::warn("pending notes not written: {}", repo.error().message);
+        return;
+    }
+    git::settle_pending_attaches(*repo);
+}
 
 void register_git(CLI::App& app) {
     register_install(app);

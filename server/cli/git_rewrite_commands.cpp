@@ -4,6 +4,7 @@
 #include "cli/git_commands.h"
 #include "git/ci.h"
 #include "git/note_store.h"
+#include "git/pending_attach.h"
 #include "git/repository.h"
 #include "git/rewrite.h"
 #include "git/sync.h"
@@ -51,12 +52,15 @@ void run_rewritten(const std::string& kind, bool prepare, bool post_commit,
                    const std::string& rev) {
     auto repo = git::Repo::open(std::filesystem::current_path());
     if (!repo) fail("rewritten", repo.error().message);
+    // post-rewrite after an amend runs while the amended commit's note may still be queued:
+    // the carry needs it (and every earlier queued note) written first.
+    git::settle_pending_attaches(*repo);
     if (post_commit) {
         run_post_commit(*repo, rev);
         return;
     }
     if (prepare) {
-        // prepare-commit-msg must never block a commit: report and succeed.
+        // A hook must never fail git's command: report and succeed.
         auto st = git::record_squash_sources(*repo);
         if (!st) std::fprintf(stderr, "provenant rewritten: %s\n", st.error().message.c_str());
         return;
@@ -77,6 +81,7 @@ void run_rewritten(const std::string& kind, bool prepare, bool post_commit,
 }
 
 void run_sync(const git::SyncOptions& options, bool json) {
+    settle_pending_attaches_at(std::filesystem::current_path()); // push every note promised
     auto report = git::sync_notes(std::filesystem::current_path(), options);
     if (!report) fail("sync", report.error().message);
     const auto& m = report->merge;
@@ -171,8 +176,9 @@ void register_git_rewrites(CLI::App& app) {
                       "Carry attribution into a commit made by cherry-pick, merge --squash or "
                       "after a reset (what attach does; for plain post-commit hooks)");
         cmd->add_option("--commit", *rev, "With --post-commit: the commit (default HEAD)");
-        cmd->add_flag("--prepare-commit-msg", *prepare,
-                      "Record the commits of a pending merge --squash (prepare-commit-msg hook)");
+        cmd->add_flag("--post-merge,--prepare-commit-msg", *prepare,
+                      "Record the commits of a merge --squash while .git/SQUASH_MSG lists them "
+                      "(the post-merge hook, after a squash merge)");
         cmd->callback([kind, prepare, post_commit, rev] {
             run_rewritten(*kind, *prepare, *post_commit, *rev);
         });

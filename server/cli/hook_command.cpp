@@ -4,6 +4,7 @@
 #include "agents/hook_runner.h"
 #include "agents/install.h"
 #include "cli/commands.h"
+#include "cli/git_commands.h"
 #include "journal/journal.h"
 
 #include <cstdio>
@@ -100,7 +101,11 @@ void register_hook(CLI::App& app) {
                                       "generic): payload ignored");
         } else {
             std::error_code ec;
-            report = agents::run_hook(*agent, payload, fs::current_path(ec));
+            const fs::path cwd = fs::current_path(ec);
+            // Notes of commits made since the agent's last edit are written first: their attach
+            // reads the journal this edit is about to change (a directory read when none wait).
+            settle_pending_attaches_at(cwd);
+            report = agents::run_hook(*agent, payload, cwd);
         }
         for (const auto& m : report.messages)
             std::fprintf(stderr, "provenant hook %s: %s\n", agent->c_str(), m.c_str());

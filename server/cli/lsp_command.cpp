@@ -1,5 +1,6 @@
 // `provenant lsp`: the LSP sidecar over stdio (server/lsp does the work).
 #include "cli/commands.h"
+#include "cli/git_commands.h"
 #include "lsp/stdio_server.h"
 #include "support/log.h"
 
@@ -39,6 +40,10 @@ void register_lsp(CLI::App& app) {
         }
         lsp::StdioOptions options;
         options.server.journal = !opts->no_journal;
+        // Notes of commits made since the last write go first (their attach reads the journal).
+        options.server.before_journal_write = [](const std::filesystem::path& gitdir) {
+            settle_pending_attaches_in(gitdir);
+        };
         int code = lsp::run_stdio_server(options);
         if (code != 0) throw CLI::RuntimeError(code);
     });

@@ -1,6 +1,7 @@
 // `provenant status`: the pending provenance of uncommitted work, from the journal, carried
 // onto what is on disk now (changes the journal cannot explain are `unknown`).
 #include "cli/commands.h"
+#include "cli/git_commands.h"
 #include "core/carry.h"
 #include "core/line_classifier.h"
 #include "journal/journal.h"
@@ -213,6 +214,7 @@ void run_status(const StatusOptions& opts) {
         fail("status", "cannot run in " + opts.dir + ": not a directory");
     auto repo = locate_repository(base);
     if (!repo) fail("status", repo.error().message);
+    settle_pending_attaches_at(repo->workdir); // what was committed is no longer pending
     bool all = false;
     std::vector<std::string> filters = path_filters(*repo, base, opts.paths, all);
 

@@ -353,7 +353,8 @@ Result<AttachResult> attach(const Repo& repo, const AttachOptions& opts) {
 
         // Rewrites (cherry-pick, squash, reset + recommit, merges) carry attribution from
         // their source commits into lines the journal left unknown. Never fails.
-        p->note = refine_attached_note(repo, *id, std::move(p->note));
+        p->note = refine_attached_note(repo, *id, std::move(p->note),
+                                       opts.context ? &*opts.context : nullptr);
         st = notes.write(*id, p->note);
         if (!st) return st.error();
         out.written = true;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "git/repository.h"
+#include "git/rewrite.h"
 #include "protocol/note.h"
 
 #include <string>
@@ -12,6 +13,8 @@ struct AttachOptions {
     std::string rev = "HEAD";
     /// Replace a note the commit already has (default: keep it and do nothing).
     bool force = false;
+    /// What the post-commit hook saw (a deferred attach); none: read git's live state.
+    std::optional<HookContext> context;
 };
 
 struct AttachResult {

@@ -1,6 +1,7 @@
 // Hook installation: our scripts chain any hook already there; uninstall restores it exactly.
 #include "git/hooks.h"
 
+#include "git/pending_attach.h"
 #include "git/sync.h"
 #include "protocol/note.h"
 #include "support/fs.h"
@@ -55,14 +56,58 @@ struct HookSpec {
 constexpr HookSpec kSpecs[] = {
     {"post-commit", "attach --hook", false},
     {"post-rewrite", "rewritten \"$@\"", true},
-    {"prepare-commit-msg", "rewritten --prepare-commit-msg", false},
+    {"post-merge", "rewritten --post-merge", false},
 };
+/// Hooks earlier versions installed: install and uninstall remove them (restoring what they
+/// chained). prepare-commit-msg ran a shell on every commit; post-merge runs only on merges.
+constexpr const char* kRetiredHooks[] = {"prepare-commit-msg"};
 
-/// A shell condition under which our part of the hook runs at all ("" = always). Saves a
-/// process per commit: prepare-commit-msg only matters for `merge --squash` commits, which git
-/// announces with "squash" as the second argument.
+/// A shell condition under which our part of the hook runs at all ("" = always): post-merge
+/// only matters after `merge --squash`, which git announces with "1" as the argument (while
+/// .git/SQUASH_MSG still lists the squashed commits).
 const char* run_condition(const std::string& name) {
-    return name == "prepare-commit-msg" ? "[ \"$2\" = squash ] && " : "";
+    return name == "post-merge" ? "[ \"$1\" = 1 ] && " : "";
+}
+
+/// post-commit queues the commit and lets a background `attach --pending` write the note, so
+/// git returns after one `sh` (the note follows within milliseconds; readers wait for it).
+/// Only shell builtins run before the background start: the git directory comes from
+/// $GIT_DIR or ./.git (a `gitdir:` file in worktrees), HEAD from its file and the loose ref
+/// (in the common directory for linked worktrees); when any of that fails the queue file is
+/// `HEAD.<pid>` and the worker resolves HEAD itself. Without a queue directory (a worktree
+/// provenant never ran in) the attach runs in the foreground as before, creating it.
+const char* post_commit_body() {
+    return "if [ -x \"$p\" ]; then\n"
+           "  d=${GIT_DIR:-.git}\n"
+           "  if [ -f \"$d\" ]; then { read -r d < \"$d\"; } 2>/dev/null; d=${d#gitdir: }; fi\n"
+           "  h=; { read -r h < \"$d/HEAD\"; } 2>/dev/null\n"
+           "  case $h in \"ref: \"*)\n"
+           "    r=${h#ref: }; h=\n"
+           "    if [ -f \"$d/$r\" ]; then { read -r h < \"$d/$r\"; } 2>/dev/null\n"
+           "    else\n"
+           "      m=; { read -r m < \"$d/commondir\"; } 2>/dev/null\n"
+           "      case $m in \"\") ;; /*) ;; *) m=$d/$m ;; esac\n"
+           "      if [ -n \"$m\" ]; then { read -r h < \"$m/$r\"; } 2>/dev/null; fi\n"
+           "    fi ;;\n"
+           "  esac\n"
+           "  case $h in *[!0-9a-f]*) h= ;; esac\n"
+           "  [ ${#h} -eq 40 ] || h=HEAD.$$\n"
+           // What a deferred attach must not read later: a rebase or cherry-pick moves on.
+           "  x=; { read -r x < \"$d/CHERRY_PICK_HEAD\"; } 2>/dev/null\n"
+           "  case $x in *[!0-9a-f]*|\"\") x=- ;; esac\n"
+           "  b=0; if [ -d \"$d/rebase-merge\" ] || [ -d \"$d/rebase-apply\" ]; then b=1; fi\n"
+           // printf, not `:`: a failed redirection on a special builtin ends a POSIX shell.
+           "  if { printf 'v1 %s %s\\n' \"$x\" \"$b\" > \"$d/provenant/pending/$h\"; } "
+           "2>/dev/null; "
+           "then\n"
+           "    \"$p\" --log \"$d/provenant/attach.log\" attach --pending --hook "
+           "</dev/null >/dev/null 2>&1 &\n"
+           "  else\n"
+           "    \"$p\" attach --hook </dev/null || :\n"
+           "  fi\n"
+           "fi\n"
+           "if [ -x \"$c\" ]; then exec \"$c\" \"$@\"; fi\n"
+           "exit 0\n";
 }
 
 const HookSpec* spec_of(const std::string& name) {
@@ -137,6 +182,32 @@ Result<Config> local_config(const Repo& repo) {
     return local;
 }
 
+/// Removes our hook `name` from `dir` and puts back the hook it chained, if any.
+Status remove_hook(const fs::path& dir, const char* name, InstallReport& rep) {
+    const fs::path hook = dir / name;
+    const fs::path chained = dir / (std::string(name) + kChainedSuffix);
+    const bool ours = is_ours(hook);
+    if (ours) {
+        std::error_code ec;
+        fs::remove(hook, ec);
+        if (ec) return Error("removing " + hook.string() + ": " + ec.message());
+        rep.changed = true;
+    }
+    if (exists_no_follow(chained)) {
+        if (exists_no_follow(hook)) {
+            rep.lines.push_back(std::string(name) + ": " + hook.string() + " is not ours; left " +
+                                chained.filename().string() + " in place");
+            return {};
+        }
+        if (auto st = rename_path(chained, hook); !st) return st.error();
+        rep.changed = true;
+        rep.lines.push_back(std::string(name) + ": removed, previous hook restored");
+    } else if (ours) {
+        rep.lines.push_back(std::string(name) + ": removed");
+    }
+    return {};
+}
+
 } // namespace
 
 std::string hook_script(const std::string& name, const fs::path& binary) {
@@ -161,6 +232,8 @@ std::string hook_script(const std::string& name, const fs::path& binary) {
           << "fi\n"
           << "if [ -x \"$p\" ]; then " << run << " || :; fi\n"
           << "exit 0\n";
+    } else if (name == "post-commit") {
+        s << post_commit_body();
     } else {
         s << "if " << run_condition(name) << "[ -x \"$p\" ]; then " << run
           << " </dev/null || :; fi\n"
@@ -221,6 +294,13 @@ Result<InstallReport> install(const Repo& repo, const fs::path& binary,
         rep.changed = true;
     }
 
+    for (const char* name : kRetiredHooks)
+        if (is_ours(*dir / name))
+            if (auto st = remove_hook(*dir, name, rep); !st) return st.error();
+
+    // The post-commit hook queues commits here; without it, it attaches in the foreground.
+    if (auto st = ensure_pending_dir(repo.gitdir()); !st) return st.error();
+
     bool added_ref = state_flag(state, "display_ref_added");
     {
         Config cfg;
@@ -277,30 +357,10 @@ Result<InstallReport> uninstall(const Repo& repo) {
         dir = *d;
     }
     rep.hooks_dir = dir;
-    for (const HookSpec& spec : kSpecs) {
-        const fs::path hook = dir / spec.name;
-        const fs::path chained = dir / (std::string(spec.name) + kChainedSuffix);
-        const bool ours = is_ours(hook);
-        if (ours) {
-            std::error_code ec;
-            fs::remove(hook, ec);
-            if (ec) return Error("removing " + hook.string() + ": " + ec.message());
-            rep.changed = true;
-        }
-        if (exists_no_follow(chained)) {
-            if (exists_no_follow(hook)) {
-                rep.lines.push_back(std::string(spec.name) + ": " + hook.string() +
-                                    " is not ours; left " + chained.filename().string() +
-                                    " in place");
-                continue;
-            }
-            if (auto st = rename_path(chained, hook); !st) return st.error();
-            rep.changed = true;
-            rep.lines.push_back(std::string(spec.name) + ": removed, previous hook restored");
-        } else if (ours) {
-            rep.lines.push_back(std::string(spec.name) + ": removed");
-        }
-    }
+    for (const HookSpec& spec : kSpecs)
+        if (auto st = remove_hook(dir, spec.name, rep); !st) return st.error();
+    for (const char* name : kRetiredHooks)
+        if (auto st = remove_hook(dir, name, rep); !st) return st.error();
     if (state_flag(state, "created_hooks_dir")) {
         std::error_code ec;
         if (fs::is_directory(dir, ec) && fs::is_empty(dir, ec)) {

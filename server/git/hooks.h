@@ -10,8 +10,7 @@
 namespace provenant::git {
 
 /// The hooks provenant installs and what each runs.
-inline constexpr const char* kManagedHooks[] = {"post-commit", "post-rewrite",
-                                                "prepare-commit-msg"};
+inline constexpr const char* kManagedHooks[] = {"post-commit", "post-rewrite", "post-merge"};
 /// The suffix an existing hook is renamed with; ours calls it with the same args and stdin.
 inline constexpr const char* kChainedSuffix = ".provenant-chained";
 /// The marker line that identifies a hook file as ours.

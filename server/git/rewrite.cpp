@@ -311,14 +311,15 @@ Result<Note> restrict_to_new_lines(const Repo& repo, const git_oid& commit, Note
     return note;
 }
 
-Note refine_attached_note(const Repo& repo, const git_oid& commit, Note note) {
+Note refine_attached_note(const Repo& repo, const git_oid& commit, Note note,
+                          const HookContext* context) {
     try {
         auto restricted = restrict_to_new_lines(repo, commit, note);
         if (!restricted)
             spdlog::warn("attach: merge commit lines: {}", restricted.error().message);
         else
             note = std::move(*restricted);
-        auto sources = find_rewrite_sources(repo, commit);
+        auto sources = find_rewrite_sources(repo, commit, context);
         if (!sources) {
             spdlog::warn("attach: looking for rewrite sources: {}", sources.error().message);
             return note;

@@ -23,6 +23,15 @@ struct RewriteSources {
     bool carry_tokens = true;
 };
 
+/// What git's state said when the post-commit hook ran for a commit, captured by the hook
+/// (shell builtins) for a deferred attach: by the time the note is written, a rebase or a
+/// sequence of cherry-picks may have moved on, so the live state would describe another
+/// commit.
+struct HookContext {
+    std::optional<git_oid> cherry_pick_head; ///< CHERRY_PICK_HEAD, when it existed
+    bool rebasing = false;                   ///< .git/rebase-merge or rebase-apply existed
+};
+
 /// How a carry went, for logs and tests.
 struct CarryStats {
     size_t carried = 0; ///< added lines that took an old note's attribution
@@ -47,7 +56,11 @@ Result<std::optional<Note>> carry_note(const Repo& repo, const NoteStore& notes,
 /// trailer, the commits of a `merge --squash` (recorded by `record_squash_sources`, or listed
 /// in the message), or a reset found in HEAD's reflog followed by this commit. nullopt when
 /// it is an ordinary commit. Cheap when it is one (a few file and reflog reads).
-Result<std::optional<RewriteSources>> find_rewrite_sources(const Repo& repo, const git_oid& commit);
+/// With `context` (a deferred attach), the state the hook saw replaces the live one: the
+/// commit counts as the HEAD it was then, and its reflog entry is searched for rather than
+/// expected to be the newest.
+Result<std::optional<RewriteSources>> find_rewrite_sources(const Repo& repo, const git_oid& commit,
+                                                           const HookContext* context = nullptr);
 
 /// For a merge commit: removes from `note` the lines present unchanged in any parent (only
 /// conflict resolutions and new lines stay: the rest keep their attribution in the parent
@@ -57,11 +70,13 @@ Result<Note> restrict_to_new_lines(const Repo& repo, const git_oid& commit, Note
 /// What attach calls just before writing the note of `commit` (built from the journal):
 /// merge commits keep only their new lines; rewrites found by find_rewrite_sources get the
 /// carried attribution. Never fails: on any problem it logs and returns `note` unchanged.
-Note refine_attached_note(const Repo& repo, const git_oid& commit, Note note);
+Note refine_attached_note(const Repo& repo, const git_oid& commit, Note note,
+                          const HookContext* context = nullptr);
 
-/// The prepare-commit-msg hook's part: while .git/SQUASH_MSG exists (git deletes it before
-/// post-commit), records the squashed commits and the HEAD they apply to in
-/// <gitdir>/provenant/squash-sources. Fast and harmless when there is no squash.
+/// The post-merge hook's part after `merge --squash`: while .git/SQUASH_MSG exists (git deletes
+/// it before post-commit), records the squashed commits, the HEAD they apply to and HEAD's
+/// reflog length (the squash commit is the next entry) in <gitdir>/provenant/squash-sources.
+/// Fast and harmless when there is no squash.
 Status record_squash_sources(const Repo& repo);
 
 /// One line of git's post-rewrite input.

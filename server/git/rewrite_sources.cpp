@@ -44,21 +44,51 @@ fs::path squash_sources_path(const Repo& repo) {
     return repo.gitdir() / "provenant" / "squash-sources";
 }
 
-/// Sources recorded by the prepare-commit-msg hook for a squash merge onto `parent`.
-std::optional<RewriteSources> recorded_squash(const Repo& repo,
-                                              const std::optional<git_oid>& parent) {
+size_t head_reflog_count(const Repo& repo) {
+    Reflog reflog;
+    if (git_reflog_read(Setter(reflog), repo.get(), "HEAD") != 0) return 0;
+    return git_reflog_entrycount(reflog.get());
+}
+
+/// Whether `commit` made the first HEAD reflog entry after the first `before` ones.
+bool first_entry_after(const Repo& repo, size_t before, const git_oid& commit) {
+    Reflog reflog;
+    if (git_reflog_read(Setter(reflog), repo.get(), "HEAD") != 0) return false;
+    const size_t count = git_reflog_entrycount(reflog.get());
+    if (count <= before) return false;
+    const git_reflog_entry* e = git_reflog_entry_byindex(reflog.get(), count - before - 1);
+    return e && git_oid_equal(git_reflog_entry_id_new(e), &commit);
+}
+
+/// Sources recorded by the post-merge hook for a squash merge onto `parent`, when
+/// `commit` is the commit they were recorded for: the next commit on HEAD after the record
+/// (a deferred attach of an earlier commit must leave the record for the squash commit).
+/// A record that cannot belong to any later commit is removed.
+std::optional<RewriteSources>
+recorded_squash(const Repo& repo, const std::optional<git_oid>& parent, const git_oid& commit) {
     auto path = squash_sources_path(repo);
     std::error_code ec;
     if (!fs::exists(path, ec)) return std::nullopt;
     auto text = read_file(path);
-    fs::remove(path, ec); // consumed (or stale) either way
     if (!text) return std::nullopt;
     auto j = nlohmann::json::parse(*text, nullptr, false);
     if (!j.is_object() || !j.contains("head") || !j["head"].is_string() || !j.contains("commits") ||
-        !j["commits"].is_array())
+        !j["commits"].is_array()) {
+        fs::remove(path, ec); // unreadable: useless to anyone
         return std::nullopt;
+    }
     auto head = oid_from_hex(j["head"].get<std::string>());
-    if (!head || !parent || !git_oid_equal(&*head, &*parent)) return std::nullopt;
+    const auto reflog_at = j.find("reflog");
+    const bool positioned = reflog_at != j.end() && reflog_at->is_number_unsigned();
+    const bool mine = head && parent && git_oid_equal(&*head, &*parent) &&
+                      (!positioned || first_entry_after(repo, reflog_at->get<size_t>(), commit));
+    if (!mine) {
+        // Kept while a later commit could still be the squash; dropped once HEAD has moved on.
+        if (!positioned || head_reflog_count(repo) > reflog_at->get<size_t>() + kReflogLookback)
+            fs::remove(path, ec);
+        return std::nullopt;
+    }
+    fs::remove(path, ec); // consumed
     RewriteSources s{"squash-merge", {}, true};
     for (auto& c : j["commits"]) {
         if (!c.is_string() || s.olds.size() >= kMaxOlds) continue;
@@ -71,17 +101,25 @@ std::optional<RewriteSources> recorded_squash(const Repo& repo,
 
 /// A reset followed by this commit (and maybe other plain commits): the commits the reset
 /// left behind that this commit's history does not contain.
+/// `search`: the commit's entry may be behind newer ones (a deferred attach); otherwise it
+/// must be the newest.
 Result<std::optional<RewriteSources>> reset_sources(const Repo& repo, const git_oid& commit,
-                                                    const std::optional<git_oid>& parent) {
+                                                    const std::optional<git_oid>& parent,
+                                                    bool search) {
     Reflog reflog;
     if (git_reflog_read(Setter(reflog), repo.get(), "HEAD") != 0)
         return std::optional<RewriteSources>{};
     size_t count = git_reflog_entrycount(reflog.get());
     if (count < 2) return std::optional<RewriteSources>{};
-    const git_reflog_entry* newest = git_reflog_entry_byindex(reflog.get(), 0);
-    if (!git_oid_equal(git_reflog_entry_id_new(newest), &commit))
-        return std::optional<RewriteSources>{};
-    for (size_t i = 1; i < count && i <= kReflogLookback; ++i) {
+    size_t at = 0; // the commit's own entry
+    while (at < count && at <= kReflogLookback &&
+           !git_oid_equal(git_reflog_entry_id_new(git_reflog_entry_byindex(reflog.get(), at)),
+                          &commit)) {
+        if (!search) return std::optional<RewriteSources>{};
+        ++at;
+    }
+    if (at >= count || at > kReflogLookback) return std::optional<RewriteSources>{};
+    for (size_t i = at + 1; i < count && i <= at + kReflogLookback; ++i) {
         const git_reflog_entry* e = git_reflog_entry_byindex(reflog.get(), i);
         const char* m = git_reflog_entry_message(e);
         std::string_view msg = m ? m : "";
@@ -111,8 +149,8 @@ Result<std::optional<RewriteSources>> reset_sources(const Repo& repo, const git_
 
 } // namespace
 
-Result<std::optional<RewriteSources>> find_rewrite_sources(const Repo& repo,
-                                                           const git_oid& commit) {
+Result<std::optional<RewriteSources>> find_rewrite_sources(const Repo& repo, const git_oid& commit,
+                                                           const HookContext* context) {
     using Found = std::optional<RewriteSources>;
     auto c = repo.lookup_commit(commit);
     if (!c) return c.error();
@@ -120,14 +158,17 @@ Result<std::optional<RewriteSources>> find_rewrite_sources(const Repo& repo,
     auto parent = repo.first_parent(commit);
     if (!parent) return parent.error();
     auto head = ref_id(repo, "HEAD");
-    const bool is_head = head && git_oid_equal(&*head, &commit);
+    // A deferred attach: the commit was HEAD when its hook captured `context`.
+    const bool is_head = context || (head && git_oid_equal(&*head, &commit));
     const fs::path gitdir = repo.gitdir();
 
     if (is_head) {
-        if (auto cph = ref_id(repo, "CHERRY_PICK_HEAD"); cph && !git_oid_equal(&*cph, &commit)) {
+        auto cph = context ? context->cherry_pick_head : ref_id(repo, "CHERRY_PICK_HEAD");
+        if (cph && !git_oid_equal(&*cph, &commit)) {
             std::error_code ec;
-            bool rebasing =
-                fs::exists(gitdir / "rebase-merge", ec) || fs::exists(gitdir / "rebase-apply", ec);
+            bool rebasing = context ? context->rebasing
+                                    : fs::exists(gitdir / "rebase-merge", ec) ||
+                                          fs::exists(gitdir / "rebase-apply", ec);
             // A rebase pick: the old commit leaves the branch (post-rewrite will confirm).
             if (rebasing) return Found(RewriteSources{"rebase", {*cph}, true});
             return Found(RewriteSources{"cherry-pick", {*cph}, false});
@@ -145,12 +186,12 @@ Result<std::optional<RewriteSources>> find_rewrite_sources(const Repo& repo,
     if (picked) return Found(RewriteSources{"cherry-pick", {*picked}, false});
 
     if (is_head)
-        if (auto s = recorded_squash(repo, *parent)) return Found(std::move(*s));
+        if (auto s = recorded_squash(repo, *parent, commit)) return Found(std::move(*s));
     if (message.find("Squashed commit of the following:") != std::string::npos) {
         auto olds = listed_commits(repo, message);
         if (!olds.empty()) return Found(RewriteSources{"squash-merge", std::move(olds), true});
     }
-    if (is_head) return reset_sources(repo, commit, *parent);
+    if (is_head) return reset_sources(repo, commit, *parent, context != nullptr);
     return Found{};
 }
 
@@ -167,6 +208,8 @@ Status record_squash_sources(const Repo& repo) {
     if (git_reference_name_to_id(&head, repo.get(), "HEAD") != 0)
         return {}; // unborn: no parent to match
     j["head"] = to_hex(head);
+    // The squash commit will make the next HEAD reflog entry after these.
+    j["reflog"] = head_reflog_count(repo);
     j["commits"] = nlohmann::json::array();
     for (auto& o : olds)
         j["commits"].push_back(to_hex(o));

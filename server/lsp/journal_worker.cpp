@@ -36,9 +36,9 @@ bool same_attribution(const Snapshot& a, const Snapshot& b) {
 }
 
 JournalWorker::JournalWorker(Deliver deliver, Absorb absorb,
-                             std::chrono::milliseconds poll_interval)
+                             std::chrono::milliseconds poll_interval, BeforeWrite before_write)
     : deliver_(std::move(deliver)), absorb_(std::move(absorb)), poll_interval_(poll_interval),
-      work_(io_.get_executor()), timer_(io_) {
+      before_write_(std::move(before_write)), work_(io_.get_executor()), timer_(io_) {
     arm_timer();
     thread_ = std::thread([this] {
         // Each task catches its own errors; this is the last line against a lost exception.
@@ -119,6 +119,7 @@ void JournalWorker::do_save(uint64_t doc_id) {
         pending_.erase(it);
     }
     try {
+        if (before_write_) before_write_(job->target.gitdir);
         Journal& journal = journal_for(job->target.gitdir);
         const Snapshot& ours = job->snapshot;
         auto stored = journal.update(job->target.path, [&](std::optional<JournalEntry> current) {

@@ -51,7 +51,11 @@ public:
     /// after, what this process last stored). Invoked on the core thread.
     using Absorb = std::function<void(uint64_t doc_id, std::shared_ptr<const Snapshot>)>;
 
-    JournalWorker(Deliver deliver, Absorb absorb, std::chrono::milliseconds poll_interval);
+    /// Runs on the worker thread before each journal write (see ServerOptions).
+    using BeforeWrite = std::function<void(const std::filesystem::path& gitdir)>;
+
+    JournalWorker(Deliver deliver, Absorb absorb, std::chrono::milliseconds poll_interval,
+                  BeforeWrite before_write = {});
     ~JournalWorker(); ///< stop()
     JournalWorker(const JournalWorker&) = delete;
     JournalWorker& operator=(const JournalWorker&) = delete;
@@ -92,6 +96,7 @@ private:
     Deliver deliver_;
     Absorb absorb_;
     std::chrono::milliseconds poll_interval_;
+    BeforeWrite before_write_;
 
     asio::io_context io_;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;

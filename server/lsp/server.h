@@ -59,6 +59,10 @@ struct ServerOptions {
     std::chrono::milliseconds flush_delay{400};
     /// How often the journal entries of open documents are checked for other writers.
     std::chrono::milliseconds poll_interval{1000};
+    /// Runs on the journal thread before each write to a repository's journal (given its git
+    /// directory). The CLI passes the git layer's deferred-attach drain, so a commit's note is
+    /// written before edits made after it reach the journal; empty: nothing.
+    std::function<void(const std::filesystem::path& gitdir)> before_journal_write;
 };
 
 /// The server. Owns the open Documents and calls them from one thread, the "core" thread

@@ -49,6 +49,7 @@ std::string AgentRepo::transcript(const std::string& rel) const {
 }
 
 std::vector<LineInfo> journal_lines(const TempRepo& repo, const std::string& path) {
+    wait_for_pending_notes(repo.path());
     Journal journal(std::filesystem::path(repo.path()) / ".git");
     auto entry = journal.load(path);
     REQUIRE_MESSAGE(entry, entry.error().message);
@@ -72,6 +73,7 @@ std::vector<LineInfo> journal_lines(const TempRepo& repo, const std::string& pat
 }
 
 bool has_journal_entry(const TempRepo& repo, const std::string& path) {
+    wait_for_pending_notes(repo.path());
     Journal journal(std::filesystem::path(repo.path()) / ".git");
     auto entry = journal.load(path);
     return entry && *entry;

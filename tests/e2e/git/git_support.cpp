@@ -37,6 +37,7 @@ void put_journal(const TempRepo& repo, const std::string& path, const std::vecto
         s.push_run(static_cast<uint32_t>(sp.text.size()), Attr{id, ev, sp.fresh});
     }
     REQUIRE(s.validate().ok());
+    wait_for_pending_notes(repo.path()); // like every journal writer: the last note first
     if (write_file) repo.write(path, s.text);
     Journal journal(std::filesystem::canonical(repo.path() + "/.git"));
     auto r = journal.update(path, [&](std::optional<JournalEntry>) {
@@ -81,6 +82,7 @@ Note read_note(const TempRepo& repo, const std::string& rev) {
 }
 
 int journal_fresh(const TempRepo& repo, const std::string& path) {
+    wait_for_pending_notes(repo.path());
     Journal journal(std::filesystem::canonical(repo.path() + "/.git"));
     auto e = journal.load(path);
     REQUIRE(e.ok());

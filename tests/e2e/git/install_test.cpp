@@ -39,7 +39,9 @@ TEST_CASE("install writes the hooks and displayRef; twice changes nothing; unins
 
     auto r = repo.provenant({"install"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    for (const char* hook : {"post-commit", "post-rewrite", "prepare-commit-msg"}) {
+    // No hook on every commit but post-commit: prepare-commit-msg is not ours to slow down.
+    CHECK_FALSE(fs::exists(repo.file(".git/hooks/prepare-commit-msg")));
+    for (const char* hook : {"post-commit", "post-rewrite", "post-merge"}) {
         const std::string p = repo.file(std::string(".git/hooks/") + hook);
         REQUIRE(fs::exists(p));
         CHECK((fs::status(p).permissions() & fs::perms::owner_exec) != fs::perms::none);
@@ -91,7 +93,7 @@ TEST_CASE("an existing hook is chained: it still runs with its args and stdin, a
     CHECK(read_text(log) == "user-post-commit\n");
     CHECK(has_note(repo, first)); // ours ran too
 
-    // The chained prepare-commit-msg hook still refuses the commit.
+    // The user's prepare-commit-msg hook (not ours: left in place) still refuses the commit.
     repo.write("a.txt", "two\n");
     repo.git({"add", "-A"});
     auto refused = repo.git({"commit", "-q", "-m", "forbidden"}, true);
@@ -113,6 +115,23 @@ TEST_CASE("an existing hook is chained: it still runs with its args and stdin, a
     r = repo.provenant({"uninstall"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     CHECK(snapshot_dir(repo.file(".git/hooks")) == before);
+}
+
+TEST_CASE("install retires the prepare-commit-msg hook of earlier versions, restoring the user's") {
+    TempRepo repo;
+    const std::string user = "#!/bin/sh\necho user hook\n";
+    write_text(repo.file(".git/hooks/prepare-commit-msg.provenant-chained"), user);
+    write_text(repo.file(".git/hooks/prepare-commit-msg"),
+               "#!/bin/sh\n# provenant-managed-hook v1\nexit 0\n"); // what 0.1's install wrote
+    auto r = repo.provenant({"install"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.find("prepare-commit-msg: removed, previous hook restored") != std::string::npos);
+    CHECK(read_text(repo.file(".git/hooks/prepare-commit-msg")) == user);
+    CHECK_FALSE(fs::exists(repo.file(".git/hooks/prepare-commit-msg.provenant-chained")));
+    // A prepare-commit-msg that is not ours is never touched, by install or uninstall.
+    r = repo.provenant({"uninstall"});
+    REQUIRE(r.exit_code == 0);
+    CHECK(read_text(repo.file(".git/hooks/prepare-commit-msg")) == user);
 }
 
 TEST_CASE("core.hooksPath relative to the worktree (husky style) is respected") {
@@ -194,5 +213,9 @@ TEST_CASE("a hook never fails the git command when provenant fails") {
     repo.git({"add", "-A"});
     auto r = repo.git({"commit", "-q", "-m", "two"}, true);
     CHECK(r.exit_code == 0);
-    CHECK(r.err.find("provenant: no provenance note written") != std::string::npos);
+    // The note is written after git returns: the background writer logs why it could not.
+    const std::string two = repo.head(); // waits for the background writer
+    const std::string log = read_text(repo.file(".git/provenant/attach.log"));
+    CHECK(log.find("attach: " + two.substr(0, 12)) != std::string::npos);
+    CHECK(fs::is_empty(repo.file(".git/provenant/pending")));
 }

@@ -51,6 +51,7 @@ struct Builder {
 };
 
 Journal journal_of(const TempRepo& repo) {
+    wait_for_pending_notes(repo.path());
     auto loc = find_repository(repo.path());
     REQUIRE(loc);
     return Journal(loc->gitdir);

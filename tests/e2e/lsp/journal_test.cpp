@@ -3,6 +3,7 @@
 #include "core/provenance.h"
 #include "lsp_test_util.h"
 
+#include <filesystem>
 #include <sys/stat.h>
 #include <thread>
 
@@ -158,4 +159,34 @@ TEST_CASE("an agent hook's journal record is merged into the open document") {
         has_ai |= e.snapshot.origins.at(r.attr.origin).tool == "claude-code";
     CHECK(has_ai);
     CHECK(c.shutdown_and_exit() == 0);
+}
+
+TEST_CASE("the sidecar writes queued notes before its journal writes") {
+    // A commit queued by the post-commit hook (here with no background process at all: the
+    // queue file is written by hand) is attached by the sidecar's journal thread before it
+    // records edits made after the commit, so the commit's note cannot see them.
+    TempRepo repo;
+    repo.set_wait_for_notes(false);
+    REQUIRE(repo.provenant({"install"}).exit_code == 0);
+    repo.write("a.txt", "one\n");
+    repo.git({"add", "-A"});
+    const std::string no_hooks = repo.path() + "/.git/no-hooks";
+    std::filesystem::create_directories(no_hooks);
+    repo.git({"-c", "core.hooksPath=" + no_hooks, "commit", "-q", "-m", "first"});
+    const std::string c = repo.head();
+    const std::string queued = repo.path() + "/.git/provenant/pending/" + c;
+    write_text(queued, "v1 - 0\n");
+    REQUIRE(repo.git({"notes", "--ref=provenant", "show", c}, true).exit_code != 0);
+
+    std::string uri = file_uri(repo.file("a.txt"));
+    LspClient client(LspClient::Options{{}, repo.path()});
+    client.initialize();
+    client.did_open(uri, "one\n", 1);
+    int64_t v = 1;
+    type_text(client, uri, v, 1, 0, "two\n");
+    client.sync(); // the journal write is done, and so the drain before it
+    CHECK_FALSE(std::filesystem::exists(queued));
+    CHECK(repo.git({"notes", "--ref=provenant", "show", c}, true).exit_code == 0);
+    CHECK(journal_entry(repo, "a.txt").snapshot.text == "one\ntwo\n");
+    CHECK(client.shutdown_and_exit() == 0);
 }

@@ -39,6 +39,7 @@ inline void type_text(LspClient& c, const std::string& uri, int64_t& version, ui
 
 /// The journal entry of `rel` in `repo`, FAILing when there is none.
 inline JournalEntry journal_entry(const TempRepo& repo, const std::string& rel) {
+    wait_for_pending_notes(repo.path());
     auto loc = find_repository(repo.path());
     REQUIRE(loc.has_value());
     Journal journal(loc->gitdir);

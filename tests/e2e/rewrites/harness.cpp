@@ -27,7 +27,7 @@ void Harness::install_hooks() {
     const std::map<std::string, std::string> hooks = {
         {"post-commit", "\"" + bin + "\" rewritten --post-commit\n"},
         {"post-rewrite", "exec \"" + bin + "\" rewritten \"$1\"\n"},
-        {"prepare-commit-msg", "\"" + bin + "\" rewritten --prepare-commit-msg\n"},
+        {"post-merge", "[ \"$1\" = 1 ] || exit 0\n\"" + bin + "\" rewritten --post-merge\n"},
     };
     for (const auto& [name, body] : hooks) {
         std::string path = repo_.path() + "/.git/hooks/" + name;

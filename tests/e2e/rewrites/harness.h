@@ -39,7 +39,8 @@ public:
     std::mt19937_64& rng() { return rng_; }
     int uniform(int lo, int hi); ///< inclusive
 
-    /// Installs post-commit (rewritten --post-commit), post-rewrite and prepare-commit-msg.
+    /// Installs post-commit (rewritten --post-commit), post-rewrite and post-merge (as install
+    /// does, but attaching in the foreground).
     void install_hooks();
 
     /// A fresh line (unique content) with `truth`, registered in the model.

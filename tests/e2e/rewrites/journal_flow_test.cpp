@@ -29,6 +29,7 @@ void record(const TempRepo& repo, const std::string& rel, const std::string& bas
     uint32_t id = s.origins.intern(who);
     s.push_run(static_cast<uint32_t>(base.size()), Attr{kUnknownOrigin, Evidence::None, false});
     s.push_run(static_cast<uint32_t>(added.size()), Attr{id, Evidence::Recorded, true});
+    wait_for_pending_notes(repo.path()); // like every journal writer: the last note first
     Journal journal(repo.path() + "/.git");
     auto st = journal.update(rel, [&](std::optional<JournalEntry>) {
         JournalEntry e;
@@ -43,6 +44,7 @@ void record(const TempRepo& repo, const std::string& rel, const std::string& bas
 /// The class and tool of line `line` of `path` in the note of `rev`.
 std::pair<LineClass, std::string> line_of(const TempRepo& repo, const std::string& rev,
                                           const std::string& path, uint32_t line) {
+    wait_for_pending_notes(repo.path());
     auto r = git::Repo::open(repo.path());
     REQUIRE(r.ok());
     auto id = r->resolve(rev);

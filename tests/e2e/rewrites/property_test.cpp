@@ -121,7 +121,7 @@ std::string random_step(Harness& h, int step) {
             h.git_env({"reset", "-q", "--hard", "HEAD"});
             return "";
         }
-        // With -m the message does not list the commits: prepare-commit-msg must have.
+        // With -m the message does not list the commits: the squash-sources record must.
         if (h.uniform(0, 1))
             repo.git({"commit", "-q", "-m", msg + " squashed"});
         else

@@ -28,6 +28,7 @@ public:
     }
     std::string path() const { return dir_.path() + "/w"; }
     ProcessResult git(const std::vector<std::string>& args, bool allow_fail = false) const {
+        wait_for_pending_notes(path());
         std::vector<std::string> argv{"git"};
         argv.insert(argv.end(), args.begin(), args.end());
         auto r = run(argv, path());
@@ -35,6 +36,7 @@ public:
         return r;
     }
     ProcessResult provenant(const std::vector<std::string>& args) const {
+        wait_for_pending_notes(path());
         return test::provenant(args, path());
     }
     std::string commit(const std::string& file, const std::string& text) const {
