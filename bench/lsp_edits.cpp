@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <spdlog/spdlog.h>
 #include <string>
 #include <sys/resource.h>
 #include <vector>
