@@ -81,7 +81,7 @@ rm session.lsp lsp-replies.txt
 
 echo; echo "== provenant status (pending provenance)"
 "$bin" status
-echo; echo "== git commit (the post-commit hook attaches the note)"
+echo; echo "== git commit (the post-commit hook queues the commit; a background provenant writes its note)"
 git add app.py && git commit -q -m "Add clamp and limits"
 git log -1 --format='%h %s'
 echo; echo "== provenant show"
