@@ -5,6 +5,7 @@
 #include "core/carry.h"
 #include "core/line_classifier.h"
 #include "journal/journal.h"
+#include "support/text_lines.h"
 
 #include <array>
 #include <cstdio>
@@ -120,20 +121,6 @@ std::string origin_label(const OriginRecord& r) {
 }
 
 /// The text of every line, split as classify_lines splits them (on \n).
-std::vector<std::string_view> split_lines(std::string_view text) {
-    std::vector<std::string_view> out;
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t nl = text.find('\n', start);
-        size_t end = nl == std::string_view::npos ? text.size() : nl;
-        std::string_view line = text.substr(start, end - start);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        out.push_back(line);
-        start = end + 1;
-    }
-    return out;
-}
-
 void print_human(const FileStatus& st, bool with_lines) {
     if (st.state == DiskState::Deleted) {
         std::printf("%s  (deleted on disk; the journal still holds its pending provenance)\n\n",
@@ -165,7 +152,7 @@ void print_human(const FileStatus& st, bool with_lines) {
                     origin_label(st.entry.snapshot.origins.at(st.origin_ids[i])).c_str(),
                     by_origin[i]);
     if (with_lines) {
-        auto texts = split_lines(st.entry.snapshot.text);
+        auto texts = split_lines(st.entry.snapshot.text, /*strip_cr=*/true);
         for (size_t i = 0; i < st.verdicts.size(); ++i) {
             const LineVerdict& v = st.verdicts[i];
             std::string origin =

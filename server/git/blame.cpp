@@ -3,6 +3,7 @@
 
 #include "git/note_store.h"
 #include "protocol/note.h"
+#include "support/text_lines.h"
 
 #include <dtl/dtl.hpp>
 #include <functional>
@@ -94,18 +95,6 @@ std::string oid_key(const git_oid& id) {
 }
 
 /// Lines of `text` without their newlines (for display).
-std::vector<std::string_view> split_lines(std::string_view text) {
-    std::vector<std::string_view> out;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) nl = text.size();
-        out.push_back(text.substr(pos, nl - pos));
-        pos = nl + 1;
-    }
-    return out;
-}
-
 bool is_blank(std::string_view line) {
     for (char c : line)
         if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') return false;

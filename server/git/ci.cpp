@@ -3,6 +3,7 @@
 
 #include "git/note_store.h"
 #include "git/replay.h"
+#include "support/text_lines.h"
 
 #include <map>
 #include <set>
@@ -59,18 +60,6 @@ Result<std::vector<git_oid>> range(const Repo& repo, const std::string& include,
     return out;
 }
 
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (start < text.size()) {
-        size_t end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        out.push_back(text.substr(start, end - start));
-        start = end + 1;
-    }
-    return out;
-}
-
 /// "class/tool" of an attributed line, as the content check compares them.
 std::string attribution_key(const Note& note, const NoteFile& f, uint32_t line) {
     auto l = f.lookup(line);
@@ -97,7 +86,7 @@ source_lines(const Repo& repo, Replayer& rp, const std::vector<git_oid>& olds) {
             for (LineClass c : kNoteLineClasses)
                 for (uint32_t l : f.lines(c))
                     if (l >= 1 && l <= lines.size())
-                        out.insert({lines[l - 1], attribution_key(*n, f, l)});
+                        out.insert({std::string(lines[l - 1]), attribution_key(*n, f, l)});
         }
     }
     return out;
@@ -196,7 +185,8 @@ Result<CiMergeReport> ci_squash_merge(const Repo& repo, const CiMergeOptions& op
                 for (uint32_t l : f.lines(c)) {
                     std::string key = attribution_key(**note, f, l);
                     if (before && attribution_key(**existing, *before, l) == key) continue;
-                    if (l < 1 || l > lines.size() || !allowed->count({lines[l - 1], key}))
+                    if (l < 1 || l > lines.size() ||
+                        !allowed->count({std::string(lines[l - 1]), key}))
                         out.rejected.push_back(path + ":" + std::to_string(l) + " " + key);
                 }
             }
