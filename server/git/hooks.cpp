@@ -100,8 +100,9 @@ const char* post_commit_body() {
            "  if { printf 'v1 %s %s\\n' \"$x\" \"$b\" > \"$d/provenant/pending/$h\"; } "
            "2>/dev/null; "
            "then\n"
-           "    \"$p\" --log \"$d/provenant/attach.log\" attach --pending --hook "
-           "</dev/null >/dev/null 2>&1 &\n"
+           // git's GIT_INDEX_FILE may name a temporary index gone by the time this runs.
+           "    { unset GIT_INDEX_FILE; exec \"$p\" --log \"$d/provenant/attach.log\" attach "
+           "--pending --hook; } </dev/null >/dev/null 2>&1 &\n"
            "  else\n"
            "    \"$p\" attach --hook </dev/null || :\n"
            "  fi\n"
