@@ -16,6 +16,7 @@
 #include <iostream>
 #include <memory>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 namespace provenant::cli {
 
@@ -103,6 +104,8 @@ void register_attach(CLI::App& app) {
                     spdlog::warn("attach: {}", st.error().message);
                 std::vector<std::string> problems;
                 if (o->pending) {
+                    // The background writer after a commit: yield to what the user does next.
+                    (void)::setpriority(PRIO_PROCESS, 0, 10);
                     auto r = git::drain_pending_attaches(*repo);
                     if (!r) throw std::runtime_error(r.error().message);
                     problems = r->problems;
