@@ -5,7 +5,10 @@
 // background's CPU time.
 #include "git_bench_util.h"
 
+#include <algorithm>
+#include <array>
 #include <fstream>
+#include <random>
 #include <sys/prctl.h>
 
 namespace fs = std::filesystem;
@@ -54,37 +57,47 @@ Figures measure(const fs::path& repo, const std::string& no_hooks, const std::st
         }
         bench::must({"git", "add", "-A"}, repo.string());
     };
+    // The three commits of a round run in a random order: a fixed order showed a bias of
+    // several ms between positions on this VM (the same configuration measured first and
+    // third in a round differed more than the hooks cost).
+    std::mt19937 rng(12345);
     for (int i = 0; i < pairs; ++i) {
-        stage();
-        double c0 = bench::children_cpu_ms();
-        double a =
-            bench::time_ms({"git", "-c", "core.hooksPath=" + no_hooks, "commit", "-q", "-m", "w/o"},
-                           repo.string());
-        double c1 = bench::children_cpu_ms();
-        stage();
-        floor.push_back(
-            bench::time_ms({"git", "-c", "core.hooksPath=" + empty_hook, "commit", "-q", "-m", "e"},
-                           repo.string()) -
-            a);
-        stage();
-        double c2 = bench::children_cpu_ms();
-        auto t0 = std::chrono::steady_clock::now();
-        double b = bench::time_ms({"git", "commit", "-q", "-m", "with"}, repo.string());
-        reap_background();
-        ready.push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                .count());
-        if (!std::filesystem::is_empty(repo / ".git/provenant/pending")) {
-            std::fprintf(stderr, "bench: the commit's note was not written\n");
-            std::exit(1);
+        std::array<int, 3> order{0, 1, 2}; // 0: no hooks, 1: an empty hook, 2: provenant's
+        std::shuffle(order.begin(), order.end(), rng);
+        double a = 0, e = 0, b = 0, cpu_a = 0, cpu_b = 0;
+        for (int which : order) {
+            stage();
+            const double c0 = bench::children_cpu_ms();
+            if (which == 0) {
+                a = bench::time_ms(
+                    {"git", "-c", "core.hooksPath=" + no_hooks, "commit", "-q", "-m", "w/o"},
+                    repo.string());
+                cpu_a = bench::children_cpu_ms() - c0;
+            } else if (which == 1) {
+                e = bench::time_ms(
+                    {"git", "-c", "core.hooksPath=" + empty_hook, "commit", "-q", "-m", "e"},
+                    repo.string());
+            } else {
+                auto t0 = std::chrono::steady_clock::now();
+                b = bench::time_ms({"git", "commit", "-q", "-m", "with"}, repo.string());
+                reap_background();
+                ready.push_back(
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                        .count());
+                if (!std::filesystem::is_empty(repo / ".git/provenant/pending")) {
+                    std::fprintf(stderr, "bench: the commit's note was not written\n");
+                    std::exit(1);
+                }
+                cpu_b = bench::children_cpu_ms() - c0; // with the background writer, reaped
+            }
         }
-        double c3 = bench::children_cpu_ms(); // includes the background attach, reaped above
         without.push_back(a);
         with.push_back(b);
         diff.push_back(b - a);
-        cw.push_back(c1 - c0);
-        cwith.push_back(c3 - c2);
-        cdiff.push_back((c3 - c2) - (c1 - c0));
+        floor.push_back(e - a);
+        cw.push_back(cpu_a);
+        cwith.push_back(cpu_b);
+        cdiff.push_back(cpu_b - cpu_a);
     }
     return {bench::median(without), bench::median(with),  bench::median(diff),
             bench::median(cw),      bench::median(cwith), bench::median(cdiff),
@@ -129,8 +142,10 @@ int main(int argc, char** argv) {
         measure(repo, no_hooks, empty_hook, 1000, std::max(3, pairs / 6), total, version);
 
     auto print = [](const char* what, const Figures& f) {
-        std::printf("%-18s wall: without %8.2f ms  with %8.2f ms  added %7.2f ms (%+.1f%%)\n", what,
-                    f.without, f.with, f.overhead, 100.0 * f.overhead / f.without);
+        std::printf("%-18s wall: without %8.2f ms  with %8.2f ms  added %7.2f ms (%+.1f%%)"
+                    " [median of pair differences; difference of medians %+.2f ms]\n",
+                    what, f.without, f.with, f.overhead, 100.0 * f.overhead / f.without,
+                    f.with - f.without);
         std::printf("%-18s cpu:  without %8.2f ms  with %8.2f ms  added %7.2f ms (%+.1f%%)"
                     " (with = git + hooks + background note writer)\n",
                     "", f.cpu_without, f.cpu_with, f.cpu_overhead,
