@@ -5,6 +5,7 @@
 #include "journal/entry_format.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -123,8 +124,12 @@ Status Journal::quarantine_locked(const fs::path& file, const std::string& why) 
     fs::path corrupt_dir = dir_ / "corrupt";
     std::error_code ec;
     fs::create_directories(corrupt_dir, ec);
+    // Unique per process and call: two quarantines within one millisecond must not replace
+    // each other's bytes (rename silently overwrites).
+    static std::atomic<uint64_t> sequence{0};
     fs::path dest = corrupt_dir / (file.filename().string() + "." + std::to_string(now_ms()) + "." +
-                                   std::to_string(::getpid()));
+                                   std::to_string(::getpid()) + "." +
+                                   std::to_string(sequence.fetch_add(1)));
     if (::rename(file.c_str(), dest.c_str()) != 0) {
         std::string msg =
             "moving unreadable journal entry " + file.string() + " aside: " + errno_text();
