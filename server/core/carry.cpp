@@ -247,7 +247,9 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
     }
     // Semantic cleanup (as diff-match-patch does): a short equality between two larger
     // changes is a coincidence (the 't' of "two" matching the 't' of "three"), not kept
-    // text: fold it into the changes, so no character is attributed by accident.
+    // text: fold it into the changes, so no character is attributed by accident. Not between
+    // deletions only: with nothing inserted, every character of the new text is old text
+    // (deleting scattered characters must not make their neighbours unknown).
     for (bool again = true; again;) {
         again = false;
         for (size_t k = 1; k < segs.size(); ++k) {
@@ -255,6 +257,7 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
             Seg& cur = segs[k];
             const bool has_next_change = cur.del || cur.ins;
             if (!has_next_change || !(prev.del || prev.ins)) continue;
+            if (prev.ins == 0 && cur.ins == 0) continue;
             if (cur.equal <= std::max(prev.del, prev.ins) &&
                 cur.equal <= std::max(cur.del, cur.ins)) {
                 Seg merged{prev.equal, prev.del + cur.equal + cur.del,

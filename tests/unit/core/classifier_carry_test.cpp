@@ -213,3 +213,27 @@ TEST_CASE("an unchanged line between two changes keeps its origin") {
         CHECK(to.origins.class_of(attrs[i].origin) == OriginClass::Ai);
     CHECK(to.origins.class_of(attrs[new_text.find("save")].origin) == OriginClass::Unknown);
 }
+
+TEST_CASE("deleting scattered characters keeps every remaining character's origin") {
+    // The editor reloads the saved file after unsaved typing was lost: the journal's text
+    // has single characters inserted every other position. Nothing is inserted going back,
+    // so the characters between the deletions are the old ones, not coincidences.
+    const std::string saved = "abcdefgh\nijklmnop\n";
+    std::string typed;
+    for (char c : saved) {
+        typed += c;
+        if (c != '\n') typed += 'x';
+    }
+    const Snapshot from = make(typed, std::string(typed.size(), 'h'));
+    const Snapshot to = carry(from, saved, Attr{}, OriginRecord{});
+    REQUIRE(to.validate().ok());
+    const auto attrs = to.expand();
+    for (size_t i = 0; i < saved.size(); ++i) {
+        CAPTURE(i);
+        CHECK(to.origins.class_of(attrs[i].origin) == OriginClass::Human);
+    }
+    // Replacements still fold short coincidences: "one" -> "two" keeps no 'o' by accident.
+    const Snapshot one = make("one\n", "aaaa");
+    const Snapshot two = carry(one, "two\n", Attr{}, OriginRecord{});
+    CHECK(two.origins.class_of(two.expand()[2].origin) == OriginClass::Unknown);
+}
