@@ -3,6 +3,7 @@
 #include "agents/install.h"
 
 #include "support/fs.h"
+#include "support/shell_quote.h"
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -245,18 +246,6 @@ const std::vector<std::string>& installable_agents() {
 fs::path agent_config_file(std::string_view agent, const InstallOptions& opts) {
     Layout l = layout_of(agent);
     return opts.user ? opts.home / l.user_file : opts.project / l.project_file;
-}
-
-std::string shell_quote(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    out += "'";
-    return out;
 }
 
 std::string hook_command(std::string_view binary, std::string_view agent) {

@@ -39,8 +39,6 @@ Result<InstallReport> uninstall_agent_hooks(const InstallOptions& opts);
 
 /// The configuration file of `agent` for the project or the user.
 std::filesystem::path agent_config_file(std::string_view agent, const InstallOptions& opts);
-/// POSIX-shell single quoting ('it'\''s').
-std::string shell_quote(std::string_view s);
 /// The command line an agent runs: '<binary>' hook <agent>.
 std::string hook_command(std::string_view binary, std::string_view agent);
 

@@ -201,7 +201,7 @@ void run_status(const StatusOptions& opts) {
         fail("status", "cannot run in " + opts.dir + ": not a directory");
     auto repo = locate_repository(base);
     if (!repo) fail("status", repo.error().message);
-    settle_pending_attaches_at(repo->workdir); // what was committed is no longer pending
+    settle_pending_attaches_in(repo->gitdir); // what was committed is no longer pending
     bool all = false;
     std::vector<std::string> filters = path_filters(*repo, base, opts.paths, all);
 

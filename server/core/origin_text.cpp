@@ -549,9 +549,7 @@ char OriginText::byte_at(size_t off) const {
     return c;
 }
 
-size_t OriginText::line_start(size_t line) const {
-    if (line == 0) return 0;
-    if (line > breaks(root_)) return size();
+OriginText::LineStart OriginText::find_line_start(size_t line) const {
     const Node* t = root_;
     size_t base = 0;
     uint64_t k = line;
@@ -563,12 +561,19 @@ size_t OriginText::line_start(size_t line) const {
         }
         k -= lk;
         base += lbytes(t);
-        if (k <= t->own.breaks) return base + kth_break_end(t->text, k);
+        if (k <= t->own.breaks) return {t, base, kth_break_end(t->text, k)};
         k -= t->own.breaks;
         base += t->text.size();
         t = t->r;
     }
-    return size();
+    return {};
+}
+
+size_t OriginText::line_start(size_t line) const {
+    if (line == 0) return 0;
+    if (line > breaks(root_)) return size();
+    const LineStart at = find_line_start(line);
+    return at.node ? at.base + at.in_node : size();
 }
 
 size_t OriginText::line_content_end(size_t line) const {
@@ -662,23 +667,10 @@ OriginText::Locate OriginText::locate(size_t line, uint64_t n, Units u, size_t& 
         while (t && t->l)
             t = t->l;
     } else {
-        uint64_t k = line;
-        while (t) {
-            const uint64_t lk = lbreaks(t);
-            if (k <= lk) {
-                t = t->l;
-                continue;
-            }
-            k -= lk;
-            base += lbytes(t);
-            if (k <= t->own.breaks) {
-                x = kth_break_end(t->text, k);
-                break;
-            }
-            k -= t->own.breaks;
-            base += t->text.size();
-            t = t->r;
-        }
+        const LineStart at = find_line_start(line);
+        t = at.node;
+        base = at.base;
+        x = at.in_node;
     }
     if (t) {
         // Walk the line's characters inside this chunk (lines are usually short).

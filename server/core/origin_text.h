@@ -105,6 +105,15 @@ private:
     Node* root_ = nullptr;
     uint64_t seed_ = 0x9E3779B97F4A7C15ull;
 
+    /// Where line `line` (1 ≤ line ≤ line breaks) starts: the chunk holding its first byte,
+    /// that chunk's offset in the text, and the start inside it. Null chunk when the line
+    /// starts at the very end. O(log n).
+    struct LineStart {
+        const Node* node = nullptr;
+        size_t base = 0, in_node = 0;
+    };
+    LineStart find_line_start(size_t line) const;
+
     uint32_t next_priority();
     Node* build(std::string_view text, const std::vector<Run>& runs);
     bool replace_in_place(size_t off, size_t len, std::string_view text,

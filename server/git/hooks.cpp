@@ -5,6 +5,7 @@
 #include "git/sync.h"
 #include "protocol/note.h"
 #include "support/fs.h"
+#include "support/shell_quote.h"
 
 #include <algorithm>
 #include <fnmatch.h>
@@ -15,17 +16,6 @@
 namespace provenant::git {
 
 namespace fs = std::filesystem;
-
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
-}
 
 Result<fs::path> hooks_dir(const Repo& repo) {
     Config cfg;

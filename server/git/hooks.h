@@ -41,7 +41,5 @@ Result<InstallReport> install(const Repo& repo, const std::filesystem::path& bin
 /// refspecs install added.
 Result<InstallReport> uninstall(const Repo& repo);
 
-/// Single-quotes `s` for sh.
-std::string shell_quote(const std::string& s);
 
 } // namespace provenant::git

@@ -1,10 +1,11 @@
 // Test support: real git repositories in temp directories.
 #include "support/temp_repo.h"
 
+#include "journal/journal.h"
+
 #include <chrono>
 #include <doctest/doctest.h>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 namespace provenant::test {
@@ -12,15 +13,8 @@ namespace provenant::test {
 void wait_for_pending_notes(const std::string& worktree) {
     namespace fs = std::filesystem;
     std::error_code ec;
-    fs::path gitdir = fs::path(worktree) / ".git";
-    if (fs::is_regular_file(gitdir, ec)) { // a linked worktree: "gitdir: <path>"
-        std::ifstream in(gitdir);
-        std::string line;
-        std::getline(in, line);
-        if (line.rfind("gitdir: ", 0) == 0) gitdir = fs::path(worktree) / line.substr(8);
-    } else if (!fs::is_directory(gitdir, ec)) {
-        gitdir = worktree; // bare
-    }
+    const auto loc = find_repository(worktree); // nullopt for a bare repository
+    const fs::path gitdir = loc ? loc->gitdir : fs::path(worktree);
     const fs::path queue = gitdir / "provenant" / "pending";
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (fs::is_directory(queue, ec) && !fs::is_empty(queue, ec)) {
