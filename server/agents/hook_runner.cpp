@@ -310,7 +310,10 @@ private:
         const SnapFile* sf = nullptr;
         if (snap)
             if (auto it = snap->files.find(p.rel); it != snap->files.end()) sf = &it->second;
-        if (sf && (sf->text || !sf->exists)) {
+        const auto window = window_marks_.find(f.path);
+        if (window != window_marks_.end()) {
+            p.marks = window->second; // a shell window that other recorded edits explain in part
+        } else if (sf && (sf->text || !sf->exists)) {
             p.before = sf->exists ? *sf->text : std::string();
         } else if (f.before) {
             p.before = f.before;
@@ -324,7 +327,7 @@ private:
                              " is attributed");
             }
         }
-        if (!p.before && p.marks.empty()) {
+        if (!p.before && p.marks.empty() && window == window_marks_.end()) {
             // A whole-file write with no text before: the last known text stands for it.
             Journal journal(p.repo.gitdir);
             auto entry = journal.load(p.moved_from.empty() ? p.rel : p.moved_from);
@@ -358,6 +361,10 @@ private:
                         f.deleted = c.deleted;
                         f.after = c.after;
                         f.before = c.before;
+                        if (auto marks = unexplained_in_window(*primary_, *snap, c)) {
+                            window_marks_[f.path] = std::move(*marks);
+                            f.before.reset();
+                        }
                         ev_.files.push_back(std::move(f));
                     }
                     pre_.erase(primary_->gitdir.string()); // consumed: the per-file lookups skip it
@@ -400,6 +407,33 @@ private:
                 ++report_.files_recorded;
         }
         fill_resolved_models();
+    }
+
+    /// For a file the shell tool's window changed while another writer (another agent's hook,
+    /// an editor's save) recorded an edit to it: the byte ranges of `c.after` that are new since
+    /// the pre-tool snapshot and that the journal's evidence does not explain. Only these are
+    /// the shell tool's; what the other writer recorded keeps its evidence. nullopt when no
+    /// journal entry was written inside the window (then every change in it is the tool's).
+    std::optional<std::vector<std::pair<size_t, size_t>>>
+    unexplained_in_window(const RepoLocation& repo, const PreSnapshot& snap,
+                          const ChangedFile& c) {
+        if (!c.before || c.deleted) return std::nullopt;
+        auto entry = Journal(repo.gitdir).load(c.path);
+        if (!entry || !*entry || (*entry)->updated_ms < snap.created_ms) return std::nullopt;
+        // The other writer's text carried onto the file as it is now: a character its diff
+        // keeps holds that writer's evidence; characters it lacks are no one's yet.
+        Snapshot now = carry((*entry)->snapshot, c.after, kUnknownFresh, kUnknownRecord);
+        std::vector<Attr> attrs = now.expand();
+        std::vector<std::pair<size_t, size_t>> marks;
+        for (const ByteEdit& e : diff_edits(*c.before, c.after))
+            for (size_t k = e.inserted_offset; k < e.inserted_offset + e.inserted; ++k) {
+                if (k >= attrs.size() || attrs[k].evidence != Evidence::None) continue;
+                if (!marks.empty() && marks.back().second == k)
+                    marks.back().second = k + 1;
+                else
+                    marks.emplace_back(k, k + 1);
+            }
+        return marks;
     }
 
     /// Reads the transcript and records usage and generated lines; returns this edit's model.
@@ -496,6 +530,9 @@ private:
     std::optional<RepoLocation> primary_;
     std::map<std::string, std::optional<PreSnapshot>> pre_;
     std::vector<Planned> planned_;
+    /// Shell-window files explained in part by other recorded edits: the tool's byte ranges,
+    /// by the absolute path given to plan_file.
+    std::map<std::string, std::vector<std::pair<size_t, size_t>>> window_marks_;
     std::vector<Resolved> resolved_;
     std::optional<RepoLocation> resolved_repo_;
     HeadReader head_;

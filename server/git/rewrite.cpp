@@ -13,6 +13,10 @@
 namespace provenant::git {
 namespace {
 
+/// Commits replayed to rebuild a whole tree's attribution (a revert's restored lines): older
+/// lines are then unknown, a gap rather than a cost that grows with history.
+constexpr size_t kMaxStateDepth = 512;
+
 OriginClass char_class(LineClass c) {
     switch (c) {
     case LineClass::Ai:
@@ -135,7 +139,16 @@ Result<std::optional<Note>> carry_note(const Repo& repo, const NoteStore& notes,
 
     Replayer rp(repo, notes);
     std::map<std::string, FileLines> carried;
-    if (!olds.empty()) {
+    if (sources.state_at) {
+        auto chain = rp.first_parent_path(*sources.state_at, std::nullopt, kMaxStateDepth);
+        if (!chain) return chain.error();
+        TreeState state;
+        auto st = rp.replay(*chain, state);
+        if (!st) return st.error();
+        auto c = rp.carry(state, *sources.state_at, target);
+        if (!c) return c.error();
+        carried = std::move(*c);
+    } else if (!olds.empty()) {
         auto layout = layout_olds(repo, rp, olds);
         if (!layout) return layout.error();
         if (layout->tip) {

@@ -15,12 +15,16 @@ namespace provenant::git {
 
 /// The commits a new commit was made from, and how.
 struct RewriteSources {
-    std::string kind;          ///< amend, rebase, cherry-pick, squash-merge, reset
+    std::string kind;          ///< amend, rebase, cherry-pick, squash-merge, reset, revert
     std::vector<git_oid> olds; ///< in history order when known (oldest first)
     /// Whether the olds' token usage moves to the new commit: yes when the olds are gone
     /// from the branch (amend, rebase, reset, squash-merge), no for a cherry-pick, whose
     /// source still counts where it is.
     bool carry_tokens = true;
+    /// A revert: the attribution is carried from every line of this commit (the reverted
+    /// commit's parent, its notes replayed along its first-parent history) rather than from
+    /// the lines the olds added; the olds (the reverted commits) are only named.
+    std::optional<git_oid> state_at;
 };
 
 /// What git's state said when the post-commit hook ran for a commit, captured by the hook
@@ -54,7 +58,10 @@ Result<std::optional<Note>> carry_note(const Repo& repo, const NoteStore& notes,
 /// The rewrite `commit` (normally HEAD, just committed) is part of, found without a hook:
 /// CHERRY_PICK_HEAD (cherry-pick, or a rebase pick), a "(cherry picked from commit …)"
 /// trailer, the commits of a `merge --squash` (recorded by `record_squash_sources`, or listed
-/// in the message), or a reset found in HEAD's reflog followed by this commit. nullopt when
+/// in the message), a cherry-pick committed after a conflict (HEAD's reflog says "commit
+/// (cherry-pick)": the picked commit is found on the branches by author and subject), a
+/// revert ("This reverts commit <id>."), or a reset found in HEAD's reflog followed by this
+/// commit. nullopt when
 /// it is an ordinary commit. Cheap when it is one (a few file and reflog reads).
 /// With `context` (a deferred attach), the state the hook saw replaces the live one: the
 /// commit counts as the HEAD it was then, and its reflog entry is searched for rather than

@@ -15,6 +15,7 @@ namespace {
 
 constexpr size_t kMaxOlds = 256;       // commits one rewrite may carry from
 constexpr size_t kReflogLookback = 20; // reflog entries searched for a reset
+constexpr size_t kPickSearchLimit = 4096; // commits searched for a conflicted pick's original
 
 std::optional<git_oid> ref_id(const Repo& repo, const char* name) {
     git_oid id;
@@ -147,6 +148,79 @@ Result<std::optional<RewriteSources>> reset_sources(const Repo& repo, const git_
     return std::optional<RewriteSources>{};
 }
 
+/// The message of `commit`'s own HEAD reflog entry: the newest, or with `search` (a deferred
+/// attach, other entries may have come since) the newest of the last few that made it.
+std::string own_reflog_message(const Repo& repo, const git_oid& commit, bool search) {
+    Reflog reflog;
+    if (git_reflog_read(Setter(reflog), repo.get(), "HEAD") != 0) return {};
+    const size_t count = git_reflog_entrycount(reflog.get());
+    for (size_t i = 0; i < count && i <= kReflogLookback; ++i) {
+        const git_reflog_entry* e = git_reflog_entry_byindex(reflog.get(), i);
+        if (git_oid_equal(git_reflog_entry_id_new(e), &commit)) {
+            const char* m = git_reflog_entry_message(e);
+            return m ? m : "";
+        }
+        if (!search) break;
+    }
+    return {};
+}
+
+bool same_signature(const git_signature* a, const git_signature* b) {
+    return a && b && std::string_view(a->name) == b->name && std::string_view(a->email) == b->email &&
+           a->when.time == b->when.time && a->when.offset == b->when.offset;
+}
+
+/// The commit a cherry-pick committed after a conflict was picked from. git removes
+/// CHERRY_PICK_HEAD (and a single pick's sequencer state) before post-commit, but a pick
+/// keeps the author (name, email, date to the second) and the subject: the original is the
+/// one commit on the branches, outside this commit's history, with both. Several candidates
+/// (the same commit picked before elsewhere) all carry the same lines: the newest is used.
+std::optional<git_oid> picked_original(const Repo& repo, git_commit* pick,
+                                       const git_oid& commit) {
+    Revwalk walk;
+    if (git_revwalk_new(Setter(walk), repo.get()) != 0) return std::nullopt;
+    git_revwalk_sorting(walk.get(), GIT_SORT_TIME);
+    for (const char* glob : {"refs/heads", "refs/remotes"})
+        (void)git_revwalk_push_glob(walk.get(), glob);
+    if (git_revwalk_hide(walk.get(), &commit) != 0) return std::nullopt;
+    const git_signature* author = git_commit_author(pick);
+    const char* summary = git_commit_summary(pick);
+    if (!author || !summary) return std::nullopt;
+    git_oid id;
+    for (size_t n = 0; n < kPickSearchLimit && git_revwalk_next(&id, walk.get()) == 0; ++n) {
+        auto c = repo.lookup_commit(id);
+        if (!c || git_commit_parentcount(c->get()) > 1) continue;
+        const char* s = git_commit_summary(c->get());
+        if (s && std::string_view(s) == summary && same_signature(git_commit_author(c->get()), author))
+            return id;
+    }
+    return std::nullopt;
+}
+
+/// A revert's message names the reverted commit ("This reverts commit <id>.", and for a merge
+/// ", reversing changes made to <parent>."): the lines it restores are those of that parent.
+std::optional<RewriteSources> revert_sources(const Repo& repo, const std::string& message,
+                                             const git_oid& commit) {
+    static const std::regex reverts(
+        R"(This reverts commit ([0-9a-f]{40})(,\s+reversing\s+changes\s+made\s+to\s+([0-9a-f]{40}))?)");
+    std::smatch m;
+    if (!std::regex_search(message, m, reverts)) return std::nullopt;
+    auto reverted = oid_from_hex(m[1].str());
+    if (!reverted || !is_commit(repo, *reverted) || git_oid_equal(&*reverted, &commit))
+        return std::nullopt;
+    std::optional<git_oid> base;
+    if (m[3].matched) {
+        auto b = oid_from_hex(m[3].str());
+        if (b && is_commit(repo, *b)) base = *b;
+    } else if (auto p = repo.first_parent(*reverted); p && *p) {
+        base = **p;
+    }
+    if (!base) return std::nullopt; // a root commit: it deleted nothing
+    RewriteSources s{"revert", {*reverted}, false};
+    s.state_at = *base;
+    return s;
+}
+
 } // namespace
 
 Result<std::optional<RewriteSources>> find_rewrite_sources(const Repo& repo, const git_oid& commit,
@@ -184,6 +258,11 @@ Result<std::optional<RewriteSources>> find_rewrite_sources(const Repo& repo, con
         if (id && is_commit(repo, *id) && !git_oid_equal(&*id, &commit)) picked = *id;
     }
     if (picked) return Found(RewriteSources{"cherry-pick", {*picked}, false});
+    if (is_head &&
+        own_reflog_message(repo, commit, context != nullptr).rfind("commit (cherry-pick):", 0) == 0)
+        if (auto original = picked_original(repo, c->get(), commit))
+            return Found(RewriteSources{"cherry-pick", {*original}, false});
+    if (auto r = revert_sources(repo, message, commit)) return Found(std::move(*r));
 
     if (is_head)
         if (auto s = recorded_squash(repo, *parent, commit)) return Found(std::move(*s));
