@@ -4,6 +4,7 @@
 #include "cli/git_commands.h"
 #include "core/carry.h"
 #include "core/line_classifier.h"
+#include "git/repository.h"
 #include "journal/journal.h"
 #include "support/text_lines.h"
 
@@ -46,7 +47,11 @@ struct FileStatus {
     JournalEntry entry; // snapshot carried onto the disk content when modified
     DiskState state = DiskState::Same;
     std::vector<LineVerdict> verdicts;
-    ClassCounts chars;
+    /// Per line (index 0 = line 1): the line is in HEAD unchanged (git's line diff), so it is
+    /// committed, not pending, whatever fresh bits an open editor still reports for it.
+    std::vector<bool> committed;
+    size_t committed_count = 0;
+    ClassCounts chars; ///< of the pending lines only
     // Origins named by ai lines, in first-seen order: snapshot origin id -> output index.
     std::vector<uint32_t> origin_ids;
     std::map<uint32_t, size_t> origin_index;
@@ -55,21 +60,77 @@ struct FileStatus {
 constexpr std::array<LineClass, 5> kShownClasses = {
     LineClass::Ai, LineClass::AiModified, LineClass::Human, LineClass::Paste, LineClass::Unknown};
 
-/// Builds the status of one entry against the working tree.
-Result<FileStatus> file_status(const RepoLocation& repo, JournalEntry entry) {
+/// HEAD's text of repository paths; no HEAD (unborn, or no repository libgit2 can open):
+/// nothing is committed. One thread.
+class HeadTexts {
+public:
+    explicit HeadTexts(const RepoLocation& repo) {
+        auto r = git::Repo::open(repo.workdir);
+        if (!r) return;
+        auto h = r->resolve("HEAD");
+        if (!h) return;
+        head_ = *h;
+        repo_.emplace(std::move(*r));
+    }
+    /// nullopt when HEAD has no such file (or it cannot be read: then nothing is hidden).
+    std::optional<std::string> text(const std::string& path) const {
+        if (!repo_ || !head_) return std::nullopt;
+        auto t = repo_->text_at(*head_, path);
+        if (!t || !*t) return std::nullopt;
+        return **t;
+    }
+
+private:
+    std::optional<git::Repo> repo_;
+    std::optional<git_oid> head_;
+};
+
+/// The lines of `text` kept unchanged from `head` (index 0 = line 1), by git's line diff.
+std::vector<bool> lines_in_head(const std::optional<std::string>& head, const std::string& text) {
+    std::vector<bool> out(git::count_lines(text), false);
+    if (!head) return out;
+    auto map = git::map_unchanged_lines(*head, text);
+    if (!map) return out;
+    for (size_t l = 1; l < map->size(); ++l)
+        if ((*map)[l] != 0 && (*map)[l] <= out.size()) out[(*map)[l] - 1] = true;
+    return out;
+}
+
+/// The snapshot reduced to the lines not in `committed` (for their character counts).
+Snapshot pending_part(const Snapshot& s, const std::vector<bool>& committed) {
+    std::vector<Attr> attrs = s.expand();
+    Snapshot out;
+    out.origins = s.origins;
+    size_t line = 0;
+    for (size_t k = 0; k < s.text.size(); ++k) {
+        if (line >= committed.size() || !committed[line]) {
+            out.text += s.text[k];
+            out.push_run(1, attrs[k]);
+        }
+        if (s.text[k] == '\n') ++line;
+    }
+    return out;
+}
+
+/// Builds the status of one entry against the working tree; nullopt when nothing in it is
+/// pending (the file is as committed in HEAD).
+Result<std::optional<FileStatus>> file_status(const RepoLocation& repo, const HeadTexts& heads,
+                                              JournalEntry entry) {
     FileStatus st;
     st.path = entry.path;
     const fs::path file = repo.workdir / entry.path;
     std::error_code ec;
     auto kind = fs::status(file, ec).type();
+    const std::optional<std::string> head = heads.text(entry.path);
     if (kind == fs::file_type::not_found) {
         st.state = DiskState::Deleted;
         st.entry = std::move(entry);
-        return st;
+        return std::optional<FileStatus>(std::move(st));
     }
     if (kind != fs::file_type::regular) return make_error(file.string() + " is not a regular file");
     auto disk = read_file(file);
     if (!disk) return disk.error();
+    if (head && *disk == *head) return std::optional<FileStatus>(); // all committed
     if (*disk != entry.snapshot.text) {
         st.state = DiskState::Modified;
         // What the journal cannot explain was changed outside any watched editor or agent.
@@ -77,13 +138,22 @@ Result<FileStatus> file_status(const RepoLocation& repo, JournalEntry entry) {
                                OriginRecord{});
     }
     st.entry = std::move(entry);
-    st.verdicts = classify_lines(st.entry.snapshot, &st.chars);
-    for (const LineVerdict& v : st.verdicts)
+    st.verdicts = classify_lines(st.entry.snapshot);
+    st.committed = lines_in_head(head, st.entry.snapshot.text);
+    st.committed.resize(st.verdicts.size(), false);
+    (void)classify_lines(pending_part(st.entry.snapshot, st.committed), &st.chars);
+    for (size_t i = 0; i < st.verdicts.size(); ++i) {
+        const LineVerdict& v = st.verdicts[i];
+        if (st.committed[i]) {
+            ++st.committed_count;
+            continue;
+        }
         if (v.origin && !st.origin_index.count(*v.origin)) {
             st.origin_index[*v.origin] = st.origin_ids.size();
             st.origin_ids.push_back(*v.origin);
         }
-    return st;
+    }
+    return std::optional<FileStatus>(std::move(st));
 }
 
 json chars_json(const ClassCounts& c) {
@@ -93,7 +163,13 @@ json chars_json(const ClassCounts& c) {
 json file_json(const FileStatus& st) {
     json lines = json::array();
     json line_origins = json::array();
-    for (const LineVerdict& v : st.verdicts) {
+    for (size_t i = 0; i < st.verdicts.size(); ++i) {
+        const LineVerdict& v = st.verdicts[i];
+        if (st.committed[i]) {
+            lines.push_back("committed");
+            line_origins.push_back(nullptr);
+            continue;
+        }
         lines.push_back(std::string(to_string(v.cls)));
         if (v.origin)
             line_origins.push_back(st.origin_index.at(*v.origin));
@@ -129,7 +205,9 @@ void print_human(const FileStatus& st, bool with_lines) {
     }
     std::map<LineClass, size_t> by_class;
     std::map<size_t, size_t> by_origin; // output origin index -> lines
-    for (const LineVerdict& v : st.verdicts) {
+    for (size_t i = 0; i < st.verdicts.size(); ++i) {
+        const LineVerdict& v = st.verdicts[i];
+        if (st.committed[i]) continue;
         ++by_class[v.cls];
         if (v.origin) ++by_origin[st.origin_index.at(*v.origin)];
     }
@@ -141,7 +219,9 @@ void print_human(const FileStatus& st, bool with_lines) {
     for (LineClass c : kShownClasses)
         classes += (classes.empty() ? "" : ", ") + std::to_string(by_class[c]) + " " +
                    std::string(to_string(c));
-    std::printf("  lines: %s (%zu blank)\n", classes.c_str(), by_class[LineClass::Blank]);
+    std::printf("  lines: %s (%zu blank", classes.c_str(), by_class[LineClass::Blank]);
+    if (st.committed_count > 0) std::printf(", %zu committed, not shown", st.committed_count);
+    std::printf(")\n");
     std::printf("  chars: ai %llu, human %llu, paste %llu, unknown %llu\n",
                 static_cast<unsigned long long>(st.chars.ai),
                 static_cast<unsigned long long>(st.chars.human),
@@ -155,6 +235,7 @@ void print_human(const FileStatus& st, bool with_lines) {
         auto texts = split_lines(st.entry.snapshot.text, /*strip_cr=*/true);
         for (size_t i = 0; i < st.verdicts.size(); ++i) {
             const LineVerdict& v = st.verdicts[i];
+            if (st.committed[i]) continue;
             std::string origin =
                 v.origin ? "#" + std::to_string(st.origin_index.at(*v.origin)) : "";
             std::string_view text = i < texts.size() ? texts[i] : std::string_view();
@@ -206,6 +287,7 @@ void run_status(const StatusOptions& opts) {
     std::vector<std::string> filters = path_filters(*repo, base, opts.paths, all);
 
     Journal journal(repo->gitdir);
+    const HeadTexts heads(*repo);
     auto paths = journal.list();
     if (!paths) fail("status", paths.error().message);
 
@@ -219,12 +301,12 @@ void run_status(const StatusOptions& opts) {
             continue;
         }
         if (!entry->has_value()) continue; // corrupt: moved aside with a warning
-        auto st = file_status(*repo, std::move(**entry));
+        auto st = file_status(*repo, heads, std::move(**entry));
         if (!st) {
             errors.emplace_back(path, st.error().message);
             continue;
         }
-        files.push_back(std::move(*st));
+        if (*st) files.push_back(std::move(**st));
     }
 
     if (opts.json) {

@@ -4,16 +4,19 @@
 #include "core/carry.h"
 #include "core/line_classifier.h"
 #include "core/utf8.h"
+#include "git/attach_moves.h"
 #include "git/note_store.h"
 #include "git/rewrite.h"
 #include "journal/journal.h"
 #include "journal/sessions.h"
 
+#include <filesystem>
 #include <map>
 #include <set>
 #include <spdlog/spdlog.h>
 
 namespace provenant::git {
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -187,12 +190,15 @@ Result<Prepared> prepare(const Repo& repo, const git_oid& commit) {
     return p;
 }
 
-/// The entry for `fc`: under its path, else (renamed) under its old path; its key.
+/// The entry for `fc`: under its path, else (renamed) under its old path, else under the path
+/// it was moved from (`moves`, find_moved_entries); its key.
 template <typename Load>
-Result<std::pair<std::string, std::optional<JournalEntry>>> entry_for(const FileChange& fc,
-                                                                      Load&& load) {
-    for (const std::string* path : {&fc.path, &fc.old_path}) {
-        if (path->empty() || (path == &fc.old_path && fc.old_path == fc.path)) continue;
+Result<std::pair<std::string, std::optional<JournalEntry>>>
+entry_for(const FileChange& fc, Load&& load, const std::map<std::string, std::string>& moves) {
+    auto moved = moves.find(fc.path);
+    const std::string* from = moved == moves.end() ? nullptr : &moved->second;
+    for (const std::string* path : {&fc.path, &fc.old_path, from}) {
+        if (!path || path->empty() || (path == &fc.old_path && fc.old_path == fc.path)) continue;
         auto e = load(*path);
         if (!e) return e.error().context("reading the journal entry of " + *path);
         if (*e) return std::make_pair(*path, std::move(*e));
@@ -200,23 +206,30 @@ Result<std::pair<std::string, std::optional<JournalEntry>>> entry_for(const File
     return std::make_pair(std::string(), std::optional<JournalEntry>{});
 }
 
+/// A journal entry attach used: its key, the committed path and text.
+struct UsedEntry {
+    std::string key;
+    std::string path;
+    std::string text;
+};
+
 /// Classifies every change into `note`; `load` reads journal entries. Returns, per change
 /// index, the journal key used and the committed text (for retiring).
 template <typename Load>
 Status fill(const Repo& repo, Prepared& p, Load&& load,
-            std::vector<std::pair<std::string, std::string>>* used) {
+            const std::map<std::string, std::string>& moves, std::vector<UsedEntry>* used) {
     NoteBuilder builder(p.note);
     for (const FileChange& fc : p.changes) {
         if (!fc.skipped.empty()) {
             builder.add_skipped(fc);
             continue;
         }
-        auto entry = entry_for(fc, load);
+        auto entry = entry_for(fc, load, moves);
         if (!entry) return entry.error();
         auto text = repo.blob_text(fc.blob);
         if (!text) return text.error();
         if (!fc.added.empty()) builder.add_file(fc, attribute(entry->second, *text));
-        if (used && entry->second) used->emplace_back(entry->first, std::move(*text));
+        if (used && entry->second) used->push_back({entry->first, fc.path, std::move(*text)});
     }
     return {};
 }
@@ -300,8 +313,12 @@ Result<Note> build_note(const Repo& repo, const git_oid& commit) {
     auto p = prepare(repo, commit);
     if (!p) return p.error();
     Journal journal(repo.gitdir());
-    auto st = fill(
-        repo, *p, [&](const std::string& path) { return journal.load(path); }, nullptr);
+    auto load = [&](const std::string& path) { return journal.load(path); };
+    auto paths = journal.list();
+    if (!paths) return paths.error();
+    auto moves = find_moved_entries(repo, commit, p->changes, *paths, load);
+    if (!moves) return moves.error();
+    auto st = fill(repo, *p, load, *moves, nullptr);
     if (!st) return st.error();
     return std::move(p->note);
 }
@@ -327,20 +344,29 @@ Result<AttachResult> attach(const Repo& repo, const AttachOptions& opts) {
     {
         auto lock = journal.lock();
         if (!lock) return lock.error().context("locking the journal");
-        std::vector<std::pair<std::string, std::string>> used; // journal path, committed text
-        auto st = fill(
-            repo, *p, [&](const std::string& path) { return journal.load_locked(path); }, &used);
+        std::vector<UsedEntry> used;
+        auto load = [&](const std::string& path) { return journal.load_locked(path); };
+        auto paths = journal.list_locked();
+        if (!paths) return paths.error();
+        auto moves = find_moved_entries(repo, *id, p->changes, *paths, load);
+        if (!moves) return moves.error();
+        auto st = fill(repo, *p, load, *moves, &used);
         if (!st) return st.error();
-        // Committed evidence becomes base; what was not committed stays pending.
-        std::map<std::string, JournalEntry> retired;
-        for (const auto& [path, text] : used) {
-            auto e = journal.load_locked(path);
+        // Committed evidence becomes base; what was not committed stays pending. An entry
+        // found under the path a file was moved from follows the file (`git mv`), unless that
+        // path is still in the working tree (a copy).
+        std::map<std::string, JournalEntry> retired; // by the key it was read under
+        for (const UsedEntry& u : used) {
+            auto e = journal.load_locked(u.key);
             if (!e) return e.error();
             if (!*e) continue;
             JournalEntry entry = std::move(**e);
-            entry.snapshot = retire(entry.snapshot, text);
+            entry.snapshot = retire(entry.snapshot, u.text);
             entry.writer = "attach";
-            retired[path] = std::move(entry);
+            std::error_code ec;
+            if (u.key != u.path && !fs::exists(repo.workdir() / u.key, ec) && !ec)
+                entry.path = u.path;
+            retired[u.key] = std::move(entry);
         }
         std::map<std::string, Snapshot> retired_snapshots;
         for (const auto& [path, e] : retired)
@@ -360,9 +386,16 @@ Result<AttachResult> attach(const Repo& repo, const AttachOptions& opts) {
         out.written = true;
         // A failure here leaves evidence fresh: a later commit counts it again only where
         // its text is new there. Nothing is lost.
-        for (const auto& [path, entry] : retired)
-            if (auto w = journal.store_locked(entry); !w)
-                spdlog::warn("attach: retiring evidence of {}: {}", path, w.error().message);
+        for (const auto& [key, entry] : retired) {
+            if (auto w = journal.store_locked(entry); !w) {
+                spdlog::warn("attach: retiring evidence of {}: {}", key, w.error().message);
+                continue;
+            }
+            if (entry.path != key)
+                if (auto w = journal.remove_locked(key); !w)
+                    spdlog::warn("attach: moving the entry of {} to {}: {}", key, entry.path,
+                                 w.error().message);
+        }
     }
     if (!settlements.empty())
         if (auto st = SessionStore(repo.gitdir()).settle(settlements); !st)
