@@ -104,3 +104,57 @@ TEST_CASE("two agents: a person's change before the window is not the shell tool
     check_tool(notes, 2, "claude-code");
     check_tool(journal_lines(r, "src/app.py"), 2, "codex");
 }
+
+TEST_CASE("two agents: Codex's own shell command nested inside Claude's Bash window stays "
+          "Codex's") {
+    // Claude pre, Codex pre, Codex's command writes, Codex post claims it, Claude post.
+    AgentRepo r;
+    std::string t = r.transcript("claude-code/transcript.jsonl");
+    std::string rollout = r.transcript("codex/rollout.jsonl");
+    auto [pre, post] = claude_bash(r, t);
+    nlohmann::json codex_post = nlohmann::json::parse(
+        agent_fixture("codex/post_tool_use_apply_patch.json", r.path(), rollout));
+    codex_post["tool_name"] = "exec_command";
+    codex_post["tool_use_id"] = "call_shell_0001";
+    codex_post["tool_input"] = {{"command", "python3 gen.py"}};
+    codex_post["tool_response"] = "";
+    nlohmann::json codex_pre = codex_post;
+    codex_pre["hook_event_name"] = "PreToolUse";
+    codex_pre.erase("tool_response");
+
+    r.hook("claude-code", pre);
+    r.hook("codex", codex_pre.dump());
+    r.write("src/generated.py", "TABLE = [1, 2, 3]\n");
+    r.hook("codex", codex_post.dump());
+    r.hook("claude-code", post);
+    auto lines = journal_lines(r, "src/generated.py");
+    REQUIRE(lines.size() == 1);
+    check_tool(lines, 1, "codex");
+}
+
+TEST_CASE("two agents, the other order: Claude's hooked edit inside Codex's shell window stays "
+          "Claude's") {
+    AgentRepo r;
+    std::string t = r.transcript("claude-code/transcript.jsonl");
+    std::string rollout = r.transcript("codex/rollout.jsonl");
+    nlohmann::json codex_post = nlohmann::json::parse(
+        agent_fixture("codex/post_tool_use_apply_patch.json", r.path(), rollout));
+    codex_post["tool_name"] = "exec_command";
+    codex_post["tool_use_id"] = "call_shell_0002";
+    codex_post["tool_input"] = {{"command", "make"}};
+    codex_post["tool_response"] = "";
+    nlohmann::json codex_pre = codex_post;
+    codex_pre["hook_event_name"] = "PreToolUse";
+    codex_pre.erase("tool_response");
+
+    r.hook("codex", codex_pre.dump());
+    r.hook("claude-code", agent_fixture("claude-code/pre_tool_use_edit.json", r.path(), t));
+    r.write("src/app.py", "def greet(name):\n    if not name:\n        raise ValueError(\"name is "
+                          "required\")\n    return f\"Hello, {name}!\"\n");
+    r.hook("claude-code", agent_fixture("claude-code/post_tool_use_edit.json", r.path(), t));
+    r.hook("codex", codex_post.dump());
+    auto lines = journal_lines(r, "src/app.py");
+    REQUIRE(lines.size() == 4);
+    for (size_t l = 2; l <= 4; ++l)
+        check_tool(lines, l, "claude-code");
+}
