@@ -415,8 +415,7 @@ private:
     /// the shell tool's; what the other writer recorded keeps its evidence. nullopt when no
     /// journal entry was written inside the window (then every change in it is the tool's).
     std::optional<std::vector<std::pair<size_t, size_t>>>
-    unexplained_in_window(const RepoLocation& repo, const PreSnapshot& snap,
-                          const ChangedFile& c) {
+    unexplained_in_window(const RepoLocation& repo, const PreSnapshot& snap, const ChangedFile& c) {
         if (!c.before || c.deleted) return std::nullopt;
         auto entry = Journal(repo.gitdir).load(c.path);
         if (!entry || !*entry || (*entry)->updated_ms < snap.created_ms) return std::nullopt;

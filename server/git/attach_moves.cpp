@@ -1,6 +1,7 @@
 // Finding journal entries left under a path a commit moved away from (see attach_moves.h).
 #include "git/attach_moves.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 

@@ -13,8 +13,8 @@ namespace provenant::git {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr size_t kMaxOlds = 256;       // commits one rewrite may carry from
-constexpr size_t kReflogLookback = 20; // reflog entries searched for a reset
+constexpr size_t kMaxOlds = 256;          // commits one rewrite may carry from
+constexpr size_t kReflogLookback = 20;    // reflog entries searched for a reset
 constexpr size_t kPickSearchLimit = 4096; // commits searched for a conflicted pick's original
 
 std::optional<git_oid> ref_id(const Repo& repo, const char* name) {
@@ -166,8 +166,9 @@ std::string own_reflog_message(const Repo& repo, const git_oid& commit, bool sea
 }
 
 bool same_signature(const git_signature* a, const git_signature* b) {
-    return a && b && std::string_view(a->name) == b->name && std::string_view(a->email) == b->email &&
-           a->when.time == b->when.time && a->when.offset == b->when.offset;
+    return a && b && std::string_view(a->name) == b->name &&
+           std::string_view(a->email) == b->email && a->when.time == b->when.time &&
+           a->when.offset == b->when.offset;
 }
 
 /// The commit a cherry-pick committed after a conflict was picked from. git removes
@@ -175,8 +176,7 @@ bool same_signature(const git_signature* a, const git_signature* b) {
 /// keeps the author (name, email, date to the second) and the subject: the original is the
 /// one commit on the branches, outside this commit's history, with both. Several candidates
 /// (the same commit picked before elsewhere) all carry the same lines: the newest is used.
-std::optional<git_oid> picked_original(const Repo& repo, git_commit* pick,
-                                       const git_oid& commit) {
+std::optional<git_oid> picked_original(const Repo& repo, git_commit* pick, const git_oid& commit) {
     Revwalk walk;
     if (git_revwalk_new(Setter(walk), repo.get()) != 0) return std::nullopt;
     git_revwalk_sorting(walk.get(), GIT_SORT_TIME);
@@ -191,7 +191,8 @@ std::optional<git_oid> picked_original(const Repo& repo, git_commit* pick,
         auto c = repo.lookup_commit(id);
         if (!c || git_commit_parentcount(c->get()) > 1) continue;
         const char* s = git_commit_summary(c->get());
-        if (s && std::string_view(s) == summary && same_signature(git_commit_author(c->get()), author))
+        if (s && std::string_view(s) == summary &&
+            same_signature(git_commit_author(c->get()), author))
             return id;
     }
     return std::nullopt;

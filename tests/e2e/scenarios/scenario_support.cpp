@@ -56,9 +56,9 @@ void ScenarioRepo::edit(const std::string& rel, const std::string& text,
     Journal journal(std::filesystem::canonical(path() + "/.git"));
     const Evidence ev = who.cls == OriginClass::Human ? Evidence::Inferred : Evidence::Recorded;
     auto st = journal.update(rel, [&](std::optional<JournalEntry> cur) {
-        Snapshot base = cur ? cur->snapshot
-                            : Snapshot::uniform(head.value_or(""), OriginRecord{}, Evidence::None,
-                                                false);
+        Snapshot base =
+            cur ? cur->snapshot
+                : Snapshot::uniform(head.value_or(""), OriginRecord{}, Evidence::None, false);
         JournalEntry e;
         e.path = rel;
         e.snapshot = carry(base, text, Attr{0, ev, true}, who);
@@ -100,4 +100,3 @@ std::string describe(const NoteLine& l) {
 }
 
 } // namespace provenant::test
-

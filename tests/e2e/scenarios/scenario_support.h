@@ -8,7 +8,6 @@
 #include "support/temp_repo.h"
 
 #include <doctest/doctest.h>
-
 #include <string>
 #include <utility>
 #include <vector>
