@@ -4,6 +4,7 @@
 #include "core/carry.h"
 #include "core/line_classifier.h"
 #include "core/utf8.h"
+#include "git/attach_kept.h"
 #include "git/attach_moves.h"
 #include "git/note_store.h"
 #include "git/rewrite.h"
@@ -11,6 +12,7 @@
 #include "journal/sessions.h"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <spdlog/spdlog.h>
@@ -45,17 +47,35 @@ public:
         return it->second;
     }
 
+    /// Gives the classes that lines with no new characters had before (attach_kept.h).
+    using KeptFn = std::function<std::map<uint32_t, KeptLine>(const std::vector<uint32_t>&)>;
+
     /// Records the added lines of `fc` from `s`, the committed text with its attribution.
-    void add_file(const FileChange& fc, const Snapshot& s) {
+    /// An added line with no new characters that `s` leaves unknown (committed text moved or
+    /// re-indented, whose class the journal never knew) takes its earlier class from `kept`.
+    void add_file(const FileChange& fc, const Snapshot& s, const KeptFn& kept) {
         NoteFile nf;
         nf.blob = to_hex(fc.blob);
         const std::vector<LineVerdict> verdicts = classify_lines(s);
+        const std::vector<uint8_t> fresh = lines_with_fresh_text(s);
+        std::vector<uint32_t> old_lines;
+        for (uint32_t l : fc.added)
+            if (l > 0 && l <= verdicts.size() && verdicts[l - 1].cls == LineClass::Unknown &&
+                l < fresh.size() && fresh[l] == 0)
+                old_lines.push_back(l);
+        const std::map<uint32_t, KeptLine> earlier =
+            old_lines.empty() || !kept ? std::map<uint32_t, KeptLine>{} : kept(old_lines);
         std::vector<uint8_t> added(verdicts.size() + 1, 0);
         for (uint32_t l : fc.added) {
             if (l == 0 || l > verdicts.size()) continue; // cannot happen for a git diff
             added[l] = 1;
             const LineVerdict& v = verdicts[l - 1];
             if (v.cls == LineClass::Blank) continue;
+            if (auto k = earlier.find(l); k != earlier.end()) {
+                nf.lines(k->second.cls).push_back(l);
+                if (k->second.origin) nf.by_origin[intern(*k->second.origin)].push_back(l);
+                continue;
+            }
             nf.lines(v.cls).push_back(l);
             if ((v.cls == LineClass::Ai || v.cls == LineClass::AiModified) && v.origin)
                 nf.by_origin[intern(s.origins.at(*v.origin))].push_back(l);
@@ -77,6 +97,30 @@ public:
     }
 
 private:
+    /// Per line (1-based; index 0 unused): 1 when it has a fresh non-whitespace character, 0
+    /// when it has non-whitespace characters and none is fresh, 2 when it has none.
+    static std::vector<uint8_t> lines_with_fresh_text(const Snapshot& s) {
+        std::vector<uint8_t> out(2, 2);
+        const std::string& t = s.text;
+        size_t pos = 0, end = 0;
+        for (const Run& r : s.runs) {
+            end += r.length;
+            for (; pos < end; ++pos) {
+                const auto c = static_cast<unsigned char>(t[pos]);
+                if (c == '\n') {
+                    out.push_back(2);
+                } else if (!utf8::is_space(c)) {
+                    uint8_t& f = out.back();
+                    if (r.attr.fresh)
+                        f = 1;
+                    else if (f == 2)
+                        f = 0;
+                }
+            }
+        }
+        return out;
+    }
+
     /// Non-whitespace code points with `fresh` set, on added lines, per origin class.
     static void count_fresh_chars(const Snapshot& s, const std::vector<uint8_t>& added,
                                   CharCounts& out) {
@@ -107,11 +151,17 @@ private:
 };
 
 /// The attribution of the committed text: the journal snapshot carried onto it; text the
-/// journal does not have is unknown (and new in this commit).
-Snapshot attribute(const std::optional<JournalEntry>& entry, std::string_view committed) {
+/// journal does not have is unknown (and new in this commit). Without an entry, the parent's
+/// text (`before`, when the file had one) is the base: what the commit did not change is
+/// unknown but not new.
+Snapshot attribute(const std::optional<JournalEntry>& entry, std::string_view committed,
+                   const std::optional<std::string>& before) {
     const Attr unknown{kUnknownOrigin, Evidence::None, /*fresh=*/true};
-    if (!entry)
+    if (!entry && !before)
         return Snapshot::uniform(std::string(committed), OriginRecord{}, Evidence::None, true);
+    if (!entry)
+        return carry(Snapshot::uniform(*before, OriginRecord{}, Evidence::None, false), committed,
+                     unknown, OriginRecord{});
     return carry(entry->snapshot, committed, unknown, OriginRecord{});
 }
 
@@ -219,6 +269,9 @@ template <typename Load>
 Status fill(const Repo& repo, Prepared& p, Load&& load,
             const std::map<std::string, std::string>& moves, std::vector<UsedEntry>* used) {
     NoteBuilder builder(p.note);
+    std::optional<git_oid> parent;
+    if (!p.note.parent.empty())
+        if (auto id = oid_from_hex(p.note.parent)) parent = *id;
     for (const FileChange& fc : p.changes) {
         if (!fc.skipped.empty()) {
             builder.add_skipped(fc);
@@ -228,7 +281,19 @@ Status fill(const Repo& repo, Prepared& p, Load&& load,
         if (!entry) return entry.error();
         auto text = repo.blob_text(fc.blob);
         if (!text) return text.error();
-        if (!fc.added.empty()) builder.add_file(fc, attribute(entry->second, *text));
+        if (!fc.added.empty()) {
+            const std::string& old_path = fc.old_path;
+            const std::string& committed = *text;
+            NoteBuilder::KeptFn kept;
+            if (parent && !old_path.empty())
+                kept = [&](const std::vector<uint32_t>& lines) {
+                    return kept_classes(repo, *parent, old_path, committed, lines);
+                };
+            std::optional<std::string> before;
+            if (!entry->second && !git_oid_is_zero(&fc.old_blob))
+                if (auto b = repo.blob_text(fc.old_blob)) before = std::move(*b);
+            builder.add_file(fc, attribute(entry->second, *text, before), kept);
+        }
         if (used && entry->second) used->push_back({entry->first, fc.path, std::move(*text)});
     }
     return {};

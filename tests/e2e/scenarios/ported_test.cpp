@@ -6,6 +6,7 @@
 #include "scenario_support.h"
 
 #include <doctest/doctest.h>
+#include <filesystem>
 
 using namespace provenant;
 using namespace provenant::test;
@@ -90,20 +91,51 @@ TEST_CASE("ported formatting: a person's re-indent of AI lines keeps them ai") {
 
 // formatting_non_substantial_ai_attribution.rs: human_reflow_on_ai_code_retains_ai, across a
 // commit: the AI lines were committed, then only their whitespace changes.
-TEST_CASE("ported formatting: re-indenting committed AI lines in a later commit keeps them ai" *
-          doctest::skip()) {
-    // Defect (attach, acc-core's carry): text committed before has `unknown` as its base in
-    // the journal and in attach; the parent note's line classes are not carried onto the
-    // committed text, so a whitespace-only change of committed AI lines becomes `unknown`.
+TEST_CASE("ported formatting: re-indenting committed AI lines in a later commit keeps them ai") {
+    for (bool journal_kept : {true, false}) {
+        CAPTURE(journal_kept);
+        ScenarioRepo r;
+        r.unwatched("w.py", "if ready:\n");
+        r.commit_all("base");
+        r.record("w.py", "if ready:\n", "  go()\n  stop()\n", claude());
+        r.commit_all("agent");
+        // Without the journal (another clone, or the entry long gone) only the notes know.
+        if (!journal_kept) std::filesystem::remove_all(r.path() + "/.git/provenant/journal");
+        r.unwatched("w.py", "if ready:\n    go()\n    stop()\n"); // a formatter, unwatched
+        r.commit_all("indent");
+        CHECK(note_line(r, "HEAD", "w.py", 2) == kClaudeLine);
+        CHECK(note_line(r, "HEAD", "w.py", 3) == kClaudeLine);
+    }
+}
+
+// formatting_non_substantial_ai_attribution.rs: an agent's indentation-only change of a
+// person's lines. provenant's rule: a whitespace-only change never changes a line's class.
+TEST_CASE("ported formatting: an agent re-indenting a person's committed lines leaves them "
+          "human") {
     ScenarioRepo r;
-    r.unwatched("w.py", "if ready:\n");
+    r.unwatched("h.py", "def f():\n");
     r.commit_all("base");
-    r.record("w.py", "if ready:\n", "  go()\n  stop()\n", claude());
+    r.record("h.py", "def f():\n", "  return careful()\n", person());
+    r.commit_all("by hand");
+    CHECK(note_line(r, "HEAD", "h.py", 2).first == LineClass::Human);
+    std::filesystem::remove_all(r.path() + "/.git/provenant/journal");
+    r.edit("h.py", "def f():\n    return careful()\n", codex());
+    r.commit_all("agent formats");
+    CHECK(note_line(r, "HEAD", "h.py", 2).first == LineClass::Human);
+}
+
+// formatting: a line that changed for real is not kept, even if it resembles the old one.
+TEST_CASE("ported formatting: a changed line is not kept from the parent; no evidence is "
+          "unknown") {
+    ScenarioRepo r;
+    r.unwatched("k.py", "x = 1\n");
+    r.commit_all("base");
+    r.record("k.py", "x = 1\n", "y = compute(x)\n", claude());
     r.commit_all("agent");
-    r.unwatched("w.py", "if ready:\n    go()\n    stop()\n");
-    r.commit_all("indent");
-    CHECK(note_line(r, "HEAD", "w.py", 2) == kClaudeLine);
-    CHECK(note_line(r, "HEAD", "w.py", 3) == kClaudeLine);
+    std::filesystem::remove_all(r.path() + "/.git/provenant/journal");
+    r.unwatched("k.py", "x = 1\ny = compute(x, 2)\n");
+    r.commit_all("changed");
+    CHECK(note_line(r, "HEAD", "k.py", 2) == kUnknownLine);
 }
 
 // realistic_complex_edits.rs / attribution_tracker: a person edits inside an AI line.
