@@ -73,8 +73,8 @@ TEST_CASE("cherry-pick stopped on a conflict, then committed with git commit: th
     CHECK(note_line(r, "HEAD", "f.py", 5) == kClaudeLine);
 }
 
-TEST_CASE("cherry-pick after a conflict: a resolution line nobody recorded stays unknown, a "
-          "typed one is human") {
+TEST_CASE("cherry-pick after a conflict: a resolution line nobody recorded stays unknown, the "
+          "agent's line a person edited is ai_modified") {
     ScenarioRepo r;
     std::string side = side_commit(r);
     REQUIRE(r.git({"cherry-pick", side}, true).exit_code != 0);
@@ -85,7 +85,7 @@ TEST_CASE("cherry-pick after a conflict: a resolution line nobody recorded stays
     r.git({"add", "f.py"});
     r.git({"-c", "core.editor=true", "cherry-pick", "--continue"});
     CHECK(note_line(r, "HEAD", "f.py", 4) == kClaudeLine);
-    CHECK(note_line(r, "HEAD", "f.py", 5).first == LineClass::Human);
+    CHECK(note_line(r, "HEAD", "f.py", 5).first == LineClass::AiModified);
     CHECK(note_line(r, "HEAD", "f.py", 6) == kUnknownLine);
 }
 
@@ -94,9 +94,17 @@ TEST_CASE("cherry-pick --abort, then an ordinary commit of similar text carries 
     std::string side = side_commit(r);
     REQUIRE(r.git({"cherry-pick", side}, true).exit_code != 0);
     r.git({"cherry-pick", "--abort"});
-    r.unwatched("f.py", std::string(kBase) + "d = 4\nd = helper(c)\n");
+    r.unwatched("f.py", std::string(kBase) + "d = 4\nprint(d)\n");
     r.git({"commit", "-q", "-am", "side: helpers"}); // even the same subject
     CHECK(note_line(r, "HEAD", "f.py", 5) == kUnknownLine);
+    auto repo = git::Repo::open(r.path());
+    REQUIRE(repo.ok());
+    auto id = repo->resolve("HEAD");
+    REQUIRE(id.ok());
+    auto note = git::NoteStore(*repo).read(*id);
+    REQUIRE(note.ok());
+    REQUIRE(note->has_value());
+    CHECK_FALSE((*note)->rewrite); // not taken for a pick: its reflog entry is a plain commit
 }
 
 namespace {
@@ -199,16 +207,32 @@ TEST_CASE("git mv of a tracked file with pending work keeps it, under the new na
     r.commit_all("base");
     r.record("app.py", "def main():\n    pass\n", "def helper():\n    return 42\n", claude());
     r.git({"mv", "app.py", "main.py"});
-    // Part of the work is committed; the rest stays pending in the moved file.
+    // git mv moves the index's (committed) content: the commit is a pure rename, and the
+    // agent's work stays pending in the moved file.
     r.git({"commit", "-q", "-m", "move"});
-    CHECK(note_line(r, "HEAD", "main.py", 3) == kClaudeLine);
-    CHECK(note_line(r, "HEAD", "main.py", 4) == kClaudeLine);
+    CHECK(journal_has(r, "main.py"));
     CHECK_FALSE(journal_has(r, "app.py")); // no stale entry under the old name
     // Later work in the moved file builds on the entry that followed it.
     r.record("main.py", "def main():\n    pass\ndef helper():\n    return 42\n",
              "print(helper())\n", codex());
     r.commit_all("use it");
+    CHECK(note_line(r, "HEAD", "main.py", 3) == kClaudeLine);
+    CHECK(note_line(r, "HEAD", "main.py", 4) == kClaudeLine);
     CHECK(note_line(r, "HEAD", "main.py", 5) == kCodexLine);
+}
+
+TEST_CASE("git mv of a tracked file with its pending work staged: committed under the new "
+          "name") {
+    ScenarioRepo r;
+    r.unwatched("app.py", "def main():\n    pass\n");
+    r.commit_all("base");
+    r.record("app.py", "def main():\n    pass\n", "def helper():\n    return 42\n", claude());
+    r.git({"mv", "app.py", "main.py"});
+    r.git({"add", "main.py"});
+    r.git({"commit", "-q", "-m", "move and helper"});
+    CHECK(note_line(r, "HEAD", "main.py", 3) == kClaudeLine);
+    CHECK(note_line(r, "HEAD", "main.py", 4) == kClaudeLine);
+    CHECK_FALSE(journal_has(r, "app.py"));
 }
 
 TEST_CASE("git mv of a new file before its first commit keeps the pending work") {
