@@ -14,6 +14,13 @@ using namespace provenant::test;
 
 namespace {
 
+/// Drops the pending journal (as on another clone, or once its entries are gone), so that only
+/// the notes and git's traces can give the lines back their attribution.
+void forget_journal(const TempRepo& r) {
+    wait_for_pending_notes(r.path());
+    std::filesystem::remove_all(r.path() + "/.git/provenant/journal");
+}
+
 const char* kBase = "a = 1\nb = 2\nc = 3\n";
 
 /// main: kBase plus a person's unwatched line 4; side (picked from): Claude's lines 4-5 at the
@@ -25,6 +32,7 @@ std::string side_commit(ScenarioRepo& r) {
     r.record("f.py", kBase, "d = helper(c)\ne = finish(d)\n", claude());
     std::string side = r.commit_all("side: helpers");
     CHECK(note_line(r, side, "f.py", 4) == kClaudeLine);
+    forget_journal(r); // the picked commit's note is the only evidence
     r.git({"checkout", "-q", "main"});
     // A person's unwatched change at the same place: the pick conflicts.
     r.unwatched("f.py", std::string(kBase) + "d = 4\n");
@@ -73,8 +81,8 @@ TEST_CASE("cherry-pick stopped on a conflict, then committed with git commit: th
     CHECK(note_line(r, "HEAD", "f.py", 5) == kClaudeLine);
 }
 
-TEST_CASE("cherry-pick after a conflict: a resolution line nobody recorded stays unknown, the "
-          "agent's line a person edited is ai_modified") {
+TEST_CASE("cherry-pick after a conflict: a resolution line nobody recorded stays unknown, a "
+          "typed one is human") {
     ScenarioRepo r;
     std::string side = side_commit(r);
     REQUIRE(r.git({"cherry-pick", side}, true).exit_code != 0);
@@ -85,7 +93,7 @@ TEST_CASE("cherry-pick after a conflict: a resolution line nobody recorded stays
     r.git({"add", "f.py"});
     r.git({"-c", "core.editor=true", "cherry-pick", "--continue"});
     CHECK(note_line(r, "HEAD", "f.py", 4) == kClaudeLine);
-    CHECK(note_line(r, "HEAD", "f.py", 5).first == LineClass::AiModified);
+    CHECK(note_line(r, "HEAD", "f.py", 5).first == LineClass::Human);
     CHECK(note_line(r, "HEAD", "f.py", 6) == kUnknownLine);
 }
 
@@ -120,6 +128,7 @@ std::string deleting_commit(ScenarioRepo& r) {
     std::string c2 = r.commit_all("drop the transform");
     r.unwatched("g.py", "other = True\n");
     r.commit_all("unrelated");
+    forget_journal(r); // only the notes remember the deleted lines
     return c2;
 }
 
@@ -165,6 +174,7 @@ TEST_CASE("git revert of an AI commit restores the person's lines it replaced") 
     r.record("f.py", "start()\n", "fast_step()\n", claude());
     std::string ai = r.commit_all("agent rewrite");
     CHECK(note_line(r, "HEAD", "f.py", 2) == kClaudeLine);
+    forget_journal(r);
     r.git({"revert", "--no-edit", ai});
     CHECK(r.read("f.py") == "start()\ncareful_step()\n");
     CHECK(note_line(r, "HEAD", "f.py", 2).first == LineClass::Human);
