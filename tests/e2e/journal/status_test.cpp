@@ -279,6 +279,7 @@ TEST_CASE("status: each worktree has its own journal") {
     auto r = provenant::test::provenant({"status", "--json"}, wt);
     REQUIRE(r.exit_code == 0);
     json w = json::parse(r.out);
-    CHECK(w["files"]["a.txt"]["lines"] == json({"human", "ai"}));
+    // "a" is in HEAD unchanged: committed, not pending (issue 9 §6).
+    CHECK(w["files"]["a.txt"]["lines"] == json({"committed", "ai"}));
     CHECK(status_json(repo)["files"].empty());
 }
