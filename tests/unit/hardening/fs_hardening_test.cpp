@@ -47,25 +47,31 @@ TEST_CASE("a FIFO, a directory or a symlink is refused at once, never blocked on
     const fs::path fifo = d.path / "fifo";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
     // Opened blocking, with no writer, this would never return.
-    CHECK(open_regular_file(fifo) == -1);
-    CHECK(errno == EINVAL);
+    int fd = open_regular_file(fifo);
+    int err = errno;
+    CHECK(fd == -1);
+    CHECK(err == EINVAL);
     auto r = read_file(fifo);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("not a regular file") != std::string::npos);
-    CHECK(open_regular_file(d.path) == -1);
-    CHECK(errno == EISDIR);
+    fd = open_regular_file(d.path);
+    err = errno;
+    CHECK(fd == -1);
+    CHECK(err == EISDIR);
     REQUIRE(atomic_write_file(d.path / "real", "x").ok());
     fs::create_symlink(d.path / "real", d.path / "link");
     CHECK(open_regular_file(d.path / "link") == -1); // O_NOFOLLOW by default
-    int fd = open_regular_file(d.path / "link", /*follow_symlinks=*/true);
+    fd = open_regular_file(d.path / "link", /*follow_symlinks=*/true);
     CHECK(fd >= 0);
     if (fd >= 0) {
         CHECK((::fcntl(fd, F_GETFL) & O_NONBLOCK) == 0);
         ::close(fd);
     }
     CHECK(read_file(d.path / "link").ok());
-    CHECK(open_regular_file(d.path / "missing") == -1);
-    CHECK(errno == ENOENT);
+    fd = open_regular_file(d.path / "missing");
+    err = errno;
+    CHECK(fd == -1);
+    CHECK(err == ENOENT);
     // A FIFO planted as a lock file is refused, not opened.
     auto lock = FileLock::acquire(fifo);
     CHECK_FALSE(lock.ok());
