@@ -112,6 +112,16 @@ struct Note {
     bool operator==(const Note&) const = default;
 };
 
+/// How a repository path is written as a key of `files` (docs/note-format.md §4). Git paths
+/// are bytes; JSON strings are UTF-8. A path that is valid UTF-8 and does not begin with `"`
+/// is written as it is; any other is written quoted as git quotes it (core.quotePath): `"`,
+/// then the bytes with `\\` for a backslash, `\"` for a quote, `\NNN` (3 octal digits) for
+/// every control byte and every byte >= 0x80, then `"`. So every path has exactly one key and
+/// every key at most one path. Pure.
+std::string note_path_key(std::string_view path);
+/// The path a `files` key stands for; nullopt for a malformed quoted key. Pure.
+std::optional<std::string> path_from_note_key(std::string_view key);
+
 /// The JSON form (see docs/note-format.md); totals are computed here.
 nlohmann::json note_to_json(const Note& note);
 /// Compact JSON text as stored in the git note (one line, trailing newline).

@@ -71,12 +71,13 @@ void append_log(const RepoLocation& repo, std::string_view agent,
     fs::path dir = repo.gitdir / "provenant" / "agents";
     fs::path file = dir / "hook.log";
     std::error_code ec;
-    fs::create_directories(dir, ec);
     if (fs::exists(file, ec) && fs::file_size(file, ec) > (1u << 20))
         fs::rename(file, dir / "hook.log.1", ec);
-    std::ofstream out(file, std::ios::app);
+    std::string text;
     for (const auto& m : messages)
-        out << now_ms() << " hook " << agent << ": " << m << '\n';
+        text += std::to_string(now_ms()) + " hook " + std::string(agent) + ": " + m + '\n';
+    // 0600 in 0700 directories: the log names files and tools (issue 12 §14).
+    (void)append_private_file(file, text);
 }
 
 std::string snapshot_id(const HookEvent& ev) {

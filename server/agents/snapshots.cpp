@@ -115,7 +115,8 @@ Status SnapshotStore::save(const PreSnapshot& snap) {
     prune();
     std::string data = j.dump();
     // Transient (read once by the post-tool hook): no fsync on the agent's critical path.
-    return replace_file_no_sync(file_of(snap.id), data);
+    // Source text: created 0600 in 0700 directories (issue 12 §14).
+    return atomic_write_file(file_of(snap.id), data, WriteOptions{.sync = false});
 }
 
 Result<std::optional<PreSnapshot>> SnapshotStore::take(const std::string& id) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <dirent.h>
 #include <map>
+#include <set>
 #include <spdlog/spdlog.h>
 #include <sstream>
 #include <string_view>
@@ -151,10 +152,7 @@ bool has_pending_attaches(const fs::path& gitdir) {
 }
 
 Status ensure_pending_dir(const fs::path& gitdir) {
-    std::error_code ec;
-    fs::create_directories(pending_dir(gitdir), ec);
-    if (ec) return Error("creating " + pending_dir(gitdir).string() + ": " + ec.message());
-    return {};
+    return create_private_directories(pending_dir(gitdir));
 }
 
 Status queue_attach(const fs::path& gitdir, const git_oid& commit) {
@@ -169,9 +167,13 @@ Result<DrainReport> drain_pending_attaches(const Repo& repo) {
     auto lock = FileLock::acquire(gitdir / "provenant" / "pending.lock");
     if (!lock) return lock.error().context("locking the pending-attach queue");
     const fs::path dir = pending_dir(gitdir);
+    // Queue files whose note could not be written in this drain: kept for the next drain
+    // (a lock held, a disk full: the cause may pass), not retried in this one.
+    std::set<std::string> failed;
     for (int round = 0; round < kMaxRounds; ++round) {
         // Listed under the lock: another drain that held it before us removed what it did.
-        const auto names = list_queue(dir);
+        auto names = list_queue(dir);
+        std::erase_if(names, [&](const std::string& n) { return failed.count(n) > 0; });
         if (names.empty()) break;
         std::vector<std::string> junk;
         auto queued = resolve_names(repo, dir, names, junk, report);
@@ -182,16 +184,25 @@ Result<DrainReport> drain_pending_attaches(const Repo& repo) {
             AttachOptions options;
             options.rev = hex;
             options.context = q.context;
-            auto r = attach(repo, options);
-            if (!r)
-                report.problems.push_back(hex.substr(0, 12) + ": " + r.error().message);
-            else if (r->written)
+            Result<AttachResult> r = Error("");
+            try {
+                r = attach(repo, options);
+            } catch (const std::exception& e) { // one commit's failure never stops the queue
+                r = Error(e.what());
+            }
+            if (!r) {
+                // Kept: the queue file is removed only once its note is written, so a failure
+                // that passes (a stale lock, a full disk) is retried by the next drain, and
+                // every reader's drain says on stderr why the note is still missing.
+                report.problems.push_back(hex.substr(0, 12) + ": " + r.error().message +
+                                          " (kept queued for retry)");
+                failed.insert(q.files.begin(), q.files.end());
+                continue;
+            }
+            if (r->written)
                 ++report.written;
             else
                 ++report.skipped;
-            // Removed even on failure: the same failure would repeat on every drain. The
-            // evidence stays pending in the journal, so the next commit or `provenant attach
-            // <commit>` can still use it.
             remove_files(dir, q.files);
         }
     }

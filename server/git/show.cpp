@@ -2,6 +2,7 @@
 #include "git/show.h"
 
 #include "support/line_ranges.h"
+#include "support/terminal_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -32,17 +33,24 @@ std::string tokens_text(const TokenUsage& t) {
     return s.str();
 }
 
+// Every string from a note is untrusted (notes arrive from any remote): escaped before it
+// reaches the terminal (issue 12 §13).
+std::string safe(const std::string& s) {
+    return terminal_safe(s);
+}
+
 } // namespace
 
 std::string render_note(const Note& note) {
     std::ostringstream s;
-    s << "commit " << note.commit << "\n";
-    s << "parent " << (note.parent.empty() ? "(none: root commit)" : note.parent) << "\n";
-    s << "note   " << note.schema << " by " << note.tool << " " << note.tool_version << "\n";
+    s << "commit " << safe(note.commit) << "\n";
+    s << "parent " << (note.parent.empty() ? "(none: root commit)" : safe(note.parent)) << "\n";
+    s << "note   " << safe(note.schema) << " by " << safe(note.tool) << " " << safe(note.tool_version)
+      << "\n";
     if (note.rewrite) {
-        s << "carried (" << note.rewrite->kind << ") from";
+        s << "carried (" << safe(note.rewrite->kind) << ") from";
         for (const auto& c : note.rewrite->from)
-            s << " " << c.substr(0, 12);
+            s << " " << safe(c.substr(0, 12));
         s << "\n";
     }
     const LineCounts t = note.line_totals();
@@ -58,12 +66,12 @@ std::string render_note(const Note& note) {
     if (!note.files.empty()) {
         size_t w = 4;
         for (const auto& [path, f] : note.files)
-            w = std::max(w, path.size());
+            w = std::max(w, safe(path).size());
         s << "\nfiles:\n";
         for (const auto& [path, f] : note.files) {
-            s << "  " << pad(path, w) << "  ";
+            s << "  " << pad(safe(path), w) << "  ";
             if (!f.skipped.empty()) {
-                s << "skipped: " << f.skipped << "\n";
+                s << "skipped: " << safe(f.skipped) << "\n";
                 continue;
             }
             bool first = true;
@@ -72,7 +80,7 @@ std::string render_note(const Note& note) {
                 s << (first ? "" : "  ") << to_string(c) << " " << format_line_ranges(f.lines(c));
                 first = false;
             }
-            if (!f.truncated.empty()) s << "  (truncated: " << f.truncated << ")";
+            if (!f.truncated.empty()) s << "  (truncated: " << safe(f.truncated) << ")";
             s << "\n";
         }
     }
@@ -80,11 +88,11 @@ std::string render_note(const Note& note) {
         s << "\norigins:\n";
         for (const auto& [id, o] : note.origins) {
             const OriginRecord& r = o.record;
-            s << "  " << pad(id, 4) << " " << to_string(r.cls);
-            if (!r.tool.empty()) s << "  " << r.tool;
-            if (!r.kind.empty()) s << " (" << r.kind << ")";
-            if (!r.model.empty()) s << "  model " << r.model;
-            if (!r.session.empty()) s << "  session " << r.session;
+            s << "  " << pad(safe(id), 4) << " " << to_string(r.cls);
+            if (!r.tool.empty()) s << "  " << safe(r.tool);
+            if (!r.kind.empty()) s << " (" << safe(r.kind) << ")";
+            if (!r.model.empty()) s << "  model " << safe(r.model);
+            if (!r.session.empty()) s << "  session " << safe(r.session);
             s << "\n";
             if (!o.tokens.empty()) s << "       tokens " << tokens_text(o.tokens) << "\n";
             if (o.funnel)
@@ -102,17 +110,17 @@ std::string render_blame(const std::vector<BlameLine>& lines) {
     size_t wc = 5, wt = 4, wm = 5, wl = 1;
     for (const auto& b : lines) {
         wc = std::max(wc, std::string(to_string(b.cls)).size());
-        wt = std::max(wt, b.tool.size());
-        wm = std::max(wm, b.model.size());
+        wt = std::max(wt, safe(b.tool).size());
+        wm = std::max(wm, safe(b.model).size());
         wl = std::max(wl, std::to_string(b.line).size());
     }
     std::ostringstream s;
     for (const auto& b : lines) {
         std::string num = std::to_string(b.line);
-        s << b.commit.substr(0, 10) << "  " << pad(std::string(to_string(b.cls)), wc) << "  "
-          << pad(b.tool.empty() ? "-" : b.tool, wt) << "  "
-          << pad(b.model.empty() ? "-" : b.model, wm) << "  " << std::string(wl - num.size(), ' ')
-          << num << ") " << b.text << "\n";
+        s << safe(b.commit.substr(0, 10)) << "  " << pad(std::string(to_string(b.cls)), wc) << "  "
+          << pad(b.tool.empty() ? "-" : safe(b.tool), wt) << "  "
+          << pad(b.model.empty() ? "-" : safe(b.model), wm) << "  " << std::string(wl - num.size(), ' ')
+          << num << ") " << b.text << "\n"; // the file's own text, printed raw as git blame does
     }
     return s.str();
 }

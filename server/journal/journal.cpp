@@ -65,7 +65,7 @@ struct ReadOutcome {
     bool whole = true;
 };
 Result<std::optional<ReadOutcome>> read_prefix(const fs::path& file, size_t limit) {
-    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = open_regular_file(file); // never blocks: a FIFO here once hung every command
     if (fd < 0) {
         if (errno == ENOENT) return std::optional<ReadOutcome>{};
         return make_error("opening " + file.string() + ": " + errno_text());

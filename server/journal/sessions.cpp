@@ -228,29 +228,8 @@ Result<SessionRecord> session_from_json(const json& j) {
 }
 
 Status replace_file_no_sync(const fs::path& path, const std::string& data) {
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) return make_error("creating " + path.parent_path().string() + ": " + ec.message());
-    char suffix[64];
-    std::snprintf(suffix, sizeof suffix, ".tmp.%d.%llx", static_cast<int>(::getpid()),
-                  static_cast<unsigned long long>(now_ms()) ^ fnv1a(path.string()));
-    fs::path tmp = path;
-    tmp += suffix;
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(data.data(), static_cast<std::streamsize>(data.size()));
-        out.close();
-        if (!out) {
-            fs::remove(tmp, ec);
-            return make_error("writing " + tmp.string() + ": write failed");
-        }
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        return make_error("replacing " + path.string() + ": " + ec.message());
-    }
-    return {};
+    // One writer for every file under .git/provenant: 0600 files in 0700 directories.
+    return atomic_write_file(path, data, WriteOptions{.sync = false});
 }
 
 SessionStore::SessionStore(fs::path gitdir) : dir_(std::move(gitdir) / "provenant" / "sessions") {}

@@ -183,11 +183,15 @@ void JournalWorker::barrier(std::function<void()> fn) {
     });
 }
 
+// Worker thread (and the constructor, before the thread starts). `work_` is reset by the
+// stop task on this thread, so `!work_` means stopping: a wait that expired while a long task
+// ran has its completion queued already, cancel() cannot abort it, and re-arming from it kept
+// io_.run() (and so stop()'s join and the process's exit) alive forever.
 void JournalWorker::arm_timer() {
-    if (poll_interval_.count() <= 0) return;
+    if (poll_interval_.count() <= 0 || !work_) return;
     timer_.expires_after(poll_interval_);
     timer_.async_wait([this](const asio::error_code& ec) {
-        if (ec) return;
+        if (ec || !work_) return;
         do_poll();
         arm_timer();
     });

@@ -5,51 +5,103 @@ namespace provenant::lsp {
 
 namespace {
 
-// A linear scan for nesting depth (strings skipped), far cheaper than the parse it guards.
-bool too_deep(std::string_view body) {
+// What a linear scan (strings skipped) tells about a body before it is parsed, far cheaper
+// than the parse it guards: its nesting depth, how many JSON values it would build, and the
+// top-level "method" when it is a plain string.
+struct Shape {
+    bool too_deep = false;
+    size_t values = 0; ///< containers + elements: '{', '[' and ',' outside strings, plus one
+    std::string method;
+};
+
+Shape scan(std::string_view body) {
+    Shape out;
     int depth = 0;
-    bool in_string = false;
+    bool expect_key = false;   // at depth 1, the next string is a member name
+    bool method_value = false; // at depth 1, the next value is the "method" member's
     for (size_t i = 0; i < body.size(); ++i) {
         char c = body[i];
-        if (in_string) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                in_string = false;
+        if (c == '"') {
+            size_t start = ++i;
+            bool escaped = false;
+            for (; i < body.size() && body[i] != '"'; ++i)
+                if (body[i] == '\\') {
+                    escaped = true;
+                    ++i;
+                }
+            if (depth != 1) continue;
+            std::string_view text = body.substr(start, std::min(i, body.size()) - start);
+            if (expect_key) {
+                method_value = text == "method";
+                expect_key = false;
+            } else if (method_value) {
+                if (!escaped && text.size() <= 256) out.method = std::string(text);
+                method_value = false;
+            }
             continue;
         }
-        if (c == '"')
-            in_string = true;
-        else if (c == '[' || c == '{') {
-            if (++depth > kMaxJsonDepth) return true;
-        } else if (c == ']' || c == '}')
+        if (c == '[' || c == '{') {
+            ++out.values;
+            if (++depth > kMaxJsonDepth) {
+                out.too_deep = true;
+                return out;
+            }
+            if (depth == 1) expect_key = c == '{';
+            if (depth == 2) method_value = false;
+        } else if (c == ']' || c == '}') {
             --depth;
+        } else if (c == ',') {
+            ++out.values;
+            if (depth == 1) {
+                expect_key = true;
+                method_value = false;
+            }
+        }
     }
-    return false;
+    ++out.values;
+    return out;
+}
+
+bool carries_document_text(std::string_view method) {
+    return method == "textDocument/didOpen" || method == "textDocument/didChange" ||
+           method == "textDocument/didSave";
 }
 
 } // namespace
 
-std::optional<json> parse_body(std::string_view body, std::string* error) {
-    if (too_deep(body)) {
-        if (error) *error = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+std::optional<json> parse_body(std::string_view body, std::string* error, ErrorCode* code) {
+    auto fail = [&](ErrorCode c, std::string message) {
+        if (error) *error = std::move(message);
+        if (code) *code = c;
         return std::nullopt;
+    };
+    const Shape shape = scan(body);
+    if (shape.too_deep)
+        return fail(ErrorCode::ParseError,
+                    "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    // Budgets before the parse, so memory is bounded by design: a parsed value costs up to
+    // ~100 bytes (`[{},{},...]` amplified 33x), a string about its length.
+    if (shape.values > kMaxJsonValues)
+        return fail(ErrorCode::InvalidRequest,
+                    "message refused: more than " + std::to_string(kMaxJsonValues) +
+                        " JSON values (no LSP message needs that many)");
+    if (body.size() > kMaxSmallMessage && !carries_document_text(shape.method))
+        return fail(ErrorCode::InvalidRequest,
+                    "message refused: " + std::to_string(body.size()) + " bytes is over the " +
+                        std::to_string(kMaxSmallMessage) + "-byte limit for " +
+                        (shape.method.empty() ? std::string("a message without a method")
+                                              : "method " + shape.method) +
+                        " (only didOpen, didChange and didSave carry document text)");
+    // One parse, with exceptions: the library's message carries the byte position. Every
+    // json::exception is caught, not only parse_error: a number out of range (`1e400`) is an
+    // out_of_range, and once an exception escaped here the I/O thread lost its read chain.
+    try {
+        return json::parse(body);
+    } catch (const json::exception& e) {
+        return fail(ErrorCode::ParseError, e.what());
+    } catch (const std::exception& e) { // bad_alloc and the like: still one answer per body
+        return fail(ErrorCode::ParseError, std::string("invalid JSON: ") + e.what());
     }
-    json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) {
-        if (error) {
-            // Re-parse with exceptions only on the error path, for a message with a position.
-            try {
-                json again = json::parse(body);
-                (void)again;
-                *error = "invalid JSON";
-            } catch (const json::parse_error& e) {
-                *error = e.what();
-            }
-        }
-        return std::nullopt;
-    }
-    return j;
 }
 
 Incoming classify(const json& msg) {

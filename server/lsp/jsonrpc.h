@@ -32,9 +32,20 @@ struct RpcError {
 /// hostile input (`[[[[...`) from exhausting the stack in code that recurses over values.
 inline constexpr int kMaxJsonDepth = 64;
 
-/// Parses one message body. Errors (invalid JSON, nesting deeper than kMaxJsonDepth) carry
-/// a message for the ParseError reply. Thread-safe (no shared state).
-std::optional<json> parse_body(std::string_view body, std::string* error);
+/// The most JSON values (containers and elements) one message may hold. A parsed value costs
+/// up to ~100 bytes, so this bounds a message's parse at ~30 MB whatever its shape; a
+/// didChange of 20,000 ranged edits or a didChangeWatchedFiles of 100,000 files fits.
+inline constexpr size_t kMaxJsonValues = 256u << 10;
+/// The largest body of a message that carries no document text: everything but didOpen,
+/// didChange and didSave (whose text may be megabytes, up to kMaxContentLength).
+inline constexpr size_t kMaxSmallMessage = 1u << 20;
+
+/// Parses one message body. Errors carry a message for the reply and, in `code`, its kind:
+/// ParseError for invalid JSON or nesting deeper than kMaxJsonDepth, InvalidRequest for a
+/// body over budget (more than kMaxJsonValues values, or over kMaxSmallMessage bytes for a
+/// method that carries no document text), refused before any parse. Thread-safe.
+std::optional<json> parse_body(std::string_view body, std::string* error,
+                               ErrorCode* code = nullptr);
 
 /// What an incoming message is, decided from its shape alone.
 struct Incoming {

@@ -17,9 +17,10 @@ namespace {
 // with earlier messages), everything else is queued for the core thread in arrival order.
 class CoreForwarder : public MessageSink {
 public:
-    CoreForwarder(asio::io_context& core, Server& server) : core_(core), server_(server) {}
+    CoreForwarder(asio::io_context& core, Server& server, Transport& transport)
+        : core_(core), server_(server), transport_(transport) {}
 
-    void on_message(json message) override {
+    void on_message(json message, size_t body_bytes) override {
         if (message.is_object()) {
             auto m = message.find("method");
             if (m != message.end() && m->is_string() && *m == "$/cancelRequest") {
@@ -28,7 +29,15 @@ public:
                     server_.cancellations().cancel((*p)["id"]);
             }
         }
-        asio::post(core_, [this, msg = std::move(message)] { server_.handle(msg); });
+        asio::post(core_, [this, msg = std::move(message), body_bytes] {
+            // consumed() even if handle throws: a lost credit would stall reading for good.
+            struct Credit {
+                Transport& t;
+                size_t n;
+                ~Credit() { t.consumed(n); }
+            } credit{transport_, body_bytes};
+            server_.handle(msg);
+        });
     }
 
     void on_input_closed() override {
@@ -38,6 +47,7 @@ public:
 private:
     asio::io_context& core_;
     Server& server_;
+    Transport& transport_;
 };
 
 } // namespace
@@ -56,7 +66,7 @@ int run_stdio_server(const StdioOptions& options) {
         int code = 1;
         {
             Server server(core, send, options.server);
-            CoreForwarder forwarder(core, server);
+            CoreForwarder forwarder(core, server, transport);
             auto work = asio::make_work_guard(core);
             asio::signal_set signals(core, SIGINT, SIGTERM);
             signals.async_wait([&](const asio::error_code& ec, int sig) {

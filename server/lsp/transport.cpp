@@ -43,7 +43,11 @@ Transport::Transport(asio::io_context& io, int in_fd, int out_fd)
 }
 
 Transport::~Transport() {
-    stop_reading_ = true;
+    {
+        std::lock_guard lock(flow_mutex_);
+        stop_reading_ = true;
+    }
+    flow_cv_.notify_all();
     if (blocking_reader_.joinable()) blocking_reader_.join();
     // A stream_descriptor closes the descriptor it owns; close those it did not take.
     if (!in_ && in_fd_ >= 0) ::close(in_fd_);
@@ -64,14 +68,31 @@ void Transport::start(MessageSink& sink) {
     blocking_reader_ = std::thread([this] {
         // Runs only blocking read() calls and posts the bytes to the I/O thread.
         auto buf = std::make_shared<std::string>();
+        constexpr size_t kMaxPostedChunks = 4;
         for (;;) {
+            {
+                // Backpressure: never more than a few chunks and a bounded backlog of
+                // messages ahead of the threads that handle them.
+                std::unique_lock lock(flow_mutex_);
+                flow_cv_.wait(lock, [&] {
+                    return stop_reading_ || (backlog_ok() && posted_chunks_ < kMaxPostedChunks);
+                });
+            }
             if (stop_reading_) break;
             std::string chunk(kReadChunk, '\0');
             ssize_t n = in_fd_ >= 0 ? ::read(in_fd_, chunk.data(), chunk.size()) : 0;
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;
             chunk.resize(static_cast<size_t>(n));
-            asio::post(io_, [this, c = std::move(chunk)] { on_bytes(c.data(), c.size()); });
+            ++posted_chunks_;
+            asio::post(io_, [this, c = std::move(chunk)] {
+                on_bytes(c.data(), c.size());
+                {
+                    std::lock_guard lock(flow_mutex_);
+                    --posted_chunks_;
+                }
+                flow_cv_.notify_all();
+            });
         }
         asio::post(io_, [this] { on_eof(); });
     });
@@ -87,11 +108,47 @@ void Transport::read_more() {
                                  on_eof();
                                  return;
                              }
-                             if (!closing_) read_more();
+                             if (closing_) return;
+                             if (!backlog_ok()) {
+                                 read_paused_ = true; // consumed() resumes it
+                                 return;
+                             }
+                             read_more();
                          });
 }
 
+bool Transport::backlog_ok() const {
+    return backlog_messages_ < kMaxBacklogMessages && backlog_bytes_ < kMaxBacklogBytes;
+}
+
+void Transport::consumed(size_t body_bytes) {
+    {
+        std::lock_guard lock(flow_mutex_);
+        --backlog_messages_;
+        backlog_bytes_ -= body_bytes;
+    }
+    flow_cv_.notify_all();
+    if (in_) asio::post(io_, [this] { resume_reading(); });
+}
+
+void Transport::resume_reading() {
+    if (!read_paused_ || closing_ || eof_ || !backlog_ok()) return;
+    read_paused_ = false;
+    read_more();
+}
+
 void Transport::on_bytes(const char* data, size_t n) {
+    // Nothing thrown while handling input may leave this frame: the caller re-arms the read
+    // only after it returns, and an exception out of io.run() would lose the read chain for
+    // good (the process alive, deaf, and never seeing the end of its input).
+    try {
+        handle_bytes(data, n);
+    } catch (const std::exception& e) {
+        spdlog::error("lsp transport: handling input: {}", e.what());
+    }
+}
+
+void Transport::handle_bytes(const char* data, size_t n) {
     if (closing_ || eof_) return;
     reader_.feed(std::string_view(data, n));
     while (auto ev = reader_.next()) {
@@ -100,16 +157,25 @@ void Transport::on_bytes(const char* data, size_t n) {
             continue;
         }
         std::string error;
-        auto message = parse_body(ev->text, &error);
+        ErrorCode code = ErrorCode::ParseError;
+        auto message = parse_body(ev->text, &error, &code);
+        const size_t body_bytes = ev->text.size();
         std::string().swap(ev->text); // a large didOpen is not held twice while it is handled
         if (!message) {
+            // Answered with id null: the body was not parsed, so its id is unknown.
             spdlog::warn("lsp transport: {}", error);
-            send(make_error(nullptr, {ErrorCode::ParseError, error})
+            send(make_error(nullptr, {code, error})
                      .dump(-1, ' ', false, json::error_handler_t::replace));
             continue;
         }
+        const size_t bytes = body_bytes;
+        {
+            std::lock_guard lock(flow_mutex_);
+            ++backlog_messages_;
+            backlog_bytes_ += bytes;
+        }
         try {
-            sink_->on_message(std::move(*message));
+            sink_->on_message(std::move(*message), bytes);
         } catch (const std::exception& e) {
             // The sink only posts work; anything thrown here is a bug, not a reason to die.
             spdlog::error("lsp transport: dispatching a message: {}", e.what());
@@ -176,7 +242,11 @@ void Transport::close() {
     asio::post(io_, [this] {
         if (closing_) return;
         closing_ = true;
-        stop_reading_ = true;
+        {
+            std::lock_guard lock(flow_mutex_);
+            stop_reading_ = true;
+        }
+        flow_cv_.notify_all();
         if (in_) {
             asio::error_code ec;
             in_->cancel(ec);

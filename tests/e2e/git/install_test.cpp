@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <sys/stat.h>
+#include <thread>
 
 using namespace provenant::test;
 namespace fs = std::filesystem;
@@ -211,11 +212,22 @@ TEST_CASE("a hook never fails the git command when provenant fails") {
     write_text(repo.file(".git/refs/notes/provenant"), "not an object id\n");
     repo.write("a.txt", "y\n");
     repo.git({"add", "-A"});
+    repo.set_wait_for_notes(false); // the failed commit stays queued (issue 12 §2, §4)
     auto r = repo.git({"commit", "-q", "-m", "two"}, true);
     CHECK(r.exit_code == 0);
-    // The note is written after git returns: the background writer logs why it could not.
-    const std::string two = repo.head(); // waits for the background writer
-    const std::string log = read_text(repo.file(".git/provenant/attach.log"));
-    CHECK(log.find("attach: " + two.substr(0, 12)) != std::string::npos);
-    CHECK(fs::is_empty(repo.file(".git/provenant/pending")));
+    // The note is written after git returns: the background writer logs why it could not,
+    // and keeps the commit queued so that a later drain retries it.
+    const std::string two = repo.head();
+    const std::string want = "attach: " + two.substr(0, 12);
+    const fs::path log_file = repo.file(".git/provenant/attach.log");
+    std::string log;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) { // polls for the log line itself
+        std::error_code ec;
+        if (fs::exists(log_file, ec)) log = read_text(log_file.string());
+        if (log.find(want) != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    CHECK(log.find(want) != std::string::npos);
+    CHECK(fs::exists(repo.file(".git/provenant/pending/" + two)));
 }
