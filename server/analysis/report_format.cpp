@@ -55,7 +55,8 @@ double all_lines(const json& lines_added) {
     return sum;
 }
 
-// A group's or the whole report's fields in one shape: the total row hoists `totals.*`.
+// A group's or the whole report's fields in one shape: `totals.*` (the report's, or a group's
+// when the engine nests them so) are hoisted beside the funnel.
 json total_row(const json& report) {
     json row = json::object();
     if (!report.is_object()) return row;
@@ -70,7 +71,7 @@ std::vector<json> sorted_groups(const json& report) {
     std::vector<json> groups;
     if (const json* g = at(report, "groups"); g && g->is_array())
         for (const json& x : *g)
-            if (x.is_object()) groups.push_back(x);
+            if (x.is_object()) groups.push_back(total_row(x)); // keeps "key"
     auto committed = [](const json& g) {
         if (auto c = number(g, "funnel/committed")) return *c;
         const json* l = at(g, "lines_added");

@@ -79,6 +79,11 @@ json sample_report() {
               funnel(860, 400, 360, 280, 330, 30), 12.0),
         group({{"tool", nullptr}, {"model", nullptr}}, 9, lines(0, 0, 500, 24, 50), funnel(0, 0, 0, 0, 0, 0), 0),
     });
+    // The engine may nest a group's counts under "totals" as the report does: same rendering.
+    json& last = r["groups"][2];
+    last["totals"] = {{"commits", last["commits"]}, {"commits_with_notes", 8}, {"lines_added", last["lines_added"]}};
+    last.erase("commits");
+    last.erase("lines_added");
     return r;
 }
 
@@ -245,6 +250,9 @@ TEST_CASE("report csv: a header, one row per group in table order, then the tota
     CHECK(rows[2][2] == "gpt-5, \"mini\"");
     CHECK(rows[2][merged] == "20");
     CHECK(rows[3][1] == ""); // null key
+    CHECK(rows[3][commits] == "9"); // hoisted from the group's "totals"
+    CHECK(rows[3][column(h, "commits_with_notes")] == "8");
+    CHECK(rows[3][column(h, "lines_added.human")] == "500");
     CHECK(rows[4][0] == "total");
     CHECK(rows[4][1] == "");
     CHECK(rows[4][merged] == "380");
