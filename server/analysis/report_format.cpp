@@ -87,13 +87,19 @@ std::vector<json> sorted_groups(const json& report) {
     return groups;
 }
 
-// The `--by` keys in the order of the first group that has them.
+// The `--by` keys: the known ones in the order `--by` lists them in the docs (a JSON object
+// keeps no order), then any others, sorted.
 std::vector<std::string> key_names(const std::vector<json>& groups) {
-    std::vector<std::string> names;
+    static const std::vector<std::string> kKnown = {"tool", "model", "session", "author", "team",
+                                                    "path", "ext",   "month",   "week"};
+    std::set<std::string> found;
     for (const json& g : groups)
         if (const json* k = at(g, "key"); k && k->is_object())
-            for (const auto& [name, v] : k->items())
-                if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+            for (const auto& [name, v] : k->items()) found.insert(name);
+    std::vector<std::string> names;
+    for (const std::string& n : kKnown)
+        if (found.erase(n)) names.push_back(n);
+    names.insert(names.end(), found.begin(), found.end());
     return names;
 }
 
@@ -150,6 +156,12 @@ std::string usd(std::optional<double> v) {
     if (!v || !std::isfinite(*v)) return "-";
     double a = std::fabs(*v);
     return "$" + fixed(*v, a != 0 && a < 0.01 ? 4 : 2);
+}
+
+// Per-line costs are fractions of a cent to a few cents: four decimals.
+std::string usd_per_line(std::optional<double> v) {
+    if (!v || !std::isfinite(*v)) return "-";
+    return "$" + fixed(*v, 4);
 }
 
 std::string tokens_text(std::optional<double> v) {
@@ -264,7 +276,7 @@ std::string render_table(const json& report) {
     }
 
     line("");
-    line("AI lines        count   ");
+    line("AI line funnel");
     auto funnel_row = [&](const char* label, const char* field, std::string extra) {
         line("  " + pad_right(label, 24) + pad_left(count_text(total, std::string("funnel/") + field), 10) +
              (extra.empty() ? "" : "   " + extra));
@@ -315,9 +327,9 @@ std::string render_table(const json& report) {
          tokens_text(number(total, "spend/tokens/cache_read")) + ", cache write " +
          tokens_text(std::optional<double>(count(total, "spend/tokens/cache_write_5m") +
                                            count(total, "spend/tokens/cache_write_1h"))));
-    line("  per AI line   committed " + usd(number(total, "spend/cost_per_committed_ai_line")) + ", merged " +
-         usd(number(total, "spend/cost_per_merged_ai_line")) + ", alive " +
-         usd(number(total, "spend/cost_per_alive_ai_line")));
+    line("  per AI line   committed " + usd_per_line(number(total, "spend/cost_per_committed_ai_line")) +
+         ", merged " + usd_per_line(number(total, "spend/cost_per_merged_ai_line")) + ", alive " +
+         usd_per_line(number(total, "spend/cost_per_alive_ai_line")));
 
     line("");
     line("Commit shapes   AI-only " + count_text(total, "shapes/ai_only") + ", human-only " +
@@ -472,7 +484,7 @@ std::string render_markdown(const json& report) {
     md += "\nSpend: " + usd(number(total, "spend/cost_usd")) + " at list price (" +
           tokens_text(number(total, "spend/tokens/input")) + " input, " +
           tokens_text(number(total, "spend/tokens/output")) + " output tokens), " +
-          usd(number(total, "spend/cost_per_committed_ai_line")) + " per committed AI line.\n";
+          usd_per_line(number(total, "spend/cost_per_committed_ai_line")) + " per committed AI line.\n";
     if (auto rate = number(total, "survival/rate")) {
         md += "\nSurvival: " + percent(rate) + " of AI lines still alive " + count_text(total, "survival/days") +
               " days after merge";
