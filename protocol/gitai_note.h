@@ -29,8 +29,11 @@ inline constexpr uint32_t kMaxGitAiNoteLines = 20'000'000; ///< line numbers exp
 /// Key forms (routed by prefix, as the standard says):
 ///   `s_<hex>::t_<hex>`  an AI session (looked up in GitAiNote::sessions by the part before `::`)
 ///   `h_<hex>`           a known human (looked up in GitAiNote::humans)
-///   `<hex>`             a legacy AI prompt (7 or 16 hex; looked up in GitAiNote::prompts)
-/// The standard says the hex lengths (14 today) may change, so any 1–64 hex digits are read.
+///   `<hex>`             a legacy AI prompt (16 hex, 7 before git-ai 1.0; looked up in
+///                       GitAiNote::prompts)
+/// The standard says the hex lengths (14 today) may change, so 1–32 hex digits are read per
+/// part (7–32 for legacy keys); 32 keeps an origin id within provenant's 64 characters.
+/// `h_` keys may carry a `::t_<hex>` trace too (the standard announces it).
 struct GitAiAttestation {
     std::string key;
     std::vector<uint32_t> lines;

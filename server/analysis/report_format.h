@@ -29,9 +29,13 @@ std::string_view to_string(ReportFormat format);
 ///    by key).
 ///  - Json: pretty-printed (2 spaces), the report as given.
 ///  - Csv: RFC 4180; a header row, one row per group (same order as the table), then a
-///    "total" row; the columns are the `--by` keys (`key.tool`, ...) and every numeric field
-///    flattened with dots (`funnel.merged`, `spend.tokens.input`, `rework.matrix.ai.human`);
-///    null renders as an empty field. Lines end with CRLF, as RFC 4180 says.
+///    "total" row; the columns are `group` ("group" or "total"), the `--by` keys
+///    (`key.tool`, ...) and every field flattened with dots (`funnel.merged`,
+///    `spend.tokens.input`, `rework.matrix.ai.human`; the curves are left out) in a fixed
+///    order (docs/report.md); null renders as an empty field; a text cell that starts like a
+///    spreadsheet formula gets a leading `'`. Lines end with CRLF, as RFC 4180 says.
+///  A group's counts may be beside its funnel (`commits`, `lines_added`) or nested under
+///  `totals` as in the report: both render the same.
 ///  - Markdown: a short summary fit for a pull-request comment: AI share of the added lines,
 ///    a table by group (tool and model, or whatever `--by` gave) with spend, and survival
 ///    when it is defined.

@@ -386,6 +386,15 @@ TEST_CASE("gitai: tolerated variations") {
     std::string old = replace(text, "abcd1234abcd1234 1-2", "abc1234 1-2");
     old = replace(old, "\"abcd1234abcd1234\":", "\"abc1234\":");
     CHECK(parse_gitai_note(old).ok());
+    // A human key with a trace id (announced by the standard) routes to `humans`.
+    std::string traced = "a.c\n  h_0123456789abcd::t_0123456789abcd 3\n---\n"
+                         "{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"\",\"prompts\":{},"
+                         "\"humans\":{\"h_0123456789abcd\":{\"author\":\"A <a@x>\"}}}";
+    auto t = parse_gitai_note(traced);
+    REQUIRE_MESSAGE(t.ok(), (t.ok() ? std::string() : t.error().message));
+    auto tn = gitai_note_to_note(*t);
+    REQUIRE(tn.ok());
+    CHECK(tn->files.at("a.c").human == std::vector<uint32_t>{3});
 }
 
 TEST_CASE("gitai: to_note refuses paths outside the repository") {
