@@ -3,10 +3,9 @@
 
 #include "support/line_ranges.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
+#include <openssl/evp.h>
 #include <set>
 #include <stdexcept>
 
@@ -36,11 +35,14 @@ bool is_hex(std::string_view s, size_t min_len, size_t max_len) {
 }
 
 bool is_prefixed_hex(std::string_view s, std::string_view prefix) {
-    return s.substr(0, prefix.size()) == prefix && is_hex(s.substr(prefix.size()), 1, kMaxHexDigits);
+    return s.substr(0, prefix.size()) == prefix &&
+           is_hex(s.substr(prefix.size()), 1, kMaxHexDigits);
 }
 
 // Legacy prompt keys: 7 (pre-1.0) to 16 hex today; accept up to kMaxHexDigits.
-bool is_legacy_key(std::string_view s) { return is_hex(s, 7, kMaxHexDigits); }
+bool is_legacy_key(std::string_view s) {
+    return is_hex(s, 7, kMaxHexDigits);
+}
 
 enum class KeyKind { Session, Human, Legacy };
 
@@ -75,9 +77,12 @@ int json_depth(std::string_view text) {
     bool in_string = false, escaped = false;
     for (char c : text) {
         if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '{' || c == '[') {
@@ -183,7 +188,8 @@ void read_metadata(const nlohmann::json& j, GitAiNote& note) {
 }
 
 std::string_view trim_end(std::string_view s) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -230,11 +236,13 @@ std::string tool_to_gitai(std::string_view tool) {
 }
 
 bool is_repo_relative(std::string_view path) {
-    if (path.empty() || path.front() == '/' || path.find('\0') != std::string_view::npos) return false;
+    if (path.empty() || path.front() == '/' || path.find('\0') != std::string_view::npos)
+        return false;
     size_t pos = 0;
     while (pos <= path.size()) {
         size_t slash = path.find('/', pos);
-        std::string_view part = path.substr(pos, slash == std::string_view::npos ? path.npos : slash - pos);
+        std::string_view part =
+            path.substr(pos, slash == std::string_view::npos ? path.npos : slash - pos);
         if (part == ".." || part.empty()) return false;
         if (slash == std::string_view::npos) break;
         pos = slash + 1;
@@ -259,8 +267,8 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
         std::sort(file_lines.begin(), file_lines.end());
         auto dup = std::adjacent_find(file_lines.begin(), file_lines.end());
         if (dup != file_lines.end())
-            return make_error("file " + show_text(current->path) + ": line " + std::to_string(*dup) +
-                              " is attested twice");
+            return make_error("file " + show_text(current->path) + ": line " +
+                              std::to_string(*dup) + " is attested twice");
         file_lines.clear();
         if (current->entries.empty()) note.files.pop_back(); // git-ai drops empty files too
         current = nullptr;
@@ -272,7 +280,8 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
     bool divider = false;
     while (pos < text.size()) {
         size_t nl = text.find('\n', pos);
-        std::string_view raw = text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+        std::string_view raw =
+            text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
         pos = nl == std::string_view::npos ? text.size() : nl + 1;
         ++line_no;
         std::string_view line = trim_end(raw);
@@ -297,7 +306,8 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
             // Whether the key names a record is checked once the metadata is read.
             if (ranges.empty() || ranges.find(' ') != std::string_view::npos)
                 return where("bad line ranges " + show_text(ranges));
-            auto lines = parse_line_ranges(ranges, static_cast<uint32_t>(kMaxGitAiNoteLines - expanded));
+            auto lines =
+                parse_line_ranges(ranges, static_cast<uint32_t>(kMaxGitAiNoteLines - expanded));
             if (!lines) {
                 if (lines.error().message.find("expand beyond") != std::string::npos)
                     return where("line ranges expand beyond " + std::to_string(kMaxGitAiNoteLines) +
@@ -317,7 +327,8 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
         if (path.size() >= 2 && path.front() == '"' && path.back() == '"')
             path = path.substr(1, path.size() - 2);
         if (path.empty()) return where("empty file path");
-        if (!seen_paths.insert(path).second) return where("file " + show_text(path) + " listed twice");
+        if (!seen_paths.insert(path).second)
+            return where("file " + show_text(path) + " listed twice");
         note.files.push_back({std::move(path), {}});
         current = &note.files.back();
     }
@@ -327,7 +338,8 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
 
     std::string_view json_text = text.substr(pos);
     if (json_depth(json_text) > kMaxJsonDepth)
-        return make_error("metadata: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+        return make_error("metadata: nested deeper than " + std::to_string(kMaxJsonDepth) +
+                          " levels");
     nlohmann::json j = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return make_error("metadata: not valid JSON");
     try {
@@ -344,7 +356,8 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
                          : k.kind == KeyKind::Human ? note.humans.count(k.record) > 0
                                                     : note.prompts.count(k.record) > 0;
             if (!found)
-                return make_error("file " + show_text(f.path) + ": key " + show_text(a.key) + " names no " +
+                return make_error("file " + show_text(f.path) + ": key " + show_text(a.key) +
+                                  " names no " +
                                   (k.kind == KeyKind::Session ? "session"
                                    : k.kind == KeyKind::Human ? "human"
                                                               : "prompt") +
@@ -387,11 +400,14 @@ std::string serialize_gitai_note(const GitAiNote& note) {
     if (note.git_ai_version) j["git_ai_version"] = *note.git_ai_version;
     j["base_commit_sha"] = note.base_commit_sha;
     j["prompts"] = nlohmann::ordered_json::object();
-    for (const auto& [k, s] : note.prompts) j["prompts"][k] = session_json(s, true);
+    for (const auto& [k, s] : note.prompts)
+        j["prompts"][k] = session_json(s, true);
     if (!note.humans.empty())
-        for (const auto& [k, author] : note.humans) j["humans"][k] = {{"author", author}};
+        for (const auto& [k, author] : note.humans)
+            j["humans"][k] = {{"author", author}};
     if (!note.sessions.empty())
-        for (const auto& [k, s] : note.sessions) j["sessions"][k] = session_json(s, false);
+        for (const auto& [k, s] : note.sessions)
+            j["sessions"][k] = session_json(s, false);
     out += j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     out += '\n';
     return out;
@@ -403,21 +419,24 @@ Result<Note> gitai_note_to_note(const GitAiNote& gn) {
     note.tool = "git-ai";
     note.tool_version = gn.git_ai_version.value_or("");
     for (const GitAiFile& f : gn.files) {
-        if (!is_repo_relative(f.path)) return make_error("file " + show_text(f.path) + ": not a repository-relative path");
+        if (!is_repo_relative(f.path))
+            return make_error("file " + show_text(f.path) + ": not a repository-relative path");
         NoteFile nf;
         for (const GitAiAttestation& a : f.entries) {
             auto key = parse_key(a.key);
             if (!key) return make_error("file " + show_text(f.path) + ": " + key.error().message);
             if (key->kind == KeyKind::Human) {
                 if (!gn.humans.count(key->record))
-                    return make_error("file " + show_text(f.path) + ": key " + show_text(a.key) + " names no human record");
+                    return make_error("file " + show_text(f.path) + ": key " + show_text(a.key) +
+                                      " names no human record");
                 nf.human.insert(nf.human.end(), a.lines.begin(), a.lines.end());
                 continue;
             }
             const auto& map = key->kind == KeyKind::Session ? gn.sessions : gn.prompts;
             auto it = map.find(key->record);
             if (it == map.end())
-                return make_error("file " + show_text(f.path) + ": key " + show_text(a.key) + " names no record");
+                return make_error("file " + show_text(f.path) + ": key " + show_text(a.key) +
+                                  " names no record");
             const GitAiSession& s = it->second;
             NoteOrigin& o = note.origins[key->record];
             o.record.cls = OriginClass::Ai;
@@ -436,10 +455,12 @@ Result<Note> gitai_note_to_note(const GitAiNote& gn) {
             std::sort(v->begin(), v->end());
             all.insert(all.end(), v->begin(), v->end());
         }
-        for (auto& [id, lines] : nf.by_origin) std::sort(lines.begin(), lines.end());
+        for (auto& [id, lines] : nf.by_origin)
+            std::sort(lines.begin(), lines.end());
         std::sort(all.begin(), all.end());
         if (auto dup = std::adjacent_find(all.begin(), all.end()); dup != all.end())
-            return make_error("file " + show_text(f.path) + ": line " + std::to_string(*dup) + " is attested twice");
+            return make_error("file " + show_text(f.path) + ": line " + std::to_string(*dup) +
+                              " is attested twice");
         if (std::find(all.begin(), all.end(), 0u) != all.end())
             return make_error("file " + show_text(f.path) + ": line 0 (lines are 1-based)");
         if (all.empty()) continue;
@@ -459,7 +480,9 @@ GitAiNote note_to_gitai_note(const Note& note, std::string_view base_commit) {
         GitAiSession s;
         s.agent = {tool, r.session, r.model};
         if (!r.kind.empty()) s.custom_attributes[std::string(kKindAttribute)] = r.kind;
-        std::string id = "s_" + sha256_hex(tool + ":" + (r.session.empty() ? origin_id : r.session)).substr(0, 14);
+        std::string id =
+            "s_" +
+            sha256_hex(tool + ":" + (r.session.empty() ? origin_id : r.session)).substr(0, 14);
         auto it = gn.sessions.find(id);
         if (it != gn.sessions.end() && !(it->second == s)) {
             // One conversation with two records (another model, another kind): a session
@@ -483,7 +506,8 @@ GitAiNote note_to_gitai_note(const Note& note, std::string_view base_commit) {
         for (const auto& [origin_id, lines] : f.by_origin) {
             std::vector<uint32_t> mine;
             for (uint32_t l : lines)
-                if (std::binary_search(ai_lines.begin(), ai_lines.end(), l) && covered.insert(l).second)
+                if (std::binary_search(ai_lines.begin(), ai_lines.end(), l) &&
+                    covered.insert(l).second)
                     mine.push_back(l);
             if (mine.empty()) continue;
             if (!session_of.count(origin_id)) {
@@ -499,7 +523,8 @@ GitAiNote note_to_gitai_note(const Note& note, std::string_view base_commit) {
         for (uint32_t l : ai_lines)
             if (!covered.count(l)) rest.push_back(l);
         if (!rest.empty()) {
-            if (!session_of.count(unattributed)) add_session(unattributed, OriginRecord{OriginClass::Ai});
+            if (!session_of.count(unattributed))
+                add_session(unattributed, OriginRecord{OriginClass::Ai});
             std::string trace = "t_" + sha256_hex("provenant:" + unattributed).substr(0, 14);
             gf.entries.push_back({session_of[unattributed] + "::" + trace, std::move(rest)});
         }

@@ -1,12 +1,11 @@
 // Deployments from CSV (RFC 4180) or NDJSON; timestamps as unix seconds or ISO 8601.
 #include "analysis/deployments.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
@@ -22,8 +21,10 @@ std::string lower(std::string_view s) {
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -41,7 +42,8 @@ bool is_hex(std::string_view s) {
 Result<std::string> check_commit(std::string_view commit) {
     commit = trim(commit);
     if (commit.size() < 4 || commit.size() > 64 || !is_hex(commit))
-        return make_error("commit: expected a hex commit id (4 to 64 digits), got " + shown(commit));
+        return make_error("commit: expected a hex commit id (4 to 64 digits), got " +
+                          shown(commit));
     return lower(commit);
 }
 
@@ -92,11 +94,13 @@ Result<std::vector<std::string>> csv_record(std::string_view text, size_t& pos, 
         } else if (c == '\r') {
             continue; // CRLF
         } else {
-            if (was_quoted && c != ' ' && c != '\t') return make_error("text after a closing quote");
+            if (was_quoted && c != ' ' && c != '\t')
+                return make_error("text after a closing quote");
             fields.back() += c;
         }
         if (fields.back().size() > kMaxDeploymentFieldBytes)
-            return make_error("a field longer than " + std::to_string(kMaxDeploymentFieldBytes) + " bytes");
+            return make_error("a field longer than " + std::to_string(kMaxDeploymentFieldBytes) +
+                              " bytes");
     }
     if (quoted) return make_error("a quoted field is not closed");
     return fields;
@@ -120,18 +124,23 @@ Result<std::vector<Deployment>> parse_csv(std::string_view text, const std::stri
         if (header) {
             for (size_t i = 0; i < f.size(); ++i) {
                 std::string name = lower(trim(f[i]));
-                if (name == "commit") col_commit = i;
-                else if (name == "environment") col_env = i;
-                else if (name == "deployed_at") col_at = i;
+                if (name == "commit")
+                    col_commit = i;
+                else if (name == "environment")
+                    col_env = i;
+                else if (name == "deployed_at")
+                    col_at = i;
             }
             if (!col_commit || !col_env || !col_at)
-                return where("the header row must name the columns commit, environment and deployed_at");
+                return where(
+                    "the header row must name the columns commit, environment and deployed_at");
             columns = f.size();
             header = false;
             continue;
         }
         if (f.size() != columns)
-            return where(std::to_string(f.size()) + " fields where the header has " + std::to_string(columns));
+            return where(std::to_string(f.size()) + " fields where the header has " +
+                         std::to_string(columns));
         Deployment d;
         auto commit = check_commit(f[*col_commit]);
         if (!commit) return where(commit.error().message);
@@ -143,7 +152,8 @@ Result<std::vector<Deployment>> parse_csv(std::string_view text, const std::stri
         d.deployed_at = *at;
         out.push_back(std::move(d));
     }
-    if (header) return make_error(src + ": empty (expected a header row commit,environment,deployed_at)");
+    if (header)
+        return make_error(src + ": empty (expected a header row commit,environment,deployed_at)");
     return out;
 }
 
@@ -152,7 +162,8 @@ Result<std::vector<Deployment>> parse_ndjson(std::string_view text, const std::s
     size_t pos = 0, line = 0;
     while (pos < text.size()) {
         size_t nl = text.find('\n', pos);
-        std::string_view raw = text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
+        std::string_view raw =
+            text.substr(pos, nl == std::string_view::npos ? text.npos : nl - pos);
         pos = nl == std::string_view::npos ? text.size() : nl + 1;
         ++line;
         auto where = [&](const std::string& what) {
@@ -201,28 +212,33 @@ Result<int64_t> parse_timestamp(std::string_view s) {
     s = trim(s);
     if (s.empty()) return make_error("empty");
     int64_t seconds = 0;
-    if (std::all_of(s.begin() + (s.front() == '-' ? 1 : 0), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (std::all_of(s.begin() + (s.front() == '-' ? 1 : 0), s.end(),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
         if (!parse_int(s, seconds)) return make_error("unix seconds out of range: " + shown(s));
         return seconds;
     }
     // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM|±HH)
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
     auto bad = [&]() {
-        return make_error("expected unix seconds or ISO 8601 'YYYY-MM-DDTHH:MM:SS' with Z or an offset, got " +
-                          shown(s));
+        return make_error(
+            "expected unix seconds or ISO 8601 'YYYY-MM-DDTHH:MM:SS' with Z or an offset, got " +
+            shown(s));
     };
-    if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-        !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !digits(s, 11, 2, h) ||
-        s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec))
+    if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) ||
+        s[7] != '-' || !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+        !digits(s, 11, 2, h) || s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' ||
+        !digits(s, 17, 2, sec))
         return bad();
     size_t pos = 19;
     if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
         ++pos;
         size_t start = pos;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9')
+            ++pos;
         if (pos == start) return bad(); // fractions are dropped: whole seconds
     }
-    if (pos == s.size()) return make_error("no time zone (add Z or an offset such as +02:00): " + shown(s));
+    if (pos == s.size())
+        return make_error("no time zone (add Z or an offset such as +02:00): " + shown(s));
     int offset = 0;
     std::string_view zone = s.substr(pos);
     if (zone == "Z" || zone == "z") {
@@ -231,8 +247,9 @@ Result<int64_t> parse_timestamp(std::string_view s) {
         int oh = 0, om = 0;
         bool ok = zone.size() == 3   ? digits(zone, 1, 2, oh)
                   : zone.size() == 5 ? digits(zone, 1, 2, oh) && digits(zone, 3, 2, om)
-                  : zone.size() == 6 ? digits(zone, 1, 2, oh) && zone[3] == ':' && digits(zone, 4, 2, om)
-                                     : false;
+                  : zone.size() == 6
+                      ? digits(zone, 1, 2, oh) && zone[3] == ':' && digits(zone, 4, 2, om)
+                      : false;
         if (!ok || oh > 23 || om > 59) return bad();
         offset = (zone[0] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
     } else {
@@ -240,7 +257,8 @@ Result<int64_t> parse_timestamp(std::string_view s) {
     }
     using namespace std::chrono;
     year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return make_error("not a valid date and time: " + shown(s));
+    if (!ymd.ok() || h > 23 || mi > 59 || sec > 60)
+        return make_error("not a valid date and time: " + shown(s));
     int64_t days = sys_days{ymd}.time_since_epoch().count();
     // A leap second (":60") counts as the next second's start, as POSIX time does.
     return days * 86400 + h * 3600 + mi * 60 + sec - offset;
@@ -248,7 +266,8 @@ Result<int64_t> parse_timestamp(std::string_view s) {
 
 Result<std::vector<Deployment>> parse_deployments(std::string_view text, std::string_view source) {
     std::string src(source);
-    if (text.size() > kMaxDeploymentsBytes) return make_error(src + ": larger than the 256 MiB limit");
+    if (text.size() > kMaxDeploymentsBytes)
+        return make_error(src + ": larger than the 256 MiB limit");
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3); // a UTF-8 BOM from spreadsheets
     size_t first = text.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && text[first] == '{') return parse_ndjson(text, src);
@@ -257,7 +276,8 @@ Result<std::vector<Deployment>> parse_deployments(std::string_view text, std::st
 
 Result<std::vector<Deployment>> load_deployments(const std::filesystem::path& file) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) return make_error(file.string() + ": not a readable file");
+    if (!std::filesystem::is_regular_file(file, ec))
+        return make_error(file.string() + ": not a readable file");
     if (std::filesystem::file_size(file, ec) > kMaxDeploymentsBytes)
         return make_error(file.string() + ": larger than the 256 MiB limit");
     std::ifstream in(file, std::ios::binary);

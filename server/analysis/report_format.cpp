@@ -26,7 +26,8 @@ const json* at(const json& j, std::string_view path) {
     size_t pos = 0;
     while (pos <= path.size()) {
         size_t slash = path.find('/', pos);
-        std::string key(path.substr(pos, slash == std::string_view::npos ? path.npos : slash - pos));
+        std::string key(
+            path.substr(pos, slash == std::string_view::npos ? path.npos : slash - pos));
         if (!cur->is_object()) return nullptr;
         auto it = cur->find(key);
         if (it == cur->end()) return nullptr;
@@ -43,7 +44,9 @@ std::optional<double> number(const json& j, std::string_view path) {
     return v->get<double>();
 }
 
-double count(const json& j, std::string_view path) { return number(j, path).value_or(0); }
+double count(const json& j, std::string_view path) {
+    return number(j, path).value_or(0);
+}
 
 double ai_lines(const json& lines_added) {
     return count(lines_added, "ai") + count(lines_added, "ai_modified");
@@ -51,7 +54,8 @@ double ai_lines(const json& lines_added) {
 
 double all_lines(const json& lines_added) {
     double sum = 0;
-    for (const char* c : {"ai", "ai_modified", "human", "paste", "unknown"}) sum += count(lines_added, c);
+    for (const char* c : {"ai", "ai_modified", "human", "paste", "unknown"})
+        sum += count(lines_added, c);
     return sum;
 }
 
@@ -63,7 +67,8 @@ json total_row(const json& report) {
     for (const auto& [k, v] : report.items())
         if (k != "groups" && k != "schema" && k != "totals") row[k] = v;
     if (const json* t = at(report, "totals"); t && t->is_object())
-        for (const auto& [k, v] : t->items()) row[k] = v;
+        for (const auto& [k, v] : t->items())
+            row[k] = v;
     return row;
 }
 
@@ -95,7 +100,8 @@ std::vector<std::string> key_names(const std::vector<json>& groups) {
     std::set<std::string> found;
     for (const json& g : groups)
         if (const json* k = at(g, "key"); k && k->is_object())
-            for (const auto& [name, v] : k->items()) found.insert(name);
+            for (const auto& [name, v] : k->items())
+                found.insert(name);
     std::vector<std::string> names;
     for (const std::string& n : kKnown)
         if (found.erase(n)) names.push_back(n);
@@ -182,9 +188,8 @@ std::optional<double> ratio(double num, double den) {
 
 // Display width in code points (a UTF-8 continuation byte adds none).
 size_t width(std::string_view s) {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
+    return static_cast<size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 // Control characters (ESC sequences could drive the terminal) become '?'.
@@ -225,15 +230,31 @@ std::string markdown_text(std::string_view s) {
     std::string out;
     for (char c : printable(s)) {
         switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '|': case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '~':
-        case '!': case '@':
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '|':
+        case '\\':
+        case '`':
+        case '*':
+        case '_':
+        case '[':
+        case ']':
+        case '#':
+        case '~':
+        case '!':
+        case '@':
             out += '\\';
             out += c;
             break;
-        default: out += c;
+        default:
+            out += c;
         }
     }
     return out;
@@ -241,7 +262,8 @@ std::string markdown_text(std::string_view s) {
 
 std::string csv_field(std::string s, bool text) {
     // A text cell starting like a formula would run in a spreadsheet: keep it text.
-    if (text && !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos)
+    if (text && !s.empty() &&
+        std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos)
         s = "'" + s;
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string out = "\"";
@@ -266,42 +288,51 @@ std::string render_table(const json& report) {
     line("");
     const json* la = at(total, "lines_added");
     double added = la ? all_lines(*la) : 0;
-    line("Commits         " + count_text(total, "commits") + " (" + count_text(total, "commits_with_notes") +
-         " with notes, " + percent(ratio(count(total, "commits_with_notes"), count(total, "commits"))) + ")");
-    line("Lines added     " + with_commas(added) + ", AI share " + percent(ratio(la ? ai_lines(*la) : 0, added)));
+    line("Commits         " + count_text(total, "commits") + " (" +
+         count_text(total, "commits_with_notes") + " with notes, " +
+         percent(ratio(count(total, "commits_with_notes"), count(total, "commits"))) + ")");
+    line("Lines added     " + with_commas(added) + ", AI share " +
+         percent(ratio(la ? ai_lines(*la) : 0, added)));
     {
         std::string s = "               ";
-        for (const char* c : kClasses) s += " " + std::string(c) + " " + count_text(total, "lines_added/" + std::string(c));
+        for (const char* c : kClasses)
+            s += " " + std::string(c) + " " + count_text(total, "lines_added/" + std::string(c));
         line(s);
     }
 
     line("");
     line("AI line funnel");
     auto funnel_row = [&](const char* label, const char* field, std::string extra) {
-        line("  " + pad_right(label, 24) + pad_left(count_text(total, std::string("funnel/") + field), 10) +
+        line("  " + pad_right(label, 24) +
+             pad_left(count_text(total, std::string("funnel/") + field), 10) +
              (extra.empty() ? "" : "   " + extra));
     };
     funnel_row("generated", "generated", "");
     funnel_row("committed", "committed", "retention " + percent(number(total, "funnel/retention")));
     funnel_row("merged", "merged", "");
     funnel_row("released", "released", "");
-    funnel_row("alive", "alive", "production rate " + percent(number(total, "funnel/production_rate")));
+    funnel_row("alive", "alive",
+               "production rate " + percent(number(total, "funnel/production_rate")));
     funnel_row("rewritten before merge", "rewritten_before_merge", "");
 
     line("");
-    line("Survival after " + count_text(total, "survival/days") + " days   eligible      alive    rate");
+    line("Survival after " + count_text(total, "survival/days") +
+         " days   eligible      alive    rate");
     auto survival_row = [&](const char* label, const std::string& base) {
         line("  " + pad_right(label, 18) + pad_left(count_text(total, base + "eligible"), 13) +
-             pad_left(count_text(total, base + "alive"), 11) + pad_left(percent(number(total, base + "rate")), 8));
+             pad_left(count_text(total, base + "alive"), 11) +
+             pad_left(percent(number(total, base + "rate")), 8));
     };
     survival_row("AI lines", "survival/");
     survival_row("human lines", "survival/human/");
 
     line("");
-    line("Rework within " + count_text(total, "rework/days") + " days (rows: reworked lines; columns: by)");
+    line("Rework within " + count_text(total, "rework/days") +
+         " days (rows: reworked lines; columns: by)");
     {
         std::string head = "  " + pad_right("", 13);
-        for (const char* to : kReworkTo) head += pad_left(to, 10);
+        for (const char* to : kReworkTo)
+            head += pad_left(to, 10);
         line(head);
         const json* m = at(total, "rework/matrix");
         bool any = false;
@@ -327,8 +358,9 @@ std::string render_table(const json& report) {
          tokens_text(number(total, "spend/tokens/cache_read")) + ", cache write " +
          tokens_text(std::optional<double>(count(total, "spend/tokens/cache_write_5m") +
                                            count(total, "spend/tokens/cache_write_1h"))));
-    line("  per AI line   committed " + usd_per_line(number(total, "spend/cost_per_committed_ai_line")) +
-         ", merged " + usd_per_line(number(total, "spend/cost_per_merged_ai_line")) + ", alive " +
+    line("  per AI line   committed " +
+         usd_per_line(number(total, "spend/cost_per_committed_ai_line")) + ", merged " +
+         usd_per_line(number(total, "spend/cost_per_merged_ai_line")) + ", alive " +
          usd_per_line(number(total, "spend/cost_per_alive_ai_line")));
 
     line("");
@@ -340,22 +372,27 @@ std::string render_table(const json& report) {
     if (!groups.empty()) {
         std::vector<std::string> names = key_names(groups);
         std::string by;
-        for (const std::string& n : names) by += (by.empty() ? "" : ", ") + n;
+        for (const std::string& n : names)
+            by += (by.empty() ? "" : ", ") + n;
         line("");
         line("By " + printable(by.empty() ? "group" : by));
         // 80 = 2 + key 30 + commits 8 + committed 10 + merged 9 + alive 9 + cost 12
-        line("  " + pad_right("", 30) + pad_left("commits", 8) + pad_left("AI lines", 10) + pad_left("merged", 9) +
-             pad_left("alive", 9) + pad_left("cost", 12));
+        line("  " + pad_right("", 30) + pad_left("commits", 8) + pad_left("AI lines", 10) +
+             pad_left("merged", 9) + pad_left("alive", 9) + pad_left("cost", 12));
         for (const json& g : groups) {
-            line("  " + pad_right(fit(printable(key_label(g, names)), 30), 30) + pad_left(count_text(g, "commits"), 8) +
-                 pad_left(count_text(g, "funnel/committed"), 10) + pad_left(count_text(g, "funnel/merged"), 9) +
-                 pad_left(count_text(g, "funnel/alive"), 9) + pad_left(usd(number(g, "spend/cost_usd")), 12));
+            line("  " + pad_right(fit(printable(key_label(g, names)), 30), 30) +
+                 pad_left(count_text(g, "commits"), 8) +
+                 pad_left(count_text(g, "funnel/committed"), 10) +
+                 pad_left(count_text(g, "funnel/merged"), 9) +
+                 pad_left(count_text(g, "funnel/alive"), 9) +
+                 pad_left(usd(number(g, "spend/cost_usd")), 12));
         }
     }
 
     std::string text;
     for (std::string& l : out) {
-        while (!l.empty() && l.back() == ' ') l.pop_back();
+        while (!l.empty() && l.back() == ' ')
+            l.pop_back();
         text += printable(l) + "\n";
     }
     return text;
@@ -366,21 +403,26 @@ std::string render_table(const json& report) {
 // The columns every report has, in reading order; others found in the rows follow, sorted.
 std::vector<std::string> canonical_columns() {
     std::vector<std::string> c = {"commits", "commits_with_notes"};
-    for (const char* k : kClasses) c.push_back(std::string("lines_added.") + k);
-    for (const char* f : {"generated", "committed", "merged", "released", "alive", "rewritten_before_merge",
-                          "retention", "production_rate"})
+    for (const char* k : kClasses)
+        c.push_back(std::string("lines_added.") + k);
+    for (const char* f : {"generated", "committed", "merged", "released", "alive",
+                          "rewritten_before_merge", "retention", "production_rate"})
         c.push_back(std::string("funnel.") + f);
-    for (const char* f : {"days", "eligible", "alive", "rate"}) c.push_back(std::string("survival.") + f);
-    for (const char* f : {"eligible", "alive", "rate"}) c.push_back(std::string("survival.human.") + f);
+    for (const char* f : {"days", "eligible", "alive", "rate"})
+        c.push_back(std::string("survival.") + f);
+    for (const char* f : {"eligible", "alive", "rate"})
+        c.push_back(std::string("survival.human.") + f);
     c.push_back("rework.days");
     for (const char* from : kClasses)
-        for (const char* to : kReworkTo) c.push_back(std::string("rework.matrix.") + from + "." + to);
+        for (const char* to : kReworkTo)
+            c.push_back(std::string("rework.matrix.") + from + "." + to);
     for (const char* f : {"input", "output", "cache_read", "cache_write_5m", "cache_write_1h"})
         c.push_back(std::string("spend.tokens.") + f);
     for (const char* f : {"cost_usd", "uncommitted_cost_usd", "cost_per_committed_ai_line",
                           "cost_per_merged_ai_line", "cost_per_alive_ai_line"})
         c.push_back(std::string("spend.") + f);
-    for (const char* f : {"ai_only", "human_only", "mixed", "unknown_only"}) c.push_back(std::string("shapes.") + f);
+    for (const char* f : {"ai_only", "human_only", "mixed", "unknown_only"})
+        c.push_back(std::string("shapes.") + f);
     return c;
 }
 
@@ -412,7 +454,8 @@ std::string render_csv(const json& report) {
     json total = total_row(report);
 
     std::vector<std::map<std::string, const json*>> rows(groups.size() + 1);
-    for (size_t i = 0; i < groups.size(); ++i) flatten(groups[i], "", rows[i]);
+    for (size_t i = 0; i < groups.size(); ++i)
+        flatten(groups[i], "", rows[i]);
     flatten(total, "", rows.back());
 
     // Columns: every field of the schema's shape (so the header is stable from one report to
@@ -420,7 +463,8 @@ std::string render_csv(const json& report) {
     // rows have, sorted.
     std::set<std::string> present;
     for (const auto& r : rows)
-        for (const auto& [k, v] : r) present.insert(k);
+        for (const auto& [k, v] : r)
+            present.insert(k);
     std::vector<std::string> columns;
     for (const std::string& c : canonical_columns()) {
         bool cell = c.rfind("rework.matrix.", 0) == 0;
@@ -429,8 +473,10 @@ std::string render_csv(const json& report) {
     columns.insert(columns.end(), present.begin(), present.end());
 
     std::string text = "group";
-    for (const std::string& n : names) text += "," + csv_field("key." + n, true);
-    for (const std::string& c : columns) text += "," + csv_field(c, true);
+    for (const std::string& n : names)
+        text += "," + csv_field("key." + n, true);
+    for (const std::string& c : columns)
+        text += "," + csv_field(c, true);
     text += "\r\n";
     for (size_t i = 0; i < rows.size(); ++i) {
         bool is_total = i == groups.size();
@@ -459,18 +505,20 @@ std::string render_markdown(const json& report) {
     double added = la ? all_lines(*la) : 0;
     double ai = la ? ai_lines(*la) : 0;
     std::string md = "### provenant: AI share of this change\n\n";
-    md += "**" + percent(ratio(ai, added)) + "** of " + with_commas(added) + " added lines are AI-written (" +
-          count_text(total, "lines_added/ai") + " as generated, " + count_text(total, "lines_added/ai_modified") +
+    md += "**" + percent(ratio(ai, added)) + "** of " + with_commas(added) +
+          " added lines are AI-written (" + count_text(total, "lines_added/ai") +
+          " as generated, " + count_text(total, "lines_added/ai_modified") +
           " edited by a person); " + count_text(total, "lines_added/human") + " human, " +
-          count_text(total, "lines_added/paste") + " pasted, " + count_text(total, "lines_added/unknown") +
-          " unknown. " + count_text(total, "commits") + " commits, " + count_text(total, "commits_with_notes") +
-          " with provenance notes.\n";
+          count_text(total, "lines_added/paste") + " pasted, " +
+          count_text(total, "lines_added/unknown") + " unknown. " + count_text(total, "commits") +
+          " commits, " + count_text(total, "commits_with_notes") + " with provenance notes.\n";
 
     std::vector<json> groups = sorted_groups(report);
     if (!groups.empty()) {
         std::vector<std::string> names = key_names(groups);
         std::string head;
-        for (const std::string& n : names) head += (head.empty() ? "" : " / ") + n;
+        for (const std::string& n : names)
+            head += (head.empty() ? "" : " / ") + n;
         md += "\n| " + markdown_text(head.empty() ? "group" : head) +
               " | AI lines | share of added | cost |\n|---|---:|---:|---:|\n";
         for (const json& g : groups) {
@@ -484,11 +532,13 @@ std::string render_markdown(const json& report) {
     md += "\nSpend: " + usd(number(total, "spend/cost_usd")) + " at list price (" +
           tokens_text(number(total, "spend/tokens/input")) + " input, " +
           tokens_text(number(total, "spend/tokens/output")) + " output tokens), " +
-          usd_per_line(number(total, "spend/cost_per_committed_ai_line")) + " per committed AI line.\n";
+          usd_per_line(number(total, "spend/cost_per_committed_ai_line")) +
+          " per committed AI line.\n";
     if (auto rate = number(total, "survival/rate")) {
-        md += "\nSurvival: " + percent(rate) + " of AI lines still alive " + count_text(total, "survival/days") +
-              " days after merge";
-        if (auto human = number(total, "survival/human/rate")) md += " (human lines: " + percent(human) + ")";
+        md += "\nSurvival: " + percent(rate) + " of AI lines still alive " +
+              count_text(total, "survival/days") + " days after merge";
+        if (auto human = number(total, "survival/human/rate"))
+            md += " (human lines: " + percent(human) + ")";
         md += ".\n";
     }
     return md;
@@ -504,25 +554,34 @@ Result<ReportFormat> parse_report_format(std::string_view name) {
     if (n == "json") return ReportFormat::Json;
     if (n == "csv") return ReportFormat::Csv;
     if (n == "markdown" || n == "md") return ReportFormat::Markdown;
-    return make_error("unknown report format '" + printable(fit(name, 40)) + "' (expected table, json, csv or markdown)");
+    return make_error("unknown report format '" + printable(fit(name, 40)) +
+                      "' (expected table, json, csv or markdown)");
 }
 
 std::string_view to_string(ReportFormat format) {
     switch (format) {
-    case ReportFormat::Table: return "table";
-    case ReportFormat::Json: return "json";
-    case ReportFormat::Csv: return "csv";
-    case ReportFormat::Markdown: return "markdown";
+    case ReportFormat::Table:
+        return "table";
+    case ReportFormat::Json:
+        return "json";
+    case ReportFormat::Csv:
+        return "csv";
+    case ReportFormat::Markdown:
+        return "markdown";
     }
     return "table";
 }
 
 std::string render_report(const nlohmann::json& report, ReportFormat format) {
     switch (format) {
-    case ReportFormat::Json: return report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-    case ReportFormat::Csv: return render_csv(report);
-    case ReportFormat::Markdown: return render_markdown(report);
-    case ReportFormat::Table: break;
+    case ReportFormat::Json:
+        return report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    case ReportFormat::Csv:
+        return render_csv(report);
+    case ReportFormat::Markdown:
+        return render_markdown(report);
+    case ReportFormat::Table:
+        break;
     }
     return render_table(report);
 }

@@ -5,7 +5,6 @@
 #include "support/result.h"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <string_view>
 

@@ -7,7 +7,7 @@ namespace provenant::analysis {
 
 /// One line's observation.
 struct SurvivalObservation {
-    double days = 0; ///< time from its merge to its end (ended) or to the measuring point
+    double days = 0;    ///< time from its merge to its end (ended) or to the measuring point
     bool ended = false; ///< true: the line was changed or deleted `days` after its merge;
                         ///< false: still alive when last seen (right-censored at `days`)
 };

@@ -1,11 +1,10 @@
 // Team maps from TOML (toml++, header-only in this file; see cmake/Dependencies.cmake).
 #include "analysis/teams.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <toml++/toml.h>
 
 namespace provenant::analysis {
 
@@ -18,10 +17,13 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-bool is_glob(std::string_view s) { return s.find_first_of("*?") != std::string_view::npos; }
+bool is_glob(std::string_view s) {
+    return s.find_first_of("*?") != std::string_view::npos;
+}
 
 size_t literal_chars(std::string_view s) {
-    return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return c != '*' && c != '?'; }));
+    return static_cast<size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return c != '*' && c != '?'; }));
 }
 
 // The file names of a team map can be hostile too; keep members to a sane size.
@@ -47,13 +49,15 @@ bool glob_match(std::string_view pattern, std::string_view text) {
             return false;
         }
     }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
+    while (p < pattern.size() && pattern[p] == '*')
+        ++p;
     return p == pattern.size();
 }
 
 Result<void> TeamMap::add(std::string_view email_or_glob, std::string_view team) {
     if (team.empty()) return make_error("empty team name");
-    if (email_or_glob.empty()) return make_error("empty member in team '" + std::string(team) + "'");
+    if (email_or_glob.empty())
+        return make_error("empty member in team '" + std::string(team) + "'");
     std::string key = lower(email_or_glob);
     if (!is_glob(key)) {
         auto [it, inserted] = exact_.emplace(key, std::string(team));
@@ -89,8 +93,10 @@ std::optional<std::string> TeamMap::team_of(std::string_view email) const {
 
 std::vector<std::string> TeamMap::teams() const {
     std::vector<std::string> out;
-    for (const auto& [email, team] : exact_) out.push_back(team);
-    for (const Glob& g : globs_) out.push_back(g.team);
+    for (const auto& [email, team] : exact_)
+        out.push_back(team);
+    for (const Glob& g : globs_)
+        out.push_back(g.team);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -100,8 +106,8 @@ Result<TeamMap> parse_team_map(std::string_view toml_text, std::string_view sour
     std::string src(source);
     auto at = [&](const toml::source_region& r, const std::string& what) {
         if (r.begin.line == 0) return make_error(src + ": " + what);
-        return make_error(src + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column) +
-                          ": " + what);
+        return make_error(src + ":" + std::to_string(r.begin.line) + ":" +
+                          std::to_string(r.begin.column) + ": " + what);
     };
     toml::parse_result parsed = toml::parse(toml_text, src);
     if (!parsed) return at(parsed.error().source(), std::string(parsed.error().description()));
@@ -120,9 +126,13 @@ Result<TeamMap> parse_team_map(std::string_view toml_text, std::string_view sour
             const toml::node* m = t->get("members");
             if (!m) return at(node.source(), "team '" + team + "' has no 'members'");
             members = m->as_array();
-            if (!members) return at(m->source(), "team '" + team + "': 'members' must be an array of strings");
+            if (!members)
+                return at(m->source(),
+                          "team '" + team + "': 'members' must be an array of strings");
         }
-        if (!members) return at(node.source(), "team '" + team + "' must be a table with 'members' or an array");
+        if (!members)
+            return at(node.source(),
+                      "team '" + team + "' must be a table with 'members' or an array");
         for (const toml::node& m : *members) {
             const auto* s = m.as_string();
             if (!s) return at(m.source(), "team '" + team + "': members must be strings");
@@ -138,9 +148,11 @@ Result<TeamMap> parse_team_map(std::string_view toml_text, std::string_view sour
 
 Result<TeamMap> load_team_map(const std::filesystem::path& file) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) return make_error(file.string() + ": not a readable file");
+    if (!std::filesystem::is_regular_file(file, ec))
+        return make_error(file.string() + ": not a readable file");
     if (std::filesystem::file_size(file, ec) > kMaxTeamFileBytes)
-        return make_error(file.string() + ": larger than " + std::to_string(kMaxTeamFileBytes >> 20) + " MiB");
+        return make_error(file.string() + ": larger than " +
+                          std::to_string(kMaxTeamFileBytes >> 20) + " MiB");
     std::ifstream in(file, std::ios::binary);
     if (!in) return make_error(file.string() + ": cannot open the teams file");
     std::ostringstream text;

@@ -1,10 +1,8 @@
 // The report's renderings (table, JSON, CSV, Markdown) and its JSON Schema.
 #include "analysis/report_format.h"
-
 #include "support/process.h"
 
 #include <doctest/doctest.h>
-
 #include <sstream>
 
 using namespace provenant::analysis;
@@ -13,7 +11,11 @@ using nlohmann::json;
 namespace {
 
 json lines(int ai, int ai_modified, int human, int paste, int unknown) {
-    return {{"ai", ai}, {"ai_modified", ai_modified}, {"human", human}, {"paste", paste}, {"unknown", unknown}};
+    return {{"ai", ai},
+            {"ai_modified", ai_modified},
+            {"human", human},
+            {"paste", paste},
+            {"unknown", unknown}};
 }
 
 json funnel(int generated, int committed, int merged, int released, int alive, int rewritten) {
@@ -42,7 +44,11 @@ json survival(int eligible, int alive) {
 
 json spend(double cost, double uncommitted, json per_committed) {
     return {{"tokens",
-             {{"input", 1200000}, {"output", 30000}, {"cache_read", 5}, {"cache_write_5m", 1}, {"cache_write_1h", 2}}},
+             {{"input", 1200000},
+              {"output", 30000},
+              {"cache_read", 5},
+              {"cache_write_5m", 1},
+              {"cache_write_1h", 2}}},
             {"cost_usd", cost},
             {"uncommitted_cost_usd", uncommitted},
             {"cost_per_committed_ai_line", per_committed},
@@ -55,33 +61,44 @@ json shapes(int a, int h, int m, int u) {
 }
 
 json rework() {
-    return {{"days", 21}, {"matrix", {{"ai", {{"human", 7}, {"deleted", 2}}}, {"human", {{"ai", 3}}}}}};
+    return {{"days", 21},
+            {"matrix", {{"ai", {{"human", 7}, {"deleted", 2}}}, {"human", {{"ai", 3}}}}}};
 }
 
 json group(json key, int commits, json la, json fu, double cost) {
-    return {{"key", key},      {"commits", commits},       {"lines_added", la},
-            {"funnel", fu},    {"survival", survival(4, 3)}, {"rework", rework()},
-            {"spend", spend(cost, 0, nullptr)}, {"shapes", shapes(1, 0, 0, 0)}};
+    return {{"key", key},
+            {"commits", commits},
+            {"lines_added", la},
+            {"funnel", fu},
+            {"survival", survival(4, 3)},
+            {"rework", rework()},
+            {"spend", spend(cost, 0, nullptr)},
+            {"shapes", shapes(1, 0, 0, 0)}};
 }
 
 json sample_report() {
     json r;
     r["schema"] = "provenant-report/1";
-    r["totals"] = {{"commits", 12}, {"commits_with_notes", 11}, {"lines_added", lines(400, 26, 500, 24, 50)}};
+    r["totals"] = {
+        {"commits", 12}, {"commits_with_notes", 11}, {"lines_added", lines(400, 26, 500, 24, 50)}};
     r["funnel"] = funnel(900, 426, 380, 300, 350, 30);
     r["survival"] = survival(300, 270);
     r["rework"] = rework();
     r["spend"] = spend(12.5, 1.25, 12.5 / 426);
     r["shapes"] = shapes(3, 5, 3, 1);
     r["groups"] = json::array({
-        group({{"tool", "codex"}, {"model", "gpt-5"}}, 2, lines(26, 0, 0, 0, 0), funnel(40, 26, 20, 20, 20, 0), 0.5),
+        group({{"tool", "codex"}, {"model", "gpt-5"}}, 2, lines(26, 0, 0, 0, 0),
+              funnel(40, 26, 20, 20, 20, 0), 0.5),
         group({{"tool", "claude-code"}, {"model", "claude-opus-4-5"}}, 6, lines(374, 26, 0, 0, 0),
               funnel(860, 400, 360, 280, 330, 30), 12.0),
-        group({{"tool", nullptr}, {"model", nullptr}}, 9, lines(0, 0, 500, 24, 50), funnel(0, 0, 0, 0, 0, 0), 0),
+        group({{"tool", nullptr}, {"model", nullptr}}, 9, lines(0, 0, 500, 24, 50),
+              funnel(0, 0, 0, 0, 0, 0), 0),
     });
     // The engine may nest a group's counts under "totals" as the report does: same rendering.
     json& last = r["groups"][2];
-    last["totals"] = {{"commits", last["commits"]}, {"commits_with_notes", 8}, {"lines_added", last["lines_added"]}};
+    last["totals"] = {{"commits", last["commits"]},
+                      {"commits_with_notes", 8},
+                      {"lines_added", last["lines_added"]}};
     last.erase("commits");
     last.erase("lines_added");
     return r;
@@ -106,15 +123,21 @@ std::vector<std::vector<std::string>> read_csv(const std::string& text) {
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         if (q) {
-            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') rows.back().back() += '"', ++i;
-            else if (c == '"') q = false;
-            else rows.back().back() += c;
-        } else if (c == '"') q = true;
-        else if (c == ',') rows.back().emplace_back();
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+                rows.back().back() += '"', ++i;
+            else if (c == '"')
+                q = false;
+            else
+                rows.back().back() += c;
+        } else if (c == '"')
+            q = true;
+        else if (c == ',')
+            rows.back().emplace_back();
         else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
             ++i;
             if (i + 1 < text.size()) rows.emplace_back(1);
-        } else rows.back().back() += c;
+        } else
+            rows.back().back() += c;
     }
     return rows;
 }
@@ -136,9 +159,10 @@ std::string schema_errors(const json& report) {
         "doc = json.load(open(sys.argv[2]))\n"
         "errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(doc)]\n"
         "print('\\n'.join(errors)); sys.exit(1 if errors else 0)\n";
-    auto r = provenant::test::run({"/usr/bin/python3", "-c", script,
-                                   std::string(PROVENANT_SOURCE_DIR) + "/protocol/schema/report-v1.schema.json",
-                                   dir.path() + "/report.json"});
+    auto r = provenant::test::run(
+        {"/usr/bin/python3", "-c", script,
+         std::string(PROVENANT_SOURCE_DIR) + "/protocol/schema/report-v1.schema.json",
+         dir.path() + "/report.json"});
     if (r.exit_code == 0) return {};
     return "exit " + std::to_string(r.exit_code) + ": " + r.out + r.err;
 }
@@ -155,7 +179,8 @@ TEST_CASE("report format names") {
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().message.find("expected table, json, csv or markdown") != std::string::npos);
     CHECK(bad.error().message.find('\x1b') == std::string::npos);
-    for (auto f : {ReportFormat::Table, ReportFormat::Json, ReportFormat::Csv, ReportFormat::Markdown})
+    for (auto f :
+         {ReportFormat::Table, ReportFormat::Json, ReportFormat::Csv, ReportFormat::Markdown})
         CHECK(*parse_report_format(to_string(f)) == f);
 }
 
@@ -185,9 +210,9 @@ TEST_CASE("report table: fits 80 columns, shows the figures, groups by committed
     }
     CHECK(t.find("12 (11 with notes, 91.7%)") != std::string::npos);
     CHECK(t.find("1,000, AI share 42.6%") != std::string::npos);
-    CHECK(t.find("retention 47.3%") != std::string::npos);        // 426 / 900
-    CHECK(t.find("production rate 82.2%") != std::string::npos);  // 350 / 426
-    CHECK(t.find("90.0%") != std::string::npos);                   // survival 270 / 300
+    CHECK(t.find("retention 47.3%") != std::string::npos);       // 426 / 900
+    CHECK(t.find("production rate 82.2%") != std::string::npos); // 350 / 426
+    CHECK(t.find("90.0%") != std::string::npos);                 // survival 270 / 300
     CHECK(t.find("$12.50 list price, of which $1.25") != std::string::npos);
     CHECK(t.find("input 1.2M, output 30.0k") != std::string::npos);
     CHECK(t.find("committed $0.0293, merged -, alive -") != std::string::npos);
@@ -208,7 +233,8 @@ TEST_CASE("report table: hostile keys cannot drive the terminal or break the lay
     std::string t = render_report(r, ReportFormat::Table);
     CHECK(t.find('\x1b') == std::string::npos);
     CHECK(t.find('\x07') == std::string::npos);
-    for (const std::string& l : split_lines(t)) CHECK(l.size() <= 80);
+    for (const std::string& l : split_lines(t))
+        CHECK(l.size() <= 80);
     // A report with nothing in it renders gaps, not a crash.
     std::string empty = render_report(json::object(), ReportFormat::Table);
     CHECK(empty.find("Commits         - (- with notes, -)") != std::string::npos);
@@ -232,7 +258,8 @@ TEST_CASE("report csv: a header, one row per group in table order, then the tota
     auto rows = read_csv(s);
     REQUIRE(rows.size() == 5);
     const auto& h = rows[0];
-    for (const auto& row : rows) CHECK(row.size() == h.size());
+    for (const auto& row : rows)
+        CHECK(row.size() == h.size());
     CHECK(h[0] == "group");
     CHECK(h[1] == "key.tool");
     CHECK(h[2] == "key.model");
@@ -249,7 +276,7 @@ TEST_CASE("report csv: a header, one row per group in table order, then the tota
     CHECK(rows[1][merged] == "360");
     CHECK(rows[2][2] == "gpt-5, \"mini\"");
     CHECK(rows[2][merged] == "20");
-    CHECK(rows[3][1] == ""); // null key
+    CHECK(rows[3][1] == "");        // null key
     CHECK(rows[3][commits] == "9"); // hoisted from the group's "totals"
     CHECK(rows[3][column(h, "commits_with_notes")] == "8");
     CHECK(rows[3][column(h, "lines_added.human")] == "500");
@@ -271,14 +298,17 @@ TEST_CASE("report markdown: AI share, by tool and model, with spend; escaped") {
     std::string md = render_report(r, ReportFormat::Markdown);
     CHECK(md.find("**42.6%** of 1,000 added lines are AI-written") != std::string::npos);
     CHECK(md.find("| tool / model | AI lines | share of added | cost |") != std::string::npos);
-    CHECK(md.find("| claude\\-code / claude\\-opus\\-4\\-5 |") == std::string::npos); // '-' is not escaped
+    CHECK(md.find("| claude\\-code / claude\\-opus\\-4\\-5 |") ==
+          std::string::npos); // '-' is not escaped
     CHECK(md.find("| claude-code / claude-opus-4-5 | 400 | 40.0% | $12.00 |") != std::string::npos);
     CHECK(md.find("&lt;img src=x onerror=alert(1)&gt; \\| \\@team") != std::string::npos);
     CHECK(md.find("<img") == std::string::npos);
-    CHECK(md.find("Spend: $12.50 at list price (1.2M input, 30.0k output tokens), $0.0293 per committed AI line.") !=
-          std::string::npos);
-    CHECK(md.find("Survival: 90.0% of AI lines still alive 30 days after merge (human lines: 90.0%).") !=
-          std::string::npos);
+    CHECK(md.find("Spend: $12.50 at list price (1.2M input, 30.0k output tokens), $0.0293 per "
+                  "committed AI line.") != std::string::npos);
+    CHECK(
+        md.find(
+            "Survival: 90.0% of AI lines still alive 30 days after merge (human lines: 90.0%).") !=
+        std::string::npos);
     // Undefined ratios say so instead of dividing by zero.
     json empty = sample_report();
     empty["totals"]["lines_added"] = lines(0, 0, 0, 0, 0);

@@ -1,10 +1,8 @@
 // Kaplan–Meier against hand-computed examples.
 #include "analysis/survival.h"
 
-#include <doctest/doctest.h>
-
 #include <cstddef>
-
+#include <doctest/doctest.h>
 #include <limits>
 
 using provenant::analysis::CurvePoint;
@@ -41,13 +39,11 @@ TEST_CASE("kaplan_meier: the textbook example with censoring") {
     // day 8: 3 at risk, 1 event -> 0.583333 * 2/3 = 0.388888...
     // day 9: censored (at risk 1)
     // day 10: 1 at risk, 1 event -> 0
-    std::vector<SurvivalObservation> obs = {{3, true}, {4, false}, {5, true}, {5, true},
-                                            {7, false}, {8, true}, {9, false}, {10, true}};
-    check_curve(kaplan_meier(obs), {{0, 1.0},
-                                    {3, 7.0 / 8},
-                                    {5, 7.0 / 8 * 4 / 6},
-                                    {8, 7.0 / 8 * 4 / 6 * 2 / 3},
-                                    {10, 0.0}});
+    std::vector<SurvivalObservation> obs = {{3, true},  {4, false}, {5, true},  {5, true},
+                                            {7, false}, {8, true},  {9, false}, {10, true}};
+    check_curve(
+        kaplan_meier(obs),
+        {{0, 1.0}, {3, 7.0 / 8}, {5, 7.0 / 8 * 4 / 6}, {8, 7.0 / 8 * 4 / 6 * 2 / 3}, {10, 0.0}});
 }
 
 TEST_CASE("kaplan_meier: ties put events before censorings on the same day") {
@@ -71,14 +67,18 @@ TEST_CASE("kaplan_meier: whole days: events round up, censorings down, day 0 sta
 TEST_CASE("kaplan_meier: without censoring it equals the plain surviving share") {
     // 10 lines, ended on days 1,1,4,4,4,30 and 4 never: S(d) = survivors / 10.
     std::vector<SurvivalObservation> obs;
-    for (double d : {1, 1, 4, 4, 4, 30}) obs.push_back({d, true});
-    for (int i = 0; i < 4; ++i) obs.push_back({100, false});
+    for (double d : {1, 1, 4, 4, 4, 30})
+        obs.push_back({d, true});
+    for (int i = 0; i < 4; ++i)
+        obs.push_back({100, false});
     check_curve(kaplan_meier(obs), {{0, 1.0}, {1, 0.8}, {4, 0.5}, {30, 0.4}});
 }
 
 TEST_CASE("kaplan_meier: hostile days never crash") {
-    std::vector<SurvivalObservation> obs = {{-5, true}, {std::numeric_limits<double>::quiet_NaN(), false},
-                                            {1e300, true}, {std::numeric_limits<double>::infinity(), false}};
+    std::vector<SurvivalObservation> obs = {{-5, true},
+                                            {std::numeric_limits<double>::quiet_NaN(), false},
+                                            {1e300, true},
+                                            {std::numeric_limits<double>::infinity(), false}};
     auto curve = kaplan_meier(obs);
     REQUIRE(curve.size() == 3);
     CHECK(curve[0] == CurvePoint{0, 1.0});

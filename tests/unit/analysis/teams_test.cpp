@@ -1,6 +1,5 @@
 // Team maps: TOML reading, precedence of exact entries and globs, errors with line numbers.
 #include "analysis/teams.h"
-
 #include "support/process.h"
 
 #include <doctest/doctest.h>
@@ -71,7 +70,8 @@ TEST_CASE("teams: glob matching") {
     CHECK(glob_match("[x]", "[x]")); // brackets are literal
     // A hostile pattern finishes quickly (no exponential backtracking).
     std::string pat, text(4000, 'a');
-    for (int i = 0; i < 200; ++i) pat += "*a";
+    for (int i = 0; i < 200; ++i)
+        pat += "*a";
     pat += "b";
     CHECK_FALSE(glob_match(pat, text));
 }
@@ -88,14 +88,16 @@ TEST_CASE("teams: errors name the file and the line") {
     e = parse_err("[teams]\na = [\"x@y.com\"]\nb = [\"X@Y.com\"]\n");
     CHECK(e.find("teams.toml:3:") == 0);
     CHECK(e.find("listed under both 'a' and 'b'") != std::string::npos);
-    CHECK(parse_err("[teams]\na = [\"*@y.com\"]\nb = [\"*@Y.COM\"]\n").find("pattern '*@y.com'") != std::string::npos);
+    CHECK(parse_err("[teams]\na = [\"*@y.com\"]\nb = [\"*@Y.COM\"]\n").find("pattern '*@y.com'") !=
+          std::string::npos);
     CHECK(parse_err("[teams]\na = [\"\"]\n").find("teams.toml:2:") == 0);
     CHECK(parse_err("[teams]\n\"\" = [\"a@b.c\"]\n").find("empty team name") != std::string::npos);
 }
 
 TEST_CASE("teams: load_team_map reads a file and reports unreadable ones") {
     provenant::test::TempDir dir;
-    provenant::test::write_text(dir.path() + "/teams.toml", "[teams.infra]\nmembers = [\"*@infra.example.com\"]\n");
+    provenant::test::write_text(dir.path() + "/teams.toml",
+                                "[teams.infra]\nmembers = [\"*@infra.example.com\"]\n");
     auto m = load_team_map(dir.path() + "/teams.toml");
     REQUIRE_MESSAGE(m.ok(), (m.ok() ? std::string() : m.error().message));
     CHECK(m->team_of("x@infra.example.com") == std::optional<std::string>("infra"));

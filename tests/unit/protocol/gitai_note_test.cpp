@@ -3,7 +3,6 @@
 #include "protocol/gitai_note.h"
 
 #include <doctest/doctest.h>
-
 #include <string>
 
 using namespace provenant;
@@ -88,7 +87,8 @@ src/lib.rs
 
 std::vector<uint32_t> range(uint32_t a, uint32_t b) {
     std::vector<uint32_t> v;
-    for (uint32_t i = a; i <= b; ++i) v.push_back(i);
+    for (uint32_t i = a; i <= b; ++i)
+        v.push_back(i);
     return v;
 }
 
@@ -109,10 +109,12 @@ std::map<std::pair<std::string, uint32_t>, OriginRecord> ai_claims(const Note& n
     std::map<std::pair<std::string, uint32_t>, OriginRecord> out;
     for (const auto& [path, f] : n.files)
         for (const auto& [id, lines] : f.by_origin)
-            for (uint32_t l : lines) out[{path, l}] = n.origins.at(id).record;
+            for (uint32_t l : lines)
+                out[{path, l}] = n.origins.at(id).record;
     for (const auto& [path, f] : n.files)
         for (const auto* v : {&f.ai, &f.ai_modified})
-            for (uint32_t l : *v) out.try_emplace({path, l}, OriginRecord{OriginClass::Ai});
+            for (uint32_t l : *v)
+                out.try_emplace({path, l}, OriginRecord{OriginClass::Ai});
     return out;
 }
 
@@ -135,7 +137,8 @@ TEST_CASE("gitai: reads the sessions form") {
     CHECK(n.files[1].path == "docs/my notes.md");
     CHECK(n.humans.at("h_31dce776f88375") == "Developer <dev@example.com>");
     const GitAiSession& s = n.sessions.at("s_c9883b05a2487d");
-    CHECK(s.agent == GitAiAgent{"cursor", "6ef2299e-a67f-432b-aa80-3d2fb4d28999", "claude-sonnet-4-5-20250514"});
+    CHECK(s.agent == GitAiAgent{"cursor", "6ef2299e-a67f-432b-aa80-3d2fb4d28999",
+                                "claude-sonnet-4-5-20250514"});
     CHECK(s.human_author == std::optional<std::string>("dev@example.com"));
     CHECK(n.sessions.at("s_e7f2a90b31cc48").custom_attributes.at("team") == "backend");
     CHECK_FALSE(n.sessions.at("s_e7f2a90b31cc48").human_author);
@@ -217,13 +220,14 @@ TEST_CASE("gitai: serializes in git-ai's layout and reads back equal") {
     std::string text = serialize_gitai_note(*r);
     // The layout: quoted paths with spaces, two-space entries, compressed ranges, the divider,
     // then 2-space JSON in git-ai's key order.
-    CHECK(text.rfind("src/main.rs\n  s_c9883b05a2487d::t_9f8e7d6c5b4a32 1-10,15-20\n"
-                     "  s_c9883b05a2487d::t_a1b2c3d4e5f678 25,30-35\n  h_31dce776f88375 42-50\n"
-                     "\"docs/my notes.md\"\n  s_e7f2a90b31cc48::t_deadbeef012345 1-3\n---\n{\n"
-                     "  \"schema_version\": \"authorship/3.0.0\",\n  \"git_ai_version\": \"1.4.5\",\n"
-                     "  \"base_commit_sha\": \"7734793b756b3921c88db5375a8c156e9532447b\",\n"
-                     "  \"prompts\": {},\n  \"humans\": {",
-                     0) == 0);
+    CHECK(
+        text.rfind("src/main.rs\n  s_c9883b05a2487d::t_9f8e7d6c5b4a32 1-10,15-20\n"
+                   "  s_c9883b05a2487d::t_a1b2c3d4e5f678 25,30-35\n  h_31dce776f88375 42-50\n"
+                   "\"docs/my notes.md\"\n  s_e7f2a90b31cc48::t_deadbeef012345 1-3\n---\n{\n"
+                   "  \"schema_version\": \"authorship/3.0.0\",\n  \"git_ai_version\": \"1.4.5\",\n"
+                   "  \"base_commit_sha\": \"7734793b756b3921c88db5375a8c156e9532447b\",\n"
+                   "  \"prompts\": {},\n  \"humans\": {",
+                   0) == 0);
     CHECK(text.back() == '\n');
     auto again = parse_gitai_note(text);
     REQUIRE_MESSAGE(again.ok(), (again.ok() ? std::string() : again.error().message));
@@ -238,10 +242,12 @@ TEST_CASE("gitai: serializes in git-ai's layout and reads back equal") {
 TEST_CASE("gitai: provenant Note -> git-ai -> Note keeps the AI lines and their origins") {
     Note n;
     n.commit = std::string(40, 'c');
-    n.origins["o1"].record = {OriginClass::Ai, "claude-code", "agent", "claude-opus-4-5", "sess-1", "req-9"};
+    n.origins["o1"].record = {OriginClass::Ai,   "claude-code", "agent",
+                              "claude-opus-4-5", "sess-1",      "req-9"};
     n.origins["o2"].record = {OriginClass::Ai, "copilot", "completion", "gpt-4.1", "", ""};
     // Same conversation, another model: must not be merged into o1's session record.
-    n.origins["o3"].record = {OriginClass::Ai, "claude-code", "agent", "claude-haiku-4-5", "sess-1", ""};
+    n.origins["o3"].record = {OriginClass::Ai,    "claude-code", "agent",
+                              "claude-haiku-4-5", "sess-1",      ""};
     NoteFile& a = n.files["src/a.cpp"];
     a.blob = std::string(40, 'b');
     a.ai = {1, 2, 3, 10};
@@ -265,7 +271,8 @@ TEST_CASE("gitai: provenant Note -> git-ai -> Note keeps the AI lines and their 
     CHECK(g.humans.empty());
     CHECK(g.sessions.size() == 3);
     // Files with no AI line are not attested at all.
-    for (const GitAiFile& f : g.files) CHECK(f.path != "only-human.txt");
+    for (const GitAiFile& f : g.files)
+        CHECK(f.path != "only-human.txt");
     bool found = false;
     for (const auto& [id, s] : g.sessions)
         if (s.agent.model == "claude-opus-4-5") {
@@ -281,14 +288,16 @@ TEST_CASE("gitai: provenant Note -> git-ai -> Note keeps the AI lines and their 
     CHECK(text.find("paste") == std::string::npos);
     CHECK(serialize_gitai_note(note_to_gitai_note(n, n.commit)) == text); // deterministic
     auto parsed = parse_gitai_note(text);
-    REQUIRE_MESSAGE(parsed.ok(), (parsed.ok() ? std::string() : parsed.error().message + "\n" + text));
+    REQUIRE_MESSAGE(parsed.ok(),
+                    (parsed.ok() ? std::string() : parsed.error().message + "\n" + text));
     auto back = gitai_note_to_note(*parsed);
     REQUIRE(back.ok());
 
     // The same AI lines (ai_modified reads back as ai: git-ai has no such class) with the same
     // origins (the request id is not carried).
     auto want = ai_claims(n);
-    for (auto& [k, rec] : want) rec.request.clear();
+    for (auto& [k, rec] : want)
+        rec.request.clear();
     CHECK(ai_claims(*back) == want);
     CHECK(back->files.at("src/a.cpp").ai == std::vector<uint32_t>{1, 2, 3, 4, 10});
     // Nothing else is claimed: human, paste and unknown lines are absent (unknown to a reader).
@@ -326,57 +335,73 @@ TEST_CASE("gitai: hostile and malformed notes get clear errors") {
         REQUIRE_FALSE(r.ok());
         return r.error().message;
     };
-    const std::string meta = "---\n{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"\",\"prompts\":{}}\n";
+    const std::string meta =
+        "---\n{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"\",\"prompts\":{}}\n";
     CHECK(err("").find("no '---'") != std::string::npos);
     CHECK(err("a.c\n  abcd1234abcd1234 1-2\n").find("no '---'") != std::string::npos);
-    CHECK(err("  abcd1234abcd1234 1\n" + meta).find("line 1: attestation entry before any file path") !=
+    CHECK(err("  abcd1234abcd1234 1\n" + meta)
+              .find("line 1: attestation entry before any file path") != std::string::npos);
+    CHECK(err("a.c\n  s_zz::t_00 1\n" + meta).find("line 2: bad attestation key") !=
           std::string::npos);
-    CHECK(err("a.c\n  s_zz::t_00 1\n" + meta).find("line 2: bad attestation key") != std::string::npos);
-    CHECK(err("a.c\n  s_0123456789abcd 1\n" + meta).find("lacks its '::t_' trace id") != std::string::npos);
-    CHECK(err("a.c\n  abcd1234abcd1234 0-3\n" + meta).find("line 2: bad line ranges") != std::string::npos);
+    CHECK(err("a.c\n  s_0123456789abcd 1\n" + meta).find("lacks its '::t_' trace id") !=
+          std::string::npos);
+    CHECK(err("a.c\n  abcd1234abcd1234 0-3\n" + meta).find("line 2: bad line ranges") !=
+          std::string::npos);
     CHECK(err("a.c\n  abcd1234abcd1234 5-3\n" + meta).find("bad line ranges") != std::string::npos);
     CHECK(err("a.c\n  abcd1234abcd1234 1,x\n" + meta).find("bad line ranges") != std::string::npos);
-    CHECK(err("a.c\n  abcd1234abcd1234\n" + meta).find("line 2: expected '<key> <ranges>'") != std::string::npos);
+    CHECK(err("a.c\n  abcd1234abcd1234\n" + meta).find("line 2: expected '<key> <ranges>'") !=
+          std::string::npos);
     CHECK(err("a.c\n   abcd1234abcd1234 1\n" + meta).find("line 2: expected") != std::string::npos);
     CHECK(err("a.c\n\tx 1\n" + meta).find("unexpected indentation") != std::string::npos);
-    CHECK(err("a.c\n  abcd1234abcd1234 1\n" + meta).find("names no prompt record") != std::string::npos);
-    CHECK(err("a.c\n  h_0123456789abcd 1\n" + meta).find("names no human record") != std::string::npos);
-    CHECK(err("a.c\n  abcd1234abcd1234 1-3\n  h_0123456789abcd 3\n" + meta).find("line 3 is attested twice") !=
+    CHECK(err("a.c\n  abcd1234abcd1234 1\n" + meta).find("names no prompt record") !=
           std::string::npos);
-    CHECK(err("a.c\n  abcd1234abcd1234 1\nb.c\n  abcd1234abcd1234 1\na.c\n  abcd1234abcd1234 2\n" + meta)
+    CHECK(err("a.c\n  h_0123456789abcd 1\n" + meta).find("names no human record") !=
+          std::string::npos);
+    CHECK(err("a.c\n  abcd1234abcd1234 1-3\n  h_0123456789abcd 3\n" + meta)
+              .find("line 3 is attested twice") != std::string::npos);
+    CHECK(err("a.c\n  abcd1234abcd1234 1\nb.c\n  abcd1234abcd1234 1\na.c\n  abcd1234abcd1234 2\n" +
+              meta)
               .find("listed twice") != std::string::npos);
     // Line ranges that would expand to billions of numbers are refused, not allocated.
-    CHECK(err("a.c\n  abcd1234abcd1234 1-4000000000\n" + meta).find("expand beyond") != std::string::npos);
+    CHECK(err("a.c\n  abcd1234abcd1234 1-4000000000\n" + meta).find("expand beyond") !=
+          std::string::npos);
     // Metadata.
     CHECK(err("---\nnot json").find("metadata: not valid JSON") != std::string::npos);
     CHECK(err("---\n[]").find("metadata: $: expected an object") != std::string::npos);
-    CHECK(err("---\n{\"schema_version\":\"authorship/2.0.0\",\"base_commit_sha\":\"\",\"prompts\":{}}")
+    CHECK(err("---\n{\"schema_version\":\"authorship/"
+              "2.0.0\",\"base_commit_sha\":\"\",\"prompts\":{}}")
               .find("unsupported version") != std::string::npos);
-    CHECK(err("---\n{\"schema_version\":\"authorship/3.0.0\",\"prompts\":{}}").find("$.base_commit_sha: missing") !=
-          std::string::npos);
-    CHECK(err("---\n{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"\"}").find("$.prompts: missing") !=
-          std::string::npos);
-    CHECK(err("---\n{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"\",\"prompts\":{},"
-              "\"sessions\":{\"s_0123456789abcd\":{\"agent_id\":{\"tool\":1,\"id\":\"x\"}}}}")
-              .find("$.sessions.s_0123456789abcd.agent_id.tool: expected a string") != std::string::npos);
-    CHECK(err("---\n{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"\",\"prompts\":{\"abcd1234abcd1234\":"
+    CHECK(err("---\n{\"schema_version\":\"authorship/3.0.0\",\"prompts\":{}}")
+              .find("$.base_commit_sha: missing") != std::string::npos);
+    CHECK(err("---\n{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"\"}")
+              .find("$.prompts: missing") != std::string::npos);
+    CHECK(
+        err("---\n{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"\",\"prompts\":{},"
+            "\"sessions\":{\"s_0123456789abcd\":{\"agent_id\":{\"tool\":1,\"id\":\"x\"}}}}")
+            .find("$.sessions.s_0123456789abcd.agent_id.tool: expected a string") !=
+        std::string::npos);
+    CHECK(err("---\n{\"schema_version\":\"authorship/"
+              "3.0.0\",\"base_commit_sha\":\"\",\"prompts\":{\"abcd1234abcd1234\":"
               "{\"agent_id\":{\"tool\":\"t\",\"id\":\"x\"},\"total_additions\":-1}}}")
               .find("total_additions: expected a non-negative integer") != std::string::npos);
-    CHECK(err("---\n" + std::string(100000, '[') + std::string(100000, ']')).find("nested deeper") !=
-          std::string::npos);
+    CHECK(
+        err("---\n" + std::string(100000, '[') + std::string(100000, ']')).find("nested deeper") !=
+        std::string::npos);
     CHECK(err(std::string(kMaxGitAiNoteBytes + 1, 'a')).find("exceeds") != std::string::npos);
     // Binary junk.
     std::string junk;
-    for (int i = 0; i < 4096; ++i) junk += static_cast<char>((i * 7919) & 0xff);
+    for (int i = 0; i < 4096; ++i)
+        junk += static_cast<char>((i * 7919) & 0xff);
     CHECK_FALSE(parse_gitai_note(junk).ok());
 }
 
 TEST_CASE("gitai: tolerated variations") {
     // CRLF line ends, blank lines, a file with no entries, missing optional maps, a null model.
-    std::string text = "a.c\r\n  abcd1234abcd1234 1-2\r\n\r\nempty.c\r\n---\r\n"
-                       "{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"abcdef0\","
-                       "\"prompts\":{\"abcd1234abcd1234\":{\"agent_id\":{\"tool\":\"cursor\",\"id\":\"x\","
-                       "\"model\":null}}},\"future_field\":[1,2]}\r\n";
+    std::string text =
+        "a.c\r\n  abcd1234abcd1234 1-2\r\n\r\nempty.c\r\n---\r\n"
+        "{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"abcdef0\","
+        "\"prompts\":{\"abcd1234abcd1234\":{\"agent_id\":{\"tool\":\"cursor\",\"id\":\"x\","
+        "\"model\":null}}},\"future_field\":[1,2]}\r\n";
     auto r = parse_gitai_note(text);
     REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string() : r.error().message));
     REQUIRE(r->files.size() == 1);
@@ -387,9 +412,10 @@ TEST_CASE("gitai: tolerated variations") {
     old = replace(old, "\"abcd1234abcd1234\":", "\"abc1234\":");
     CHECK(parse_gitai_note(old).ok());
     // A human key with a trace id (announced by the standard) routes to `humans`.
-    std::string traced = "a.c\n  h_0123456789abcd::t_0123456789abcd 3\n---\n"
-                         "{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"\",\"prompts\":{},"
-                         "\"humans\":{\"h_0123456789abcd\":{\"author\":\"A <a@x>\"}}}";
+    std::string traced =
+        "a.c\n  h_0123456789abcd::t_0123456789abcd 3\n---\n"
+        "{\"schema_version\":\"authorship/3.0.0\",\"base_commit_sha\":\"\",\"prompts\":{},"
+        "\"humans\":{\"h_0123456789abcd\":{\"author\":\"A <a@x>\"}}}";
     auto t = parse_gitai_note(traced);
     REQUIRE_MESSAGE(t.ok(), (t.ok() ? std::string() : t.error().message));
     auto tn = gitai_note_to_note(*t);
