@@ -20,6 +20,12 @@ else()
 endif()
 option(PROVENANT_STATIC_DEPS "Link libgit2, spdlog, fmt and libstdc++ statically" ${_static_default})
 
+# SHA-256 for git-ai's session ids (protocol/gitai_note.cpp); the static build links the archive.
+if(PROVENANT_STATIC_DEPS)
+  set(OPENSSL_USE_STATIC_LIBS TRUE)
+endif()
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)
+
 add_library(provenant_spdlog INTERFACE)
 add_library(provenant_libgit2 INTERFACE)
 if(PROVENANT_STATIC_DEPS)
@@ -55,6 +61,13 @@ else()
   target_link_libraries(provenant_spdlog INTERFACE spdlog::spdlog)
   target_link_libraries(provenant_libgit2 INTERFACE PkgConfig::LIBGIT2)
 endif()
+
+# toml++ (team maps, server/analysis/teams.cpp) compiled header-only in the one file that
+# includes it: no shared library for the static build, and no exceptions (parse_result).
+find_path(TOMLPLUSPLUS_INCLUDE_DIR toml++/toml.h REQUIRED)
+add_library(provenant_tomlplusplus INTERFACE)
+target_include_directories(provenant_tomlplusplus SYSTEM INTERFACE "${TOMLPLUSPLUS_INCLUDE_DIR}")
+target_compile_definitions(provenant_tomlplusplus INTERFACE TOML_HEADER_ONLY=1 TOML_EXCEPTIONS=0)
 
 # Standalone asio is header-only and ships no CMake config.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
