@@ -88,6 +88,7 @@ Server::Server(asio::io_context& core, Send send, ServerOptions options)
         {"textDocument/didChange", &Server::textDocument_didChange},
         {"textDocument/didSave", &Server::textDocument_didSave},
         {"textDocument/didClose", &Server::textDocument_didClose},
+        {"workspace/didRenameFiles", &Server::workspace_didRenameFiles},
         {"provenant/annotate", &Server::provenant_annotate},
     };
     if (options_.journal) {
@@ -191,7 +192,12 @@ void Server::initialize(const json* params, const Reply& reply) {
         json{{"capabilities",
               {{"positionEncoding", to_string(encoding_)},
                {"textDocumentSync",
-                {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}}}},
+                {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+               // Renamed files keep their pending provenance (workspace.cpp).
+               {"workspace",
+                {{"fileOperations",
+                  {{"didRename",
+                    {{"filters", json::array({{{"scheme", "file"}, {"pattern", {{"glob", "**"}}}}})}}}}}}}}}},
              {"serverInfo", {{"name", "provenant"}, {"version", PROVENANT_VERSION}}}});
 }
 
