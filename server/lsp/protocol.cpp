@@ -229,10 +229,12 @@ std::optional<ParamsError> from_json(const json* params, DidCloseParams& out) {
 
 std::optional<ParamsError> from_json(const json* params, RenameFilesParams& out) {
     std::optional<ParamsError> err;
-    params_reader(params, err).field("files").each(out.files, [](Reader& item, RenameFilesParams::File& f) {
-        item.field("oldUri").read(f.old_uri);
-        item.field("newUri").read(f.new_uri);
-    });
+    params_reader(params, err)
+        .field("files")
+        .each(out.files, [](Reader& item, RenameFilesParams::File& f) {
+            item.field("oldUri").read(f.old_uri);
+            item.field("newUri").read(f.new_uri);
+        });
     return err;
 }
 

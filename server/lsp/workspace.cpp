@@ -5,6 +5,7 @@
 #include "lsp/server_internal.h"
 #include "lsp/uri.h"
 
+#include <algorithm>
 #include <asio/post.hpp>
 #include <functional>
 #include <spdlog/spdlog.h>
@@ -41,7 +42,7 @@ size_t text_hash(std::string_view text) {
     return std::hash<std::string_view>{}(text);
 }
 
-void prune(std::deque<Server::RecentDoc>& docs) {
+template <typename Docs> void prune(Docs& docs) { // a deque of Server::RecentDoc
     auto now = Clock::now();
     while (!docs.empty() && (docs.size() > kRecentDocs || now - docs.front().when > kRecentWindow))
         docs.pop_front();
@@ -161,8 +162,10 @@ void Server::follow_rename_on_open(const std::string& uri, std::string_view text
         std::error_code ec;
         if (fs::exists(closed.file, ec) || ec) return;
         if (options_.before_journal_write) options_.before_journal_write(to.gitdir);
-        auto moved = Journal(to.gitdir).rename(closed.journal.path, to.path,
-                                               [&](const JournalEntry& e) { return e.snapshot.text == text; });
+        auto moved =
+            Journal(to.gitdir).rename(closed.journal.path, to.path, [&](const JournalEntry& e) {
+                return e.snapshot.text == text;
+            });
         if (!moved.ok())
             spdlog::warn("journal: renaming {} to {}: {}", closed.journal.path, to.path,
                          moved.error().message);
@@ -201,8 +204,8 @@ void Server::follow_rename_on_close(const OpenDocument& closed) {
     });
     if (it == recent_opened_.rend()) {
         prune(recent_closed_);
-        recent_closed_.push_back(
-            RecentDoc{closed.id, *file, *closed.journal, hash, text.size(), closed.doc.version(), Clock::now()});
+        recent_closed_.push_back(RecentDoc{closed.id, *file, *closed.journal, hash, text.size(),
+                                           closed.doc.version(), Clock::now()});
         prune(recent_closed_);
         return;
     }

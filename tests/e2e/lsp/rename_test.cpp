@@ -139,7 +139,8 @@ TEST_CASE("a renamed folder moves the entries of the files under it") {
     std::string old_uri = file_uri(repo.file("lib/shop.py"));
     c.did_close(old_uri);
     rename_on_disk(repo, "lib", "pkg");
-    c.notify("workspace/didRenameFiles", did_rename(file_uri(repo.file("lib")), file_uri(repo.file("pkg"))));
+    c.notify("workspace/didRenameFiles",
+             did_rename(file_uri(repo.file("lib")), file_uri(repo.file("pkg"))));
     c.sync();
     CHECK_FALSE(entry_or_none(repo, "lib/shop.py").has_value());
     auto moved = entry_or_none(repo, "pkg/shop.py");
