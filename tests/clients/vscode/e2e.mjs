@@ -37,22 +37,6 @@ function check(ok, what, detail = '') {
   return ok;
 }
 
-// A check that fails today for a known defect outside the extension: reported visibly (TAP's
-// TODO directive, with the reason), not counted as a failure unless E2E_STRICT_XFAIL=1, and
-// announced when it starts passing so it can be made a plain check.
-let xfailed = 0;
-function xfail(ok, what, reason, detail = '') {
-  if (process.env.E2E_STRICT_XFAIL === '1') return check(ok, what, detail);
-  if (ok) {
-    passed++;
-    console.log(`ok - ${what} # TODO passes now: make it a plain check (${reason})`);
-  } else {
-    xfailed++;
-    console.log(`not ok - ${what} # TODO expected to fail: ${reason}${detail ? `\n  ${String(detail).replace(/\n/g, '\n  ')}` : ''}`);
-  }
-  return ok;
-}
-
 /** Polls `fn` until it returns a truthy value; throws after `ms` naming `what`. */
 async function waitFor(what, fn, ms = 30_000, every = 50) {
   const deadline = Date.now() + ms;
@@ -434,7 +418,6 @@ try {
   await editor.locator('.ghost-text-decoration, .ghost-text').first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Tab');
   await waitFor('the accepted completion', async () => (await viewText()).includes('return 42'));
-  const unsorted = 'zeta_human = 1\nbeta_paste = 2\ndef answer(question):\n    return 42';
   const sortedText = '    return 42\nbeta_paste = 2\ndef answer(question):\nzeta_human = 1';
   await page.keyboard.press('Control+A');
   await runCommand('Sort Lines Ascending'); // editor.action.sortLinesAscending
@@ -449,12 +432,10 @@ try {
   const sortNote = noteLines(sorted);
   if (sortNote) {
     const wantSort = { 1: 'ai', 2: 'paste', 3: 'ai', 4: 'human' };
-    xfail(JSON.stringify(sortNote) === JSON.stringify(wantSort),
+    check(JSON.stringify(sortNote) === JSON.stringify(wantSort),
       'Sort Lines Ascending, its undo and its redo keep every line\'s class, into the note',
-      'issue 9 §5 core half (server/core, acc-core): the replace diff keeps only matched lines and the undo of a sort makes every line unknown',
       `got  ${JSON.stringify(sortNote)}\nwant ${JSON.stringify(wantSort)}`);
   }
-  void unsorted;
 
   // 9. Issue 9 §6: rename the file in the explorer with pending work (a completion and a typed
   // line): the provenance moves to the new name (workspace/didRenameFiles, or close + open of
@@ -482,6 +463,7 @@ try {
   await page.keyboard.press('Enter');
   await waitFor('the file renamed on disk', () => existsSync(join(repo, renamed)) && !existsSync(join(repo, sorted)), 30_000);
   await page.locator(`.tab.active[data-resource-name="${renamed}"]`).waitFor({ timeout: 30_000 });
+  await editor.locator('.view-lines').click(); // back from the explorer: the palette opens from the editor
   await runCommand('provenant: Write Pending Provenance Now');
   await waitFor('the journal entry under the new name only', () => {
     const j = journal();
@@ -510,5 +492,5 @@ try {
   if (server.exitCode === null) server.kill('SIGKILL');
 }
 console.log(`# ${Date.now() - started} ms`);
-console.log(`${passed} passed, ${failed} failed${xfailed ? `, ${xfailed} expected to fail (TODO above)` : ''}`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
