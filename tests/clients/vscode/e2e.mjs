@@ -99,6 +99,9 @@ function expand(ranges) {
 
 // ---------------------------------------------------------------------------------------------
 const started = Date.now();
+// The other files the scenarios edit, there before the workbench starts (Quick Open finds a
+// file created later only once the file watcher has seen it).
+for (const name of ['race.txt', 'sort.txt']) writeFileSync(join(repo, name), '');
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 let serverLog = '';
@@ -356,7 +359,6 @@ try {
   // handles the keys while the extension host runs the accept command; the typed line must
   // never be credited to the AI, and an accepted completion must still be.
   const race = 'race.txt';
-  writeFileSync(join(repo, race), '');
   await openFile(race);
   await editor.locator('.view-lines').click();
   const rounds = Number(process.env.E2E_ACCEPT_ROUNDS ?? 8);
@@ -410,7 +412,6 @@ try {
   // redo, then the commit: every line keeps its class (no new characters).
   await setEditSources(false);
   const sorted = 'sort.txt';
-  writeFileSync(join(repo, sorted), '');
   await openFile(sorted);
   await editor.locator('.view-lines').click();
   await page.keyboard.type('zeta_human = 1\n');
