@@ -444,8 +444,10 @@ try {
   // 9. Issue 9 §6: rename the file in the explorer with pending work (a completion and a typed
   // line): the provenance moves to the new name (workspace/didRenameFiles, or close + open of
   // the same text), nothing stays under the old one, and the commit's note has it.
+  await editor.locator('.view-lines').click(); // focus back in the editor after the palette, no selection
   await page.keyboard.press('Control+End');
   await page.keyboard.press('Enter');
+  await waitFor('the new empty last line', async () => (await viewText()).endsWith('zeta_human = 1\n'));
   await runCommand('Trigger Inline Suggestion');
   await editor.locator('.ghost-text-decoration, .ghost-text').first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Tab');
