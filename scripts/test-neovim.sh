@@ -65,6 +65,14 @@ git -C "$repo" commit -q -m "initial"
   status=1
 }
 PROVENANT_TEST_REPO="$repo" nvim_run "$tests/e2e_test.lua" || status=1
+# Filters and renames (issue 9 §5, §6), in a repository of their own.
+edits="$tmp/edits-repo"
+mkdir -p "$edits"
+git -C "$edits" init -q -b main
+printf 'first\n' > "$edits/README"
+git -C "$edits" add README
+git -C "$edits" commit -q -m "initial"
+PROVENANT_TEST_REPO="$edits" nvim_run "$tests/edits_test.lua" || status=1
 
 # A real terminal: Neovim's TUI inside tmux. Typing goes through send-keys and a bracketed
 # paste through `tmux paste-buffer -p`, the path that ends in vim.paste.

@@ -82,6 +82,13 @@ public:
     Result<std::vector<std::string>> list() const;
     Status remove(const std::string& path);
 
+    /// A file renamed from `from` to `to` (rename.cpp): moves `from`'s entry to `to`, replacing
+    /// any entry there (the file at `to` now holds `from`'s text), when `accept` (if given)
+    /// approves it. Returns whether an entry moved. One transaction under the lock.
+    using RenameCheck = std::function<bool(const JournalEntry& from_entry)>;
+    Result<bool> rename(const std::string& from, const std::string& to,
+                        const RenameCheck& accept = {});
+
     /// The lock every writer of this journal takes; hold it to make several updates one
     /// transaction (attach). Not reentrant: do not call update()/remove()/load() while holding
     /// it — use the *_locked variants.

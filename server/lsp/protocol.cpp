@@ -227,6 +227,17 @@ std::optional<ParamsError> from_json(const json* params, DidCloseParams& out) {
     return err;
 }
 
+std::optional<ParamsError> from_json(const json* params, RenameFilesParams& out) {
+    std::optional<ParamsError> err;
+    params_reader(params, err)
+        .field("files")
+        .each(out.files, [](Reader& item, RenameFilesParams::File& f) {
+            item.field("oldUri").read(f.old_uri);
+            item.field("newUri").read(f.new_uri);
+        });
+    return err;
+}
+
 std::optional<ParamsError> from_json(const json* params, AnnotateParams& out) {
     std::optional<ParamsError> err;
     Reader r = params_reader(params, err);

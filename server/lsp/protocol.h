@@ -53,6 +53,15 @@ struct DidCloseParams {
     std::string uri;
 };
 
+/// `workspace/didRenameFiles` (LSP file operations): files or folders renamed by the client.
+struct RenameFilesParams {
+    struct File {
+        std::string old_uri;
+        std::string new_uri;
+    };
+    std::vector<File> files;
+};
+
 /// `provenant/annotate`.
 struct AnnotateParams {
     std::string uri;
@@ -77,6 +86,7 @@ std::optional<ParamsError> from_json(const json* params, DidOpenParams& out);
 std::optional<ParamsError> from_json(const json* params, DidChangeParams& out);
 std::optional<ParamsError> from_json(const json* params, DidSaveParams& out);
 std::optional<ParamsError> from_json(const json* params, DidCloseParams& out);
+std::optional<ParamsError> from_json(const json* params, RenameFilesParams& out);
 std::optional<ParamsError> from_json(const json* params, AnnotateParams& out);
 std::optional<ParamsError> from_json(const json* params, DocumentParams& out);
 std::optional<ParamsError> from_json(const json* params, CancelParams& out);

@@ -88,6 +88,7 @@ Server::Server(asio::io_context& core, Send send, ServerOptions options)
         {"textDocument/didChange", &Server::textDocument_didChange},
         {"textDocument/didSave", &Server::textDocument_didSave},
         {"textDocument/didClose", &Server::textDocument_didClose},
+        {"workspace/didRenameFiles", &Server::workspace_didRenameFiles},
         {"provenant/annotate", &Server::provenant_annotate},
     };
     if (options_.journal) {
@@ -187,11 +188,16 @@ void Server::initialize(const json* params, const Reply& reply) {
     encoding_ = negotiate_encoding(p.position_encodings);
     phase_ = Phase::Running;
     spdlog::info("lsp: initialized; positions in {}", to_string(encoding_));
+    // Renamed files keep their pending provenance (workspace.cpp): every file: URI, files and
+    // folders alike.
+    json rename_filter = {{"scheme", "file"}, {"pattern", {{"glob", "**"}}}};
+    json file_operations = {{"didRename", {{"filters", json::array({rename_filter})}}}};
     reply.result(
         json{{"capabilities",
               {{"positionEncoding", to_string(encoding_)},
                {"textDocumentSync",
-                {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}}}},
+                {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+               {"workspace", {{"fileOperations", file_operations}}}}},
              {"serverInfo", {{"name", "provenant"}, {"version", PROVENANT_VERSION}}}});
 }
 

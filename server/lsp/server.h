@@ -115,6 +115,14 @@ private:
     void textDocument_didChange(const json* params);
     void textDocument_didSave(const json* params);
     void textDocument_didClose(const json* params);
+    // workspace.cpp: renames (workspace/didRenameFiles, and didClose + didOpen of the same text)
+    void workspace_didRenameFiles(const json* params);
+    struct RecentDoc;
+    void rename_journal(const std::string& old_uri, const std::string& new_uri);
+    void follow_rename_on_open(const std::string& uri, std::string_view text,
+                               const std::optional<JournalTarget>& target);
+    void remember_open(const OpenDocument& doc, std::string_view text, bool restored);
+    void follow_rename_on_close(const OpenDocument& closed);
     // provenant_methods.cpp
     void provenant_annotate(const json* params);
     void provenant_documentProvenance(const json* params, const Reply& reply);
@@ -149,6 +157,10 @@ private:
     bool flush_armed_ = false;
     bool finished_ = false;
     std::unique_ptr<JournalWorker> worker_; ///< null when journaling is off
+    /// Recently closed and recently opened documents, for a rename the client reports as
+    /// didClose + didOpen of the same text (workspace.cpp). Bounded.
+    std::deque<RecentDoc> recent_closed_;
+    std::deque<RecentDoc> recent_opened_;
 };
 
 } // namespace provenant::lsp

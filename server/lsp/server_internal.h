@@ -5,6 +5,8 @@
 #include "lsp/journal_worker.h"
 #include "lsp/server.h"
 
+#include <chrono>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -17,6 +19,18 @@ struct Server::OpenDocument {
     Document doc;
     std::optional<JournalTarget> journal; ///< none: outside any repository (memory only)
     bool dirty = false;                   ///< edits not yet handed to the journal worker
+};
+
+/// A document recently closed, or opened with nothing in its journal, kept to recognise a
+/// rename reported as didClose + didOpen of the same text (workspace.cpp). Core thread only.
+struct Server::RecentDoc {
+    uint64_t doc_id = 0;
+    std::filesystem::path file; ///< absolute path
+    JournalTarget journal;
+    size_t hash = 0; ///< of the whole text
+    size_t size = 0;
+    int64_t version = 0; ///< the document's version then (an opened one must still be at it)
+    std::chrono::steady_clock::time_point when;
 };
 
 } // namespace provenant::lsp

@@ -42,6 +42,7 @@ void Server::textDocument_didOpen(const json* params) {
                     spdlog::info("lsp: {} not journaled: {}", p.uri, rel.error().message);
             }
         }
+        follow_rename_on_open(p.uri, p.text, target); // a rename reported as close + open
         if (target) {
             auto loaded = worker_->load(*target);
             if (!loaded.ok())
@@ -60,6 +61,7 @@ void Server::textDocument_didOpen(const json* params) {
                   target ? ", journal " + target->path : std::string(", memory only"),
                   restored ? ", restored" : "");
     if (worker_ && target) worker_->track(doc->id, *target);
+    remember_open(*doc, p.text, restored.has_value());
     by_id_[doc->id] = doc.get();
     documents_[p.uri] = std::move(doc);
 }
@@ -112,6 +114,7 @@ void Server::textDocument_didClose(const json* params) {
     if (it == documents_.end())
         return spdlog::warn("lsp: textDocument/didClose: {} is not open; ignored", p.uri);
     flush(*it->second);
+    follow_rename_on_close(*it->second); // a rename reported as open + close
     if (worker_) worker_->untrack(it->second->id);
     by_id_.erase(it->second->id);
     documents_.erase(it);

@@ -13,6 +13,7 @@ import type { Sidecar } from './sidecar';
 export class Annotator implements vscode.Disposable {
   readonly captures = new Captures();
   private readonly listener: vscode.Disposable;
+  private readonly selections: vscode.Disposable;
   /** Annotations sent, for the tests and the log. */
   sent = 0;
 
@@ -21,6 +22,12 @@ export class Annotator implements vscode.Disposable {
 
   constructor(private readonly sidecar: Sidecar) {
     this.listener = vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e));
+    // Only while a capture is open: a keystroke is a change then a keyboard selection change.
+    this.selections = vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (this.captures.size === 0 || !isTracked(e.textEditor.document)) return;
+      const person = e.kind === vscode.TextEditorSelectionChangeKind.Keyboard || e.kind === vscode.TextEditorSelectionChangeKind.Mouse;
+      for (const a of this.captures.onSelection(e.textEditor.document.uri.toString(), person ? 'person' : 'other')) this.sendAnnotation(a);
+    });
     this.config = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('provenant.useEditSources')) return;
       this.useEditSources = readUseEditSources();
@@ -30,21 +37,22 @@ export class Annotator implements vscode.Disposable {
 
   /**
    * Runs `command` with a capture armed on `editor`'s document: the change(s) it makes are
-   * annotated with `origin`. The capture closes when the command returns.
+   * annotated with `origin`. The capture closes when the command returns (an `ownEdit` capture
+   * at the command's own edit: `capture.ts`).
    */
   async runCaptured(editor: vscode.TextEditor | undefined, origin: Origin, command: string, args: unknown[], opts: CaptureOptions = {}): Promise<unknown> {
     const id = editor && isTracked(editor.document) ? this.captures.arm(editor.document.uri.toString(), origin, opts) : undefined;
     try {
       return await vscode.commands.executeCommand(command, ...args);
     } finally {
-      if (id !== undefined) this.captures.settle(id);
+      if (id !== undefined) for (const a of this.captures.settle(id)) this.sendAnnotation(a);
     }
   }
 
   /** Sends an annotation for ranges of `document` at its current version. */
   annotateNow(document: vscode.TextDocument, origin: Origin, ranges: readonly vscode.Range[]): void {
     if (!isTracked(document) || ranges.length === 0) return;
-    this.send({
+    this.sendAnnotation({
       uri: document.uri.toString(),
       version: document.version,
       origin,
@@ -64,16 +72,19 @@ export class Annotator implements vscode.Disposable {
       version: e.document.version,
       changes: e.contentChanges.map((c) => ({ range: toRng(c.range), text: c.text })),
     };
-    const captured = this.captures.size > 0 ? this.captures.onChange(event) : undefined;
+    // An accept's label is the accept's own edit: the accept key's capture has nothing left to take.
+    if (labelled?.class === 'ai' && labelled.kind === 'completion') this.captures.labelledAccept(event.uri);
+    const captured = this.captures.size > 0 ? this.captures.onChange(event) : [];
+    // A held change released by this one is an earlier version's; this one's label beats its capture.
+    for (const a of captured) if (!labelled || a.version !== event.version) this.sendAnnotation(a);
     if (labelled) {
       const ranges = insertedRanges(event.changes);
-      if (ranges.length > 0) this.send({ uri: event.uri, version: event.version, origin: labelled, ranges });
-    } else if (captured) {
-      this.send(captured);
+      if (ranges.length > 0) this.sendAnnotation({ uri: event.uri, version: event.version, origin: labelled, ranges });
     }
   }
 
-  private send(a: Annotation): void {
+  /** Sends one annotation (`provenant/annotate`). */
+  sendAnnotation(a: Annotation): void {
     const params: AnnotateParams = { textDocument: { uri: a.uri, version: a.version }, origin: clean(a.origin), ranges: a.ranges };
     this.sent++;
     this.sidecar.notify(ANNOTATE, params);
@@ -81,6 +92,7 @@ export class Annotator implements vscode.Disposable {
 
   dispose(): void {
     this.listener.dispose();
+    this.selections.dispose();
     this.config.dispose();
   }
 }

@@ -33,7 +33,7 @@ export function activate(context: vscode.ExtensionContext, annotator: Annotator)
       try {
         return await fn();
       } finally {
-        if (id !== undefined) annotator.captures.settle(id);
+        if (id !== undefined) for (const a of annotator.captures.settle(id)) annotator.sendAnnotation(a);
       }
     },
     annotate(document, ranges, origin) {

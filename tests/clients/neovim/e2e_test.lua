@@ -155,6 +155,9 @@ H.run("neovim-e2e", function()
   H.check(health:find("found ", 1, true) ~= nil, ":checkhealth provenant finds the binary", health)
   H.check(health:find("app.py: client", 1, true) ~= nil, ":checkhealth provenant lists the attached buffer", health)
   H.check(health:find("ERROR", 1, true) == nil, ":checkhealth provenant reports no error", health)
+  H.check(health:find("vim.lsp.start_client + vim.lsp.buf_attach_client (no vim.lsp.start): in use, tested on 0.7.2", 1, true) ~= nil
+    or (vim.lsp.start ~= nil and health:find("vim.lsp.start (0.8+): in use", 1, true) ~= nil),
+    ":checkhealth provenant says which paths were tested on which version", health)
   vim.cmd("tabclose")
 
   -- Save, let the sidecar finish writing its journal, then commit with the git CLI.

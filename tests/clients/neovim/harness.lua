@@ -1,6 +1,6 @@
 -- A minimal test harness for headless Neovim: named checks, a summary line that CI reads
 -- ("N passed, N failed"), and an exit code. Output goes to stdout (print is not shown headless).
-local H = { passed = 0, failed = 0, name = "nvim", notes = {} }
+local H = { passed = 0, failed = 0, xfailed = 0, name = "nvim", notes = {} }
 
 -- Notifications are recorded (and checked by tests) instead of cluttering the report.
 vim.notify = function(msg, level)
@@ -27,6 +27,23 @@ function H.check(cond, what, detail)
   return cond
 end
 
+--- A check that fails today for a known defect outside the plugin: reported visibly (XFAIL,
+--- with the reason), not counted as a failure unless PROVENANT_STRICT_XFAIL=1; XPASS when it
+--- starts passing, so it can be made a plain check.
+function H.xfail(cond, what, reason, detail)
+  if vim.env.PROVENANT_STRICT_XFAIL == "1" then
+    return H.check(cond, what, detail)
+  end
+  if cond then
+    H.passed = H.passed + 1
+    out("  XPASS " .. what .. " (passes now: make it a plain check; " .. reason .. ")")
+  else
+    H.xfailed = H.xfailed + 1
+    out("  XFAIL " .. what .. ": expected to fail: " .. reason .. (detail and ("; " .. detail) or ""))
+  end
+  return cond
+end
+
 function H.eq(got, want, what)
   return H.check(vim.deep_equal(got, want), what, "got " .. vim.inspect(got) .. ", want " .. vim.inspect(want))
 end
@@ -48,7 +65,8 @@ function H.run(name, fn)
   if not ok then
     H.check(false, "test raised an error", err)
   end
-  out(("%s: %d passed, %d failed"):format(name, H.passed, H.failed))
+  out(("%s: %d passed, %d failed%s"):format(name, H.passed, H.failed,
+    H.xfailed > 0 and (", %d expected to fail (XFAIL above)"):format(H.xfailed) or ""))
   vim.cmd((H.failed == 0 and "qall!" or "cquit! 1"))
 end
 

@@ -23,8 +23,12 @@ TEST_CASE("initialize announces text sync and the negotiated position encoding")
         "serverInfo":{"name":"provenant"}})"),
                               result, &where),
                   where);
-    // Nothing else is offered: no completions, no diagnostics.
-    CHECK(result["capabilities"].size() == 2);
+    // Nothing else is offered but rename notifications (rename_test.cpp): no completions, no
+    // diagnostics.
+    CHECK(result["capabilities"].size() == 3);
+    CHECK(result["capabilities"]["workspace"].size() == 1);
+    CHECK(result["capabilities"]["workspace"]["fileOperations"].size() == 1);
+    CHECK(result["capabilities"]["workspace"]["fileOperations"].contains("didRename"));
     CHECK(c.shutdown_and_exit() == 0);
 }
 

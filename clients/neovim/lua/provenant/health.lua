@@ -13,6 +13,46 @@ local function reporter()
   }
 end
 
+-- What scripts/test-neovim.sh runs, and on which Neovim. Keep in step with the suite.
+M.tested_note = "scripts/test-neovim.sh runs on Debian 12's Neovim 0.7.2, the only one in Debian 12's "
+  .. "archives (bookworm and bookworm-backports have no newer neovim); 0.10 and 0.11, which users "
+  .. "run (current copilot.lua needs 0.10), are not tested here: their paths are feature-detected"
+M.tested = {
+  {
+    path = "vim.lsp.start_client + vim.lsp.buf_attach_client (no vim.lsp.start)",
+    versions = { "0.7.2" },
+    active = function()
+      return vim.lsp.start == nil
+    end,
+  },
+  {
+    path = "vim.lsp.start (0.8+)",
+    active = function()
+      return vim.lsp.start ~= nil
+    end,
+  },
+  {
+    path = "vim.paste wrapper (bracketed paste, headless and in a terminal)",
+    versions = { "0.7.2" },
+    active = function()
+      return type(vim.paste) == "function"
+    end,
+  },
+  {
+    path = "copilot.lua, copilot.vim and neocodeium accept wrappers (against test doubles of their APIs)",
+    versions = { "0.7.2" },
+    active = function()
+      return true
+    end,
+  },
+  {
+    path = "vim.lsp.inline_completion wrapper (0.12+)",
+    active = function()
+      return type(vim.lsp.inline_completion) == "table"
+    end,
+  },
+}
+
 function M.check()
   local r = reporter()
   local lsp = require("provenant.lsp")
@@ -36,10 +76,31 @@ function M.check()
   end
 
   r.start("provenant: Neovim")
+  local v = vim.version()
+  local this = ("%d.%d.%d"):format(v.major, v.minor, v.patch)
   if vim.lsp.start then
     r.ok("vim.lsp.start available")
   else
     r.info("vim.lsp.start missing: using vim.lsp.start_client (Neovim 0.7)")
+  end
+  -- Which of the paths this Neovim takes were tested end to end, and on which version.
+  r.start("provenant: tested paths (Neovim " .. this .. ")")
+  r.info(M.tested_note)
+  for _, p in ipairs(M.tested) do
+    if p.active() then
+      local on = p.versions and table.concat(p.versions, ", ") or nil
+      local here = false
+      for _, tv in ipairs(p.versions or {}) do
+        here = here or tv:match("^(%d+%.%d+)") == ("%d.%d"):format(v.major, v.minor)
+      end
+      if here then
+        r.ok(("%s: in use, tested on %s"):format(p.path, on))
+      elseif on then
+        r.info(("%s: in use, tested on %s only, not on %s"):format(p.path, on, this))
+      else
+        r.info(("%s: in use, not tested end to end on any version (none installable here)"):format(p.path))
+      end
+    end
   end
   if (vim.text and vim.text.diff) or vim.diff then
     r.ok("vim.diff available: accepts are annotated per changed hunk")
