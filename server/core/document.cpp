@@ -301,7 +301,7 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
     // 2. Inserts that bring back deleted text get its origin back; the rest are judged by
     // their total size (PRODUCT.md §3): a small insert is a person typing.
     std::vector<const std::vector<Run>*> restore(pieces.size(), nullptr);
-    uint64_t chars = 0, breaks = 0;
+    uint64_t chars = 0, breaks = 0, places = 0;
     for (size_t i = 0; i < pieces.size(); ++i) {
         const std::string_view ins = pieces[i].inserted;
         if (ins.empty()) continue;
@@ -312,6 +312,7 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
             const utf8::Counts c = utf8::count(ins);
             chars += c.cps;
             breaks += c.breaks;
+            ++places;
         }
     }
     // Typing is observed (the merge never lets carried evidence overrule it); a large insert
@@ -321,6 +322,12 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
         inferred = Attr{kUnknownOrigin, Evidence::None, true};
         p.unknown_reason = "insert of " + std::to_string(chars) + " characters over " +
                            std::to_string(breaks + 1) + " lines with no annotation";
+    } else if (replacement && places > 1) {
+        // Typing changes one place per change; a replacement that changes several (a reload
+        // of text changed elsewhere, a formatter) is no evidence of who wrote what it brings.
+        inferred = Attr{kUnknownOrigin, Evidence::None, true};
+        p.unknown_reason = "replacement changing " + std::to_string(places) +
+                           " places with no annotation";
     }
     // 3. Apply, last piece first so earlier offsets stay valid; record the history.
     for (size_t k = pieces.size(); k-- > 0;) {

@@ -359,3 +359,43 @@ TEST_CASE("Attr::seen survives the journal's JSON, and entries without it still 
     // Nothing observed: no "seen" written (an older provenant reads it unchanged).
     CHECK(!snapshot_to_json(Snapshot::uniform("x", {}, Evidence::None, false)).contains("seen"));
 }
+
+TEST_CASE("a reload bringing back text changed in several places is not typing") {
+    // `git checkout -- FILE` with the file open: the editor reloads the committed text.
+    const std::string head = "alpha = compute(1)\nbeta = compute(2)\n";
+    uint32_t now = kT0;
+    Document d(head, 1, PositionEncoding::Utf16);
+    d.set_clock([&] { return now; });
+    int64_t v = 1;
+    REQUIRE(d.apply_change(++v, rng(0, 16, 0, 17), "9"));
+    REQUIRE(d.apply_change(++v, rng(1, 15, 1, 16), "8"));
+    CHECK(classes(d).find('h') != std::string::npos);
+    now += 60;
+    REQUIRE(d.apply_change(++v, std::nullopt, head));
+    CHECK(classes(d).find('h') == std::string::npos);
+    for (const Attr& a : d.snapshot().expand())
+        CHECK(a.seen == 0);
+    CHECK(d.last_unknown_reason().find("2 places") != std::string::npos);
+    // An agent then changes the first line: it is the agent's, not a person's.
+    const std::string after = "alpha = compute(1, fast=True)\nbeta = compute(2)\n";
+    REQUIRE(d.apply_change(++v, std::nullopt, after));
+    d.absorb(with_agent(after, "alpha = compute(1, fast=True)", kAgentA, now));
+    auto lines = d.classify();
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines[0].cls == LineClass::Ai);
+    CHECK(lines[1].cls == LineClass::Unknown);
+}
+
+TEST_CASE("typing is stamped as observed; a large insert with no evidence is not") {
+    uint32_t now = kT0 + 7;
+    Document d("x\n", 1, PositionEncoding::Utf16);
+    d.set_clock([&] { return now; });
+    REQUIRE(d.apply_change(2, at(0, 1), "y"));
+    REQUIRE(d.apply_change(3, at(1, 0), std::string(400, 'z')));
+    const auto attrs = d.snapshot().expand();
+    CHECK(attrs[0].seen == 0);
+    CHECK(attrs[1].seen == kT0 + 7);
+    CHECK(attrs[3].seen == 0);
+    REQUIRE(d.annotate(3, kAgentA, {rng(1, 0, 1, 10)}));
+    CHECK(d.snapshot().expand()[3].seen == kT0 + 7);
+}
