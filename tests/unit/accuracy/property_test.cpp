@@ -44,6 +44,27 @@ bool blank(char c) {
     return c == ' ' || c == '\n' || c == '\t' || c == '\r';
 }
 
+std::string norm(const std::string& line) {
+    std::string out;
+    for (char c : line)
+        if (!blank(c)) out += c;
+    return out;
+}
+
+/// The longest common substring's length (the lines are short).
+size_t common_span(const std::string& a, const std::string& b) {
+    size_t best = 0;
+    std::vector<size_t> prev(b.size() + 1, 0), cur(b.size() + 1, 0);
+    for (size_t i = 1; i <= a.size(); ++i) {
+        for (size_t j = 1; j <= b.size(); ++j) {
+            cur[j] = a[i - 1] == b[j - 1] ? prev[j - 1] + 1 : 0;
+            best = std::max(best, cur[j]);
+        }
+        std::swap(prev, cur);
+    }
+    return best;
+}
+
 class Session {
 public:
     explicit Session(uint64_t seed) : rng_(seed), words_(words()) {
@@ -164,6 +185,19 @@ private:
         return {a, b};
     }
     std::string word() { return words_[rng_() % words_.size()]; }
+    /// Whether `line` equals (but for whitespace) no line of the text or of HEAD: the model
+    /// cannot tell two equal lines apart, and neither can any carrying by content.
+    bool unique(const std::string& line) const {
+        const std::string n = norm(line);
+        if (n.empty()) return false;
+        const std::string cur = text();
+        for (const std::string* t : {&cur, &head_}) {
+            std::istringstream in(*t);
+            for (std::string l; std::getline(in, l);)
+                if (norm(l) == n) return false;
+        }
+        return true;
+    }
     std::string mutate(const std::string& line) {
         std::istringstream in(line);
         std::vector<std::string> w;
@@ -205,10 +239,12 @@ private:
         (void)a;
         const std::string t = text();
         const size_t at = b;
+        const std::string line = mutate(kLines[rng_() % kLines.size()]);
+        if (!unique(line)) return;
         if (at > 0 && t[at - 1] != '\n') {
-            type_at(at, "\n    " + mutate(kLines[rng_() % kLines.size()]));
+            type_at(at, "\n    " + line);
         } else {
-            type_at(at, "    " + mutate(kLines[rng_() % kLines.size()]) + "\n");
+            type_at(at, "    " + line + "\n");
         }
     }
     void delete_random() {
@@ -235,8 +271,10 @@ private:
         const bool nl = !content.empty() && content.back() == '\n';
         if (nl) content.pop_back();
         const size_t indent = content.find_first_not_of(' ');
+        const std::string similar = mutate(content);
+        if (!unique(similar)) return;
         const std::string typed = std::string(indent == std::string::npos ? 4 : indent, ' ') +
-                                  mutate(content) + (nl ? "\n" : "");
+                                  similar + (nl ? "\n" : "");
         edit(line.first, line.second, "", 'U');
         type_at(line.first, typed);
     }
@@ -275,9 +313,13 @@ private:
         const bool nl = !old.empty() && old.back() == '\n';
         std::string line = "    " + (rng_() % 3 ? mutate(nl ? old.substr(0, old.size() - 1) : old)
                                                 : kLines[rng_() % kLines.size()]);
+        if (!unique(line)) return;
+        // A rewrite is a new line (the model says the agent wrote all of it): it keeps no
+        // span of the old one as long as kMinCarrySpan, which would be the old author's text.
+        const bool rewrite = rng_() % 3 != 0 && nl && common_span(old, line) < 24;
         std::string after;
         std::vector<char> truth;
-        if (rng_() % 3 == 0 || !nl) { // insert a new line before line [a, b)
+        if (!rewrite) { // insert a new line before line [a, b)
             after = before.substr(0, a) + line + "\n" + before.substr(a);
             truth = truth_;
             truth.insert(truth.begin() + static_cast<std::ptrdiff_t>(a), line.size() + 1, owner);
