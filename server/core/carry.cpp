@@ -1,6 +1,7 @@
 // Diffing two texts into byte edits, carrying attribution across a diff, merging evidence.
 #include "core/carry.h"
 
+#include "core/restore.h"
 #include "core/utf8.h"
 
 #include <algorithm>
@@ -403,8 +404,9 @@ std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b, DiffGra
     return sink.take();
 }
 
-Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
-               const OriginRecord& inserted_record) {
+namespace {
+Snapshot carry_impl(const Snapshot& from, std::string_view new_text, Attr inserted,
+                    const OriginRecord& inserted_record, bool restoring) {
     Snapshot out;
     out.origins = from.origins;
     inserted.origin = out.origins.intern(inserted_record);
@@ -430,7 +432,8 @@ Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
         return true;
     };
     size_t a = 0;
-    for (const ByteEdit& e : diff_edits(from.text, new_text, DiffGranularity::Spans, &lost)) {
+    for (const ByteEdit& e :
+         diff_edits(from.text, new_text, DiffGranularity::Spans, restoring ? &lost : nullptr)) {
         cur.copy(a, e.offset - a, emit);
         out.push_run(static_cast<uint32_t>(e.inserted), inserted);
         a = e.offset + e.removed;
@@ -438,6 +441,17 @@ Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
     cur.copy(a, from.text.size() - a, emit);
     out.text.assign(new_text);
     return out;
+}
+} // namespace
+
+Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
+               const OriginRecord& inserted_record) {
+    return carry_impl(from, new_text, inserted, inserted_record, false);
+}
+
+Snapshot carry_restored(const Snapshot& from, std::string_view new_text, Attr inserted,
+                        const OriginRecord& inserted_record) {
+    return carry_impl(from, new_text, inserted, inserted_record, true);
 }
 
 bool prevails(const Attr& a, const OriginRecord& ra, const Attr& b, const OriginRecord& rb) {

@@ -11,7 +11,7 @@ namespace provenant {
 /// Carrying by content matches whole lines (equal but for whitespace) or common spans of at
 /// least this many bytes inside changed lines, never shorter coincidences ("return sum(" of
 /// two different lines is not the same text).
-inline constexpr size_t kMinCarrySpan = 32;
+inline constexpr size_t kMinCarrySpan = 64;
 /// Two observations of the same characters this close in time (seconds) are one event
 /// reported twice: an agent's write and the editor's reload of the file it wrote.
 inline constexpr uint32_t kRaceWindowSeconds = 10;
@@ -28,12 +28,12 @@ enum class DiffGranularity : uint8_t {
 /// The attribution of `new_text`, carried by content from `from`: characters of whole lines
 /// that the line diff matches (equal but for whitespace: a re-indent keeps the origins of the
 /// non-whitespace characters), or of common spans of at least kMinCarrySpan bytes inside
-/// changed lines, keep their attr from `from` (`fresh` and `seen` kept) — and, where a changed
-/// hunk only removes characters that the sidecar saw typed (unsaved typing lost in a crash),
-/// every remaining character of it; every other
-/// character gets `inserted` (its origin interned from `inserted_record`). Cost: O(n) plus the
+/// changed lines, keep their attr from `from` (`fresh` and `seen` kept); every other
+/// character gets `inserted` (its origin interned from `inserted_record`). A document
+/// reopened on its file keeps more (carry_restored in core/restore.h). Cost: O(n) plus the
 /// diff of the changed region (bounded: very large changed regions fall back to line
 /// granularity).
+///
 Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
                const OriginRecord& inserted_record);
 

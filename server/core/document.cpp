@@ -5,6 +5,7 @@
 #include "core/carry.h"
 #include "core/deleted_spans.h"
 #include "core/origin_text.h"
+#include "core/restore.h"
 #include "core/utf8.h"
 
 #include <algorithm>
@@ -209,8 +210,8 @@ Document::Document(std::string_view text, int64_t version, PositionEncoding enco
     pending_->floor = version;
     if (restored && restored->validate()) {
         // What the journal knew, carried by diff: the unexplained difference is fresh unknown.
-        Snapshot c =
-            carry(*restored, text, Attr{kUnknownOrigin, Evidence::None, true}, OriginRecord{});
+        Snapshot c = carry_restored(*restored, text,
+                                    Attr{kUnknownOrigin, Evidence::None, true}, OriginRecord{});
         origins_ = std::move(c.origins);
         text_ = std::make_unique<OriginText>(c.text, c.runs);
     } else {

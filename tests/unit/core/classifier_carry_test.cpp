@@ -1,6 +1,7 @@
 // Unit tests: the line classifier's rules and tie order; diff, carry and evidence merging.
 #include "core/carry.h"
 #include "core/line_classifier.h"
+#include "core/restore.h"
 
 #include <doctest/doctest.h>
 #include <random>
@@ -232,7 +233,7 @@ TEST_CASE("deleting scattered characters keeps every remaining character's origi
     Snapshot from = make(typed, std::string(typed.size(), 'h'));
     for (Run& r : from.runs)
         r.attr = Attr{kHumanOrigin, Evidence::Inferred, true, 1'800'000'000};
-    const Snapshot to = carry(from, saved, Attr{}, OriginRecord{});
+    const Snapshot to = carry_restored(from, saved, Attr{}, OriginRecord{});
     REQUIRE(to.validate().ok());
     const auto attrs = to.expand();
     for (size_t i = 0; i < saved.size(); ++i) {
