@@ -8,6 +8,7 @@
 #include "git/repository.h"
 #include "journal/sessions.h"
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <spdlog/spdlog.h>
@@ -107,7 +108,7 @@ uint64_t count_marked_lines(std::string_view text,
 
 /// Marks bytes of `marks` that are new and unattributed (fresh, no evidence) as `agent`.
 Snapshot mark_agent(const Snapshot& s, const std::vector<std::pair<size_t, size_t>>& marks,
-                    const OriginRecord& agent) {
+                    const OriginRecord& agent, uint32_t seen) {
     std::vector<Attr> attrs = s.expand();
     Snapshot t;
     t.text = s.text;
@@ -117,7 +118,7 @@ Snapshot mark_agent(const Snapshot& s, const std::vector<std::pair<size_t, size_
         for (size_t k = b; k < e && k < attrs.size(); ++k)
             if (attrs[k].fresh && attrs[k].evidence == Evidence::None &&
                 s.origins.class_of(attrs[k].origin) == OriginClass::Unknown)
-                attrs[k] = Attr{id, Evidence::Recorded, true};
+                attrs[k] = Attr{id, Evidence::Recorded, true, seen};
     for (const Attr& a : attrs)
         t.push_run(1, a);
     return t;
@@ -142,7 +143,14 @@ Snapshot fill_model(const Snapshot& s, const std::string& tool, const std::strin
 }
 
 Result<std::optional<JournalEntry>> record_edit(Journal& journal, const EditEvidence& edit) {
-    const Attr ai{0, Evidence::Recorded, true};
+    const uint32_t seen =
+        edit.seen ? edit.seen
+                  : static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+    // The agent's own characters are observed (by its hook); the carries are by content
+    // (whole lines, long spans), so a line the agent rewrote is wholly the agent's.
+    const Attr ai{0, Evidence::Recorded, true, seen};
     return journal.update(
         edit.path, [&](std::optional<JournalEntry> cur) -> std::optional<JournalEntry> {
             Snapshot s;
@@ -156,7 +164,7 @@ Result<std::optional<JournalEntry>> record_edit(Journal& journal, const EditEvid
                 s = carry(s, edit.after, ai, edit.agent);
             } else {
                 s = carry(s, edit.after, kUnknownFresh, kUnknownRecord);
-                s = mark_agent(s, edit.marks, edit.agent);
+                s = mark_agent(s, edit.marks, edit.agent, seen);
             }
             if (edit.disk && *edit.disk != edit.after)
                 s = carry(s, *edit.disk, kUnknownFresh, kUnknownRecord);

@@ -46,6 +46,9 @@ struct EditEvidence {
     std::optional<std::string> disk;
     std::vector<std::pair<size_t, size_t>> marks;
     OriginRecord agent;
+    /// When the agent wrote (seconds since the Unix epoch; 0: now): the observation time of
+    /// its characters (Attr::seen), compared with the editor's reload by merge_evidence.
+    uint32_t seen = 0;
 };
 Result<std::optional<JournalEntry>> record_edit(Journal& journal, const EditEvidence& edit);
 

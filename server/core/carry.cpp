@@ -1,6 +1,7 @@
 // Diffing two texts into byte edits, carrying attribution across a diff, merging evidence.
 #include "core/carry.h"
 
+#include "core/restore.h"
 #include "core/utf8.h"
 
 #include <algorithm>
@@ -206,9 +207,17 @@ Tokens tokenize(std::string_view s, size_t begin, size_t end) {
     return t;
 }
 
-/// A changed hunk: refined to characters when small enough, else one replacement.
+/// A changed hunk: refined to characters when small enough, else one replacement. With
+/// `min_keep` > 0 (carrying by content), only common spans of at least `min_keep` bytes are
+/// kept: shorter ones are coincidences between different texts, not the same characters.
 void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, size_t b0, size_t b1,
-                 size_t& budget, EditSink& sink) {
+                 size_t& budget, EditSink& sink, size_t min_keep, const LostTyping* lost) {
+    // Equal spans (a offset, b offset, bytes) in increasing order; everything else changed.
+    struct Eq {
+        size_t a, b, len;
+    };
+    std::vector<Eq> eqs;
+    const size_t ha0 = a0, ha1 = a1, hb0 = b0, hb1 = b1;
     // Trim common ends (at character boundaries, inside the hunk) first: cheap and often
     // decisive.
     const size_t oa0 = a0, oa1 = a1;
@@ -222,62 +231,85 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
     while (a1 < oa1 && ((a1 < a.size() && utf8::is_cont(static_cast<unsigned char>(a[a1]))) ||
                         (b1 < b.size() && utf8::is_cont(static_cast<unsigned char>(b[b1])))))
         ++a1, ++b1;
+    if (a0 > ha0) eqs.push_back(Eq{ha0, hb0, a0 - ha0});
     const size_t n = (a1 - a0) + (b1 - b0);
-    if (a1 == a0 || b1 == b0 || n > kRefineMaxBytes || n > budget) {
-        sink.add(a0, a1 - a0, b0, b1 - b0);
-        return;
-    }
-    budget -= n;
-    Tokens ta = tokenize(a, a0, a1), tb = tokenize(b, b0, b1);
-    dtl::Diff<uint32_t, std::vector<uint32_t>> d(ta.values, tb.values);
-    d.compose();
-    // Collapse the script into alternating equal / change segments (in tokens).
-    struct Seg {
-        size_t equal = 0; // tokens kept before the change
-        size_t del = 0, ins = 0;
-    };
-    std::vector<Seg> segs(1);
-    for (const auto& e : d.getSes().getSequence()) {
-        if (e.second.type == dtl::SES_COMMON) {
-            if (segs.back().del || segs.back().ins) segs.emplace_back();
-            ++segs.back().equal;
-        } else {
-            ++(e.second.type == dtl::SES_DELETE ? segs.back().del : segs.back().ins);
-        }
-    }
-    // Semantic cleanup (as diff-match-patch does): a short equality between two larger
-    // changes is a coincidence (the 't' of "two" matching the 't' of "three"), not kept
-    // text: fold it into the changes, so no character is attributed by accident. Not between
-    // deletions only: with nothing inserted, every character of the new text is old text
-    // (deleting scattered characters must not make their neighbours unknown).
-    for (bool again = true; again;) {
-        again = false;
-        for (size_t k = 1; k < segs.size(); ++k) {
-            const Seg& prev = segs[k - 1];
-            Seg& cur = segs[k];
-            const bool has_next_change = cur.del || cur.ins;
-            if (!has_next_change || !(prev.del || prev.ins)) continue;
-            if (prev.ins == 0 && cur.ins == 0) continue;
-            if (cur.equal <= std::max(prev.del, prev.ins) &&
-                cur.equal <= std::max(cur.del, cur.ins)) {
-                Seg merged{prev.equal, prev.del + cur.equal + cur.del,
-                           prev.ins + cur.equal + cur.ins};
-                segs[k - 1] = merged;
-                segs.erase(segs.begin() + static_cast<std::ptrdiff_t>(k));
-                again = true;
-                break;
+    if (!(a1 == a0 || b1 == b0 || n > kRefineMaxBytes || n > budget)) {
+        budget -= n;
+        Tokens ta = tokenize(a, a0, a1), tb = tokenize(b, b0, b1);
+        dtl::Diff<uint32_t, std::vector<uint32_t>> d(ta.values, tb.values);
+        d.compose();
+        // Collapse the script into alternating equal / change segments (in tokens).
+        struct Seg {
+            size_t equal = 0; // tokens kept before the change
+            size_t del = 0, ins = 0;
+        };
+        std::vector<Seg> segs(1);
+        for (const auto& e : d.getSes().getSequence()) {
+            if (e.second.type == dtl::SES_COMMON) {
+                if (segs.back().del || segs.back().ins) segs.emplace_back();
+                ++segs.back().equal;
+            } else {
+                ++(e.second.type == dtl::SES_DELETE ? segs.back().del : segs.back().ins);
             }
         }
+        // Semantic cleanup (as diff-match-patch does): a short equality between two larger
+        // changes is a coincidence (the 't' of "two" matching the 't' of "three"), not kept
+        // text: fold it into the changes, so no character is attributed by accident. Not
+        // between deletions only: with nothing inserted, every character of the new text is
+        // old text (deleting scattered characters must not make their neighbours unknown).
+        for (bool again = true; again;) {
+            again = false;
+            for (size_t k = 1; k < segs.size(); ++k) {
+                const Seg& prev = segs[k - 1];
+                Seg& cur = segs[k];
+                const bool has_next_change = cur.del || cur.ins;
+                if (!has_next_change || !(prev.del || prev.ins)) continue;
+                if (prev.ins == 0 && cur.ins == 0) continue;
+                if (cur.equal <= std::max(prev.del, prev.ins) &&
+                    cur.equal <= std::max(cur.del, cur.ins)) {
+                    Seg merged{prev.equal, prev.del + cur.equal + cur.del,
+                               prev.ins + cur.equal + cur.ins};
+                    segs[k - 1] = merged;
+                    segs.erase(segs.begin() + static_cast<std::ptrdiff_t>(k));
+                    again = true;
+                    break;
+                }
+            }
+        }
+        size_t i = 0, j = 0;
+        for (const Seg& g : segs) {
+            if (g.equal)
+                eqs.push_back(Eq{ta.offsets[i], tb.offsets[j],
+                                 ta.offsets[i + g.equal] - ta.offsets[i]});
+            i += g.equal + g.del;
+            j += g.equal + g.ins;
+        }
     }
-    size_t i = 0, j = 0;
-    for (const Seg& g : segs) {
-        i += g.equal;
-        j += g.equal;
-        sink.add(ta.offsets[i], ta.offsets[i + g.del] - ta.offsets[i], tb.offsets[j],
-                 tb.offsets[j + g.ins] - tb.offsets[j]);
-        i += g.del;
-        j += g.ins;
+    if (a1 < ha1) eqs.push_back(Eq{a1, b1, ha1 - a1});
+    if (min_keep > 0 && lost && *lost) {
+        // Nothing inserted, and everything removed was typing the sidecar saw: unsaved typing
+        // that never reached the file (a crash, a reload). The rest is the old text itself.
+        bool only_lost = true;
+        size_t ca = ha0, cb = hb0;
+        for (size_t k = 0; k <= eqs.size() && only_lost; ++k) {
+            const size_t ea = k < eqs.size() ? eqs[k].a : ha1, eb = k < eqs.size() ? eqs[k].b : hb1;
+            if (eb != cb || (ea > ca && !(*lost)(ca, ea - ca))) only_lost = false;
+            if (k < eqs.size()) {
+                ca = eqs[k].a + eqs[k].len;
+                cb = eqs[k].b + eqs[k].len;
+            }
+        }
+        if (only_lost) min_keep = 0;
     }
+    // Emit the changes between the kept equal spans.
+    size_t ca = ha0, cb = hb0;
+    for (const Eq& e : eqs) {
+        if (e.len < min_keep) continue;
+        sink.add(ca, e.a - ca, cb, e.b - cb);
+        ca = e.a + e.len;
+        cb = e.b + e.len;
+    }
+    sink.add(ca, ha1 - ca, cb, hb1 - cb);
 }
 
 /// Copies the runs of `from` over [pos, pos+len) in order; calls must move forward.
@@ -307,7 +339,9 @@ private:
 
 } // namespace
 
-std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b) {
+std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b, DiffGranularity g,
+                                 const LostTyping* lost) {
+    const size_t min_keep = g == DiffGranularity::Spans ? kMinCarrySpan : 0;
     const size_t na = a.size(), nb = b.size();
     size_t p = 0;
     const size_t n = std::min(na, nb);
@@ -348,7 +382,7 @@ std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b) {
         const size_t a1 = i > hi ? la[i - 1].end : a0;
         const size_t b0 = hj < lb.size() ? lb[hj].begin : nb - s;
         const size_t b1 = j > hj ? lb[j - 1].end : b0;
-        refine_hunk(a, a0, a1, b, b0, b1, budget, sink);
+        refine_hunk(a, a0, a1, b, b0, b1, budget, sink, min_keep, lost);
     };
     for (Op op : ops) {
         if (op != Op::Common) {
@@ -370,15 +404,36 @@ std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b) {
     return sink.take();
 }
 
-Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
-               const OriginRecord& inserted_record) {
+namespace {
+Snapshot carry_impl(const Snapshot& from, std::string_view new_text, Attr inserted,
+                    const OriginRecord& inserted_record, bool restoring) {
     Snapshot out;
     out.origins = from.origins;
     inserted.origin = out.origins.intern(inserted_record);
     RunCursor cur(from.runs);
     auto emit = [&](uint32_t len, Attr attr) { out.push_run(len, attr); };
+    std::vector<size_t> starts; // of each run in from.text
+    starts.reserve(from.runs.size() + 1);
+    size_t total = 0;
+    for (const Run& r : from.runs) {
+        starts.push_back(total);
+        total += r.length;
+    }
+    starts.push_back(total);
+    // Bytes of `from` that the sidecar saw typed and that were never committed.
+    const LostTyping lost = [&](size_t off, size_t len) {
+        auto k = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), off) -
+                                     starts.begin()) -
+                 1;
+        for (; k < from.runs.size() && starts[k] < off + len; ++k) {
+            const Attr& x = from.runs[k].attr;
+            if (!(x.evidence == Evidence::Inferred && x.seen != 0 && x.fresh)) return false;
+        }
+        return true;
+    };
     size_t a = 0;
-    for (const ByteEdit& e : diff_edits(from.text, new_text)) {
+    for (const ByteEdit& e :
+         diff_edits(from.text, new_text, DiffGranularity::Spans, restoring ? &lost : nullptr)) {
         cur.copy(a, e.offset - a, emit);
         out.push_run(static_cast<uint32_t>(e.inserted), inserted);
         a = e.offset + e.removed;
@@ -387,8 +442,36 @@ Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
     out.text.assign(new_text);
     return out;
 }
+} // namespace
+
+Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
+               const OriginRecord& inserted_record) {
+    return carry_impl(from, new_text, inserted, inserted_record, false);
+}
+
+Snapshot carry_restored(const Snapshot& from, std::string_view new_text, Attr inserted,
+                        const OriginRecord& inserted_record) {
+    return carry_impl(from, new_text, inserted, inserted_record, true);
+}
+
+bool prevails(const Attr& a, const OriginRecord& ra, const Attr& b, const OriginRecord& rb) {
+    const bool ao = a.seen != 0, bo = b.seen != 0;
+    if (ao != bo) return ao; // an observation is never overruled by unobserved evidence
+    if (ao) {
+        const uint32_t gap = a.seen > b.seen ? a.seen - b.seen : b.seen - a.seen;
+        if (gap <= kRaceWindowSeconds) {
+            // The same text reported twice at about the same time (an agent's write and the
+            // editor's reload of it): the explicit record wins over the typing inference.
+            if (a.evidence != b.evidence) return a.evidence > b.evidence;
+        }
+        // Otherwise the later observation: the text was written again after the other.
+        if (a.seen != b.seen) return a.seen > b.seen;
+    }
+    return stronger(a, ra, b, rb);
+}
 
 Snapshot merge_evidence(const Snapshot& base, const Snapshot& other) {
+    // By content: whole lines and long spans only (carry), never scattered characters.
     const Snapshot carried = carry(other, base.text, Attr{}, OriginRecord{});
     Snapshot out;
     out.origins = base.origins;
@@ -401,14 +484,15 @@ Snapshot merge_evidence(const Snapshot& base, const Snapshot& other) {
         const Attr& y = carried.runs[j].attr;
         const OriginRecord& rx = base.origins.at(x.origin);
         const OriginRecord& ry = carried.origins.at(y.origin);
-        // New if either report says so: keeps the outcome independent of the order.
-        Attr pick{x.origin, x.evidence, x.fresh || y.fresh};
-        if (stronger(y, ry, x, rx)) {
+        Attr pick = x;
+        if (prevails(y, ry, x, rx)) {
             auto [it, added] = remap.try_emplace(y.origin, 0);
             if (added) it->second = out.origins.intern(ry);
+            pick = y;
             pick.origin = it->second;
-            pick.evidence = y.evidence;
         }
+        // New if either report says so: keeps the outcome independent of the order.
+        pick.fresh = x.fresh || y.fresh;
         const uint32_t len = std::min(left_a, left_b);
         out.push_run(len, pick);
         left_a -= len;

@@ -5,10 +5,13 @@
 #include "core/carry.h"
 #include "core/deleted_spans.h"
 #include "core/origin_text.h"
+#include "core/restore.h"
 #include "core/utf8.h"
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
+#include <unordered_map>
 
 namespace provenant {
 
@@ -24,6 +27,20 @@ constexpr size_t kMaxHeld = 64;
 constexpr uint64_t kMaxAhead = 64;
 /// A range replacement up to this size is diffed so unchanged characters keep their origin.
 constexpr size_t kDiffReplaceMaxBytes = 1u << 20;
+/// Moved-line matching within one change batch: at most this many bytes of replaced lines
+/// remembered, this many inserted ranges followed, lines this long expanded around a piece.
+constexpr size_t kBatchLineBytes = 1u << 20;
+constexpr size_t kBatchMaxRanges = 256;
+constexpr size_t kBatchMaxLineExpand = 64u << 10;
+/// An insert with no evidence may match lines deleted this many versions later or earlier
+/// (an editor that sends a filter's insert and delete as separate didChanges).
+constexpr uint64_t kMoveVersions = 4;
+
+uint32_t system_seconds() {
+    return static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
+}
 
 /// b - a for versions a <= b, without overflow (versions come from the client).
 uint64_t versions_apart(int64_t a, int64_t b) {
@@ -159,6 +176,25 @@ struct Document::Pending {
     std::vector<std::string> dropped;
     DeletedSpans spans;
     std::string unknown_reason;
+    /// The current change batch (one version): the whole lines it deleted or replaced
+    /// (content without the break -> runs) and the ranges it inserted (current coordinates).
+    struct OldLine {
+        std::vector<Run> runs;
+        int64_t version = 0;
+    };
+    struct Inserted {
+        size_t a = 0, b = 0;
+        int64_t version = 0;
+        bool unknown = false; ///< no evidence (a large un-annotated insert)
+    };
+    struct Batch {
+        int64_t version = 0;
+        bool active = false;
+        std::unordered_map<std::string, OldLine> old_lines;
+        size_t old_bytes = 0;
+        int64_t lines_version = 0; ///< the latest version that added old lines
+        std::vector<Inserted> inserted;
+    } batch;
 };
 
 struct Document::Piece {
@@ -169,12 +205,13 @@ struct Document::Piece {
 
 Document::Document(std::string_view text, int64_t version, PositionEncoding encoding,
                    const Snapshot* restored)
-    : version_(version), encoding_(encoding), pending_(std::make_unique<Pending>()) {
+    : version_(version), encoding_(encoding), pending_(std::make_unique<Pending>()),
+      clock_(system_seconds) {
     pending_->floor = version;
     if (restored && restored->validate()) {
         // What the journal knew, carried by diff: the unexplained difference is fresh unknown.
-        Snapshot c =
-            carry(*restored, text, Attr{kUnknownOrigin, Evidence::None, true}, OriginRecord{});
+        Snapshot c = carry_restored(*restored, text,
+                                    Attr{kUnknownOrigin, Evidence::None, true}, OriginRecord{});
         origins_ = std::move(c.origins);
         text_ = std::make_unique<OriginText>(c.text, c.runs);
     } else {
@@ -185,6 +222,10 @@ Document::Document(std::string_view text, int64_t version, PositionEncoding enco
 Document::~Document() = default;
 Document::Document(Document&&) noexcept = default;
 Document& Document::operator=(Document&&) noexcept = default;
+
+void Document::set_clock(Clock clock) {
+    clock_ = clock ? std::move(clock) : Clock(system_seconds);
+}
 
 size_t Document::size_bytes() const {
     return text_->size();
@@ -216,7 +257,9 @@ Status Document::apply_change(int64_t new_version, const std::optional<TextRange
                           " is older than the document's version " + std::to_string(version_));
     if (new_version > version_) settle(); // the previous batch is complete
     std::vector<Piece> pieces;
+    bool replacement = false;
     if (!range) {
+        replacement = true;
         // Full text: only the difference changes; unchanged characters keep their origin.
         const std::string old = this->text();
         for (const ByteEdit& e : diff_edits(old, text))
@@ -231,6 +274,7 @@ Status Document::apply_change(int64_t new_version, const std::optional<TextRange
             return make_error("range start " + pos_str(range->start) + " is after its end " +
                               pos_str(range->end));
         const size_t removed = *b - *a;
+        replacement = removed > 0 && !text.empty();
         if (removed > 0 && !text.empty() && removed + text.size() <= kDiffReplaceMaxBytes) {
             const std::string old = text_->substr(*a, removed);
             for (const ByteEdit& e : diff_edits(old, text))
@@ -240,11 +284,13 @@ Status Document::apply_change(int64_t new_version, const std::optional<TextRange
             pieces.push_back(Piece{*a, removed, text});
         }
     }
-    return apply_pieces(new_version, pieces, reason);
+    return apply_pieces(new_version, pieces, reason, replacement);
 }
 
-Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, EditReason reason) {
+Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, EditReason reason,
+                              bool replacement) {
     Pending& p = *pending_;
+    p.batch.version = new_version;
     // 1. Remember every removed span first, so text moved within one change keeps its origin.
     std::vector<std::string> removed(pieces.size());
     for (size_t i = 0; i < pieces.size(); ++i) {
@@ -252,10 +298,11 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
         removed[i] = text_->substr(pieces[i].offset, pieces[i].removed);
         p.spans.remember(removed[i], text_->runs(pieces[i].offset, pieces[i].removed));
     }
+    remember_lines(pieces, removed, replacement);
     // 2. Inserts that bring back deleted text get its origin back; the rest are judged by
     // their total size (PRODUCT.md §3): a small insert is a person typing.
     std::vector<const std::vector<Run>*> restore(pieces.size(), nullptr);
-    uint64_t chars = 0, breaks = 0;
+    uint64_t chars = 0, breaks = 0, places = 0;
     for (size_t i = 0; i < pieces.size(); ++i) {
         const std::string_view ins = pieces[i].inserted;
         if (ins.empty()) continue;
@@ -266,13 +313,22 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
             const utf8::Counts c = utf8::count(ins);
             chars += c.cps;
             breaks += c.breaks;
+            ++places;
         }
     }
-    Attr inferred{kHumanOrigin, Evidence::Inferred, true};
+    // Typing is observed (the merge never lets carried evidence overrule it); a large insert
+    // with no evidence is not: content-carried evidence may still explain it (a reload).
+    Attr inferred{kHumanOrigin, Evidence::Inferred, true, chars > 0 ? clock_() : 0u};
     if (chars > kTypingMaxChars || breaks > 1) {
         inferred = Attr{kUnknownOrigin, Evidence::None, true};
         p.unknown_reason = "insert of " + std::to_string(chars) + " characters over " +
                            std::to_string(breaks + 1) + " lines with no annotation";
+    } else if (replacement && places > 1) {
+        // Typing changes one place per change; a replacement that changes several (a reload
+        // of text changed elsewhere, a formatter) is no evidence of who wrote what it brings.
+        inferred = Attr{kUnknownOrigin, Evidence::None, true};
+        p.unknown_reason = "replacement changing " + std::to_string(places) +
+                           " places with no annotation";
     }
     // 3. Apply, last piece first so earlier offsets stay valid; record the history.
     for (size_t k = pieces.size(); k-- > 0;) {
@@ -295,6 +351,7 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
         p.history.push_back(std::move(h));
     }
     version_ = new_version;
+    rematch_moved_lines(pieces, restore, inferred.evidence == Evidence::None);
     while (!p.history.empty() &&
            (versions_apart(p.history.front().version, version_) > kHistoryVersions ||
             p.history_bytes > kHistoryBytes)) {
@@ -303,6 +360,110 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
         p.history.pop_front();
     }
     return {};
+}
+
+void Document::remember_lines(const std::vector<Piece>& pieces,
+                              const std::vector<std::string>& removed, bool replacement) {
+    // Whole lines that this change deletes or rewrites, for moved-line matching. Only for
+    // replacements and deletions across a line break: a backspace inside a line costs nothing.
+    Pending::Batch& bt = pending_->batch;
+    if (!bt.old_lines.empty() && versions_apart(bt.lines_version, bt.version) > kMoveVersions) {
+        bt.old_lines.clear();
+        bt.old_bytes = 0;
+    }
+    size_t prev_end = 0;
+    for (size_t i = 0; i < pieces.size(); ++i) {
+        const Piece& pc = pieces[i];
+        if (pc.removed == 0) continue;
+        if (!replacement && removed[i].find('\n') == std::string::npos) continue;
+        const size_t end = pc.offset + pc.removed;
+        const size_t l0 = text_->line_of(pc.offset);
+        // A removal that ends just after a break ends with that line.
+        const size_t l1 = text_->line_of(removed[i].back() == '\n' ? end - 1 : end);
+        size_t r0 = text_->line_start(l0);
+        const size_t r1 = std::max(text_->line_content_end(l1), end);
+        if (pc.offset - r0 > kBatchMaxLineExpand || r1 - end > kBatchMaxLineExpand) continue;
+        r0 = std::max(r0, prev_end);
+        if (r1 <= r0) continue;
+        if (bt.old_bytes + (r1 - r0) > kBatchLineBytes) return;
+        prev_end = r1;
+        const std::string region = text_->substr(r0, r1 - r0);
+        size_t at = 0;
+        while (at < region.size()) {
+            const size_t nl = region.find('\n', at);
+            const size_t stop = nl == std::string::npos ? region.size() : nl;
+            const size_t content_end = stop > at && region[stop - 1] == '\r' ? stop - 1 : stop;
+            bool has_text = false;
+            for (size_t k = at; k < content_end && !has_text; ++k)
+                has_text = !utf8::is_space(static_cast<unsigned char>(region[k]));
+            if (has_text) {
+                std::string key = region.substr(at, content_end - at);
+                bt.old_bytes += key.size();
+                bt.old_lines.insert_or_assign(
+                    std::move(key), Pending::OldLine{text_->runs(r0 + at, content_end - at),
+                                                     pending_->batch.version});
+                bt.lines_version = pending_->batch.version;
+            }
+            if (nl == std::string::npos) break;
+            at = nl + 1;
+        }
+    }
+}
+
+void Document::rematch_moved_lines(const std::vector<Piece>& pieces,
+                                   const std::vector<const std::vector<Run>*>& restore,
+                                   bool unknown) {
+    Pending::Batch& bt = pending_->batch;
+    // Follow the ranges inserted earlier through this change (its pieces were applied last
+    // first, each in the coordinates just before it); typed ones only within their batch.
+    std::vector<Pending::Inserted> kept;
+    for (const Pending::Inserted& r : bt.inserted) {
+        if (r.version != version_ && (!r.unknown || versions_apart(r.version, version_) > kMoveVersions))
+            continue;
+        std::vector<std::pair<size_t, size_t>> parts{{r.a, r.b}};
+        for (size_t k = pieces.size(); k-- > 0 && !parts.empty();)
+            map_through(HistEdit{0, pieces[k].offset, pieces[k].removed,
+                                 pieces[k].inserted.size(), {}, false},
+                        parts);
+        for (auto [x, y] : parts)
+            if (y > x) kept.push_back(Pending::Inserted{x, y, r.version, r.unknown});
+    }
+    int64_t shift = 0;
+    for (size_t k = 0; k < pieces.size(); ++k) {
+        const size_t at = static_cast<size_t>(static_cast<int64_t>(pieces[k].offset) + shift);
+        if (!pieces[k].inserted.empty() && !restore[k])
+            kept.push_back(Pending::Inserted{at, at + pieces[k].inserted.size(), version_, unknown});
+        shift += static_cast<int64_t>(pieces[k].inserted.size()) -
+                 static_cast<int64_t>(pieces[k].removed);
+    }
+    bt.inserted = std::move(kept);
+    if (bt.inserted.size() > kBatchMaxRanges) bt.inserted.clear();
+    if (bt.old_lines.empty() || bt.inserted.empty()) return;
+    // Every line touched by such an insert that equals a whole line deleted or replaced is
+    // that line moved: it takes the removed line's attribution (it has no new characters).
+    // Typed text only matches lines of its own batch (Vim's filter, a sort): retyping a line
+    // deleted a moment ago is typing.
+    std::vector<Pending::Inserted> sorted = bt.inserted;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Pending::Inserted& x, const Pending::Inserted& y) { return x.a < y.a; });
+    for (const Pending::Inserted& r : sorted) {
+        const size_t first = text_->line_of(r.a);
+        const size_t last = text_->line_of(r.b - 1);
+        for (size_t line = first; line <= last; ++line) {
+            const size_t ls = text_->line_start(line);
+            const size_t le = text_->line_content_end(line);
+            if (le <= ls || le - ls > kBatchMaxLineExpand) continue;
+            auto it = bt.old_lines.find(text_->substr(ls, le - ls));
+            if (it == bt.old_lines.end()) continue;
+            if (!r.unknown && it->second.version != r.version) continue;
+            if (text_->runs(ls, le - ls) == it->second.runs) continue;
+            size_t pos = ls;
+            for (const Run& run : it->second.runs) {
+                text_->set_attr(pos, run.length, run.attr);
+                pos += run.length;
+            }
+        }
+    }
 }
 
 void Document::settle() const {
@@ -412,8 +573,8 @@ Status Document::apply_annotation(int64_t version, uint32_t origin, OriginClass 
     }
     for (auto [a, b] : cur)
         if (b > a)
-            text_->update_attrs(a, b - a, [origin](const Attr& x) {
-                return Attr{origin, Evidence::Recorded, x.fresh};
+            text_->update_attrs(a, b - a, [origin, now = clock_()](const Attr& x) {
+                return Attr{origin, Evidence::Recorded, x.fresh, x.seen ? x.seen : now};
             });
     return {};
 }

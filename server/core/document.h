@@ -7,6 +7,7 @@
 #include "support/result.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,11 +59,20 @@ public:
     int64_t version() const { return version_; }
     PositionEncoding encoding() const { return encoding_; }
 
+    /// The clock that stamps observed insertions (Attr::seen, seconds since the Unix epoch);
+    /// the system clock unless a test sets another.
+    using Clock = std::function<uint32_t()>;
+    void set_clock(Clock clock);
+
     /// Applies one content change of `didChange`. `range` absent means the whole text is
     /// replaced (the difference is computed; unchanged characters keep their origin).
     /// Un-annotated inserts: up to one line and kTypingMaxChars characters are `human`
-    /// (inferred); larger ones are `unknown`; text matching a recently deleted span gets its
-    /// origin back. Errors (range outside the document, version not increasing) leave the
+    /// (inferred, and observed: Attr::seen is now); larger ones are `unknown` (not observed:
+    /// evidence carried by content may still explain them); text matching a recently deleted
+    /// span gets its origin back. A line with no new characters moved within one change
+    /// batch keeps its class: inserted lines equal to whole lines that the same batch deleted
+    /// or replaced take those lines' attribution, whichever came first (Vim's filters insert
+    /// before they delete; a sort's single replacement is diffed by characters). Errors (range outside the document, version not increasing) leave the
     /// document unchanged. `new_version` applies after the last change of a batch: pass the
     /// same version for every change of one didChange: `new_version == version()` continues
     /// the batch; annotations held for that version are applied when the batch is over
@@ -80,8 +90,10 @@ public:
     Status annotate(int64_t version, const OriginRecord& origin,
                     const std::vector<TextRange>& ranges);
 
-    /// Merges stronger evidence for the same text (the journal, an agent hook) by content:
-    /// `evidence` is carried onto the current text; each character takes the stronger.
+    /// Merges evidence for the same text (the journal, an agent hook) by content: `evidence`
+    /// is carried onto the current text (whole lines and long spans); each character takes
+    /// the attribution that `prevails` (core/carry.h): never carried evidence over what this
+    /// document observed, except an agent's record of the same text within the race window.
     /// O(n): call off the keystroke path. Returns whether anything changed.
     bool absorb(const Snapshot& evidence);
 
@@ -117,7 +129,12 @@ private:
     struct Pending;
     struct Piece;
     void settle() const;
-    Status apply_pieces(int64_t new_version, std::vector<Piece>& pieces, EditReason reason);
+    Status apply_pieces(int64_t new_version, std::vector<Piece>& pieces, EditReason reason,
+                        bool replacement);
+    void remember_lines(const std::vector<Piece>& pieces, const std::vector<std::string>& removed,
+                        bool replacement);
+    void rematch_moved_lines(const std::vector<Piece>& pieces,
+                             const std::vector<const std::vector<Run>*>& restore, bool unknown);
     Status apply_annotation(int64_t version, uint32_t origin, OriginClass cls,
                             const std::vector<TextRange>& ranges) const;
     std::unique_ptr<OriginText> text_;
@@ -125,6 +142,7 @@ private:
     int64_t version_ = 0;
     PositionEncoding encoding_ = PositionEncoding::Utf16;
     std::unique_ptr<Pending> pending_; // held annotations, edit history, deleted spans
+    Clock clock_;
 };
 
 } // namespace provenant

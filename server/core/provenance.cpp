@@ -67,10 +67,22 @@ std::vector<Attr> Snapshot::expand() const {
 
 nlohmann::json snapshot_to_json(const Snapshot& s) {
     nlohmann::json runs = nlohmann::json::array();
-    for (const Run& r : s.runs)
+    bool any_seen = false;
+    for (const Run& r : s.runs) {
         runs.push_back(
             {r.length, r.attr.origin, static_cast<int>(r.attr.evidence), r.attr.fresh ? 1 : 0});
-    return {{"text", s.text}, {"runs", std::move(runs)}, {"origins", s.origins.records()}};
+        any_seen = any_seen || r.attr.seen != 0;
+    }
+    nlohmann::json j = {{"text", s.text}, {"runs", std::move(runs)}, {"origins", s.origins.records()}};
+    if (any_seen) {
+        // A parallel array rather than a fifth run field: an older provenant ignores it
+        // instead of taking the entry for corrupt.
+        nlohmann::json seen = nlohmann::json::array();
+        for (const Run& r : s.runs)
+            seen.push_back(r.attr.seen);
+        j["seen"] = std::move(seen);
+    }
+    return j;
 }
 
 Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
@@ -89,6 +101,12 @@ Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
         }
         const auto& runs = j.at("runs");
         if (!runs.is_array()) return make_error("snapshot.runs: expected an array");
+        const nlohmann::json* seen = nullptr;
+        if (auto it = j.find("seen"); it != j.end()) {
+            if (!it->is_array() || it->size() != runs.size())
+                return make_error("snapshot.seen: expected an array with one entry per run");
+            seen = &*it;
+        }
         for (size_t i = 0; i < runs.size(); ++i) {
             const auto& r = runs[i];
             if (!r.is_array() || r.size() != 4)
@@ -101,8 +119,17 @@ Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
             if (len == 0 || len > UINT32_MAX || origin >= s.origins.size() || ev < 0 || ev > 2 ||
                 (fresh != 0 && fresh != 1))
                 return make_error("snapshot.runs[" + std::to_string(i) + "]: value out of range");
+            uint64_t at = 0;
+            if (seen) {
+                const auto& v = (*seen)[i];
+                if (!v.is_number_unsigned() || v.get<uint64_t>() > UINT32_MAX)
+                    return make_error("snapshot.seen[" + std::to_string(i) +
+                                      "]: expected seconds since the epoch");
+                at = v.get<uint64_t>();
+            }
             s.push_run(static_cast<uint32_t>(len),
-                       Attr{static_cast<uint32_t>(origin), static_cast<Evidence>(ev), fresh == 1});
+                       Attr{static_cast<uint32_t>(origin), static_cast<Evidence>(ev), fresh == 1,
+                            static_cast<uint32_t>(at)});
         }
         if (Status st = s.validate(); !st) return st.error().context("snapshot");
         return s;

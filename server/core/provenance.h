@@ -33,6 +33,12 @@ struct Attr {
     /// Added since the base: the parent commit for a note; for pending work the text that
     /// was there when tracking began. Lines with no fresh characters keep their class.
     bool fresh = false;
+    /// When this character's insertion was observed directly, in seconds since the Unix
+    /// epoch: typed, pasted or annotated in a watched document, or written by an agent whose
+    /// hook recorded it. 0: never observed (loaded, reloaded without evidence, or an entry
+    /// written before this field existed). Carrying by content keeps it (the same character);
+    /// the merge rule in core/carry.h never lets unobserved evidence overrule an observation.
+    uint32_t seen = 0;
     bool operator==(const Attr&) const = default;
 };
 
@@ -80,7 +86,10 @@ struct Snapshot {
 };
 
 /// JSON form used by the journal: {"text", "runs": [[len, origin, evidence, fresh], ...],
-/// "origins": [OriginRecord, ...]}. from_json validates and returns a clear error.
+/// "origins": [OriginRecord, ...], "seen": [s, ...]}. "seen" (one Attr::seen per run) is
+/// written only when some run was observed, and may be absent on reading (entries written
+/// before it existed, or by an older provenant, which ignores it). from_json validates and
+/// returns a clear error.
 nlohmann::json snapshot_to_json(const Snapshot& s);
 Result<Snapshot> snapshot_from_json(const nlohmann::json& j);
 

@@ -28,7 +28,7 @@ bool same_attribution(const Snapshot& a, const Snapshot& b) {
         const Run& x = a.runs[i];
         const Run& y = b.runs[i];
         if (x.length != y.length || x.attr.evidence != y.attr.evidence ||
-            x.attr.fresh != y.attr.fresh ||
+            x.attr.fresh != y.attr.fresh || x.attr.seen != y.attr.seen ||
             !(a.origins.at(x.attr.origin) == b.origins.at(y.attr.origin)))
             return false;
     }

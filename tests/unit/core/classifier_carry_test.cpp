@@ -1,6 +1,7 @@
 // Unit tests: the line classifier's rules and tie order; diff, carry and evidence merging.
 #include "core/carry.h"
 #include "core/line_classifier.h"
+#include "core/restore.h"
 
 #include <doctest/doctest.h>
 #include <random>
@@ -151,16 +152,19 @@ TEST_CASE("diff_edits keeps unchanged characters and stays bounded") {
     CHECK(apply(big_a, big_b) == big_b);
 }
 
-TEST_CASE("carry keeps origins of unchanged characters") {
+TEST_CASE("carry keeps origins of unchanged lines, and a changed short line is new") {
+    // Issue 9: carrying by content matches whole lines (or long spans), never the scattered
+    // characters two different lines have in common; a document's own edits keep them.
     const Snapshot from = make("abc\ndef\n", "aaaahhhh");
     const Snapshot to =
         carry(from, "abXc\ndef\n", Attr{kHumanOrigin, Evidence::Inferred, true}, kHumanRec);
     CHECK(to.validate().ok());
     auto attrs = to.expand();
-    CHECK(to.origins.class_of(attrs[0].origin) == OriginClass::Ai);
-    CHECK(to.origins.class_of(attrs[2].origin) == OriginClass::Human);
-    CHECK(to.origins.class_of(attrs[3].origin) == OriginClass::Ai);
-    CHECK(to.origins.class_of(attrs[6].origin) == OriginClass::Human);
+    for (size_t i = 0; i < 4; ++i)
+        CHECK(to.origins.class_of(attrs[i].origin) == OriginClass::Human);
+    CHECK(to.origins.class_of(attrs[5].origin) == OriginClass::Human);
+    const Snapshot moved = carry(from, "  abc\ndef\n", Attr{}, OriginRecord{});
+    CHECK(moved.origins.class_of(moved.expand()[2].origin) == OriginClass::Ai);
 }
 
 TEST_CASE("merge_evidence is commutative and stronger evidence wins") {
@@ -191,8 +195,9 @@ TEST_CASE("merge_evidence is commutative and stronger evidence wins") {
     const Snapshot m = merge_evidence(inferred, recorded);
     CHECK(m.origins.class_of(m.runs[0].attr.origin) == OriginClass::Ai);
     // Text the other report does not have is no evidence.
-    const Snapshot partial = merge_evidence(make("abcdef", "uuuuuu"), make("abc", "aaa"));
-    CHECK(partial.expand()[4].origin == kUnknownOrigin);
+    const Snapshot partial =
+        merge_evidence(make("abc\ndef\n", "uuuuuuuu"), make("abc\n", "aaaa"));
+    CHECK(partial.expand()[5].origin == kUnknownOrigin);
     CHECK(partial.origins.class_of(partial.expand()[0].origin) == OriginClass::Ai);
 }
 
@@ -224,8 +229,11 @@ TEST_CASE("deleting scattered characters keeps every remaining character's origi
         typed += c;
         if (c != '\n') typed += 'x';
     }
-    const Snapshot from = make(typed, std::string(typed.size(), 'h'));
-    const Snapshot to = carry(from, saved, Attr{}, OriginRecord{});
+    // The journal saw that typing (inferred, observed); only such characters are "lost typing".
+    Snapshot from = make(typed, std::string(typed.size(), 'h'));
+    for (Run& r : from.runs)
+        r.attr = Attr{kHumanOrigin, Evidence::Inferred, true, 1'800'000'000};
+    const Snapshot to = carry_restored(from, saved, Attr{}, OriginRecord{});
     REQUIRE(to.validate().ok());
     const auto attrs = to.expand();
     for (size_t i = 0; i < saved.size(); ++i) {

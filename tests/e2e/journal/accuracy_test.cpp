@@ -1,0 +1,151 @@
+// Issue 9 end to end, through the real binary and real git: a person's typing over an agent's
+// deleted line is the person's in the note (the sidecar's journal merge), agent B rewriting
+// agent A's line is B's, and an entry that survived `git checkout -f` credits no similar text.
+#include "support/lsp_client.h"
+#include "support/temp_repo.h"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace provenant::test;
+using nlohmann::json;
+
+namespace {
+
+json pos(int line, int character) {
+    return {{"line", line}, {"character", character}};
+}
+json range(int l0, int c0, int l1, int c1) {
+    return {{"start", pos(l0, c0)}, {"end", pos(l1, c1)}};
+}
+
+/// `provenant hook generic` writing `before` -> `after` for `path` as `agent`.
+void agent_writes(const TempRepo& r, const std::string& agent, const std::string& path,
+                  const std::string& before, const std::string& after) {
+    r.write(path, after);
+    json j = {{"agent", agent},
+              {"model", agent + "-model"},
+              {"session", agent + "-session"},
+              {"cwd", r.path()},
+              {"files", {{{"path", path}, {"before", before}, {"after", after}}}}};
+    auto res = r.provenant({"hook", "generic"}, j.dump());
+    REQUIRE_MESSAGE(res.exit_code == 0, res.err);
+}
+
+json note_file(const TempRepo& r, const std::string& path) {
+    auto res = r.provenant({"show", "--json"});
+    REQUIRE_MESSAGE(res.exit_code == 0, res.err);
+    json note = json::parse(res.out);
+    INFO(note.dump(2));
+    REQUIRE(note["files"].contains(path));
+    return note["files"][path];
+}
+
+/// In the sidecar: replace line `line` (0-based) of the open file with `typed`, key by key,
+/// then save (the editor writes the file, then didSave).
+void retype_line(LspClient& lsp, const TempRepo& r, const std::string& uri,
+                 const std::string& path, int line, const std::string& typed,
+                 const std::string& saved_text, int64_t& version) {
+    lsp.did_change(uri, ++version, range(line, 0, line + 1, 0), "");
+    int col = 0;
+    for (char c : typed) {
+        lsp.did_change(uri, ++version, range(line, col, line, col), std::string(1, c));
+        ++col;
+    }
+    lsp.did_change(uri, ++version, range(line, col, line, col), "\n");
+    r.write(path, saved_text);
+    lsp.did_save(uri);
+    lsp.sync();
+}
+
+void typed_over_agent_line(const std::string& agent_line, const std::string& typed) {
+    TempRepo r;
+    r.write("c.py", "x = 1\n");
+    r.commit_all("initial");
+    REQUIRE(r.provenant({"install"}).exit_code == 0);
+    const std::string with_agent = "x = 1\n" + agent_line + "\n";
+    agent_writes(r, "claude-code", "c.py", "x = 1\n", with_agent);
+
+    LspClient::Options o;
+    o.cwd = r.path();
+    LspClient lsp(o);
+    lsp.initialize();
+    const std::string uri = file_uri(r.file("c.py"));
+    lsp.did_open(uri, with_agent, 1, "python");
+    lsp.sync();
+    REQUIRE(lsp.line_classes(uri).size() >= 2);
+    CHECK(lsp.line_classes(uri)[1] == "ai"); // restored from the journal
+    int64_t v = 1;
+    const std::string saved = "x = 1\n" + typed + "\n";
+    retype_line(lsp, r, uri, "c.py", 1, typed, saved, v);
+    CHECK(lsp.line_classes(uri)[1] == "human");
+    CHECK(lsp.shutdown_and_exit() == 0);
+
+    r.git({"add", "c.py"});
+    r.git({"commit", "-q", "-m", "typed"});
+    const json f = note_file(r, "c.py");
+    CHECK(f["lines"].value("human", "") == "2");
+    CHECK(!f["lines"].contains("ai"));
+    CHECK(!f["lines"].contains("ai_modified"));
+}
+
+} // namespace
+
+TEST_CASE("a person's line typed over an agent's deleted line is human in the note") {
+    typed_over_agent_line("CONFLICT FEATURE VERSION", "CONFLICT MAIN VERSION");
+    typed_over_agent_line("    return sum(item.price for item in items)",
+                          "    return sum(i.price for i in items)");
+}
+
+TEST_CASE("agent B rewriting agent A's line into a similar one: the line is B's") {
+    TempRepo r;
+    const std::string v0 = "def total(items):\n    pass\n";
+    r.write("t.py", v0);
+    r.commit_all("initial");
+    REQUIRE(r.provenant({"install"}).exit_code == 0);
+    const std::string v1 = "def total(items):\n    return sum(item.price for item in items)\n";
+    const std::string v2 = "def total(items):\n    return sum(i.price for i in items)\n";
+    agent_writes(r, "alpha", "t.py", v0, v1);
+    agent_writes(r, "beta", "t.py", v1, v2);
+    r.git({"add", "t.py"});
+    r.git({"commit", "-q", "-m", "agents"});
+    auto res = r.provenant({"show", "--json"});
+    REQUIRE(res.exit_code == 0);
+    const json note = json::parse(res.out);
+    INFO(note.dump(2));
+    const json& f = note["files"]["t.py"];
+    CHECK(f["lines"].value("ai", "") == "2");
+    REQUIRE(f["by_origin"].size() == 1);
+    const std::string id = f["by_origin"].begin().key();
+    CHECK(note["origins"][id]["tool"] == "beta");
+}
+
+TEST_CASE("after git checkout -f, an agent's stale entry credits no similar typing") {
+    TempRepo r;
+    const std::string head = "def total(items):\n    pass\n";
+    r.write("t.py", head);
+    r.commit_all("initial");
+    REQUIRE(r.provenant({"install"}).exit_code == 0);
+    agent_writes(r, "claude-code", "t.py", head,
+                 "def total(items):\n    return sum(item.price for item in items)\n");
+    r.git({"checkout", "-f", "--", "t.py"}); // the agent's work thrown away; the entry stays
+    CHECK(r.read("t.py") == head);
+
+    LspClient::Options o;
+    o.cwd = r.path();
+    LspClient lsp(o);
+    lsp.initialize();
+    const std::string uri = file_uri(r.file("t.py"));
+    lsp.did_open(uri, head, 1, "python");
+    int64_t v = 1;
+    const std::string typed = "    return sum(i.price for i in items)";
+    retype_line(lsp, r, uri, "t.py", 1, typed, "def total(items):\n" + typed + "\n", v);
+    CHECK(lsp.line_classes(uri)[1] == "human");
+    CHECK(lsp.shutdown_and_exit() == 0);
+    r.git({"add", "t.py"});
+    r.git({"commit", "-q", "-m", "typed"});
+    const json f = note_file(r, "t.py");
+    CHECK(f["lines"].value("human", "") == "2");
+    CHECK(!f["lines"].contains("ai"));
+    CHECK(!f["lines"].contains("ai_modified"));
+}
