@@ -43,7 +43,9 @@ status=0
 # Only the changed lines: several files predate .clang-format in places, and a one-line fix
 # must not demand reformatting the rest of someone else's file. Same check as
 # `clang-format --dry-run -Werror`, restricted to the lines of the diff.
-if ! out=$(git clang-format --diff --extensions cpp,cc,h,hpp "$base" -- "${files[@]}" 2>&1); then
+# (git clang-format 14 exits 0 even when it prints a diff: the diff itself is the verdict.)
+out=$(git clang-format --diff --extensions cpp,cc,h,hpp "$base" -- "${files[@]}" 2>&1) || true
+if grep -q '^diff --git' <<<"$out" || ! grep -qE '^(no modified files|clang-format did not modify)' <<<"$out"; then
   echo "$out"
   echo "lint: clang-format: the lines above are not formatted (fix: git clang-format $base)"
   status=1
