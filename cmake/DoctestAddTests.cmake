@@ -41,9 +41,10 @@ foreach(line IN LISTS output)
       break()
     endif()
   endforeach()
-  # doctest's filter: `,` separates filters (escaped), `*` and `?` are wildcards (a name with
-  # them may match more cases, never fewer).
-  string(REPLACE "," "\\," filter "${line}")
+  # doctest's filter: `,` separates filters and `\` escapes (both escaped here); `*` and `?`
+  # are wildcards (a name with them may match more cases, never fewer).
+  string(REPLACE "\\" "\\\\" filter "${line}")
+  string(REPLACE "," "\\," filter "${filter}")
   quoted(qname "${name}")
   quoted(qfilter "--test-case=${filter}")
   string(APPEND script
