@@ -9,6 +9,7 @@
 #                                   or sanitizers
 #   PROVENANT_SKIP_CLIENTS=1 ...    skip the editor-client tests
 #   PROVENANT_SKIP_SANITIZE=1 ...   skip the sanitizer builds (ASan + UBSan, TSan)
+#   PROVENANT_SKIP_TSAN=1 ...       skip only the ThreadSanitizer build
 #   PROVENANT_SKIP_LINT=1 ...       skip clang-format and clang-tidy
 # Benchmarks are not built here: scripts/bench.sh.
 set -euo pipefail
@@ -57,7 +58,8 @@ if [[ -z "${PROVENANT_SKIP_SANITIZE:-}" ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LSAN_OPTIONS=suppressions="$root/tests/lsan.supp" \
     run_ctest "$root/build-asan" "sanitizer tests"
-
+fi
+if [[ -z "${PROVENANT_SKIP_SANITIZE:-}" && -z "${PROVENANT_SKIP_TSAN:-}" ]]; then
   # The suites whose code runs on several threads: the LSP server (I/O, document and journal
   # threads) and the journal. Only their targets are built. The slow cases are left out: the
   # crash test's timing bounds are not ThreadSanitizer's concern and run above twice.
