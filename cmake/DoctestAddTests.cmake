@@ -28,8 +28,12 @@ endfunction()
 
 set(script "")
 set(count 0)
+# A case name may hold a `;` (CMake's list separator): carry it through the split as \x01.
+string(ASCII 1 semicolon)
+string(REPLACE ";" "${semicolon}" output "${output}")
 string(REPLACE "\n" ";" output "${output}")
 foreach(line IN LISTS output)
+  string(REPLACE "${semicolon}" ";" line "${line}")
   if(line STREQUAL "" OR line MATCHES "^\\[doctest\\]" OR line MATCHES "^=+$")
     continue()
   endif()
