@@ -10,7 +10,7 @@
 
 namespace provenant {
 
-/// The origin class of one character (PRODUCT.md §3).
+/// The origin class of one character (docs/model.md §1).
 enum class OriginClass : uint8_t { Unknown = 0, Human = 1, Paste = 2, Ai = 3 };
 
 /// The class of one line in notes and reports. `Blank` lines count for nothing.

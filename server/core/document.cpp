@@ -300,7 +300,7 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
     }
     remember_lines(pieces, removed, replacement);
     // 2. Inserts that bring back deleted text get its origin back; the rest are judged by
-    // their total size (PRODUCT.md §3): a small insert is a person typing.
+    // their total size (docs/model.md §5): a small insert is a person typing.
     std::vector<const std::vector<Run>*> restore(pieces.size(), nullptr);
     uint64_t chars = 0, breaks = 0, places = 0;
     for (size_t i = 0; i < pieces.size(); ++i) {

@@ -35,7 +35,7 @@ struct TextRange {
 /// What the client says about an edit.
 enum class EditReason : uint8_t { None, Undo, Redo };
 
-/// The limits of the un-annotated typing inference (PRODUCT.md §3).
+/// The limits of the un-annotated typing inference (docs/model.md §5).
 inline constexpr size_t kTypingMaxChars = 40;
 
 class OriginText; // the balanced tree of text chunks and runs (origin_text.h)

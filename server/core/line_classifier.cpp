@@ -1,4 +1,4 @@
-// Line classes from character attribution: the rules of PRODUCT.md §3 "Lines".
+// Line classes from character attribution: the rules of docs/model.md §2 "Lines".
 #include "core/line_classifier.h"
 
 #include "core/utf8.h"

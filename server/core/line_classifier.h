@@ -1,4 +1,4 @@
-// Line classes from character attribution (PRODUCT.md §3 "Lines").
+// Line classes from character attribution (docs/model.md §2 "Lines").
 #pragma once
 
 #include "core/provenance.h"

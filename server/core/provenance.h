@@ -13,7 +13,7 @@
 namespace provenant {
 
 /// How strong the evidence for a character's origin is. Stronger evidence wins when two
-/// reports of the same text are merged (PRODUCT.md §3): an explicit record (client
+/// reports of the same text are merged (docs/model.md §3): an explicit record (client
 /// annotation, agent hook) over the sidecar's size inference, anything over none.
 enum class Evidence : uint8_t {
     None = 0,     ///< no evidence: the origin is unknown (or carried from a weaker source)

@@ -1,5 +1,5 @@
 // Line fates through history: replaying notes along commits and carrying per-line attribution
-// from one commit's files to another's through git's line diff (PRODUCT.md §8).
+// from one commit's files to another's through git's line diff (docs/model.md §8).
 #pragma once
 
 #include "git/note_store.h"

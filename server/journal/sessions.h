@@ -17,7 +17,7 @@
 
 namespace provenant {
 
-// The funnel, per session, between two notes (PRODUCT.md §4, §5).
+// The funnel, per session, between two notes (docs/model.md §7).
 //
 // Hooks add to a session's cumulative counters: `generated` (non-blank lines an agent edit
 // added as new `ai` text, counted once per edit) and `tokens` (per model, from transcripts).

@@ -55,7 +55,7 @@ private:
 struct ServerOptions {
     /// Write pending provenance to repository journals and watch them (false: memory only).
     bool journal = true;
-    /// Unsaved edits reach the journal within this delay (PRODUCT.md: at most 1 s lost).
+    /// Unsaved edits reach the journal within this delay (docs/model.md §6: at most 1 s lost).
     std::chrono::milliseconds flush_delay{400};
     /// How often the journal entries of open documents are checked for other writers.
     std::chrono::milliseconds poll_interval{1000};

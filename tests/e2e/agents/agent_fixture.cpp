@@ -18,7 +18,7 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
 
 std::string agent_fixture(const std::string& rel, const std::string& repo,
                           const std::string& transcript) {
-    std::string file = PROVENANT_SHARED_FIXTURES;
+    std::string file = PROVENANT_TEST_FIXTURES;
     file += "/agents/";
     file += rel;
     std::ifstream in(file, std::ios::binary);

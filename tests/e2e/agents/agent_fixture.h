@@ -15,7 +15,7 @@ namespace provenant::test {
 /// The committed src/app.py every fixture starts from.
 inline const char* kAppPy = "def greet(name):\n    return \"Hello \" + name\n";
 
-/// A fixture file of ../shared/fixtures/agents with ${REPO} and ${TRANSCRIPT} replaced.
+/// A fixture file of tests/fixtures/agents with ${REPO} and ${TRANSCRIPT} replaced.
 std::string agent_fixture(const std::string& rel, const std::string& repo,
                           const std::string& transcript = "");
 

@@ -1,4 +1,4 @@
-// Every row of ../shared/fixtures/agents/README.md against the real binary and a real
+// Every row of tests/fixtures/agents/README.md against the real binary and a real
 // repository: the hook payload on stdin, then the journal's lines checked.
 #include "agent_fixture.h"
 #include "journal/sessions.h"

@@ -12,7 +12,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// PRODUCT.md: kill -9 loses at most the last second of unsaved edits. The server hands
+// docs/model.md §6: kill -9 loses at most the last second of unsaved edits. The server hands
 // unsaved edits to its journal thread 0.4 s after the first one; the margin covers the write
 // itself on a loaded CI machine (and sanitizer builds).
 constexpr auto kAllowedLoss = std::chrono::milliseconds(1000);

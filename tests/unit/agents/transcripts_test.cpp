@@ -11,7 +11,7 @@ using namespace provenant::agents;
 
 namespace {
 std::string fixture(const std::string& rel) {
-    std::string file = PROVENANT_SHARED_FIXTURES;
+    std::string file = PROVENANT_TEST_FIXTURES;
     file += "/agents/";
     file += rel;
     std::ifstream in(file, std::ios::binary);
