@@ -1,0 +1,432 @@
+// The analysis store in SQLite: write the fates in one transaction to a temporary file and
+// rename it over the old one; read them back only after the version, the key and every
+// index have been checked.
+#include "analysis/store.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <fcntl.h>
+#include <memory>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace provenant::analysis {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
+using Stmt = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
+
+// Portable DDL: the same statements create the tables on PostgreSQL.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE commits (idx INTEGER PRIMARY KEY, id TEXT NOT NULL, parents TEXT NOT NULL,
+  author_email TEXT NOT NULL, author_time BIGINT NOT NULL, commit_time BIGINT NOT NULL,
+  note INTEGER NOT NULL, rewritten_from TEXT NOT NULL, first_line BIGINT NOT NULL,
+  line_end BIGINT NOT NULL);
+CREATE TABLE origins (idx INTEGER PRIMARY KEY, tool TEXT NOT NULL, kind TEXT NOT NULL,
+  model TEXT NOT NULL, session TEXT NOT NULL);
+CREATE TABLE commit_origins (commit_idx INTEGER NOT NULL, origin INTEGER NOT NULL,
+  input BIGINT NOT NULL, output BIGINT NOT NULL, cache_read BIGINT NOT NULL,
+  cache_write_5m BIGINT NOT NULL, cache_write_1h BIGINT NOT NULL, generated BIGINT NOT NULL,
+  has_lines INTEGER NOT NULL);
+CREATE TABLE paths (idx INTEGER PRIMARY KEY, path TEXT NOT NULL);
+CREATE TABLE line_runs (first_line BIGINT PRIMARY KEY, count BIGINT NOT NULL,
+  birth INTEGER NOT NULL, path INTEGER NOT NULL, cls INTEGER NOT NULL, origin INTEGER NOT NULL);
+CREATE TABLE end_runs (seq BIGINT PRIMARY KEY, first_line BIGINT NOT NULL, count BIGINT NOT NULL,
+  commit_idx INTEGER NOT NULL, by_class INTEGER NOT NULL);
+CREATE TABLE warnings (seq INTEGER PRIMARY KEY, message TEXT NOT NULL);
+)sql";
+
+Error db_error(sqlite3* db, const std::string& what) {
+    return Error(what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+Status exec(sqlite3* db, const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string m = err != nullptr ? err : "error";
+        sqlite3_free(err);
+        return Error(m);
+    }
+    return {};
+}
+
+Result<Stmt> prepare(sqlite3* db, const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return db_error(db, "preparing a statement");
+    }
+    return Stmt(s, sqlite3_finalize);
+}
+
+std::string text_col(sqlite3_stmt* s, int c) {
+    const unsigned char* t = sqlite3_column_text(s, c);
+    return t != nullptr ? reinterpret_cast<const char*>(t) : "";
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) {
+        if (!out.empty()) out += ' ';
+        out += s;
+    }
+    return out;
+}
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < s.size()) {
+        size_t sp = s.find(' ', pos);
+        if (sp == std::string::npos) sp = s.size();
+        if (sp > pos) out.push_back(s.substr(pos, sp - pos));
+        pos = sp + 1;
+    }
+    return out;
+}
+
+/// Binds integers and texts positionally, steps, resets.
+class Inserter {
+public:
+    Inserter(sqlite3* db, Stmt s) : db_(db), s_(std::move(s)) {}
+    Inserter& i(int64_t v) {
+        sqlite3_bind_int64(s_.get(), ++n_, v);
+        return *this;
+    }
+    Inserter& t(const std::string& v) {
+        sqlite3_bind_text(s_.get(), ++n_, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Status step() {
+        n_ = 0;
+        int rc = sqlite3_step(s_.get());
+        sqlite3_reset(s_.get());
+        if (rc != SQLITE_DONE) return db_error(db_, "writing the analysis store");
+        return {};
+    }
+
+private:
+    sqlite3* db_;
+    Stmt s_;
+    int n_ = 0;
+};
+
+Status write_all(sqlite3* db, const std::string& key, const Fates& f) {
+    if (auto st = exec(db, kSchema); !st) return st.error().context("creating the store");
+    if (auto st = exec(db, "BEGIN"); !st) return st;
+    auto mk = [&](const char* sql) -> Result<Inserter> {
+        auto s = prepare(db, sql);
+        if (!s) return s.error();
+        return Inserter(db, std::move(*s));
+    };
+    auto meta = mk("INSERT INTO meta (name, value) VALUES (?, ?)");
+    auto commits = mk("INSERT INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto origins = mk("INSERT INTO origins VALUES (?, ?, ?, ?, ?)");
+    auto corigins = mk("INSERT INTO commit_origins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto paths = mk("INSERT INTO paths VALUES (?, ?)");
+    auto runs = mk("INSERT INTO line_runs VALUES (?, ?, ?, ?, ?, ?)");
+    auto ends = mk("INSERT INTO end_runs VALUES (?, ?, ?, ?, ?)");
+    auto warns = mk("INSERT INTO warnings VALUES (?, ?)");
+    for (auto* r : {&meta, &commits, &origins, &corigins, &paths, &runs, &ends, &warns})
+        if (!*r) return r->error();
+    const std::pair<std::string, std::string> metas[] = {
+        {"version", std::to_string(kStoreVersion)},
+        {"key", key},
+        {"commits", std::to_string(f.commits.size())},
+        {"lines", std::to_string(f.lines.size())},
+        {"ends", std::to_string(f.ends.size())}};
+    for (const auto& [k, v] : metas)
+        if (auto st = meta->t(k).t(v).step(); !st) return st;
+    for (size_t c = 0; c < f.commits.size(); ++c) {
+        const CommitRow& r = f.commits[c];
+        std::vector<std::string> ps;
+        for (uint32_t p : r.parents)
+            ps.push_back(std::to_string(p));
+        if (auto st = commits->i(int64_t(c)).t(r.id).t(join(ps)).t(r.author_email).i(r.author_time)
+                          .i(r.commit_time).i(int64_t(r.note)).t(join(r.rewritten_from))
+                          .i(r.first_line).i(r.line_end).step();
+            !st)
+            return st;
+        for (const CommitOrigin& o : r.origins)
+            if (auto st = corigins->i(int64_t(c)).i(o.origin).i(int64_t(o.tokens.input))
+                              .i(int64_t(o.tokens.output)).i(int64_t(o.tokens.cache_read))
+                              .i(int64_t(o.tokens.cache_write_5m)).i(int64_t(o.tokens.cache_write_1h))
+                              .i(int64_t(o.generated)).i(o.has_lines ? 1 : 0).step();
+                !st)
+                return st;
+    }
+    for (size_t i = 0; i < f.origins.size(); ++i)
+        if (auto st = origins->i(int64_t(i)).t(f.origins[i].tool).t(f.origins[i].kind)
+                          .t(f.origins[i].model).t(f.origins[i].session).step();
+            !st)
+            return st;
+    for (size_t i = 0; i < f.paths.size(); ++i)
+        if (auto st = paths->i(int64_t(i)).t(f.paths[i]).step(); !st) return st;
+    // Consecutive lines with the same birth, path, class and origin are one row.
+    for (size_t i = 0; i < f.lines.size();) {
+        const LineRow& a = f.lines[i];
+        size_t j = i + 1;
+        while (j < f.lines.size() && f.lines[j].birth == a.birth && f.lines[j].path == a.path &&
+               f.lines[j].cls == a.cls && f.lines[j].origin == a.origin)
+            ++j;
+        if (auto st = runs->i(int64_t(i)).i(int64_t(j - i)).i(a.birth).i(a.path)
+                          .i(int64_t(a.cls)).i(a.origin).step();
+            !st)
+            return st;
+        i = j;
+    }
+    // Ends of consecutive lines by one commit with one replacing class are one row.
+    int64_t seq = 0;
+    for (size_t i = 0; i < f.ends.size();) {
+        const EndRow& a = f.ends[i];
+        size_t j = i + 1;
+        while (j < f.ends.size() && f.ends[j].commit == a.commit && f.ends[j].by == a.by &&
+               f.ends[j].line == a.line + (j - i))
+            ++j;
+        if (auto st = ends->i(seq++).i(a.line).i(int64_t(j - i)).i(a.commit).i(int64_t(a.by)).step();
+            !st)
+            return st;
+        i = j;
+    }
+    for (size_t i = 0; i < f.warnings.size(); ++i)
+        if (auto st = warns->i(int64_t(i)).t(f.warnings[i]).step(); !st) return st;
+    return exec(db, "COMMIT");
+}
+
+/// Runs `sql` and calls `row(stmt)` for each row; `row` returns false to reject the data.
+Status each_row(sqlite3* db, const char* sql, const std::function<bool(sqlite3_stmt*)>& row) {
+    auto s = prepare(db, sql);
+    if (!s) return s.error();
+    int rc;
+    while ((rc = sqlite3_step(s->get())) == SQLITE_ROW)
+        if (!row(s->get())) return Error(std::string("inconsistent rows in: ") + sql);
+    if (rc != SQLITE_DONE) return db_error(db, "reading the analysis store");
+    return {};
+}
+
+Status read_all(sqlite3* db, const std::string& key, Fates& f) {
+    std::map<std::string, std::string> meta;
+    auto st = each_row(db, "SELECT name, value FROM meta", [&](sqlite3_stmt* s) {
+        meta[text_col(s, 0)] = text_col(s, 1);
+        return true;
+    });
+    if (!st) return st;
+    if (meta["version"] != std::to_string(kStoreVersion))
+        return Error("the store is of another version (" + meta["version"] + ")");
+    if (meta["key"] != key) return Error("the history or the notes changed since the store was written");
+    size_t nc = 0, nl = 0, ne = 0;
+    try {
+        nc = std::stoull(meta.at("commits"));
+        nl = std::stoull(meta.at("lines"));
+        ne = std::stoull(meta.at("ends"));
+    } catch (const std::exception&) {
+        return Error("the store's counts are missing");
+    }
+    if (nc > (1u << 28) || nl > (1ull << 34) || ne > (1ull << 34)) return Error("absurd counts");
+    f.commits.reserve(nc);
+    st = each_row(db, "SELECT idx, id, parents, author_email, author_time, commit_time, note, "
+                      "rewritten_from, first_line, line_end FROM commits ORDER BY idx",
+                  [&](sqlite3_stmt* s) {
+                      if (sqlite3_column_int64(s, 0) != int64_t(f.commits.size())) return false;
+                      CommitRow r;
+                      r.id = text_col(s, 1);
+                      for (const auto& p : split(text_col(s, 2))) {
+                          unsigned long v = std::strtoul(p.c_str(), nullptr, 10);
+                          if (v >= f.commits.size()) return false; // parents come first
+                          r.parents.push_back(static_cast<uint32_t>(v));
+                      }
+                      r.author_email = text_col(s, 3);
+                      r.author_time = sqlite3_column_int64(s, 4);
+                      r.commit_time = sqlite3_column_int64(s, 5);
+                      const int64_t note = sqlite3_column_int64(s, 6);
+                      if (note < 0 || note > 3) return false;
+                      r.note = static_cast<NoteState>(note);
+                      r.rewritten_from = split(text_col(s, 7));
+                      const int64_t a = sqlite3_column_int64(s, 8), b = sqlite3_column_int64(s, 9);
+                      if (a < 0 || b < a || size_t(b) > nl) return false;
+                      r.first_line = uint32_t(a);
+                      r.line_end = uint32_t(b);
+                      if (r.id.size() != 40) return false;
+                      f.commits.push_back(std::move(r));
+                      return true;
+                  });
+    if (!st) return st;
+    if (f.commits.size() != nc) return Error("commits are missing");
+    f.origins.clear();
+    st = each_row(db, "SELECT idx, tool, kind, model, session FROM origins ORDER BY idx",
+                  [&](sqlite3_stmt* s) {
+                      if (sqlite3_column_int64(s, 0) != int64_t(f.origins.size())) return false;
+                      f.origins.push_back({text_col(s, 1), text_col(s, 2), text_col(s, 3), text_col(s, 4)});
+                      return true;
+                  });
+    if (!st) return st;
+    if (f.origins.empty()) return Error("origins are missing");
+    st = each_row(db, "SELECT commit_idx, origin, input, output, cache_read, cache_write_5m, "
+                      "cache_write_1h, generated, has_lines FROM commit_origins",
+                  [&](sqlite3_stmt* s) {
+                      const int64_t c = sqlite3_column_int64(s, 0), o = sqlite3_column_int64(s, 1);
+                      if (c < 0 || size_t(c) >= nc || o < 0 || size_t(o) >= f.origins.size()) return false;
+                      CommitOrigin co;
+                      co.origin = uint32_t(o);
+                      co.tokens.input = uint64_t(sqlite3_column_int64(s, 2));
+                      co.tokens.output = uint64_t(sqlite3_column_int64(s, 3));
+                      co.tokens.cache_read = uint64_t(sqlite3_column_int64(s, 4));
+                      co.tokens.cache_write_5m = uint64_t(sqlite3_column_int64(s, 5));
+                      co.tokens.cache_write_1h = uint64_t(sqlite3_column_int64(s, 6));
+                      co.generated = uint64_t(sqlite3_column_int64(s, 7));
+                      co.has_lines = sqlite3_column_int64(s, 8) != 0;
+                      f.commits[size_t(c)].origins.push_back(co);
+                      return true;
+                  });
+    if (!st) return st;
+    st = each_row(db, "SELECT idx, path FROM paths ORDER BY idx", [&](sqlite3_stmt* s) {
+        if (sqlite3_column_int64(s, 0) != int64_t(f.paths.size())) return false;
+        f.paths.push_back(text_col(s, 1));
+        return true;
+    });
+    if (!st) return st;
+    f.lines.reserve(nl);
+    st = each_row(db, "SELECT first_line, count, birth, path, cls, origin FROM line_runs ORDER BY first_line",
+                  [&](sqlite3_stmt* s) {
+                      const int64_t first = sqlite3_column_int64(s, 0), count = sqlite3_column_int64(s, 1);
+                      const int64_t birth = sqlite3_column_int64(s, 2), path = sqlite3_column_int64(s, 3);
+                      const int64_t cls = sqlite3_column_int64(s, 4), origin = sqlite3_column_int64(s, 5);
+                      if (first != int64_t(f.lines.size()) || count <= 0 || size_t(first + count) > nl ||
+                          birth < 0 || size_t(birth) >= nc || path < 0 || size_t(path) >= f.paths.size() ||
+                          cls < 0 || cls > 5 || origin < 0 || size_t(origin) >= f.origins.size())
+                          return false;
+                      LineRow r{uint32_t(birth), uint32_t(path), static_cast<LineClass>(cls), uint32_t(origin)};
+                      f.lines.insert(f.lines.end(), size_t(count), r);
+                      return true;
+                  });
+    if (!st) return st;
+    if (f.lines.size() != nl) return Error("lines are missing");
+    f.ends.reserve(ne);
+    st = each_row(db, "SELECT first_line, count, commit_idx, by_class FROM end_runs ORDER BY seq",
+                  [&](sqlite3_stmt* s) {
+                      const int64_t first = sqlite3_column_int64(s, 0), count = sqlite3_column_int64(s, 1);
+                      const int64_t c = sqlite3_column_int64(s, 2), by = sqlite3_column_int64(s, 3);
+                      if (first < 0 || count <= 0 || size_t(first + count) > nl || c < 0 ||
+                          size_t(c) >= nc || by < 0 || by > 4 || f.ends.size() + size_t(count) > ne)
+                          return false;
+                      for (int64_t k = 0; k < count; ++k)
+                          f.ends.push_back({uint32_t(first + k), uint32_t(c), static_cast<EndBy>(by)});
+                      return true;
+                  });
+    if (!st) return st;
+    if (f.ends.size() != ne) return Error("ends are missing");
+    return each_row(db, "SELECT message FROM warnings ORDER BY seq", [&](sqlite3_stmt* s) {
+        f.warnings.push_back(text_col(s, 0));
+        return true;
+    });
+}
+
+std::string ref_tip(const git::Repo& repo, const char* ref) {
+    git_oid id;
+    if (git_reference_name_to_id(&id, repo.get(), ref) != 0) return "-";
+    return git::to_hex(id);
+}
+
+} // namespace
+
+fs::path store_path(const git::Repo& repo) {
+    return repo.commondir() / "provenant" / "analysis.sqlite";
+}
+
+Result<std::string> store_key(const git::Repo& repo, const std::vector<git_oid>& tips) {
+    std::vector<std::string> hex;
+    for (const auto& t : tips)
+        hex.push_back(git::to_hex(t));
+    std::sort(hex.begin(), hex.end());
+    hex.erase(std::unique(hex.begin(), hex.end()), hex.end());
+    std::string key = "tips:" + join(hex);
+    key += " notes:" + ref_tip(repo, "refs/notes/provenant");
+    key += " ai:" + ref_tip(repo, "refs/notes/ai");
+    return key;
+}
+
+Result<Fates> read_store(const fs::path& file, const std::string& key) {
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return Error("no store");
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    Db db(raw, sqlite3_close);
+    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
+    // A truncated or corrupt file fails here or in the reads below.
+    std::string check;
+    auto st = each_row(db.get(), "PRAGMA quick_check", [&](sqlite3_stmt* s) {
+        check = text_col(s, 0);
+        return true;
+    });
+    if (!st) return st.error();
+    if (check != "ok") return Error("the store is corrupt: " + check);
+    Fates f;
+    st = read_all(db.get(), key, f);
+    if (!st) return st.error();
+    return f;
+}
+
+Status write_store(const fs::path& file, const std::string& key, const Fates& fates) {
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    if (ec) return Error("creating " + file.parent_path().string() + ": " + ec.message());
+    const fs::path tmp = file.string() + ".tmp-" + std::to_string(::getpid());
+    fs::remove(tmp, ec);
+    // Created 0600 before SQLite opens it: the store lists authors and paths.
+    int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0) return Error("creating " + tmp.string() + ": " + std::strerror(errno));
+    ::close(fd);
+    Status st;
+    {
+        sqlite3* raw = nullptr;
+        int rc = sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+        Db db(raw, sqlite3_close);
+        if (rc != SQLITE_OK) {
+            st = db_error(raw, "opening " + tmp.string());
+        } else {
+            (void)exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
+            st = write_all(db.get(), key, fates);
+        }
+    }
+    if (st) {
+        fs::rename(tmp, file, ec);
+        if (ec) st = Error("replacing " + file.string() + ": " + ec.message());
+    }
+    if (!st) fs::remove(tmp, ec);
+    return st;
+}
+
+Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips,
+                         const Progress& progress, bool use_store) {
+    std::sort(tips.begin(), tips.end(),
+              [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
+    tips.erase(std::unique(tips.begin(), tips.end(),
+                           [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
+               tips.end());
+    std::string key;
+    const fs::path file = store_path(repo);
+    if (use_store) {
+        auto k = store_key(repo, tips);
+        if (!k) return k.error();
+        key = std::move(*k);
+        auto stored = read_store(file, key);
+        if (stored) return stored;
+        spdlog::info("analysis store {} not used: {}", file.string(), stored.error().message);
+    }
+    auto fates = walk_history(repo, tips, progress);
+    if (!fates) return fates;
+    if (use_store)
+        if (auto st = write_store(file, key, *fates); !st)
+            spdlog::warn("analysis store not written: {}", st.error().message);
+    return fates;
+}
+
+} // namespace provenant::analysis
