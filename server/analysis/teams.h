@@ -16,13 +16,14 @@ namespace provenant::analysis {
 /// Which team an author email belongs to. Built by load_team_map (or by hand in tests);
 /// immutable afterwards, so any thread may call team_of concurrently.
 ///
-/// The file:
+/// The file (a team is a table with `members`, or just the array):
 ///
 ///     [teams.infra]
 ///     members = ["ana@example.com", "*@infra.example.com"]
-///     [teams.web]
-///     members = ["bo@example.com", "web-*@example.com"]
+///     [teams]
+///     web = ["bo@example.com", "web-*@example.com"]
 ///
+/// Other keys (of the file, or of a team's table) are ignored, so a file can carry more.
 /// Precedence for one email (compared case-insensitively, ASCII):
 ///  1. an exact entry (no `*` or `?`) wins over every glob;
 ///  2. among globs, the longest pattern (most literal characters) wins: `*@infra.example.com`
@@ -64,8 +65,8 @@ Result<TeamMap> load_team_map(const std::filesystem::path& file);
 /// The same from text (`source` names it in messages).
 Result<TeamMap> parse_team_map(std::string_view toml_text, std::string_view source);
 
-/// Whether `text` matches the glob (both already lower-cased). Linear-time (no backtracking
-/// blow-up on hostile patterns).
+/// Whether `text` matches the glob (both already lower-cased). O(pattern × text) at worst,
+/// never exponential on hostile patterns.
 bool glob_match(std::string_view pattern, std::string_view text);
 
 } // namespace provenant::analysis
