@@ -62,6 +62,18 @@ struct EndRow {
     EndBy by = EndBy::Deleted;
 };
 
+/// The line ids of one file at a frontier commit (a walked commit with no walked child):
+/// what a later walk needs to go on from there.
+struct FrontierFile {
+    std::string path;
+    std::string blob; ///< 40 hex
+    std::vector<uint32_t> ids;
+};
+struct FrontierState {
+    uint32_t commit = 0;
+    std::vector<FrontierFile> files; ///< sorted by path
+};
+
 /// A whole history's line fates. A value type; thread-compatible.
 struct Fates {
     std::vector<CommitRow> commits;
@@ -70,6 +82,7 @@ struct Fates {
     std::vector<std::string> paths;
     std::vector<OriginRow> origins{OriginRow{}};
     std::vector<std::string> warnings; ///< unreadable notes, once each
+    std::vector<FrontierState> frontier; ///< the walk's tips' file states
 };
 
 } // namespace provenant::analysis

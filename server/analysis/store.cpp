@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <unordered_set>
 
 namespace provenant::analysis {
 
@@ -42,6 +43,8 @@ CREATE TABLE line_runs (first_line BIGINT PRIMARY KEY, count BIGINT NOT NULL,
 CREATE TABLE end_runs (seq BIGINT PRIMARY KEY, first_line BIGINT NOT NULL, count BIGINT NOT NULL,
   commit_idx INTEGER NOT NULL, by_class INTEGER NOT NULL);
 CREATE TABLE warnings (seq INTEGER PRIMARY KEY, message TEXT NOT NULL);
+CREATE TABLE frontier (commit_idx INTEGER NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL,
+  ids BLOB NOT NULL);
 )sql";
 
 Error db_error(sqlite3* db, const std::string& what) {
@@ -105,6 +108,10 @@ public:
         sqlite3_bind_text(s_.get(), ++n_, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
         return *this;
     }
+    Inserter& b(const void* data, size_t n) {
+        sqlite3_bind_blob(s_.get(), ++n_, data, static_cast<int>(n), SQLITE_TRANSIENT);
+        return *this;
+    }
     Status step() {
         n_ = 0;
         int rc = sqlite3_step(s_.get());
@@ -119,14 +126,15 @@ private:
     int n_ = 0;
 };
 
-Status write_all(sqlite3* db, const std::string& key, const Fates& f) {
-    if (auto st = exec(db, kSchema); !st) return st.error().context("creating the store");
-    if (auto st = exec(db, "BEGIN"); !st) return st;
+/// Inserts every row of `f` beyond `old`, the frontier and the key (the caller holds the
+/// transaction).
+Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const StoredCounts& old) {
     auto mk = [&](const char* sql) -> Result<Inserter> {
         auto s = prepare(db, sql);
         if (!s) return s.error();
         return Inserter(db, std::move(*s));
     };
+    if (auto st = exec(db, "DELETE FROM meta; DELETE FROM frontier"); !st) return st;
     auto meta = mk("INSERT INTO meta (name, value) VALUES (?, ?)");
     auto commits = mk("INSERT INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     auto origins = mk("INSERT INTO origins VALUES (?, ?, ?, ?, ?)");
@@ -135,17 +143,20 @@ Status write_all(sqlite3* db, const std::string& key, const Fates& f) {
     auto runs = mk("INSERT INTO line_runs VALUES (?, ?, ?, ?, ?, ?)");
     auto ends = mk("INSERT INTO end_runs VALUES (?, ?, ?, ?, ?)");
     auto warns = mk("INSERT INTO warnings VALUES (?, ?)");
-    for (auto* r : {&meta, &commits, &origins, &corigins, &paths, &runs, &ends, &warns})
+    auto front = mk("INSERT INTO frontier VALUES (?, ?, ?, ?)");
+    for (auto* r : {&meta, &commits, &origins, &corigins, &paths, &runs, &ends, &warns, &front})
         if (!*r) return r->error();
     const std::pair<std::string, std::string> metas[] = {
         {"version", std::to_string(kStoreVersion)},
-        {"key", key},
+        {"tips", key.tips},
+        {"notes", key.notes},
+        {"ai", key.ai},
         {"commits", std::to_string(f.commits.size())},
         {"lines", std::to_string(f.lines.size())},
         {"ends", std::to_string(f.ends.size())}};
     for (const auto& [k, v] : metas)
         if (auto st = meta->t(k).t(v).step(); !st) return st;
-    for (size_t c = 0; c < f.commits.size(); ++c) {
+    for (size_t c = old.commits; c < f.commits.size(); ++c) {
         const CommitRow& r = f.commits[c];
         std::vector<std::string> ps;
         for (uint32_t p : r.parents)
@@ -163,15 +174,16 @@ Status write_all(sqlite3* db, const std::string& key, const Fates& f) {
                 !st)
                 return st;
     }
-    for (size_t i = 0; i < f.origins.size(); ++i)
+    for (size_t i = old.origins; i < f.origins.size(); ++i)
         if (auto st = origins->i(int64_t(i)).t(f.origins[i].tool).t(f.origins[i].kind)
                           .t(f.origins[i].model).t(f.origins[i].session).step();
             !st)
             return st;
-    for (size_t i = 0; i < f.paths.size(); ++i)
+    for (size_t i = old.paths; i < f.paths.size(); ++i)
         if (auto st = paths->i(int64_t(i)).t(f.paths[i]).step(); !st) return st;
-    // Consecutive lines with the same birth, path, class and origin are one row.
-    for (size_t i = 0; i < f.lines.size();) {
+    // Consecutive lines with the same birth, path, class and origin are one row (new lines
+    // belong to new commits, so no run crosses `old.lines`).
+    for (size_t i = old.lines; i < f.lines.size();) {
         const LineRow& a = f.lines[i];
         size_t j = i + 1;
         while (j < f.lines.size() && f.lines[j].birth == a.birth && f.lines[j].path == a.path &&
@@ -183,22 +195,33 @@ Status write_all(sqlite3* db, const std::string& key, const Fates& f) {
             return st;
         i = j;
     }
-    // Ends of consecutive lines by one commit with one replacing class are one row.
-    int64_t seq = 0;
-    for (size_t i = 0; i < f.ends.size();) {
+    // Ends of consecutive lines by one commit with one replacing class are one row; `seq`
+    // is the index of the run's first end.
+    for (size_t i = old.ends; i < f.ends.size();) {
         const EndRow& a = f.ends[i];
         size_t j = i + 1;
         while (j < f.ends.size() && f.ends[j].commit == a.commit && f.ends[j].by == a.by &&
                f.ends[j].line == a.line + (j - i))
             ++j;
-        if (auto st = ends->i(seq++).i(a.line).i(int64_t(j - i)).i(a.commit).i(int64_t(a.by)).step();
+        if (auto st = ends->i(int64_t(i)).i(a.line).i(int64_t(j - i)).i(a.commit).i(int64_t(a.by)).step();
             !st)
             return st;
         i = j;
     }
-    for (size_t i = 0; i < f.warnings.size(); ++i)
+    for (size_t i = old.warnings; i < f.warnings.size(); ++i)
         if (auto st = warns->i(int64_t(i)).t(f.warnings[i]).step(); !st) return st;
-    return exec(db, "COMMIT");
+    std::vector<unsigned char> buf;
+    for (const FrontierState& fs : f.frontier)
+        for (const FrontierFile& file : fs.files) {
+            buf.resize(file.ids.size() * 4);
+            for (size_t k = 0; k < file.ids.size(); ++k) // little-endian, whatever the host
+                for (int b = 0; b < 4; ++b)
+                    buf[k * 4 + size_t(b)] = static_cast<unsigned char>(file.ids[k] >> (8 * b));
+            if (auto st = front->i(fs.commit).t(file.path).t(file.blob).b(buf.data(), buf.size()).step();
+                !st)
+                return st;
+        }
+    return {};
 }
 
 /// Runs `sql` and calls `row(stmt)` for each row; `row` returns false to reject the data.
@@ -212,7 +235,7 @@ Status each_row(sqlite3* db, const char* sql, const std::function<bool(sqlite3_s
     return {};
 }
 
-Status read_all(sqlite3* db, const std::string& key, Fates& f) {
+Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
     std::map<std::string, std::string> meta;
     auto st = each_row(db, "SELECT name, value FROM meta", [&](sqlite3_stmt* s) {
         meta[text_col(s, 0)] = text_col(s, 1);
@@ -221,7 +244,7 @@ Status read_all(sqlite3* db, const std::string& key, Fates& f) {
     if (!st) return st;
     if (meta["version"] != std::to_string(kStoreVersion))
         return Error("the store is of another version (" + meta["version"] + ")");
-    if (meta["key"] != key) return Error("the history or the notes changed since the store was written");
+    key = StoreKey{meta["tips"], meta["notes"], meta["ai"]};
     size_t nc = 0, nl = 0, ne = 0;
     try {
         nc = std::stoull(meta.at("commits"));
@@ -323,10 +346,33 @@ Status read_all(sqlite3* db, const std::string& key, Fates& f) {
                   });
     if (!st) return st;
     if (f.ends.size() != ne) return Error("ends are missing");
-    return each_row(db, "SELECT message FROM warnings ORDER BY seq", [&](sqlite3_stmt* s) {
+    st = each_row(db, "SELECT message FROM warnings ORDER BY seq", [&](sqlite3_stmt* s) {
         f.warnings.push_back(text_col(s, 0));
         return true;
     });
+    if (!st) return st;
+    return each_row(db, "SELECT commit_idx, path, blob, ids FROM frontier ORDER BY commit_idx, path",
+                    [&](sqlite3_stmt* s) {
+                        const int64_t c = sqlite3_column_int64(s, 0);
+                        if (c < 0 || size_t(c) >= nc) return false;
+                        if (f.frontier.empty() || f.frontier.back().commit != uint32_t(c))
+                            f.frontier.push_back({uint32_t(c), {}});
+                        FrontierFile file{text_col(s, 1), text_col(s, 2), {}};
+                        if (file.blob.size() != 40) return false;
+                        const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(s, 3));
+                        const auto n = static_cast<size_t>(sqlite3_column_bytes(s, 3));
+                        if (n % 4 != 0 || (n > 0 && bytes == nullptr)) return false;
+                        file.ids.resize(n / 4);
+                        for (size_t k = 0; k < n / 4; ++k) {
+                            uint32_t v = 0;
+                            for (int b = 0; b < 4; ++b)
+                                v |= uint32_t(bytes[k * 4 + size_t(b)]) << (8 * b);
+                            if (v >= nl) return false;
+                            file.ids[k] = v;
+                        }
+                        f.frontier.back().files.push_back(std::move(file));
+                        return true;
+                    });
 }
 
 std::string ref_tip(const git::Repo& repo, const char* ref) {
@@ -341,19 +387,52 @@ fs::path store_path(const git::Repo& repo) {
     return repo.commondir() / "provenant" / "analysis.sqlite";
 }
 
-Result<std::string> store_key(const git::Repo& repo, const std::vector<git_oid>& tips) {
+StoreKey store_key(const git::Repo& repo, const std::vector<git_oid>& tips) {
     std::vector<std::string> hex;
     for (const auto& t : tips)
         hex.push_back(git::to_hex(t));
     std::sort(hex.begin(), hex.end());
     hex.erase(std::unique(hex.begin(), hex.end()), hex.end());
-    std::string key = "tips:" + join(hex);
-    key += " notes:" + ref_tip(repo, "refs/notes/provenant");
-    key += " ai:" + ref_tip(repo, "refs/notes/ai");
-    return key;
+    return StoreKey{join(hex), ref_tip(repo, "refs/notes/provenant"), ref_tip(repo, "refs/notes/ai")};
 }
 
-Result<Fates> read_store(const fs::path& file, const std::string& key) {
+StoredCounts counts_of(const Fates& f) {
+    return {f.commits.size(), f.lines.size(), f.ends.size(), f.origins.size(), f.paths.size(),
+            f.warnings.size()};
+}
+
+Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std::string& ref,
+                                               const std::string& old_tip) {
+    auto tree_of = [&](const std::string& hex, git::Tree& out) -> Status {
+        if (hex == "-") return {};
+        auto id = git::oid_from_hex(hex);
+        if (!id) return id.error();
+        auto c = repo.lookup_commit(*id);
+        if (!c) return c.error();
+        if (git_commit_tree(git::Setter(out), c->get()) != 0)
+            return git::git_error("reading the notes tree of " + hex);
+        return {};
+    };
+    git::Tree old_tree, new_tree;
+    if (auto st = tree_of(old_tip, old_tree); !st) return st.error();
+    if (auto st = tree_of(ref_tip(repo, ref.c_str()), new_tree); !st) return st.error();
+    git::Diff diff;
+    if (git_diff_tree_to_tree(git::Setter(diff), repo.get(), old_tree.get(), new_tree.get(), nullptr) != 0)
+        return git::git_error("diffing " + ref);
+    std::vector<std::string> out;
+    for (size_t d = 0; d < git_diff_num_deltas(diff.get()); ++d) {
+        const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
+        for (const char* p : {delta->old_file.path, delta->new_file.path}) {
+            std::string id;
+            for (const char* c = p; c != nullptr && *c != 0; ++c)
+                if (*c != '/') id += *c;
+            if (id.size() == 40) out.push_back(id);
+        }
+    }
+    return out;
+}
+
+Result<Stored> read_store(const fs::path& file) {
     std::error_code ec;
     if (!fs::exists(file, ec)) return Error("no store");
     sqlite3* raw = nullptr;
@@ -368,13 +447,13 @@ Result<Fates> read_store(const fs::path& file, const std::string& key) {
     });
     if (!st) return st.error();
     if (check != "ok") return Error("the store is corrupt: " + check);
-    Fates f;
-    st = read_all(db.get(), key, f);
+    Stored out;
+    st = read_all(db.get(), out.key, out.fates);
     if (!st) return st.error();
-    return f;
+    return out;
 }
 
-Status write_store(const fs::path& file, const std::string& key, const Fates& fates) {
+Status write_store(const fs::path& file, const StoreKey& key, const Fates& fates) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
     if (ec) return Error("creating " + file.parent_path().string() + ": " + ec.message());
@@ -393,7 +472,10 @@ Status write_store(const fs::path& file, const std::string& key, const Fates& fa
             st = db_error(raw, "opening " + tmp.string());
         } else {
             (void)exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
-            st = write_all(db.get(), key, fates);
+            st = exec(db.get(), kSchema);
+            if (st) st = exec(db.get(), "BEGIN");
+            if (st) st = write_rows(db.get(), key, fates, StoredCounts{});
+            if (st) st = exec(db.get(), "COMMIT");
         }
     }
     if (st) {
@@ -404,6 +486,22 @@ Status write_store(const fs::path& file, const std::string& key, const Fates& fa
     return st;
 }
 
+Status append_store(const fs::path& file, const StoreKey& key, const Fates& fates,
+                    const StoredCounts& old) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    Db db(raw, sqlite3_close);
+    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
+    sqlite3_busy_timeout(db.get(), 5000);
+    if (auto st = exec(db.get(), "BEGIN IMMEDIATE"); !st) return st;
+    auto st = write_rows(db.get(), key, fates, old);
+    if (!st) {
+        (void)exec(db.get(), "ROLLBACK");
+        return st;
+    }
+    return exec(db.get(), "COMMIT");
+}
+
 Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips,
                          const Progress& progress, bool use_store) {
     std::sort(tips.begin(), tips.end(),
@@ -411,21 +509,40 @@ Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips,
     tips.erase(std::unique(tips.begin(), tips.end(),
                            [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
                tips.end());
-    std::string key;
+    if (!use_store) return walk_history(repo, tips, progress);
+    const StoreKey key = store_key(repo, tips);
     const fs::path file = store_path(repo);
-    if (use_store) {
-        auto k = store_key(repo, tips);
-        if (!k) return k.error();
-        key = std::move(*k);
-        auto stored = read_store(file, key);
-        if (stored) return stored;
+    auto stored = read_store(file);
+    if (stored && stored->key == key) return std::move(stored->fates);
+    if (stored) {
+        // Go on from the stored walk when only new commits (and their notes) came.
+        auto extended = [&]() -> Result<Fates> {
+            std::unordered_set<std::string> known;
+            for (const auto& c : stored->fates.commits)
+                known.insert(c.id);
+            for (const auto& [ref, old_tip] : {std::pair<const char*, std::string>{"refs/notes/provenant", stored->key.notes},
+                                               {"refs/notes/ai", stored->key.ai}}) {
+                auto changed = changed_notes(repo, ref, old_tip);
+                if (!changed) return changed.error();
+                for (const auto& c : *changed)
+                    if (known.count(c) != 0) return Error("the note of " + c + " changed");
+            }
+            const StoredCounts old = counts_of(stored->fates);
+            auto f = extend_history(repo, std::move(stored->fates), tips, progress);
+            if (!f) return f;
+            if (auto st = append_store(file, key, *f, old); !st)
+                spdlog::warn("analysis store not updated: {}", st.error().message);
+            return f;
+        }();
+        if (extended) return extended;
+        spdlog::info("analysis store {}: a full walk: {}", file.string(), extended.error().message);
+    } else {
         spdlog::info("analysis store {} not used: {}", file.string(), stored.error().message);
     }
     auto fates = walk_history(repo, tips, progress);
     if (!fates) return fates;
-    if (use_store)
-        if (auto st = write_store(file, key, *fates); !st)
-            spdlog::warn("analysis store not written: {}", st.error().message);
+    if (auto st = write_store(file, key, *fates); !st)
+        spdlog::warn("analysis store not written: {}", st.error().message);
     return fates;
 }
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace provenant::analysis {
 
@@ -69,17 +70,26 @@ public:
     Walker(const git::Repo& repo, Fates& out) : repo_(repo), out_(out), notes_(repo) {}
 
     Status run(const std::vector<git_oid>& tips, const Progress& progress);
+    /// Goes on from the fates (and frontier) `out` already holds.
+    Status resume(const std::vector<git_oid>& tips, const Progress& progress);
 
 private:
+    Status process_range(uint32_t from, const Progress& progress);
+    /// The file states of childless commits, into out_.frontier.
+    void export_frontier();
     Status list_commits(const std::vector<git_oid>& tips);
     Status process(uint32_t i);
     Status apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& state,
                        const TreeState& base);
     uint32_t intern_path(const std::string& p);
     uint32_t intern_origin(const OriginRecord& r);
-    /// The class and origin of line `line` of `path` at commit i, from its note.
-    std::pair<LineClass, uint32_t> note_class(const std::string& path, const git_oid& blob,
-                                              uint32_t line) const;
+    /// The note's entry for `path` when it describes `blob`, else null.
+    const NoteFile* note_file(const std::string& path, const git_oid& blob) const;
+    /// The class and origin of line `line` from a note's file entry (`unknown` without one).
+    std::pair<LineClass, uint32_t> note_class(const NoteFile* file, uint32_t line) const;
+    /// For a merge: ends, at commit i, the lines of other parents' versions that the merge
+    /// result does not have (a resolution that dropped them).
+    Status end_dropped(uint32_t i, git_tree* tree, const TreeState& state);
     /// For a merge: new line (1-based) -> a line id an other parent's version has there.
     Result<std::unordered_map<uint32_t, uint32_t>>
     inherited(uint32_t i, const std::string& path, const git_oid& blob) const;
@@ -152,21 +162,59 @@ uint32_t Walker::intern_origin(const OriginRecord& r) {
     return it->second;
 }
 
-std::pair<LineClass, uint32_t> Walker::note_class(const std::string& path, const git_oid& blob,
-                                                  uint32_t line) const {
-    if (!note_) return {LineClass::Unknown, 0};
+const NoteFile* Walker::note_file(const std::string& path, const git_oid& blob) const {
+    if (!note_) return nullptr;
     auto fit = note_->files.find(path);
-    if (fit == note_->files.end()) return {LineClass::Unknown, 0};
+    if (fit == note_->files.end()) return nullptr;
     // A note whose blob is not the committed one says nothing about these lines (git-ai's
     // notes carry no blob ids).
-    if (!fit->second.blob.empty() && fit->second.blob != git::to_hex(blob))
-        return {LineClass::Unknown, 0};
-    auto hit = fit->second.lookup(line);
+    if (!fit->second.blob.empty() && fit->second.blob != git::to_hex(blob)) return nullptr;
+    return &fit->second;
+}
+
+std::pair<LineClass, uint32_t> Walker::note_class(const NoteFile* file, uint32_t line) const {
+    if (file == nullptr) return {LineClass::Unknown, 0};
+    auto hit = file->lookup(line);
     if (!hit) return {LineClass::Unknown, 0};
     uint32_t origin = 0;
     if (auto oit = note_origins_.find(hit->second); oit != note_origins_.end())
         origin = oit->second;
     return {hit->first, origin};
+}
+
+Status Walker::end_dropped(uint32_t i, git_tree* tree, const TreeState& state) {
+    const auto& parents = out_.commits[i].parents;
+    for (size_t k = 1; k < parents.size(); ++k) {
+        const TreeState* ps = states_[parents[k]].get();
+        if (ps == nullptr) continue;
+        git::Tree ptree;
+        if (git_tree_lookup(Setter(ptree), repo_.get(), &trees_[parents[k]]) != 0)
+            return git::git_error("reading a parent tree of " + out_.commits[i].id);
+        git_diff_options opts;
+        git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+        opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+        git::Diff diff;
+        if (git_diff_tree_to_tree(Setter(diff), repo_.get(), ptree.get(), tree, &opts) != 0)
+            return git::git_error("diffing " + out_.commits[i].id + " against a parent");
+        git_diff_find_options find;
+        git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+        find.flags = GIT_DIFF_FIND_RENAMES;
+        if (git_diff_find_similar(diff.get(), &find) != 0)
+            return git::git_error("finding renames in " + out_.commits[i].id);
+        for (size_t d = 0; d < git_diff_num_deltas(diff.get()); ++d) {
+            const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
+            if (delta->status == GIT_DELTA_ADDED) continue;
+            auto old = ps->find(std::string_view(delta->old_file.path));
+            if (old == ps->end() || old->second->ids.empty()) continue;
+            std::unordered_set<uint32_t> kept;
+            if (delta->status != GIT_DELTA_DELETED)
+                if (auto now = state.find(std::string_view(delta->new_file.path)); now != state.end())
+                    kept.insert(now->second->ids.begin(), now->second->ids.end());
+            for (uint32_t id : old->second->ids)
+                if (kept.count(id) == 0) out_.ends.push_back(EndRow{id, i, EndBy::Deleted});
+        }
+    }
+    return {};
 }
 
 Result<std::unordered_map<uint32_t, uint32_t>>
@@ -252,6 +300,8 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
     }
 
     std::vector<uint32_t>& ids = fresh->ids;
+    const NoteFile* file_note = nullptr;
+    bool file_note_read = false;
     size_t old_pos = 0; // 0-based index of the next old line to copy
     const size_t hunks = git_patch_num_hunks(patch.get());
     for (size_t h = 0; h < hunks; ++h) {
@@ -280,11 +330,15 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
             }
             LineRow row;
             row.birth = i;
+            if (!file_note_read) {
+                file_note = note_file(path, fresh->blob);
+                file_note_read = true;
+            }
             row.path = intern_path(path);
             if (is_blank(std::string_view(line->content, line->content_len))) {
                 row.cls = LineClass::Blank;
             } else {
-                auto [cls, origin] = note_class(path, fresh->blob, new_no);
+                auto [cls, origin] = note_class(file_note, new_no);
                 row.cls = cls;
                 row.origin = origin;
             }
@@ -392,24 +446,131 @@ Status Walker::process(uint32_t i) {
             if (!st) return st;
         }
     }
+    if (row.parents.size() > 1) {
+        git::Tree tree;
+        if (git_tree_lookup(Setter(tree), repo_.get(), &trees_[i]) != 0)
+            return git::git_error("reading the tree of " + row.id);
+        auto st = end_dropped(i, tree.get(), *state);
+        if (!st) return st;
+    }
     row.line_end = static_cast<uint32_t>(out_.lines.size());
     // Free parents' states no child needs any more.
     for (uint32_t p : row.parents)
         if (--children_[p] == 0) states_[p].reset();
-    if (children_[i] > 0) states_[i] = std::move(state);
+    states_[i] = std::move(state); // childless: a tip, kept for the frontier
     return {};
+}
+
+Status Walker::process_range(uint32_t from, const Progress& progress) {
+    states_.resize(ids_.size());
+    for (uint32_t i = from; i < ids_.size(); ++i) {
+        auto st = process(i);
+        if (!st) return st;
+        if (progress && (i % 256 == 0 || i + 1 == ids_.size())) progress(i + 1, ids_.size());
+    }
+    export_frontier();
+    return {};
+}
+
+void Walker::export_frontier() {
+    out_.frontier.clear();
+    for (uint32_t i = 0; i < ids_.size(); ++i) {
+        if (!states_[i]) continue; // freed or moved: a child took it
+        FrontierState fs;
+        fs.commit = i;
+        for (const auto& [path, file] : *states_[i])
+            fs.files.push_back({path, git::to_hex(file->blob), file->ids});
+        out_.frontier.push_back(std::move(fs));
+    }
 }
 
 Status Walker::run(const std::vector<git_oid>& tips, const Progress& progress) {
     auto st = list_commits(tips);
     if (!st) return st;
-    states_.resize(ids_.size());
-    for (uint32_t i = 0; i < ids_.size(); ++i) {
-        st = process(i);
-        if (!st) return st;
-        if (progress && (i % 256 == 0 || i + 1 == ids_.size())) progress(i + 1, ids_.size());
+    return process_range(0, progress);
+}
+
+Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress) {
+    const auto old_n = static_cast<uint32_t>(out_.commits.size());
+    std::unordered_map<std::string, uint32_t> index;
+    ids_.resize(old_n);
+    for (uint32_t i = 0; i < old_n; ++i) {
+        auto id = git::oid_from_hex(out_.commits[i].id);
+        if (!id) return id.error();
+        ids_[i] = *id;
+        index.emplace(oid_key(*id), i);
     }
-    return {};
+    for (uint32_t i = 0; i < out_.paths.size(); ++i)
+        path_index_.emplace(out_.paths[i], i);
+    for (uint32_t i = 1; i < out_.origins.size(); ++i) {
+        const OriginRow& o = out_.origins[i];
+        origin_index_.emplace(o.tool + '\x1f' + o.kind + '\x1f' + o.model + '\x1f' + o.session, i);
+    }
+    trees_.resize(old_n);
+    children_.assign(old_n, 0);
+    states_.resize(old_n);
+    git::Revwalk walk;
+    if (git_revwalk_new(Setter(walk), repo_.get()) != 0)
+        return git::git_error("starting a history walk");
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    for (const git_oid& t : tips)
+        if (git_revwalk_push(walk.get(), &t) != 0)
+            return git::git_error("walking history from " + git::to_hex(t));
+    for (FrontierState& fs : out_.frontier) {
+        if (fs.commit >= old_n) return Error("a frontier commit is out of range");
+        const git_oid& id = ids_[fs.commit];
+        // Every stored commit is an ancestor of a frontier commit: all must still be reachable.
+        if (git_graph_reachable_from_any(repo_.get(), &id, tips.data(), tips.size()) != 1)
+            return Error("the history was rewritten (" + out_.commits[fs.commit].id +
+                         " is no longer reachable)");
+        auto state = std::make_unique<TreeState>();
+        for (FrontierFile& f : fs.files) {
+            auto file = std::make_shared<FileState>();
+            auto blob = git::oid_from_hex(f.blob);
+            if (!blob) return blob.error();
+            file->blob = *blob;
+            file->ids = std::move(f.ids);
+            state->emplace(std::move(f.path), std::move(file));
+        }
+        states_[fs.commit] = std::move(state);
+        auto c = repo_.lookup_commit(id);
+        if (!c) return c.error();
+        trees_[fs.commit] = *git_commit_tree_id(c->get());
+        if (git_revwalk_hide(walk.get(), &id) != 0) return git::git_error("hiding a stored commit");
+    }
+    out_.frontier.clear();
+    git_oid id;
+    int rc;
+    while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
+        index.emplace(oid_key(id), static_cast<uint32_t>(ids_.size()));
+        ids_.push_back(id);
+    }
+    if (rc != GIT_ITEROVER) return git::git_error("walking history");
+    const auto n = static_cast<uint32_t>(ids_.size());
+    out_.commits.resize(n);
+    trees_.resize(n);
+    children_.resize(n, 0);
+    for (uint32_t i = old_n; i < n; ++i) {
+        auto c = repo_.lookup_commit(ids_[i]);
+        if (!c) return c.error();
+        CommitRow& row = out_.commits[i];
+        row.id = git::to_hex(ids_[i]);
+        trees_[i] = *git_commit_tree_id(c->get());
+        const git_signature* a = git_commit_author(c->get());
+        row.author_email = a != nullptr && a->email != nullptr ? a->email : "";
+        row.author_time = a != nullptr ? a->when.time : 0;
+        row.commit_time = git_commit_time(c->get());
+        for (unsigned p = 0; p < git_commit_parentcount(c->get()); ++p) {
+            auto it = index.find(oid_key(*git_commit_parent_id(c->get(), p)));
+            if (it == index.end()) continue;
+            if (it->second < old_n && !states_[it->second])
+                return Error("a new commit's parent " + out_.commits[it->second].id +
+                             " is not a stored tip");
+            row.parents.push_back(it->second);
+            ++children_[it->second];
+        }
+    }
+    return process_range(old_n, progress);
 }
 
 } // namespace
@@ -438,6 +599,14 @@ Result<std::vector<git_oid>> default_tips(const git::Repo& repo) {
                            [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
                tips.end());
     return tips;
+}
+
+Result<Fates> extend_history(const git::Repo& repo, Fates old, const std::vector<git_oid>& tips,
+                             const Progress& progress) {
+    Walker w(repo, old);
+    auto st = w.resume(tips, progress);
+    if (!st) return st.error();
+    return old;
 }
 
 Result<Fates> walk_history(const git::Repo& repo, const std::vector<git_oid>& tips,

@@ -25,4 +25,12 @@ using Progress = std::function<void(size_t, size_t)>;
 Result<Fates> walk_history(const git::Repo& repo, const std::vector<git_oid>& tips,
                            const Progress& progress = {});
 
+/// Goes on from `old` (a walk of an earlier state of the history, with its frontier) to the
+/// history reachable from `tips`: only the new commits are diffed. An Error when that is not
+/// possible and a full walk is needed: a frontier commit is no longer reachable (a rewritten
+/// history), or a new commit's parent is an old commit that is not on the frontier (a branch
+/// started from an old commit).
+Result<Fates> extend_history(const git::Repo& repo, Fates old, const std::vector<git_oid>& tips,
+                             const Progress& progress = {});
+
 } // namespace provenant::analysis

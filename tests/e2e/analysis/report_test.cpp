@@ -328,7 +328,12 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
     SUBCASE("a new commit") {
         r.agent_write("src/e.py", "", "e 1\ne 2\n", "aider", "gpt-5.4", 1, 1);
         r.commit_on(51, "e");
-        const json after = r.report({"--release", "v*"});
+        // The store goes on from its frontier: one new commit, no full walk.
+        auto logged = r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
+        REQUIRE_MESSAGE(logged.exit_code == 0, logged.err);
+        CHECK(logged.err.find("full walk") == std::string::npos);
+        CHECK(logged.err.find("not used") == std::string::npos);
+        const json after = json::parse(logged.out);
         CHECK(after["totals"]["lines_added"]["ai"] == 18);
         CHECK(after == uncached(r));
     }
@@ -336,7 +341,10 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         r.git({"checkout", "-q", "wip"});
         r.git({"rebase", "-q", "main"});
         r.git({"checkout", "-q", "main"});
-        const json after = r.report({"--release", "v*"});
+        auto logged = r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
+        REQUIRE_MESSAGE(logged.exit_code == 0, logged.err);
+        CHECK(logged.err.find("full walk") != std::string::npos); // the old wip tip is gone
+        const json after = json::parse(logged.out);
         CHECK(after == uncached(r));
         // The rebased commit replaces the old one: c.py's 3 lines are counted once.
         CHECK(after["totals"]["lines_added"]["ai"] == 16);
