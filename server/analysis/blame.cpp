@@ -1,6 +1,7 @@
 // Blame: names backwards, owners forwards, through git's line diff.
 #include "analysis/blame.h"
 
+#include "analysis/line_map.h"
 #include "analysis/notes.h"
 #include "support/text_lines.h"
 
@@ -180,7 +181,7 @@ Result<std::vector<git::BlameLine>> blame_file(const git::Repo& repo, const std:
             std::vector<uint8_t> owned(lines + 1, 0);
             for (uint32_t p : parents[i]) {
                 if (!name[p] || !state[p].text) continue;
-                auto map = git::map_unchanged_lines(*state[p].text, *cur.text);
+                auto map = unchanged_lines(*state[p].text, *cur.text);
                 if (!map) return map.error();
                 const auto& po = *state[p].owners;
                 for (size_t ol = 1; ol < map->size() && ol < po.size(); ++ol) {

@@ -3,6 +3,7 @@
 // through unchanged text, end in hunks' old sides and are born in their new sides.
 #include "analysis/walk.h"
 
+#include "analysis/line_map.h"
 #include "analysis/notes.h"
 
 #include <algorithm>
@@ -234,7 +235,7 @@ Walker::inherited(uint32_t i, const std::string& path, const git_oid& blob) cons
         }
         auto old_text = repo_.blob_text(it->second->blob);
         if (!old_text) return old_text.error();
-        auto map = git::map_unchanged_lines(*old_text, *new_text);
+        auto map = unchanged_lines(*old_text, *new_text);
         if (!map) return map.error();
         const auto& ids = it->second->ids;
         for (size_t ol = 1; ol < map->size() && ol <= ids.size(); ++ol)
@@ -421,7 +422,7 @@ Status Walker::process(uint32_t i) {
         git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
         opts.context_lines = 0;
         opts.interhunk_lines = 0;
-        opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+        opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | kGitDiffFlags;
         git::Diff diff;
         if (git_diff_tree_to_tree(Setter(diff), repo_.get(), old_tree.get(), new_tree.get(),
                                   &opts) != 0)
