@@ -36,7 +36,7 @@ public:
         const std::string date = "@" + std::to_string(kDay0 + day * kDaySeconds) + " +0000";
         auto r = run({"git", "merge", "-q", "--no-ff", "-m", "merge " + branch, branch}, path(), {},
                      {{"GIT_AUTHOR_DATE", date}, {"GIT_COMMITTER_DATE", date}});
-        REQUIRE_MESSAGE(r.exit_code == 0, r.err + r.out);
+        REQUIRE_MESSAGE(r.exit_code == 0, std::string(r.err + r.out));
         wait_for_pending_notes(path());
         return head();
     }
