@@ -2,6 +2,7 @@
 // generated history with renames, a merged branch and random edits.
 #include "report_support.h"
 
+#include <filesystem>
 #include <map>
 #include <random>
 #include <sstream>
@@ -94,6 +95,7 @@ TEST_CASE("blame agrees with git blame on a history with renames and a merge") {
         }
         if (c == 18) r.merge_on(c, "side");
         if (c == 22) { // renamed and edited in one commit
+            std::filesystem::create_directories(r.file("lib"));
             r.git({"mv", two, "lib/two.txt"});
             two = "lib/two.txt";
         }

@@ -76,7 +76,7 @@ void build(History& h) {
              {"sessions",
               {{"s_0123456789abcd",
                 {{"agent_id", {{"tool", "cursor"}, {"id", "conv-1"}, {"model", "gpt-5"}}}}}}},
-             {"humans", {{"h_0123456789abcd", "Ana <ana@example.com>"}}}}
+             {"humans", {{"h_0123456789abcd", {{"author", "Ana <ana@example.com>"}}}}}}
             .dump(2) +
         "\n";
     r.git({"notes", "--ref=ai", "add", "-f", "-m", gitai, h.c50});
@@ -142,7 +142,8 @@ TEST_CASE("report: every number of a generated history, counted independently") 
     for (const auto& c : all) {
         auto shown = r.git({"notes", "--ref=provenant", "show", c}, true);
         if (shown.exit_code != 0) continue;
-        for (const auto& [id, o] : json::parse(shown.out)["origins"].items())
+        const json shown_note = json::parse(shown.out);
+        for (const auto& [id, o] : shown_note["origins"].items())
             if (o.contains("funnel")) generated += o["funnel"]["generated"].get<uint64_t>();
     }
     CHECK(generated == 14);
