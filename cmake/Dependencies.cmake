@@ -69,6 +69,16 @@ add_library(provenant_tomlplusplus INTERFACE)
 target_include_directories(provenant_tomlplusplus SYSTEM INTERFACE "${TOMLPLUSPLUS_INCLUDE_DIR}")
 target_compile_definitions(provenant_tomlplusplus INTERFACE TOML_HEADER_ONLY=1 TOML_EXCEPTIONS=0)
 
+# SQLite for the analysis store (server/analysis/store.cpp); the static build links the archive.
+add_library(provenant_sqlite3 INTERFACE)
+if(PROVENANT_STATIC_DEPS)
+  find_library(SQLITE3_ARCHIVE NAMES libsqlite3.a REQUIRED)
+  target_link_libraries(provenant_sqlite3 INTERFACE "${SQLITE3_ARCHIVE}" m ${CMAKE_DL_LIBS} Threads::Threads)
+else()
+  find_package(SQLite3 REQUIRED)
+  target_link_libraries(provenant_sqlite3 INTERFACE SQLite::SQLite3)
+endif()
+
 # Standalone asio is header-only and ships no CMake config.
 find_path(ASIO_INCLUDE_DIR asio.hpp REQUIRED)
 add_library(asio::asio INTERFACE IMPORTED)

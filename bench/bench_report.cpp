@@ -1,0 +1,196 @@
+// `provenant report` on a generated history (git fast-import, a note on every commit written
+// directly), side by side with git's own walks over the same commits:
+//   cold report vs `git log --numstat`, warm report, report after one new commit,
+//   the report's "alive" (all of HEAD) vs `git blame` of every file at HEAD,
+//   peak memory of the cold run, the store's size.
+// Usage: bench_report [commits=10000] [files=2000] [blame_files=all]
+#include "git_bench_util.h"
+
+#include <git2.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <random>
+#include <spawn.h>
+#include <string>
+#include <vector>
+
+namespace {
+
+/// Runs argv in cwd (output to /dev/null); returns wall ms and sets `maxrss_kb`.
+double timed(const std::vector<std::string>& argv, const std::string& cwd, long* maxrss_kb = nullptr) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 0x1, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 0x1, 0);
+    posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+    std::vector<char*> args;
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    auto t0 = std::chrono::steady_clock::now();
+    pid_t pid = 0;
+    if (posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ) != 0) std::exit(127);
+    posix_spawn_file_actions_destroy(&fa);
+    int status = 0;
+    rusage ru{};
+    wait4(pid, &status, 0, &ru);
+    auto t1 = std::chrono::steady_clock::now();
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        std::fprintf(stderr, "bench: %s %s failed\n", argv[0].c_str(), argv.size() > 1 ? argv[1].c_str() : "");
+        std::exit(1);
+    }
+    if (maxrss_kb != nullptr) *maxrss_kb = ru.ru_maxrss;
+    return std::chrono::duration<double, std::milli>(t1 - t0).count();
+}
+
+std::string blob_hex(const std::string& content) {
+    git_oid oid;
+    git_odb_hash(&oid, content.data(), content.size(), GIT_OBJECT_BLOB);
+    char buf[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(buf, sizeof buf, &oid);
+    return buf;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+    std::string s;
+    for (const auto& l : lines)
+        s += l + "\n";
+    return s;
+}
+
+void data(FILE* out, const std::string& s) {
+    std::fprintf(out, "data %zu\n", s.size());
+    std::fwrite(s.data(), 1, s.size(), out);
+    std::fputc('\n', out);
+}
+
+/// Generates `commits` commits over `files` files on main, each touching 1-3 files (a line
+/// replaced, or lines appended), every one with a provenant note (odd commits' lines ai with
+/// an origin and tokens, even commits' human), one commit an hour.
+void generate(const std::string& dir, int commits, int files) {
+    std::string cmd = "git -C '" + dir + "' fast-import --quiet";
+    FILE* out = popen(cmd.c_str(), "w");
+    if (out == nullptr) std::exit(1);
+    std::mt19937 rng(42);
+    std::vector<std::vector<std::string>> content(static_cast<size_t>(files));
+    std::vector<std::string> marks_notes;
+    const int64_t t0 = 1735689600; // 2025-01-01
+    int line_no = 0;
+    for (int c = 1; c <= commits; ++c) {
+        std::vector<int> touched;
+        const int count = c == 1 ? std::min(files, 50) : 1 + static_cast<int>(rng() % 3);
+        for (int k = 0; k < count; ++k)
+            touched.push_back(c == 1 ? k : static_cast<int>(rng() % static_cast<unsigned>(files)));
+        std::sort(touched.begin(), touched.end());
+        touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
+        std::string note_files;
+        std::fprintf(out, "commit refs/heads/main\nmark :%d\n", c);
+        std::fprintf(out, "committer Bench <bench@example.com> %" PRId64 " +0000\n", t0 + int64_t(c) * 3600);
+        data(out, "commit " + std::to_string(c));
+        if (c > 1) std::fprintf(out, "from :%d\n", c - 1);
+        for (int f : touched) {
+            auto& lines = content[static_cast<size_t>(f)];
+            std::vector<uint32_t> added;
+            if (lines.size() > 5 && rng() % 2 == 0) {
+                size_t at = rng() % lines.size();
+                lines[at] = "line " + std::to_string(++line_no) + " of commit " + std::to_string(c);
+                added.push_back(static_cast<uint32_t>(at + 1));
+            } else {
+                const int n = 1 + static_cast<int>(rng() % 8);
+                for (int k = 0; k < n; ++k) {
+                    lines.push_back("line " + std::to_string(++line_no) + " of commit " + std::to_string(c));
+                    added.push_back(static_cast<uint32_t>(lines.size()));
+                }
+            }
+            const std::string text = join_lines(lines);
+            const std::string path = "dir" + std::to_string(f % 100) + "/file" + std::to_string(f) + ".txt";
+            std::fprintf(out, "M 100644 inline %s\n", path.c_str());
+            data(out, text);
+            std::string ranges;
+            for (uint32_t l : added)
+                ranges += (ranges.empty() ? "" : ",") + std::to_string(l);
+            const bool ai = c % 2 == 1;
+            if (!note_files.empty()) note_files += ",";
+            note_files += "\"" + path + "\":{\"blob\":\"" + blob_hex(text) + "\",\"lines\":{\"" +
+                          (ai ? "ai" : "human") + "\":\"" + ranges + "\"}" +
+                          (ai ? ",\"by_origin\":{\"o1\":\"" + ranges + "\"}" : "") + "}";
+        }
+        const bool ai = c % 2 == 1;
+        std::string note = "{\"schema\":\"provenant/1\",\"commit\":\"0000000000000000000000000000000000000000\",\"files\":{" +
+                           note_files + "},\"origins\":{" +
+                           (ai ? "\"o1\":{\"class\":\"ai\",\"tool\":\"claude-code\",\"kind\":\"agent\",\"model\":\"claude-sonnet-4-5\",\"tokens\":{\"input\":1000,\"output\":200}}"
+                               : "") +
+                           "}}\n";
+        marks_notes.push_back(note);
+    }
+    // The notes, in one notes commit.
+    std::fprintf(out, "commit refs/notes/provenant\ncommitter Bench <bench@example.com> %" PRId64 " +0000\n",
+                 t0 + int64_t(commits + 1) * 3600);
+    data(out, "notes");
+    for (int c = 1; c <= commits; ++c) {
+        std::fprintf(out, "N inline :%d\n", c);
+        data(out, marks_notes[static_cast<size_t>(c - 1)]);
+    }
+    if (pclose(out) != 0) {
+        std::fprintf(stderr, "bench: fast-import failed\n");
+        std::exit(1);
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const int commits = argc > 1 ? std::atoi(argv[1]) : 10000;
+    const int files = argc > 2 ? std::atoi(argv[2]) : 2000;
+    const int blame_files = argc > 3 ? std::atoi(argv[3]) : -1;
+    bench::isolate_git();
+    git_libgit2_init();
+    bench::TempDir tmp;
+    const std::string dir = (tmp.path / "repo").string();
+    bench::must({"git", "init", "-q", "-b", "main", dir}, tmp.path.string());
+    auto g0 = std::chrono::steady_clock::now();
+    generate(dir, commits, files);
+    bench::must({"git", "checkout", "-q", "main"}, dir);
+    bench::must({"git", "gc", "-q"}, dir);
+    auto g1 = std::chrono::steady_clock::now();
+    std::printf("repository: %d commits over %d files (generated in %.1f s)\n", commits, files,
+                std::chrono::duration<double>(g1 - g0).count());
+
+    const std::string bin = PROVENANT_BINARY;
+    const std::vector<std::string> report{bin, "report", "--format", "json"};
+    long rss = 0;
+    const double numstat = timed({"git", "log", "--numstat", "--format=%H", "main"}, dir);
+    const double cold = timed(report, dir, &rss);
+    const double warm = timed(report, dir);
+    std::error_code ec;
+    const auto store = std::filesystem::file_size(std::filesystem::path(dir) / ".git/provenant/analysis.sqlite", ec);
+    std::printf("cold report:          %8.0f ms  (git log --numstat: %.0f ms, ratio %.2fx)\n", cold,
+                numstat, cold / numstat);
+    std::printf("peak memory (cold):   %8ld MiB\n", rss / 1024);
+    std::printf("store size:           %8.1f MiB\n", double(store) / 1048576.0);
+    std::printf("warm report:          %8.0f ms\n", warm);
+    // One new commit (without a note: the notes ref does not move).
+    {
+        FILE* f = std::fopen((dir + "/dir0/file0.txt").c_str(), "a");
+        std::fputs("one more line\n", f);
+        std::fclose(f);
+        bench::must({"git", "commit", "-q", "-am", "one more"}, dir);
+    }
+    const double after_one = timed(report, dir);
+    std::printf("after one new commit: %8.0f ms\n", after_one);
+    // git blame of every file at HEAD (or the first N) vs the report that computes "alive".
+    std::vector<std::string> paths;
+    for (int f = 0; f < files; ++f) {
+        std::string p = "dir" + std::to_string(f % 100) + "/file" + std::to_string(f) + ".txt";
+        if (std::filesystem::exists(std::filesystem::path(dir) / p)) paths.push_back(p);
+        if (blame_files >= 0 && static_cast<int>(paths.size()) >= blame_files) break;
+    }
+    double blame = 0;
+    for (const auto& p : paths)
+        blame += timed({"git", "blame", "--porcelain", p}, dir);
+    const double cold2 = timed({bin, "report", "--format", "json", "--no-cache"}, dir);
+    std::printf("git blame of %zu files: %8.0f ms; report (alive of all HEAD, no store): %.0f ms (%.1fx faster)\n",
+                paths.size(), blame, cold2, blame / cold2);
+    return 0;
+}

@@ -1,0 +1,21 @@
+// The line diff every analysis uses: git's (libgit2's xdiff, Myers, with git's default
+// indent heuristic, as `git blame` and `git diff` run it).
+#pragma once
+
+#include "support/result.h"
+
+#include <cstdint>
+#include <git2.h>
+#include <string_view>
+#include <vector>
+
+namespace provenant::analysis {
+
+/// The libgit2 diff flags matching git's defaults for blame and diff.
+inline constexpr uint32_t kGitDiffFlags = GIT_DIFF_INDENT_HEURISTIC;
+
+/// For each 1-based line i of `old_text`, result[i] is its 1-based line in `new_text` when
+/// the diff keeps it unchanged, else 0 (result[0] unused). Any thread.
+Result<std::vector<uint32_t>> unchanged_lines(std::string_view old_text, std::string_view new_text);
+
+} // namespace provenant::analysis

@@ -1,0 +1,549 @@
+// The analysis store in SQLite: write the fates in one transaction to a temporary file and
+// rename it over the old one; read them back only after the version, the key and every
+// index have been checked.
+#include "analysis/store.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <fcntl.h>
+#include <memory>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <unordered_set>
+
+namespace provenant::analysis {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Db = std::unique_ptr<sqlite3, decltype(&sqlite3_close)>;
+using Stmt = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
+
+// Portable DDL: the same statements create the tables on PostgreSQL.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE commits (idx INTEGER PRIMARY KEY, id TEXT NOT NULL, parents TEXT NOT NULL,
+  author_email TEXT NOT NULL, author_time BIGINT NOT NULL, commit_time BIGINT NOT NULL,
+  note INTEGER NOT NULL, rewritten_from TEXT NOT NULL, first_line BIGINT NOT NULL,
+  line_end BIGINT NOT NULL);
+CREATE TABLE origins (idx INTEGER PRIMARY KEY, tool TEXT NOT NULL, kind TEXT NOT NULL,
+  model TEXT NOT NULL, session TEXT NOT NULL);
+CREATE TABLE commit_origins (commit_idx INTEGER NOT NULL, origin INTEGER NOT NULL,
+  input BIGINT NOT NULL, output BIGINT NOT NULL, cache_read BIGINT NOT NULL,
+  cache_write_5m BIGINT NOT NULL, cache_write_1h BIGINT NOT NULL, generated BIGINT NOT NULL,
+  has_lines INTEGER NOT NULL);
+CREATE TABLE paths (idx INTEGER PRIMARY KEY, path TEXT NOT NULL);
+CREATE TABLE line_runs (first_line BIGINT PRIMARY KEY, count BIGINT NOT NULL,
+  birth INTEGER NOT NULL, path INTEGER NOT NULL, cls INTEGER NOT NULL, origin INTEGER NOT NULL);
+CREATE TABLE end_runs (seq BIGINT PRIMARY KEY, first_line BIGINT NOT NULL, count BIGINT NOT NULL,
+  commit_idx INTEGER NOT NULL, by_class INTEGER NOT NULL);
+CREATE TABLE warnings (seq INTEGER PRIMARY KEY, message TEXT NOT NULL);
+CREATE TABLE frontier (commit_idx INTEGER NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL,
+  ids BLOB NOT NULL);
+)sql";
+
+Error db_error(sqlite3* db, const std::string& what) {
+    return Error(what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+Status exec(sqlite3* db, const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+        std::string m = err != nullptr ? err : "error";
+        sqlite3_free(err);
+        return Error(m);
+    }
+    return {};
+}
+
+Result<Stmt> prepare(sqlite3* db, const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(s);
+        return db_error(db, "preparing a statement");
+    }
+    return Stmt(s, sqlite3_finalize);
+}
+
+std::string text_col(sqlite3_stmt* s, int c) {
+    const unsigned char* t = sqlite3_column_text(s, c);
+    return t != nullptr ? reinterpret_cast<const char*>(t) : "";
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) {
+        if (!out.empty()) out += ' ';
+        out += s;
+    }
+    return out;
+}
+
+std::vector<std::string> split(const std::string& s) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < s.size()) {
+        size_t sp = s.find(' ', pos);
+        if (sp == std::string::npos) sp = s.size();
+        if (sp > pos) out.push_back(s.substr(pos, sp - pos));
+        pos = sp + 1;
+    }
+    return out;
+}
+
+/// Binds integers and texts positionally, steps, resets.
+class Inserter {
+public:
+    Inserter(sqlite3* db, Stmt s) : db_(db), s_(std::move(s)) {}
+    Inserter& i(int64_t v) {
+        sqlite3_bind_int64(s_.get(), ++n_, v);
+        return *this;
+    }
+    Inserter& t(const std::string& v) {
+        sqlite3_bind_text(s_.get(), ++n_, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Inserter& b(const void* data, size_t n) {
+        sqlite3_bind_blob(s_.get(), ++n_, data, static_cast<int>(n), SQLITE_TRANSIENT);
+        return *this;
+    }
+    Status step() {
+        n_ = 0;
+        int rc = sqlite3_step(s_.get());
+        sqlite3_reset(s_.get());
+        if (rc != SQLITE_DONE) return db_error(db_, "writing the analysis store");
+        return {};
+    }
+
+private:
+    sqlite3* db_;
+    Stmt s_;
+    int n_ = 0;
+};
+
+/// Inserts every row of `f` beyond `old`, the frontier and the key (the caller holds the
+/// transaction).
+Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const StoredCounts& old) {
+    auto mk = [&](const char* sql) -> Result<Inserter> {
+        auto s = prepare(db, sql);
+        if (!s) return s.error();
+        return Inserter(db, std::move(*s));
+    };
+    if (auto st = exec(db, "DELETE FROM meta; DELETE FROM frontier"); !st) return st;
+    auto meta = mk("INSERT INTO meta (name, value) VALUES (?, ?)");
+    auto commits = mk("INSERT INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto origins = mk("INSERT INTO origins VALUES (?, ?, ?, ?, ?)");
+    auto corigins = mk("INSERT INTO commit_origins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto paths = mk("INSERT INTO paths VALUES (?, ?)");
+    auto runs = mk("INSERT INTO line_runs VALUES (?, ?, ?, ?, ?, ?)");
+    auto ends = mk("INSERT INTO end_runs VALUES (?, ?, ?, ?, ?)");
+    auto warns = mk("INSERT INTO warnings VALUES (?, ?)");
+    auto front = mk("INSERT INTO frontier VALUES (?, ?, ?, ?)");
+    for (auto* r : {&meta, &commits, &origins, &corigins, &paths, &runs, &ends, &warns, &front})
+        if (!*r) return r->error();
+    const std::pair<std::string, std::string> metas[] = {
+        {"version", std::to_string(kStoreVersion)},
+        {"tips", key.tips},
+        {"notes", key.notes},
+        {"ai", key.ai},
+        {"commits", std::to_string(f.commits.size())},
+        {"lines", std::to_string(f.lines.size())},
+        {"ends", std::to_string(f.ends.size())}};
+    for (const auto& [k, v] : metas)
+        if (auto st = meta->t(k).t(v).step(); !st) return st;
+    for (size_t c = old.commits; c < f.commits.size(); ++c) {
+        const CommitRow& r = f.commits[c];
+        std::vector<std::string> ps;
+        for (uint32_t p : r.parents)
+            ps.push_back(std::to_string(p));
+        if (auto st = commits->i(int64_t(c)).t(r.id).t(join(ps)).t(r.author_email).i(r.author_time)
+                          .i(r.commit_time).i(int64_t(r.note)).t(join(r.rewritten_from))
+                          .i(r.first_line).i(r.line_end).step();
+            !st)
+            return st;
+        for (const CommitOrigin& o : r.origins)
+            if (auto st = corigins->i(int64_t(c)).i(o.origin).i(int64_t(o.tokens.input))
+                              .i(int64_t(o.tokens.output)).i(int64_t(o.tokens.cache_read))
+                              .i(int64_t(o.tokens.cache_write_5m)).i(int64_t(o.tokens.cache_write_1h))
+                              .i(int64_t(o.generated)).i(o.has_lines ? 1 : 0).step();
+                !st)
+                return st;
+    }
+    for (size_t i = old.origins; i < f.origins.size(); ++i)
+        if (auto st = origins->i(int64_t(i)).t(f.origins[i].tool).t(f.origins[i].kind)
+                          .t(f.origins[i].model).t(f.origins[i].session).step();
+            !st)
+            return st;
+    for (size_t i = old.paths; i < f.paths.size(); ++i)
+        if (auto st = paths->i(int64_t(i)).t(f.paths[i]).step(); !st) return st;
+    // Consecutive lines with the same birth, path, class and origin are one row (new lines
+    // belong to new commits, so no run crosses `old.lines`).
+    for (size_t i = old.lines; i < f.lines.size();) {
+        const LineRow& a = f.lines[i];
+        size_t j = i + 1;
+        while (j < f.lines.size() && f.lines[j].birth == a.birth && f.lines[j].path == a.path &&
+               f.lines[j].cls == a.cls && f.lines[j].origin == a.origin)
+            ++j;
+        if (auto st = runs->i(int64_t(i)).i(int64_t(j - i)).i(a.birth).i(a.path)
+                          .i(int64_t(a.cls)).i(a.origin).step();
+            !st)
+            return st;
+        i = j;
+    }
+    // Ends of consecutive lines by one commit with one replacing class are one row; `seq`
+    // is the index of the run's first end.
+    for (size_t i = old.ends; i < f.ends.size();) {
+        const EndRow& a = f.ends[i];
+        size_t j = i + 1;
+        while (j < f.ends.size() && f.ends[j].commit == a.commit && f.ends[j].by == a.by &&
+               f.ends[j].line == a.line + (j - i))
+            ++j;
+        if (auto st = ends->i(int64_t(i)).i(a.line).i(int64_t(j - i)).i(a.commit).i(int64_t(a.by)).step();
+            !st)
+            return st;
+        i = j;
+    }
+    for (size_t i = old.warnings; i < f.warnings.size(); ++i)
+        if (auto st = warns->i(int64_t(i)).t(f.warnings[i]).step(); !st) return st;
+    std::vector<unsigned char> buf;
+    for (const FrontierState& fs : f.frontier)
+        for (const FrontierFile& file : fs.files) {
+            buf.resize(file.ids.size() * 4);
+            for (size_t k = 0; k < file.ids.size(); ++k) // little-endian, whatever the host
+                for (int b = 0; b < 4; ++b)
+                    buf[k * 4 + size_t(b)] = static_cast<unsigned char>(file.ids[k] >> (8 * b));
+            if (auto st = front->i(fs.commit).t(file.path).t(file.blob).b(buf.data(), buf.size()).step();
+                !st)
+                return st;
+        }
+    return {};
+}
+
+/// Runs `sql` and calls `row(stmt)` for each row; `row` returns false to reject the data.
+Status each_row(sqlite3* db, const char* sql, const std::function<bool(sqlite3_stmt*)>& row) {
+    auto s = prepare(db, sql);
+    if (!s) return s.error();
+    int rc;
+    while ((rc = sqlite3_step(s->get())) == SQLITE_ROW)
+        if (!row(s->get())) return Error(std::string("inconsistent rows in: ") + sql);
+    if (rc != SQLITE_DONE) return db_error(db, "reading the analysis store");
+    return {};
+}
+
+Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
+    std::map<std::string, std::string> meta;
+    auto st = each_row(db, "SELECT name, value FROM meta", [&](sqlite3_stmt* s) {
+        meta[text_col(s, 0)] = text_col(s, 1);
+        return true;
+    });
+    if (!st) return st;
+    if (meta["version"] != std::to_string(kStoreVersion))
+        return Error("the store is of another version (" + meta["version"] + ")");
+    key = StoreKey{meta["tips"], meta["notes"], meta["ai"]};
+    size_t nc = 0, nl = 0, ne = 0;
+    try {
+        nc = std::stoull(meta.at("commits"));
+        nl = std::stoull(meta.at("lines"));
+        ne = std::stoull(meta.at("ends"));
+    } catch (const std::exception&) {
+        return Error("the store's counts are missing");
+    }
+    if (nc > (1u << 28) || nl > (1ull << 34) || ne > (1ull << 34)) return Error("absurd counts");
+    f.commits.reserve(nc);
+    st = each_row(db, "SELECT idx, id, parents, author_email, author_time, commit_time, note, "
+                      "rewritten_from, first_line, line_end FROM commits ORDER BY idx",
+                  [&](sqlite3_stmt* s) {
+                      if (sqlite3_column_int64(s, 0) != int64_t(f.commits.size())) return false;
+                      CommitRow r;
+                      r.id = text_col(s, 1);
+                      for (const auto& p : split(text_col(s, 2))) {
+                          unsigned long v = std::strtoul(p.c_str(), nullptr, 10);
+                          if (v >= f.commits.size()) return false; // parents come first
+                          r.parents.push_back(static_cast<uint32_t>(v));
+                      }
+                      r.author_email = text_col(s, 3);
+                      r.author_time = sqlite3_column_int64(s, 4);
+                      r.commit_time = sqlite3_column_int64(s, 5);
+                      const int64_t note = sqlite3_column_int64(s, 6);
+                      if (note < 0 || note > 3) return false;
+                      r.note = static_cast<NoteState>(note);
+                      r.rewritten_from = split(text_col(s, 7));
+                      const int64_t a = sqlite3_column_int64(s, 8), b = sqlite3_column_int64(s, 9);
+                      if (a < 0 || b < a || size_t(b) > nl) return false;
+                      r.first_line = uint32_t(a);
+                      r.line_end = uint32_t(b);
+                      if (r.id.size() != 40) return false;
+                      f.commits.push_back(std::move(r));
+                      return true;
+                  });
+    if (!st) return st;
+    if (f.commits.size() != nc) return Error("commits are missing");
+    f.origins.clear();
+    st = each_row(db, "SELECT idx, tool, kind, model, session FROM origins ORDER BY idx",
+                  [&](sqlite3_stmt* s) {
+                      if (sqlite3_column_int64(s, 0) != int64_t(f.origins.size())) return false;
+                      f.origins.push_back({text_col(s, 1), text_col(s, 2), text_col(s, 3), text_col(s, 4)});
+                      return true;
+                  });
+    if (!st) return st;
+    if (f.origins.empty()) return Error("origins are missing");
+    st = each_row(db, "SELECT commit_idx, origin, input, output, cache_read, cache_write_5m, "
+                      "cache_write_1h, generated, has_lines FROM commit_origins",
+                  [&](sqlite3_stmt* s) {
+                      const int64_t c = sqlite3_column_int64(s, 0), o = sqlite3_column_int64(s, 1);
+                      if (c < 0 || size_t(c) >= nc || o < 0 || size_t(o) >= f.origins.size()) return false;
+                      CommitOrigin co;
+                      co.origin = uint32_t(o);
+                      co.tokens.input = uint64_t(sqlite3_column_int64(s, 2));
+                      co.tokens.output = uint64_t(sqlite3_column_int64(s, 3));
+                      co.tokens.cache_read = uint64_t(sqlite3_column_int64(s, 4));
+                      co.tokens.cache_write_5m = uint64_t(sqlite3_column_int64(s, 5));
+                      co.tokens.cache_write_1h = uint64_t(sqlite3_column_int64(s, 6));
+                      co.generated = uint64_t(sqlite3_column_int64(s, 7));
+                      co.has_lines = sqlite3_column_int64(s, 8) != 0;
+                      f.commits[size_t(c)].origins.push_back(co);
+                      return true;
+                  });
+    if (!st) return st;
+    st = each_row(db, "SELECT idx, path FROM paths ORDER BY idx", [&](sqlite3_stmt* s) {
+        if (sqlite3_column_int64(s, 0) != int64_t(f.paths.size())) return false;
+        f.paths.push_back(text_col(s, 1));
+        return true;
+    });
+    if (!st) return st;
+    f.lines.reserve(nl);
+    st = each_row(db, "SELECT first_line, count, birth, path, cls, origin FROM line_runs ORDER BY first_line",
+                  [&](sqlite3_stmt* s) {
+                      const int64_t first = sqlite3_column_int64(s, 0), count = sqlite3_column_int64(s, 1);
+                      const int64_t birth = sqlite3_column_int64(s, 2), path = sqlite3_column_int64(s, 3);
+                      const int64_t cls = sqlite3_column_int64(s, 4), origin = sqlite3_column_int64(s, 5);
+                      if (first != int64_t(f.lines.size()) || count <= 0 || size_t(first + count) > nl ||
+                          birth < 0 || size_t(birth) >= nc || path < 0 || size_t(path) >= f.paths.size() ||
+                          cls < 0 || cls > 5 || origin < 0 || size_t(origin) >= f.origins.size())
+                          return false;
+                      LineRow r{uint32_t(birth), uint32_t(path), static_cast<LineClass>(cls), uint32_t(origin)};
+                      f.lines.insert(f.lines.end(), size_t(count), r);
+                      return true;
+                  });
+    if (!st) return st;
+    if (f.lines.size() != nl) return Error("lines are missing");
+    f.ends.reserve(ne);
+    st = each_row(db, "SELECT first_line, count, commit_idx, by_class FROM end_runs ORDER BY seq",
+                  [&](sqlite3_stmt* s) {
+                      const int64_t first = sqlite3_column_int64(s, 0), count = sqlite3_column_int64(s, 1);
+                      const int64_t c = sqlite3_column_int64(s, 2), by = sqlite3_column_int64(s, 3);
+                      if (first < 0 || count <= 0 || size_t(first + count) > nl || c < 0 ||
+                          size_t(c) >= nc || by < 0 || by > 4 || f.ends.size() + size_t(count) > ne)
+                          return false;
+                      for (int64_t k = 0; k < count; ++k)
+                          f.ends.push_back({uint32_t(first + k), uint32_t(c), static_cast<EndBy>(by)});
+                      return true;
+                  });
+    if (!st) return st;
+    if (f.ends.size() != ne) return Error("ends are missing");
+    st = each_row(db, "SELECT message FROM warnings ORDER BY seq", [&](sqlite3_stmt* s) {
+        f.warnings.push_back(text_col(s, 0));
+        return true;
+    });
+    if (!st) return st;
+    return each_row(db, "SELECT commit_idx, path, blob, ids FROM frontier ORDER BY commit_idx, path",
+                    [&](sqlite3_stmt* s) {
+                        const int64_t c = sqlite3_column_int64(s, 0);
+                        if (c < 0 || size_t(c) >= nc) return false;
+                        if (f.frontier.empty() || f.frontier.back().commit != uint32_t(c))
+                            f.frontier.push_back({uint32_t(c), {}});
+                        FrontierFile file{text_col(s, 1), text_col(s, 2), {}};
+                        if (file.blob.size() != 40) return false;
+                        const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(s, 3));
+                        const auto n = static_cast<size_t>(sqlite3_column_bytes(s, 3));
+                        if (n % 4 != 0 || (n > 0 && bytes == nullptr)) return false;
+                        file.ids.resize(n / 4);
+                        for (size_t k = 0; k < n / 4; ++k) {
+                            uint32_t v = 0;
+                            for (int b = 0; b < 4; ++b)
+                                v |= uint32_t(bytes[k * 4 + size_t(b)]) << (8 * b);
+                            if (v >= nl) return false;
+                            file.ids[k] = v;
+                        }
+                        f.frontier.back().files.push_back(std::move(file));
+                        return true;
+                    });
+}
+
+std::string ref_tip(const git::Repo& repo, const char* ref) {
+    git_oid id;
+    if (git_reference_name_to_id(&id, repo.get(), ref) != 0) return "-";
+    return git::to_hex(id);
+}
+
+} // namespace
+
+fs::path store_path(const git::Repo& repo) {
+    return repo.commondir() / "provenant" / "analysis.sqlite";
+}
+
+StoreKey store_key(const git::Repo& repo, const std::vector<git_oid>& tips) {
+    std::vector<std::string> hex;
+    for (const auto& t : tips)
+        hex.push_back(git::to_hex(t));
+    std::sort(hex.begin(), hex.end());
+    hex.erase(std::unique(hex.begin(), hex.end()), hex.end());
+    return StoreKey{join(hex), ref_tip(repo, "refs/notes/provenant"), ref_tip(repo, "refs/notes/ai")};
+}
+
+StoredCounts counts_of(const Fates& f) {
+    return {f.commits.size(), f.lines.size(), f.ends.size(), f.origins.size(), f.paths.size(),
+            f.warnings.size()};
+}
+
+Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std::string& ref,
+                                               const std::string& old_tip) {
+    auto tree_of = [&](const std::string& hex, git::Tree& out) -> Status {
+        if (hex == "-") return {};
+        auto id = git::oid_from_hex(hex);
+        if (!id) return id.error();
+        auto c = repo.lookup_commit(*id);
+        if (!c) return c.error();
+        if (git_commit_tree(git::Setter(out), c->get()) != 0)
+            return git::git_error("reading the notes tree of " + hex);
+        return {};
+    };
+    git::Tree old_tree, new_tree;
+    if (auto st = tree_of(old_tip, old_tree); !st) return st.error();
+    if (auto st = tree_of(ref_tip(repo, ref.c_str()), new_tree); !st) return st.error();
+    git::Diff diff;
+    if (git_diff_tree_to_tree(git::Setter(diff), repo.get(), old_tree.get(), new_tree.get(), nullptr) != 0)
+        return git::git_error("diffing " + ref);
+    std::vector<std::string> out;
+    for (size_t d = 0; d < git_diff_num_deltas(diff.get()); ++d) {
+        const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
+        for (const char* p : {delta->old_file.path, delta->new_file.path}) {
+            std::string id;
+            for (const char* c = p; c != nullptr && *c != 0; ++c)
+                if (*c != '/') id += *c;
+            if (id.size() == 40) out.push_back(id);
+        }
+    }
+    return out;
+}
+
+Result<Stored> read_store(const fs::path& file) {
+    std::error_code ec;
+    if (!fs::exists(file, ec)) return Error("no store");
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    Db db(raw, sqlite3_close);
+    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
+    // A truncated or corrupt file fails here or in the reads below.
+    std::string check;
+    auto st = each_row(db.get(), "PRAGMA quick_check", [&](sqlite3_stmt* s) {
+        check = text_col(s, 0);
+        return true;
+    });
+    if (!st) return st.error();
+    if (check != "ok") return Error("the store is corrupt: " + check);
+    Stored out;
+    st = read_all(db.get(), out.key, out.fates);
+    if (!st) return st.error();
+    return out;
+}
+
+Status write_store(const fs::path& file, const StoreKey& key, const Fates& fates) {
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    if (ec) return Error("creating " + file.parent_path().string() + ": " + ec.message());
+    const fs::path tmp = file.string() + ".tmp-" + std::to_string(::getpid());
+    fs::remove(tmp, ec);
+    // Created 0600 before SQLite opens it: the store lists authors and paths.
+    int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0) return Error("creating " + tmp.string() + ": " + std::strerror(errno));
+    ::close(fd);
+    Status st;
+    {
+        sqlite3* raw = nullptr;
+        int rc = sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+        Db db(raw, sqlite3_close);
+        if (rc != SQLITE_OK) {
+            st = db_error(raw, "opening " + tmp.string());
+        } else {
+            (void)exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
+            st = exec(db.get(), kSchema);
+            if (st) st = exec(db.get(), "BEGIN");
+            if (st) st = write_rows(db.get(), key, fates, StoredCounts{});
+            if (st) st = exec(db.get(), "COMMIT");
+        }
+    }
+    if (st) {
+        fs::rename(tmp, file, ec);
+        if (ec) st = Error("replacing " + file.string() + ": " + ec.message());
+    }
+    if (!st) fs::remove(tmp, ec);
+    return st;
+}
+
+Status append_store(const fs::path& file, const StoreKey& key, const Fates& fates,
+                    const StoredCounts& old) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+    Db db(raw, sqlite3_close);
+    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
+    sqlite3_busy_timeout(db.get(), 5000);
+    if (auto st = exec(db.get(), "BEGIN IMMEDIATE"); !st) return st;
+    auto st = write_rows(db.get(), key, fates, old);
+    if (!st) {
+        (void)exec(db.get(), "ROLLBACK");
+        return st;
+    }
+    return exec(db.get(), "COMMIT");
+}
+
+Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips,
+                         const Progress& progress, bool use_store) {
+    std::sort(tips.begin(), tips.end(),
+              [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
+    tips.erase(std::unique(tips.begin(), tips.end(),
+                           [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
+               tips.end());
+    if (!use_store) return walk_history(repo, tips, progress);
+    const StoreKey key = store_key(repo, tips);
+    const fs::path file = store_path(repo);
+    auto stored = read_store(file);
+    if (stored && stored->key == key) return std::move(stored->fates);
+    if (stored) {
+        // Go on from the stored walk when only new commits (and their notes) came.
+        auto extended = [&]() -> Result<Fates> {
+            std::unordered_set<std::string> known;
+            for (const auto& c : stored->fates.commits)
+                known.insert(c.id);
+            for (const auto& [ref, old_tip] : {std::pair<const char*, std::string>{"refs/notes/provenant", stored->key.notes},
+                                               {"refs/notes/ai", stored->key.ai}}) {
+                auto changed = changed_notes(repo, ref, old_tip);
+                if (!changed) return changed.error();
+                for (const auto& c : *changed)
+                    if (known.count(c) != 0) return Error("the note of " + c + " changed");
+            }
+            const StoredCounts old = counts_of(stored->fates);
+            auto f = extend_history(repo, std::move(stored->fates), tips, progress);
+            if (!f) return f;
+            if (auto st = append_store(file, key, *f, old); !st)
+                spdlog::warn("analysis store not updated: {}", st.error().message);
+            return f;
+        }();
+        if (extended) return extended;
+        spdlog::info("analysis store {}: a full walk: {}", file.string(), extended.error().message);
+    } else {
+        spdlog::info("analysis store {} not used: {}", file.string(), stored.error().message);
+    }
+    auto fates = walk_history(repo, tips, progress);
+    if (!fates) return fates;
+    if (auto st = write_store(file, key, *fates); !st)
+        spdlog::warn("analysis store not written: {}", st.error().message);
+    return fates;
+}
+
+} // namespace provenant::analysis

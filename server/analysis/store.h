@@ -1,0 +1,61 @@
+// The analysis store: a history's line fates kept in SQLite at
+// <gitdir>/provenant/analysis.sqlite (0600), keyed by the walked tips and the notes refs'
+// tips, so a second report reads instead of walking. Portable SQL (plain tables, INTEGER,
+// BIGINT and TEXT columns, no SQLite-only syntax in the queries) so the same schema and
+// queries run on PostgreSQL. A store that does not match (other tips, a moved notes ref),
+// is corrupt, truncated, of another schema version or inconsistent is rebuilt, never trusted.
+#pragma once
+
+#include "analysis/walk.h"
+
+#include <filesystem>
+
+namespace provenant::analysis {
+
+/// The store's schema version; a store of any other version is rebuilt.
+inline constexpr int kStoreVersion = 1;
+
+/// The store file of a repository.
+std::filesystem::path store_path(const git::Repo& repo);
+
+/// What the store is keyed by: the walked tips and the tips of refs/notes/provenant and
+/// refs/notes/ai ("-" when absent).
+struct StoreKey {
+    std::string tips, notes, ai;
+    bool operator==(const StoreKey&) const = default;
+};
+StoreKey store_key(const git::Repo& repo, const std::vector<git_oid>& tips);
+
+/// A store's content and the key it was written under.
+struct Stored {
+    Fates fates;
+    StoreKey key;
+};
+
+/// Reads `file`; an Error says why it cannot be used (missing, corrupt, truncated, another
+/// version, a row that points outside the data).
+Result<Stored> read_store(const std::filesystem::path& file);
+/// Replaces `file` with a store of `fates` under `key` (written to a temporary file, then
+/// renamed: readers never see half a store).
+Status write_store(const std::filesystem::path& file, const StoreKey& key, const Fates& fates);
+/// Adds to `file` (a store of the first `old_commits` commits, `old_lines` lines, `old_ends`
+/// ends, `old_origins` origins, `old_paths` paths and `old_warnings` warnings of `fates`)
+/// what `fates` holds beyond them, replaces the frontier and the key. One transaction.
+struct StoredCounts {
+    size_t commits = 0, lines = 0, ends = 0, origins = 0, paths = 0, warnings = 0;
+};
+StoredCounts counts_of(const Fates& fates);
+Status append_store(const std::filesystem::path& file, const StoreKey& key, const Fates& fates,
+                    const StoredCounts& old);
+
+/// The commits whose note in `ref` differs between the notes commit `old_tip` (40 hex, or
+/// "-" for none) and the ref's current tip.
+Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std::string& ref,
+                                               const std::string& old_tip);
+
+/// The fates of the history reachable from `tips`: from the store when it matches, else by
+/// walking (and then storing, when `use_store`). Store problems are logged, never fatal.
+Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips,
+                         const Progress& progress, bool use_store = true);
+
+} // namespace provenant::analysis

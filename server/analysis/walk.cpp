@@ -1,0 +1,622 @@
+// The line-fates walk: commits oldest first, each diffed against its first parent with git's
+// own algorithm (libgit2 tree diff, rename detection, zero-context patches); line ids shift
+// through unchanged text, end in hunks' old sides and are born in their new sides.
+#include "analysis/walk.h"
+
+#include "analysis/line_map.h"
+#include "analysis/notes.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace provenant::analysis {
+
+std::string_view to_string(EndBy b) {
+    switch (b) {
+    case EndBy::Deleted: return "deleted";
+    case EndBy::Human: return "human";
+    case EndBy::Ai: return "ai";
+    case EndBy::Paste: return "paste";
+    case EndBy::Unknown: return "unknown";
+    }
+    return "deleted";
+}
+
+namespace {
+
+using git::Setter;
+
+std::string oid_key(const git_oid& id) {
+    return std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
+}
+
+/// One file at one commit: its blob and the id of each of its lines (empty when the file's
+/// lines are not followed: binary, too large, not a regular file).
+struct FileState {
+    git_oid blob{};
+    std::vector<uint32_t> ids;
+};
+using TreeState = std::map<std::string, std::shared_ptr<const FileState>, std::less<>>;
+
+bool is_blank(std::string_view line) {
+    return std::all_of(line.begin(), line.end(), [](char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+    });
+}
+
+bool is_regular(uint16_t mode) {
+    return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+EndBy end_by_of(LineClass c) {
+    switch (c) {
+    case LineClass::Ai: return EndBy::Ai;
+    case LineClass::AiModified: // a person edited the AI's line: a person's rework
+    case LineClass::Human: return EndBy::Human;
+    case LineClass::Paste: return EndBy::Paste;
+    case LineClass::Unknown: return EndBy::Unknown;
+    case LineClass::Blank: break;
+    }
+    return EndBy::Deleted;
+}
+
+/// The walk's mutable state; one instance per walk_history call.
+class Walker {
+public:
+    Walker(const git::Repo& repo, Fates& out) : repo_(repo), out_(out), notes_(repo) {}
+
+    Status run(const std::vector<git_oid>& tips, const Progress& progress);
+    /// Goes on from the fates (and frontier) `out` already holds.
+    Status resume(const std::vector<git_oid>& tips, const Progress& progress);
+
+private:
+    Status process_range(uint32_t from, const Progress& progress);
+    /// The file states of childless commits, into out_.frontier.
+    void export_frontier();
+    Status list_commits(const std::vector<git_oid>& tips);
+    Status process(uint32_t i);
+    Status apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& state,
+                       const TreeState& base);
+    uint32_t intern_path(const std::string& p);
+    uint32_t intern_origin(const OriginRecord& r);
+    /// The note's entry for `path` when it describes `blob`, else null.
+    const NoteFile* note_file(const std::string& path, const git_oid& blob) const;
+    /// The class and origin of line `line` from a note's file entry (`unknown` without one).
+    std::pair<LineClass, uint32_t> note_class(const NoteFile* file, uint32_t line) const;
+    /// For a merge: ends, at commit i, the lines of other parents' versions that the merge
+    /// result does not have (a resolution that dropped them).
+    Status end_dropped(uint32_t i, git_tree* tree, const TreeState& state);
+    /// For a merge: new line (1-based) -> a line id an other parent's version has there.
+    Result<std::unordered_map<uint32_t, uint32_t>>
+    inherited(uint32_t i, const std::string& path, const git_oid& blob) const;
+
+    const git::Repo& repo_;
+    Fates& out_;
+    NoteReader notes_;
+    std::vector<git_oid> ids_;
+    std::vector<git_oid> trees_;
+    std::vector<uint32_t> children_;
+    std::vector<std::unique_ptr<TreeState>> states_;
+    std::unordered_map<std::string, uint32_t> path_index_;
+    std::unordered_map<std::string, uint32_t> origin_index_;
+    // The note of the commit being processed.
+    std::optional<Note> note_;
+    std::map<std::string, uint32_t> note_origins_; // note origin id -> interned origin
+};
+
+Status Walker::list_commits(const std::vector<git_oid>& tips) {
+    git::Revwalk walk;
+    if (git_revwalk_new(Setter(walk), repo_.get()) != 0)
+        return git::git_error("starting a history walk");
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    for (const git_oid& t : tips)
+        if (git_revwalk_push(walk.get(), &t) != 0)
+            return git::git_error("walking history from " + git::to_hex(t));
+    std::unordered_map<std::string, uint32_t> index;
+    git_oid id;
+    int rc;
+    while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
+        index.emplace(oid_key(id), static_cast<uint32_t>(ids_.size()));
+        ids_.push_back(id);
+    }
+    if (rc != GIT_ITEROVER) return git::git_error("walking history");
+    out_.commits.resize(ids_.size());
+    trees_.resize(ids_.size());
+    children_.assign(ids_.size(), 0);
+    for (uint32_t i = 0; i < ids_.size(); ++i) {
+        auto c = repo_.lookup_commit(ids_[i]);
+        if (!c) return c.error();
+        CommitRow& row = out_.commits[i];
+        row.id = git::to_hex(ids_[i]);
+        trees_[i] = *git_commit_tree_id(c->get());
+        const git_signature* a = git_commit_author(c->get());
+        row.author_email = a != nullptr && a->email != nullptr ? a->email : "";
+        row.author_time = a != nullptr ? a->when.time : 0;
+        row.commit_time = git_commit_time(c->get());
+        const unsigned n = git_commit_parentcount(c->get());
+        for (unsigned p = 0; p < n; ++p) {
+            auto it = index.find(oid_key(*git_commit_parent_id(c->get(), p)));
+            if (it == index.end()) continue; // shallow clone: parent missing
+            row.parents.push_back(it->second);
+            ++children_[it->second];
+        }
+    }
+    return {};
+}
+
+uint32_t Walker::intern_path(const std::string& p) {
+    auto [it, fresh] = path_index_.emplace(p, static_cast<uint32_t>(out_.paths.size()));
+    if (fresh) out_.paths.push_back(p);
+    return it->second;
+}
+
+uint32_t Walker::intern_origin(const OriginRecord& r) {
+    OriginRow row{r.tool, r.kind, r.model, r.session};
+    std::string key = row.tool + '\x1f' + row.kind + '\x1f' + row.model + '\x1f' + row.session;
+    auto [it, fresh] = origin_index_.emplace(key, static_cast<uint32_t>(out_.origins.size()));
+    if (fresh) out_.origins.push_back(std::move(row));
+    return it->second;
+}
+
+const NoteFile* Walker::note_file(const std::string& path, const git_oid& blob) const {
+    if (!note_) return nullptr;
+    auto fit = note_->files.find(path);
+    if (fit == note_->files.end()) return nullptr;
+    // A note whose blob is not the committed one says nothing about these lines (git-ai's
+    // notes carry no blob ids).
+    if (!fit->second.blob.empty() && fit->second.blob != git::to_hex(blob)) return nullptr;
+    return &fit->second;
+}
+
+std::pair<LineClass, uint32_t> Walker::note_class(const NoteFile* file, uint32_t line) const {
+    if (file == nullptr) return {LineClass::Unknown, 0};
+    auto hit = file->lookup(line);
+    if (!hit) return {LineClass::Unknown, 0};
+    uint32_t origin = 0;
+    if (auto oit = note_origins_.find(hit->second); oit != note_origins_.end())
+        origin = oit->second;
+    return {hit->first, origin};
+}
+
+Status Walker::end_dropped(uint32_t i, git_tree* tree, const TreeState& state) {
+    const auto& parents = out_.commits[i].parents;
+    for (size_t k = 1; k < parents.size(); ++k) {
+        const TreeState* ps = states_[parents[k]].get();
+        if (ps == nullptr) continue;
+        git::Tree ptree;
+        if (git_tree_lookup(Setter(ptree), repo_.get(), &trees_[parents[k]]) != 0)
+            return git::git_error("reading a parent tree of " + out_.commits[i].id);
+        git_diff_options opts;
+        git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+        opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+        git::Diff diff;
+        if (git_diff_tree_to_tree(Setter(diff), repo_.get(), ptree.get(), tree, &opts) != 0)
+            return git::git_error("diffing " + out_.commits[i].id + " against a parent");
+        git_diff_find_options find;
+        git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+        find.flags = GIT_DIFF_FIND_RENAMES;
+        if (git_diff_find_similar(diff.get(), &find) != 0)
+            return git::git_error("finding renames in " + out_.commits[i].id);
+        for (size_t d = 0; d < git_diff_num_deltas(diff.get()); ++d) {
+            const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
+            if (delta->status == GIT_DELTA_ADDED) continue;
+            auto old = ps->find(std::string_view(delta->old_file.path));
+            if (old == ps->end() || old->second->ids.empty()) continue;
+            std::unordered_set<uint32_t> kept;
+            if (delta->status != GIT_DELTA_DELETED)
+                if (auto now = state.find(std::string_view(delta->new_file.path)); now != state.end())
+                    kept.insert(now->second->ids.begin(), now->second->ids.end());
+            for (uint32_t id : old->second->ids)
+                if (kept.count(id) == 0) out_.ends.push_back(EndRow{id, i, EndBy::Deleted});
+        }
+    }
+    return {};
+}
+
+Result<std::unordered_map<uint32_t, uint32_t>>
+Walker::inherited(uint32_t i, const std::string& path, const git_oid& blob) const {
+    std::unordered_map<uint32_t, uint32_t> out;
+    const auto& parents = out_.commits[i].parents;
+    std::optional<std::string> new_text;
+    for (size_t k = 1; k < parents.size(); ++k) {
+        const TreeState* ps = states_[parents[k]].get();
+        if (ps == nullptr) continue;
+        auto it = ps->find(path);
+        if (it == ps->end() || it->second->ids.empty()) continue;
+        if (!new_text) {
+            auto t = repo_.blob_text(blob);
+            if (!t) return t.error();
+            new_text = std::move(*t);
+        }
+        auto old_text = repo_.blob_text(it->second->blob);
+        if (!old_text) return old_text.error();
+        auto map = unchanged_lines(*old_text, *new_text);
+        if (!map) return map.error();
+        const auto& ids = it->second->ids;
+        for (size_t ol = 1; ol < map->size() && ol <= ids.size(); ++ol)
+            if ((*map)[ol] != 0) out.emplace((*map)[ol], ids[ol - 1]);
+    }
+    return out;
+}
+
+Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& state,
+                           const TreeState& base) {
+    const git_diff_delta* delta = git_diff_get_delta(diff, d);
+    auto end_all = [&](const std::string& path) {
+        auto it = state.find(path);
+        if (it == state.end()) return;
+        for (uint32_t id : it->second->ids)
+            out_.ends.push_back(EndRow{id, i, EndBy::Deleted});
+        state.erase(it);
+    };
+    if (delta->status == GIT_DELTA_DELETED) {
+        end_all(delta->old_file.path);
+        return {};
+    }
+    if (delta->status != GIT_DELTA_ADDED && delta->status != GIT_DELTA_MODIFIED &&
+        delta->status != GIT_DELTA_RENAMED && delta->status != GIT_DELTA_TYPECHANGE)
+        return {};
+    const std::string path = delta->new_file.path;
+    std::shared_ptr<const FileState> old;
+    if (delta->status != GIT_DELTA_ADDED) {
+        if (auto it = base.find(std::string_view(delta->old_file.path)); it != base.end())
+            old = it->second;
+    }
+    if (delta->new_file.mode == GIT_FILEMODE_COMMIT) { // a submodule has no lines
+        end_all(delta->old_file.path);
+        return {};
+    }
+    auto fresh = std::make_shared<FileState>();
+    fresh->blob = delta->new_file.id;
+
+    git::Patch patch;
+    bool follow = is_regular(delta->new_file.mode);
+    if (follow) {
+        if (git_patch_from_diff(Setter(patch), diff, d) != 0)
+            return git::git_error("diffing " + path + " in " + out_.commits[i].id);
+        const git_diff_delta* pd = git_patch_get_delta(patch.get());
+        if (pd != nullptr && (pd->flags & GIT_DIFF_FLAG_BINARY) != 0) follow = false;
+    }
+    if (!follow) { // the lines of a binary file or a symlink are not followed
+        if (old) end_all(delta->old_file.path);
+        state.erase(std::string(delta->old_file.path));
+        state[path] = std::move(fresh);
+        return {};
+    }
+    // An old version whose lines were not followed (binary before) contributes nothing.
+    static const std::vector<uint32_t> kNoIds;
+    const std::vector<uint32_t>& old_ids = old ? old->ids : kNoIds;
+    const bool old_followed = old && !old->ids.empty();
+
+    std::unordered_map<uint32_t, uint32_t> from_other;
+    if (out_.commits[i].parents.size() > 1) {
+        auto inh = inherited(i, path, fresh->blob);
+        if (!inh) return inh.error();
+        from_other = std::move(*inh);
+    }
+
+    std::vector<uint32_t>& ids = fresh->ids;
+    const NoteFile* file_note = nullptr;
+    bool file_note_read = false;
+    size_t old_pos = 0; // 0-based index of the next old line to copy
+    const size_t hunks = git_patch_num_hunks(patch.get());
+    for (size_t h = 0; h < hunks; ++h) {
+        const git_diff_hunk* hunk = nullptr;
+        size_t nlines = 0;
+        if (git_patch_get_hunk(&hunk, &nlines, patch.get(), h) != 0)
+            return git::git_error("reading a hunk of " + path);
+        // git numbers an empty side by the line before it.
+        const size_t os = hunk->old_lines == 0 ? static_cast<size_t>(hunk->old_start)
+                                               : static_cast<size_t>(hunk->old_start) - 1;
+        while (old_pos < os && old_pos < old_ids.size())
+            ids.push_back(old_ids[old_pos++]);
+        if (!old_followed) old_pos = os;
+        // The new side: born lines, or lines an other parent of a merge already had.
+        std::array<uint32_t, 6> votes{};
+        for (size_t l = 0; l < nlines; ++l) {
+            const git_diff_line* line = nullptr;
+            if (git_patch_get_line_in_hunk(&line, patch.get(), h, l) != 0)
+                return git::git_error("reading a line of " + path);
+            if (line->origin != GIT_DIFF_LINE_ADDITION) continue;
+            const auto new_no = static_cast<uint32_t>(line->new_lineno);
+            if (auto it = from_other.find(new_no); it != from_other.end()) {
+                ids.push_back(it->second);
+                ++votes[static_cast<size_t>(out_.lines[it->second].cls)];
+                continue;
+            }
+            LineRow row;
+            row.birth = i;
+            if (!file_note_read) {
+                file_note = note_file(path, fresh->blob);
+                file_note_read = true;
+            }
+            row.path = intern_path(path);
+            if (is_blank(std::string_view(line->content, line->content_len))) {
+                row.cls = LineClass::Blank;
+            } else {
+                auto [cls, origin] = note_class(file_note, new_no);
+                row.cls = cls;
+                row.origin = origin;
+            }
+            ++votes[static_cast<size_t>(row.cls)];
+            ids.push_back(static_cast<uint32_t>(out_.lines.size()));
+            out_.lines.push_back(row);
+        }
+        // What replaced the old side: the most common class of the new side's non-blank
+        // lines (ties: ai, then human, paste, unknown, as in the line classifier).
+        EndBy by = EndBy::Deleted;
+        uint32_t best = 0;
+        for (LineClass c : {LineClass::Ai, LineClass::AiModified, LineClass::Human,
+                            LineClass::Paste, LineClass::Unknown}) {
+            uint32_t v = votes[static_cast<size_t>(c)];
+            if (c == LineClass::AiModified) v += votes[static_cast<size_t>(LineClass::Human)];
+            if (c == LineClass::Human) v += votes[static_cast<size_t>(LineClass::AiModified)];
+            if (v > best) {
+                best = v;
+                by = end_by_of(c);
+            }
+        }
+        for (int k = 0; k < hunk->old_lines && old_pos < old_ids.size(); ++k)
+            out_.ends.push_back(EndRow{old_ids[old_pos++], i, by});
+    }
+    while (old_pos < old_ids.size())
+        ids.push_back(old_ids[old_pos++]);
+    if (delta->status == GIT_DELTA_RENAMED) state.erase(std::string(delta->old_file.path));
+    state[path] = std::move(fresh);
+    return {};
+}
+
+Status Walker::process(uint32_t i) {
+    CommitRow& row = out_.commits[i];
+    // The note first: born lines take their class from it.
+    note_.reset();
+    note_origins_.clear();
+    CommitNote cn = notes_.read(ids_[i]);
+    row.note = cn.state;
+    if (cn.state == NoteState::Unreadable) out_.warnings.push_back(cn.error);
+    if (cn.note) {
+        note_ = std::move(cn.note);
+        for (const auto& [oid, o] : note_->origins) {
+            const uint32_t idx = intern_origin(o.record);
+            note_origins_[oid] = idx;
+            CommitOrigin co;
+            co.origin = idx;
+            co.tokens = o.tokens;
+            co.generated = o.funnel ? o.funnel->generated : 0;
+            co.has_lines = note_->origin_has_lines(oid);
+            row.origins.push_back(co);
+        }
+        if (note_->rewrite) row.rewritten_from = note_->rewrite->from;
+    }
+    row.first_line = static_cast<uint32_t>(out_.lines.size());
+
+    // The state to start from: the first parent's, moved when this is its last child.
+    auto state = std::make_unique<TreeState>();
+    const TreeState* base = nullptr;
+    if (!row.parents.empty()) {
+        const uint32_t p = row.parents[0];
+        if (children_[p] == 1) {
+            state = std::move(states_[p]);
+            if (!state) state = std::make_unique<TreeState>();
+        } else if (states_[p]) {
+            *state = *states_[p];
+        }
+    }
+    // The diff base is the first parent's state as it was: a copy only when moved-from
+    // state is about to change, which apply_delta never reads (it reads `base` before
+    // writing `state` for the same path, and each path appears once in a diff).
+    base = state.get();
+    if (row.parents.empty() || !git_oid_equal(&trees_[row.parents[0]], &trees_[i])) {
+        git::Tree new_tree, old_tree;
+        if (git_tree_lookup(Setter(new_tree), repo_.get(), &trees_[i]) != 0)
+            return git::git_error("reading the tree of " + row.id);
+        if (!row.parents.empty() &&
+            git_tree_lookup(Setter(old_tree), repo_.get(), &trees_[row.parents[0]]) != 0)
+            return git::git_error("reading the parent tree of " + row.id);
+        git_diff_options opts;
+        git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+        opts.context_lines = 0;
+        opts.interhunk_lines = 0;
+        opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | kGitDiffFlags;
+        git::Diff diff;
+        if (git_diff_tree_to_tree(Setter(diff), repo_.get(), old_tree.get(), new_tree.get(),
+                                  &opts) != 0)
+            return git::git_error("diffing " + row.id + " against its parent");
+        git_diff_find_options find;
+        git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+        find.flags = GIT_DIFF_FIND_RENAMES;
+        if (git_diff_find_similar(diff.get(), &find) != 0)
+            return git::git_error("finding renames in " + row.id);
+        // Renames read the old path from the base: take a snapshot of the entries a rename
+        // or delete will remove before any delta writes.
+        TreeState before;
+        const size_t n = git_diff_num_deltas(diff.get());
+        for (size_t d = 0; d < n; ++d) {
+            const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
+            if (delta->status == GIT_DELTA_ADDED) continue;
+            if (auto it = base->find(std::string_view(delta->old_file.path)); it != base->end())
+                before.emplace(it->first, it->second);
+        }
+        for (size_t d = 0; d < n; ++d) {
+            auto st = apply_delta(i, diff.get(), d, *state, before);
+            if (!st) return st;
+        }
+    }
+    if (row.parents.size() > 1) {
+        git::Tree tree;
+        if (git_tree_lookup(Setter(tree), repo_.get(), &trees_[i]) != 0)
+            return git::git_error("reading the tree of " + row.id);
+        auto st = end_dropped(i, tree.get(), *state);
+        if (!st) return st;
+    }
+    row.line_end = static_cast<uint32_t>(out_.lines.size());
+    // Free parents' states no child needs any more.
+    for (uint32_t p : row.parents)
+        if (--children_[p] == 0) states_[p].reset();
+    states_[i] = std::move(state); // childless: a tip, kept for the frontier
+    return {};
+}
+
+Status Walker::process_range(uint32_t from, const Progress& progress) {
+    states_.resize(ids_.size());
+    for (uint32_t i = from; i < ids_.size(); ++i) {
+        auto st = process(i);
+        if (!st) return st;
+        if (progress && (i % 256 == 0 || i + 1 == ids_.size())) progress(i + 1, ids_.size());
+    }
+    export_frontier();
+    return {};
+}
+
+void Walker::export_frontier() {
+    out_.frontier.clear();
+    for (uint32_t i = 0; i < ids_.size(); ++i) {
+        if (!states_[i]) continue; // freed or moved: a child took it
+        FrontierState fs;
+        fs.commit = i;
+        for (const auto& [path, file] : *states_[i])
+            fs.files.push_back({path, git::to_hex(file->blob), file->ids});
+        out_.frontier.push_back(std::move(fs));
+    }
+}
+
+Status Walker::run(const std::vector<git_oid>& tips, const Progress& progress) {
+    auto st = list_commits(tips);
+    if (!st) return st;
+    return process_range(0, progress);
+}
+
+Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress) {
+    const auto old_n = static_cast<uint32_t>(out_.commits.size());
+    std::unordered_map<std::string, uint32_t> index;
+    ids_.resize(old_n);
+    for (uint32_t i = 0; i < old_n; ++i) {
+        auto id = git::oid_from_hex(out_.commits[i].id);
+        if (!id) return id.error();
+        ids_[i] = *id;
+        index.emplace(oid_key(*id), i);
+    }
+    for (uint32_t i = 0; i < out_.paths.size(); ++i)
+        path_index_.emplace(out_.paths[i], i);
+    for (uint32_t i = 1; i < out_.origins.size(); ++i) {
+        const OriginRow& o = out_.origins[i];
+        origin_index_.emplace(o.tool + '\x1f' + o.kind + '\x1f' + o.model + '\x1f' + o.session, i);
+    }
+    trees_.resize(old_n);
+    children_.assign(old_n, 0);
+    states_.resize(old_n);
+    git::Revwalk walk;
+    if (git_revwalk_new(Setter(walk), repo_.get()) != 0)
+        return git::git_error("starting a history walk");
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    for (const git_oid& t : tips)
+        if (git_revwalk_push(walk.get(), &t) != 0)
+            return git::git_error("walking history from " + git::to_hex(t));
+    for (FrontierState& fs : out_.frontier) {
+        if (fs.commit >= old_n) return Error("a frontier commit is out of range");
+        const git_oid& id = ids_[fs.commit];
+        // Every stored commit is an ancestor of a frontier commit: all must still be reachable.
+        if (git_graph_reachable_from_any(repo_.get(), &id, tips.data(), tips.size()) != 1)
+            return Error("the history was rewritten (" + out_.commits[fs.commit].id +
+                         " is no longer reachable)");
+        auto state = std::make_unique<TreeState>();
+        for (FrontierFile& f : fs.files) {
+            auto file = std::make_shared<FileState>();
+            auto blob = git::oid_from_hex(f.blob);
+            if (!blob) return blob.error();
+            file->blob = *blob;
+            file->ids = std::move(f.ids);
+            state->emplace(std::move(f.path), std::move(file));
+        }
+        states_[fs.commit] = std::move(state);
+        auto c = repo_.lookup_commit(id);
+        if (!c) return c.error();
+        trees_[fs.commit] = *git_commit_tree_id(c->get());
+        if (git_revwalk_hide(walk.get(), &id) != 0) return git::git_error("hiding a stored commit");
+    }
+    out_.frontier.clear();
+    git_oid id;
+    int rc;
+    while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
+        index.emplace(oid_key(id), static_cast<uint32_t>(ids_.size()));
+        ids_.push_back(id);
+    }
+    if (rc != GIT_ITEROVER) return git::git_error("walking history");
+    const auto n = static_cast<uint32_t>(ids_.size());
+    out_.commits.resize(n);
+    trees_.resize(n);
+    children_.resize(n, 0);
+    for (uint32_t i = old_n; i < n; ++i) {
+        auto c = repo_.lookup_commit(ids_[i]);
+        if (!c) return c.error();
+        CommitRow& row = out_.commits[i];
+        row.id = git::to_hex(ids_[i]);
+        trees_[i] = *git_commit_tree_id(c->get());
+        const git_signature* a = git_commit_author(c->get());
+        row.author_email = a != nullptr && a->email != nullptr ? a->email : "";
+        row.author_time = a != nullptr ? a->when.time : 0;
+        row.commit_time = git_commit_time(c->get());
+        for (unsigned p = 0; p < git_commit_parentcount(c->get()); ++p) {
+            auto it = index.find(oid_key(*git_commit_parent_id(c->get(), p)));
+            if (it == index.end()) continue;
+            if (it->second < old_n && !states_[it->second])
+                return Error("a new commit's parent " + out_.commits[it->second].id +
+                             " is not a stored tip");
+            row.parents.push_back(it->second);
+            ++children_[it->second];
+        }
+    }
+    return process_range(old_n, progress);
+}
+
+} // namespace
+
+Result<std::vector<git_oid>> default_tips(const git::Repo& repo) {
+    std::vector<git_oid> tips;
+    for (const char* glob : {"refs/heads/*", "refs/remotes/*", "refs/tags/*"}) {
+        git_reference_iterator* raw = nullptr;
+        if (git_reference_iterator_glob_new(&raw, repo.get(), glob) != 0)
+            return git::git_error("listing " + std::string(glob));
+        std::unique_ptr<git_reference_iterator, void (*)(git_reference_iterator*)> it(
+            raw, git_reference_iterator_free);
+        git_reference* ref = nullptr;
+        while (git_reference_next(&ref, it.get()) == 0) {
+            git::Reference owned(ref);
+            git::Object obj;
+            if (git_reference_peel(Setter(obj), owned.get(), GIT_OBJECT_COMMIT) == 0)
+                tips.push_back(*git_object_id(obj.get()));
+            // a ref to a tree or blob (or a symbolic ref to nothing) has no history
+        }
+    }
+    if (auto head = repo.resolve("HEAD")) tips.push_back(*head);
+    std::sort(tips.begin(), tips.end(),
+              [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
+    tips.erase(std::unique(tips.begin(), tips.end(),
+                           [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
+               tips.end());
+    return tips;
+}
+
+Result<Fates> extend_history(const git::Repo& repo, Fates old, const std::vector<git_oid>& tips,
+                             const Progress& progress) {
+    Walker w(repo, old);
+    auto st = w.resume(tips, progress);
+    if (!st) return st.error();
+    return old;
+}
+
+Result<Fates> walk_history(const git::Repo& repo, const std::vector<git_oid>& tips,
+                           const Progress& progress) {
+    Fates out;
+    Walker w(repo, out);
+    auto st = w.run(tips, progress);
+    if (!st) return st.error();
+    return out;
+}
+
+} // namespace provenant::analysis

@@ -1,0 +1,36 @@
+// The line-fates walk: one pass over a history, oldest first, following every line of every
+// file through git's own line diff (libgit2's patches, renames found as git finds them).
+#pragma once
+
+#include "analysis/fates.h"
+#include "git/repository.h"
+
+#include <functional>
+#include <vector>
+
+namespace provenant::analysis {
+
+/// The commits a report walks by default: every local branch, remote-tracking branch and
+/// tag (peeled to its commit), and HEAD. Sorted, without duplicates.
+Result<std::vector<git_oid>> default_tips(const git::Repo& repo);
+
+/// Called now and then with (commits walked, commits in all).
+using Progress = std::function<void(size_t, size_t)>;
+
+/// Walks every commit reachable from `tips`, parents before children, and returns every
+/// line born in them with its class and origin (from the commit's provenant note, else its
+/// git-ai note, else `unknown`) and every commit that ended it. Memory: the file states
+/// (line ids per file) of a commit are kept only while a child still needs them. Errors name
+/// the commit. One thread (the Repo's).
+Result<Fates> walk_history(const git::Repo& repo, const std::vector<git_oid>& tips,
+                           const Progress& progress = {});
+
+/// Goes on from `old` (a walk of an earlier state of the history, with its frontier) to the
+/// history reachable from `tips`: only the new commits are diffed. An Error when that is not
+/// possible and a full walk is needed: a frontier commit is no longer reachable (a rewritten
+/// history), or a new commit's parent is an old commit that is not on the frontier (a branch
+/// started from an old commit).
+Result<Fates> extend_history(const git::Repo& repo, Fates old, const std::vector<git_oid>& tips,
+                             const Progress& progress = {});
+
+} // namespace provenant::analysis

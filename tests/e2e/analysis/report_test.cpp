@@ -1,0 +1,367 @@
+// `provenant report` on a generated history with known ground truth: every expected number
+// is counted here from what the test wrote (see the comments on each step), never by the
+// engine.
+#include "report_support.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+
+using namespace provenant::test;
+using nlohmann::json;
+
+namespace {
+
+/// The history every test here reports on (days after 2026-01-01):
+///  d0  main  base.txt, 4 lines nobody watched                 -> 4 unknown
+///  d1  main  aider writes src/a.py (6 lines)                   -> 6 ai (born, merged d1)
+///  d2  feat  aider writes src/b.py (5 lines)                   -> 5 ai (merged d5)
+///  d3  feat  unwatched: b.py line 2 replaced, line 5 deleted   -> 1 unknown; 2 ai rewritten before merge
+///  d4  wip   aider writes src/c.py (3 lines), never merged     -> 3 ai
+///  d5  main  merge feat (tag v1 here)                          -> no line born
+///  d6  main  notes.md, 3 lines, its note (written here) human  -> 3 human
+///  d8  main  unwatched: a.py line 6 replaced                   -> 1 unknown; ai->unknown rework (7 days)
+///  d20 main  unwatched: notes.md line 3 deleted                -> human->deleted rework (14 days)
+///  d40 main  unwatched: a.py lines 1-2 deleted                 -> 39 days after merge: not rework
+///  d50 main  src/d.py with a git-ai note: 1-2 cursor, 3 human  -> 2 ai, 1 human, 1 unknown
+struct History {
+    ReportRepo repo;
+    std::string c0, c1, c2, c3, c4, c5, ch, c8, c20, c40, c50;
+};
+
+const std::string kAi6 = numbered("a", 1, 6);
+
+void build(History& h) {
+    ReportRepo& r = h.repo;
+    r.write("base.txt", numbered("base", 1, 4));
+    h.c0 = r.commit_on(0, "base");
+    r.agent_write("src/a.py", "", kAi6, "aider", "gpt-5.4", 100, 20);
+    h.c1 = r.commit_on(1, "a");
+    r.git({"checkout", "-q", "-b", "feat"});
+    const std::string b5 = numbered("b", 1, 5);
+    r.agent_write("src/b.py", "", b5, "aider", "gpt-5.4", 200, 40);
+    h.c2 = r.commit_on(2, "b");
+    r.write("src/b.py", "b 1\nB TWO\nb 3\nb 4\n");
+    h.c3 = r.commit_on(3, "b edited");
+    r.git({"checkout", "-q", "-b", "wip", h.c1});
+    r.agent_write("src/c.py", "", numbered("c", 1, 3), "aider", "gpt-5.4", 50, 10);
+    h.c4 = r.commit_on(4, "c");
+    r.git({"checkout", "-q", "main"});
+    h.c5 = r.merge_on(5, "feat");
+    r.git({"tag", "v1"});
+    r.write("notes.md", "one\ntwo\nthree\n");
+    h.ch = r.commit_on(6, "notes");
+    // The person's lines, as a sidecar would have recorded them.
+    const std::string blob = r.git({"rev-parse", "HEAD:notes.md"}).out.substr(0, 40);
+    json note = {{"schema", "provenant/1"},
+                 {"commit", h.ch},
+                 {"parent", h.c5},
+                 {"files", {{"notes.md", {{"blob", blob}, {"lines", {{"human", "1-3"}}}}}}},
+                 {"origins", json::object()}};
+    r.git({"notes", "--ref=provenant", "add", "-f", "-m", note.dump(), h.ch});
+    r.write("src/a.py", numbered("a", 1, 5) + "A SIX\n");
+    h.c8 = r.commit_on(8, "a6");
+    r.write("notes.md", "one\ntwo\n");
+    h.c20 = r.commit_on(20, "notes 3");
+    r.write("src/a.py", numbered("a", 3, 5) + "A SIX\n");
+    h.c40 = r.commit_on(40, "a12");
+    r.write("src/d.py", "d 1\nd 2\nd 3\nd 4\n");
+    h.c50 = r.commit_on(50, "d");
+    r.git({"notes", "--ref=provenant", "remove", h.c50}, true);
+    const std::string gitai =
+        "src/d.py\n  s_0123456789abcd::t_00000000000001 1-2\n  h_0123456789abcd 3\n---\n" +
+        json{{"schema_version", "authorship/3.0.0"},
+             {"base_commit_sha", h.c50},
+             {"prompts", json::object()},
+             {"sessions",
+              {{"s_0123456789abcd",
+                {{"agent_id", {{"tool", "cursor"}, {"id", "conv-1"}, {"model", "gpt-5"}}}}}}},
+             {"humans", {{"h_0123456789abcd", {{"author", "Ana <ana@example.com>"}}}}}}
+            .dump(2) +
+        "\n";
+    r.git({"notes", "--ref=ai", "add", "-f", "-m", gitai, h.c50});
+}
+
+/// The commits that have a note, asked of git.
+size_t commits_with_notes(const ReportRepo& r, const std::vector<std::string>& commits) {
+    size_t n = 0;
+    for (const auto& c : commits) {
+        bool mine = r.git({"notes", "--ref=provenant", "show", c}, true).exit_code == 0;
+        bool theirs = r.git({"notes", "--ref=ai", "show", c}, true).exit_code == 0;
+        n += (mine || theirs) ? 1 : 0;
+    }
+    return n;
+}
+
+const json* group_with(const json& report, const std::string& key, const json& value) {
+    for (const auto& g : report["groups"])
+        if (g["key"][key] == value) return &g;
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("report: every number of a generated history, counted independently") {
+    History h;
+    build(h);
+    ReportRepo& r = h.repo;
+    const std::string prices = r.path() + "/../prices.json";
+    {
+        std::ofstream p(prices);
+        p << R"({"schema": "provenant-prices/1", "as_of": "2026-01-01", "models":
+                 {"gpt-5.4": {"vendor": "openai", "input": 1, "output": 2}}})";
+    }
+    json rep = r.report({"--release", "v*", "--prices", prices, "--by", "tool"});
+    INFO(rep.dump(2));
+    CHECK(rep["schema"] == "provenant-report/1");
+
+    // 11 commits, the merge included.
+    const std::vector<std::string> all{h.c0, h.c1, h.c2, h.c3, h.c4, h.c5,
+                                       h.ch, h.c8, h.c20, h.c40, h.c50};
+    CHECK(rep["totals"]["commits"] == all.size());
+    CHECK(rep["totals"]["commits_with_notes"] == commits_with_notes(r, all));
+    const json& added = rep["totals"]["lines_added"];
+    CHECK(added["ai"] == 6 + 5 + 3 + 2);
+    CHECK(added["ai_modified"] == 0);
+    CHECK(added["human"] == 3 + 1);
+    CHECK(added["paste"] == 0);
+    CHECK(added["unknown"] == 4 + 1 + 1 + 1);
+
+    const json& f = rep["funnel"];
+    CHECK(f["committed"] == 16);
+    // a.py's 6 (merged at d1), b.py's 3 survivors (merged at d5), d.py's 2 (d50).
+    CHECK(f["merged"] == 6 + 3 + 2);
+    CHECK(f["rewritten_before_merge"] == 2);
+    // In v1 (d5): a.py's 6 and b.py's 3.
+    CHECK(f["released"] == 6 + 3);
+    // At main: a.py lines 3-5, b.py's 3, d.py's 2.
+    CHECK(f["alive"] == 3 + 3 + 2);
+    CHECK(f["production_rate"].get<double>() == doctest::Approx(8.0 / 16.0));
+    // What the agent generated, as its notes say.
+    uint64_t generated = 0;
+    for (const auto& c : all) {
+        auto shown = r.git({"notes", "--ref=provenant", "show", c}, true);
+        if (shown.exit_code != 0) continue;
+        const json shown_note = json::parse(shown.out);
+        for (const auto& [id, o] : shown_note["origins"].items())
+            if (o.contains("funnel")) generated += o["funnel"]["generated"].get<uint64_t>();
+    }
+    CHECK(generated == 14);
+    CHECK(f["generated"] == generated);
+    CHECK(f["retention"].get<double>() == doctest::Approx(16.0 / 14.0));
+
+    // Survival at 30 days, measured at d50: merged by d20 -> a.py (d1) and b.py (d5):
+    // 9 eligible; a.py line 6 ended 7 days after its merge; lines 1-2 after 39 (alive at 30).
+    // d.py (merged d50) is too young: left out.
+    const json& s = rep["survival"];
+    CHECK(s["days"] == 30);
+    CHECK(s["eligible"] == 9);
+    CHECK(s["alive"] == 8);
+    CHECK(s["rate"].get<double>() == doctest::Approx(8.0 / 9.0));
+    // Human: notes.md (merged d6): line 3 ended 14 days later; d.py's line too young.
+    CHECK(s["human"]["eligible"] == 3);
+    CHECK(s["human"]["alive"] == 2);
+    REQUIRE(s["curve"].is_array());
+    CHECK(s["curve"][0]["day"] == 0);
+    CHECK(s["curve"][0]["share"] == 1.0);
+
+    // Rework within 21 days of the merge: a.py line 6 (ai -> unknown, 7 days), notes.md line 3
+    // (human -> deleted, 14 days). a.py lines 1-2 (39 days) are outside the window.
+    const json& m = rep["rework"]["matrix"];
+    CHECK(rep["rework"]["days"] == 21);
+    CHECK(m["ai"]["unknown"] == 1);
+    CHECK(m["human"]["deleted"] == 1);
+    CHECK(m.size() == 2);
+    CHECK(m["ai"].size() == 1);
+
+    // Spend: 350 input and 70 output tokens of gpt-5.4 at $1 and $2 per million.
+    const json& sp = rep["spend"];
+    CHECK(sp["tokens"]["input"] == 350);
+    CHECK(sp["tokens"]["output"] == 70);
+    const double cost = (350 * 1.0 + 70 * 2.0) / 1e6;
+    CHECK(sp["cost_usd"].get<double>() == doctest::Approx(cost));
+    CHECK(sp["cost_per_committed_ai_line"].get<double>() == doctest::Approx(cost / 16));
+    CHECK(sp["cost_per_alive_ai_line"].get<double>() == doctest::Approx(cost / 8));
+
+    // Shapes over non-merge commits adding non-blank lines.
+    const json& sh = rep["shapes"];
+    CHECK(sh["ai_only"] == 3);      // a, b, c
+    CHECK(sh["human_only"] == 1);   // notes
+    CHECK(sh["unknown_only"] == 3); // base, b edited, a6
+    CHECK(sh["mixed"] == 1);        // d
+
+    // By tool: aider's lines are a, b, c; cursor's d.py's two.
+    const json* aider = group_with(rep, "tool", "aider");
+    REQUIRE(aider != nullptr);
+    CHECK((*aider)["totals"]["lines_added"]["ai"] == 14);
+    CHECK((*aider)["funnel"]["merged"] == 9);
+    CHECK((*aider)["funnel"]["alive"] == 6);
+    CHECK((*aider)["spend"]["cost_usd"].get<double>() == doctest::Approx(cost));
+    const json* cursor = group_with(rep, "tool", "cursor");
+    REQUIRE(cursor != nullptr);
+    CHECK((*cursor)["totals"]["lines_added"]["ai"] == 2);
+    CHECK((*cursor)["funnel"]["alive"] == 2);
+    const json* none = group_with(rep, "tool", nullptr);
+    REQUIRE(none != nullptr);
+    CHECK((*none)["totals"]["lines_added"]["unknown"] == 7);
+    CHECK((*none)["totals"]["lines_added"]["human"] == 4);
+    // The groups are sorted by committed AI lines.
+    CHECK(rep["groups"][0]["key"]["tool"] == "aider");
+}
+
+TEST_CASE("report: a range and dates select whose lines are counted") {
+    History h;
+    build(h);
+    ReportRepo& r = h.repo;
+    // feat's own commits: b.py's 5 ai lines and the 1 unknown replacement.
+    json rep = r.report({h.c1 + "..feat"});
+    CHECK(rep["totals"]["commits"] == 2);
+    CHECK(rep["totals"]["lines_added"]["ai"] == 5);
+    CHECK(rep["totals"]["lines_added"]["unknown"] == 1);
+    CHECK(rep["funnel"]["merged"] == 3);
+    CHECK(rep["funnel"]["rewritten_before_merge"] == 2);
+    // February onwards: d40 and d50 (d.py).
+    json feb = r.report({"--since", "2026-02-01"});
+    CHECK(feb["totals"]["commits"] == 2);
+    CHECK(feb["totals"]["lines_added"]["ai"] == 2);
+    // By month: January holds all of aider's lines.
+    json months = r.report({"--by", "month"});
+    const json* jan = group_with(months, "month", "2026-01");
+    REQUIRE(jan != nullptr);
+    CHECK((*jan)["totals"]["lines_added"]["ai"] == 14);
+    CHECK((*jan)["totals"]["commits"] == 9); // d0 to d20 (Jan 21)
+}
+
+TEST_CASE("report: deployments mark what was released") {
+    History h;
+    build(h);
+    ReportRepo& r = h.repo;
+    const std::string file = r.path() + "/../deploys.csv";
+    {
+        std::ofstream d(file);
+        d << "commit,environment,deployed_at\n"
+          << h.c1 << ",production,2026-01-02T00:00:00Z\n"
+          << h.c50 << ",staging,2026-02-21T00:00:00Z\n";
+    }
+    json rep = r.report({"--deployments", file});
+    // Deployed: c1 and its ancestors: a.py's 6 lines. Staging does not count.
+    CHECK(rep["funnel"]["released"] == 6);
+    std::ofstream(file, std::ios::app) << "zzz,production\n";
+    auto bad = r.provenant({"report", "--deployments", file});
+    CHECK(bad.exit_code != 0);
+    CHECK(bad.err.find(":4") != std::string::npos);
+}
+
+TEST_CASE("report: bad input gets a clear message and a non-zero exit") {
+    ReportRepo r;
+    r.write("x.txt", "x\n");
+    r.commit_on(0, "x");
+    auto unknown_ref = r.provenant({"report", "--main", "nope"});
+    CHECK(unknown_ref.exit_code != 0);
+    CHECK(unknown_ref.err.find("nope") != std::string::npos);
+    auto empty = r.provenant({"report", "HEAD..HEAD"});
+    CHECK(empty.exit_code != 0);
+    CHECK(empty.err.find("no commits") != std::string::npos);
+    auto by = r.provenant({"report", "--by", "colour"});
+    CHECK(by.exit_code != 0);
+    CHECK(by.err.find("colour") != std::string::npos);
+    const std::string teams = r.path() + "/../teams.toml";
+    std::ofstream(teams) << "[teams.a]\nmembers = [\"x@y\"\n";
+    auto bad_teams = r.provenant({"report", "--teams", teams});
+    CHECK(bad_teams.exit_code != 0);
+    CHECK(bad_teams.err.find("teams.toml") != std::string::npos);
+    // A note that cannot be read: its commit is untracked, said once, no crash.
+    r.git({"notes", "--ref=provenant", "add", "-f", "-m", "{not json", "HEAD"});
+    auto broken = r.provenant({"report", "--format", "json"});
+    REQUIRE(broken.exit_code == 0);
+    json rep = json::parse(broken.out);
+    CHECK(rep["totals"]["commits_with_notes"] == 0);
+    CHECK(rep["totals"]["lines_added"]["unknown"] == 1);
+    size_t said = 0;
+    for (size_t p = broken.err.find("cannot be read"); p != std::string::npos;
+         p = broken.err.find("cannot be read", p + 1))
+        ++said;
+    CHECK(said == 1);
+}
+
+namespace {
+
+std::string store_file(const ReportRepo& r) { return r.path() + "/.git/provenant/analysis.sqlite"; }
+
+/// The report with nothing stored (the independent reference for the cache).
+json uncached(const ReportRepo& r) { return r.report({"--release", "v*", "--no-cache"}); }
+
+} // namespace
+
+TEST_CASE("report: the store gives the same answer, and is rebuilt when it cannot be trusted") {
+    History h;
+    build(h);
+    ReportRepo& r = h.repo;
+    const json cold = r.report({"--release", "v*"});
+    REQUIRE(std::filesystem::exists(store_file(r)));
+    struct stat st {};
+    REQUIRE(::stat(store_file(r).c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+    CHECK(uncached(r) == cold);
+    SUBCASE("second run") { CHECK(r.report({"--release", "v*"}) == cold); }
+    SUBCASE("corrupt") {
+        std::string bytes = r.read(".git/provenant/analysis.sqlite");
+        for (size_t i = 100; i < bytes.size(); i += 512)
+            bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
+        r.write(".git/provenant/analysis.sqlite", bytes);
+        CHECK(r.report({"--release", "v*"}) == cold);
+    }
+    SUBCASE("truncated") {
+        std::string bytes = r.read(".git/provenant/analysis.sqlite");
+        r.write(".git/provenant/analysis.sqlite", bytes.substr(0, bytes.size() / 3));
+        CHECK(r.report({"--release", "v*"}) == cold);
+    }
+    SUBCASE("another version") {
+        auto q = run({"sqlite3", store_file(r), "UPDATE meta SET value = '0' WHERE name = 'version'"});
+        REQUIRE_MESSAGE(q.exit_code == 0, q.err);
+        CHECK(r.report({"--release", "v*"}) == cold);
+    }
+    SUBCASE("a stored row that points nowhere") {
+        auto q = run({"sqlite3", store_file(r), "UPDATE line_runs SET birth = 99999"});
+        REQUIRE_MESSAGE(q.exit_code == 0, q.err);
+        CHECK(r.report({"--release", "v*"}) == cold);
+    }
+    SUBCASE("a new commit") {
+        r.agent_write("src/e.py", "", "e 1\ne 2\n", "aider", "gpt-5.4", 1, 1);
+        r.commit_on(51, "e");
+        // The store goes on from its frontier: one new commit, no full walk.
+        auto logged = r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
+        REQUIRE_MESSAGE(logged.exit_code == 0, logged.err);
+        CHECK(logged.err.find("full walk") == std::string::npos);
+        CHECK(logged.err.find("not used") == std::string::npos);
+        const json after = json::parse(logged.out);
+        CHECK(after["totals"]["lines_added"]["ai"] == 18);
+        CHECK(after == uncached(r));
+    }
+    SUBCASE("a rebase of a reported branch") {
+        r.git({"checkout", "-q", "wip"});
+        r.git({"rebase", "-q", "main"});
+        r.git({"checkout", "-q", "main"});
+        auto logged = r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
+        REQUIRE_MESSAGE(logged.exit_code == 0, logged.err);
+        CHECK(logged.err.find("full walk") != std::string::npos); // the old wip tip is gone
+        const json after = json::parse(logged.out);
+        CHECK(after == uncached(r));
+        // The rebased commit replaces the old one: c.py's 3 lines are counted once.
+        CHECK(after["totals"]["lines_added"]["ai"] == 16);
+    }
+    SUBCASE("a changed note") {
+        // notes.md's lines become paste.
+        const std::string blob = r.git({"rev-parse", h.ch + ":notes.md"}).out.substr(0, 40);
+        json note = {{"schema", "provenant/1"},
+                     {"commit", h.ch},
+                     {"parent", h.c5},
+                     {"files", {{"notes.md", {{"blob", blob}, {"lines", {{"paste", "1-3"}}}}}}},
+                     {"origins", json::object()}};
+        r.git({"notes", "--ref=provenant", "add", "-f", "-m", note.dump(), h.ch});
+        const json after = r.report({"--release", "v*"});
+        CHECK(after["totals"]["lines_added"]["paste"] == 3);
+        CHECK(after["totals"]["lines_added"]["human"] == 1);
+        CHECK(after == uncached(r));
+    }
+}
