@@ -6,10 +6,9 @@
 // Usage: bench_report [commits=10000] [files=2000] [blame_files=all]
 #include "git_bench_util.h"
 
-#include <git2.h>
-
 #include <cinttypes>
 #include <cstdio>
+#include <git2.h>
 #include <random>
 #include <spawn.h>
 #include <string>
@@ -18,7 +17,8 @@
 namespace {
 
 /// Runs argv in cwd (output to /dev/null); returns wall ms and sets `maxrss_kb`.
-double timed(const std::vector<std::string>& argv, const std::string& cwd, long* maxrss_kb = nullptr) {
+double timed(const std::vector<std::string>& argv, const std::string& cwd,
+             long* maxrss_kb = nullptr) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 0x1, 0);
@@ -37,7 +37,8 @@ double timed(const std::vector<std::string>& argv, const std::string& cwd, long*
     wait4(pid, &status, 0, &ru);
     auto t1 = std::chrono::steady_clock::now();
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        std::fprintf(stderr, "bench: %s %s failed\n", argv[0].c_str(), argv.size() > 1 ? argv[1].c_str() : "");
+        std::fprintf(stderr, "bench: %s %s failed\n", argv[0].c_str(),
+                     argv.size() > 1 ? argv[1].c_str() : "");
         std::exit(1);
     }
     if (maxrss_kb != nullptr) *maxrss_kb = ru.ru_maxrss;
@@ -86,7 +87,8 @@ void generate(const std::string& dir, int commits, int files) {
         touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
         std::string note_files;
         std::fprintf(out, "commit refs/heads/main\nmark :%d\n", c);
-        std::fprintf(out, "committer Bench <bench@example.com> %" PRId64 " +0000\n", t0 + int64_t(c) * 3600);
+        std::fprintf(out, "committer Bench <bench@example.com> %" PRId64 " +0000\n",
+                     t0 + int64_t(c) * 3600);
         data(out, "commit " + std::to_string(c));
         if (c > 1) std::fprintf(out, "from :%d\n", c - 1);
         for (int f : touched) {
@@ -99,12 +101,14 @@ void generate(const std::string& dir, int commits, int files) {
             } else {
                 const int n = 1 + static_cast<int>(rng() % 8);
                 for (int k = 0; k < n; ++k) {
-                    lines.push_back("line " + std::to_string(++line_no) + " of commit " + std::to_string(c));
+                    lines.push_back("line " + std::to_string(++line_no) + " of commit " +
+                                    std::to_string(c));
                     added.push_back(static_cast<uint32_t>(lines.size()));
                 }
             }
             const std::string text = join_lines(lines);
-            const std::string path = "dir" + std::to_string(f % 100) + "/file" + std::to_string(f) + ".txt";
+            const std::string path =
+                "dir" + std::to_string(f % 100) + "/file" + std::to_string(f) + ".txt";
             std::fprintf(out, "M 100644 inline %s\n", path.c_str());
             data(out, text);
             std::string ranges;
@@ -117,16 +121,20 @@ void generate(const std::string& dir, int commits, int files) {
                           (ai ? ",\"by_origin\":{\"o1\":\"" + ranges + "\"}" : "") + "}";
         }
         const bool ai = c % 2 == 1;
-        std::string note = "{\"schema\":\"provenant/1\",\"commit\":\"0000000000000000000000000000000000000000\",\"files\":{" +
-                           note_files + "},\"origins\":{" +
-                           (ai ? "\"o1\":{\"class\":\"ai\",\"tool\":\"claude-code\",\"kind\":\"agent\",\"model\":\"claude-sonnet-4-5\",\"tokens\":{\"input\":1000,\"output\":200}}"
-                               : "") +
-                           "}}\n";
+        std::string note =
+            "{\"schema\":\"provenant/"
+            "1\",\"commit\":\"0000000000000000000000000000000000000000\",\"files\":{" +
+            note_files + "},\"origins\":{" +
+            (ai ? "\"o1\":{\"class\":\"ai\",\"tool\":\"claude-code\",\"kind\":\"agent\",\"model\":"
+                  "\"claude-sonnet-4-5\",\"tokens\":{\"input\":1000,\"output\":200}}"
+                : "") +
+            "}}\n";
         marks_notes.push_back(note);
     }
     // The notes, in one notes commit.
-    std::fprintf(out, "commit refs/notes/provenant\ncommitter Bench <bench@example.com> %" PRId64 " +0000\n",
-                 t0 + int64_t(commits + 1) * 3600);
+    std::fprintf(
+        out, "commit refs/notes/provenant\ncommitter Bench <bench@example.com> %" PRId64 " +0000\n",
+        t0 + int64_t(commits + 1) * 3600);
     data(out, "notes");
     for (int c = 1; c <= commits; ++c) {
         std::fprintf(out, "N inline :%d\n", c);
@@ -164,7 +172,8 @@ int main(int argc, char** argv) {
     const double cold = timed(report, dir, &rss);
     const double warm = timed(report, dir);
     std::error_code ec;
-    const auto store = std::filesystem::file_size(std::filesystem::path(dir) / ".git/provenant/analysis.sqlite", ec);
+    const auto store = std::filesystem::file_size(
+        std::filesystem::path(dir) / ".git/provenant/analysis.sqlite", ec);
     std::printf("cold report:          %8.0f ms  (git log --numstat: %.0f ms, ratio %.2fx)\n", cold,
                 numstat, cold / numstat);
     std::printf("peak memory (cold):   %8ld MiB\n", rss / 1024);
@@ -190,7 +199,8 @@ int main(int argc, char** argv) {
     for (const auto& p : paths)
         blame += timed({"git", "blame", "--porcelain", p}, dir);
     const double cold2 = timed({bin, "report", "--format", "json", "--no-cache"}, dir);
-    std::printf("git blame of %zu files: %8.0f ms; report (alive of all HEAD, no store): %.0f ms (%.1fx faster)\n",
+    std::printf("git blame of %zu files: %8.0f ms; report (alive of all HEAD, no store): %.0f ms "
+                "(%.1fx faster)\n",
                 paths.size(), blame, cold2, blame / cold2);
     return 0;
 }

@@ -138,8 +138,11 @@ namespace {
 bool valid_utf8(std::string_view s) {
     for (size_t i = 0; i < s.size();) {
         auto c = static_cast<unsigned char>(s[i]);
-        size_t n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-                              : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+        size_t n = c < 0x80                 ? 1
+                   : c >= 0xc2 && c <= 0xdf ? 2
+                   : c >= 0xe0 && c <= 0xef ? 3
+                   : c >= 0xf0 && c <= 0xf4 ? 4
+                                            : 0;
         if (n == 0 || i + n > s.size()) return false;
         uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1fu) : n == 3 ? (c & 0x0fu) : (c & 0x07u);
         for (size_t k = 1; k < n; ++k) {
@@ -264,8 +267,7 @@ nlohmann::json note_to_json(const Note& note) {
 std::string serialize_note(const Note& note) {
     // Paths are quoted into UTF-8 above; any other string that is not UTF-8 (a tool name
     // from a payload) is replaced rather than thrown on: serialising never throws.
-    return note_to_json(note).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-           "\n";
+    return note_to_json(note).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 // ---------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ struct CommitOrigin {
 
 /// One walked commit, in walk order (parents before children).
 struct CommitRow {
-    std::string id; ///< 40 hex
+    std::string id;                ///< 40 hex
     std::vector<uint32_t> parents; ///< indices of walked parents, first parent first
     std::string author_email;
     int64_t author_time = 0, commit_time = 0; ///< seconds since the epoch
@@ -45,10 +45,10 @@ struct OriginRow {
 
 /// One line, from its birth.
 struct LineRow {
-    uint32_t birth = 0;  ///< commit index
-    uint32_t path = 0;   ///< index into Fates::paths (its path at birth)
+    uint32_t birth = 0;                 ///< commit index
+    uint32_t path = 0;                  ///< index into Fates::paths (its path at birth)
     LineClass cls = LineClass::Unknown; ///< Blank for whitespace-only lines
-    uint32_t origin = 0; ///< index into Fates::origins (0: none)
+    uint32_t origin = 0;                ///< index into Fates::origins (0: none)
 };
 
 /// The class of what replaced an ended line in the ending commit's hunk.
@@ -81,7 +81,7 @@ struct Fates {
     std::vector<EndRow> ends; ///< in walk order of the ending commit
     std::vector<std::string> paths;
     std::vector<OriginRow> origins{OriginRow{}};
-    std::vector<std::string> warnings; ///< unreadable notes, once each
+    std::vector<std::string> warnings;   ///< unreadable notes, once each
     std::vector<FrontierState> frontier; ///< the walk's tips' file states
 };
 

@@ -31,7 +31,8 @@ int on_hunk(const git_diff_delta*, const git_diff_hunk* h, void* payload) {
 
 } // namespace
 
-Result<std::vector<uint32_t>> unchanged_lines(std::string_view old_text, std::string_view new_text) {
+Result<std::vector<uint32_t>> unchanged_lines(std::string_view old_text,
+                                              std::string_view new_text) {
     git::ensure_libgit2();
     const uint32_t old_count = git::count_lines(old_text);
     std::vector<uint32_t> map(size_t(old_count) + 1, 0);
@@ -41,8 +42,9 @@ Result<std::vector<uint32_t>> unchanged_lines(std::string_view old_text, std::st
     opts.context_lines = 0;
     opts.interhunk_lines = 0;
     opts.flags |= GIT_DIFF_FORCE_TEXT | kGitDiffFlags;
-    if (git_diff_buffers(old_text.data(), old_text.size(), nullptr, new_text.data(), new_text.size(),
-                         nullptr, &opts, nullptr, nullptr, on_hunk, nullptr, &m) != 0)
+    if (git_diff_buffers(old_text.data(), old_text.size(), nullptr, new_text.data(),
+                         new_text.size(), nullptr, &opts, nullptr, nullptr, on_hunk, nullptr,
+                         &m) != 0)
         return git::git_error("diffing texts");
     m.copy_until(old_count + 1);
     return map;

@@ -34,7 +34,9 @@ void mark_ancestors(const Fates& f, uint32_t from, uint32_t mark, std::vector<ui
     }
 }
 
-bool is_ai(LineClass c) { return c == LineClass::Ai || c == LineClass::AiModified; }
+bool is_ai(LineClass c) {
+    return c == LineClass::Ai || c == LineClass::AiModified;
+}
 
 std::string utc(int64_t t, const char* fmt) {
     std::time_t tt = static_cast<std::time_t>(t);
@@ -254,8 +256,7 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
             const LineRow& line = f.lines[l];
             if (line.cls == LineClass::Blank) continue;
             const bool ai = is_ai(line.cls);
-            const bool human_family =
-                line.cls == LineClass::Human || line.cls == LineClass::Paste;
+            const bool human_family = line.cls == LineClass::Human || line.cls == LineClass::Paste;
             const uint32_t mb = main_idx[line.birth];
             const bool merged = mb != kNone && end_main[l] != mb;
             const bool rbm = mb != kNone && end_main[l] == mb;
@@ -304,14 +305,20 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
             ++acc->commits;
             if (readable) ++acc->commits_with_notes;
             if (row.parents.size() > 1) continue; // shapes: non-merge commits only
-            const uint64_t ai = classes[size_t(LineClass::Ai)] + classes[size_t(LineClass::AiModified)];
-            const uint64_t hu = classes[size_t(LineClass::Human)] + classes[size_t(LineClass::Paste)];
+            const uint64_t ai =
+                classes[size_t(LineClass::Ai)] + classes[size_t(LineClass::AiModified)];
+            const uint64_t hu =
+                classes[size_t(LineClass::Human)] + classes[size_t(LineClass::Paste)];
             const uint64_t un = classes[size_t(LineClass::Unknown)];
             if (ai + hu + un == 0) continue;
-            if (ai == ai + hu + un) ++acc->ai_only;
-            else if (hu == ai + hu + un) ++acc->human_only;
-            else if (un == ai + hu + un) ++acc->unknown_only;
-            else ++acc->mixed;
+            if (ai == ai + hu + un)
+                ++acc->ai_only;
+            else if (hu == ai + hu + un)
+                ++acc->human_only;
+            else if (un == ai + hu + un)
+                ++acc->unknown_only;
+            else
+                ++acc->mixed;
         }
         // Spend and the generated side of the funnel, per origin (no path: not per line).
         for (const CommitOrigin& co : row.origins) {

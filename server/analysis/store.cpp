@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fcntl.h>
 #include <functional>
 #include <map>
-#include <fcntl.h>
 #include <memory>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -161,22 +161,40 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
         std::vector<std::string> ps;
         for (uint32_t p : r.parents)
             ps.push_back(std::to_string(p));
-        if (auto st = commits->i(int64_t(c)).t(r.id).t(join(ps)).t(r.author_email).i(r.author_time)
-                          .i(r.commit_time).i(int64_t(r.note)).t(join(r.rewritten_from))
-                          .i(r.first_line).i(r.line_end).step();
+        if (auto st = commits->i(int64_t(c))
+                          .t(r.id)
+                          .t(join(ps))
+                          .t(r.author_email)
+                          .i(r.author_time)
+                          .i(r.commit_time)
+                          .i(int64_t(r.note))
+                          .t(join(r.rewritten_from))
+                          .i(r.first_line)
+                          .i(r.line_end)
+                          .step();
             !st)
             return st;
         for (const CommitOrigin& o : r.origins)
-            if (auto st = corigins->i(int64_t(c)).i(o.origin).i(int64_t(o.tokens.input))
-                              .i(int64_t(o.tokens.output)).i(int64_t(o.tokens.cache_read))
-                              .i(int64_t(o.tokens.cache_write_5m)).i(int64_t(o.tokens.cache_write_1h))
-                              .i(int64_t(o.generated)).i(o.has_lines ? 1 : 0).step();
+            if (auto st = corigins->i(int64_t(c))
+                              .i(o.origin)
+                              .i(int64_t(o.tokens.input))
+                              .i(int64_t(o.tokens.output))
+                              .i(int64_t(o.tokens.cache_read))
+                              .i(int64_t(o.tokens.cache_write_5m))
+                              .i(int64_t(o.tokens.cache_write_1h))
+                              .i(int64_t(o.generated))
+                              .i(o.has_lines ? 1 : 0)
+                              .step();
                 !st)
                 return st;
     }
     for (size_t i = old.origins; i < f.origins.size(); ++i)
-        if (auto st = origins->i(int64_t(i)).t(f.origins[i].tool).t(f.origins[i].kind)
-                          .t(f.origins[i].model).t(f.origins[i].session).step();
+        if (auto st = origins->i(int64_t(i))
+                          .t(f.origins[i].tool)
+                          .t(f.origins[i].kind)
+                          .t(f.origins[i].model)
+                          .t(f.origins[i].session)
+                          .step();
             !st)
             return st;
     for (size_t i = old.paths; i < f.paths.size(); ++i)
@@ -189,8 +207,13 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
         while (j < f.lines.size() && f.lines[j].birth == a.birth && f.lines[j].path == a.path &&
                f.lines[j].cls == a.cls && f.lines[j].origin == a.origin)
             ++j;
-        if (auto st = runs->i(int64_t(i)).i(int64_t(j - i)).i(a.birth).i(a.path)
-                          .i(int64_t(a.cls)).i(a.origin).step();
+        if (auto st = runs->i(int64_t(i))
+                          .i(int64_t(j - i))
+                          .i(a.birth)
+                          .i(a.path)
+                          .i(int64_t(a.cls))
+                          .i(a.origin)
+                          .step();
             !st)
             return st;
         i = j;
@@ -203,7 +226,8 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
         while (j < f.ends.size() && f.ends[j].commit == a.commit && f.ends[j].by == a.by &&
                f.ends[j].line == a.line + (j - i))
             ++j;
-        if (auto st = ends->i(int64_t(i)).i(a.line).i(int64_t(j - i)).i(a.commit).i(int64_t(a.by)).step();
+        if (auto st =
+                ends->i(int64_t(i)).i(a.line).i(int64_t(j - i)).i(a.commit).i(int64_t(a.by)).step();
             !st)
             return st;
         i = j;
@@ -217,7 +241,8 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
             for (size_t k = 0; k < file.ids.size(); ++k) // little-endian, whatever the host
                 for (int b = 0; b < 4; ++b)
                     buf[k * 4 + size_t(b)] = static_cast<unsigned char>(file.ids[k] >> (8 * b));
-            if (auto st = front->i(fs.commit).t(file.path).t(file.blob).b(buf.data(), buf.size()).step();
+            if (auto st =
+                    front->i(fs.commit).t(file.path).t(file.blob).b(buf.data(), buf.size()).step();
                 !st)
                 return st;
         }
@@ -255,8 +280,9 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
     }
     if (nc > (1u << 28) || nl > (1ull << 34) || ne > (1ull << 34)) return Error("absurd counts");
     f.commits.reserve(nc);
-    st = each_row(db, "SELECT idx, id, parents, author_email, author_time, commit_time, note, "
-                      "rewritten_from, first_line, line_end FROM commits ORDER BY idx",
+    st = each_row(db,
+                  "SELECT idx, id, parents, author_email, author_time, commit_time, note, "
+                  "rewritten_from, first_line, line_end FROM commits ORDER BY idx",
                   [&](sqlite3_stmt* s) {
                       if (sqlite3_column_int64(s, 0) != int64_t(f.commits.size())) return false;
                       CommitRow r;
@@ -284,19 +310,22 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
     if (!st) return st;
     if (f.commits.size() != nc) return Error("commits are missing");
     f.origins.clear();
-    st = each_row(db, "SELECT idx, tool, kind, model, session FROM origins ORDER BY idx",
-                  [&](sqlite3_stmt* s) {
-                      if (sqlite3_column_int64(s, 0) != int64_t(f.origins.size())) return false;
-                      f.origins.push_back({text_col(s, 1), text_col(s, 2), text_col(s, 3), text_col(s, 4)});
-                      return true;
-                  });
+    st = each_row(
+        db, "SELECT idx, tool, kind, model, session FROM origins ORDER BY idx",
+        [&](sqlite3_stmt* s) {
+            if (sqlite3_column_int64(s, 0) != int64_t(f.origins.size())) return false;
+            f.origins.push_back({text_col(s, 1), text_col(s, 2), text_col(s, 3), text_col(s, 4)});
+            return true;
+        });
     if (!st) return st;
     if (f.origins.empty()) return Error("origins are missing");
-    st = each_row(db, "SELECT commit_idx, origin, input, output, cache_read, cache_write_5m, "
-                      "cache_write_1h, generated, has_lines FROM commit_origins",
+    st = each_row(db,
+                  "SELECT commit_idx, origin, input, output, cache_read, cache_write_5m, "
+                  "cache_write_1h, generated, has_lines FROM commit_origins",
                   [&](sqlite3_stmt* s) {
                       const int64_t c = sqlite3_column_int64(s, 0), o = sqlite3_column_int64(s, 1);
-                      if (c < 0 || size_t(c) >= nc || o < 0 || size_t(o) >= f.origins.size()) return false;
+                      if (c < 0 || size_t(c) >= nc || o < 0 || size_t(o) >= f.origins.size())
+                          return false;
                       CommitOrigin co;
                       co.origin = uint32_t(o);
                       co.tokens.input = uint64_t(sqlite3_column_int64(s, 2));
@@ -317,33 +346,36 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
     });
     if (!st) return st;
     f.lines.reserve(nl);
-    st = each_row(db, "SELECT first_line, count, birth, path, cls, origin FROM line_runs ORDER BY first_line",
-                  [&](sqlite3_stmt* s) {
-                      const int64_t first = sqlite3_column_int64(s, 0), count = sqlite3_column_int64(s, 1);
-                      const int64_t birth = sqlite3_column_int64(s, 2), path = sqlite3_column_int64(s, 3);
-                      const int64_t cls = sqlite3_column_int64(s, 4), origin = sqlite3_column_int64(s, 5);
-                      if (first != int64_t(f.lines.size()) || count <= 0 || size_t(first + count) > nl ||
-                          birth < 0 || size_t(birth) >= nc || path < 0 || size_t(path) >= f.paths.size() ||
-                          cls < 0 || cls > 5 || origin < 0 || size_t(origin) >= f.origins.size())
-                          return false;
-                      LineRow r{uint32_t(birth), uint32_t(path), static_cast<LineClass>(cls), uint32_t(origin)};
-                      f.lines.insert(f.lines.end(), size_t(count), r);
-                      return true;
-                  });
+    st = each_row(
+        db, "SELECT first_line, count, birth, path, cls, origin FROM line_runs ORDER BY first_line",
+        [&](sqlite3_stmt* s) {
+            const int64_t first = sqlite3_column_int64(s, 0), count = sqlite3_column_int64(s, 1);
+            const int64_t birth = sqlite3_column_int64(s, 2), path = sqlite3_column_int64(s, 3);
+            const int64_t cls = sqlite3_column_int64(s, 4), origin = sqlite3_column_int64(s, 5);
+            if (first != int64_t(f.lines.size()) || count <= 0 || size_t(first + count) > nl ||
+                birth < 0 || size_t(birth) >= nc || path < 0 || size_t(path) >= f.paths.size() ||
+                cls < 0 || cls > 5 || origin < 0 || size_t(origin) >= f.origins.size())
+                return false;
+            LineRow r{uint32_t(birth), uint32_t(path), static_cast<LineClass>(cls),
+                      uint32_t(origin)};
+            f.lines.insert(f.lines.end(), size_t(count), r);
+            return true;
+        });
     if (!st) return st;
     if (f.lines.size() != nl) return Error("lines are missing");
     f.ends.reserve(ne);
-    st = each_row(db, "SELECT first_line, count, commit_idx, by_class FROM end_runs ORDER BY seq",
-                  [&](sqlite3_stmt* s) {
-                      const int64_t first = sqlite3_column_int64(s, 0), count = sqlite3_column_int64(s, 1);
-                      const int64_t c = sqlite3_column_int64(s, 2), by = sqlite3_column_int64(s, 3);
-                      if (first < 0 || count <= 0 || size_t(first + count) > nl || c < 0 ||
-                          size_t(c) >= nc || by < 0 || by > 4 || f.ends.size() + size_t(count) > ne)
-                          return false;
-                      for (int64_t k = 0; k < count; ++k)
-                          f.ends.push_back({uint32_t(first + k), uint32_t(c), static_cast<EndBy>(by)});
-                      return true;
-                  });
+    st = each_row(
+        db, "SELECT first_line, count, commit_idx, by_class FROM end_runs ORDER BY seq",
+        [&](sqlite3_stmt* s) {
+            const int64_t first = sqlite3_column_int64(s, 0), count = sqlite3_column_int64(s, 1);
+            const int64_t c = sqlite3_column_int64(s, 2), by = sqlite3_column_int64(s, 3);
+            if (first < 0 || count <= 0 || size_t(first + count) > nl || c < 0 || size_t(c) >= nc ||
+                by < 0 || by > 4 || f.ends.size() + size_t(count) > ne)
+                return false;
+            for (int64_t k = 0; k < count; ++k)
+                f.ends.push_back({uint32_t(first + k), uint32_t(c), static_cast<EndBy>(by)});
+            return true;
+        });
     if (!st) return st;
     if (f.ends.size() != ne) return Error("ends are missing");
     st = each_row(db, "SELECT message FROM warnings ORDER BY seq", [&](sqlite3_stmt* s) {
@@ -351,28 +383,29 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
         return true;
     });
     if (!st) return st;
-    return each_row(db, "SELECT commit_idx, path, blob, ids FROM frontier ORDER BY commit_idx, path",
-                    [&](sqlite3_stmt* s) {
-                        const int64_t c = sqlite3_column_int64(s, 0);
-                        if (c < 0 || size_t(c) >= nc) return false;
-                        if (f.frontier.empty() || f.frontier.back().commit != uint32_t(c))
-                            f.frontier.push_back({uint32_t(c), {}});
-                        FrontierFile file{text_col(s, 1), text_col(s, 2), {}};
-                        if (file.blob.size() != 40) return false;
-                        const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(s, 3));
-                        const auto n = static_cast<size_t>(sqlite3_column_bytes(s, 3));
-                        if (n % 4 != 0 || (n > 0 && bytes == nullptr)) return false;
-                        file.ids.resize(n / 4);
-                        for (size_t k = 0; k < n / 4; ++k) {
-                            uint32_t v = 0;
-                            for (int b = 0; b < 4; ++b)
-                                v |= uint32_t(bytes[k * 4 + size_t(b)]) << (8 * b);
-                            if (v >= nl) return false;
-                            file.ids[k] = v;
-                        }
-                        f.frontier.back().files.push_back(std::move(file));
-                        return true;
-                    });
+    return each_row(
+        db, "SELECT commit_idx, path, blob, ids FROM frontier ORDER BY commit_idx, path",
+        [&](sqlite3_stmt* s) {
+            const int64_t c = sqlite3_column_int64(s, 0);
+            if (c < 0 || size_t(c) >= nc) return false;
+            if (f.frontier.empty() || f.frontier.back().commit != uint32_t(c))
+                f.frontier.push_back({uint32_t(c), {}});
+            FrontierFile file{text_col(s, 1), text_col(s, 2), {}};
+            if (file.blob.size() != 40) return false;
+            const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(s, 3));
+            const auto n = static_cast<size_t>(sqlite3_column_bytes(s, 3));
+            if (n % 4 != 0 || (n > 0 && bytes == nullptr)) return false;
+            file.ids.resize(n / 4);
+            for (size_t k = 0; k < n / 4; ++k) {
+                uint32_t v = 0;
+                for (int b = 0; b < 4; ++b)
+                    v |= uint32_t(bytes[k * 4 + size_t(b)]) << (8 * b);
+                if (v >= nl) return false;
+                file.ids[k] = v;
+            }
+            f.frontier.back().files.push_back(std::move(file));
+            return true;
+        });
 }
 
 std::string ref_tip(const git::Repo& repo, const char* ref) {
@@ -393,12 +426,13 @@ StoreKey store_key(const git::Repo& repo, const std::vector<git_oid>& tips) {
         hex.push_back(git::to_hex(t));
     std::sort(hex.begin(), hex.end());
     hex.erase(std::unique(hex.begin(), hex.end()), hex.end());
-    return StoreKey{join(hex), ref_tip(repo, "refs/notes/provenant"), ref_tip(repo, "refs/notes/ai")};
+    return StoreKey{join(hex), ref_tip(repo, "refs/notes/provenant"),
+                    ref_tip(repo, "refs/notes/ai")};
 }
 
 StoredCounts counts_of(const Fates& f) {
-    return {f.commits.size(), f.lines.size(), f.ends.size(), f.origins.size(), f.paths.size(),
-            f.warnings.size()};
+    return {f.commits.size(), f.lines.size(), f.ends.size(),
+            f.origins.size(), f.paths.size(), f.warnings.size()};
 }
 
 Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std::string& ref,
@@ -417,7 +451,8 @@ Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std:
     if (auto st = tree_of(old_tip, old_tree); !st) return st.error();
     if (auto st = tree_of(ref_tip(repo, ref.c_str()), new_tree); !st) return st.error();
     git::Diff diff;
-    if (git_diff_tree_to_tree(git::Setter(diff), repo.get(), old_tree.get(), new_tree.get(), nullptr) != 0)
+    if (git_diff_tree_to_tree(git::Setter(diff), repo.get(), old_tree.get(), new_tree.get(),
+                              nullptr) != 0)
         return git::git_error("diffing " + ref);
     std::vector<std::string> out;
     for (size_t d = 0; d < git_diff_num_deltas(diff.get()); ++d) {
@@ -502,13 +537,14 @@ Status append_store(const fs::path& file, const StoreKey& key, const Fates& fate
     return exec(db.get(), "COMMIT");
 }
 
-Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips,
-                         const Progress& progress, bool use_store) {
+Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const Progress& progress,
+                         bool use_store) {
     std::sort(tips.begin(), tips.end(),
               [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
-    tips.erase(std::unique(tips.begin(), tips.end(),
-                           [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
-               tips.end());
+    tips.erase(
+        std::unique(tips.begin(), tips.end(),
+                    [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
+        tips.end());
     if (!use_store) return walk_history(repo, tips, progress);
     const StoreKey key = store_key(repo, tips);
     const fs::path file = store_path(repo);
@@ -520,8 +556,9 @@ Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips,
             std::unordered_set<std::string> known;
             for (const auto& c : stored->fates.commits)
                 known.insert(c.id);
-            for (const auto& [ref, old_tip] : {std::pair<const char*, std::string>{"refs/notes/provenant", stored->key.notes},
-                                               {"refs/notes/ai", stored->key.ai}}) {
+            for (const auto& [ref, old_tip] :
+                 {std::pair<const char*, std::string>{"refs/notes/provenant", stored->key.notes},
+                  {"refs/notes/ai", stored->key.ai}}) {
                 auto changed = changed_notes(repo, ref, old_tip);
                 if (!changed) return changed.error();
                 for (const auto& c : *changed)

@@ -55,7 +55,7 @@ Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std:
 
 /// The fates of the history reachable from `tips`: from the store when it matches, else by
 /// walking (and then storing, when `use_store`). Store problems are logged, never fatal.
-Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips,
-                         const Progress& progress, bool use_store = true);
+Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const Progress& progress,
+                         bool use_store = true);
 
 } // namespace provenant::analysis

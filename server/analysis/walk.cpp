@@ -18,11 +18,16 @@ namespace provenant::analysis {
 
 std::string_view to_string(EndBy b) {
     switch (b) {
-    case EndBy::Deleted: return "deleted";
-    case EndBy::Human: return "human";
-    case EndBy::Ai: return "ai";
-    case EndBy::Paste: return "paste";
-    case EndBy::Unknown: return "unknown";
+    case EndBy::Deleted:
+        return "deleted";
+    case EndBy::Human:
+        return "human";
+    case EndBy::Ai:
+        return "ai";
+    case EndBy::Paste:
+        return "paste";
+    case EndBy::Unknown:
+        return "unknown";
     }
     return "deleted";
 }
@@ -55,12 +60,17 @@ bool is_regular(uint16_t mode) {
 
 EndBy end_by_of(LineClass c) {
     switch (c) {
-    case LineClass::Ai: return EndBy::Ai;
+    case LineClass::Ai:
+        return EndBy::Ai;
     case LineClass::AiModified: // a person edited the AI's line: a person's rework
-    case LineClass::Human: return EndBy::Human;
-    case LineClass::Paste: return EndBy::Paste;
-    case LineClass::Unknown: return EndBy::Unknown;
-    case LineClass::Blank: break;
+    case LineClass::Human:
+        return EndBy::Human;
+    case LineClass::Paste:
+        return EndBy::Paste;
+    case LineClass::Unknown:
+        return EndBy::Unknown;
+    case LineClass::Blank:
+        break;
     }
     return EndBy::Deleted;
 }
@@ -92,8 +102,8 @@ private:
     /// result does not have (a resolution that dropped them).
     Status end_dropped(uint32_t i, git_tree* tree, const TreeState& state);
     /// For a merge: new line (1-based) -> a line id an other parent's version has there.
-    Result<std::unordered_map<uint32_t, uint32_t>>
-    inherited(uint32_t i, const std::string& path, const git_oid& blob) const;
+    Result<std::unordered_map<uint32_t, uint32_t>> inherited(uint32_t i, const std::string& path,
+                                                             const git_oid& blob) const;
 
     const git::Repo& repo_;
     Fates& out_;
@@ -209,7 +219,8 @@ Status Walker::end_dropped(uint32_t i, git_tree* tree, const TreeState& state) {
             if (old == ps->end() || old->second->ids.empty()) continue;
             std::unordered_set<uint32_t> kept;
             if (delta->status != GIT_DELTA_DELETED)
-                if (auto now = state.find(std::string_view(delta->new_file.path)); now != state.end())
+                if (auto now = state.find(std::string_view(delta->new_file.path));
+                    now != state.end())
                     kept.insert(now->second->ids.begin(), now->second->ids.end());
             for (uint32_t id : old->second->ids)
                 if (kept.count(id) == 0) out_.ends.push_back(EndRow{id, i, EndBy::Deleted});
@@ -596,9 +607,10 @@ Result<std::vector<git_oid>> default_tips(const git::Repo& repo) {
     if (auto head = repo.resolve("HEAD")) tips.push_back(*head);
     std::sort(tips.begin(), tips.end(),
               [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
-    tips.erase(std::unique(tips.begin(), tips.end(),
-                           [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
-               tips.end());
+    tips.erase(
+        std::unique(tips.begin(), tips.end(),
+                    [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
+        tips.end());
     return tips;
 }
 

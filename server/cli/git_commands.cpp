@@ -2,9 +2,9 @@
 // git_rewrite_commands.cpp).
 #include "cli/git_commands.h"
 
+#include "analysis/blame.h"
 #include "cli/commands.h"
 #include "git/attach.h"
-#include "analysis/blame.h"
 #include "git/hooks.h"
 #include "git/note_store.h"
 #include "git/pending_attach.h"

@@ -34,7 +34,9 @@ struct Opts {
     bool no_cache = false;
 };
 
-[[noreturn]] void die(const std::string& m) { fail("report", m); }
+[[noreturn]] void die(const std::string& m) {
+    fail("report", m);
+}
 
 /// YYYY-MM-DD (UTC midnight), an ISO 8601 time with an offset, or unix seconds.
 int64_t parse_date(const std::string& s, const char* option) {
@@ -49,7 +51,9 @@ int64_t parse_date(const std::string& s, const char* option) {
         return static_cast<int64_t>(timegm(&tm));
     }
     auto t = analysis::parse_timestamp(s);
-    if (!t) die(std::string(option) + ": not a date: '" + s + "' (YYYY-MM-DD, ISO 8601 with an offset, or unix seconds)");
+    if (!t)
+        die(std::string(option) + ": not a date: '" + s +
+            "' (YYYY-MM-DD, ISO 8601 with an offset, or unix seconds)");
     return *t;
 }
 
@@ -113,7 +117,8 @@ std::set<std::string> range_commits(const git::Repo& repo, const std::string& ra
     if (git_revwalk_new(git::Setter(walk), repo.get()) != 0) die("starting a history walk");
     const auto dots = range.find("..");
     if (dots != std::string::npos) {
-        if (range.find("...") != std::string::npos) die("symmetric ranges (A...B) are not supported: use A..B");
+        if (range.find("...") != std::string::npos)
+            die("symmetric ranges (A...B) are not supported: use A..B");
         std::string a = range.substr(0, dots), b = range.substr(dots + 2);
         if (b.empty()) b = "HEAD";
         if (a.empty()) a = "HEAD";
@@ -169,7 +174,8 @@ void run(const Opts& o) {
         size_t pos = 0;
         while (pos <= o.by.size()) {
             size_t comma = o.by.find(',', pos);
-            std::string k = o.by.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+            std::string k =
+                o.by.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
             if (std::find(analysis::kGroupKeys.begin(), analysis::kGroupKeys.end(), k) ==
                 analysis::kGroupKeys.end())
                 die("--by: unknown key '" + k +
@@ -219,7 +225,9 @@ void run(const Opts& o) {
             if (env != "production") continue;
             auto id = try_resolve(repo, d.commit);
             if (!id) {
-                std::fprintf(stderr, "provenant report: %s: deployed commit %s is not in this repository (skipped)\n",
+                std::fprintf(stderr,
+                             "provenant report: %s: deployed commit %s is not in this repository "
+                             "(skipped)\n",
                              o.deployments.c_str(), d.commit.c_str());
                 continue;
             }
@@ -274,19 +282,22 @@ void run(const Opts& o) {
         if (any == 0) die("no commits in the selection");
     }
     nlohmann::json report = analysis::compute_report(fates, mo);
-    report["selection"] = {{"range", o.range.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.range)},
-                           {"since", o.since.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.since)},
-                           {"until", o.until.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.until)},
-                           {"main", main_id ? nlohmann::json(git::to_hex(*main_id)) : nlohmann::json(nullptr)},
-                           {"at", at_id ? nlohmann::json(git::to_hex(*at_id)) : nlohmann::json(nullptr)},
-                           {"release", o.release.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.release)}};
+    report["selection"] = {
+        {"range", o.range.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.range)},
+        {"since", o.since.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.since)},
+        {"until", o.until.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.until)},
+        {"main", main_id ? nlohmann::json(git::to_hex(*main_id)) : nlohmann::json(nullptr)},
+        {"at", at_id ? nlohmann::json(git::to_hex(*at_id)) : nlohmann::json(nullptr)},
+        {"release", o.release.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.release)}};
     report["prices"] = prices->label();
     // An unreadable note is a gap (its lines are unknown), said once.
     std::set<std::string> said;
     for (const auto& w : fates.warnings)
         if (said.insert(w).second)
-            std::fprintf(stderr, "provenant report: a note cannot be read (its commit counts as untracked): %s\n",
-                         w.c_str());
+            std::fprintf(
+                stderr,
+                "provenant report: a note cannot be read (its commit counts as untracked): %s\n",
+                w.c_str());
     report["warnings"] = fates.warnings;
     const std::string text = analysis::render_report(report, *fmt);
     if (o.output.empty()) {
@@ -304,14 +315,19 @@ void register_report(CLI::App& app) {
     auto o = std::make_shared<Opts>();
     auto cmd = app.add_subcommand(
         "report", "How much AI code was committed, merged, released and is alive, and its cost");
-    cmd->add_option("range", o->range, "Revision range whose lines are counted (A..B or a revision; default all)");
+    cmd->add_option("range", o->range,
+                    "Revision range whose lines are counted (A..B or a revision; default all)");
     cmd->add_option("-C", o->dir, "Run as if started in this directory");
     cmd->add_option("--since", o->since, "Only commits dated on or after (YYYY-MM-DD or ISO 8601)");
     cmd->add_option("--until", o->until, "Only commits dated on or before");
-    cmd->add_option("--by", o->by, "Group by KEY[,KEY...]: tool, model, session, author, team, path, ext, month, week");
-    cmd->add_option("--main", o->main_ref, "The main branch (default: the remote's HEAD, else main, else master)");
+    cmd->add_option(
+        "--by", o->by,
+        "Group by KEY[,KEY...]: tool, model, session, author, team, path, ext, month, week");
+    cmd->add_option("--main", o->main_ref,
+                    "The main branch (default: the remote's HEAD, else main, else master)");
     cmd->add_option("--release", o->release, "A release ref or tag glob such as 'v*'");
-    cmd->add_option("--deployments", o->deployments, "Deployments file (CSV or NDJSON: commit, environment, deployed_at)");
+    cmd->add_option("--deployments", o->deployments,
+                    "Deployments file (CSV or NDJSON: commit, environment, deployed_at)");
     cmd->add_option("--at", o->at, "Where 'alive' is measured (default --main)");
     cmd->add_option("--survival-days", o->survival_days, "Survival horizon in days (default 30)");
     cmd->add_option("--rework-days", o->rework_days, "Rework window in days (default 21)");

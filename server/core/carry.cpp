@@ -279,8 +279,8 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
         size_t i = 0, j = 0;
         for (const Seg& g : segs) {
             if (g.equal)
-                eqs.push_back(Eq{ta.offsets[i], tb.offsets[j],
-                                 ta.offsets[i + g.equal] - ta.offsets[i]});
+                eqs.push_back(
+                    Eq{ta.offsets[i], tb.offsets[j], ta.offsets[i + g.equal] - ta.offsets[i]});
             i += g.equal + g.del;
             j += g.equal + g.ins;
         }

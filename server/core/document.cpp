@@ -210,8 +210,8 @@ Document::Document(std::string_view text, int64_t version, PositionEncoding enco
     pending_->floor = version;
     if (restored && restored->validate()) {
         // What the journal knew, carried by diff: the unexplained difference is fresh unknown.
-        Snapshot c = carry_restored(*restored, text,
-                                    Attr{kUnknownOrigin, Evidence::None, true}, OriginRecord{});
+        Snapshot c = carry_restored(*restored, text, Attr{kUnknownOrigin, Evidence::None, true},
+                                    OriginRecord{});
         origins_ = std::move(c.origins);
         text_ = std::make_unique<OriginText>(c.text, c.runs);
     } else {
@@ -327,8 +327,8 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
         // Typing changes one place per change; a replacement that changes several (a reload
         // of text changed elsewhere, a formatter) is no evidence of who wrote what it brings.
         inferred = Attr{kUnknownOrigin, Evidence::None, true};
-        p.unknown_reason = "replacement changing " + std::to_string(places) +
-                           " places with no annotation";
+        p.unknown_reason =
+            "replacement changing " + std::to_string(places) + " places with no annotation";
     }
     // 3. Apply, last piece first so earlier offsets stay valid; record the history.
     for (size_t k = pieces.size(); k-- > 0;) {
@@ -418,13 +418,15 @@ void Document::rematch_moved_lines(const std::vector<Piece>& pieces,
     // first, each in the coordinates just before it); typed ones only within their batch.
     std::vector<Pending::Inserted> kept;
     for (const Pending::Inserted& r : bt.inserted) {
-        if (r.version != version_ && (!r.unknown || versions_apart(r.version, version_) > kMoveVersions))
+        if (r.version != version_ &&
+            (!r.unknown || versions_apart(r.version, version_) > kMoveVersions))
             continue;
         std::vector<std::pair<size_t, size_t>> parts{{r.a, r.b}};
         for (size_t k = pieces.size(); k-- > 0 && !parts.empty();)
-            map_through(HistEdit{0, pieces[k].offset, pieces[k].removed,
-                                 pieces[k].inserted.size(), {}, false},
-                        parts);
+            map_through(
+                HistEdit{
+                    0, pieces[k].offset, pieces[k].removed, pieces[k].inserted.size(), {}, false},
+                parts);
         for (auto [x, y] : parts)
             if (y > x) kept.push_back(Pending::Inserted{x, y, r.version, r.unknown});
     }
@@ -432,7 +434,8 @@ void Document::rematch_moved_lines(const std::vector<Piece>& pieces,
     for (size_t k = 0; k < pieces.size(); ++k) {
         const size_t at = static_cast<size_t>(static_cast<int64_t>(pieces[k].offset) + shift);
         if (!pieces[k].inserted.empty() && !restore[k])
-            kept.push_back(Pending::Inserted{at, at + pieces[k].inserted.size(), version_, unknown});
+            kept.push_back(
+                Pending::Inserted{at, at + pieces[k].inserted.size(), version_, unknown});
         shift += static_cast<int64_t>(pieces[k].inserted.size()) -
                  static_cast<int64_t>(pieces[k].removed);
     }

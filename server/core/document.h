@@ -72,12 +72,13 @@ public:
     /// span gets its origin back. A line with no new characters moved within one change
     /// batch keeps its class: inserted lines equal to whole lines that the same batch deleted
     /// or replaced take those lines' attribution, whichever came first (Vim's filters insert
-    /// before they delete; a sort's single replacement is diffed by characters). Errors (range outside the document, version not increasing) leave the
-    /// document unchanged. `new_version` applies after the last change of a batch: pass the
-    /// same version for every change of one didChange: `new_version == version()` continues
-    /// the batch; annotations held for that version are applied when the batch is over
-    /// (at the next call of any other kind, or a change with a newer version). A change that
-    /// fails leaves the earlier changes of its batch applied (resync with a full text).
+    /// before they delete; a sort's single replacement is diffed by characters). Errors (range
+    /// outside the document, version not increasing) leave the document unchanged. `new_version`
+    /// applies after the last change of a batch: pass the same version for every change of one
+    /// didChange: `new_version == version()` continues the batch; annotations held for that version
+    /// are applied when the batch is over (at the next call of any other kind, or a change with a
+    /// newer version). A change that fails leaves the earlier changes of its batch applied (resync
+    /// with a full text).
     Status apply_change(int64_t new_version, const std::optional<TextRange>& range,
                         std::string_view text, EditReason reason = EditReason::None);
 

@@ -73,7 +73,8 @@ nlohmann::json snapshot_to_json(const Snapshot& s) {
             {r.length, r.attr.origin, static_cast<int>(r.attr.evidence), r.attr.fresh ? 1 : 0});
         any_seen = any_seen || r.attr.seen != 0;
     }
-    nlohmann::json j = {{"text", s.text}, {"runs", std::move(runs)}, {"origins", s.origins.records()}};
+    nlohmann::json j = {
+        {"text", s.text}, {"runs", std::move(runs)}, {"origins", s.origins.records()}};
     if (any_seen) {
         // A parallel array rather than a fifth run field: an older provenant ignores it
         // instead of taking the entry for corrupt.

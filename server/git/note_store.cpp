@@ -61,8 +61,8 @@ bool clear_stale_ref_lock(const std::filesystem::path& lock) {
 // Runs `op`, one libgit2 update of `ref` returning a libgit2 code, under the notes flock;
 // retries when another writer moved the ref (GIT_EMODIFIED) and while a ref lock is held,
 // clearing a stale one. Returns op's last code.
-template <typename Op> Result<int> update_notes_ref(git_repository* repo, const std::string& ref,
-                                                    Op op) {
+template <typename Op>
+Result<int> update_notes_ref(git_repository* repo, const std::string& ref, Op op) {
     auto held = FileLock::acquire(std::filesystem::path(git_repository_commondir(repo)) /
                                   "provenant" / "notes.lock");
     if (!held) return held.error().context("updating " + ref);

@@ -45,8 +45,8 @@ std::string render_note(const Note& note) {
     std::ostringstream s;
     s << "commit " << safe(note.commit) << "\n";
     s << "parent " << (note.parent.empty() ? "(none: root commit)" : safe(note.parent)) << "\n";
-    s << "note   " << safe(note.schema) << " by " << safe(note.tool) << " " << safe(note.tool_version)
-      << "\n";
+    s << "note   " << safe(note.schema) << " by " << safe(note.tool) << " "
+      << safe(note.tool_version) << "\n";
     if (note.rewrite) {
         s << "carried (" << safe(note.rewrite->kind) << ") from";
         for (const auto& c : note.rewrite->from)
@@ -119,8 +119,9 @@ std::string render_blame(const std::vector<BlameLine>& lines) {
         std::string num = std::to_string(b.line);
         s << safe(b.commit.substr(0, 10)) << "  " << pad(std::string(to_string(b.cls)), wc) << "  "
           << pad(b.tool.empty() ? "-" : safe(b.tool), wt) << "  "
-          << pad(b.model.empty() ? "-" : safe(b.model), wm) << "  " << std::string(wl - num.size(), ' ')
-          << num << ") " << b.text << "\n"; // the file's own text, printed raw as git blame does
+          << pad(b.model.empty() ? "-" : safe(b.model), wm) << "  "
+          << std::string(wl - num.size(), ' ') << num << ") " << b.text
+          << "\n"; // the file's own text, printed raw as git blame does
     }
     return s.str();
 }

@@ -82,9 +82,9 @@ std::optional<json> parse_body(std::string_view body, std::string* error, ErrorC
     // Budgets before the parse, so memory is bounded by design: a parsed value costs up to
     // ~100 bytes (`[{},{},...]` amplified 33x), a string about its length.
     if (shape.values > kMaxJsonValues)
-        return fail(ErrorCode::InvalidRequest,
-                    "message refused: more than " + std::to_string(kMaxJsonValues) +
-                        " JSON values (no LSP message needs that many)");
+        return fail(ErrorCode::InvalidRequest, "message refused: more than " +
+                                                   std::to_string(kMaxJsonValues) +
+                                                   " JSON values (no LSP message needs that many)");
     if (body.size() > kMaxSmallMessage && !carries_document_text(shape.method))
         return fail(ErrorCode::InvalidRequest,
                     "message refused: " + std::to_string(body.size()) + " bytes is over the " +

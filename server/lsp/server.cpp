@@ -192,13 +192,12 @@ void Server::initialize(const json* params, const Reply& reply) {
     // folders alike.
     json rename_filter = {{"scheme", "file"}, {"pattern", {{"glob", "**"}}}};
     json file_operations = {{"didRename", {{"filters", json::array({rename_filter})}}}};
-    reply.result(
-        json{{"capabilities",
-              {{"positionEncoding", to_string(encoding_)},
-               {"textDocumentSync",
-                {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
-               {"workspace", {{"fileOperations", file_operations}}}}},
-             {"serverInfo", {{"name", "provenant"}, {"version", PROVENANT_VERSION}}}});
+    reply.result(json{{"capabilities",
+                       {{"positionEncoding", to_string(encoding_)},
+                        {"textDocumentSync",
+                         {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+                        {"workspace", {{"fileOperations", file_operations}}}}},
+                      {"serverInfo", {{"name", "provenant"}, {"version", PROVENANT_VERSION}}}});
 }
 
 void Server::initialized(const json*) {}

@@ -114,10 +114,8 @@ Status atomic_write_file(const fs::path& path, const std::string& data, WriteOpt
         return make_error("creating " + tmp.string() + ": " + errno_text());
     Status st = write_all(fd, data.data(), data.size());
     // fchmod, not open's mode: the umask must not widen or narrow what the file had.
-    if (st && ::fchmod(fd, mode) != 0)
-        st = make_error(errno_text());
-    if (st && options.sync && ::fsync(fd) != 0)
-        st = make_error(errno_text());
+    if (st && ::fchmod(fd, mode) != 0) st = make_error(errno_text());
+    if (st && options.sync && ::fsync(fd) != 0) st = make_error(errno_text());
     ::close(fd);
     if (st && ::rename(tmp.c_str(), path.c_str()) != 0)
         st = make_error(errno_text());
@@ -155,8 +153,8 @@ namespace {
 // as a lock never blocks the open, O_NOFOLLOW so a symlink cannot point the lock elsewhere.
 Result<int> open_lock_file(const fs::path& lock_path) {
     if (auto d = create_private_directories(lock_path.parent_path()); !d) return d.error();
-    int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-                    0600);
+    int fd =
+        ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
     if (fd < 0)
         return make_error("opening lock " + lock_path.string() + ": " + errno_text());
     struct stat st {};

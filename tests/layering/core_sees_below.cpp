@@ -4,4 +4,6 @@
 #include "protocol/note.h"
 #include "support/result.h"
 
-int provenant_layering_core_sees_below() { return 0; }
+int provenant_layering_core_sees_below() {
+    return 0;
+}

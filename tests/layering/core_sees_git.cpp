@@ -2,4 +2,6 @@
 // headers are not on core's include path and this must fail to compile.
 #include "git/repository.h"
 
-int provenant_layering_core_sees_git() { return 0; }
+int provenant_layering_core_sees_git() {
+    return 0;
+}

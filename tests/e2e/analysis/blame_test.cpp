@@ -49,14 +49,21 @@ std::string edit(const std::string& text, std::mt19937& rng, int commit) {
     int k = 0;
     for (const auto& l : lines) {
         switch (op(rng)) {
-        case 0: break; // delete
-        case 1: out.push_back("changed " + std::to_string(commit) + "." + std::to_string(k++)); break;
+        case 0:
+            break; // delete
+        case 1:
+            out.push_back("changed " + std::to_string(commit) + "." + std::to_string(k++));
+            break;
         case 2:
             out.push_back(l);
             out.push_back("inserted " + std::to_string(commit) + "." + std::to_string(k++));
             break;
-        case 3: out.push_back(""); out.push_back(l); break; // blank lines make diffs ambiguous
-        default: out.push_back(l);
+        case 3:
+            out.push_back("");
+            out.push_back(l);
+            break; // blank lines make diffs ambiguous
+        default:
+            out.push_back(l);
         }
     }
     if (out.size() < 5) out.push_back("refill " + std::to_string(commit));

@@ -42,7 +42,8 @@ public:
     }
     /// An agent writes `after` over `before` in `rel` (the generic hook), with tokens.
     void agent_write(const std::string& rel, const std::string& before, const std::string& after,
-                     const std::string& tool, const std::string& model, int input, int output) const {
+                     const std::string& tool, const std::string& model, int input,
+                     int output) const {
         write(rel, after);
         nlohmann::json j = {{"agent", tool},
                             {"model", model},

@@ -16,14 +16,14 @@ namespace {
 ///  d0  main  base.txt, 4 lines nobody watched                 -> 4 unknown
 ///  d1  main  aider writes src/a.py (6 lines)                   -> 6 ai (born, merged d1)
 ///  d2  feat  aider writes src/b.py (5 lines)                   -> 5 ai (merged d5)
-///  d3  feat  unwatched: b.py line 2 replaced, line 5 deleted   -> 1 unknown; 2 ai rewritten before merge
-///  d4  wip   aider writes src/c.py (3 lines), never merged     -> 3 ai
-///  d5  main  merge feat (tag v1 here)                          -> no line born
-///  d6  main  notes.md, 3 lines, its note (written here) human  -> 3 human
-///  d8  main  unwatched: a.py line 6 replaced                   -> 1 unknown; ai->unknown rework (7 days)
-///  d20 main  unwatched: notes.md line 3 deleted                -> human->deleted rework (14 days)
-///  d40 main  unwatched: a.py lines 1-2 deleted                 -> 39 days after merge: not rework
-///  d50 main  src/d.py with a git-ai note: 1-2 cursor, 3 human  -> 2 ai, 1 human, 1 unknown
+///  d3  feat  unwatched: b.py line 2 replaced, line 5 deleted   -> 1 unknown; 2 ai rewritten before
+///  merge d4  wip   aider writes src/c.py (3 lines), never merged     -> 3 ai d5  main  merge feat
+///  (tag v1 here)                          -> no line born d6  main  notes.md, 3 lines, its note
+///  (written here) human  -> 3 human d8  main  unwatched: a.py line 6 replaced                   ->
+///  1 unknown; ai->unknown rework (7 days) d20 main  unwatched: notes.md line 3 deleted ->
+///  human->deleted rework (14 days) d40 main  unwatched: a.py lines 1-2 deleted                 ->
+///  39 days after merge: not rework d50 main  src/d.py with a git-ai note: 1-2 cursor, 3 human  ->
+///  2 ai, 1 human, 1 unknown
 struct History {
     ReportRepo repo;
     std::string c0, c1, c2, c3, c4, c5, ch, c8, c20, c40, c50;
@@ -116,7 +116,7 @@ TEST_CASE("report: every number of a generated history, counted independently") 
     CHECK(rep["schema"] == "provenant-report/1");
 
     // 11 commits, the merge included.
-    const std::vector<std::string> all{h.c0, h.c1, h.c2, h.c3, h.c4, h.c5,
+    const std::vector<std::string> all{h.c0, h.c1, h.c2,  h.c3,  h.c4, h.c5,
                                        h.ch, h.c8, h.c20, h.c40, h.c50};
     CHECK(rep["totals"]["commits"] == all.size());
     CHECK(rep["totals"]["commits_with_notes"] == commits_with_notes(r, all));
@@ -286,10 +286,14 @@ TEST_CASE("report: bad input gets a clear message and a non-zero exit") {
 
 namespace {
 
-std::string store_file(const ReportRepo& r) { return r.path() + "/.git/provenant/analysis.sqlite"; }
+std::string store_file(const ReportRepo& r) {
+    return r.path() + "/.git/provenant/analysis.sqlite";
+}
 
 /// The report with nothing stored (the independent reference for the cache).
-json uncached(const ReportRepo& r) { return r.report({"--release", "v*", "--no-cache"}); }
+json uncached(const ReportRepo& r) {
+    return r.report({"--release", "v*", "--no-cache"});
+}
 
 } // namespace
 
@@ -303,7 +307,9 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
     REQUIRE(::stat(store_file(r).c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     CHECK(uncached(r) == cold);
-    SUBCASE("second run") { CHECK(r.report({"--release", "v*"}) == cold); }
+    SUBCASE("second run") {
+        CHECK(r.report({"--release", "v*"}) == cold);
+    }
     SUBCASE("corrupt") {
         std::string bytes = r.read(".git/provenant/analysis.sqlite");
         for (size_t i = 100; i < bytes.size(); i += 512)
@@ -317,7 +323,8 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         CHECK(r.report({"--release", "v*"}) == cold);
     }
     SUBCASE("another version") {
-        auto q = run({"sqlite3", store_file(r), "UPDATE meta SET value = '0' WHERE name = 'version'"});
+        auto q =
+            run({"sqlite3", store_file(r), "UPDATE meta SET value = '0' WHERE name = 'version'"});
         REQUIRE_MESSAGE(q.exit_code == 0, q.err);
         CHECK(r.report({"--release", "v*"}) == cold);
     }
@@ -330,7 +337,8 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         r.agent_write("src/e.py", "", "e 1\ne 2\n", "aider", "gpt-5.4", 1, 1);
         r.commit_on(51, "e");
         // The store goes on from its frontier: one new commit, no full walk.
-        auto logged = r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
+        auto logged =
+            r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
         REQUIRE_MESSAGE(logged.exit_code == 0, logged.err);
         CHECK(logged.err.find("full walk") == std::string::npos);
         CHECK(logged.err.find("not used") == std::string::npos);
@@ -342,7 +350,8 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         r.git({"checkout", "-q", "wip"});
         r.git({"rebase", "-q", "main"});
         r.git({"checkout", "-q", "main"});
-        auto logged = r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
+        auto logged =
+            r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
         REQUIRE_MESSAGE(logged.exit_code == 0, logged.err);
         CHECK(logged.err.find("full walk") != std::string::npos); // the old wip tip is gone
         const json after = json::parse(logged.out);

@@ -34,10 +34,11 @@ TEST_CASE("over-budget messages are refused with InvalidRequest; document text m
     CHECK(e["error"]["message"].get<std::string>().find("JSON values") != std::string::npos);
 
     // A request that carries no document text has no use for megabytes.
-    json big = {{"jsonrpc", "2.0"},
-                {"id", 77},
-                {"method", "provenant/documentProvenance"},
-                {"params", {{"textDocument", {{"uri", kUri}}}, {"pad", std::string(2 << 20, 'x')}}}};
+    json big = {
+        {"jsonrpc", "2.0"},
+        {"id", 77},
+        {"method", "provenant/documentProvenance"},
+        {"params", {{"textDocument", {{"uri", kUri}}}, {"pad", std::string(2 << 20, 'x')}}}};
     c.send_raw(lsp_frame(big.dump()));
     e = next_error(c);
     CHECK(e["error"]["code"] == -32600);

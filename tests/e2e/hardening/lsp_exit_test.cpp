@@ -10,8 +10,9 @@ TEST_CASE("after an out-of-range number the server still answers and sees the en
     const std::string uri = "file:///tmp/provenant-exit-test/doc.txt";
     LspClient c;
     c.initialize();
-    for (const char* body : {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"n\":1e400}",
-                             "[-1e400]", "{\"jsonrpc\":\"2.0\",\"method\":\"y\",\"params\":[1e999]}"}) {
+    for (const char* body :
+         {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"n\":1e400}", "[-1e400]",
+          "{\"jsonrpc\":\"2.0\",\"method\":\"y\",\"params\":[1e999]}"}) {
         c.send_raw(lsp_frame(body));
         auto m = c.next_message(std::chrono::seconds(20));
         REQUIRE_MESSAGE(m.has_value(), "no reply to " << body << "; log:\n" << c.log());

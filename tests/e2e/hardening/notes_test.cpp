@@ -112,8 +112,8 @@ TEST_CASE("FIFOs as a journal entry and in the pending queue never hang a comman
     CHECK(st.exit_code < 128);
     auto show = repo.provenant({"show", head});
     CHECK(show.exit_code < 128);
-    auto r = run({PROVENANT_BINARY, "blame", "a.txt"}, repo.path(), {}, {},
-                 std::chrono::seconds(60));
+    auto r =
+        run({PROVENANT_BINARY, "blame", "a.txt"}, repo.path(), {}, {}, std::chrono::seconds(60));
     CHECK(r.exit_code < 128);
 }
 

@@ -36,7 +36,8 @@ TEST_CASE("show and blame escape ESC, BEL and CSI from a note's tool, model, ses
     TempRepo repo;
     repo.write("a.txt", "one\n");
     std::string head = repo.commit_all("a");
-    const std::string esc = "\x1b]0;owned\x07\x1b[2J\xc2\x9b" "31m";
+    const std::string esc = "\x1b]0;owned\x07\x1b[2J\xc2\x9b"
+                            "31m";
     nlohmann::json note = {
         {"schema", "provenant/1"},
         {"commit", head},

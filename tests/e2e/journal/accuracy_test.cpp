@@ -43,9 +43,9 @@ json note_file(const TempRepo& r, const std::string& path) {
 
 /// In the sidecar: replace line `line` (0-based) of the open file with `typed`, key by key,
 /// then save (the editor writes the file, then didSave).
-void retype_line(LspClient& lsp, const TempRepo& r, const std::string& uri,
-                 const std::string& path, int line, const std::string& typed,
-                 const std::string& saved_text, int64_t& version) {
+void retype_line(LspClient& lsp, const TempRepo& r, const std::string& uri, const std::string& path,
+                 int line, const std::string& typed, const std::string& saved_text,
+                 int64_t& version) {
     lsp.did_change(uri, ++version, range(line, 0, line + 1, 0), "");
     int col = 0;
     for (char c : typed) {

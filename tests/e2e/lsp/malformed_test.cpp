@@ -42,8 +42,8 @@ TEST_CASE("malformed framing and JSON are answered or logged, then valid message
         expect_error(c, -32700);
         // A number out of double's range is an out_of_range in the JSON library, not a
         // parse_error: it once escaped the reader and left the server deaf (issue 12 §6).
-        c.send_raw(lsp_frame(
-            "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"x\",\"params\":{\"n\":1e400}}"));
+        c.send_raw(
+            lsp_frame("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"x\",\"params\":{\"n\":1e400}}"));
         CHECK(expect_error(c, -32700)["id"].is_null());
         c.send_raw(lsp_frame("[-1e400]"));
         expect_error(c, -32700);

@@ -17,8 +17,8 @@
 
 namespace provenant::accuracy {
 
-inline const OriginRecord kAgentA{OriginClass::Ai, "claude-code", "agent", "claude-sonnet-4-5",
-                                  "sa", ""};
+inline const OriginRecord kAgentA{OriginClass::Ai,     "claude-code", "agent",
+                                  "claude-sonnet-4-5", "sa",          ""};
 inline const OriginRecord kAgentB{OriginClass::Ai, "codex", "agent", "gpt-5-codex", "sb", ""};
 inline constexpr uint32_t kT0 = 1'800'000'000;
 

@@ -2,9 +2,9 @@
 // similar text (in the agents' own vocabulary, on purpose), moving lines, agent writes through
 // the hook's record_edit racing the editor's reload in either order, saves through the
 // journal merge, commits through real git with the real attach, and (opt-in) `git checkout
-// -f` with a reopen. An independent per-character model says who wrote each character; the assertions:
-// a character a person typed is never reported `ai`, a character an agent wrote is never
-// reported `human` (nor another agent's). Seeded and deterministic; PROVENANT_ACCURACY_STEPS
+// -f` with a reopen. An independent per-character model says who wrote each character; the
+// assertions: a character a person typed is never reported `ai`, a character an agent wrote is
+// never reported `human` (nor another agent's). Seeded and deterministic; PROVENANT_ACCURACY_STEPS
 // sets the steps per seed for a long run (default 800, four seeds). The checkout step is off
 // unless PROVENANT_ACCURACY_CHECKOUT is set (see Session's constructor).
 #include "accuracy_support.h"
@@ -22,12 +22,9 @@ using namespace provenant::accuracy;
 namespace {
 
 const std::vector<std::string> kLines = {
-    "return sum(item.price for item in items)",
-    "CONFLICT FEATURE VERSION",
-    "total = compute_total(order.items, tax=rate)",
-    "if not items: return 0",
-    "for item in items: print(item.price)",
-    "value = load(path).strip().lower()",
+    "return sum(item.price for item in items)",     "CONFLICT FEATURE VERSION",
+    "total = compute_total(order.items, tax=rate)", "if not items: return 0",
+    "for item in items: print(item.price)",         "value = load(path).strip().lower()",
 };
 
 std::vector<std::string> words() {
@@ -140,11 +137,12 @@ private:
                 const size_t ls = s.text.rfind('\n', i == 0 ? 0 : i - 1);
                 const size_t from = ls == std::string::npos ? 0 : ls + 1;
                 const size_t to = s.text.find('\n', i);
-                fail(std::string(where) + ": byte " + std::to_string(i) + " '" + s.text[i] +
-                     "' " + bad + " in line \"" + s.text.substr(from, to - from) + "\" (model " +
+                fail(std::string(where) + ": byte " + std::to_string(i) + " '" + s.text[i] + "' " +
+                     bad + " in line \"" + s.text.substr(from, to - from) + "\" (model " +
                      std::string(truth_.begin() + static_cast<std::ptrdiff_t>(from),
-                                 truth_.begin() + static_cast<std::ptrdiff_t>(
-                                                      to == std::string::npos ? truth_.size() : to)) +
+                                 truth_.begin() +
+                                     static_cast<std::ptrdiff_t>(
+                                         to == std::string::npos ? truth_.size() : to)) +
                      ")");
                 return;
             }
@@ -220,8 +218,10 @@ private:
                 v.insert(v.begin() + static_cast<std::ptrdiff_t>(rng_() % (v.size() + 1)), word());
                 break;
             default:
-                if (v.size() > 1) v.erase(v.begin() + static_cast<std::ptrdiff_t>(rng_() % v.size()));
-                else v[0] = word();
+                if (v.size() > 1)
+                    v.erase(v.begin() + static_cast<std::ptrdiff_t>(rng_() % v.size()));
+                else
+                    v[0] = word();
                 break;
             }
             out.clear();
@@ -278,8 +278,8 @@ private:
         const size_t indent = content.find_first_not_of(' ');
         const std::string similar = mutate(content);
         if (!unique(similar)) return;
-        const std::string typed = std::string(indent == std::string::npos ? 4 : indent, ' ') +
-                                  similar + (nl ? "\n" : "");
+        const std::string typed =
+            std::string(indent == std::string::npos ? 4 : indent, ' ') + similar + (nl ? "\n" : "");
         edit(line.first, line.second, "", 'U');
         type_at(line.first, typed);
     }
@@ -296,7 +296,8 @@ private:
         auto [c, d] = random_line();
         (void)d;
         REQUIRE(doc_->apply_change(++version_, range(c, c), moved));
-        truth_.insert(truth_.begin() + static_cast<std::ptrdiff_t>(c), owners.begin(), owners.end());
+        truth_.insert(truth_.begin() + static_cast<std::ptrdiff_t>(c), owners.begin(),
+                      owners.end());
     }
     void save() {
         last_op_ = "save";
@@ -351,7 +352,8 @@ private:
             REQUIRE(doc_->apply_change(++version_, std::nullopt, after));
             truth_ = truth;
             side_->save();
-            record(*journal_, "f.py", before, after, agent, now_ + static_cast<uint32_t>(rng_() % 3));
+            record(*journal_, "f.py", before, after, agent,
+                   now_ + static_cast<uint32_t>(rng_() % 3));
             side_->poll();
         }
         disk_ = after;

@@ -195,8 +195,7 @@ TEST_CASE("merge_evidence is commutative and stronger evidence wins") {
     const Snapshot m = merge_evidence(inferred, recorded);
     CHECK(m.origins.class_of(m.runs[0].attr.origin) == OriginClass::Ai);
     // Text the other report does not have is no evidence.
-    const Snapshot partial =
-        merge_evidence(make("abc\ndef\n", "uuuuuuuu"), make("abc\n", "aaaa"));
+    const Snapshot partial = merge_evidence(make("abc\ndef\n", "uuuuuuuu"), make("abc\n", "aaaa"));
     CHECK(partial.expand()[5].origin == kUnknownOrigin);
     CHECK(partial.origins.class_of(partial.expand()[0].origin) == OriginClass::Ai);
 }

@@ -149,8 +149,8 @@ TEST_CASE("carrying by content matches whole lines and long spans, never coincid
     CHECK(got.substr(0, 64) == std::string(64, 'a'));
     CHECK(got.substr(edited.find("override"), 8) == "uuuuuuuu");
     // Short common ends are not kept.
-    const Snapshot c = with_agent("CONFLICT FEATURE VERSION\n", "CONFLICT FEATURE VERSION\n",
-                                  kAgentA, kT0);
+    const Snapshot c =
+        with_agent("CONFLICT FEATURE VERSION\n", "CONFLICT FEATURE VERSION\n", kAgentA, kT0);
     CHECK(classes(carry(c, "CONFLICT MAIN VERSION\n", none, {})) == std::string(22, 'u'));
 }
 
@@ -204,9 +204,9 @@ TEST_CASE("prevails is an order: the merge does not depend on which report is th
         const OriginRecord& rb = b.origin == 3 ? kAgentA : b.origin == 1 ? human : OriginRecord{};
         return std::pair{prevails(a, ra, b, rb), prevails(b, rb, a, ra)};
     };
-    CHECK(both(agent, typed) == std::pair{true, false});        // the race: the record
+    CHECK(both(agent, typed) == std::pair{true, false});         // the race: the record
     CHECK(both(typed, carried_agent) == std::pair{true, false}); // observation over carry
-    CHECK(both(late_agent, typed) == std::pair{true, false});   // written again later
+    CHECK(both(late_agent, typed) == std::pair{true, false});    // written again later
     CHECK(both(typed, unknown) == std::pair{true, false});
 }
 

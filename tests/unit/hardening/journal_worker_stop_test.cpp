@@ -3,9 +3,9 @@
 #include "lsp/journal_worker.h"
 #include "support/temp_repo.h"
 
-#include <doctest/doctest.h>
 #include <cstdio>
 #include <cstdlib>
+#include <doctest/doctest.h>
 #include <future>
 #include <thread>
 

@@ -16,15 +16,16 @@ TEST_CASE("UTF-8 paths are their own key; others are quoted as git quotes them")
 }
 
 TEST_CASE("keys decode to their path; non-canonical quoted keys are refused") {
-    for (std::string p : {"a.c", "caf\xff.txt", "\"q", "d/\x01\x7f\x80\xff", "\\\xff\"", "\xed\xa0\x80"}) {
+    for (std::string p :
+         {"a.c", "caf\xff.txt", "\"q", "d/\x01\x7f\x80\xff", "\\\xff\"", "\xed\xa0\x80"}) {
         auto back = path_from_note_key(note_path_key(p));
         REQUIRE(back.has_value());
         CHECK(*back == p);
     }
-    CHECK_FALSE(path_from_note_key("\"abc").has_value());       // no closing quote
-    CHECK_FALSE(path_from_note_key("\"abc\"").has_value());     // quoting not needed
-    CHECK_FALSE(path_from_note_key("\"a\\x41\"").has_value());  // unknown escape
-    CHECK_FALSE(path_from_note_key("\"a\\477\"").has_value());  // above \377
+    CHECK_FALSE(path_from_note_key("\"abc").has_value());         // no closing quote
+    CHECK_FALSE(path_from_note_key("\"abc\"").has_value());       // quoting not needed
+    CHECK_FALSE(path_from_note_key("\"a\\x41\"").has_value());    // unknown escape
+    CHECK_FALSE(path_from_note_key("\"a\\477\"").has_value());    // above \377
     CHECK_FALSE(path_from_note_key("\"a\"b\\377\"").has_value()); // bare quote inside
 }
 

@@ -28,8 +28,9 @@ TEST_CASE("a body with more values than the budget is refused before it is parse
     CHECK(code == ErrorCode::InvalidRequest);
     CHECK(err.find("JSON values") != std::string::npos);
     // Commas and brackets inside strings are text, not values.
-    std::string text = "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"t\":\"" +
-                       std::string(kMaxJsonValues * 2, ',') + "\"}}";
+    std::string text =
+        "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"t\":\"" +
+        std::string(kMaxJsonValues * 2, ',') + "\"}}";
     CHECK(parse_body(text, &err, &code).has_value());
 }
 
@@ -53,7 +54,8 @@ TEST_CASE("only methods that carry document text may exceed the small-message ca
                          "\"},\"method\":\"initialize\",\"jsonrpc\":\"2.0\"}";
     CHECK_FALSE(parse_body(nested, &err, &code).has_value());
     std::string sneaky = "{\"jsonrpc\":\"2.0\",\"x\":\"method\",\"y\":\"textDocument/didOpen\","
-                         "\"t\":\"" + pad + "\"}";
+                         "\"t\":\"" +
+                         pad + "\"}";
     CHECK_FALSE(parse_body(sneaky, &err, &code).has_value());
     // Small messages are parsed whatever their method.
     CHECK(parse_body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}", &err, &code));

@@ -14,12 +14,14 @@ TEST_CASE("terminal_safe escapes C0, DEL, C1 and invalid UTF-8; keeps printable 
     CHECK(terminal_safe("a\nb\tc\rd") == "a\\nb\\tc\\rd");
     CHECK(terminal_safe(std::string("nul\0x", 5)) == "nul\\x00x");
     CHECK(terminal_safe("\x7f") == "\\x7f");
-    CHECK(terminal_safe("\xc2\x9b" "31m") == "\\u009b31m"); // C1 CSI, UTF-8 encoded
-    CHECK(terminal_safe("\x9b" "31m") == "\\x9b31m");       // raw 8-bit CSI byte
+    CHECK(terminal_safe("\xc2\x9b"
+                        "31m") == "\\u009b31m"); // C1 CSI, UTF-8 encoded
+    CHECK(terminal_safe("\x9b"
+                        "31m") == "\\x9b31m"); // raw 8-bit CSI byte
     CHECK(terminal_safe("\xff\xfe") == "\\xff\\xfe");
-    CHECK(terminal_safe("\xe2\x9c") == "\\xe2\\x9c");       // truncated sequence
+    CHECK(terminal_safe("\xe2\x9c") == "\\xe2\\x9c");          // truncated sequence
     CHECK(terminal_safe("\xed\xa0\x80") == "\\xed\\xa0\\x80"); // a surrogate
-    CHECK(terminal_safe("\xc0\xaf") == "\\xc0\\xaf");       // overlong '/'
+    CHECK(terminal_safe("\xc0\xaf") == "\\xc0\\xaf");          // overlong '/'
     CHECK(terminal_safe("back\\slash") == "back\\\\slash");
 }
 
