@@ -3,6 +3,7 @@
 // (store.h) keeps it, the metrics (metrics.h) read it. Independent of any report option.
 #pragma once
 
+#include "git/note_reader.h"
 #include "protocol/note.h"
 #include "protocol/origin.h"
 
@@ -14,8 +15,8 @@ namespace provenant::analysis {
 
 inline constexpr uint32_t kNone = 0xffffffffu;
 
-/// What a commit's note said. `Unreadable` notes are gaps: their lines are `unknown`.
-enum class NoteState : uint8_t { None = 0, Provenant = 1, GitAi = 2, Unreadable = 3 };
+/// What a commit's note said (git/note_reader.h): `Unreadable` notes are gaps.
+using git::NoteState;
 
 /// One origin a commit's note lists, with what the note attributes to it in that commit.
 struct CommitOrigin {

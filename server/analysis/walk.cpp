@@ -3,8 +3,8 @@
 // through unchanged text, end in hunks' old sides and are born in their new sides.
 #include "analysis/walk.h"
 
-#include "analysis/line_map.h"
-#include "analysis/notes.h"
+#include "git/line_map.h"
+#include "git/note_reader.h"
 
 #include <algorithm>
 #include <map>
@@ -107,7 +107,7 @@ private:
 
     const git::Repo& repo_;
     Fates& out_;
-    NoteReader notes_;
+    git::NoteReader notes_;
     std::vector<git_oid> ids_;
     std::vector<git_oid> trees_;
     std::vector<uint32_t> children_;
@@ -246,7 +246,7 @@ Walker::inherited(uint32_t i, const std::string& path, const git_oid& blob) cons
         }
         auto old_text = repo_.blob_text(it->second->blob);
         if (!old_text) return old_text.error();
-        auto map = unchanged_lines(*old_text, *new_text);
+        auto map = git::unchanged_lines(*old_text, *new_text);
         if (!map) return map.error();
         const auto& ids = it->second->ids;
         for (size_t ol = 1; ol < map->size() && ol <= ids.size(); ++ol)
@@ -387,7 +387,7 @@ Status Walker::process(uint32_t i) {
     // The note first: born lines take their class from it.
     note_.reset();
     note_origins_.clear();
-    CommitNote cn = notes_.read(ids_[i]);
+    git::CommitNote cn = notes_.read(ids_[i]);
     row.note = cn.state;
     if (cn.state == NoteState::Unreadable) out_.warnings.push_back(cn.error);
     if (cn.note) {
@@ -433,7 +433,7 @@ Status Walker::process(uint32_t i) {
         git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
         opts.context_lines = 0;
         opts.interhunk_lines = 0;
-        opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | kGitDiffFlags;
+        opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | git::kGitDiffFlags;
         git::Diff diff;
         if (git_diff_tree_to_tree(Setter(diff), repo_.get(), old_tree.get(), new_tree.get(),
                                   &opts) != 0)

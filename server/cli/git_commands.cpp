@@ -2,7 +2,6 @@
 // git_rewrite_commands.cpp).
 #include "cli/git_commands.h"
 
-#include "analysis/blame.h"
 #include "cli/commands.h"
 #include "git/attach.h"
 #include "git/hooks.h"
@@ -200,7 +199,7 @@ void register_blame(CLI::App& app) {
         const fs::path rel = abs.lexically_relative(root);
         if (rel.empty() || *rel.begin() == "..")
             fail("blame", o->file + " is outside the repository " + root.string());
-        auto lines = analysis::blame_file(repo, rel.generic_string(), o->rev);
+        auto lines = git::blame_file(repo, rel.generic_string(), o->rev);
         if (!lines) fail("blame", lines.error().message);
         if (o->json)
             std::cout << git::blame_json(*lines).dump() << "\n";

@@ -1,8 +1,8 @@
 // Blame: names backwards, owners forwards, through git's line diff.
-#include "analysis/blame.h"
+#include "git/blame.h"
 
-#include "analysis/line_map.h"
-#include "analysis/notes.h"
+#include "git/line_map.h"
+#include "git/note_reader.h"
 #include "support/text_lines.h"
 
 #include <map>
@@ -10,7 +10,7 @@
 #include <optional>
 #include <unordered_map>
 
-namespace provenant::analysis {
+namespace provenant::git {
 
 namespace {
 
@@ -73,7 +73,7 @@ Result<std::string> renamed_from(git_repository* repo, git_tree* old_tree, git_t
 
 } // namespace
 
-Result<std::vector<git::BlameLine>> blame_file(const git::Repo& repo, const std::string& path,
+Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& path,
                                                const std::string& rev) {
     // Trees and blobs stay in libgit2's (bounded) object cache: each is read several times.
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{4} << 20);
@@ -223,12 +223,12 @@ Result<std::vector<git::BlameLine>> blame_file(const git::Repo& repo, const std:
         }
         return cache.emplace(c, std::move(a)).first->second;
     };
-    std::vector<git::BlameLine> out;
+    std::vector<BlameLine> out;
     const auto lines = split_lines(*last.text);
     const auto& owners = *last.owners;
     out.reserve(lines.size());
     for (uint32_t l = 1; l <= lines.size() && l < owners.size(); ++l) {
-        git::BlameLine b;
+        BlameLine b;
         b.line = l;
         b.text = std::string(lines[l - 1]);
         const Owner o = owners[l];
@@ -251,4 +251,4 @@ Result<std::vector<git::BlameLine>> blame_file(const git::Repo& repo, const std:
     return out;
 }
 
-} // namespace provenant::analysis
+} // namespace provenant::git

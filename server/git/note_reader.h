@@ -1,13 +1,15 @@
-// Reading a commit's attribution for analysis: provenant's note, else git-ai's.
+// Reading a commit's attribution for blame and analysis: provenant's note, else git-ai's.
 #pragma once
 
-#include "analysis/fates.h"
 #include "git/note_store.h"
 
 #include <optional>
 #include <string>
 
-namespace provenant::analysis {
+namespace provenant::git {
+
+/// What a commit's note said. `Unreadable` notes are gaps: their lines are `unknown`.
+enum class NoteState : uint8_t { None = 0, Provenant = 1, GitAi = 2, Unreadable = 3 };
 
 /// What one commit's notes say. A note that cannot be read is a gap (`Unreadable`, with the
 /// reason), never a failure of the report.
@@ -21,11 +23,11 @@ struct CommitNote {
 /// exist). Same thread rules as the Repo.
 class NoteReader {
 public:
-    explicit NoteReader(const git::Repo& repo);
+    explicit NoteReader(const Repo& repo);
     CommitNote read(const git_oid& commit) const;
 
 private:
-    git::NoteStore provenant_, gitai_;
+    NoteStore provenant_, gitai_;
 };
 
-} // namespace provenant::analysis
+} // namespace provenant::git

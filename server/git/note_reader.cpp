@@ -1,11 +1,11 @@
 // Reading a commit's attribution for analysis.
-#include "analysis/notes.h"
+#include "git/note_reader.h"
 
 #include "protocol/gitai_note.h"
 
-namespace provenant::analysis {
+namespace provenant::git {
 
-NoteReader::NoteReader(const git::Repo& repo)
+NoteReader::NoteReader(const Repo& repo)
     : provenant_(repo), gitai_(repo, std::string(kGitAiNotesRef)) {}
 
 CommitNote NoteReader::read(const git_oid& commit) const {
@@ -28,7 +28,7 @@ CommitNote NoteReader::read(const git_oid& commit) const {
             return out;
         }
         if (error.empty())
-            error = "git-ai note of " + git::to_hex(commit) + ": " + note.error().message;
+            error = "git-ai note of " + to_hex(commit) + ": " + note.error().message;
     } else if (!raw && error.empty()) {
         error = raw.error().message;
     }
@@ -39,4 +39,4 @@ CommitNote NoteReader::read(const git_oid& commit) const {
     return out;
 }
 
-} // namespace provenant::analysis
+} // namespace provenant::git

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace provenant::analysis {
+namespace provenant::git {
 
 /// The libgit2 diff flags matching git's defaults for blame and diff.
 inline constexpr uint32_t kGitDiffFlags = GIT_DIFF_INDENT_HEURISTIC;
@@ -18,4 +18,4 @@ inline constexpr uint32_t kGitDiffFlags = GIT_DIFF_INDENT_HEURISTIC;
 /// the diff keeps it unchanged, else 0 (result[0] unused). Any thread.
 Result<std::vector<uint32_t>> unchanged_lines(std::string_view old_text, std::string_view new_text);
 
-} // namespace provenant::analysis
+} // namespace provenant::git

@@ -1,10 +1,10 @@
 // git's line diff over two texts, as a map of unchanged lines.
-#include "analysis/line_map.h"
+#include "git/line_map.h"
 
 #include "git/raii.h"
 #include "git/repository.h"
 
-namespace provenant::analysis {
+namespace provenant::git {
 
 namespace {
 
@@ -50,4 +50,4 @@ Result<std::vector<uint32_t>> unchanged_lines(std::string_view old_text,
     return map;
 }
 
-} // namespace provenant::analysis
+} // namespace provenant::git
