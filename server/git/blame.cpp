@@ -74,7 +74,7 @@ Result<std::string> renamed_from(git_repository* repo, git_tree* old_tree, git_t
 } // namespace
 
 Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& path,
-                                               const std::string& rev) {
+                                          const std::string& rev) {
     // Trees and blobs stay in libgit2's (bounded) object cache: each is read several times.
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{4} << 20);
     git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, size_t{1} << 20);

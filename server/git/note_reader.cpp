@@ -27,8 +27,7 @@ CommitNote NoteReader::read(const git_oid& commit) const {
             out.note = std::move(*note);
             return out;
         }
-        if (error.empty())
-            error = "git-ai note of " + to_hex(commit) + ": " + note.error().message;
+        if (error.empty()) error = "git-ai note of " + to_hex(commit) + ": " + note.error().message;
     } else if (!raw && error.empty()) {
         error = raw.error().message;
     }
