@@ -459,7 +459,11 @@ private:
                                   : by_repo.empty() ? ""
                                                     : by_repo.begin()->first;
         SessionKey key{ev_.tool, ev_.session};
-        for (auto& [gitdir, v] : by_repo) {
+        // Not a structured binding: the lambda below uses `v`, and clang 14 (clang-tidy)
+        // refuses to capture a binding (C++20 allows it; GCC does).
+        for (auto& entry : by_repo) {
+            const auto& gitdir = entry.first;
+            auto& v = entry.second;
             bool primary = gitdir == primary_key;
             SessionStore store(v.first.gitdir);
             auto r = store.update(key, [&](SessionRecord& rec) {

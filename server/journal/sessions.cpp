@@ -232,7 +232,7 @@ Status replace_file_no_sync(const fs::path& path, const std::string& data) {
     return atomic_write_file(path, data, WriteOptions{.sync = false});
 }
 
-SessionStore::SessionStore(fs::path gitdir) : dir_(std::move(gitdir) / "provenant" / "sessions") {}
+SessionStore::SessionStore(fs::path gitdir) : dir_(gitdir / "provenant" / "sessions") {}
 
 fs::path SessionStore::file_of(const SessionKey& key) const {
     char hex[17];

@@ -148,8 +148,8 @@ TEST_CASE("every request gets exactly one reply, string ids included, cancelled 
         cancelled += code == -32800;
     }
     CHECK(replies.size() == 40);
-    for (auto& [id, n] : replies)
-        CHECK_MESSAGE(n == 1, id);
+    for (auto& reply : replies) // not a binding: CHECK_MESSAGE captures it in a lambda
+        CHECK_MESSAGE(reply.second == 1, reply.first);
     MESSAGE("cancelled before handling: " << cancelled << " of 14");
     CHECK(c.shutdown_and_exit() == 0);
 }

@@ -2,6 +2,7 @@
 #include "scenario_support.h"
 
 #include "core/carry.h"
+#include "core/document.h"
 #include "git/note_store.h"
 #include "git/repository.h"
 #include "journal/journal.h"
@@ -61,7 +62,27 @@ void ScenarioRepo::edit(const std::string& rel, const std::string& text,
                 : Snapshot::uniform(head.value_or(""), OriginRecord{}, Evidence::None, false);
         JournalEntry e;
         e.path = rel;
-        e.snapshot = carry(base, text, Attr{0, ev, true}, who);
+        if (who.cls == OriginClass::Human) {
+            // A watched person's edit is what the sidecar sees: its own edit path diffs the
+            // keystrokes to characters (an observation), which carrying by content does not.
+            // A person types one change at a time: each edit of the character diff is its own
+            // didChange (applied last first, so earlier offsets stay valid).
+            Document doc(base.text, 1, PositionEncoding::Utf8, &base);
+            int64_t version = 1;
+            const std::vector<ByteEdit> edits = diff_edits(base.text, text);
+            for (size_t k = edits.size(); k-- > 0;) {
+                const ByteEdit& be = edits[k];
+                const TextRange range{doc.position_of(be.offset),
+                                      doc.position_of(be.offset + be.removed)};
+                Status applied = doc.apply_change(
+                    ++version, range,
+                    std::string_view(text).substr(be.inserted_offset, be.inserted));
+                REQUIRE_MESSAGE(applied.ok(), (applied.ok() ? "" : applied.error().message));
+            }
+            e.snapshot = doc.snapshot();
+        } else {
+            e.snapshot = carry(base, text, Attr{0, ev, true}, who);
+        }
         e.writer = who.cls == OriginClass::Human ? "lsp" : "hook:" + who.tool;
         return std::optional<JournalEntry>(std::move(e));
     });
