@@ -299,8 +299,14 @@ TEST_CASE("journal processes: kill -9 of a writer at random moments leaves entri
     // temp files that dead writers left behind.
     Journal j(gitdir);
     int total = 0;
-    for (const char* p : {"crash/even.txt", "crash/odd.txt"})
-        total += static_cast<int>(split_lines(j.load(p)->value().snapshot.text).size()) - 1;
+    for (const char* p : {"crash/even.txt", "crash/odd.txt"}) {
+        // A slow build (ASan) may see every writer killed before its first odd write: then
+        // that entry never existed, as the per-trial loop above allows.
+        auto e = j.load(p);
+        REQUIRE(e);
+        if (e->has_value())
+            total += static_cast<int>(split_lines((*e)->snapshot.text).size()) - 1;
+    }
     int expected = 0;
     for (auto& [trial, n] : landed)
         expected += n;
