@@ -304,8 +304,7 @@ TEST_CASE("journal processes: kill -9 of a writer at random moments leaves entri
         // that entry never existed, as the per-trial loop above allows.
         auto e = j.load(p);
         REQUIRE(e);
-        if (e->has_value())
-            total += static_cast<int>(split_lines((*e)->snapshot.text).size()) - 1;
+        if (e->has_value()) total += static_cast<int>(split_lines((*e)->snapshot.text).size()) - 1;
     }
     int expected = 0;
     for (auto& [trial, n] : landed)
