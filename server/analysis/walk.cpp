@@ -98,6 +98,9 @@ private:
     const NoteFile* note_file(const std::string& path, const git_oid& blob) const;
     /// The class and origin of line `line` from a note's file entry (`unknown` without one).
     std::pair<LineClass, uint32_t> note_class(const NoteFile* file, uint32_t line) const;
+    /// Fills the rows, trees and child counts of commits [from, ids_.size()) from git;
+    /// parents below `from` (stored commits) must be stored tips.
+    Status read_commit_rows(uint32_t from, const std::unordered_map<std::string, uint32_t>& index);
     /// For a merge: ends, at commit i, the lines of other parents' versions that the merge
     /// result does not have (a resolution that dropped them).
     Status end_dropped(uint32_t i, git_tree* tree, const TreeState& state);
@@ -135,10 +138,16 @@ Status Walker::list_commits(const std::vector<git_oid>& tips) {
         ids_.push_back(id);
     }
     if (rc != GIT_ITEROVER) return git::git_error("walking history");
-    out_.commits.resize(ids_.size());
-    trees_.resize(ids_.size());
-    children_.assign(ids_.size(), 0);
-    for (uint32_t i = 0; i < ids_.size(); ++i) {
+    return read_commit_rows(0, index);
+}
+
+Status Walker::read_commit_rows(uint32_t from,
+                                const std::unordered_map<std::string, uint32_t>& index) {
+    const auto n = static_cast<uint32_t>(ids_.size());
+    out_.commits.resize(n);
+    trees_.resize(n);
+    children_.resize(n, 0);
+    for (uint32_t i = from; i < n; ++i) {
         auto c = repo_.lookup_commit(ids_[i]);
         if (!c) return c.error();
         CommitRow& row = out_.commits[i];
@@ -148,10 +157,14 @@ Status Walker::list_commits(const std::vector<git_oid>& tips) {
         row.author_email = a != nullptr && a->email != nullptr ? a->email : "";
         row.author_time = a != nullptr ? a->when.time : 0;
         row.commit_time = git_commit_time(c->get());
-        const unsigned n = git_commit_parentcount(c->get());
-        for (unsigned p = 0; p < n; ++p) {
+        const unsigned parents = git_commit_parentcount(c->get());
+        for (unsigned p = 0; p < parents; ++p) {
             auto it = index.find(oid_key(*git_commit_parent_id(c->get(), p)));
             if (it == index.end()) continue; // shallow clone: parent missing
+            // A new commit on a stored commit that is not a tip: its state is gone.
+            if (it->second < from && !states_[it->second])
+                return Error("a new commit's parent " + out_.commits[it->second].id +
+                             " is not a stored tip");
             row.parents.push_back(it->second);
             ++children_[it->second];
         }
@@ -558,30 +571,7 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
         ids_.push_back(id);
     }
     if (rc != GIT_ITEROVER) return git::git_error("walking history");
-    const auto n = static_cast<uint32_t>(ids_.size());
-    out_.commits.resize(n);
-    trees_.resize(n);
-    children_.resize(n, 0);
-    for (uint32_t i = old_n; i < n; ++i) {
-        auto c = repo_.lookup_commit(ids_[i]);
-        if (!c) return c.error();
-        CommitRow& row = out_.commits[i];
-        row.id = git::to_hex(ids_[i]);
-        trees_[i] = *git_commit_tree_id(c->get());
-        const git_signature* a = git_commit_author(c->get());
-        row.author_email = a != nullptr && a->email != nullptr ? a->email : "";
-        row.author_time = a != nullptr ? a->when.time : 0;
-        row.commit_time = git_commit_time(c->get());
-        for (unsigned p = 0; p < git_commit_parentcount(c->get()); ++p) {
-            auto it = index.find(oid_key(*git_commit_parent_id(c->get(), p)));
-            if (it == index.end()) continue;
-            if (it->second < old_n && !states_[it->second])
-                return Error("a new commit's parent " + out_.commits[it->second].id +
-                             " is not a stored tip");
-            row.parents.push_back(it->second);
-            ++children_[it->second];
-        }
-    }
+    if (Status st = read_commit_rows(old_n, index); !st) return st;
     return process_range(old_n, progress);
 }
 
