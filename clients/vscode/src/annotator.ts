@@ -19,6 +19,13 @@ export class Annotator implements vscode.Disposable {
 
   private useEditSources = readUseEditSources();
   private readonly config: vscode.Disposable;
+  /**
+   * Whether VS Code delivers edit-source labels to this extension: set at the first change
+   * event that carries one (a keystroke is labelled too), never guessed from the version.
+   */
+  private labelsDelivered = false;
+  /** The last value given to the `provenant.wrapAccept` context key. */
+  private wrapAccept: boolean | undefined;
 
   constructor(private readonly sidecar: Sidecar) {
     this.listener = vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e));
@@ -32,7 +39,25 @@ export class Annotator implements vscode.Disposable {
       if (!e.affectsConfiguration('provenant.useEditSources')) return;
       this.useEditSources = readUseEditSources();
       sidecar.output.appendLine(`edit-source labels: ${this.useEditSources ? 'on' : 'off'}`);
+      this.updateWrapAccept();
     });
+    this.updateWrapAccept();
+  }
+
+  /**
+   * The accept keys (Tab, Ctrl+Right) go through provenant's wrapping commands only where no
+   * edit-source label will name the accept. A wrapped accept runs on the extension host, so when
+   * that host is busy the keys typed after Tab reach the editor first, move the cursor and
+   * dismiss the suggestion: the accept is lost. VS Code's own accept runs in the editor at the
+   * key, so where labels are delivered the built-in keybinding is left to do it.
+   */
+  private updateWrapAccept(): void {
+    const wrap = !(this.useEditSources && this.labelsDelivered);
+    if (wrap === this.wrapAccept) return;
+    this.wrapAccept = wrap;
+    void vscode.commands.executeCommand('setContext', 'provenant.wrapAccept', wrap).then(() =>
+      this.sidecar.output.appendLine(`accept keys: ${wrap ? "provenant's command" : "VS Code's own (edit-source labels)"}`),
+    );
   }
 
   /**
@@ -62,9 +87,14 @@ export class Annotator implements vscode.Disposable {
 
   private onChange(e: vscode.TextDocumentChangeEvent): void {
     if (!isTracked(e.document) || e.contentChanges.length === 0) return;
+    const reason = (e as { detailedReason?: DetailedReason }).detailedReason;
+    if (!this.labelsDelivered && reason && typeof reason === 'object') {
+      this.labelsDelivered = true;
+      this.updateWrapAccept();
+    }
     // VS Code's own label of the edit (an API proposal: often absent) is the stronger signal;
     // an open capture is still consumed so that it cannot claim a later edit.
-    let labelled = this.useEditSources ? originFromEditSource((e as { detailedReason?: DetailedReason }).detailedReason) : undefined;
+    let labelled = this.useEditSources ? originFromEditSource(reason) : undefined;
     if (labelled?.class === 'paste' && !vscode.workspace.getConfiguration('provenant').get<boolean>('capturePaste', true)) labelled = undefined;
     if (!labelled && this.captures.size === 0) return;
     const event = {
