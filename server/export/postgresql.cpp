@@ -1,88 +1,117 @@
-// The export into PostgreSQL through libpqxx: one transaction per repository, rows by COPY.
+// `--to postgresql://…`: the rows as text cells, handed to provenant's PostgreSQL module
+// (export/pg_module.h, server/postgresql/), loaded here with dlopen so that libpq is loaded only by
+// this command.
 #include "export/columns.h"
 #include "export/database.h"
+#include "export/pg_module.h"
 #include "export/schema_sql.h"
 
-#include <array>
-#include <pqxx/pqxx>
+#include <climits>
+#include <dlfcn.h>
+#include <filesystem>
+#include <unistd.h>
 
 namespace provenant::exporting {
 
 namespace {
 
-/// COPY's column list: names as in the schema (`commit` quoted, as the schema has it).
-std::vector<std::string> copy_columns(RowKind kind) {
-    std::vector<std::string> out;
-    for (std::string_view c : columns(kind))
-        out.push_back(c == "commit" ? "\"commit\"" : std::string(c));
+namespace fs = std::filesystem;
+
+constexpr const char* kModule = "provenant-postgresql.so";
+
+/// The module beside the binary (a build tree), else in <prefix>/lib/provenant (installed).
+Result<void*> load_module() {
+    char exe[PATH_MAX];
+    const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+    std::vector<fs::path> candidates;
+    if (n > 0) {
+        const fs::path dir = fs::path(std::string(exe, static_cast<size_t>(n))).parent_path();
+        candidates = {dir / kModule, dir.parent_path() / "lib" / "provenant" / kModule};
+    }
+    std::string tried;
+    for (const fs::path& p : candidates) {
+        if (!fs::exists(p)) {
+            tried += (tried.empty() ? "" : ", ") + p.string();
+            continue;
+        }
+        if (void* h = ::dlopen(p.c_str(), RTLD_NOW | RTLD_LOCAL)) return h;
+        return make_error("loading " + p.string() + ": " + ::dlerror());
+    }
+    // Appended step by step: GCC 12 warns (-Warray-bounds, a false positive) on the chain.
+    std::string msg = "PostgreSQL support is not installed (";
+    msg += kModule;
+    msg += " not found: ";
+    msg += tried;
+    msg += ")";
+    return make_error(std::move(msg));
+}
+
+/// The cells of a table, row by row, as C strings (nullptr: NULL); `store` owns the text.
+template <class Row>
+std::vector<const char*> cells_of(const std::string& repo, const std::vector<Row>& rows,
+                                  std::vector<std::optional<std::string>>& store) {
+    for (const Row& r : rows)
+        for (const Value& v : values(repo, r))
+            store.push_back(as_text(v));
+    std::vector<const char*> out;
+    out.reserve(store.size());
+    for (const auto& s : store)
+        out.push_back(s ? s->c_str() : nullptr);
     return out;
 }
 
-template <size_t N, class Row>
-void copy_rows(pqxx::work& w, RowKind kind, const std::string& repo, const std::vector<Row>& rows,
-               uint64_t& streamed, uint64_t pause_at) {
-    pqxx::stream_to stream{w, std::string(table_name(kind)), copy_columns(kind)};
-    std::array<std::optional<std::string>, N> cells;
-    for (const Row& r : rows) {
-        const std::vector<Value> v = values(repo, r);
-        for (size_t i = 0; i < N; ++i)
-            cells[i] = i < v.size() ? as_text(v[i]) : std::nullopt;
-        stream << cells;
-        if (++streamed == pause_at) pause_for_test(streamed);
-    }
-    stream.complete();
+/// The column names as C strings (columns() views string literals: NUL-terminated).
+std::vector<const char*> names(RowKind kind) {
+    std::vector<const char*> out;
+    for (std::string_view c : columns(kind))
+        out.push_back(c.data());
+    return out;
 }
 
-Status run(const std::string& url, const ExportData& d) {
-    pqxx::connection conn{url};
-    {
-        // The schema, created once: one creator at a time, in its own short transaction so
-        // that exports of different repositories do not wait for each other.
-        pqxx::work w{conn};
-        w.exec("SELECT pg_advisory_xact_lock(7023, 0)");
-        if (!w.exec("SELECT to_regclass('provenant_schema') IS NOT NULL")[0][0].as<bool>()) {
-            w.exec(std::string(kSchemaV1));
-        } else {
-            auto v = w.exec("SELECT MAX(version) FROM provenant_schema");
-            const int version = v[0][0].is_null() ? 0 : v[0][0].as<int>();
-            if (version != kSchemaVersion)
-                return make_error("the database has provenant schema version " +
-                                  std::to_string(version) + "; this provenant writes version " +
-                                  std::to_string(kSchemaVersion));
-        }
-        w.commit();
-    }
-    pqxx::work w{conn};
-    // One export of a repository at a time: two would each delete only the rows they saw.
-    w.exec_params("SELECT pg_advisory_xact_lock(7024, hashtext($1))", d.meta.repo);
-    w.exec_params("DELETE FROM provenant_commit_rows WHERE repo = $1", d.meta.repo);
-    w.exec_params("DELETE FROM provenant_fate_rows WHERE repo = $1", d.meta.repo);
-    w.exec_params("DELETE FROM provenant_repos WHERE repo = $1", d.meta.repo);
-    w.exec_params("INSERT INTO provenant_repos (repo, exported_at, main_commit, at_commit, "
-                  "survival_days, rework_days, prices) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                  d.meta.repo, d.meta.exported_at, d.meta.main_commit, d.meta.at_commit,
-                  d.meta.survival_days, d.meta.rework_days, d.meta.prices);
-    uint64_t streamed = 0;
-    const uint64_t pause_at = pause_after_rows();
-    copy_rows<29>(w, RowKind::Commits, d.meta.repo, *d.commits, streamed, pause_at);
-    copy_rows<19>(w, RowKind::Fates, d.meta.repo, *d.fates, streamed, pause_at);
-    w.commit();
-    return {};
+const char* c_str(const Text& t) {
+    return t ? t->c_str() : nullptr;
 }
 
 } // namespace
 
 Status export_to_postgresql(const std::string& url, const ExportData& d) {
-    if (columns(RowKind::Commits).size() != 29 || columns(RowKind::Fates).size() != 19)
-        return make_error("internal: the export columns do not match the COPY width");
-    try {
-        return run(url, d);
-    } catch (const pqxx::broken_connection& e) {
-        return make_error(std::string("PostgreSQL: the connection failed (nothing was written): ") +
-                          e.what());
-    } catch (const std::exception& e) {
-        return make_error(std::string("PostgreSQL (nothing was written): ") + e.what());
-    }
+    auto module = load_module();
+    if (!module) return module.error();
+    using Fn = int (*)(const ProvenantPgExport*, char*, size_t);
+    auto fn = reinterpret_cast<Fn>(::dlsym(*module, "provenant_pg_export"));
+    if (fn == nullptr) return make_error(std::string("PostgreSQL module: ") + ::dlerror());
+    std::vector<std::optional<std::string>> commit_text, fate_text;
+    const std::vector<const char*> commit_cells = cells_of(d.meta.repo, *d.commits, commit_text);
+    const std::vector<const char*> fate_cells = cells_of(d.meta.repo, *d.fates, fate_text);
+    const std::vector<const char*> commit_cols = names(RowKind::Commits);
+    const std::vector<const char*> fate_cols = names(RowKind::Fates);
+    const std::string schema(kSchemaV1);
+    ProvenantPgExport in{};
+    in.url = url.c_str();
+    in.schema_sql = schema.c_str();
+    in.schema_version = kSchemaVersion;
+    in.repo = d.meta.repo.c_str();
+    in.exported_at = d.meta.exported_at.c_str();
+    in.main_commit = c_str(d.meta.main_commit);
+    in.at_commit = c_str(d.meta.at_commit);
+    in.prices = c_str(d.meta.prices);
+    in.survival_days = d.meta.survival_days;
+    in.rework_days = d.meta.rework_days;
+    in.commit_columns = commit_cols.data();
+    in.commit_ncolumns = commit_cols.size();
+    in.commit_rows = d.commits->size();
+    in.commit_cells = commit_cells.data();
+    in.fate_columns = fate_cols.data();
+    in.fate_ncolumns = fate_cols.size();
+    in.fate_rows = d.fates->size();
+    in.fate_cells = fate_cells.data();
+    in.pause_after_rows = pause_after_rows();
+    in.pause = &pause_for_test;
+    char error[2048] = {};
+    const int rc = fn(&in, error, sizeof error);
+    // The module stays loaded: libpq's atexit handlers live in it.
+    if (rc != 0) return make_error(std::string(error) + " (nothing was written)");
+    return {};
 }
 
 } // namespace provenant::exporting
