@@ -2,37 +2,18 @@
 // by marking ancestors, then one pass over the lines and one over the commits' origins.
 #include "analysis/metrics.h"
 
+#include "analysis/line_facts.h"
 #include "analysis/survival.h"
 
 #include <algorithm>
 #include <cmath>
 #include <ctime>
-#include <limits>
 #include <map>
 #include <set>
-#include <unordered_set>
 
 namespace provenant::analysis {
 
 namespace {
-
-constexpr int64_t kDay = 86400;
-constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
-
-/// Marks with `mark` every unmarked ancestor of `from` (itself included). An ancestor that
-/// is already marked has all its ancestors marked already (they were marked by the same or
-/// an earlier call), so the walk stops there: all calls together cost O(commits).
-void mark_ancestors(const Fates& f, uint32_t from, uint32_t mark, std::vector<uint32_t>& marks) {
-    std::vector<uint32_t> stack{from};
-    while (!stack.empty()) {
-        uint32_t c = stack.back();
-        stack.pop_back();
-        if (marks[c] != kNone) continue;
-        marks[c] = mark;
-        for (uint32_t p : f.commits[c].parents)
-            if (marks[p] == kNone) stack.push_back(p);
-    }
-}
 
 bool is_ai(LineClass c) {
     return c == LineClass::Ai || c == LineClass::AiModified;
@@ -153,55 +134,8 @@ struct KeySource {
 
 nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
     const auto n = static_cast<uint32_t>(f.commits.size());
-    auto selected = [&](uint32_t c) { return o.selected.empty() || o.selected[c] != 0; };
-
-    // Merged: the index, on --main's first-parent chain (oldest first), of the first commit
-    // that contains each commit.
-    std::vector<uint32_t> chain;
-    for (uint32_t c = o.main_tip; c != kNone;
-         c = f.commits[c].parents.empty() ? kNone : f.commits[c].parents[0])
-        chain.push_back(c);
-    std::reverse(chain.begin(), chain.end());
-    std::vector<uint32_t> main_idx(n, kNone);
-    for (uint32_t k = 0; k < chain.size(); ++k)
-        mark_ancestors(f, chain[k], k, main_idx);
-    // Released: the index of the first release point (by date) that contains each commit.
-    std::vector<ReleasePoint> rel = o.releases;
-    std::stable_sort(rel.begin(), rel.end(),
-                     [](const ReleasePoint& a, const ReleasePoint& b) { return a.date < b.date; });
-    std::vector<uint32_t> rel_idx(n, kNone);
-    for (uint32_t k = 0; k < rel.size(); ++k)
-        if (rel[k].commit < n) mark_ancestors(f, rel[k].commit, k, rel_idx);
-    std::vector<uint32_t> at_anc(n, kNone);
-    if (o.at < n) mark_ancestors(f, o.at, 0, at_anc);
-    const int64_t at_time = o.at < n ? f.commits[o.at].commit_time : 0;
-
-    // Commits rewritten away (another note's rewrite.from) count through their replacement.
-    std::unordered_set<std::string> rewritten;
-    for (const CommitRow& c : f.commits)
-        for (const std::string& from : c.rewritten_from)
-            rewritten.insert(from);
-    std::vector<uint8_t> counted(n, 0);
-    for (uint32_t c = 0; c < n; ++c)
-        counted[c] = selected(c) && rewritten.count(f.commits[c].id) == 0 ? 1 : 0;
-
-    // Each line's ends: the smallest merge/release index among its ending commits, and the
-    // earliest end among --at's ancestors (the end on the way to --at is the one that counts
-    // for alive, survival and rework).
+    const LineFacts x = compute_line_facts(f, o);
     const size_t nl = f.lines.size();
-    std::vector<uint32_t> end_main(nl, kNone), end_rel(nl, kNone);
-    std::vector<int64_t> end_time(nl, kNever);
-    std::vector<EndBy> end_by(nl, EndBy::Deleted);
-    for (const EndRow& e : f.ends) {
-        if (e.line >= nl || e.commit >= n) continue;
-        end_main[e.line] = std::min(end_main[e.line], main_idx[e.commit]);
-        end_rel[e.line] = std::min(end_rel[e.line], rel_idx[e.commit]);
-        const int64_t t = f.commits[e.commit].commit_time;
-        if (at_anc[e.commit] != kNone && t < end_time[e.line]) {
-            end_time[e.line] = t;
-            end_by[e.line] = e.by;
-        }
-    }
 
     // Groups.
     Acc total;
@@ -247,7 +181,7 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
     };
 
     for (uint32_t c = 0; c < n; ++c) {
-        if (!counted[c]) continue;
+        if (x.counted[c] == 0) continue;
         const CommitRow& row = f.commits[c];
         // Per group (total first): the commit's non-blank lines' classes for its shape.
         std::map<Acc*, std::array<uint64_t, 6>> shape;
@@ -257,13 +191,14 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
             if (line.cls == LineClass::Blank) continue;
             const bool ai = is_ai(line.cls);
             const bool human_family = line.cls == LineClass::Human || line.cls == LineClass::Paste;
-            const uint32_t mb = main_idx[line.birth];
-            const bool merged = mb != kNone && end_main[l] != mb;
-            const bool rbm = mb != kNone && end_main[l] == mb;
-            const uint32_t rb = rel_idx[line.birth];
-            const bool released = rb != kNone && end_rel[l] != rb;
-            const bool alive = at_anc[line.birth] != kNone && end_time[l] == kNever;
-            const int64_t merge_date = merged ? f.commits[chain[mb]].commit_time : 0;
+            const bool merged = x.merged(f, l);
+            const bool rbm = x.rewritten_before_merge(f, l);
+            const bool released = x.released(f, l);
+            const bool alive = x.alive(f, l);
+            const int64_t merge_date = merged ? x.merge_date(f, l) : 0;
+            const bool at_anc = x.at_anc[line.birth] != 0;
+            const int64_t at_time = x.at_time;
+            const int64_t end_time = x.end_time[l];
             KeySource ks{line.origin != 0 && line.origin < f.origins.size()
                              ? &f.origins[line.origin]
                              : nullptr,
@@ -278,23 +213,26 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
                     if (released) ++a.released;
                     if (alive) ++a.alive;
                 }
-                if (merged && at_anc[line.birth] != kNone && (ai || human_family)) {
+                if (merged && at_anc && (ai || human_family)) {
                     Survival& s = ai ? a.ai : a.human;
-                    const bool ended = end_time[l] != kNever;
+                    const bool ended = end_time != kNever;
                     if (ended) {
-                        s.obs.push_back({double(end_time[l] - merge_date) / double(kDay), true});
+                        s.obs.push_back(
+                            {double(end_time - merge_date) / double(kDaySeconds), true});
                     } else if (at_time >= merge_date) {
-                        s.obs.push_back({double(at_time - merge_date) / double(kDay), false});
+                        s.obs.push_back(
+                            {double(at_time - merge_date) / double(kDaySeconds), false});
                     }
-                    const int64_t horizon = merge_date + int64_t(o.survival_days) * kDay;
+                    const int64_t horizon = merge_date + int64_t(o.survival_days) * kDaySeconds;
                     if (horizon <= at_time) {
                         ++s.eligible;
-                        if (!ended || end_time[l] > horizon) ++s.alive;
+                        if (!ended || end_time > horizon) ++s.alive;
                     }
                 }
-                if (merged && end_time[l] != kNever &&
-                    end_time[l] - merge_date <= int64_t(o.rework_days) * kDay)
-                    ++a.rework[std::string(to_string(line.cls))][std::string(to_string(end_by[l]))];
+                if (merged && end_time != kNever &&
+                    end_time - merge_date <= int64_t(o.rework_days) * kDaySeconds)
+                    ++a.rework[std::string(to_string(line.cls))]
+                              [std::string(to_string(x.end_by[l]))];
             });
         }
         // Commit counts: once per group the commit's lines fall in (a commit with no

@@ -12,6 +12,7 @@ void register_status(CLI::App& app);    // status_command.cpp
 void register_git(CLI::App& app);       // install, uninstall, attach, show, blame, sync, ci (git_*.cpp)
 void register_hook(CLI::App& app);      // hook <agent> (hook_command.cpp)
 void register_report(CLI::App& app);    // report (report_command.cpp)
+void register_export(CLI::App& app);    // export (export_command.cpp)
 
 /// Prints "provenant <command>: <message>" to stderr and throws CLI::RuntimeError(code).
 [[noreturn]] void fail(const std::string& command, const std::string& message, int code = 1);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     provenant::cli::register_git(app);
     provenant::cli::register_hook(app);
     provenant::cli::register_report(app);
+    provenant::cli::register_export(app);
 
     // libgit2 is initialised lazily by the git layer (git::ensure_libgit2): commands that
     // never touch a repository (lsp, most hooks) skip its ~8 ms start-up.

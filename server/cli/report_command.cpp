@@ -1,171 +1,32 @@
 // `provenant report`: how much AI code reaches production, and at what cost (docs/report.md).
-#include "analysis/deployments.h"
 #include "analysis/metrics.h"
 #include "analysis/report_format.h"
-#include "analysis/store.h"
-#include "analysis/teams.h"
-#include "analysis/walk.h"
 #include "cli/commands.h"
-#include "git/pending_attach.h"
+#include "cli/selection.h"
 #include "support/fs.h"
 
-#include <chrono>
+#include <algorithm>
 #include <cstdio>
-#include <ctime>
-#include <fnmatch.h>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <set>
-#include <unistd.h>
-#include <unordered_map>
 
 namespace provenant::cli {
-
-namespace fs = std::filesystem;
-using analysis::kNone;
 
 namespace {
 
 struct Opts {
-    std::string dir, range, since, until, by, main_ref, release, deployments, at, teams, prices,
-        format = "table", output;
-    int survival_days = 30, rework_days = 21;
-    bool no_cache = false;
+    SelectionOptions sel;
+    std::string format = "table", output;
 };
 
 [[noreturn]] void die(const std::string& m) {
     fail("report", m);
 }
 
-/// YYYY-MM-DD (UTC midnight), an ISO 8601 time with an offset, or unix seconds.
-int64_t parse_date(const std::string& s, const char* option) {
-    int y = 0, m = 0, d = 0;
-    char tail = 0;
-    if (s.size() == 10 && std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
-        m >= 1 && m <= 12 && d >= 1 && d <= 31) {
-        std::tm tm{};
-        tm.tm_year = y - 1900;
-        tm.tm_mon = m - 1;
-        tm.tm_mday = d;
-        return static_cast<int64_t>(timegm(&tm));
-    }
-    auto t = analysis::parse_timestamp(s);
-    if (!t)
-        die(std::string(option) + ": not a date: '" + s +
-            "' (YYYY-MM-DD, ISO 8601 with an offset, or unix seconds)");
-    return *t;
-}
-
-std::optional<git_oid> try_resolve(const git::Repo& repo, const std::string& rev) {
-    auto r = repo.resolve(rev);
-    if (!r) return std::nullopt;
-    return *r;
-}
-
-/// --main's default: the remote's HEAD, else main, else master.
-std::optional<git_oid> default_main(const git::Repo& repo) {
-    for (const char* r : {"refs/remotes/origin/HEAD", "refs/heads/main", "refs/heads/master"})
-        if (auto id = try_resolve(repo, r)) return id;
-    return std::nullopt;
-}
-
-/// A tag's date: the tagger's for an annotated tag, else its commit's committer date.
-int64_t ref_date(const git::Repo& repo, const std::string& ref, const git_oid& commit) {
-    git::Object obj;
-    if (git_revparse_single(git::Setter(obj), repo.get(), ref.c_str()) == 0 &&
-        git_object_type(obj.get()) == GIT_OBJECT_TAG) {
-        const git_signature* s = git_tag_tagger(reinterpret_cast<git_tag*>(obj.get()));
-        if (s != nullptr) return s->when.time;
-    }
-    auto c = repo.lookup_commit(commit);
-    return c ? git_commit_time(c->get()) : 0;
-}
-
-struct Release {
-    git_oid commit;
-    int64_t date;
-};
-
-/// --release: a ref, else a glob over tag names (`v*`).
-std::vector<Release> releases_of(const git::Repo& repo, const std::string& spec) {
-    std::vector<Release> out;
-    if (spec.empty()) return out;
-    const bool glob = spec.find_first_of("*?[") != std::string::npos;
-    if (!glob) {
-        auto id = try_resolve(repo, spec);
-        if (!id) die("--release: unknown ref '" + spec + "'");
-        out.push_back({*id, ref_date(repo, spec, *id)});
-        return out;
-    }
-    git_strarray tags{};
-    if (git_tag_list(&tags, repo.get()) != 0) die("listing tags: " + git::last_error_message());
-    for (size_t i = 0; i < tags.count; ++i) {
-        const std::string name = tags.strings[i];
-        if (::fnmatch(spec.c_str(), name.c_str(), 0) != 0) continue;
-        const std::string ref = "refs/tags/" + name;
-        if (auto id = try_resolve(repo, ref)) out.push_back({*id, ref_date(repo, ref, *id)});
-    }
-    git_strarray_dispose(&tags);
-    return out;
-}
-
-/// The commits of a revision range ("A..B", or one revision: everything reachable from it).
-std::set<std::string> range_commits(const git::Repo& repo, const std::string& range,
-                                    std::vector<git_oid>& tips) {
-    git::Revwalk walk;
-    if (git_revwalk_new(git::Setter(walk), repo.get()) != 0) die("starting a history walk");
-    const auto dots = range.find("..");
-    if (dots != std::string::npos) {
-        if (range.find("...") != std::string::npos)
-            die("symmetric ranges (A...B) are not supported: use A..B");
-        std::string a = range.substr(0, dots), b = range.substr(dots + 2);
-        if (b.empty()) b = "HEAD";
-        if (a.empty()) a = "HEAD";
-        auto ia = try_resolve(repo, a), ib = try_resolve(repo, b);
-        if (!ia) die("unknown revision '" + a + "'");
-        if (!ib) die("unknown revision '" + b + "'");
-        tips.push_back(*ib);
-        git_revwalk_push(walk.get(), &*ib);
-        git_revwalk_hide(walk.get(), &*ia);
-    } else {
-        auto id = try_resolve(repo, range);
-        if (!id) die("unknown revision '" + range + "'");
-        tips.push_back(*id);
-        git_revwalk_push(walk.get(), &*id);
-    }
-    std::set<std::string> out;
-    git_oid id;
-    while (git_revwalk_next(&id, walk.get()) == 0)
-        out.insert(git::to_hex(id));
-    if (out.empty()) die("the range '" + range + "' has no commits");
-    return out;
-}
-
-/// Prints the walk's progress on stderr once a cold walk has taken more than a second, and
-/// only when stderr is a terminal.
-class ProgressLine {
-public:
-    ProgressLine() : tty_(::isatty(2) == 1), start_(std::chrono::steady_clock::now()) {}
-    ~ProgressLine() {
-        if (shown_) std::fprintf(stderr, "\r\033[K");
-    }
-    void operator()(size_t done, size_t total) {
-        if (!tty_) return;
-        if (std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return;
-        shown_ = true;
-        std::fprintf(stderr, "\rprovenant report: walking history %zu/%zu commits", done, total);
-        std::fflush(stderr);
-    }
-
-private:
-    bool tty_;
-    bool shown_ = false;
-    std::chrono::steady_clock::time_point start_;
-};
-
-void run(const Opts& o) {
-    auto fmt = analysis::parse_report_format(o.format);
+void run(const Opts& opts) {
+    const SelectionOptions& o = opts.sel;
+    auto fmt = analysis::parse_report_format(opts.format);
     if (!fmt) die(fmt.error().message);
     if (o.survival_days < 0) die("--survival-days must be 0 or more");
     if (o.rework_days < 0) die("--rework-days must be 0 or more");
@@ -185,103 +46,13 @@ void run(const Opts& o) {
             pos = comma + 1;
         }
     }
-    std::optional<analysis::TeamMap> teams;
-    if (!o.teams.empty()) {
-        auto t = analysis::load_team_map(o.teams);
-        if (!t) die(t.error().message);
-        teams = std::move(*t);
-    }
-    auto prices = PriceTable::load(o.prices.empty() ? fs::path() : fs::path(o.prices));
-    if (!prices) die(prices.error().message);
+    std::unique_ptr<Selection> sel = resolve_selection(o, "report");
+    sel->metrics.by = by;
+    const analysis::Fates& fates = sel->fates;
+    const auto& main_id = sel->main_id;
+    const auto& at_id = sel->at_id;
 
-    auto opened = git::Repo::open(o.dir.empty() ? fs::current_path() : fs::path(o.dir), true);
-    if (!opened) die(opened.error().message);
-    git::Repo& repo = *opened;
-    if (!repo.bare()) git::settle_pending_attaches(repo);
-
-    auto tips_r = analysis::default_tips(repo);
-    if (!tips_r) die(tips_r.error().message);
-    std::vector<git_oid> tips = std::move(*tips_r);
-
-    std::optional<git_oid> main_id;
-    if (!o.main_ref.empty()) {
-        main_id = try_resolve(repo, o.main_ref);
-        if (!main_id) die("--main: unknown ref '" + o.main_ref + "'");
-    } else {
-        main_id = default_main(repo);
-    }
-    std::optional<git_oid> at_id = main_id;
-    if (!o.at.empty()) {
-        at_id = try_resolve(repo, o.at);
-        if (!at_id) die("--at: unknown ref '" + o.at + "'");
-    }
-    std::vector<Release> releases = releases_of(repo, o.release);
-    if (!o.deployments.empty()) {
-        auto deps = analysis::load_deployments(o.deployments);
-        if (!deps) die(deps.error().message);
-        for (const auto& d : *deps) {
-            std::string env = d.environment;
-            std::transform(env.begin(), env.end(), env.begin(), ::tolower);
-            if (env != "production") continue;
-            auto id = try_resolve(repo, d.commit);
-            if (!id) {
-                std::fprintf(stderr,
-                             "provenant report: %s: deployed commit %s is not in this repository "
-                             "(skipped)\n",
-                             o.deployments.c_str(), d.commit.c_str());
-                continue;
-            }
-            releases.push_back({*id, d.deployed_at});
-        }
-    }
-    std::set<std::string> in_range;
-    if (!o.range.empty()) in_range = range_commits(repo, o.range, tips);
-    if (main_id) tips.push_back(*main_id);
-    if (at_id) tips.push_back(*at_id);
-    for (const auto& r : releases)
-        tips.push_back(r.commit);
-
-    analysis::Fates fates;
-    {
-        ProgressLine progress;
-        auto f = analysis::load_fates(repo, tips, std::ref(progress), !o.no_cache);
-        if (!f) die(f.error().message);
-        fates = std::move(*f);
-    }
-    std::unordered_map<std::string, uint32_t> index;
-    for (uint32_t i = 0; i < fates.commits.size(); ++i)
-        index.emplace(fates.commits[i].id, i);
-    auto idx = [&](const git_oid& id) {
-        auto it = index.find(git::to_hex(id));
-        return it == index.end() ? kNone : it->second;
-    };
-
-    analysis::MetricsOptions mo;
-    mo.main_tip = main_id ? idx(*main_id) : kNone;
-    mo.at = at_id ? idx(*at_id) : kNone;
-    for (const auto& r : releases)
-        mo.releases.push_back({idx(r.commit), r.date});
-    mo.survival_days = o.survival_days;
-    mo.rework_days = o.rework_days;
-    mo.by = by;
-    mo.prices = &*prices;
-    if (teams) mo.team_of = [&](std::string_view e) { return teams->team_of(e); };
-    const bool dated = !o.since.empty() || !o.until.empty();
-    if (!o.range.empty() || dated) {
-        const int64_t since = o.since.empty() ? INT64_MIN : parse_date(o.since, "--since");
-        const int64_t until = o.until.empty() ? INT64_MAX : parse_date(o.until, "--until");
-        mo.selected.assign(fates.commits.size(), 0);
-        size_t any = 0;
-        for (uint32_t i = 0; i < fates.commits.size(); ++i) {
-            const auto& c = fates.commits[i];
-            bool in = (o.range.empty() || in_range.count(c.id) != 0) && c.commit_time >= since &&
-                      c.commit_time <= until;
-            mo.selected[i] = in ? 1 : 0;
-            any += in ? 1 : 0;
-        }
-        if (any == 0) die("no commits in the selection");
-    }
-    nlohmann::json report = analysis::compute_report(fates, mo);
+    nlohmann::json report = analysis::compute_report(fates, sel->metrics);
     report["selection"] = {
         {"range", o.range.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.range)},
         {"since", o.since.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.since)},
@@ -289,7 +60,7 @@ void run(const Opts& o) {
         {"main", main_id ? nlohmann::json(git::to_hex(*main_id)) : nlohmann::json(nullptr)},
         {"at", at_id ? nlohmann::json(git::to_hex(*at_id)) : nlohmann::json(nullptr)},
         {"release", o.release.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.release)}};
-    report["prices"] = prices->label();
+    report["prices"] = sel->prices->label();
     // An unreadable note is a gap (its lines are unknown), said once.
     std::set<std::string> said;
     for (const auto& w : fates.warnings)
@@ -300,11 +71,11 @@ void run(const Opts& o) {
                 w.c_str());
     report["warnings"] = fates.warnings;
     const std::string text = analysis::render_report(report, *fmt);
-    if (o.output.empty()) {
+    if (opts.output.empty()) {
         std::cout << text;
         if (!text.empty() && text.back() != '\n') std::cout << '\n';
     } else {
-        auto st = atomic_write_file(o.output, text);
+        auto st = atomic_write_file(opts.output, text);
         if (!st) die(st.error().message);
     }
 }
@@ -315,27 +86,9 @@ void register_report(CLI::App& app) {
     auto o = std::make_shared<Opts>();
     auto cmd = app.add_subcommand(
         "report", "How much AI code was committed, merged, released and is alive, and its cost");
-    cmd->add_option("range", o->range,
-                    "Revision range whose lines are counted (A..B or a revision; default all)");
-    cmd->add_option("-C", o->dir, "Run as if started in this directory");
-    cmd->add_option("--since", o->since, "Only commits dated on or after (YYYY-MM-DD or ISO 8601)");
-    cmd->add_option("--until", o->until, "Only commits dated on or before");
-    cmd->add_option(
-        "--by", o->by,
-        "Group by KEY[,KEY...]: tool, model, session, author, team, path, ext, month, week");
-    cmd->add_option("--main", o->main_ref,
-                    "The main branch (default: the remote's HEAD, else main, else master)");
-    cmd->add_option("--release", o->release, "A release ref or tag glob such as 'v*'");
-    cmd->add_option("--deployments", o->deployments,
-                    "Deployments file (CSV or NDJSON: commit, environment, deployed_at)");
-    cmd->add_option("--at", o->at, "Where 'alive' is measured (default --main)");
-    cmd->add_option("--survival-days", o->survival_days, "Survival horizon in days (default 30)");
-    cmd->add_option("--rework-days", o->rework_days, "Rework window in days (default 21)");
-    cmd->add_option("--teams", o->teams, "Team map (TOML)");
-    cmd->add_option("--prices", o->prices, "Price table overriding the shipped one");
+    add_selection_options(*cmd, o->sel, true);
     cmd->add_option("--format", o->format, "table, json, csv or markdown");
     cmd->add_option("--output", o->output, "Write the report to this file");
-    cmd->add_flag("--no-cache", o->no_cache, "Neither read nor write the analysis store");
     cmd->callback([o] { run(*o); });
 }
 

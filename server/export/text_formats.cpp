@@ -1,0 +1,73 @@
+// NDJSON and CSV writers for the export rows.
+#include "export/text_formats.h"
+
+#include <nlohmann/json.hpp>
+
+namespace provenant::exporting {
+
+TextWriter::TextWriter(std::ostream& out, TextFormat format, RowKind kind)
+    : out_(out), format_(format), kind_(kind) {}
+
+void TextWriter::begin() {
+    if (format_ != TextFormat::Csv) return;
+    bool first = true;
+    for (std::string_view c : columns(kind_)) {
+        if (!first) out_ << ',';
+        first = false;
+        out_ << c;
+    }
+    out_ << "\r\n";
+}
+
+void TextWriter::row(const std::vector<Value>& values) {
+    const auto cols = columns(kind_);
+    if (format_ == TextFormat::Ndjson) {
+        nlohmann::ordered_json j = nlohmann::ordered_json::object();
+        for (size_t i = 0; i < values.size() && i < cols.size(); ++i) {
+            const std::string key(cols[i]);
+            const Value& v = values[i];
+            switch (v.index()) {
+            case 0:
+                j[key] = nullptr;
+                break;
+            case 1:
+                j[key] = std::get<std::string>(v);
+                break;
+            case 2:
+                j[key] = std::get<int64_t>(v);
+                break;
+            case 3:
+                j[key] = std::get<double>(v);
+                break;
+            default:
+                j[key] = std::get<bool>(v);
+                break;
+            }
+        }
+        // Paths and emails are bytes from git: invalid UTF-8 is replaced, never a crash.
+        out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        return;
+    }
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i != 0) out_ << ',';
+        if (auto t = as_text(values[i])) out_ << csv_field(*t, values[i].index() == 1);
+    }
+    out_ << "\r\n";
+}
+
+std::string csv_field(const std::string& text, bool is_text) {
+    std::string s = text;
+    if (is_text && !s.empty() &&
+        (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+        s.insert(s.begin(), '\'');
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) {
+        if (c == '"') q += '"';
+        q += c;
+    }
+    q += '"';
+    return q;
+}
+
+} // namespace provenant::exporting
