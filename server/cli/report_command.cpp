@@ -2,6 +2,7 @@
 #include "analysis/deployments.h"
 #include "analysis/metrics.h"
 #include "analysis/report_format.h"
+#include "analysis/report_html.h"
 #include "analysis/store.h"
 #include "analysis/teams.h"
 #include "analysis/walk.h"
@@ -164,6 +165,31 @@ private:
     std::chrono::steady_clock::time_point start_;
 };
 
+/// The HTML page's charts: the same selection grouped by tool, by tool and model, and by week
+/// (month when the selected commits span more than half a year).
+analysis::HtmlReport html_views(const analysis::Fates& fates, const analysis::MetricsOptions& mo,
+                                nlohmann::json report) {
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (uint32_t i = 0; i < fates.commits.size(); ++i) {
+        if (!mo.selected.empty() && mo.selected[i] == 0) continue;
+        first = std::min(first, fates.commits[i].commit_time);
+        last = std::max(last, fates.commits[i].commit_time);
+    }
+    constexpr int64_t kHalfYear = 183LL * 86400;
+    analysis::HtmlReport out;
+    out.period = first <= last && last - first > kHalfYear ? "month" : "week";
+    auto grouped = [&](std::vector<std::string> by) {
+        analysis::MetricsOptions o = mo;
+        o.by = std::move(by);
+        return analysis::compute_report(fates, o);
+    };
+    out.by_tool = grouped({"tool"});
+    out.by_tool_model = grouped({"tool", "model"});
+    out.by_period = grouped({out.period});
+    out.report = std::move(report);
+    return out;
+}
+
 void run(const Opts& o) {
     auto fmt = analysis::parse_report_format(o.format);
     if (!fmt) die(fmt.error().message);
@@ -299,7 +325,9 @@ void run(const Opts& o) {
                 "provenant report: a note cannot be read (its commit counts as untracked): %s\n",
                 w.c_str());
     report["warnings"] = fates.warnings;
-    const std::string text = analysis::render_report(report, *fmt);
+    const std::string text = *fmt == analysis::ReportFormat::Html
+                                 ? analysis::render_report_html(html_views(fates, mo, report))
+                                 : analysis::render_report(report, *fmt);
     if (o.output.empty()) {
         std::cout << text;
         if (!text.empty() && text.back() != '\n') std::cout << '\n';
@@ -333,7 +361,7 @@ void register_report(CLI::App& app) {
     cmd->add_option("--rework-days", o->rework_days, "Rework window in days (default 21)");
     cmd->add_option("--teams", o->teams, "Team map (TOML)");
     cmd->add_option("--prices", o->prices, "Price table overriding the shipped one");
-    cmd->add_option("--format", o->format, "table, json, csv or markdown");
+    cmd->add_option("--format", o->format, "table, json, csv, markdown or html");
     cmd->add_option("--output", o->output, "Write the report to this file");
     cmd->add_flag("--no-cache", o->no_cache, "Neither read nor write the analysis store");
     cmd->callback([o] { run(*o); });
