@@ -294,10 +294,21 @@ std::string chart(const char* id, const char* title) {
            title + "\"></canvas></div></figure>\n";
 }
 
-// Only the parts the script draws from: the report without its groups' curves would do, but
-// the report is embedded whole so the page carries exactly what `--format json` says.
+// The report whole (the page carries exactly what `--format json` says); of the three views
+// only their groups, without the groups' survival curves, which no chart draws and which are
+// most of their size (a point per day the estimate changes, per group).
 json page_data(const HtmlReport& in) {
-    auto groups = [](const json& r) { return r.is_null() ? json(nullptr) : json(groups_of(r)); };
+    auto groups = [](const json& r) {
+        if (r.is_null()) return json(nullptr);
+        json out = groups_of(r);
+        for (json& g : out) {
+            if (!g.is_object() || !g.contains("survival") || !g["survival"].is_object()) continue;
+            json& s = g["survival"];
+            s.erase("curve");
+            if (s.contains("human") && s["human"].is_object()) s["human"].erase("curve");
+        }
+        return out;
+    };
     return {{"report", in.report},
             {"by_tool", groups(in.by_tool)},
             {"by_tool_model", groups(in.by_tool_model)},

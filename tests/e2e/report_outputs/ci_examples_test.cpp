@@ -65,21 +65,21 @@ EnvOverrides ci_env(const PullRequest& pr) {
 void check_example(const std::string& file) {
     CAPTURE(file);
     const std::string script = marked_script(file);
-    REQUIRE(script.find("provenant report \"$BASE_SHA..$HEAD_SHA\" --format markdown") !=
-            std::string::npos);
+    const std::string command =
+        "provenant report \"$BASE_SHA..$HEAD_SHA\" --by tool,model --format markdown";
+    REQUIRE(script.find(command) != std::string::npos);
     PullRequest pr;
     // What the comment must say: the report of base..head where the notes are.
-    auto expected =
-        pr.upstream.provenant({"report", pr.base + ".." + pr.head, "--format", "markdown"});
+    auto expected = pr.upstream.provenant(
+        {"report", pr.base + ".." + pr.head, "--by", "tool,model", "--format", "markdown"});
     REQUIRE_MESSAGE(expected.exit_code == 0, expected.err);
     CHECK(expected.out.find("**75.0%** of 8 added lines are AI-written") != std::string::npos);
-    CHECK(expected.out.find("aider") != std::string::npos);
+    CHECK(expected.out.find("| aider / gpt-5.4 | 6 | 75.0% |") != std::string::npos);
 
     TempDir ci;
     const std::string clone = pr.clone(ci);
     // Without the examples' fetch, a clone has no notes: the report would say nothing is AI.
-    auto bare = run({"bash", "-c", "provenant report \"$BASE_SHA..$HEAD_SHA\" --format markdown"},
-                    clone, {}, ci_env(pr));
+    auto bare = run({"bash", "-c", command}, clone, {}, ci_env(pr));
     REQUIRE_MESSAGE(bare.exit_code == 0, bare.err);
     CHECK(bare.out != expected.out);
     CHECK(bare.out.find("0 with provenance notes") != std::string::npos);

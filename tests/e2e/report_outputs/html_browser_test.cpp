@@ -133,8 +133,10 @@ std::string expected_text(const json& v, const std::string& field) {
     REQUIRE(v.is_number());
     const double d = v.get<double>();
     char buf[64];
-    const bool ratio = field == "ai_share" || field.find("rate") != std::string::npos ||
-                       field.find("retention") != std::string::npos;
+    auto ends_with = [&](std::string_view tail) {
+        return field.size() >= tail.size() && field.compare(field.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    const bool ratio = field == "ai_share" || ends_with("rate") || ends_with("retention");
     if (ratio) {
         std::snprintf(buf, sizeof buf, "%.1f%%", d * 100);
         return buf;
@@ -228,7 +230,12 @@ TEST_CASE("report --format html: every chart draws in headless Chromium and the 
     CHECK(check["empty"] == json::array());
     // The data in the page is the report `--format json` gives for the same selection.
     CHECK(check["data"]["report"] == rep);
-    CHECK(check["data"]["by_tool"] == by_tool["groups"]);
+    json tool_groups = by_tool["groups"]; // as embedded: without the curves no chart draws
+    for (json& g : tool_groups) {
+        g["survival"].erase("curve");
+        g["survival"]["human"].erase("curve");
+    }
+    CHECK(check["data"]["by_tool"] == tool_groups);
 
     // Five charts, each drew every series that has data, inside its plot area.
     std::vector<std::string> ids;
