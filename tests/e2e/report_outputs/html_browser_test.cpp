@@ -134,7 +134,8 @@ std::string expected_text(const json& v, const std::string& field) {
     const double d = v.get<double>();
     char buf[64];
     auto ends_with = [&](std::string_view tail) {
-        return field.size() >= tail.size() && field.compare(field.size() - tail.size(), tail.size(), tail) == 0;
+        return field.size() >= tail.size() &&
+               field.compare(field.size() - tail.size(), tail.size(), tail) == 0;
     };
     const bool ratio = field == "ai_share" || ends_with("rate") || ends_with("retention");
     if (ratio) {
@@ -259,7 +260,8 @@ TEST_CASE("report --format html: every chart draws in headless Chromium and the 
     // model.
     size_t tools = 0;
     for (const json& g : by_tool["groups"])
-        tools += g["funnel"]["generated"].get<int>() + g["funnel"]["committed"].get<int>() > 0 ? 1 : 0;
+        tools +=
+            g["funnel"]["generated"].get<int>() + g["funnel"]["committed"].get<int>() > 0 ? 1 : 0;
     CHECK(tools == 2);
     CHECK(check["canvases"][0]["datasets"].size() == tools);
     CHECK(check["canvases"][4]["datasets"][0]["values"] == 3);
