@@ -3,6 +3,8 @@
 // its syntax, CSV quotes per RFC 4180 and defuses spreadsheet formulas.
 #include "analysis/report_format.h"
 
+#include "analysis/report_html.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -554,8 +556,9 @@ Result<ReportFormat> parse_report_format(std::string_view name) {
     if (n == "json") return ReportFormat::Json;
     if (n == "csv") return ReportFormat::Csv;
     if (n == "markdown" || n == "md") return ReportFormat::Markdown;
+    if (n == "html") return ReportFormat::Html;
     return make_error("unknown report format '" + printable(fit(name, 40)) +
-                      "' (expected table, json, csv or markdown)");
+                      "' (expected table, json, csv, markdown or html)");
 }
 
 std::string_view to_string(ReportFormat format) {
@@ -568,6 +571,8 @@ std::string_view to_string(ReportFormat format) {
         return "csv";
     case ReportFormat::Markdown:
         return "markdown";
+    case ReportFormat::Html:
+        return "html";
     }
     return "table";
 }
@@ -580,6 +585,8 @@ std::string render_report(const nlohmann::json& report, ReportFormat format) {
         return render_csv(report);
     case ReportFormat::Markdown:
         return render_markdown(report);
+    case ReportFormat::Html:
+        return render_report_html({report, nullptr, nullptr, nullptr, "week"});
     case ReportFormat::Table:
         break;
     }

@@ -1,5 +1,6 @@
 // Renders the report JSON (schema "provenant-report/1", docs/report.md and
-// protocol/schema/report-v1.schema.json) as a table, JSON, CSV or Markdown.
+// protocol/schema/report-v1.schema.json) as a table, JSON, CSV, Markdown or HTML
+// (report_html.h).
 #pragma once
 
 #include "support/result.h"
@@ -12,10 +13,10 @@ namespace provenant::analysis {
 
 inline constexpr std::string_view kReportSchema = "provenant-report/1";
 
-enum class ReportFormat { Table, Json, Csv, Markdown };
+enum class ReportFormat { Table, Json, Csv, Markdown, Html };
 
-/// "table" | "json" | "csv" | "markdown" (also "md"), case-insensitive; else an error listing
-/// them.
+/// "table" | "json" | "csv" | "markdown" (also "md") | "html", case-insensitive; else an error
+/// listing them.
 Result<ReportFormat> parse_report_format(std::string_view name);
 std::string_view to_string(ReportFormat format);
 
@@ -38,6 +39,8 @@ std::string_view to_string(ReportFormat format);
 ///  - Markdown: a short summary fit for a pull-request comment: AI share of the added lines,
 ///    a table by group (tool and model, or whatever `--by` gave) with spend, and survival
 ///    when it is defined.
+///  - Html: the page of report_html.h from this report alone (no per-tool, per-model or
+///    per-period charts: `provenant report` passes those through render_report_html).
 /// Any thread.
 std::string render_report(const nlohmann::json& report, ReportFormat format);
 

@@ -1,6 +1,7 @@
 // `provenant report`: how much AI code reaches production, and at what cost (docs/report.md).
 #include "analysis/metrics.h"
 #include "analysis/report_format.h"
+#include "analysis/report_html.h"
 #include "cli/commands.h"
 #include "cli/selection.h"
 #include "support/fs.h"
@@ -22,6 +23,31 @@ struct Opts {
 
 [[noreturn]] void die(const std::string& m) {
     fail("report", m);
+}
+
+/// The HTML page's charts: the same selection grouped by tool, by tool and model, and by week
+/// (month when the selected commits span more than half a year).
+analysis::HtmlReport html_views(const analysis::Fates& fates, const analysis::MetricsOptions& mo,
+                                nlohmann::json report) {
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (uint32_t i = 0; i < fates.commits.size(); ++i) {
+        if (!mo.selected.empty() && mo.selected[i] == 0) continue;
+        first = std::min(first, fates.commits[i].commit_time);
+        last = std::max(last, fates.commits[i].commit_time);
+    }
+    constexpr int64_t kHalfYear = 183LL * 86400;
+    analysis::HtmlReport out;
+    out.period = first <= last && last - first > kHalfYear ? "month" : "week";
+    auto grouped = [&](std::vector<std::string> by) {
+        analysis::MetricsOptions o = mo;
+        o.by = std::move(by);
+        return analysis::compute_report(fates, o);
+    };
+    out.by_tool = grouped({"tool"});
+    out.by_tool_model = grouped({"tool", "model"});
+    out.by_period = grouped({out.period});
+    out.report = std::move(report);
+    return out;
 }
 
 void run(const Opts& opts) {
@@ -70,7 +96,10 @@ void run(const Opts& opts) {
                 "provenant report: a note cannot be read (its commit counts as untracked): %s\n",
                 w.c_str());
     report["warnings"] = fates.warnings;
-    const std::string text = analysis::render_report(report, *fmt);
+    const std::string text =
+        *fmt == analysis::ReportFormat::Html
+            ? analysis::render_report_html(html_views(fates, sel->metrics, report))
+            : analysis::render_report(report, *fmt);
     if (opts.output.empty()) {
         std::cout << text;
         if (!text.empty() && text.back() != '\n') std::cout << '\n';
@@ -87,7 +116,7 @@ void register_report(CLI::App& app) {
     auto cmd = app.add_subcommand(
         "report", "How much AI code was committed, merged, released and is alive, and its cost");
     add_selection_options(*cmd, o->sel, true);
-    cmd->add_option("--format", o->format, "table, json, csv or markdown");
+    cmd->add_option("--format", o->format, "table, json, csv, markdown or html");
     cmd->add_option("--output", o->output, "Write the report to this file");
     cmd->callback([o] { run(*o); });
 }

@@ -6,6 +6,7 @@
 #include "core/utf8.h"
 #include "git/attach_kept.h"
 #include "git/attach_moves.h"
+#include "git/gitai_writer.h"
 #include "git/note_store.h"
 #include "git/rewrite.h"
 #include "journal/journal.h"
@@ -449,6 +450,8 @@ Result<AttachResult> attach(const Repo& repo, const AttachOptions& opts) {
         st = notes.write(*id, p->note);
         if (!st) return st.error();
         out.written = true;
+        if (auto g = write_gitai_note_if_enabled(repo, *id, p->note); !g)
+            spdlog::warn("attach: git-ai's note: {}", g.error().message);
         // A failure here leaves evidence fresh: a later commit counts it again only where
         // its text is new there. Nothing is lost.
         for (const auto& [key, entry] : retired) {

@@ -1,6 +1,7 @@
 // Server-side squash and rebase merges: carry pull request notes onto the landed commits.
 #include "git/ci.h"
 
+#include "git/gitai_writer.h"
 #include "git/note_store.h"
 #include "git/replay.h"
 #include "support/text_lines.h"
@@ -193,6 +194,7 @@ Result<CiMergeReport> ci_squash_merge(const Repo& repo, const CiMergeOptions& op
         }
         if (out.rejected.empty() && !options.dry_run) {
             auto st = notes.write(target, **note);
+            if (st) st = write_gitai_note_if_enabled(repo, target, **note);
             if (!st) return st.error();
             out.written = true;
         }

@@ -1,6 +1,7 @@
 // Carrying old commits' notes onto a new commit (post-rewrite and the rewrites attach finds).
 #include "git/rewrite.h"
 
+#include "git/gitai_writer.h"
 #include "git/replay.h"
 
 #include <algorithm>
@@ -410,6 +411,7 @@ Result<RewriteReport> apply_rewrites(const Repo& repo, const std::string& kind,
         report.lines.unknown += stats.unknown;
         if (!*note || (current && **note == *current)) continue;
         auto st = notes.write(new_id, **note);
+        if (st) st = write_gitai_note_if_enabled(repo, new_id, **note);
         if (!st) {
             report.problems.push_back(hex + ": " + st.error().message);
             continue;

@@ -177,7 +177,8 @@ TEST_CASE("report format names") {
     CHECK(*parse_report_format("md") == ReportFormat::Markdown);
     auto bad = parse_report_format("html\x1b[31m");
     REQUIRE_FALSE(bad.ok());
-    CHECK(bad.error().message.find("expected table, json, csv or markdown") != std::string::npos);
+    CHECK(bad.error().message.find("expected table, json, csv, markdown or html") !=
+          std::string::npos);
     CHECK(bad.error().message.find('\x1b') == std::string::npos);
     for (auto f :
          {ReportFormat::Table, ReportFormat::Json, ReportFormat::Csv, ReportFormat::Markdown})
