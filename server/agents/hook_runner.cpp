@@ -124,6 +124,48 @@ Snapshot mark_agent(const Snapshot& s, const std::vector<std::pair<size_t, size_
     return t;
 }
 
+constexpr std::string_view kShellWriterSuffix = " shell";
+
+/// The entry's evidence carried onto `ours.text`, less what a shell tool's window of another
+/// agent claimed in it shortly before and `ours` (a file-edit hook's own record, observed at
+/// `seen`) says its agent wrote. The window only saw those characters change between two
+/// snapshots; the edit tool's record says who wrote them. Everything else is kept.
+Snapshot yield_shell_window(const Snapshot& ours, const JournalEntry& cur,
+                            const OriginRecord& agent, uint32_t seen) {
+    const std::string prefix = "hook:";
+    const std::string& w = cur.writer;
+    Snapshot carried = carry(cur.snapshot, ours.text, Attr{}, kUnknownRecord);
+    if (w.size() <= prefix.size() + kShellWriterSuffix.size() || w.rfind(prefix, 0) != 0 ||
+        w.compare(w.size() - kShellWriterSuffix.size(), kShellWriterSuffix.size(),
+                  kShellWriterSuffix) != 0)
+        return carried;
+    const std::string shell_tool =
+        w.substr(prefix.size(), w.size() - prefix.size() - kShellWriterSuffix.size());
+    const int64_t gap_ms = cur.updated_ms - int64_t{seen} * 1000;
+    if (shell_tool == agent.tool || gap_ms > int64_t{kRaceWindowSeconds} * 1000 + 999 ||
+        -gap_ms > int64_t{kRaceWindowSeconds} * 1000)
+        return carried;
+    const std::vector<Attr> mine = ours.expand();
+    std::vector<Attr> theirs = carried.expand();
+    for (size_t k = 0; k < theirs.size() && k < mine.size(); ++k) {
+        const Attr& m = mine[k];
+        const Attr& t = theirs[k];
+        const OriginRecord& mr = ours.origins.at(m.origin);
+        const OriginRecord& tr = carried.origins.at(t.origin);
+        const uint32_t gap = t.seen > seen ? t.seen - seen : seen - t.seen;
+        if (m.evidence == Evidence::Recorded && m.seen == seen && mr == agent &&
+            t.evidence == Evidence::Recorded && t.seen != 0 && gap <= kRaceWindowSeconds &&
+            tr.cls == OriginClass::Ai && tr.tool == shell_tool)
+            theirs[k] = Attr{};
+    }
+    Snapshot out;
+    out.text = carried.text;
+    out.origins = carried.origins;
+    for (const Attr& a : theirs)
+        out.push_run(1, a);
+    return out;
+}
+
 } // namespace
 
 Snapshot fill_model(const Snapshot& s, const std::string& tool, const std::string& session,
@@ -168,11 +210,15 @@ Result<std::optional<JournalEntry>> record_edit(Journal& journal, const EditEvid
             }
             if (edit.disk && *edit.disk != edit.after)
                 s = carry(s, *edit.disk, kUnknownFresh, kUnknownRecord);
-            if (cur) s = merge_evidence(s, cur->snapshot);
+            if (cur)
+                s = merge_evidence(s, edit.shell_window
+                                          ? cur->snapshot
+                                          : yield_shell_window(s, *cur, edit.agent, seen));
             JournalEntry e;
             e.path = edit.path;
             e.snapshot = std::move(s);
-            e.writer = "hook:" + edit.agent.tool;
+            e.writer = "hook:" + edit.agent.tool +
+                       (edit.shell_window ? std::string(kShellWriterSuffix) : std::string());
             return e;
         });
 }
@@ -399,6 +445,7 @@ private:
             e.disk = p.disk;
             e.marks = p.marks;
             e.agent = agent;
+            e.shell_window = ev_.snapshot_repo; // the files changed between its snapshots
             if (!p.moved_from.empty()) {
                 if (auto old = journal.load(p.moved_from); old && *old) {
                     // The entry follows the file: start from it, then drop the old path.

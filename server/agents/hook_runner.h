@@ -49,6 +49,11 @@ struct EditEvidence {
     /// When the agent wrote (seconds since the Unix epoch; 0: now): the observation time of
     /// its characters (Attr::seen), compared with the editor's reload by merge_evidence.
     uint32_t seen = 0;
+    /// The edit was inferred from a shell tool's window (what changed between its pre- and
+    /// post-tool snapshots), not reported by the tool that made it. Stored in the entry's
+    /// writer ("hook:<agent> shell") so that a file-edit hook of another agent arriving later
+    /// inside the race window takes back the characters it wrote (issue 9 §4).
+    bool shell_window = false;
 };
 Result<std::optional<JournalEntry>> record_edit(Journal& journal, const EditEvidence& edit);
 

@@ -5,8 +5,10 @@
 #include "core/utf8.h"
 
 #include <algorithm>
+#include <bit>
 #include <dtl/dtl.hpp>
 #include <functional>
+#include <optional>
 #include <unordered_map>
 
 namespace provenant {
@@ -211,7 +213,7 @@ Tokens tokenize(std::string_view s, size_t begin, size_t end) {
 /// `min_keep` > 0 (carrying by content), only common spans of at least `min_keep` bytes are
 /// kept: shorter ones are coincidences between different texts, not the same characters.
 void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, size_t b0, size_t b1,
-                 size_t& budget, EditSink& sink, size_t min_keep, const LostTyping* lost) {
+                 size_t& budget, EditSink& sink, size_t min_keep) {
     // Equal spans (a offset, b offset, bytes) in increasing order; everything else changed.
     struct Eq {
         size_t a, b, len;
@@ -286,21 +288,6 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
         }
     }
     if (a1 < ha1) eqs.push_back(Eq{a1, b1, ha1 - a1});
-    if (min_keep > 0 && lost && *lost) {
-        // Nothing inserted, and everything removed was typing the sidecar saw: unsaved typing
-        // that never reached the file (a crash, a reload). The rest is the old text itself.
-        bool only_lost = true;
-        size_t ca = ha0, cb = hb0;
-        for (size_t k = 0; k <= eqs.size() && only_lost; ++k) {
-            const size_t ea = k < eqs.size() ? eqs[k].a : ha1, eb = k < eqs.size() ? eqs[k].b : hb1;
-            if (eb != cb || (ea > ca && !(*lost)(ca, ea - ca))) only_lost = false;
-            if (k < eqs.size()) {
-                ca = eqs[k].a + eqs[k].len;
-                cb = eqs[k].b + eqs[k].len;
-            }
-        }
-        if (only_lost) min_keep = 0;
-    }
     // Emit the changes between the kept equal spans.
     size_t ca = ha0, cb = hb0;
     for (const Eq& e : eqs) {
@@ -339,8 +326,7 @@ private:
 
 } // namespace
 
-std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b, DiffGranularity g,
-                                 const LostTyping* lost) {
+std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b, DiffGranularity g) {
     const size_t min_keep = g == DiffGranularity::Spans ? kMinCarrySpan : 0;
     const size_t na = a.size(), nb = b.size();
     size_t p = 0;
@@ -382,7 +368,7 @@ std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b, DiffGra
         const size_t a1 = i > hi ? la[i - 1].end : a0;
         const size_t b0 = hj < lb.size() ? lb[hj].begin : nb - s;
         const size_t b1 = j > hj ? lb[j - 1].end : b0;
-        refine_hunk(a, a0, a1, b, b0, b1, budget, sink, min_keep, lost);
+        refine_hunk(a, a0, a1, b, b0, b1, budget, sink, min_keep);
     };
     for (Op op : ops) {
         if (op != Op::Common) {
@@ -405,8 +391,105 @@ std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b, DiffGra
 }
 
 namespace {
+
+/// Above this size the whole-text check of `removed_lost_typing_only` is not tried.
+constexpr size_t kLostTypingMaxBytes = 8u << 20;
+
+/// What a reopen may assume of a byte of the journal's text that is missing from the file.
+enum class Lost : uint8_t {
+    No,    ///< it was on disk (or is not typing): a reopen without it is another text
+    Maybe, ///< typed in the second of the last save: on disk or not
+    Yes,   ///< typed after the last save: never on disk, so the file cannot hold it
+};
+
+/// Bound of the search below: characters of the text times characters typed in the second of
+/// the save that are missing (its cost in bits of memory and steps).
+constexpr size_t kMaxMaybeSearch = size_t{1} << 27;
+
+/// When `b` is `a` with only characters removed, each removed one typing that may never have
+/// reached the file (`lost` says Maybe or Yes), every one typed after the last save removed
+/// (Yes: the file cannot hold it), every other one kept, and of those typed in the second of
+/// the save `maybe_kept` bytes kept: the removals (else nullopt). On the whole text at once: a
+/// line diff can align a blank or re-spaced line with the wrong saved line (typed newlines and
+/// spaces make lines that look alike), and a hunk-by-hunk rule matched typing with older text
+/// it happened to spell (a person who deleted an agent's line and typed a longer one got the
+/// agent's line back as typed after a `git checkout`). O(n) without Maybe removals, else
+/// O(n * removals), bounded by kMaxMaybeSearch.
+std::optional<std::vector<ByteEdit>>
+removed_lost_typing_only(std::string_view a, std::string_view b,
+                         const std::function<Lost(size_t off, size_t len)>& lost,
+                         uint64_t maybe_kept) {
+    if (a.size() <= b.size() || a.size() > kLostTypingMaxBytes) return std::nullopt;
+    const Tokens ta = tokenize(a, 0, a.size()), tb = tokenize(b, 0, b.size());
+    // The characters of `a` that may be in `b` (Yes ones never are), in order.
+    std::vector<size_t> keep; // token indexes of a
+    std::vector<bool> maybe;
+    uint64_t maybe_bytes = 0, kept_bytes = 0;
+    for (size_t i = 0; i < ta.values.size(); ++i) {
+        const size_t len = ta.offsets[i + 1] - ta.offsets[i];
+        const Lost l = lost(ta.offsets[i], len);
+        if (l == Lost::Yes) continue;
+        keep.push_back(i);
+        maybe.push_back(l == Lost::Maybe);
+        kept_bytes += len;
+        if (l == Lost::Maybe) maybe_bytes += len;
+    }
+    const size_t n = keep.size(), m = tb.values.size();
+    if (n < m || (n + 1) * (n - m + 64) > kMaxMaybeSearch) return std::nullopt;
+    // Bytes to remove beyond the Yes ones are Maybe bytes; the file kept `maybe_kept` of them.
+    if (kept_bytes - b.size() != maybe_bytes - std::min(maybe_bytes, maybe_kept) ||
+        maybe_bytes < maybe_kept)
+        return std::nullopt;
+    const size_t removals = n - m;
+    // Row i, bit d: the first i kept characters can explain the first i - d characters of `b`
+    // with d Maybe ones removed.
+    const size_t words = removals / 64 + 1;
+    std::vector<uint64_t> reach((n + 1) * words, 0);
+    auto bit = [&](size_t i, size_t d) { return reach[i * words + d / 64] >> (d % 64) & 1; };
+    auto set = [&](size_t i, size_t d) { reach[i * words + d / 64] |= uint64_t{1} << (d % 64); };
+    set(0, 0);
+    for (size_t i = 0; i < n; ++i) {
+        bool any = false;
+        for (size_t w = 0; w < words; ++w)
+            for (uint64_t bits = reach[i * words + w]; bits;) {
+                const size_t d = w * 64 + static_cast<size_t>(std::countr_zero(bits));
+                bits &= bits - 1;
+                if (maybe[i] && d < removals) {
+                    set(i + 1, d + 1);
+                    any = true;
+                }
+                const size_t j = i - d;
+                if (j < m && ta.values[keep[i]] == tb.values[j]) {
+                    set(i + 1, d);
+                    any = true;
+                }
+            }
+        if (!any) return std::nullopt;
+    }
+    if (!bit(n, removals)) return std::nullopt;
+    // Walk back: which Maybe characters were removed.
+    std::vector<bool> removed(ta.values.size(), true); // Yes ones stay removed
+    for (size_t i = n, d = removals; i > 0; --i) {
+        const size_t j = i - 1 - d;
+        if (d <= i - 1 && j < m && bit(i - 1, d) && ta.values[keep[i - 1]] == tb.values[j])
+            removed[keep[i - 1]] = false; // matched
+        else
+            --d; // removed: row i - 1 has bit d - 1 and the character is a Maybe one
+    }
+    EditSink sink;
+    size_t in_b = 0;
+    for (size_t i = 0; i < ta.values.size(); ++i) {
+        const size_t len = ta.offsets[i + 1] - ta.offsets[i];
+        if (removed[i])
+            sink.add(ta.offsets[i], len, in_b, 0);
+        else
+            in_b += len;
+    }
+    return sink.take();
+}
+
 Snapshot carry_impl(const Snapshot& from, std::string_view new_text, Attr inserted,
-                    const OriginRecord& inserted_record, bool restoring) {
+                    const OriginRecord& inserted_record, const SavedTyping* saved) {
     Snapshot out;
     out.origins = from.origins;
     inserted.origin = out.origins.intern(inserted_record);
@@ -420,20 +503,26 @@ Snapshot carry_impl(const Snapshot& from, std::string_view new_text, Attr insert
         total += r.length;
     }
     starts.push_back(total);
-    // Bytes of `from` that the sidecar saw typed and that were never committed.
-    const LostTyping lost = [&](size_t off, size_t len) {
+    // Bytes of `from` that the sidecar saw typed after (or in the second of) the last save.
+    const auto lost = [&](size_t off, size_t len) {
         auto k = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), off) -
                                      starts.begin()) -
                  1;
+        Lost worst = Lost::Yes;
         for (; k < from.runs.size() && starts[k] < off + len; ++k) {
             const Attr& x = from.runs[k].attr;
-            if (!(x.evidence == Evidence::Inferred && x.seen != 0 && x.fresh)) return false;
+            if (!(x.evidence == Evidence::Inferred && x.seen != 0 && x.fresh) ||
+                x.seen < saved->seen)
+                return Lost::No;
+            if (x.seen == saved->seen) worst = Lost::Maybe;
         }
-        return true;
+        return worst;
     };
+    std::optional<std::vector<ByteEdit>> edits;
+    if (saved) edits = removed_lost_typing_only(from.text, new_text, lost, saved->bytes);
+    if (!edits) edits = diff_edits(from.text, new_text, DiffGranularity::Spans);
     size_t a = 0;
-    for (const ByteEdit& e :
-         diff_edits(from.text, new_text, DiffGranularity::Spans, restoring ? &lost : nullptr)) {
+    for (const ByteEdit& e : *edits) {
         cur.copy(a, e.offset - a, emit);
         out.push_run(static_cast<uint32_t>(e.inserted), inserted);
         a = e.offset + e.removed;
@@ -446,12 +535,22 @@ Snapshot carry_impl(const Snapshot& from, std::string_view new_text, Attr insert
 
 Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
                const OriginRecord& inserted_record) {
-    return carry_impl(from, new_text, inserted, inserted_record, false);
+    return carry_impl(from, new_text, inserted, inserted_record, nullptr);
 }
 
 Snapshot carry_restored(const Snapshot& from, std::string_view new_text, Attr inserted,
-                        const OriginRecord& inserted_record) {
-    return carry_impl(from, new_text, inserted, inserted_record, true);
+                        const OriginRecord& inserted_record, const SavedTyping& saved) {
+    return carry_impl(from, new_text, inserted, inserted_record, &saved);
+}
+
+SavedTyping saved_typing(const Snapshot& s) {
+    SavedTyping out;
+    for (const Run& r : s.runs) {
+        if (r.attr.evidence != Evidence::Inferred || r.attr.seen < out.seen) continue;
+        if (r.attr.seen > out.seen) out = SavedTyping{r.attr.seen, 0};
+        out.bytes += r.length;
+    }
+    return out;
 }
 
 bool prevails(const Attr& a, const OriginRecord& ra, const Attr& b, const OriginRecord& rb) {

@@ -62,11 +62,7 @@ struct ByteEdit {
 /// The minimal-ish edit script from `a` to `b`, in increasing order: a line diff (lines equal
 /// but for whitespace aligned by their whitespace), refined inside changed hunks as `g` says
 /// (`carry` uses Spans).
-/// With Spans, `lost(off, len)` (optional) says whether bytes of `a` are typing that never
-/// reached `b`: a changed hunk that only removes such bytes keeps every other character.
-using LostTyping = std::function<bool(size_t off, size_t len)>;
 std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b,
-                                 DiffGranularity g = DiffGranularity::Characters,
-                                 const LostTyping* lost = nullptr);
+                                 DiffGranularity g = DiffGranularity::Characters);
 
 } // namespace provenant

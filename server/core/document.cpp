@@ -204,14 +204,14 @@ struct Document::Piece {
 };
 
 Document::Document(std::string_view text, int64_t version, PositionEncoding encoding,
-                   const Snapshot* restored)
+                   const Snapshot* restored, const SavedTyping& restored_saved)
     : version_(version), encoding_(encoding), pending_(std::make_unique<Pending>()),
       clock_(system_seconds) {
     pending_->floor = version;
     if (restored && restored->validate()) {
         // What the journal knew, carried by diff: the unexplained difference is fresh unknown.
         Snapshot c = carry_restored(*restored, text, Attr{kUnknownOrigin, Evidence::None, true},
-                                    OriginRecord{});
+                                    OriginRecord{}, restored_saved);
         origins_ = std::move(c.origins);
         text_ = std::make_unique<OriginText>(c.text, c.runs);
     } else {

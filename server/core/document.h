@@ -4,6 +4,7 @@
 
 #include "core/line_classifier.h"
 #include "core/provenance.h"
+#include "core/restore.h"
 #include "support/result.h"
 
 #include <cstdint>
@@ -49,9 +50,10 @@ class Document {
 public:
     /// A document whose initial text is not fresh and has no evidence (`unknown`), unless
     /// `restored` is given: the journal's snapshot of this file, carried onto `text` by diff
-    /// (the unexplained difference is fresh `unknown`, the rest keeps its origins).
+    /// (the unexplained difference is fresh `unknown`, the rest keeps its origins), with
+    /// `restored_saved` what its entry knows of the last save (carry_restored, core/restore.h).
     Document(std::string_view text, int64_t version, PositionEncoding encoding,
-             const Snapshot* restored = nullptr);
+             const Snapshot* restored = nullptr, const SavedTyping& restored_saved = {});
     ~Document();
     Document(Document&&) noexcept;
     Document& operator=(Document&&) noexcept;

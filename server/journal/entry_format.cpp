@@ -18,6 +18,7 @@ Result<std::string> journal_entry_to_text(const JournalEntry& entry) {
               {"updated_ms", entry.updated_ms},
               {"writer", entry.writer.substr(0, kMaxWriterBytes)},
               {"snapshot", snapshot_to_json(entry.snapshot)}};
+    if (entry.saved) j["saved"] = {entry.saved->seen, entry.saved->bytes};
     try {
         return j.dump();
     } catch (const json::exception& e) {
@@ -71,6 +72,16 @@ ParsedEntry parse_entry(std::string_view text) {
         return out;
     }
     out.entry.writer = writer->get<std::string>();
+    // Optional: absent in entries written before it existed (read as not known).
+    if (auto saved = j.find("saved"); saved != j.end()) {
+        if (!saved->is_array() || saved->size() != 2 || !(*saved)[0].is_number_unsigned() ||
+            !(*saved)[1].is_number_unsigned() || (*saved)[0].get<uint64_t>() > UINT32_MAX ||
+            (*saved)[1].get<uint64_t>() > Journal::kMaxEntryBytes) {
+            out.error = "\"saved\" is not [seconds, bytes]";
+            return out;
+        }
+        out.entry.saved = SavedTyping{(*saved)[0].get<uint32_t>(), (*saved)[1].get<uint64_t>()};
+    }
     auto snapshot = j.find("snapshot");
     if (snapshot == j.end()) {
         out.error = "no \"snapshot\"";

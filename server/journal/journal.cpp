@@ -205,6 +205,7 @@ Result<std::optional<JournalEntry>> Journal::update(const std::string& path, con
     auto current = load_locked(path);
     if (!current) return current.error();
     bool existed = current->has_value();
+    const std::optional<SavedTyping> saved = existed ? (**current).saved : std::nullopt;
     std::optional<JournalEntry> next;
     try {
         next = fn(std::move(current).value());
@@ -218,6 +219,7 @@ Result<std::optional<JournalEntry>> Journal::update(const std::string& path, con
         return std::optional<JournalEntry>{};
     }
     next->path = path;
+    if (!next->saved) next->saved = saved; // writers that do not know it keep it (journal.h)
     if (Status st = store_checked_locked(*next, existed); !st) return st.error();
     return next;
 }
@@ -229,6 +231,7 @@ Status Journal::store_locked(const JournalEntry& entry) {
     auto current = load_locked(entry.path);
     if (!current) return current.error();
     JournalEntry copy = entry;
+    if (*current && !copy.saved) copy.saved = (**current).saved;
     Status st = store_checked_locked(copy, current->has_value());
     return st;
 }

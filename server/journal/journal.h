@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/provenance.h"
+#include "core/restore.h"
 #include "support/fs.h"
 #include "support/result.h"
 
@@ -44,6 +45,12 @@ struct JournalEntry {
     Snapshot snapshot; ///< the text as last known and the origin of every character
     long long updated_ms = 0;
     std::string writer; ///< who wrote it last: "lsp", "hook:<agent>", "attach", ...
+    /// The typing the file held when the sidecar last knew it was on disk (the editor saved
+    /// it): on a reopen after a crash, typing observed later may never have reached the file
+    /// (SavedTyping, core/restore.h). nullopt: not known. update() and store_locked() keep the
+    /// stored value when the new entry has none, so writers that do not know it (hooks,
+    /// attach, renames) keep it.
+    std::optional<SavedTyping> saved;
 };
 
 /// A repository's journal, stored under `<gitdir>/provenant/journal/`: one file per tracked

@@ -97,14 +97,18 @@ void JournalWorker::untrack(uint64_t doc_id) {
     asio::post(io_, [this, doc_id] { tracked_.erase(doc_id); });
 }
 
-void JournalWorker::save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot) {
+void JournalWorker::save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
+                         bool on_disk) {
+    // The typing the file holds: typing observed later never reached it.
+    std::optional<SavedTyping> saved;
+    if (on_disk) saved = saved_typing(snapshot);
     bool queued;
     {
         std::lock_guard lock(mutex_);
-        auto [it, inserted] =
-            pending_.insert_or_assign(doc_id, PendingSave{target, std::move(snapshot)});
-        (void)it;
-        queued = !inserted; // a task for this document is already waiting: it takes the latest
+        auto it = pending_.find(doc_id);
+        queued = it != pending_.end(); // a task for this document is waiting: it takes the latest
+        if (queued && !saved) saved = it->second.saved; // the last save still describes the file
+        pending_.insert_or_assign(doc_id, PendingSave{target, std::move(snapshot), saved});
     }
     if (!queued) asio::post(io_, [this, doc_id] { do_save(doc_id); });
 }
@@ -126,6 +130,7 @@ void JournalWorker::do_save(uint64_t doc_id) {
             JournalEntry e;
             e.path = job->target.path;
             e.writer = "lsp";
+            e.saved = job->saved; // none: update() keeps the stored one
             // Keep what others recorded (agent hooks' explicit records) by merging by content.
             e.snapshot = current ? merge_evidence(ours, current->snapshot) : ours;
             return std::optional<JournalEntry>(std::move(e));

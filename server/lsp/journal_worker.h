@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/provenance.h"
+#include "core/restore.h"
 #include "journal/journal.h"
 #include "support/result.h"
 
@@ -71,8 +72,11 @@ public:
     /// Merges `snapshot` into `target`'s entry (Journal::update + merge_evidence, so stronger
     /// evidence already there survives). When the merge brought evidence the document lacks,
     /// it is delivered back through Absorb. Saves queued for the same document coalesce: only
-    /// the latest snapshot is written.
-    void save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot);
+    /// the latest snapshot is written. `on_disk`: the file holds this text (the editor saved
+    /// it): the entry's `saved` describes its typing (core/restore.h), also when a later
+    /// snapshot coalesces with it.
+    void save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
+              bool on_disk = false);
 
     /// Checks every tracked entry now (the timer does it every poll interval).
     void poll_now();
@@ -112,6 +116,7 @@ private:
     struct PendingSave {
         JournalTarget target;
         Snapshot snapshot;
+        std::optional<SavedTyping> saved; ///< JournalEntry::saved to store (none: keep it)
     };
     std::mutex mutex_;
     std::unordered_map<uint64_t, PendingSave> pending_;

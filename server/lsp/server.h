@@ -131,7 +131,9 @@ private:
     // Journal plumbing (text_document.cpp).
     OpenDocument* find(const std::string& uri, const char* method);
     void mark_dirty(OpenDocument& doc);
-    void flush(OpenDocument& doc);
+    /// Hands the document's snapshot to the journal thread if it changed; `saved`: the client
+    /// just saved it (didSave), so the file holds this text (JournalEntry::saved_seen).
+    void flush(OpenDocument& doc, bool saved = false);
     void flush_all();
     void absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence);
     void log_dropped(OpenDocument& doc);

@@ -55,8 +55,9 @@ void Server::textDocument_didOpen(const json* params) {
 
     auto doc = std::make_unique<OpenDocument>(OpenDocument{
         next_doc_id_++, p.uri,
-        Document(p.text, p.version, encoding_, restored ? &restored->snapshot : nullptr), target,
-        false});
+        Document(p.text, p.version, encoding_, restored ? &restored->snapshot : nullptr,
+                 restored && restored->saved ? *restored->saved : SavedTyping{}),
+        target, false});
     spdlog::debug("lsp: opened {} (version {}, {} bytes{}{})", p.uri, p.version, p.text.size(),
                   target ? ", journal " + target->path : std::string(", memory only"),
                   restored ? ", restored" : "");
@@ -103,7 +104,9 @@ void Server::textDocument_didSave(const json* params) {
                      "the synchronised text ({} bytes)",
                      p.uri, p.text->size(), d->doc.size_bytes());
     d->dirty = true;
-    flush(*d); // saved work reaches the journal now, not after the unsaved-edit delay
+    // Saved work reaches the journal now, not after the unsaved-edit delay; the entry learns
+    // the file holds it (a reopen after a crash tells lost typing from a checkout by it).
+    flush(*d, /*saved=*/true);
 }
 
 void Server::textDocument_didClose(const json* params) {
@@ -131,10 +134,10 @@ void Server::mark_dirty(OpenDocument& d) {
     });
 }
 
-void Server::flush(OpenDocument& d) {
+void Server::flush(OpenDocument& d, bool saved) {
     if (!d.dirty || finished_) return;
     d.dirty = false;
-    if (worker_ && d.journal) worker_->save(d.id, *d.journal, d.doc.snapshot());
+    if (worker_ && d.journal) worker_->save(d.id, *d.journal, d.doc.snapshot(), saved);
 }
 
 void Server::flush_all() {

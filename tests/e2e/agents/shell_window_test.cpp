@@ -158,3 +158,30 @@ TEST_CASE("two agents, the other order: Claude's hooked edit inside Codex's shel
     for (size_t l = 2; l <= 4; ++l)
         check_tool(lines, l, "claude-code");
 }
+
+TEST_CASE("two agents: Codex's hook arriving after Claude's Bash post-hook still wins its lines") {
+    // Claude pre, Codex writes its files, Claude post (it sees them changed and, with no other
+    // record yet, takes them), then Codex's own hook: its explicit record of the same lines,
+    // within the race window, takes them back. What only the shell wrote stays the shell's.
+    AgentRepo r;
+    std::string t = r.transcript("claude-code/transcript.jsonl");
+    std::string rollout = r.transcript("codex/rollout.jsonl");
+    auto [pre, post] = claude_bash(r, t);
+    r.hook("claude-code", pre);
+    r.write("src/app.py", kCodexApp);
+    r.write("src/constants.py", kCodexConstants);
+    r.write("src/version.py", "VERSION = \"1.2.0\"\n"); // what Claude's command does
+    r.hook("claude-code", post);
+    r.hook("codex", agent_fixture("codex/post_tool_use_apply_patch.json", r.path(), rollout));
+
+    auto app = journal_lines(r, "src/app.py");
+    REQUIRE(app.size() == 3);
+    CHECK(app[0].cls != "ai");
+    check_tool(app, 2, "codex");
+    check_tool(app, 3, "codex");
+    auto constants = journal_lines(r, "src/constants.py");
+    REQUIRE(constants.size() == 2);
+    check_tool(constants, 1, "codex");
+    check_tool(constants, 2, "codex");
+    check_tool(journal_lines(r, "src/version.py"), 1, "claude-code");
+}

@@ -149,3 +149,50 @@ TEST_CASE("after git checkout -f, an agent's stale entry credits no similar typi
     CHECK(!f["lines"].contains("ai"));
     CHECK(!f["lines"].contains("ai_modified"));
 }
+
+TEST_CASE("git checkout of saved typing: the reopened agent's line is not the person's") {
+    // A committed agent line; a person retypes it, key by key, into a longer line that
+    // contains every character of it, and saves. `git checkout -- FILE` brings back the agent's
+    // line, and the file is reopened. The entry's typing was saved (didSave): it is not typing a
+    // crash lost, and the letters it shares with the agent's line are not the agent's line. Old
+    // rule: a hunk that only removes typed characters keeps the rest, so the line was `human`.
+    TempRepo r;
+    const std::string head = "def total(items):\n    pass\n";
+    r.write("t.py", head);
+    r.commit_all("initial");
+    REQUIRE(r.provenant({"install"}).exit_code == 0);
+    const std::string agent = "def total(items):\n    if not items: return 0\n";
+    agent_writes(r, "claude-code", "t.py", head, agent);
+    r.git({"add", "t.py"});
+    r.git({"commit", "-q", "-m", "agent"});
+    CHECK(note_file(r, "t.py")["lines"].value("ai", "") == "2");
+
+    const std::string uri = file_uri(r.file("t.py"));
+    {
+        LspClient::Options o;
+        o.cwd = r.path();
+        LspClient lsp(o);
+        lsp.initialize();
+        lsp.did_open(uri, agent, 1, "python");
+        int64_t v = 1;
+        const std::string typed = "    if not items or not cart: return 0";
+        retype_line(lsp, r, uri, "t.py", 1, typed, "def total(items):\n" + typed + "\n", v);
+        CHECK(lsp.line_classes(uri)[1] == "human");
+        lsp.did_close(uri);
+        lsp.sync();
+        CHECK(lsp.shutdown_and_exit() == 0);
+    }
+    r.git({"checkout", "--", "t.py"});
+    REQUIRE(r.read("t.py") == agent);
+
+    LspClient::Options o;
+    o.cwd = r.path();
+    LspClient lsp(o);
+    lsp.initialize();
+    lsp.did_open(uri, agent, 1, "python");
+    lsp.sync();
+    const auto lines = lsp.line_classes(uri);
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines[1] != "human");
+    CHECK(lsp.shutdown_and_exit() == 0);
+}

@@ -6,6 +6,7 @@
 #include "core/carry.h"
 #include "core/document.h"
 #include "core/line_classifier.h"
+#include "core/restore.h"
 #include "journal/journal.h"
 #include "support/process.h"
 
@@ -32,17 +33,19 @@ struct TempGitdir {
 };
 
 /// What JournalWorker does for one document: save = Journal::update with merge_evidence(ours,
-/// current) and the absorb of what was stored; poll = load and absorb.
+/// current) and the absorb of what was stored (`on_disk`: the editor saved this text, so the
+/// entry learns which typing the file holds, JournalEntry::saved); poll = load and absorb.
 struct Sidecar {
     Journal& journal;
     std::string path;
     Document& doc;
-    void save() {
+    void save(bool on_disk = true) {
         const Snapshot ours = doc.snapshot();
         auto stored = journal.update(path, [&](std::optional<JournalEntry> cur) {
             JournalEntry e;
             e.path = path;
             e.writer = "lsp";
+            if (on_disk) e.saved = saved_typing(ours);
             e.snapshot = cur ? merge_evidence(ours, cur->snapshot) : ours;
             return std::optional<JournalEntry>(std::move(e));
         });

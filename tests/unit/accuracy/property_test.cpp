@@ -66,9 +66,12 @@ size_t common_span(const std::string& a, const std::string& b) {
 class Session {
 public:
     explicit Session(uint64_t seed) : rng_(seed), words_(words()) {
-        // `git checkout -f` with a reopen: off by default. It still finds misattributions
-        // (equal lines a reopened document cannot tell apart, long spans written again by an
-        // agent): issue 9's §3 is not finished; PROVENANT_ACCURACY_CHECKOUT=1 runs it.
+        // `git checkout -f` with a reopen: off by default. The reopen no longer takes saved
+        // typing for lost typing (carry_restored), but it still carries the entry's fresh
+        // evidence by content (whole lines, long spans) onto HEAD's text, where a line or a
+        // long span the person or an agent wrote again after the commit is taken for the
+        // committed one: seeds 1-3 fail. The fix needs HEAD at didOpen (text HEAD explains is
+        // base text, never the entry's fresh evidence); PROVENANT_ACCURACY_CHECKOUT=1 runs it.
         with_checkout_ = std::getenv("PROVENANT_ACCURACY_CHECKOUT") != nullptr;
         std::string initial = "def f(items):\n    pass\n";
         repo_.write("f.py", initial);
@@ -154,8 +157,10 @@ private:
     }
 
     // ---- the editor ----
-    void open(const Snapshot* restored) {
-        doc_ = std::make_unique<Document>(disk_, 1, PositionEncoding::Utf16, restored);
+    void open(const JournalEntry* restored) {
+        doc_ = std::make_unique<Document>(
+            disk_, 1, PositionEncoding::Utf16, restored ? &restored->snapshot : nullptr,
+            restored && restored->saved ? *restored->saved : SavedTyping{});
         doc_->set_clock([this] { return now_; });
         version_ = 1;
         side_ = std::make_unique<Sidecar>(Sidecar{*journal_, "f.py", *doc_});
@@ -414,8 +419,8 @@ private:
         truth_ = head_truth_;
         auto e = journal_->load("f.py");
         REQUIRE(e.ok());
-        std::optional<Snapshot> restored;
-        if (*e) restored = (**e).snapshot;
+        std::optional<JournalEntry> restored;
+        if (*e) restored = **e;
         open(restored ? &*restored : nullptr);
     }
 

@@ -2,6 +2,7 @@
 #include "core/carry.h"
 #include "core/line_classifier.h"
 #include "core/restore.h"
+#include "core/utf8.h"
 
 #include <doctest/doctest.h>
 #include <random>
@@ -228,11 +229,15 @@ TEST_CASE("deleting scattered characters keeps every remaining character's origi
         typed += c;
         if (c != '\n') typed += 'x';
     }
-    // The journal saw that typing (inferred, observed); only such characters are "lost typing".
-    Snapshot from = make(typed, std::string(typed.size(), 'h'));
-    for (Run& r : from.runs)
-        r.attr = Attr{kHumanOrigin, Evidence::Inferred, true, 1'800'000'000};
-    const Snapshot to = carry_restored(from, saved, Attr{}, OriginRecord{});
+    // The journal saw that typing (inferred, observed); only characters typed after the last
+    // save (saved_seen) are "lost typing".
+    Snapshot from;
+    from.text = typed;
+    for (size_t i = 0; i < typed.size(); ++i)
+        from.push_run(1, Attr{kHumanOrigin, Evidence::Inferred, true,
+                              i % 2 == 1 && typed[i] == 'x' ? 1'800'000'010u : 1'800'000'000u});
+    const Snapshot to = carry_restored(from, saved, Attr{}, OriginRecord{},
+                                       SavedTyping{1'800'000'000, saved.size()});
     REQUIRE(to.validate().ok());
     const auto attrs = to.expand();
     for (size_t i = 0; i < saved.size(); ++i) {
@@ -243,4 +248,88 @@ TEST_CASE("deleting scattered characters keeps every remaining character's origi
     const Snapshot one = make("one\n", "aaaa");
     const Snapshot two = carry(one, "two\n", Attr{}, OriginRecord{});
     CHECK(two.origins.class_of(two.expand()[2].origin) == OriginClass::Unknown);
+}
+
+TEST_CASE("a reopen after lost typing keeps every saved typed character (the kill -9 test)") {
+    // e2e_lsp's crash test, in the core: a person types single characters (letters, spaces,
+    // newlines) into a file, a few milliseconds apart; the editor saved some state (saved_seen:
+    // its latest typing); the journal holds a later state (unsaved typing journaled before a
+    // kill -9); the restart reopens the saved file. Every saved typed character must come back
+    // `human`. The old hunk-by-hunk rule lost lines when typed newlines and spaces made the line
+    // diff align a blank or re-spaced line with the wrong saved line.
+    const std::string alphabet = "abcdefghijklmnopqrstuvwxyz      \n";
+    const std::string head = "// crash test file\n";
+    for (uint32_t seed = 1; seed <= 400; ++seed) {
+        CAPTURE(seed);
+        std::mt19937 rng(seed);
+        uint64_t ms = 1'800'000'000'000ull + rng() % 1000;
+        std::string saved = head, journal_text;
+        std::vector<Attr> attrs(head.size()), journal_attrs;
+        SavedTyping saved_as;
+        const size_t n_saved = rng() % 300, n_lost = 1 + rng() % 120;
+        for (size_t k = 0; k < n_saved + n_lost; ++k) {
+            if (k == n_saved) { // the save: the file holds this text
+                journal_text = saved;
+                journal_attrs = attrs;
+                Snapshot on_disk;
+                on_disk.text = saved;
+                for (const Attr& a : attrs)
+                    on_disk.push_run(1, a);
+                saved_as = saved_typing(on_disk);
+            }
+            std::string& t = k < n_saved ? saved : journal_text;
+            std::vector<Attr>& at = k < n_saved ? attrs : journal_attrs;
+            const size_t pos = head.size() + rng() % (t.size() - head.size() + 1);
+            t.insert(pos, 1, alphabet[rng() % alphabet.size()]);
+            ms += rng() % 12;
+            at.insert(
+                at.begin() + static_cast<std::ptrdiff_t>(pos),
+                Attr{kHumanOrigin, Evidence::Inferred, true, static_cast<uint32_t>(ms / 1000)});
+        }
+        Snapshot from;
+        from.text = journal_text;
+        for (const Attr& a : journal_attrs)
+            from.push_run(1, a);
+        const Snapshot to =
+            carry_restored(from, saved, Attr{0, Evidence::None, true, 0}, OriginRecord{}, saved_as);
+        REQUIRE(to.validate().ok());
+        const auto got = to.expand();
+        size_t wrong = 0;
+        for (size_t i = head.size(); i < saved.size(); ++i)
+            if (to.origins.class_of(got[i].origin) != OriginClass::Human &&
+                !utf8::is_space(static_cast<unsigned char>(saved[i])))
+                ++wrong;
+        CHECK(wrong == 0);
+    }
+}
+
+TEST_CASE("a reopen never takes saved typing that a checkout removed for the older text") {
+    // An agent's line "ab", then a person deleted it and typed "xaby" (the journal: typing,
+    // observed). The file is reopened holding "ab" again. After a save of the typing (then a
+    // `git checkout -- FILE`) or without one (a crash lost it), "ab" is the agent's text, not
+    // the typing that happens to spell it: never `human` (unknown is a gap, allowed).
+    const OriginRecord agent{OriginClass::Ai, "claude-code", "agent", "m", "s", ""};
+    const std::string head = "def f():\n    ab = 1\n";
+    const std::string typed = "def f():\n    xaby = 1\n";
+    for (const SavedTyping& saved :
+         {SavedTyping{}, SavedTyping{1'800'000'005, 4}, SavedTyping{1'800'000'100, 0}}) {
+        CAPTURE(saved.seen);
+        Snapshot from;
+        from.text = typed;
+        const uint32_t ai = from.origins.intern(agent);
+        const size_t x = typed.find("xaby");
+        from.push_run(static_cast<uint32_t>(x), Attr{});
+        from.push_run(4, Attr{kHumanOrigin, Evidence::Inferred, true, 1'800'000'005});
+        from.push_run(static_cast<uint32_t>(typed.size() - x - 4),
+                      Attr{ai, Evidence::Recorded, false, 1'800'000'000});
+        const Snapshot to =
+            carry_restored(from, head, Attr{0, Evidence::None, true, 0}, OriginRecord{}, saved);
+        REQUIRE(to.validate().ok());
+        const auto got = to.expand();
+        const size_t a = head.find("ab");
+        for (size_t i = a; i < a + 2; ++i) {
+            CAPTURE(i);
+            CHECK(to.origins.class_of(got[i].origin) != OriginClass::Human);
+        }
+    }
 }

@@ -236,13 +236,27 @@ TEST_CASE("stale evidence: gone text does not come back onto similar text; exact
 }
 
 TEST_CASE("an observed deletion of unsaved typing lost in a crash keeps the saved characters") {
-    // The journal saw "abcdef" typed and then "x" between each (unsaved); the file has "abcdef".
+    // The journal saw "abcdef" typed and saved, then "x" typed between each (unsaved, later);
+    // the file has "abcdef".
     Snapshot typed;
     typed.text = "axbxcxdxexfx\n";
-    typed.push_run(static_cast<uint32_t>(typed.text.size()),
-                   Attr{kHumanOrigin, Evidence::Inferred, true, kT0});
-    Document d("abcdef\n", 1, PositionEncoding::Utf16, &typed);
+    for (char c : typed.text)
+        typed.push_run(1, Attr{kHumanOrigin, Evidence::Inferred, true, c == 'x' ? kT0 + 5 : kT0});
+    Document d("abcdef\n", 1, PositionEncoding::Utf16, &typed, SavedTyping{kT0, 7});
     CHECK(classes(d) == "hhhhhhh");
+    // The same when the typing after the save fell in the second of the save: the file holds
+    // the seven bytes it held then.
+    Snapshot same_second = typed;
+    for (Run& r : same_second.runs)
+        r.attr.seen = kT0;
+    Document d2("abcdef\n", 1, PositionEncoding::Utf16, &same_second, SavedTyping{kT0, 7});
+    CHECK(classes(d2) == "hhhhhhh");
+    // Saved typing the file no longer holds was not lost in a crash: the file changed outside
+    // (a checkout). Without the last save known, no typing is taken as saved.
+    Document d3("abcdef\n", 1, PositionEncoding::Utf16, &same_second, SavedTyping{kT0, 13});
+    CHECK(classes(d3).find('h') == std::string::npos);
+    Document d4("abcdef\n", 1, PositionEncoding::Utf16, &same_second);
+    CHECK(classes(d4).find('h') == std::string::npos);
     // Not so when what was removed is an agent's text: a subsequence is no evidence.
     const Snapshot agent = with_agent("axbxcxdxexfx\n", "axbxcxdxexfx", kAgentA, kT0);
     Document e("abcdef\n", 1, PositionEncoding::Utf16, &agent);

@@ -397,3 +397,49 @@ TEST_CASE("journal entry format: schema, field order, strict parsing") {
     CHECK(parse_entry("{\"schema\":\"provenant-journal/9\"}").kind == ParsedEntry::Unsupported);
     CHECK(parse_entry("{\"schema\":\"something-else/1\"}").kind == ParsedEntry::Corrupt);
 }
+
+TEST_CASE("journal: `saved` round-trips, is validated, and survives writers that do not know it") {
+    Fixture f;
+    JournalEntry e = entry("s.py");
+    e.saved = SavedTyping{1'800'000'000, 12};
+    REQUIRE(f.put(e));
+    auto loaded = f.journal.load("s.py");
+    REQUIRE(loaded);
+    REQUIRE(*loaded);
+    REQUIRE((**loaded).saved.has_value());
+    CHECK(*(**loaded).saved == SavedTyping{1'800'000'000, 12});
+    // A hook or attach rewrites the entry without knowing the last save: it is kept.
+    REQUIRE(f.put(entry("s.py")));
+    loaded = f.journal.load("s.py");
+    REQUIRE(loaded);
+    REQUIRE(*loaded);
+    CHECK((**loaded).saved == std::optional<SavedTyping>(SavedTyping{1'800'000'000, 12}));
+    // A later save replaces it, also with an older second (the newer typing was deleted).
+    e.saved = SavedTyping{1'700'000'000, 3};
+    REQUIRE(f.put(e));
+    loaded = f.journal.load("s.py");
+    REQUIRE(loaded);
+    REQUIRE(*loaded);
+    CHECK((**loaded).saved == std::optional<SavedTyping>(SavedTyping{1'700'000'000, 3}));
+    {
+        auto l = f.journal.lock();
+        REQUIRE(l);
+        REQUIRE(f.journal.store_locked(entry("s.py")));
+        auto again = f.journal.load_locked("s.py");
+        REQUIRE(again);
+        REQUIRE(*again);
+        CHECK((**again).saved == std::optional<SavedTyping>(SavedTyping{1'700'000'000, 3}));
+    }
+    // Entries without it read as not known; a malformed one is a corrupt entry.
+    auto text = journal_entry_to_text(entry("s.py"));
+    REQUIRE(text);
+    CHECK(text->find("\"saved\"") == std::string::npos);
+    auto j = nlohmann::json::parse(*text);
+    for (const nlohmann::json& bad :
+         {nlohmann::json(5), nlohmann::json::array({1}), nlohmann::json::array({-1, 2}),
+          nlohmann::json::array({1, "x"}), nlohmann::json::array({uint64_t{1} << 40, 1})}) {
+        j["saved"] = bad;
+        CAPTURE(bad.dump());
+        CHECK(parse_entry(j.dump()).kind == ParsedEntry::Corrupt);
+    }
+}
