@@ -205,8 +205,8 @@ private:
     /// as in a mirror) ended the same lines again at every merge: 29 million ends for
     /// tmux's 487,000 lines.
     bool already_ended(uint32_t id, uint32_t c);
-    /// Whether commit `a` is `d` or an ancestor of it (indices are topological).
-    bool is_ancestor(uint32_t a, uint32_t d) const;
+    /// Marks every ancestor of `c` (itself included) with `c` in anc_mark_.
+    void mark_ancestors_of(uint32_t c);
     /// For a merge: ends, at commit i, the lines of other parents' versions that the merge
     /// result does not have (a resolution that dropped them).
     Status end_dropped(uint32_t i, git_tree* tree, const TreeState& state);
@@ -232,8 +232,9 @@ private:
     uint32_t every_ = 0;                                 // checkpoint spacing (0: automatic)
     std::unordered_map<uint32_t, size_t> checkpoint_at_; // commit -> out_.checkpoints index
     std::vector<uint32_t> last_end_; // line -> the last commit that ended it (kNone: none)
-    // already_ended's ancestry answers for the merge being processed: (ancestor, merge).
-    std::map<std::pair<uint32_t, uint32_t>, bool> ancestry_;
+    // already_ended's ancestors: anc_mark_[x] == marked_for_ when x is an ancestor of it.
+    std::vector<uint32_t> anc_mark_;
+    uint32_t marked_for_ = kNone;
 };
 
 /// A stored state as the walk's.
@@ -359,23 +360,26 @@ bool Walker::already_ended(uint32_t id, uint32_t c) {
     const uint32_t prev = id < last_end_.size() ? last_end_[id] : kNone;
     if (prev == kNone || prev == c) return prev == c;
     if (out_.commits[prev].commit_time > out_.commits[c].commit_time) return false;
-    auto [it, fresh] = ancestry_.try_emplace({prev, c}, false);
-    if (fresh) it->second = is_ancestor(prev, c);
-    return it->second;
+    // One walk over the merge's ancestors serves all its lines (a walk per line's previous
+    // end cost O(commits) each: minutes on tmux).
+    if (marked_for_ != c) mark_ancestors_of(c);
+    return anc_mark_[prev] == c;
 }
 
-bool Walker::is_ancestor(uint32_t a, uint32_t d) const {
-    if (a > d) return false; // parents come first
-    std::vector<uint32_t> stack{d};
-    std::unordered_set<uint32_t> seen{d};
+void Walker::mark_ancestors_of(uint32_t c) {
+    anc_mark_.resize(out_.commits.size(), kNone);
+    std::vector<uint32_t> stack{c};
+    anc_mark_[c] = c;
     while (!stack.empty()) {
         const uint32_t x = stack.back();
         stack.pop_back();
-        if (x == a) return true;
         for (uint32_t p : out_.commits[x].parents)
-            if (p >= a && seen.insert(p).second) stack.push_back(p);
+            if (anc_mark_[p] != c) {
+                anc_mark_[p] = c;
+                stack.push_back(p);
+            }
     }
-    return false;
+    marked_for_ = c;
 }
 
 bool Walker::is_checkpoint(uint32_t i) const {
@@ -420,7 +424,6 @@ std::pair<LineClass, uint32_t> Walker::note_class(const NoteFile* file, uint32_t
 }
 
 Status Walker::end_dropped(uint32_t i, git_tree* tree, const TreeState& state) {
-    ancestry_.clear();
     const auto& parents = out_.commits[i].parents;
     for (size_t k = 1; k < parents.size(); ++k) {
         const TreeState* ps = states_[parents[k]].get();
