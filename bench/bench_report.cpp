@@ -3,7 +3,8 @@
 //   cold report vs `git log --numstat`, warm report, report after one new commit,
 //   the report's "alive" (all of HEAD) vs `git blame` of every file at HEAD,
 //   peak memory of the cold run, the store's size.
-// Usage: bench_report [commits=10000] [files=2000] [blame_files=all]
+// Usage: bench_report [commits=10000] [files=2000] [blame_files=all] [rounds=3]
+// (PROVENANT_BENCH_KEEP=<dir>: the repository is generated there, or reused from there)
 #include "git_bench_util.h"
 
 #include <cinttypes>
@@ -146,48 +147,78 @@ void generate(const std::string& dir, int commits, int files) {
     }
 }
 
+double ms_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void remove_store(const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::remove(std::filesystem::path(dir) / ".git/provenant/analysis.sqlite", ec);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     const int commits = argc > 1 ? std::atoi(argv[1]) : 10000;
     const int files = argc > 2 ? std::atoi(argv[2]) : 2000;
     const int blame_files = argc > 3 ? std::atoi(argv[3]) : -1;
+    const int rounds = argc > 4 ? std::max(1, std::atoi(argv[4])) : 3;
     bench::isolate_git();
     git_libgit2_init();
     bench::TempDir tmp;
-    const std::string dir = (tmp.path / "repo").string();
-    bench::must({"git", "init", "-q", "-b", "main", dir}, tmp.path.string());
-    auto g0 = std::chrono::steady_clock::now();
-    generate(dir, commits, files);
-    bench::must({"git", "checkout", "-q", "main"}, dir);
-    bench::must({"git", "gc", "-q"}, dir);
-    auto g1 = std::chrono::steady_clock::now();
-    std::printf("repository: %d commits over %d files (generated in %.1f s)\n", commits, files,
-                std::chrono::duration<double>(g1 - g0).count());
+    // PROVENANT_BENCH_KEEP=<dir>: generate the repository there (once; an existing one is
+    // reused), so a profiler can run on the same history.
+    const char* keep = std::getenv("PROVENANT_BENCH_KEEP");
+    const std::string dir = keep != nullptr ? std::string(keep) : (tmp.path / "repo").string();
+    if (!std::filesystem::exists(std::filesystem::path(dir) / ".git")) {
+        bench::must({"git", "init", "-q", "-b", "main", dir}, tmp.path.string());
+        auto g0 = std::chrono::steady_clock::now();
+        generate(dir, commits, files);
+        bench::must({"git", "checkout", "-q", "main"}, dir);
+        bench::must({"git", "gc", "-q"}, dir);
+        std::printf("repository: %d commits over %d files (generated in %.1f s)\n", commits, files,
+                    ms_since(g0) / 1000.0);
+    } else {
+        std::printf("repository: %s (reused)\n", dir.c_str());
+    }
+    std::fflush(stdout);
 
     const std::string bin = PROVENANT_BINARY;
     const std::vector<std::string> report{bin, "report", "--format", "json"};
-    long rss = 0;
-    const double numstat = timed({"git", "log", "--numstat", "--format=%H", "main"}, dir);
-    const double cold = timed(report, dir, &rss);
-    const double warm = timed(report, dir);
+    // Side by side in each round (the machine is shared: ratios of one round, medians over
+    // rounds): git's walk over the same diffs, the cold report (no store), the warm one.
+    std::vector<double> numstat, cold, warm, ratio, rss_mib;
+    for (int r = 0; r < rounds; ++r) {
+        long rss = 0;
+        numstat.push_back(timed({"git", "log", "--numstat", "--format=%H", "main"}, dir));
+        remove_store(dir);
+        cold.push_back(timed(report, dir, &rss));
+        warm.push_back(timed(report, dir));
+        ratio.push_back(cold.back() / numstat.back());
+        rss_mib.push_back(double(rss) / 1024.0);
+        std::printf("  round %d: numstat %.0f ms, cold %.0f ms (%.2fx), warm %.0f ms\n", r + 1,
+                    numstat.back(), cold.back(), ratio.back(), warm.back());
+        std::fflush(stdout);
+    }
     std::error_code ec;
     const auto store = std::filesystem::file_size(
         std::filesystem::path(dir) / ".git/provenant/analysis.sqlite", ec);
-    std::printf("cold report:          %8.0f ms  (git log --numstat: %.0f ms, ratio %.2fx)\n", cold,
-                numstat, cold / numstat);
-    std::printf("peak memory (cold):   %8ld MiB\n", rss / 1024);
+    std::printf("cold report:          %8.0f ms  (git log --numstat: %.0f ms; median ratio "
+                "%.2fx)\n",
+                bench::median(cold), bench::median(numstat), bench::median(ratio));
+    std::printf("peak memory (cold):   %8.0f MiB\n", bench::median(rss_mib));
     std::printf("store size:           %8.1f MiB\n", double(store) / 1048576.0);
-    std::printf("warm report:          %8.0f ms\n", warm);
-    // One new commit (without a note: the notes ref does not move).
-    {
+    std::printf("warm report:          %8.0f ms\n", bench::median(warm));
+    // One new commit per round (without a note: the notes ref does not move).
+    std::vector<double> after_one;
+    for (int r = 0; r < rounds; ++r) {
         FILE* f = std::fopen((dir + "/dir0/file0.txt").c_str(), "a");
         std::fputs("one more line\n", f);
         std::fclose(f);
         bench::must({"git", "commit", "-q", "-am", "one more"}, dir);
+        after_one.push_back(timed(report, dir));
     }
-    const double after_one = timed(report, dir);
-    std::printf("after one new commit: %8.0f ms\n", after_one);
+    std::printf("after one new commit: %8.0f ms\n", bench::median(after_one));
     // git blame of every file at HEAD (or the first N) vs the report that computes "alive".
     std::vector<std::string> paths;
     for (int f = 0; f < files; ++f) {
@@ -198,9 +229,11 @@ int main(int argc, char** argv) {
     double blame = 0;
     for (const auto& p : paths)
         blame += timed({"git", "blame", "--porcelain", p}, dir);
-    const double cold2 = timed({bin, "report", "--format", "json", "--no-cache"}, dir);
+    std::vector<double> alive;
+    for (int r = 0; r < rounds; ++r)
+        alive.push_back(timed({bin, "report", "--format", "json", "--no-cache"}, dir));
     std::printf("git blame of %zu files: %8.0f ms; report (alive of all HEAD, no store): %.0f ms "
                 "(%.1fx faster)\n",
-                paths.size(), blame, cold2, blame / cold2);
+                paths.size(), blame, bench::median(alive), blame / bench::median(alive));
     return 0;
 }

@@ -75,6 +75,13 @@ struct FrontierState {
     std::vector<FrontierFile> files; ///< sorted by path
 };
 
+/// What a walk did (not stored): the proof, for the tests and the log, of how much of a
+/// history a report diffed.
+struct WalkStats {
+    size_t walked = 0;   ///< new commits diffed
+    size_t replayed = 0; ///< stored commits diffed again to rebuild a state a new commit needs
+};
+
 /// A whole history's line fates. A value type; thread-compatible.
 struct Fates {
     std::vector<CommitRow> commits;
@@ -84,6 +91,11 @@ struct Fates {
     std::vector<OriginRow> origins{OriginRow{}};
     std::vector<std::string> warnings;   ///< unreadable notes, once each
     std::vector<FrontierState> frontier; ///< the walk's tips' file states
+    /// File states of some walked commits (one every few hundred, walk order): a later walk
+    /// rebuilds the state of an old commit a new branch starts from by diffing again only
+    /// the commits since the nearest of these. Stored; read back only to go on walking.
+    std::vector<FrontierState> checkpoints;
+    WalkStats stats;
 };
 
 } // namespace provenant::analysis

@@ -45,6 +45,8 @@ CREATE TABLE end_runs (seq BIGINT PRIMARY KEY, first_line BIGINT NOT NULL, count
 CREATE TABLE warnings (seq INTEGER PRIMARY KEY, message TEXT NOT NULL);
 CREATE TABLE frontier (commit_idx INTEGER NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL,
   ids BLOB NOT NULL);
+CREATE TABLE checkpoints (commit_idx INTEGER NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL,
+  ids BLOB NOT NULL);
 )sql";
 
 Error db_error(sqlite3* db, const std::string& what) {
@@ -144,7 +146,9 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
     auto ends = mk("INSERT INTO end_runs VALUES (?, ?, ?, ?, ?)");
     auto warns = mk("INSERT INTO warnings VALUES (?, ?)");
     auto front = mk("INSERT INTO frontier VALUES (?, ?, ?, ?)");
-    for (auto* r : {&meta, &commits, &origins, &corigins, &paths, &runs, &ends, &warns, &front})
+    auto checks = mk("INSERT INTO checkpoints VALUES (?, ?, ?, ?)");
+    for (auto* r :
+         {&meta, &commits, &origins, &corigins, &paths, &runs, &ends, &warns, &front, &checks})
         if (!*r) return r->error();
     const std::pair<std::string, std::string> metas[] = {
         {"version", std::to_string(kStoreVersion)},
@@ -153,7 +157,8 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
         {"ai", key.ai},
         {"commits", std::to_string(f.commits.size())},
         {"lines", std::to_string(f.lines.size())},
-        {"ends", std::to_string(f.ends.size())}};
+        {"ends", std::to_string(f.ends.size())},
+        {"checkpoints", std::to_string(f.checkpoints.size())}};
     for (const auto& [k, v] : metas)
         if (auto st = meta->t(k).t(v).step(); !st) return st;
     for (size_t c = old.commits; c < f.commits.size(); ++c) {
@@ -235,17 +240,23 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
     for (size_t i = old.warnings; i < f.warnings.size(); ++i)
         if (auto st = warns->i(int64_t(i)).t(f.warnings[i]).step(); !st) return st;
     std::vector<unsigned char> buf;
-    for (const FrontierState& fs : f.frontier)
+    auto states = [&](Inserter& into, const FrontierState& fs) -> Status {
         for (const FrontierFile& file : fs.files) {
             buf.resize(file.ids.size() * 4);
             for (size_t k = 0; k < file.ids.size(); ++k) // little-endian, whatever the host
                 for (int b = 0; b < 4; ++b)
                     buf[k * 4 + size_t(b)] = static_cast<unsigned char>(file.ids[k] >> (8 * b));
             if (auto st =
-                    front->i(fs.commit).t(file.path).t(file.blob).b(buf.data(), buf.size()).step();
+                    into.i(fs.commit).t(file.path).t(file.blob).b(buf.data(), buf.size()).step();
                 !st)
                 return st;
         }
+        return {};
+    };
+    for (const FrontierState& fs : f.frontier)
+        if (auto st = states(*front, fs); !st) return st;
+    for (size_t k = old.checkpoints; k < f.checkpoints.size(); ++k)
+        if (auto st = states(*checks, f.checkpoints[k]); !st) return st;
     return {};
 }
 
@@ -258,6 +269,32 @@ Status each_row(sqlite3* db, const char* sql, const std::function<bool(sqlite3_s
         if (!row(s->get())) return Error(std::string("inconsistent rows in: ") + sql);
     if (rc != SQLITE_DONE) return db_error(db, "reading the analysis store");
     return {};
+}
+
+/// Reads the file states of `table` (frontier or checkpoints), one FrontierState per commit
+/// in commit order; every id must be below `nl` and every commit below `nc`.
+Status read_states(sqlite3* db, const char* sql, size_t nc, size_t nl,
+                   std::vector<FrontierState>& out) {
+    return each_row(db, sql, [&](sqlite3_stmt* s) {
+        const int64_t c = sqlite3_column_int64(s, 0);
+        if (c < 0 || size_t(c) >= nc) return false;
+        if (out.empty() || out.back().commit != uint32_t(c)) out.push_back({uint32_t(c), {}});
+        FrontierFile file{text_col(s, 1), text_col(s, 2), {}};
+        if (file.blob.size() != 40) return false;
+        const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(s, 3));
+        const auto n = static_cast<size_t>(sqlite3_column_bytes(s, 3));
+        if (n % 4 != 0 || (n > 0 && bytes == nullptr)) return false;
+        file.ids.resize(n / 4);
+        for (size_t k = 0; k < n / 4; ++k) {
+            uint32_t v = 0;
+            for (int b = 0; b < 4; ++b)
+                v |= uint32_t(bytes[k * 4 + size_t(b)]) << (8 * b);
+            if (v >= nl) return false;
+            file.ids[k] = v;
+        }
+        out.back().files.push_back(std::move(file));
+        return true;
+    });
 }
 
 Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
@@ -383,29 +420,9 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
         return true;
     });
     if (!st) return st;
-    return each_row(
-        db, "SELECT commit_idx, path, blob, ids FROM frontier ORDER BY commit_idx, path",
-        [&](sqlite3_stmt* s) {
-            const int64_t c = sqlite3_column_int64(s, 0);
-            if (c < 0 || size_t(c) >= nc) return false;
-            if (f.frontier.empty() || f.frontier.back().commit != uint32_t(c))
-                f.frontier.push_back({uint32_t(c), {}});
-            FrontierFile file{text_col(s, 1), text_col(s, 2), {}};
-            if (file.blob.size() != 40) return false;
-            const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(s, 3));
-            const auto n = static_cast<size_t>(sqlite3_column_bytes(s, 3));
-            if (n % 4 != 0 || (n > 0 && bytes == nullptr)) return false;
-            file.ids.resize(n / 4);
-            for (size_t k = 0; k < n / 4; ++k) {
-                uint32_t v = 0;
-                for (int b = 0; b < 4; ++b)
-                    v |= uint32_t(bytes[k * 4 + size_t(b)]) << (8 * b);
-                if (v >= nl) return false;
-                file.ids[k] = v;
-            }
-            f.frontier.back().files.push_back(std::move(file));
-            return true;
-        });
+    return read_states(db,
+                       "SELECT commit_idx, path, blob, ids FROM frontier ORDER BY commit_idx, path",
+                       nc, nl, f.frontier);
 }
 
 std::string ref_tip(const git::Repo& repo, const char* ref) {
@@ -431,8 +448,32 @@ StoreKey store_key(const git::Repo& repo, const std::vector<git_oid>& tips) {
 }
 
 StoredCounts counts_of(const Fates& f) {
-    return {f.commits.size(), f.lines.size(), f.ends.size(),
-            f.origins.size(), f.paths.size(), f.warnings.size()};
+    return {f.commits.size(), f.lines.size(),    f.ends.size(),       f.origins.size(),
+            f.paths.size(),   f.warnings.size(), f.checkpoints.size()};
+}
+
+Result<std::vector<FrontierState>> read_checkpoints(const fs::path& file, const Fates& fates) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    Db db(raw, sqlite3_close);
+    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
+    std::string count;
+    auto st = each_row(db.get(), "SELECT value FROM meta WHERE name = 'checkpoints'",
+                       [&](sqlite3_stmt* s) {
+                           count = text_col(s, 0);
+                           return true;
+                       });
+    if (!st) return st.error();
+    std::vector<FrontierState> out;
+    st = read_states(
+        db.get(), "SELECT commit_idx, path, blob, ids FROM checkpoints ORDER BY commit_idx, path",
+        fates.commits.size(), fates.lines.size(), out);
+    if (!st) return st.error();
+    // A checkpoint without files (an empty tree) has no rows: fewer is not proof of loss,
+    // more is.
+    if (count.empty() || out.size() > std::strtoull(count.c_str(), nullptr, 10))
+        return Error("the store's checkpoints do not match its count");
+    return out;
 }
 
 Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std::string& ref,
@@ -564,9 +605,15 @@ Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const
                 for (const auto& c : *changed)
                     if (known.count(c) != 0) return Error("the note of " + c + " changed");
             }
+            auto checkpoints = read_checkpoints(file, stored->fates);
+            if (!checkpoints) return checkpoints.error();
+            stored->fates.checkpoints = std::move(*checkpoints);
             const StoredCounts old = counts_of(stored->fates);
             auto f = extend_history(repo, std::move(stored->fates), tips, progress);
             if (!f) return f;
+            spdlog::info("analysis store {}: went on from the stored walk: new commits walked "
+                         "{}, stored commits diffed again {}",
+                         file.string(), f->stats.walked, f->stats.replayed);
             if (auto st = append_store(file, key, *f, old); !st)
                 spdlog::warn("analysis store not updated: {}", st.error().message);
             return f;

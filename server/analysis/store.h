@@ -13,7 +13,7 @@
 namespace provenant::analysis {
 
 /// The store's schema version; a store of any other version is rebuilt.
-inline constexpr int kStoreVersion = 1;
+inline constexpr int kStoreVersion = 2;
 
 /// The store file of a repository.
 std::filesystem::path store_path(const git::Repo& repo);
@@ -33,16 +33,20 @@ struct Stored {
 };
 
 /// Reads `file`; an Error says why it cannot be used (missing, corrupt, truncated, another
-/// version, a row that points outside the data).
+/// version, a row that points outside the data). Without the checkpoints (read_checkpoints):
+/// a report that walks nothing does not need them.
 Result<Stored> read_store(const std::filesystem::path& file);
+/// The checkpoints of the store `file` that holds `fates` (checked against its rows).
+Result<std::vector<FrontierState>> read_checkpoints(const std::filesystem::path& file,
+                                                    const Fates& fates);
 /// Replaces `file` with a store of `fates` under `key` (written to a temporary file, then
 /// renamed: readers never see half a store).
 Status write_store(const std::filesystem::path& file, const StoreKey& key, const Fates& fates);
-/// Adds to `file` (a store of the first `old_commits` commits, `old_lines` lines, `old_ends`
-/// ends, `old_origins` origins, `old_paths` paths and `old_warnings` warnings of `fates`)
-/// what `fates` holds beyond them, replaces the frontier and the key. One transaction.
+/// Adds to `file` (a store of the first `old.commits` commits, `old.lines` lines, and so on,
+/// of `fates`) what `fates` holds beyond them, replaces the frontier and the key. One
+/// transaction.
 struct StoredCounts {
-    size_t commits = 0, lines = 0, ends = 0, origins = 0, paths = 0, warnings = 0;
+    size_t commits = 0, lines = 0, ends = 0, origins = 0, paths = 0, warnings = 0, checkpoints = 0;
 };
 StoredCounts counts_of(const Fates& fates);
 Status append_store(const std::filesystem::path& file, const StoreKey& key, const Fates& fates,

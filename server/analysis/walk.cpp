@@ -75,11 +75,97 @@ EndBy end_by_of(LineClass c) {
     return EndBy::Deleted;
 }
 
+/// Adds to `out` the path of every entry (blob, link or submodule) under `prefix` that is not
+/// the same in `a` and `b` (either may be null), descending only into subtrees whose ids
+/// differ. libgit2's tree diff visits every entry of both trees, so on a large tree most of
+/// a commit's cost was visiting unchanged files; restricted to these paths it yields the same
+/// deltas (an unchanged file has none; renames pair deleted and added paths, all listed).
+Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
+                     const std::string& prefix, std::vector<std::string>& out) {
+    auto all_of = [&](const git_tree_entry* e) -> Status {
+        const std::string path = prefix + git_tree_entry_name(e);
+        if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+            out.push_back(path);
+            return {};
+        }
+        git::Tree sub;
+        if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
+            return git::git_error("reading the tree " + path);
+        return changed_paths(repo, sub.get(), nullptr, path + "/", out);
+    };
+    const size_t na = a != nullptr ? git_tree_entrycount(a) : 0;
+    for (size_t k = 0; k < na; ++k) {
+        const git_tree_entry* ea = git_tree_entry_byindex(a, k);
+        const git_tree_entry* eb =
+            b != nullptr ? git_tree_entry_byname(b, git_tree_entry_name(ea)) : nullptr;
+        if (eb != nullptr && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+            git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+            continue;
+        if (eb != nullptr && git_tree_entry_type(ea) == GIT_OBJECT_TREE &&
+            git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
+            git::Tree sa, sb;
+            if (git_tree_lookup(Setter(sa), repo, git_tree_entry_id(ea)) != 0 ||
+                git_tree_lookup(Setter(sb), repo, git_tree_entry_id(eb)) != 0)
+                return git::git_error("reading the tree " + prefix + git_tree_entry_name(ea));
+            auto st = changed_paths(repo, sa.get(), sb.get(),
+                                    prefix + git_tree_entry_name(ea) + "/", out);
+            if (!st) return st;
+            continue;
+        }
+        if (auto st = all_of(ea); !st) return st;
+        if (eb != nullptr)
+            if (auto st = all_of(eb); !st) return st;
+    }
+    const size_t nb = b != nullptr ? git_tree_entrycount(b) : 0;
+    for (size_t k = 0; k < nb; ++k) {
+        const git_tree_entry* eb = git_tree_entry_byindex(b, k);
+        if (a != nullptr && git_tree_entry_byname(a, git_tree_entry_name(eb)) != nullptr)
+            continue; // compared above
+        if (auto st = all_of(eb); !st) return st;
+    }
+    return {};
+}
+
+/// git_diff_tree_to_tree over only the paths that differ (changed_paths), with renames found
+/// as git finds them; null when no path differs. `context` names the commit in errors.
+Result<git::Diff> tree_diff(git_repository* repo, git_tree* old_tree, git_tree* new_tree,
+                            const git_diff_options& base, const std::string& context) {
+    std::vector<std::string> paths;
+    if (auto st = changed_paths(repo, old_tree, new_tree, "", paths); !st) return st.error();
+    std::sort(paths.begin(), paths.end());
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    git::Diff diff;
+    git_diff_options opts = base;
+    std::vector<char*> specs;
+    for (std::string& p : paths)
+        specs.push_back(p.data());
+    opts.pathspec.strings = specs.data();
+    opts.pathspec.count = specs.size();
+    opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH; // exact paths, no globs
+    // No path differs: no diff (an empty pathspec would mean "everything").
+    if (paths.empty()) return diff;
+    if (git_diff_tree_to_tree(Setter(diff), repo, old_tree, new_tree, &opts) != 0)
+        return git::git_error("diffing " + context);
+    git_diff_find_options find;
+    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+    find.flags = GIT_DIFF_FIND_RENAMES;
+    if (git_diff_find_similar(diff.get(), &find) != 0)
+        return git::git_error("finding renames in " + context);
+    return diff;
+}
+
 /// The walk's mutable state; one instance per walk_history call.
 class Walker {
 public:
-    Walker(const git::Repo& repo, Fates& out) : repo_(repo), out_(out), notes_(repo) {}
+    Walker(const git::Repo& repo, Fates& out) : repo_(repo), out_(out), notes_(repo, true) {
+        // libgit2 hashes every object it reads again to check its id (git itself does not, on
+        // reads): a tenth of the walk's time. A damaged object still fails: zlib checks every
+        // object's stream.
+        git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+    }
 
+    /// Checkpoints (Fates::checkpoints) every `every` commits; 0: automatic.
+    void checkpoint_every(uint32_t every) { every_ = every; }
     Status run(const std::vector<git_oid>& tips, const Progress& progress);
     /// Goes on from the fates (and frontier) `out` already holds.
     Status resume(const std::vector<git_oid>& tips, const Progress& progress);
@@ -98,9 +184,29 @@ private:
     const NoteFile* note_file(const std::string& path, const git_oid& blob) const;
     /// The class and origin of line `line` from a note's file entry (`unknown` without one).
     std::pair<LineClass, uint32_t> note_class(const NoteFile* file, uint32_t line) const;
-    /// Fills the rows, trees and child counts of commits [from, ids_.size()) from git;
-    /// parents below `from` (stored commits) must be stored tips.
+    /// Fills the rows, trees and child counts of commits [from, ids_.size()) from git; the
+    /// states of parents below `from` (stored commits) that are not stored tips are rebuilt
+    /// (replay_stored).
     Status read_commit_rows(uint32_t from, const std::unordered_map<std::string, uint32_t>& index);
+    /// Rebuilds the file states of the stored commits `needed` by diffing again the stored
+    /// commits between them and the nearest stored states (tips or checkpoints): the same
+    /// diffs give the same line ids (a commit's born lines are numbered from its stored
+    /// first_line), checked against the stored counts.
+    Status replay_stored(std::vector<uint32_t> needed);
+    /// Whether commit i gets a checkpoint (walk order, a fixed spacing per walk).
+    bool is_checkpoint(uint32_t i) const;
+    /// Records that commit `c` ended line `id`.
+    void end_line(uint32_t id, uint32_t c, EndBy by);
+    /// Whether an end of `id` at merge `c` would add nothing: the line's last recorded end is
+    /// at an ancestor of `c` dated no later. Every metric reads a line's earliest end on a
+    /// path (the smallest merge or release index, the earliest end among --at's ancestors),
+    /// which that ancestor's end already is. Without this, a merge of a long-lived branch
+    /// whose files keep other line ids than the target's (the same text committed on both,
+    /// as in a mirror) ended the same lines again at every merge: 29 million ends for
+    /// tmux's 487,000 lines.
+    bool already_ended(uint32_t id, uint32_t c);
+    /// Marks every ancestor of `c` (itself included) with `c` in anc_mark_.
+    void mark_ancestors_of(uint32_t c);
     /// For a merge: ends, at commit i, the lines of other parents' versions that the merge
     /// result does not have (a resolution that dropped them).
     Status end_dropped(uint32_t i, git_tree* tree, const TreeState& state);
@@ -120,7 +226,38 @@ private:
     // The note of the commit being processed.
     std::optional<Note> note_;
     std::map<std::string, uint32_t> note_origins_; // note origin id -> interned origin
+    // Replaying a stored commit: no rows, no ends; born lines take the stored ids from here.
+    bool replay_ = false;
+    uint32_t next_id_ = 0;
+    uint32_t every_ = 0;                                 // checkpoint spacing (0: automatic)
+    std::unordered_map<uint32_t, size_t> checkpoint_at_; // commit -> out_.checkpoints index
+    std::vector<uint32_t> last_end_; // line -> the last commit that ended it (kNone: none)
+    // already_ended's ancestors: anc_mark_[x] == marked_for_ when x is an ancestor of it.
+    std::vector<uint32_t> anc_mark_;
+    uint32_t marked_for_ = kNone;
 };
+
+/// A stored state as the walk's.
+Result<std::unique_ptr<TreeState>> to_state(const FrontierState& fs) {
+    auto state = std::make_unique<TreeState>();
+    for (const FrontierFile& f : fs.files) {
+        auto file = std::make_shared<FileState>();
+        auto blob = git::oid_from_hex(f.blob);
+        if (!blob) return blob.error();
+        file->blob = *blob;
+        file->ids = f.ids;
+        state->emplace(f.path, std::move(file));
+    }
+    return state;
+}
+
+FrontierState to_stored(uint32_t commit, const TreeState& state) {
+    FrontierState fs;
+    fs.commit = commit;
+    for (const auto& [path, file] : state)
+        fs.files.push_back({path, git::to_hex(file->blob), file->ids});
+    return fs;
+}
 
 Status Walker::list_commits(const std::vector<git_oid>& tips) {
     git::Revwalk walk;
@@ -147,6 +284,7 @@ Status Walker::read_commit_rows(uint32_t from,
     out_.commits.resize(n);
     trees_.resize(n);
     children_.resize(n, 0);
+    std::vector<uint32_t> needed; // stored commits without a state that a new one needs
     for (uint32_t i = from; i < n; ++i) {
         auto c = repo_.lookup_commit(ids_[i]);
         if (!c) return c.error();
@@ -161,15 +299,94 @@ Status Walker::read_commit_rows(uint32_t from,
         for (unsigned p = 0; p < parents; ++p) {
             auto it = index.find(oid_key(*git_commit_parent_id(c->get(), p)));
             if (it == index.end()) continue; // shallow clone: parent missing
-            // A new commit on a stored commit that is not a tip: its state is gone.
-            if (it->second < from && !states_[it->second])
-                return Error("a new commit's parent " + out_.commits[it->second].id +
-                             " is not a stored tip");
+            // A new commit on a stored commit that is not a tip: its state is rebuilt.
+            if (it->second < from && !states_[it->second]) needed.push_back(it->second);
             row.parents.push_back(it->second);
             ++children_[it->second];
         }
     }
+    if (needed.empty()) return {};
+    return replay_stored(std::move(needed));
+}
+
+Status Walker::replay_stored(std::vector<uint32_t> needed) {
+    auto tree_of = [&](uint32_t c) -> Status {
+        auto commit = repo_.lookup_commit(ids_[c]);
+        if (!commit) return commit.error();
+        trees_[c] = *git_commit_tree_id(commit->get());
+        return {};
+    };
+    // The commits to diff again: back from `needed` to the nearest stored states.
+    std::vector<uint32_t> order;
+    std::unordered_set<uint32_t> seen;
+    while (!needed.empty()) {
+        const uint32_t c = needed.back();
+        needed.pop_back();
+        if (states_[c] || !seen.insert(c).second) continue;
+        if (auto cp = checkpoint_at_.find(c); cp != checkpoint_at_.end()) {
+            auto state = to_state(out_.checkpoints[cp->second]);
+            if (!state) return state.error();
+            states_[c] = std::move(*state);
+            if (Status st = tree_of(c); !st) return st;
+            continue;
+        }
+        if (Status st = tree_of(c); !st) return st;
+        order.push_back(c);
+        for (uint32_t p : out_.commits[c].parents) {
+            ++children_[p];
+            if (!states_[p]) needed.push_back(p);
+        }
+    }
+    std::sort(order.begin(), order.end()); // walk order: parents first
+    replay_ = true;
+    for (uint32_t c : order) {
+        if (Status st = process(c); !st) {
+            replay_ = false;
+            return st;
+        }
+    }
+    replay_ = false;
+    out_.stats.replayed += order.size();
     return {};
+}
+
+void Walker::end_line(uint32_t id, uint32_t c, EndBy by) {
+    out_.ends.push_back(EndRow{id, c, by});
+    if (id >= last_end_.size()) last_end_.resize(out_.lines.size(), kNone);
+    if (id < last_end_.size()) last_end_[id] = c;
+}
+
+bool Walker::already_ended(uint32_t id, uint32_t c) {
+    const uint32_t prev = id < last_end_.size() ? last_end_[id] : kNone;
+    if (prev == kNone || prev == c) return prev == c;
+    if (out_.commits[prev].commit_time > out_.commits[c].commit_time) return false;
+    // One walk over the merge's ancestors serves all its lines (a walk per line's previous
+    // end cost O(commits) each: minutes on tmux).
+    if (marked_for_ != c) mark_ancestors_of(c);
+    return anc_mark_[prev] == c;
+}
+
+void Walker::mark_ancestors_of(uint32_t c) {
+    anc_mark_.resize(out_.commits.size(), kNone);
+    std::vector<uint32_t> stack{c};
+    anc_mark_[c] = c;
+    while (!stack.empty()) {
+        const uint32_t x = stack.back();
+        stack.pop_back();
+        for (uint32_t p : out_.commits[x].parents)
+            if (anc_mark_[p] != c) {
+                anc_mark_[p] = c;
+                stack.push_back(p);
+            }
+    }
+    marked_for_ = c;
+}
+
+bool Walker::is_checkpoint(uint32_t i) const {
+    // About 16 per walk, at least 256 commits apart: bounded store, short replays.
+    const uint32_t every =
+        every_ != 0 ? every_ : std::max<uint32_t>(256, static_cast<uint32_t>(ids_.size() / 16));
+    return (i + 1) % every == 0;
 }
 
 uint32_t Walker::intern_path(const std::string& p) {
@@ -217,16 +434,12 @@ Status Walker::end_dropped(uint32_t i, git_tree* tree, const TreeState& state) {
         git_diff_options opts;
         git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
         opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
-        git::Diff diff;
-        if (git_diff_tree_to_tree(Setter(diff), repo_.get(), ptree.get(), tree, &opts) != 0)
-            return git::git_error("diffing " + out_.commits[i].id + " against a parent");
-        git_diff_find_options find;
-        git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-        find.flags = GIT_DIFF_FIND_RENAMES;
-        if (git_diff_find_similar(diff.get(), &find) != 0)
-            return git::git_error("finding renames in " + out_.commits[i].id);
-        for (size_t d = 0; d < git_diff_num_deltas(diff.get()); ++d) {
-            const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
+        auto diff = tree_diff(repo_.get(), ptree.get(), tree, opts,
+                              out_.commits[i].id + " against a parent");
+        if (!diff) return diff.error();
+        const size_t deltas = *diff ? git_diff_num_deltas(diff->get()) : 0;
+        for (size_t d = 0; d < deltas; ++d) {
+            const git_diff_delta* delta = git_diff_get_delta(diff->get(), d);
             if (delta->status == GIT_DELTA_ADDED) continue;
             auto old = ps->find(std::string_view(delta->old_file.path));
             if (old == ps->end() || old->second->ids.empty()) continue;
@@ -236,7 +449,7 @@ Status Walker::end_dropped(uint32_t i, git_tree* tree, const TreeState& state) {
                     now != state.end())
                     kept.insert(now->second->ids.begin(), now->second->ids.end());
             for (uint32_t id : old->second->ids)
-                if (kept.count(id) == 0) out_.ends.push_back(EndRow{id, i, EndBy::Deleted});
+                if (kept.count(id) == 0 && !already_ended(id, i)) end_line(id, i, EndBy::Deleted);
         }
     }
     return {};
@@ -274,8 +487,9 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
     auto end_all = [&](const std::string& path) {
         auto it = state.find(path);
         if (it == state.end()) return;
-        for (uint32_t id : it->second->ids)
-            out_.ends.push_back(EndRow{id, i, EndBy::Deleted});
+        if (!replay_)
+            for (uint32_t id : it->second->ids)
+                end_line(id, i, EndBy::Deleted);
         state.erase(it);
     };
     if (delta->status == GIT_DELTA_DELETED) {
@@ -326,6 +540,7 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
 
     std::vector<uint32_t>& ids = fresh->ids;
     const NoteFile* file_note = nullptr;
+    uint32_t path_id = 0;
     bool file_note_read = false;
     size_t old_pos = 0; // 0-based index of the next old line to copy
     const size_t hunks = git_patch_num_hunks(patch.get());
@@ -350,16 +565,21 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
             const auto new_no = static_cast<uint32_t>(line->new_lineno);
             if (auto it = from_other.find(new_no); it != from_other.end()) {
                 ids.push_back(it->second);
-                ++votes[static_cast<size_t>(out_.lines[it->second].cls)];
+                if (!replay_) ++votes[static_cast<size_t>(out_.lines[it->second].cls)];
+                continue;
+            }
+            if (replay_) { // the stored line born here
+                ids.push_back(next_id_++);
                 continue;
             }
             LineRow row;
             row.birth = i;
-            if (!file_note_read) {
+            if (!file_note_read) { // once per file, on its first born line
                 file_note = note_file(path, fresh->blob);
+                path_id = intern_path(path);
                 file_note_read = true;
             }
-            row.path = intern_path(path);
+            row.path = path_id;
             if (is_blank(std::string_view(line->content, line->content_len))) {
                 row.cls = LineClass::Blank;
             } else {
@@ -385,8 +605,10 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
                 by = end_by_of(c);
             }
         }
-        for (int k = 0; k < hunk->old_lines && old_pos < old_ids.size(); ++k)
-            out_.ends.push_back(EndRow{old_ids[old_pos++], i, by});
+        for (int k = 0; k < hunk->old_lines && old_pos < old_ids.size(); ++k) {
+            if (!replay_) end_line(old_ids[old_pos], i, by);
+            ++old_pos;
+        }
     }
     while (old_pos < old_ids.size())
         ids.push_back(old_ids[old_pos++]);
@@ -397,14 +619,18 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
 
 Status Walker::process(uint32_t i) {
     CommitRow& row = out_.commits[i];
-    // The note first: born lines take their class from it.
     note_.reset();
     note_origins_.clear();
-    git::CommitNote cn = notes_.read(ids_[i]);
-    row.note = cn.state;
-    if (cn.state == NoteState::Unreadable) out_.warnings.push_back(cn.error);
-    if (cn.note) {
-        note_ = std::move(cn.note);
+    if (replay_) {
+        next_id_ = row.first_line; // the row is stored: only the state is rebuilt
+    } else {
+        // The note first: born lines take their class from it.
+        git::CommitNote cn = notes_.read(ids_[i]);
+        row.note = cn.state;
+        if (cn.state == NoteState::Unreadable) out_.warnings.push_back(cn.error);
+        if (cn.note) note_ = std::move(cn.note);
+    }
+    if (note_) {
         for (const auto& [oid, o] : note_->origins) {
             const uint32_t idx = intern_origin(o.record);
             note_origins_[oid] = idx;
@@ -417,7 +643,7 @@ Status Walker::process(uint32_t i) {
         }
         if (note_->rewrite) row.rewritten_from = note_->rewrite->from;
     }
-    row.first_line = static_cast<uint32_t>(out_.lines.size());
+    if (!replay_) row.first_line = static_cast<uint32_t>(out_.lines.size());
 
     // The state to start from: the first parent's, moved when this is its last child.
     auto state = std::make_unique<TreeState>();
@@ -447,19 +673,14 @@ Status Walker::process(uint32_t i) {
         opts.context_lines = 0;
         opts.interhunk_lines = 0;
         opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | git::kGitDiffFlags;
-        git::Diff diff;
-        if (git_diff_tree_to_tree(Setter(diff), repo_.get(), old_tree.get(), new_tree.get(),
-                                  &opts) != 0)
-            return git::git_error("diffing " + row.id + " against its parent");
-        git_diff_find_options find;
-        git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-        find.flags = GIT_DIFF_FIND_RENAMES;
-        if (git_diff_find_similar(diff.get(), &find) != 0)
-            return git::git_error("finding renames in " + row.id);
+        auto diffed = tree_diff(repo_.get(), old_tree.get(), new_tree.get(), opts,
+                                row.id + " against its parent");
+        if (!diffed) return diffed.error();
+        git::Diff diff = std::move(*diffed);
         // Renames read the old path from the base: take a snapshot of the entries a rename
         // or delete will remove before any delta writes.
         TreeState before;
-        const size_t n = git_diff_num_deltas(diff.get());
+        const size_t n = diff ? git_diff_num_deltas(diff.get()) : 0;
         for (size_t d = 0; d < n; ++d) {
             const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
             if (delta->status == GIT_DELTA_ADDED) continue;
@@ -471,14 +692,17 @@ Status Walker::process(uint32_t i) {
             if (!st) return st;
         }
     }
-    if (row.parents.size() > 1) {
+    if (row.parents.size() > 1 && !replay_) {
         git::Tree tree;
         if (git_tree_lookup(Setter(tree), repo_.get(), &trees_[i]) != 0)
             return git::git_error("reading the tree of " + row.id);
         auto st = end_dropped(i, tree.get(), *state);
         if (!st) return st;
     }
-    row.line_end = static_cast<uint32_t>(out_.lines.size());
+    if (!replay_)
+        row.line_end = static_cast<uint32_t>(out_.lines.size());
+    else if (next_id_ != row.line_end)
+        return Error("diffing " + row.id + " again gave other lines than the stored walk");
     // Free parents' states no child needs any more.
     for (uint32_t p : row.parents)
         if (--children_[p] == 0) states_[p].reset();
@@ -491,6 +715,8 @@ Status Walker::process_range(uint32_t from, const Progress& progress) {
     for (uint32_t i = from; i < ids_.size(); ++i) {
         auto st = process(i);
         if (!st) return st;
+        ++out_.stats.walked;
+        if (is_checkpoint(i) && states_[i]) out_.checkpoints.push_back(to_stored(i, *states_[i]));
         if (progress && (i % 256 == 0 || i + 1 == ids_.size())) progress(i + 1, ids_.size());
     }
     export_frontier();
@@ -501,11 +727,7 @@ void Walker::export_frontier() {
     out_.frontier.clear();
     for (uint32_t i = 0; i < ids_.size(); ++i) {
         if (!states_[i]) continue; // freed or moved: a child took it
-        FrontierState fs;
-        fs.commit = i;
-        for (const auto& [path, file] : *states_[i])
-            fs.files.push_back({path, git::to_hex(file->blob), file->ids});
-        out_.frontier.push_back(std::move(fs));
+        out_.frontier.push_back(to_stored(i, *states_[i]));
     }
 }
 
@@ -534,6 +756,13 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
     trees_.resize(old_n);
     children_.assign(old_n, 0);
     states_.resize(old_n);
+    last_end_.assign(out_.lines.size(), kNone);
+    for (const EndRow& e : out_.ends) // walk order: the last one stays
+        if (e.line < last_end_.size()) last_end_[e.line] = e.commit;
+    for (size_t k = 0; k < out_.checkpoints.size(); ++k) {
+        if (out_.checkpoints[k].commit >= old_n) return Error("a checkpoint is out of range");
+        checkpoint_at_.emplace(out_.checkpoints[k].commit, k);
+    }
     git::Revwalk walk;
     if (git_revwalk_new(Setter(walk), repo_.get()) != 0)
         return git::git_error("starting a history walk");
@@ -548,16 +777,9 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
         if (git_graph_reachable_from_any(repo_.get(), &id, tips.data(), tips.size()) != 1)
             return Error("the history was rewritten (" + out_.commits[fs.commit].id +
                          " is no longer reachable)");
-        auto state = std::make_unique<TreeState>();
-        for (FrontierFile& f : fs.files) {
-            auto file = std::make_shared<FileState>();
-            auto blob = git::oid_from_hex(f.blob);
-            if (!blob) return blob.error();
-            file->blob = *blob;
-            file->ids = std::move(f.ids);
-            state->emplace(std::move(f.path), std::move(file));
-        }
-        states_[fs.commit] = std::move(state);
+        auto state = to_state(fs);
+        if (!state) return state.error();
+        states_[fs.commit] = std::move(*state);
         auto c = repo_.lookup_commit(id);
         if (!c) return c.error();
         trees_[fs.commit] = *git_commit_tree_id(c->get());
@@ -605,17 +827,20 @@ Result<std::vector<git_oid>> default_tips(const git::Repo& repo) {
 }
 
 Result<Fates> extend_history(const git::Repo& repo, Fates old, const std::vector<git_oid>& tips,
-                             const Progress& progress) {
+                             const Progress& progress, uint32_t checkpoint_every) {
+    old.stats = {};
     Walker w(repo, old);
+    w.checkpoint_every(checkpoint_every);
     auto st = w.resume(tips, progress);
     if (!st) return st.error();
     return old;
 }
 
 Result<Fates> walk_history(const git::Repo& repo, const std::vector<git_oid>& tips,
-                           const Progress& progress) {
+                           const Progress& progress, uint32_t checkpoint_every) {
     Fates out;
     Walker w(repo, out);
+    w.checkpoint_every(checkpoint_every);
     auto st = w.run(tips, progress);
     if (!st) return st.error();
     return out;

@@ -20,17 +20,19 @@ using Progress = std::function<void(size_t, size_t)>;
 /// Walks every commit reachable from `tips`, parents before children, and returns every
 /// line born in them with its class and origin (from the commit's provenant note, else its
 /// git-ai note, else `unknown`) and every commit that ended it. Memory: the file states
-/// (line ids per file) of a commit are kept only while a child still needs them. Errors name
-/// the commit. One thread (the Repo's).
+/// (line ids per file) of a commit are kept only while a child still needs them, plus a
+/// checkpoint copy every `checkpoint_every` commits (0: about 16 per walk, at least 256
+/// apart). Errors name the commit. One thread (the Repo's).
 Result<Fates> walk_history(const git::Repo& repo, const std::vector<git_oid>& tips,
-                           const Progress& progress = {});
+                           const Progress& progress = {}, uint32_t checkpoint_every = 0);
 
-/// Goes on from `old` (a walk of an earlier state of the history, with its frontier) to the
-/// history reachable from `tips`: only the new commits are diffed. An Error when that is not
-/// possible and a full walk is needed: a frontier commit is no longer reachable (a rewritten
-/// history), or a new commit's parent is an old commit that is not on the frontier (a branch
-/// started from an old commit).
+/// Goes on from `old` (a walk of an earlier state of the history, with its frontier and
+/// checkpoints) to the history reachable from `tips`: only the new commits are diffed, and,
+/// when a new commit's parent is an old commit that is not on the frontier (a branch started
+/// from an old commit), the old commits from the nearest checkpoint to it again (without new
+/// rows: Fates::stats counts both). An Error when a full walk is needed: a frontier commit is
+/// no longer reachable (a rewritten history), or diffing again disagrees with the store.
 Result<Fates> extend_history(const git::Repo& repo, Fates old, const std::vector<git_oid>& tips,
-                             const Progress& progress = {});
+                             const Progress& progress = {}, uint32_t checkpoint_every = 0);
 
 } // namespace provenant::analysis

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 namespace provenant::git {
 
@@ -23,11 +24,20 @@ struct CommitNote {
 /// exist). Same thread rules as the Repo.
 class NoteReader {
 public:
-    explicit NoteReader(const Repo& repo);
+    /// `listed`: list both notes trees once, here, and read each note's blob directly (for
+    /// readers of many commits: git_note_read looks the ref, its commit and its fan-out trees
+    /// up again for every commit). Otherwise each read asks libgit2.
+    explicit NoteReader(const Repo& repo, bool listed = false);
     CommitNote read(const git_oid& commit) const;
 
 private:
+    /// The note text of `commit` in `store`, nullopt when it has none.
+    Result<std::optional<std::string>> raw(const NoteStore& store, const git_oid& commit) const;
+
+    const Repo& repo_;
     NoteStore provenant_, gitai_;
+    /// With `listed`: annotated commit (raw 20 bytes) -> note blob, per ref.
+    std::optional<std::unordered_map<std::string, git_oid>> listed_provenant_, listed_gitai_;
 };
 
 } // namespace provenant::git

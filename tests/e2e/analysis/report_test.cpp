@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sys/stat.h>
 
 using namespace provenant::test;
@@ -346,6 +347,34 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         CHECK(after["totals"]["lines_added"]["ai"] == 18);
         CHECK(after == uncached(r));
     }
+    SUBCASE("a new branch from an old commit") {
+        r.git({"checkout", "-q", "-b", "late", h.c1});
+        r.agent_write("src/f.py", "", "f 1\nf 2\n", "aider", "gpt-5.4", 1, 1);
+        r.commit_on(52, "f");
+        r.git({"checkout", "-q", "main"});
+        auto logged =
+            r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
+        REQUIRE_MESSAGE(logged.exit_code == 0, logged.err);
+        // Walked on, not rebuilt: the one new commit, and c1's state rebuilt by diffing c0
+        // and c1 again (a history this short has no checkpoint).
+        CHECK(logged.err.find("full walk") == std::string::npos);
+        CHECK(logged.err.find("new commits walked 1, stored commits diffed again 2") !=
+              std::string::npos);
+        const json after = json::parse(logged.out);
+        CHECK(after["totals"]["lines_added"]["ai"] == 18);
+        CHECK(after == uncached(r));
+        // And the store it wrote goes on again (another commit on the new branch).
+        r.git({"checkout", "-q", "late"});
+        r.write("src/f.py", "f 1\n");
+        r.commit_on(53, "f2");
+        r.git({"checkout", "-q", "main"});
+        auto again =
+            r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
+        REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+        CHECK(again.err.find("new commits walked 1, stored commits diffed again 0") !=
+              std::string::npos);
+        CHECK(json::parse(again.out) == uncached(r));
+    }
     SUBCASE("a rebase of a reported branch") {
         r.git({"checkout", "-q", "wip"});
         r.git({"rebase", "-q", "main"});
@@ -373,4 +402,77 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         CHECK(after["totals"]["lines_added"]["human"] == 1);
         CHECK(after == uncached(r));
     }
+}
+
+TEST_CASE("report: a branch squash-merged by `provenant ci squash-merge` counts once, as merged") {
+    ReportRepo r;
+    //  d0  main  base.txt, 4 lines nobody watched                    -> 4 unknown
+    //  d1  pr    aider writes src/p.py (5 lines)                      -> rewritten away
+    //  d2  pr    aider writes src/q.py (3 lines)                      -> rewritten away
+    //  d3  pr    unwatched: p.py line 5 replaced                      -> rewritten away
+    //  d4  main  the server's squash of pr (no hooks), then ci squash-merge carries the notes:
+    //            p.py 1-4 and q.py 1-3 ai, p.py's "P FIVE" unknown   -> 7 ai, 1 unknown
+    //  d40 main  unwatched: q.py line 3 deleted (36 days after the merge)
+    r.write("base.txt", numbered("base", 1, 4));
+    const std::string c0 = r.commit_on(0, "base");
+    r.git({"checkout", "-q", "-b", "pr"});
+    r.agent_write("src/p.py", "", numbered("p", 1, 5), "aider", "gpt-5.4", 100, 20);
+    const std::string p1 = r.commit_on(1, "p");
+    r.agent_write("src/q.py", "", numbered("q", 1, 3), "aider", "gpt-5.4", 50, 10);
+    const std::string p2 = r.commit_on(2, "q");
+    r.write("src/p.py", numbered("p", 1, 4) + "P FIVE\n");
+    const std::string p3 = r.commit_on(3, "p5");
+    r.git({"checkout", "-q", "main"});
+    // As a server merges: no hooks run, nothing is recorded at merge time.
+    const std::string date = "@" + std::to_string(kDay0 + 4 * kDaySeconds) + " +0000";
+    const EnvOverrides dated{{"GIT_AUTHOR_DATE", date}, {"GIT_COMMITTER_DATE", date}};
+    auto sq = run({"git", "-c", "core.hooksPath=/dev/null", "merge", "-q", "--squash", "pr"},
+                  r.path(), {}, dated);
+    REQUIRE_MESSAGE(sq.exit_code == 0, sq.err);
+    sq = run({"git", "-c", "core.hooksPath=/dev/null", "commit", "-q", "-m", "Pull request #1"},
+             r.path(), {}, dated);
+    REQUIRE_MESSAGE(sq.exit_code == 0, sq.err);
+    const std::string squash = r.head();
+    CHECK(r.git({"notes", "--ref=provenant", "show", squash}, true).exit_code != 0);
+    auto ci = r.provenant({"ci", "squash-merge", "--base", c0, "--head", "pr", "--merged", squash});
+    REQUIRE_MESSAGE(ci.exit_code == 0, ci.err);
+    // The carried note names the pull request's commits it replaces (so they count once).
+    const json note = json::parse(r.git({"notes", "--ref=provenant", "show", squash}).out);
+    REQUIRE(note.contains("rewrite"));
+    std::set<std::string> from;
+    for (const auto& c : note["rewrite"]["from"])
+        from.insert(c.get<std::string>());
+    CHECK(from == std::set<std::string>{p1, p2, p3});
+    r.write("src/q.py", numbered("q", 1, 2));
+    const std::string c40 = r.commit_on(40, "q3");
+
+    const json rep = r.report({"--by", "tool"});
+    INFO(rep.dump(2));
+    // c0, the squash and c40; pr's three commits are still reachable (the branch was kept)
+    // but rewritten away.
+    CHECK(rep["totals"]["commits"] == 3);
+    CHECK(rep["totals"]["commits_with_notes"] == commits_with_notes(r, {c0, squash, c40}));
+    const json& added = rep["totals"]["lines_added"];
+    CHECK(added["ai"] == 4 + 3);
+    CHECK(added["human"] == 0);
+    CHECK(added["unknown"] == 4 + 1);
+    const json& f = rep["funnel"];
+    CHECK(f["committed"] == 7);
+    CHECK(f["merged"] == 7); // the squash is on main's first-parent chain
+    CHECK(f["rewritten_before_merge"] == 0);
+    CHECK(f["alive"] == 6); // q.py line 3 is gone
+    // Survival at 30 days (at d40, merged d4): all 7 eligible, the deletion came after 36.
+    CHECK(rep["survival"]["eligible"] == 7);
+    CHECK(rep["survival"]["alive"] == 7);
+    CHECK(rep["rework"]["matrix"].empty());
+    // The tokens moved once, onto the squash commit: 150 input, 30 output.
+    CHECK(rep["spend"]["tokens"]["input"] == 150);
+    CHECK(rep["spend"]["tokens"]["output"] == 30);
+    const json* aider = group_with(rep, "tool", "aider");
+    REQUIRE(aider != nullptr);
+    CHECK((*aider)["funnel"]["committed"] == 7);
+    CHECK((*aider)["funnel"]["merged"] == 7);
+    CHECK((*aider)["funnel"]["alive"] == 6);
+    // The same report without the store.
+    CHECK(r.report({"--by", "tool", "--no-cache"}) == rep);
 }

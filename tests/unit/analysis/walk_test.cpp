@@ -1,0 +1,162 @@
+// The line-fates walk going on from a stored walk: a branch started from an old commit is
+// walked on (its base state rebuilt from the nearest checkpoint), and the result is the one a
+// cold walk gives, compared by commit ids (the two walks may number commits differently).
+#include "analysis/walk.h"
+#include "support/temp_repo.h"
+
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace provenant;
+using provenant::test::TempRepo;
+
+namespace {
+
+std::string lines(const std::string& prefix, int from, int to) {
+    std::string s;
+    for (int i = from; i <= to; ++i)
+        s += prefix + " " + std::to_string(i) + "\n";
+    return s;
+}
+
+/// A line by where it was born: (birth commit id, its index among that commit's lines).
+using LineKey = std::pair<std::string, uint32_t>;
+
+LineKey key_of(const analysis::Fates& f, uint32_t line) {
+    const auto& birth = f.commits[f.lines[line].birth];
+    return {birth.id, line - birth.first_line};
+}
+
+/// A walk in terms that do not depend on commit numbering: each line with its path, class
+/// and every end (commit id, replacing class); each tip's files as line keys.
+struct Canonical {
+    std::map<LineKey, std::pair<std::string, std::vector<std::pair<std::string, int>>>> lines;
+    std::map<std::string, std::map<std::string, std::vector<LineKey>>> tips;
+    bool operator==(const Canonical&) const = default;
+};
+
+Canonical canonical(const analysis::Fates& f) {
+    Canonical c;
+    for (uint32_t l = 0; l < f.lines.size(); ++l)
+        c.lines[key_of(f, l)].first =
+            f.paths[f.lines[l].path] + ":" + std::to_string(int(f.lines[l].cls));
+    for (const auto& e : f.ends)
+        c.lines[key_of(f, e.line)].second.emplace_back(f.commits[e.commit].id, int(e.by));
+    for (auto& [k, v] : c.lines)
+        std::sort(v.second.begin(), v.second.end());
+    for (const auto& fs : f.frontier)
+        for (const auto& file : fs.files) {
+            auto& ids = c.tips[f.commits[fs.commit].id][file.path];
+            for (uint32_t id : file.ids)
+                ids.push_back(key_of(f, id));
+        }
+    return c;
+}
+
+std::vector<git_oid> tips_of(const git::Repo& repo, const std::vector<std::string>& refs) {
+    std::vector<git_oid> out;
+    for (const auto& r : refs) {
+        auto id = repo.resolve(r);
+        REQUIRE(id);
+        out.push_back(*id);
+    }
+    return out;
+}
+
+/// main: c0..c5, each changing files (lines replaced, appended, deleted, a rename at c4).
+void build_main(TempRepo& r) {
+    r.write("a.txt", lines("a", 1, 10));
+    r.write("b.txt", lines("b", 1, 5));
+    r.commit_all("c0");
+    r.write("a.txt", lines("a", 1, 4) + "A FIVE\n" + lines("a", 6, 10));
+    r.commit_all("c1");
+    r.write("b.txt", lines("b", 1, 5) + lines("b", 6, 8));
+    r.commit_all("c2");
+    r.write("a.txt", lines("a", 1, 4) + "A FIVE\n" + lines("a", 8, 10));
+    r.commit_all("c3");
+    r.git({"mv", "b.txt", "c.txt"});
+    r.write("c.txt", lines("b", 1, 8) + "c 9\n");
+    r.commit_all("c4");
+    r.write("a.txt", "a 0\n" + lines("a", 1, 4) + "A FIVE\n" + lines("a", 8, 10));
+    r.commit_all("c5");
+}
+
+/// A branch from c2 (not a tip, and not a checkpoint at every=2: walk index 2), merged back.
+void build_side(TempRepo& r) {
+    r.git({"checkout", "-q", "-b", "side", "HEAD~3"});
+    r.write("a.txt", lines("a", 1, 4) + "A FIVE\n" + lines("a", 6, 9) + "A TEN\n");
+    r.commit_all("s1");
+    r.write("d.txt", "d 1\n");
+    r.commit_all("s2");
+    r.git({"checkout", "-q", "main"});
+    r.git({"merge", "-q", "--no-ff", "-m", "merge side", "side"});
+}
+
+/// Walks main, adds the side branch, goes on from the first walk and compares with a cold
+/// walk of everything.
+void check_extend(uint32_t every, size_t checkpoints, size_t replayed) {
+    TempRepo r;
+    build_main(r);
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    const git::Repo& repo = *opened;
+    auto first = analysis::walk_history(repo, tips_of(repo, {"main"}), {}, every);
+    REQUIRE(first);
+    CHECK(first->stats.walked == 6);
+    CHECK(first->checkpoints.size() == checkpoints);
+    build_side(r);
+    const auto tips = tips_of(repo, {"main", "side"});
+    auto cold = analysis::walk_history(repo, tips, {}, every);
+    REQUIRE(cold);
+    auto extended = analysis::extend_history(repo, std::move(*first), tips, {}, every);
+    REQUIRE_MESSAGE(extended, (extended ? "" : extended.error().message));
+    // Only the three new commits (s1, s2, the merge) were walked, and c2's state rebuilt.
+    CHECK(extended->stats.walked == 3);
+    CHECK(extended->stats.replayed == replayed);
+    CHECK(extended->commits.size() == cold->commits.size());
+    CHECK(extended->lines.size() == cold->lines.size());
+    CHECK(extended->ends.size() == cold->ends.size());
+    const Canonical c = canonical(*extended);
+    CHECK(c == canonical(*cold));
+    // The new branch ended a line of the rebuilt state: "a 10" (c0's tenth line) at s1.
+    const auto s1 = r.git({"rev-parse", "side~1"}).out.substr(0, 40);
+    const auto c0 = r.git({"rev-parse", "main~1~5"}).out.substr(0, 40);
+    auto a10 = c.lines.find({c0, 9});
+    REQUIRE(a10 != c.lines.end());
+    CHECK(a10->second.first == "a.txt:" + std::to_string(int(LineClass::Unknown)));
+    bool ended_at_s1 = false;
+    for (const auto& [commit, by] : a10->second.second)
+        ended_at_s1 = ended_at_s1 || commit == s1;
+    CHECK(ended_at_s1);
+}
+
+} // namespace
+
+TEST_CASE("extend_history: a branch from an old commit is walked on from the nearest checkpoint") {
+    // Checkpoints after walk indices 1, 3 and 5; c2 is diffed again from the one after c1.
+    check_extend(2, 3, 1);
+}
+
+TEST_CASE("extend_history: without a checkpoint, the old commit's ancestors are diffed again") {
+    // None by default on a history this short: c0, c1 and c2 again, and still no new rows.
+    check_extend(0, 0, 3);
+}
+
+TEST_CASE("extend_history: a rewritten history cannot be walked on") {
+    TempRepo r;
+    build_main(r);
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    auto first = analysis::walk_history(*opened, tips_of(*opened, {"main"}), {}, 2);
+    REQUIRE(first);
+    r.git({"reset", "-q", "--hard", "HEAD~1"});
+    r.write("e.txt", "e\n");
+    r.commit_all("c5 again");
+    auto extended =
+        analysis::extend_history(*opened, std::move(*first), tips_of(*opened, {"main"}));
+    REQUIRE_FALSE(extended);
+    CHECK(extended.error().message.find("rewritten") != std::string::npos);
+}
