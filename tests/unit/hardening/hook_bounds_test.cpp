@@ -45,7 +45,7 @@ TEST_CASE("a hook payload over the value budget or too deep is refused before an
     auto shape = measure_json(text, kMaxPayloadDepth);
     CHECK(shape.values == 1 + 1);
     CHECK_FALSE(shape.too_deep);
-    CHECK(measure_json("{\"a\":\"\\\"[[[[\",\"b\":[1,2]}", 2).values == 6);
+    CHECK(measure_json("{\"a\":\"\\\"[[[[\",\"b\":[1,2]}", 2).values == 5); // {}, "a", [], 1, 2
 }
 
 TEST_CASE("a FIFO as transcript_path is refused at once, never read") {
