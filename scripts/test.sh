@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: clang-format and clang-tidy on the changed files,
 # the build with its unit and end-to-end tests, the same under AddressSanitizer +
-# UndefinedBehaviorSanitizer, and the
+# UndefinedBehaviorSanitizer, a short run of each fuzzer (clang), and the
 # editor-client tests (Neovim, Emacs, VS Code). Exits non-zero if anything fails.
 #   scripts/test.sh                 everything
 #   scripts/test.sh --fast          the fast set while developing: build, then the unit tests
@@ -12,6 +12,7 @@
 #   PROVENANT_TSAN=1 ...            also the multi-threaded suites under ThreadSanitizer (not
 #                                   in CI until it has had a full clean run)
 #   PROVENANT_SKIP_LINT=1 ...       skip clang-format and clang-tidy
+#   PROVENANT_SKIP_FUZZ=1 ...       skip the short libFuzzer runs (scripts/fuzz.sh)
 # Benchmarks are not built here: scripts/bench.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +60,10 @@ if [[ -z "${PROVENANT_SKIP_SANITIZE:-}" ]]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     LSAN_OPTIONS=suppressions="$root/tests/lsan.supp" \
     run_ctest "$root/build-asan" "sanitizer tests"
+fi
+if [[ -z "${PROVENANT_SKIP_FUZZ:-}" ]]; then
+  step "fuzzers (a short run of each: scripts/fuzz.sh)"
+  scripts/fuzz.sh 15 || failed+=("fuzzers")
 fi
 if [[ -z "${PROVENANT_SKIP_SANITIZE:-}" && -n "${PROVENANT_TSAN:-}" ]]; then
   # The suites whose code runs on several threads: the LSP server (I/O, document and journal

@@ -7,6 +7,7 @@
 #include "core/carry.h"
 #include "git/repository.h"
 #include "journal/sessions.h"
+#include "support/json_budget.h"
 
 #include <chrono>
 #include <fstream>
@@ -233,6 +234,17 @@ public:
     HookReport run(std::string_view payload) {
         if (payload.size() > kMaxPayloadBytes) {
             note("payload larger than " + std::to_string(kMaxPayloadBytes) + " bytes: ignored");
+            return finish();
+        }
+        const JsonShape shape = measure_json(payload, kMaxPayloadDepth);
+        if (shape.too_deep) {
+            note("payload nested deeper than " + std::to_string(kMaxPayloadDepth) +
+                 " levels: ignored");
+            return finish();
+        }
+        if (shape.values > kMaxPayloadValues) {
+            note("payload holds more than " + std::to_string(kMaxPayloadValues) +
+                 " JSON values: ignored");
             return finish();
         }
         json j = json::parse(payload, nullptr, false);

@@ -17,6 +17,12 @@ namespace provenant::agents {
 
 /// Payloads larger than this are refused (an agent never sends anything near it).
 inline constexpr size_t kMaxPayloadBytes = 64u << 20;
+/// The most JSON values (containers and elements) a payload may hold, and its deepest
+/// nesting: counted before the parse, so a payload's parse costs at most ~26 MB beyond its
+/// strings whatever its shape (a 60 MB `[{},{},...]` payload peaked at 2 GB: issue 12 §8).
+/// A payload is a handful of fields, file text in strings, at most a few thousand edits.
+inline constexpr size_t kMaxPayloadValues = 256u << 10;
+inline constexpr int kMaxPayloadDepth = 64;
 
 /// What one hook run did, for stderr and the tests.
 struct HookReport {

@@ -2,9 +2,14 @@
 // largest usage, skip sidechains), Codex rollouts (cumulative totals), Gemini recordings.
 #include "agents/transcripts.h"
 
+#include "support/fs.h"
+
 #include <algorithm>
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace provenant::agents {
 using nlohmann::json;
@@ -248,10 +253,22 @@ Result<std::string> read_transcript(std::string_view tool, const std::string& pa
         cur.path = path;
         cur.offset = 0; // dedupe state is kept: re-reading counts nothing twice
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return make_error("transcript " + path + ": cannot open");
-    in.seekg(0, std::ios::end);
-    auto size = static_cast<uint64_t>(in.tellg());
+    // The path comes from the agent's payload: only a regular file is opened, never blocking
+    // (a FIFO there hung the hook, and the agent waiting on it, forever: issue 12 §11).
+    // Symlinks are followed: transcripts live outside the repository, where the agent says.
+    int fd = open_regular_file(path, /*follow_symlinks=*/true);
+    if (fd < 0)
+        return make_error("transcript " + path + ": cannot open: " +
+                          (errno == EINVAL ? std::string("not a regular file")
+                                           : std::string(std::strerror(errno))));
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return make_error("transcript " + path + ": " + std::strerror(errno));
+    auto size = static_cast<uint64_t>(st.st_size);
     bool whole_document = tool == "gemini";
     if (whole_document) {
         if (size > kMaxTranscriptReadBytes)
@@ -264,9 +281,16 @@ Result<std::string> read_transcript(std::string_view tool, const std::string& pa
     }
     uint64_t want = std::min<uint64_t>(size - cur.offset, kMaxTranscriptReadBytes);
     std::string chunk(want, '\0');
-    in.seekg(static_cast<std::streamoff>(cur.offset));
-    in.read(chunk.data(), static_cast<std::streamsize>(want));
-    chunk.resize(static_cast<size_t>(in.gcount()));
+    size_t got = 0;
+    while (got < chunk.size()) {
+        ssize_t n = ::pread(fd, chunk.data() + got, chunk.size() - got,
+                            static_cast<off_t>(cur.offset + got));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return make_error("transcript " + path + ": " + std::strerror(errno));
+        if (n == 0) break; // truncated meanwhile
+        got += static_cast<size_t>(n);
+    }
+    chunk.resize(got);
     ChunkResult r = tool == "claude-code" ? read_claude_chunk(chunk, rec)
                     : tool == "codex"     ? read_codex_chunk(chunk, rec)
                                           : read_gemini_document(chunk, rec);

@@ -57,6 +57,27 @@ Status Snapshot::validate() const {
     return {};
 }
 
+Snapshot prune_origins(Snapshot s) {
+    std::vector<uint32_t> remap(s.origins.size(), UINT32_MAX);
+    remap[kUnknownOrigin] = kUnknownOrigin;
+    remap[kHumanOrigin] = kHumanOrigin;
+    remap[kPasteOrigin] = kPasteOrigin;
+    size_t used = 3;
+    for (const Run& r : s.runs)
+        if (r.attr.origin < remap.size() && remap[r.attr.origin] == UINT32_MAX) {
+            remap[r.attr.origin] = 0; // marked; numbered below, in table order
+            ++used;
+        }
+    if (used == s.origins.size()) return s;
+    OriginTable table;
+    for (uint32_t id = 3; id < remap.size(); ++id)
+        if (remap[id] != UINT32_MAX) remap[id] = table.intern(s.origins.at(id));
+    for (Run& r : s.runs)
+        if (r.attr.origin < remap.size()) r.attr.origin = remap[r.attr.origin];
+    s.origins = std::move(table);
+    return s;
+}
+
 std::vector<Attr> Snapshot::expand() const {
     std::vector<Attr> out;
     out.reserve(text.size());

@@ -85,6 +85,13 @@ struct Snapshot {
     std::vector<Attr> expand() const;
 };
 
+/// `s` with an origin table that holds only the fixed three records and those its runs name,
+/// in their old order, the runs renumbered. The text and every character's record are
+/// unchanged. A table only grows while a document is open (30,000 completions with their own
+/// request ids made a journal entry pass its cap although few survived in the text), so the
+/// journal prunes each entry it writes: an entry is bounded by its text (issue 12 §10).
+Snapshot prune_origins(Snapshot s);
+
 /// JSON form used by the journal: {"text", "runs": [[len, origin, evidence, fresh], ...],
 /// "origins": [OriginRecord, ...], "seen": [s, ...]}. "seen" (one Attr::seen per run) is
 /// written only when some run was observed, and may be absent on reading (entries written

@@ -63,8 +63,7 @@ bool clear_stale_ref_lock(const std::filesystem::path& lock) {
 // clearing a stale one. Returns op's last code.
 template <typename Op>
 Result<int> update_notes_ref(git_repository* repo, const std::string& ref, Op op) {
-    auto held = FileLock::acquire(std::filesystem::path(git_repository_commondir(repo)) /
-                                  "provenant" / "notes.lock");
+    auto held = lock_notes_writers(repo);
     if (!held) return held.error().context("updating " + ref);
     const auto start = std::chrono::steady_clock::now();
     auto delay = std::chrono::milliseconds(5);
@@ -80,6 +79,11 @@ Result<int> update_notes_ref(git_repository* repo, const std::string& ref, Op op
 }
 
 } // namespace
+
+Result<FileLock> lock_notes_writers(git_repository* repo) {
+    return FileLock::acquire(std::filesystem::path(git_repository_commondir(repo)) / "provenant" /
+                             "notes.lock");
+}
 
 Result<Signature> note_signature(git_repository* repo) {
     std::string name, email;

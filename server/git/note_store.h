@@ -3,6 +3,7 @@
 
 #include "git/repository.h"
 #include "protocol/note.h"
+#include "support/fs.h"
 
 #include <optional>
 #include <string>
@@ -14,6 +15,12 @@ namespace provenant::git {
 /// repository's user.name/user.email, else "provenant <provenant@localhost>" (a machine
 /// with no git identity must still get notes).
 Result<Signature> note_signature(git_repository* repo);
+
+/// Provenant's own flock that every writer of a notes ref holds around its update
+/// (`<commondir>/provenant/notes.lock`, see note_store.cpp): attach, rewrites and sync. A ref
+/// lock seen while holding it was left by a writer that died. Blocks until held; not
+/// reentrant (a second acquire in the same process waits for the first). Any thread.
+Result<FileLock> lock_notes_writers(git_repository* repo);
 
 /// The notes of one notes ref. Uses the Repo's handle: same thread rules as Repo.
 /// Concurrent writers in other processes are handled by retrying when the ref moved.

@@ -32,6 +32,7 @@ using Index = std::unique_ptr<git_index, Deleter<git_index_free>>;
 using Blame = std::unique_ptr<git_blame, Deleter<git_blame_free>>;
 using Reflog = std::unique_ptr<git_reflog, Deleter<git_reflog_free>>;
 using Remote = std::unique_ptr<git_remote, Deleter<git_remote_free>>;
+using Odb = std::unique_ptr<git_odb, Deleter<git_odb_free>>;
 
 /// Adapts a unique_ptr to libgit2's `T**` out-parameters so nothing leaks between the call
 /// and the wrap: `git_commit_lookup(Setter(commit), repo, &oid)`.

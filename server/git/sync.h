@@ -30,12 +30,18 @@ struct NotesMergeResult {
     size_t added = 0;              ///< notes taken from theirs that ours did not have
     size_t combined = 0;           ///< notes present on both sides with different content
     size_t removed = 0;            ///< notes removed on one side since the merge base
+    size_t rejected = 0; ///< notes changed only on theirs, not taken: invalid (said on stderr)
+    size_t skipped = 0;  ///< entries of their notes tree that are not notes (said on stderr)
 };
 
 /// Merges the notes commit `theirs_ref` (a full ref name) into `notes_ref` in `repo`:
 /// fast-forward when possible, else a three-way merge by annotated commit (a note added,
 /// changed or removed on one side only is taken as is; one changed on both sides goes
-/// through `merger`), committed with both parents. The local ref is updated only if it
+/// through `merger`), committed with both parents. Their notes are untrusted: a note only
+/// they changed is taken only if it is a valid provenant note for its commit (else ours is
+/// kept), and an entry of their tree that is not a note (a gitlink, a tree) is skipped; both
+/// are reported on stderr and make the result a merge commit (with theirs as a parent).
+/// Holds the notes flock (lock_notes_writers) throughout. The local ref is updated only if it
 /// still holds the value read at the start (compare-and-swap), so a note written
 /// concurrently by `attach` is never overwritten: the merge is redone instead (bounded).
 /// One repository handle per thread.

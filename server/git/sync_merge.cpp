@@ -1,8 +1,14 @@
-// Three-way merge of two notes commits by annotated commit, written as a notes tree.
+// Three-way merge of two notes commits by annotated commit, written as a notes tree. The
+// remote's notes are untrusted: what is not a note is skipped and reported, a note the remote
+// alone changed is validated before it is taken, and the ref update holds the notes flock
+// that attach and rewrites hold.
 #include "git/note_store.h"
 #include "git/raii.h"
 #include "git/sync.h"
+#include "protocol/note.h"
+#include "support/terminal_text.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <spdlog/spdlog.h>
@@ -23,20 +29,73 @@ std::optional<git_oid> find(const NoteMap& m, const std::string& key) {
     return it->second;
 }
 
-/// Every note in the notes commit `commit_id` (any fanout).
-Result<NoteMap> read_note_map(git_repository* repo, const git_oid& commit_id) {
+bool is_lower_hex(std::string_view s) {
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+/// The notes of a notes tree, and how many of its entries were not notes.
+struct NoteTree {
+    NoteMap notes;
+    size_t skipped = 0;
+};
+
+constexpr size_t kMaxSkipMessages = 10; ///< skipped entries named on stderr, then counted
+
+/// Walks `tree` (names so far: `prefix`) as git lays out notes: a blob named by the rest of
+/// the annotated commit's hex id, in fanout subtrees named by two hex digits. Anything else
+/// (a gitlink, a symlink, a tree that is no fanout level, a name that is not hex, a note that
+/// is a tree) is skipped and reported: one odd entry must not make every sync fail
+/// (issue 12 §12). Depth is bounded by the id length.
+Status walk_notes_tree(git_repository* repo, const git_tree* tree, const std::string& prefix,
+                       const std::string& what, NoteTree& out) {
+    const size_t n = git_tree_entrycount(tree);
+    for (size_t i = 0; i < n; ++i) {
+        const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+        const std::string name = git_tree_entry_name(e);
+        const std::string key = prefix + name;
+        const git_filemode_t mode = git_tree_entry_filemode(e);
+        std::string why;
+        if (!is_lower_hex(name) || key.size() > 64) {
+            why = "not named by a commit id";
+        } else if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+            if (key.size() == 40 || key.size() == 64)
+                out.notes[key] = *git_tree_entry_id(e);
+            else
+                why = "not named by a whole commit id";
+        } else if (mode == GIT_FILEMODE_TREE && name.size() == 2 && key.size() < 64) {
+            Tree sub;
+            if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
+                return git_error("reading notes tree " + key + " of " + what);
+            if (Status st = walk_notes_tree(repo, sub.get(), key, what, out); !st) return st;
+        } else {
+            why = mode == GIT_FILEMODE_COMMIT ? "a gitlink"
+                  : mode == GIT_FILEMODE_LINK ? "a symlink"
+                  : mode == GIT_FILEMODE_TREE ? "a tree"
+                                              : "not a blob";
+        }
+        if (!why.empty()) {
+            if (out.skipped++ < kMaxSkipMessages)
+                spdlog::warn("sync: skipped \"{}\" in the notes of {}: {}, not a note",
+                             terminal_safe(key), what, why);
+        }
+    }
+    return {};
+}
+
+/// Every note in the notes commit `commit_id` (any fanout); what is not a note is skipped.
+Result<NoteTree> read_note_map(git_repository* repo, const git_oid& commit_id,
+                               const std::string& what) {
     Commit commit;
     if (git_commit_lookup(Setter(commit), repo, &commit_id) != 0)
         return git_error("reading notes commit " + to_hex(commit_id));
-    NoteIterator it;
-    NoteMap out;
-    int rc = git_note_commit_iterator_new(Setter(it), commit.get());
-    if (rc == GIT_ENOTFOUND) return out;
-    if (rc != 0) return git_error("listing notes of " + to_hex(commit_id));
-    git_oid blob, annotated;
-    while ((rc = git_note_next(&blob, &annotated, it.get())) == 0)
-        out[to_hex(annotated)] = blob;
-    if (rc != GIT_ITEROVER) return git_error("listing notes of " + to_hex(commit_id));
+    Tree tree;
+    if (git_commit_tree(Setter(tree), commit.get()) != 0)
+        return git_error("reading the tree of notes commit " + to_hex(commit_id));
+    NoteTree out;
+    if (Status st = walk_notes_tree(repo, tree.get(), "", what, out); !st) return st.error();
+    if (out.skipped > kMaxSkipMessages)
+        spdlog::warn("sync: skipped {} entries in all in the notes of {}", out.skipped, what);
     return out;
 }
 
@@ -98,6 +157,26 @@ Result<git_oid> combine(git_repository* repo, const std::string& key, const git_
     return out;
 }
 
+/// Why the note blob `id` the remote holds for commit `key` cannot be taken, empty when it
+/// can: it must be a provenant note we can read, written for that commit. A note changed
+/// only on the remote side is checked before it is taken (issue 12 §12), so an invalid note
+/// never replaces a valid local one (nor arrives where we had none).
+std::string remote_note_problem(git_repository* repo, const std::string& key, const git_oid& id) {
+    Odb odb;
+    if (git_repository_odb(Setter(odb), repo) != 0) return "the object database cannot be read";
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&size, &type, odb.get(), &id) != 0) return "its blob is missing";
+    if (type != GIT_OBJECT_BLOB) return "not a blob";
+    if (size > kMaxNoteBytes) return "larger than " + std::to_string(kMaxNoteBytes) + " bytes";
+    auto text = read_blob(repo, id);
+    if (!text) return text.error().message;
+    auto note = parse_note(*text);
+    if (!note) return note.error().message;
+    if (note->commit != key) return "it is the note of commit " + note->commit;
+    return {};
+}
+
 std::optional<git_oid> resolve(git_repository* repo, const std::string& ref) {
     git_oid id;
     if (git_reference_name_to_id(&id, repo, ref.c_str()) != 0) return std::nullopt;
@@ -113,6 +192,12 @@ std::string tracking_notes_ref(const std::string& remote) {
 Result<NotesMergeResult> merge_notes_refs(git_repository* repo, const std::string& notes_ref,
                                           const std::string& theirs_ref,
                                           const NoteTextMerger& merger) {
+    // Every writer of the notes ref holds this flock around its update (note_store.cpp): a
+    // ref lock seen by attach while sync updates the ref would otherwise look stale and be
+    // removed. Held for the whole merge, so the compare-and-swap below rarely has to retry.
+    auto held = lock_notes_writers(repo);
+    if (!held) return held.error().context("merging notes from " + theirs_ref);
+    const std::string what = theirs_ref;
     for (int attempt = 0; attempt < 16; ++attempt) {
         NotesMergeResult result;
         auto theirs = resolve(repo, theirs_ref);
@@ -121,56 +206,91 @@ Result<NotesMergeResult> merge_notes_refs(git_repository* repo, const std::strin
         if (!theirs) return result;
         if (ours && git_oid_equal(&*ours, &*theirs)) return result;
         if (ours && git_graph_descendant_of(repo, &*ours, &*theirs) == 1) return result;
+        const bool ahead = !ours || git_graph_descendant_of(repo, &*theirs, &*ours) == 1;
 
-        git_oid new_id;
-        if (!ours || git_graph_descendant_of(repo, &*theirs, &*ours) == 1) {
-            result.kind = NotesMergeResult::Kind::FastForward;
-            new_id = *theirs;
-        } else {
-            result.kind = NotesMergeResult::Kind::Merged;
-            NoteMap base_map;
+        NoteMap base_map;
+        if (ours && !ahead) {
             git_oid base;
             int rc = git_merge_base(&base, repo, &*ours, &*theirs);
             if (rc == 0) {
-                auto m = read_note_map(repo, base);
+                auto m = read_note_map(repo, base, "the merge base");
                 if (!m) return m.error();
-                base_map = std::move(*m);
+                base_map = std::move(m->notes);
             } else if (rc != GIT_ENOTFOUND) {
                 return git_error("finding the merge base of the notes");
             }
-            auto ours_map = read_note_map(repo, *ours);
-            if (!ours_map) return ours_map.error();
-            auto theirs_map = read_note_map(repo, *theirs);
-            if (!theirs_map) return theirs_map.error();
-
-            std::map<std::string, bool> keys;
-            for (auto* m : {&base_map, &*ours_map, &*theirs_map})
-                for (auto& kv : *m)
-                    keys[kv.first] = true;
-            Entries merged;
-            for (auto& [key, unused] : keys) {
-                (void)unused;
-                auto b = find(base_map, key), o = find(*ours_map, key), t = find(*theirs_map, key);
-                std::optional<git_oid> pick;
-                if (same(o, t)) {
-                    pick = o;
-                } else if (same(o, b)) {
-                    pick = t; // changed, added or removed by them only
-                    if (t && !o) ++result.added;
-                    if (!t) ++result.removed;
-                } else if (same(t, b)) {
-                    pick = o;
-                    if (!o) ++result.removed;
-                } else if (!o || !t) {
-                    pick = o ? o : t; // removed on one side, changed on the other: keep it
-                } else {
-                    auto c = combine(repo, key, *o, *t, merger);
-                    if (!c) return c.error();
-                    pick = *c;
-                    ++result.combined;
-                }
-                if (pick) merged.emplace_back(key, *pick);
+        } else if (ours) {
+            // Theirs descends from ours: ours is the base.
+            auto m = read_note_map(repo, *ours, notes_ref);
+            if (!m) return m.error();
+            base_map = std::move(m->notes);
+        }
+        NoteMap ours_map;
+        if (ours) {
+            if (ahead) {
+                ours_map = base_map;
+            } else {
+                auto m = read_note_map(repo, *ours, notes_ref);
+                if (!m) return m.error();
+                ours_map = std::move(m->notes);
             }
+        }
+        auto theirs_tree = read_note_map(repo, *theirs, what);
+        if (!theirs_tree) return theirs_tree.error();
+        const NoteMap& theirs_map = theirs_tree->notes;
+        result.skipped = theirs_tree->skipped;
+
+        /// Takes their note for `key` only if it is valid; else keeps `keep` (ours).
+        auto take_theirs = [&](const std::string& key, const git_oid& t,
+                               const std::optional<git_oid>& keep) -> std::optional<git_oid> {
+            std::string why = remote_note_problem(repo, key, t);
+            if (why.empty()) return t;
+            ++result.rejected;
+            spdlog::warn("sync: the note of {} from {} is not taken: {}; {}", key, what,
+                         terminal_safe(why), keep ? "kept ours" : "it stays without one");
+            return keep;
+        };
+
+        std::map<std::string, bool> keys;
+        for (const NoteMap* m : {&base_map, &ours_map, &theirs_tree->notes})
+            for (auto& kv : *m)
+                keys[kv.first] = true;
+        Entries merged;
+        for (auto& [key, unused] : keys) {
+            (void)unused;
+            auto b = find(base_map, key), o = find(ours_map, key), t = find(theirs_map, key);
+            std::optional<git_oid> pick;
+            if (same(o, t)) {
+                pick = o;
+            } else if (same(o, b)) {
+                // Changed, added or removed by them only: taken once validated.
+                pick = t ? take_theirs(key, *t, o) : std::nullopt;
+                if (t && !o && pick) ++result.added;
+                if (!t) ++result.removed;
+            } else if (same(t, b)) {
+                pick = o;
+                if (!o) ++result.removed;
+            } else if (!o || !t) {
+                // Removed on one side, changed on the other: keep it (theirs once validated).
+                pick = o ? o : take_theirs(key, *t, std::nullopt);
+            } else {
+                auto c = combine(repo, key, *o, *t, merger);
+                if (!c) return c.error();
+                pick = *c;
+                ++result.combined;
+            }
+            if (pick) merged.emplace_back(key, *pick);
+        }
+
+        git_oid new_id;
+        if (ahead && result.rejected == 0 && result.skipped == 0) {
+            // Every note of theirs checked, nothing odd in their tree: their commit as is.
+            result.kind = NotesMergeResult::Kind::FastForward;
+            new_id = *theirs;
+        } else {
+            // A merge commit with theirs as a parent: the next sync finds ours up to date
+            // with theirs, so what was refused here is not offered again.
+            result.kind = NotesMergeResult::Kind::Merged;
             int fanout = merged.size() <= 256 ? 0 : merged.size() <= 65536 ? 1 : 2;
             auto tree_id = write_tree(repo, merged, fanout);
             if (!tree_id) return tree_id.error();
@@ -178,15 +298,18 @@ Result<NotesMergeResult> merge_notes_refs(git_repository* repo, const std::strin
             if (git_tree_lookup(Setter(tree), repo, &*tree_id) != 0)
                 return git_error("reading notes tree");
             Commit c_ours, c_theirs;
-            if (git_commit_lookup(Setter(c_ours), repo, &*ours) != 0 ||
+            if ((ours && git_commit_lookup(Setter(c_ours), repo, &*ours) != 0) ||
                 git_commit_lookup(Setter(c_theirs), repo, &*theirs) != 0)
                 return git_error("reading notes commits");
             auto sig = note_signature(repo);
             if (!sig) return sig.error();
-            const git_commit* parents[2] = {c_ours.get(), c_theirs.get()};
+            // When theirs already descends from ours, theirs alone is the parent.
+            std::vector<const git_commit*> parents;
+            if (ours && !ahead) parents.push_back(c_ours.get());
+            parents.push_back(c_theirs.get());
             std::string message = "Notes merged by 'provenant sync' from " + theirs_ref + "\n";
             if (git_commit_create(&new_id, repo, nullptr, sig->get(), sig->get(), nullptr,
-                                  message.c_str(), tree.get(), 2, parents) != 0)
+                                  message.c_str(), tree.get(), parents.size(), parents.data()) != 0)
                 return git_error("committing merged notes");
         }
 

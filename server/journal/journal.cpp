@@ -58,19 +58,39 @@ std::string errno_text() {
     return std::strerror(errno);
 }
 
-/// Reads up to `limit` bytes of `file`. nullopt when it does not exist. `whole` says whether
-/// that was all of it.
+/// Reads up to `limit` bytes of `file`. `whole` says whether that was all of it. `missing`:
+/// there is no such file. `unusable`: something that can never be an entry is there (a
+/// directory, a FIFO or device, a symlink, a file we may not read): the reason, so that the
+/// caller sets it aside as it does a corrupt file instead of failing every command (issue 12
+/// §3). Other failures (EIO, EMFILE, ...) may pass: they are errors, never a reason to move
+/// anything.
 struct ReadOutcome {
     std::string data;
     bool whole = true;
+    bool missing = false;
+    std::string unusable;
 };
-Result<std::optional<ReadOutcome>> read_prefix(const fs::path& file, size_t limit) {
+
+bool is_unusable_errno(int err) {
+    return err == EISDIR || err == EINVAL || err == EACCES || err == EPERM || err == ELOOP ||
+           err == ENXIO || err == ENODEV;
+}
+
+Result<ReadOutcome> read_prefix(const fs::path& file, size_t limit) {
+    ReadOutcome out;
     int fd = open_regular_file(file); // never blocks: a FIFO here once hung every command
     if (fd < 0) {
-        if (errno == ENOENT) return std::optional<ReadOutcome>{};
-        return make_error("opening " + file.string() + ": " + errno_text());
+        const int err = errno;
+        if (err == ENOENT) {
+            out.missing = true;
+            return out;
+        }
+        if (is_unusable_errno(err)) {
+            out.unusable = err == EINVAL ? "not a regular file" : std::strerror(err);
+            return out;
+        }
+        return make_error("opening " + file.string() + ": " + std::strerror(err));
     }
-    ReadOutcome out;
     out.data.resize(std::min<size_t>(limit, 64u << 10));
     size_t got = 0;
     while (true) {
@@ -98,7 +118,7 @@ Result<std::optional<ReadOutcome>> read_prefix(const fs::path& file, size_t limi
     }
     ::close(fd);
     out.data.resize(got);
-    return std::optional<ReadOutcome>(std::move(out));
+    return out;
 }
 
 /// Largest file a load accepts: the entry cap plus slack for the envelope.
@@ -149,19 +169,20 @@ Status Journal::quarantine_locked(const fs::path& file, const std::string& why) 
     if (files.size() > kMaxCorruptFiles) {
         std::sort(files.begin(), files.end());
         for (size_t i = 0; i + kMaxCorruptFiles < files.size(); ++i)
-            fs::remove(files[i].second, ec);
+            fs::remove_all(files[i].second, ec); // a directory set aside too (no symlink followed)
     }
     return {};
 }
 
 Result<std::optional<JournalEntry>> Journal::load(const std::string& path) const {
-    return load_impl(path, false);
+    return load_impl(path, false, false);
 }
 Result<std::optional<JournalEntry>> Journal::load_locked(const std::string& path) const {
-    return load_impl(path, true);
+    return load_impl(path, true, false);
 }
 
-Result<std::optional<JournalEntry>> Journal::load_impl(const std::string& path, bool locked) const {
+Result<std::optional<JournalEntry>> Journal::load_impl(const std::string& path, bool locked,
+                                                       bool for_write) const {
     if (Status st = validate_journal_path(path); !st) return st.error();
     const fs::path file = entry_file(path);
     std::optional<FileLock> held;
@@ -170,12 +191,13 @@ Result<std::optional<JournalEntry>> Journal::load_impl(const std::string& path, 
     while (true) {
         auto read = read_prefix(file, kMaxFileBytes);
         if (!read) return read.error().context("loading the journal entry for " + path);
-        if (!*read) return std::optional<JournalEntry>{};
-        std::string why;
-        if (!(*read)->whole) {
+        if (read->missing) return std::optional<JournalEntry>{};
+        // A directory, FIFO or unreadable file is set aside below, like a corrupt one.
+        std::string why = read->unusable;
+        if (why.empty() && !read->whole) {
             why = "larger than " + std::to_string(kMaxFileBytes) + " bytes";
-        } else {
-            auto parsed = parse_entry((*read)->data);
+        } else if (why.empty()) {
+            auto parsed = parse_entry(read->data);
             if (parsed.kind == ParsedEntry::Ok) {
                 if (parsed.entry.path != path)
                     return make_error("journal entry " + file.string() + " holds \"" +
@@ -183,9 +205,15 @@ Result<std::optional<JournalEntry>> Journal::load_impl(const std::string& path, 
                                       "\" (a hash collision); leaving it alone");
                 return std::optional<JournalEntry>(std::move(parsed.entry));
             }
-            if (parsed.kind == ParsedEntry::Unsupported)
-                return make_error("journal entry for " + path + ": " + parsed.error +
-                                  " (written by a newer provenant?); leaving it alone");
+            if (parsed.kind == ParsedEntry::Unsupported) {
+                std::string msg = "journal entry for " + path + ": " + parsed.error +
+                                  " (written by a newer provenant?); leaving it alone";
+                // A writer must not replace what it does not understand; a reader goes on
+                // without it (its lines are unknown), so one such file stops nothing else.
+                if (for_write) return make_error(msg);
+                spdlog::warn("journal: {}; its pending provenance is ignored", msg);
+                return std::optional<JournalEntry>{};
+            }
             why = parsed.error;
         }
         if (locked || held) {
@@ -202,7 +230,7 @@ Result<std::optional<JournalEntry>> Journal::update(const std::string& path, con
     if (Status st = validate_journal_path(path); !st) return st.error();
     auto l = lock();
     if (!l) return l.error();
-    auto current = load_locked(path);
+    auto current = load_impl(path, true, /*for_write=*/true);
     if (!current) return current.error();
     bool existed = current->has_value();
     const std::optional<SavedTyping> saved = existed ? (**current).saved : std::nullopt;
@@ -228,7 +256,7 @@ Status Journal::store_locked(const JournalEntry& entry) {
     if (Status st = validate_journal_path(entry.path); !st) return st.error();
     // Loading first moves a corrupt file aside and refuses collisions and newer formats,
     // so nothing stored is overwritten without being understood.
-    auto current = load_locked(entry.path);
+    auto current = load_impl(entry.path, true, /*for_write=*/true);
     if (!current) return current.error();
     JournalEntry copy = entry;
     if (*current && !copy.saved) copy.saved = (**current).saved;
@@ -238,6 +266,9 @@ Status Journal::store_locked(const JournalEntry& entry) {
 
 Status Journal::store_checked_locked(JournalEntry& entry, bool exists) {
     entry.updated_ms = now_ms();
+    // Origins no character refers to go: an entry is bounded by its text, however many
+    // records the document's table collected (issue 12 §10).
+    entry.snapshot = prune_origins(std::move(entry.snapshot));
     auto text = journal_entry_to_text(entry);
     if (!text) return text.error().context("storing the journal entry for " + entry.path);
     if (text->size() > kMaxEntryBytes) {
@@ -319,9 +350,17 @@ Result<std::vector<std::string>> Journal::list_impl(bool locked) const {
         std::string name = it->path().filename().string();
         if (!is_entry_name(name)) continue;
         auto read = read_prefix(it->path(), kPathPrefixBytes);
-        if (!read) return read.error();
-        if (!*read) continue; // removed meanwhile
-        auto path = entry_path_from_prefix((*read)->data);
+        if (!read) {
+            // Each file stands alone: one that cannot be read now is said and skipped.
+            spdlog::error("journal: {}; skipped", read.error().message);
+            continue;
+        }
+        if (read->missing) continue; // removed meanwhile
+        if (!read->unusable.empty()) {
+            unreadable.emplace_back(it->path(), read->unusable);
+            continue;
+        }
+        auto path = entry_path_from_prefix(read->data);
         if (path && validate_journal_path(*path) && entry_file(*path) == it->path())
             paths.push_back(std::move(*path));
         else
@@ -329,8 +368,8 @@ Result<std::vector<std::string>> Journal::list_impl(bool locked) const {
                                                      : "no readable path");
     }
     if (!unreadable.empty()) {
-        // Move aside what cannot even name its path: no load() would ever find it. Checked
-        // again under the lock, as in load().
+        // Move aside what cannot even name its path (or is no file at all): no load() would
+        // ever find it. Checked again under the lock, as in load().
         std::optional<FileLock> held;
         if (!locked) {
             auto l = lock();
@@ -339,8 +378,12 @@ Result<std::vector<std::string>> Journal::list_impl(bool locked) const {
         }
         for (auto& [file, why] : unreadable) {
             auto read = read_prefix(file, kPathPrefixBytes);
-            if (!read || !*read) continue;
-            auto path = entry_path_from_prefix((*read)->data);
+            if (!read || read->missing) continue;
+            if (!read->unusable.empty()) {
+                (void)quarantine_locked(file, read->unusable);
+                continue;
+            }
+            auto path = entry_path_from_prefix(read->data);
             if (path && validate_journal_path(*path) && entry_file(*path) == file)
                 paths.push_back(std::move(*path));
             else

@@ -56,8 +56,10 @@ struct JournalEntry {
 /// A repository's journal, stored under `<gitdir>/provenant/journal/`: one file per tracked
 /// path, each replaced atomically, read-modify-write under an flock. Any number of threads
 /// and processes may use Journals on the same directory at once (each call is independent;
-/// one Journal object may be shared between threads). A file that cannot be read or parsed is
-/// reported and skipped, never overwritten silently (it is moved aside to `corrupt/`).
+/// one Journal object may be shared between threads). Each file stands alone: one that cannot
+/// be read or parsed (corrupt, a directory, a FIFO, unreadable) is reported and moved aside to
+/// `corrupt/`, never overwritten silently; one of a newer schema is reported and left in place
+/// (readers go on without it, writers refuse to replace it).
 /// Bounded: entries larger than kMaxEntryBytes are not stored, and no new path is added once
 /// kMaxEntries paths have entries. The on-disk format is in docs/journal.md.
 class Journal {
@@ -72,9 +74,9 @@ public:
     explicit Journal(std::filesystem::path gitdir, size_t max_entries = kMaxEntries);
 
     /// The entry for `path`, nullopt when there is none (or it was corrupt and moved aside).
-    /// Errors: an invalid path, an I/O error, an entry written by a newer provenant (left in
-    /// place). Takes the lock only to move a corrupt file aside: never call it while holding
-    /// lock() in this process (use load_locked).
+    /// An entry written by a newer provenant is reported on stderr and read as nullopt (left
+    /// in place). Errors: an invalid path, an I/O error. Takes the lock only to move a corrupt
+    /// file aside: never call it while holding lock() in this process (use load_locked).
     Result<std::optional<JournalEntry>> load(const std::string& path) const;
 
     /// Read-modify-write of one entry under the lock: `fn` receives the current entry (or
@@ -112,7 +114,10 @@ public:
     std::filesystem::path entry_file(std::string_view path) const;
 
 private:
-    Result<std::optional<JournalEntry>> load_impl(const std::string& path, bool locked) const;
+    /// `for_write`: an entry of a newer schema is an error (it must not be replaced); for a
+    /// reader it is reported and treated as absent.
+    Result<std::optional<JournalEntry>> load_impl(const std::string& path, bool locked,
+                                                  bool for_write) const;
     Result<std::vector<std::string>> list_impl(bool locked) const;
     Status quarantine_locked(const std::filesystem::path& file, const std::string& why) const;
     Status store_checked_locked(JournalEntry& entry, bool exists);

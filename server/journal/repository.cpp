@@ -2,8 +2,9 @@
 // and submodules), without libgit2, and mapping paths to repository-relative form.
 #include "journal/journal.h"
 
-#include <fstream>
+#include <cerrno>
 #include <system_error>
+#include <unistd.h>
 
 namespace provenant {
 namespace fs = std::filesystem;
@@ -28,9 +29,25 @@ bool looks_like_gitdir(const fs::path& dir) {
 
 /// The git directory named by a `.git` file ("gitdir: <path>", relative to the file's dir).
 Result<fs::path> read_gitfile(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
+    // Only a regular file, never blocking, and only its first line (a FIFO or a huge file
+    // named `.git` must neither hang nor exhaust us: issue 12 §11).
     std::string line;
-    if (!in || !std::getline(in, line)) return make_error("cannot read " + file.string());
+    {
+        int fd = open_regular_file(file, /*follow_symlinks=*/true);
+        if (fd < 0) return make_error("cannot read " + file.string());
+        char buf[4096 + 64]; // "gitdir: " + a path of at most PATH_MAX
+        ssize_t n;
+        do
+            n = ::read(fd, buf, sizeof buf);
+        while (n < 0 && errno == EINTR);
+        ::close(fd);
+        if (n <= 0) return make_error("cannot read " + file.string());
+        line.assign(buf, static_cast<size_t>(n));
+        size_t nl = line.find('\n');
+        if (nl == std::string::npos && static_cast<size_t>(n) == sizeof buf)
+            return make_error(file.string() + " is not a gitfile (its first line is too long)");
+        if (nl != std::string::npos) line.resize(nl);
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     constexpr std::string_view prefix = "gitdir: ";
     if (line.rfind(prefix, 0) != 0 || line.size() == prefix.size())

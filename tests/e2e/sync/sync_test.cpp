@@ -89,6 +89,13 @@ std::string make_note(const std::string& commit, const std::string& blob,
     return trim(serialize_note(n));
 }
 
+/// The smallest valid provenant/1 note for `commit` (sync takes only valid notes from the
+/// remote: issue 12 §12).
+std::string min_note(const std::string& commit) {
+    return "{\"schema\":\"provenant/1\",\"commit\":\"" + commit +
+           "\",\"parent\":null,\"files\":{},\"origins\":{}}";
+}
+
 std::string blob_of(const Clone& c, const std::string& commit, const std::string& path) {
     return trim(c.git({"rev-parse", commit + ":" + path}).out);
 }
@@ -107,7 +114,7 @@ TEST_CASE("sync: notes for different commits from two clones combine") {
 
     b.git({"pull", "-q", "origin", "main"});
     std::string cb = b.commit("b.txt", "two\n");
-    b.add_note(cb, "{\"schema\":\"provenant/1\"}");
+    b.add_note(cb, min_note(cb));
     // b's notes ref started independently of a's: the histories are unrelated and must merge.
     r = b.provenant({"sync", "--json"});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
@@ -158,8 +165,8 @@ TEST_CASE("sync: a note removed on one side is removed on the other") {
     Clone a(remote.path());
     std::string c1 = a.commit("a.txt", "1\n");
     std::string c2 = a.commit("a.txt", "1\n2\n");
-    a.add_note(c1, "{\"n\":1}");
-    a.add_note(c2, "{\"n\":2}");
+    a.add_note(c1, min_note(c1));
+    a.add_note(c2, min_note(c2));
     a.git({"push", "-q", "origin", "HEAD:main"});
     REQUIRE(a.provenant({"sync"}).exit_code == 0);
     Clone b(remote.path());
@@ -167,9 +174,9 @@ TEST_CASE("sync: a note removed on one side is removed on the other") {
     CHECK(b.noted_commits() == std::set<std::string>{c1, c2});
     b.git({"notes", "--ref=provenant", "remove", c1});
     std::string c3 = b.commit("b.txt", "3\n");
-    b.add_note(c3, "{\"n\":3}");
+    b.add_note(c3, min_note(c3));
     std::string c4 = a.commit("c.txt", "4\n");
-    a.add_note(c4, "{\"n\":4}");
+    a.add_note(c4, min_note(c4));
     REQUIRE(a.provenant({"sync"}).exit_code == 0);
     REQUIRE(b.provenant({"sync"}).exit_code == 0);
     REQUIRE(a.provenant({"sync"}).exit_code == 0);
@@ -194,7 +201,7 @@ TEST_CASE("sync: refspecs make plain git fetch and git push carry the notes") {
     b.git({"fetch", "-q"});
     std::string c = a.commit("a.txt", "1\n");
     a.git({"push", "-q"});
-    a.add_note(c, "{\"n\":1}");
+    a.add_note(c, min_note(c));
     a.git({"push", "-q"}); // plain push: branch and notes
     CHECK(trim(run({"git", "rev-parse", "refs/notes/provenant"}, remote.path()).out).size() == 40);
     CHECK(trim(run({"git", "rev-parse", "refs/heads/main"}, remote.path()).out) == c);
@@ -234,7 +241,9 @@ TEST_CASE("sync: two clones committing and syncing at the same time lose no note
     auto script = [&](const std::string& name) {
         return "set -e; for i in $(seq 1 " + std::to_string(rounds) + "); do echo " + name +
                "$i > " + name + "$i.txt; git add -A; git commit -q -m " + name +
-               "$i; git notes --ref=provenant add -m '{\"c\":\"'" + name + "$i'\"}' HEAD; " +
+               "$i; git notes --ref=provenant add -m \"{\\\"schema\\\":\\\"provenant/1\\\","
+               "\\\"commit\\\":\\\"$(git rev-parse HEAD)\\\",\\\"parent\\\":null,"
+               "\\\"files\\\":{},\\\"origins\\\":{}}\" HEAD; " +
                PROVENANT_BINARY + " sync >/dev/null; done";
     };
     Child ca({"sh", "-c", script("a")}, a.path(), {}, a.path() + "/../a.err");
