@@ -103,6 +103,28 @@ bool Note::origin_has_lines(const std::string& id) const {
     return false;
 }
 
+bool OriginIds::RecordLess::operator()(const OriginRecord& a, const OriginRecord& b) const {
+    return std::tie(a.cls, a.tool, a.kind, a.model, a.session, a.request) <
+           std::tie(b.cls, b.tool, b.kind, b.model, b.session, b.request);
+}
+
+OriginIds::OriginIds(Note& note) : note_(note) {
+    for (const auto& [id, o] : note_.origins)
+        ids_.try_emplace(o.record, id);
+}
+
+std::string OriginIds::intern(const OriginRecord& record, bool* added) {
+    auto [it, inserted] = ids_.try_emplace(record);
+    if (inserted) {
+        do
+            it->second = "o" + std::to_string(++next_);
+        while (note_.origins.count(it->second));
+        note_.origins[it->second].record = record;
+    }
+    if (added) *added = inserted;
+    return it->second;
+}
+
 TokenUsage Note::token_totals(bool uncommitted_only) const {
     TokenUsage t;
     for (const auto& [id, o] : origins)

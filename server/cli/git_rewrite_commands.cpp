@@ -54,7 +54,7 @@ void run_rewritten(const std::string& kind, bool prepare, bool post_commit,
     if (!repo) fail("rewritten", repo.error().message);
     // post-rewrite after an amend runs while the amended commit's note may still be queued:
     // the carry needs it (and every earlier queued note) written first.
-    git::settle_pending_attaches(*repo);
+    git::finish_pending_attaches(*repo);
     if (post_commit) {
         run_post_commit(*repo, rev);
         return;
@@ -81,7 +81,7 @@ void run_rewritten(const std::string& kind, bool prepare, bool post_commit,
 }
 
 void run_sync(const git::SyncOptions& options, bool json) {
-    settle_pending_attaches_at(std::filesystem::current_path()); // push every note promised
+    finish_pending_attaches_at(std::filesystem::current_path()); // push every note promised
     auto report = git::sync_notes(std::filesystem::current_path(), options);
     if (!report) fail("sync", report.error().message);
     const auto& m = report->merge;

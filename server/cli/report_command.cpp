@@ -197,7 +197,7 @@ void run(const Opts& o) {
     auto opened = git::Repo::open(o.dir.empty() ? fs::current_path() : fs::path(o.dir), true);
     if (!opened) die(opened.error().message);
     git::Repo& repo = *opened;
-    if (!repo.bare()) git::settle_pending_attaches(repo);
+    if (!repo.bare()) git::finish_pending_attaches(repo);
 
     auto tips_r = analysis::default_tips(repo);
     if (!tips_r) die(tips_r.error().message);

@@ -1,6 +1,8 @@
 // The per-repository session store: one JSON file per agent session, updated under an flock.
 #include "journal/sessions.h"
 
+#include "support/hash.h"
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -16,16 +18,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::string_view kSchema = "provenant-session/1";
-
-// FNV-1a 64: a stable file name for a session key (std::hash is not guaranteed stable).
-uint64_t fnv1a(std::string_view s) {
-    uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 // Keeps file names readable and safe: [A-Za-z0-9._-] only, bounded.
 std::string safe_part(std::string_view s, size_t max) {
@@ -138,8 +130,8 @@ TokenUsage SessionDelta::total_tokens() const {
     return t;
 }
 
-FunnelCounts funnel(const SessionDelta& delta, uint64_t committed, uint64_t pending_after) {
-    FunnelCounts f;
+Funnel funnel(const SessionDelta& delta, uint64_t committed, uint64_t pending_after) {
+    Funnel f;
     f.generated = delta.generated;
     f.committed = committed;
     f.pending = pending_after;
@@ -236,7 +228,7 @@ SessionStore::SessionStore(fs::path gitdir) : dir_(gitdir / "provenant" / "sessi
 
 fs::path SessionStore::file_of(const SessionKey& key) const {
     char hex[17];
-    std::snprintf(hex, sizeof hex, "%016" PRIx64, fnv1a(key.tool + '\x1f' + key.session));
+    std::snprintf(hex, sizeof hex, "%016" PRIx64, fnv1a64(key.tool + '\x1f' + key.session));
     return dir_ /
            (safe_part(key.tool, 24) + "-" + safe_part(key.session, 48) + "-" + hex + ".json");
 }
