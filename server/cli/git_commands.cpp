@@ -10,6 +10,7 @@
 #include "git/show.h"
 #include "journal/journal.h"
 #include "support/fs.h"
+#include "support/json_text.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -173,7 +174,7 @@ void register_show(CLI::App& app) {
         if (!note) fail("show", note.error().context("note of " + git::to_hex(*id)).message);
         if (o->json) {
             // The stored JSON as is (unknown fields kept), once it has been validated.
-            std::cout << nlohmann::json::parse(**raw).dump(2) << "\n";
+            std::cout << json_text_lossy(nlohmann::json::parse(**raw), 2) << "\n";
         } else {
             std::cout << git::render_note(*note);
         }
@@ -203,7 +204,7 @@ void register_blame(CLI::App& app) {
         auto lines = git::blame_file(repo, rel.generic_string(), o->rev);
         if (!lines) fail("blame", lines.error().message);
         if (o->json)
-            std::cout << git::blame_json(*lines).dump() << "\n";
+            std::cout << json_text_lossy(git::blame_json(*lines)) << "\n";
         else
             std::cout << git::render_blame(*lines);
     });

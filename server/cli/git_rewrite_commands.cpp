@@ -8,6 +8,7 @@
 #include "git/repository.h"
 #include "git/rewrite.h"
 #include "git/sync.h"
+#include "support/json_text.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -97,7 +98,7 @@ void run_sync(const git::SyncOptions& options, bool json) {
                          {"removed", m.removed},
                          {"pushed", report->pushed},
                          {"remote_had_notes", report->remote_had_notes}};
-        print(j.dump() + "\n");
+        print(json_text_lossy(j) + "\n");
         return;
     }
     std::string out = "notes " + std::string(kind);
@@ -137,7 +138,7 @@ void run_ci_squash_merge(const git::CiMergeOptions& options, bool json) {
         for (const auto& r : m.rejected)
             text += "  refused: " + r + " does not match any source line\n";
     }
-    print(json ? j.dump() + "\n" : text);
+    print(json ? json_text_lossy(j) + "\n" : text);
     if (rejected)
         fail("ci squash-merge",
              "some carried lines did not match their sources; notes not written");

@@ -6,6 +6,7 @@
 #include "core/line_classifier.h"
 #include "git/repository.h"
 #include "journal/journal.h"
+#include "support/json_text.h"
 #include "support/text_lines.h"
 
 #include <array>
@@ -318,7 +319,7 @@ void run_status(const StatusOptions& opts) {
             for (auto& [path, message] : errors)
                 out["errors"].push_back({{"path", path}, {"message", message}});
         }
-        std::string text = out.dump(2, ' ', false, json::error_handler_t::replace);
+        std::string text = json_text_lossy(out, 2);
         std::printf("%s\n", text.c_str());
     } else {
         if (files.empty())

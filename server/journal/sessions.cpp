@@ -2,6 +2,7 @@
 #include "journal/sessions.h"
 
 #include "support/hash.h"
+#include "support/json_text.h"
 
 #include <algorithm>
 #include <cinttypes>
@@ -297,7 +298,9 @@ Result<SessionRecord> SessionStore::update(const SessionKey& key,
     rec.last_seen_ms = now_ms();
     // No fsync here: this runs in every agent hook. Losing the last update to a power failure
     // rolls back the usage and the transcript offset together, so nothing is counted twice.
-    auto st = replace_file_no_sync(file, session_to_json(rec).dump());
+    auto text = json_text(session_to_json(rec));
+    if (!text) return text.error().context("writing session record " + file.string());
+    auto st = replace_file_no_sync(file, *text);
     if (!st) return st.error();
     return rec;
 }
@@ -342,7 +345,8 @@ Status SessionStore::settle(const std::vector<SessionSettlement>& settlements) {
             rec.tokens_settled[model] += u;
         rec.generated_settled += s.delta.generated;
         rec.pending_settled = s.pending_after;
-        auto st = atomic_write_file(file, session_to_json(rec).dump());
+        auto text = json_text(session_to_json(rec));
+        auto st = text ? atomic_write_file(file, *text) : Status(text.error());
         if (!st) return st.error();
     }
     // Prune sessions that are fully settled and idle: their history is in the notes.
