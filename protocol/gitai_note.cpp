@@ -1,6 +1,8 @@
 // git-ai's authorship/3.0.0 notes: strict reading, writing, and the mapping to provenant's Note.
 #include "protocol/gitai_note.h"
 
+#include "support/json_fields.h"
+#include "support/json_text.h"
 #include "support/line_ranges.h"
 
 #include <algorithm>
@@ -95,65 +97,28 @@ int json_depth(std::string_view text) {
     return max_depth;
 }
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-    throw std::invalid_argument(path + ": " + what);
-}
-
-const nlohmann::json* member(const nlohmann::json& j, const char* name) {
-    auto it = j.find(name);
-    return it == j.end() || it->is_null() ? nullptr : &*it;
-}
-
-std::string get_string(const nlohmann::json& j, const char* name, const std::string& path,
-                       bool required) {
-    const nlohmann::json* v = member(j, name);
-    if (!v) {
-        if (required) fail(path + "." + name, "missing");
-        return {};
-    }
-    if (!v->is_string()) fail(path + "." + name, "expected a string");
-    return v->get<std::string>();
-}
-
-uint64_t get_count(const nlohmann::json& j, const char* name, const std::string& path) {
-    const nlohmann::json* v = member(j, name);
-    if (!v) return 0;
-    if (!v->is_number_unsigned()) fail(path + "." + name, "expected a non-negative integer");
-    return v->get<uint64_t>();
-}
-
-const nlohmann::json& object_at(const nlohmann::json& j, const char* name, const std::string& path,
-                                bool required) {
-    static const nlohmann::json empty = nlohmann::json::object();
-    const nlohmann::json* v = member(j, name);
-    if (!v) {
-        if (required) fail(path + "." + name, "missing");
-        return empty;
-    }
-    if (!v->is_object()) fail(path + "." + name, "expected an object");
-    return *v;
-}
+using json_fields::fail;
 
 GitAiSession read_session(const nlohmann::json& j, const std::string& path, bool legacy) {
     if (!j.is_object()) fail(path, "expected an object");
     GitAiSession s;
-    const nlohmann::json& agent = object_at(j, "agent_id", path, true);
-    s.agent.tool = get_string(agent, "tool", path + ".agent_id", true);
-    s.agent.id = get_string(agent, "id", path + ".agent_id", true);
-    s.agent.model = get_string(agent, "model", path + ".agent_id", false);
-    if (const nlohmann::json* h = member(j, "human_author")) {
+    const nlohmann::json& agent = json_fields::object(j, "agent_id", path);
+    s.agent.tool = json_fields::string(agent, "tool", path + ".agent_id");
+    s.agent.id = json_fields::string(agent, "id", path + ".agent_id");
+    s.agent.model = json_fields::opt_string(agent, "model", path + ".agent_id").value_or("");
+    if (const nlohmann::json* h = json_fields::find(j, "human_author", path)) {
         if (!h->is_string()) fail(path + ".human_author", "expected a string");
         s.human_author = h->get<std::string>();
     }
-    for (const auto& [k, v] : object_at(j, "custom_attributes", path, false).items()) {
+    for (const auto& [k, v] : json_fields::opt_object(j, "custom_attributes", path).items()) {
         if (!v.is_string()) fail(path + ".custom_attributes." + k, "expected a string");
         s.custom_attributes[k] = v.get<std::string>();
     }
     if (legacy) {
-        s.total_additions = get_count(j, "total_additions", path);
-        s.total_deletions = get_count(j, "total_deletions", path);
-        s.accepted_lines = get_count(j, "accepted_lines", path);
-        s.overriden_lines = get_count(j, "overriden_lines", path);
+        s.total_additions = json_fields::opt_count(j, "total_additions", path);
+        s.total_deletions = json_fields::opt_count(j, "total_deletions", path);
+        s.accepted_lines = json_fields::opt_count(j, "accepted_lines", path);
+        s.overriden_lines = json_fields::opt_count(j, "overriden_lines", path);
     }
     return s;
 }
@@ -161,29 +126,29 @@ GitAiSession read_session(const nlohmann::json& j, const std::string& path, bool
 // The metadata JSON into `note` (everything but the files). Throws std::invalid_argument.
 void read_metadata(const nlohmann::json& j, GitAiNote& note) {
     if (!j.is_object()) fail("$", "expected an object");
-    note.schema_version = get_string(j, "schema_version", "$", true);
+    note.schema_version = json_fields::string(j, "schema_version", "$");
     if (note.schema_version.rfind("authorship/3.", 0) != 0)
         fail("$.schema_version", "unsupported version " + show_text(note.schema_version) +
                                      " (expected authorship/3.x)");
-    if (const nlohmann::json* v = member(j, "git_ai_version")) {
+    if (const nlohmann::json* v = json_fields::find(j, "git_ai_version", "$")) {
         if (!v->is_string()) fail("$.git_ai_version", "expected a string");
         note.git_ai_version = v->get<std::string>();
     }
-    note.base_commit_sha = get_string(j, "base_commit_sha", "$", true);
+    note.base_commit_sha = json_fields::string(j, "base_commit_sha", "$");
     if (!note.base_commit_sha.empty() && !is_hex(note.base_commit_sha, 4, 64))
         fail("$.base_commit_sha", "expected a hex commit id");
-    for (const auto& [k, v] : object_at(j, "prompts", "$", true).items()) {
+    for (const auto& [k, v] : json_fields::object(j, "prompts", "$").items()) {
         if (!is_legacy_key(k)) fail("$.prompts", "bad prompt key " + show_text(k));
         note.prompts[k] = read_session(v, "$.prompts." + k, true);
     }
-    for (const auto& [k, v] : object_at(j, "sessions", "$", false).items()) {
+    for (const auto& [k, v] : json_fields::opt_object(j, "sessions", "$").items()) {
         if (!is_prefixed_hex(k, "s_")) fail("$.sessions", "bad session id " + show_text(k));
         note.sessions[k] = read_session(v, "$.sessions." + k, false);
     }
-    for (const auto& [k, v] : object_at(j, "humans", "$", false).items()) {
+    for (const auto& [k, v] : json_fields::opt_object(j, "humans", "$").items()) {
         if (!is_prefixed_hex(k, "h_")) fail("$.humans", "bad human id " + show_text(k));
         if (!v.is_object()) fail("$.humans." + k, "expected an object");
-        note.humans[k] = get_string(v, "author", "$.humans." + k, true);
+        note.humans[k] = json_fields::string(v, "author", "$.humans." + k);
     }
 }
 
@@ -408,7 +373,7 @@ std::string serialize_gitai_note(const GitAiNote& note) {
     if (!note.sessions.empty())
         for (const auto& [k, s] : note.sessions)
             j["sessions"][k] = session_json(s, false);
-    out += j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    out += json_text_lossy(j, 2);
     out += '\n';
     return out;
 }

@@ -1,6 +1,8 @@
 // The provenant/1 note: JSON writing and strict, bounded reading with JSON-path errors.
 #include "protocol/note.h"
 
+#include "support/json_fields.h"
+#include "support/json_text.h"
 #include "support/line_ranges.h"
 
 #include <algorithm>
@@ -101,6 +103,28 @@ bool Note::origin_has_lines(const std::string& id) const {
         if (it != f.by_origin.end() && !it->second.empty()) return true;
     }
     return false;
+}
+
+bool OriginIds::RecordLess::operator()(const OriginRecord& a, const OriginRecord& b) const {
+    return std::tie(a.cls, a.tool, a.kind, a.model, a.session, a.request) <
+           std::tie(b.cls, b.tool, b.kind, b.model, b.session, b.request);
+}
+
+OriginIds::OriginIds(Note& note) : note_(note) {
+    for (const auto& [id, o] : note_.origins)
+        ids_.try_emplace(o.record, id);
+}
+
+std::string OriginIds::intern(const OriginRecord& record, bool* added) {
+    auto [it, inserted] = ids_.try_emplace(record);
+    if (inserted) {
+        do
+            it->second = "o" + std::to_string(++next_);
+        while (note_.origins.count(it->second));
+        note_.origins[it->second].record = record;
+    }
+    if (added) *added = inserted;
+    return it->second;
 }
 
 TokenUsage Note::token_totals(bool uncommitted_only) const {
@@ -267,7 +291,7 @@ nlohmann::json note_to_json(const Note& note) {
 std::string serialize_note(const Note& note) {
     // Paths are quoted into UTF-8 above; any other string that is not UTF-8 (a tool name
     // from a payload) is replaced rather than thrown on: serialising never throws.
-    return note_to_json(note).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    return json_text_lossy(note_to_json(note)) + "\n";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -275,56 +299,26 @@ std::string serialize_note(const Note& note) {
 
 namespace {
 
-/// A failure at a JSON path; caught at the top of note_from_json.
-struct PathError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-    throw PathError(path + ": " + what);
-}
-
-std::string key_path(const std::string& base, const std::string& key) {
-    return base + "[" + nlohmann::json(key).dump() + "]";
-}
+using json_fields::expect_object;
+using json_fields::fail;
+using json_fields::get_count;
+using json_fields::get_string;
+using json_fields::require;
 
 const char* type_name(const nlohmann::json& j) {
     return j.type_name();
 }
 
-const nlohmann::json& require(const nlohmann::json& obj, const char* field,
-                              const std::string& path) {
-    auto it = obj.find(field);
-    if (it == obj.end()) fail(path + "." + field, "missing");
-    return *it;
-}
-
-void expect_object(const nlohmann::json& j, const std::string& path) {
-    if (!j.is_object()) fail(path, std::string("expected an object, got ") + type_name(j));
-}
-
-std::string get_string(const nlohmann::json& j, const std::string& path) {
-    if (!j.is_string()) fail(path, std::string("expected a string, got ") + type_name(j));
-    return j.get<std::string>();
+std::string key_path(const std::string& base, const std::string& key) {
+    return json_fields::quoted_path(base, key);
 }
 
 std::string optional_string(const nlohmann::json& obj, const char* field, const std::string& path) {
-    auto it = obj.find(field);
-    if (it == obj.end() || it->is_null()) return {};
-    return get_string(*it, path + "." + field);
-}
-
-uint64_t get_count(const nlohmann::json& j, const std::string& path) {
-    if (j.is_number_unsigned()) return j.get<uint64_t>();
-    if (j.is_number_integer() && j.get<int64_t>() >= 0) return j.get<uint64_t>();
-    fail(path, std::string("expected a non-negative integer, got ") +
-                   (j.is_number() ? j.dump() : type_name(j)));
+    return json_fields::opt_string(obj, field, path).value_or("");
 }
 
 uint64_t optional_count(const nlohmann::json& obj, const char* field, const std::string& path) {
-    auto it = obj.find(field);
-    if (it == obj.end() || it->is_null()) return 0;
-    return get_count(*it, path + "." + field);
+    return json_fields::opt_count(obj, field, path);
 }
 
 bool is_hex_id(const std::string& s) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace provenant {
@@ -110,6 +111,27 @@ struct Note {
     /// Whether origin `id` has lines in any file.
     bool origin_has_lines(const std::string& id) const;
     bool operator==(const Note&) const = default;
+};
+
+/// The one allocator of a note's origin ids (attach, rewrites and note merges all use it).
+/// Knows the note's origins by record (the ids already there keep their meaning: the first
+/// id of a record, in key order, when a note has two); a record not in the note is added, as
+/// a NoteOrigin with no usage, under the first free id of "o1", "o2", ... Ids are opaque to
+/// readers (docs/note-format.md §6). Holds a reference to the note, which must outlive it;
+/// origins added to the note behind its back are not seen. Not thread-safe.
+class OriginIds {
+public:
+    explicit OriginIds(Note& note);
+    /// The id of `record`, adding it to the note when absent (`*added` says whether).
+    std::string intern(const OriginRecord& record, bool* added = nullptr);
+
+private:
+    struct RecordLess {
+        bool operator()(const OriginRecord& a, const OriginRecord& b) const;
+    };
+    Note& note_;
+    std::map<OriginRecord, std::string, RecordLess> ids_;
+    size_t next_ = 0; ///< the last number tried for a new id
 };
 
 /// How a repository path is written as a key of `files` (docs/note-format.md §4). Git paths

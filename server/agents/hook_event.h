@@ -2,6 +2,7 @@
 #pragma once
 
 #include "protocol/origin.h"
+#include "support/json_fields.h"
 #include "support/result.h"
 
 #include <map>
@@ -76,21 +77,9 @@ const std::vector<std::string>& known_agents();
 /// Dispatches on `agent` (one of known_agents()).
 Result<HookEvent> parse_payload(std::string_view agent, const nlohmann::json& j);
 
-// Helpers shared by the payload parsers: typed field access with JSON-path errors.
-namespace field {
-/// The string at `key`, nullopt when absent or null; throws std::invalid_argument naming
-/// `where.key` when present with another type.
-std::optional<std::string> opt_string(const nlohmann::json& obj, const char* key,
-                                      std::string_view where);
-/// As opt_string, but absent is an error too.
-std::string string(const nlohmann::json& obj, const char* key, std::string_view where);
-/// The object at `key` (an error when absent or not an object).
-const nlohmann::json& object(const nlohmann::json& obj, const char* key, std::string_view where);
-/// The first of `keys` present as a string.
-std::optional<std::string> first_string(const nlohmann::json& obj,
-                                        std::initializer_list<const char*> keys,
-                                        std::string_view where);
-} // namespace field
+// The payload parsers read fields with support/json_fields.h (typed access with JSON-path
+// errors, thrown as json_fields::PathError and caught by `guarded`).
+namespace field = json_fields;
 
 /// Runs `fn` (which parses with the field helpers) and turns a thrown exception into an Error
 /// prefixed with `what`.

@@ -3,6 +3,7 @@
 #include "agents/install.h"
 
 #include "support/fs.h"
+#include "support/json_text.h"
 #include "support/shell_quote.h"
 
 #include <functional>
@@ -108,7 +109,7 @@ Result<ojson> read_config(const fs::path& file, bool& existed) {
 }
 
 std::string serialise(const ojson& j) {
-    return j.dump(2) + "\n";
+    return json_text_lossy(j, 2) + "\n"; // parsed text and our own strings: already UTF-8
 }
 
 /// Install (add=true) or remove our hooks in `root`. Returns whether anything changed.

@@ -5,6 +5,7 @@
 #include "git/raii.h"
 #include "git/repository.h"
 #include "journal/sessions.h"
+#include "support/json_text.h"
 
 #include <set>
 #include <spdlog/spdlog.h>
@@ -113,10 +114,13 @@ Status SnapshotStore::save(const PreSnapshot& snap) {
               {"repo_wide", snap.repo_wide},
               {"files", files}};
     prune();
-    std::string data = j.dump();
+    // A text that is not UTF-8 cannot be kept as JSON: no snapshot (the post-tool hook then
+    // treats the file as it does one it has no snapshot of), never a throw out of the hook.
+    auto data = json_text(j);
+    if (!data) return data.error().context("saving the pre-edit snapshot " + snap.id);
     // Transient (read once by the post-tool hook): no fsync on the agent's critical path.
     // Source text: created 0600 in 0700 directories (issue 12 §14).
-    return atomic_write_file(file_of(snap.id), data, WriteOptions{.sync = false});
+    return atomic_write_file(file_of(snap.id), *data, WriteOptions{.sync = false});
 }
 
 Result<std::optional<PreSnapshot>> SnapshotStore::take(const std::string& id) {

@@ -4,6 +4,7 @@
 #include "analysis/report_format.h"
 
 #include "analysis/report_html.h"
+#include "support/json_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -580,7 +581,7 @@ std::string_view to_string(ReportFormat format) {
 std::string render_report(const nlohmann::json& report, ReportFormat format) {
     switch (format) {
     case ReportFormat::Json:
-        return report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+        return json_text_lossy(report, 2) + "\n";
     case ReportFormat::Csv:
         return render_csv(report);
     case ReportFormat::Markdown:

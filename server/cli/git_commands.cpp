@@ -9,6 +9,8 @@
 #include "git/pending_attach.h"
 #include "git/show.h"
 #include "journal/journal.h"
+#include "support/fs.h"
+#include "support/json_text.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -23,19 +25,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Opens the repository; `settle` first writes the notes the post-commit hook queued, so
-/// what the command reads or changes includes every commit git has made.
-git::Repo open_repo(const std::string& command, const std::string& dir, bool settle = true) {
+/// Opens the repository; `finish_pending` first writes the notes the post-commit hook queued,
+/// so what the command reads or changes includes every commit git has made.
+git::Repo open_repo(const std::string& command, const std::string& dir,
+                    bool finish_pending = true) {
     auto repo = git::Repo::open(dir.empty() ? fs::current_path() : fs::path(dir));
     if (!repo) fail(command, repo.error().message);
-    if (settle) git::settle_pending_attaches(*repo);
+    if (finish_pending) git::finish_pending_attaches(*repo);
     return std::move(*repo);
 }
 
 fs::path self_binary() {
-    std::error_code ec;
-    fs::path p = fs::read_symlink("/proc/self/exe", ec);
-    if (ec) fail("install", "cannot find the provenant executable: " + ec.message());
+    fs::path p = self_path();
+    if (p.empty()) fail("install", "cannot find the provenant executable (/proc/self/exe)");
     return p;
 }
 
@@ -172,7 +174,7 @@ void register_show(CLI::App& app) {
         if (!note) fail("show", note.error().context("note of " + git::to_hex(*id)).message);
         if (o->json) {
             // The stored JSON as is (unknown fields kept), once it has been validated.
-            std::cout << nlohmann::json::parse(**raw).dump(2) << "\n";
+            std::cout << json_text_lossy(nlohmann::json::parse(**raw), 2) << "\n";
         } else {
             std::cout << git::render_note(*note);
         }
@@ -202,7 +204,7 @@ void register_blame(CLI::App& app) {
         auto lines = git::blame_file(repo, rel.generic_string(), o->rev);
         if (!lines) fail("blame", lines.error().message);
         if (o->json)
-            std::cout << git::blame_json(*lines).dump() << "\n";
+            std::cout << json_text_lossy(git::blame_json(*lines)) << "\n";
         else
             std::cout << git::render_blame(*lines);
     });
@@ -210,18 +212,18 @@ void register_blame(CLI::App& app) {
 
 } // namespace
 
-void settle_pending_attaches_at(const fs::path& dir) {
-    if (auto loc = find_repository(dir)) settle_pending_attaches_in(loc->gitdir);
+void finish_pending_attaches_at(const fs::path& dir) {
+    if (auto loc = find_repository(dir)) finish_pending_attaches_in(loc->gitdir);
 }
 
-void settle_pending_attaches_in(const fs::path& gitdir) {
+void finish_pending_attaches_in(const fs::path& gitdir) {
     if (!git::has_pending_attaches(gitdir)) return;
     auto repo = git::Repo::open(gitdir, true);
     if (!repo) {
         spdlog::warn("pending notes not written: {}", repo.error().message);
         return;
     }
-    git::settle_pending_attaches(*repo);
+    git::finish_pending_attaches(*repo);
 }
 
 void register_git(CLI::App& app) {

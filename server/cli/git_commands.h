@@ -14,8 +14,8 @@ void register_git_rewrites(CLI::App& app);
 /// (one directory read when there are none: no libgit2). For commands that read or change
 /// provenance outside the git layer: status, agent hooks, the sidecar's journal writes.
 /// Never fails; problems are logged.
-void settle_pending_attaches_at(const std::filesystem::path& dir);
+void finish_pending_attaches_at(const std::filesystem::path& dir);
 /// The same, given the (per-worktree) git directory.
-void settle_pending_attaches_in(const std::filesystem::path& gitdir);
+void finish_pending_attaches_in(const std::filesystem::path& gitdir);
 
 } // namespace provenant::cli

@@ -8,6 +8,7 @@
 #include "git/repository.h"
 #include "git/rewrite.h"
 #include "git/sync.h"
+#include "support/json_text.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -54,7 +55,7 @@ void run_rewritten(const std::string& kind, bool prepare, bool post_commit,
     if (!repo) fail("rewritten", repo.error().message);
     // post-rewrite after an amend runs while the amended commit's note may still be queued:
     // the carry needs it (and every earlier queued note) written first.
-    git::settle_pending_attaches(*repo);
+    git::finish_pending_attaches(*repo);
     if (post_commit) {
         run_post_commit(*repo, rev);
         return;
@@ -81,7 +82,7 @@ void run_rewritten(const std::string& kind, bool prepare, bool post_commit,
 }
 
 void run_sync(const git::SyncOptions& options, bool json) {
-    settle_pending_attaches_at(std::filesystem::current_path()); // push every note promised
+    finish_pending_attaches_at(std::filesystem::current_path()); // push every note promised
     auto report = git::sync_notes(std::filesystem::current_path(), options);
     if (!report) fail("sync", report.error().message);
     const auto& m = report->merge;
@@ -97,7 +98,7 @@ void run_sync(const git::SyncOptions& options, bool json) {
                          {"removed", m.removed},
                          {"pushed", report->pushed},
                          {"remote_had_notes", report->remote_had_notes}};
-        print(j.dump() + "\n");
+        print(json_text_lossy(j) + "\n");
         return;
     }
     std::string out = "notes " + std::string(kind);
@@ -137,7 +138,7 @@ void run_ci_squash_merge(const git::CiMergeOptions& options, bool json) {
         for (const auto& r : m.rejected)
             text += "  refused: " + r + " does not match any source line\n";
     }
-    print(json ? j.dump() + "\n" : text);
+    print(json ? json_text_lossy(j) + "\n" : text);
     if (rejected)
         fail("ci squash-merge",
              "some carried lines did not match their sources; notes not written");

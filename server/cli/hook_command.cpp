@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/git_commands.h"
 #include "journal/journal.h"
+#include "support/fs.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -34,12 +35,6 @@ std::string read_stdin() {
     return data;
 }
 
-std::string self_path() {
-    std::error_code ec;
-    fs::path p = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? std::string() : p.string();
-}
-
 struct AgentInstallArgs {
     std::vector<std::string> agents;
     bool user = false;
@@ -50,7 +45,7 @@ void run_install(const std::string& command, const AgentInstallArgs& args, bool 
     agents::InstallOptions opts;
     opts.agents = args.agents;
     opts.user = args.user;
-    opts.binary = self_path();
+    opts.binary = self_path().string();
     const char* home = std::getenv("HOME");
     opts.home = home ? fs::path(home) : fs::path();
     if (opts.user && opts.home.empty()) fail(command, "--user needs HOME to be set");
@@ -104,7 +99,7 @@ void register_hook(CLI::App& app) {
             const fs::path cwd = fs::current_path(ec);
             // Notes of commits made since the agent's last edit are written first: their attach
             // reads the journal this edit is about to change (a directory read when none wait).
-            settle_pending_attaches_at(cwd);
+            finish_pending_attaches_at(cwd);
             report = agents::run_hook(*agent, payload, cwd);
         }
         for (const auto& m : report.messages)

@@ -42,7 +42,7 @@ void register_lsp(CLI::App& app) {
         options.server.journal = !opts->no_journal;
         // Notes of commits made since the last write go first (their attach reads the journal).
         options.server.before_journal_write = [](const std::filesystem::path& gitdir) {
-            settle_pending_attaches_in(gitdir);
+            finish_pending_attaches_in(gitdir);
         };
         int code = lsp::run_stdio_server(options);
         if (code != 0) throw CLI::RuntimeError(code);

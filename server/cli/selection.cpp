@@ -201,7 +201,7 @@ std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
     if (!opened) die(opened.error().message);
     sel->repo = std::move(*opened);
     git::Repo& repo = *sel->repo;
-    if (!repo.bare()) git::settle_pending_attaches(repo);
+    if (!repo.bare()) git::finish_pending_attaches(repo);
 
     auto tips_r = analysis::default_tips(repo);
     if (!tips_r) die(tips_r.error().message);

@@ -6,6 +6,7 @@
 #include "core/line_classifier.h"
 #include "git/repository.h"
 #include "journal/journal.h"
+#include "support/json_text.h"
 #include "support/text_lines.h"
 
 #include <array>
@@ -51,7 +52,7 @@ struct FileStatus {
     /// committed, not pending, whatever fresh bits an open editor still reports for it.
     std::vector<bool> committed;
     size_t committed_count = 0;
-    ClassCounts chars; ///< of the pending lines only
+    CharCounts chars; ///< of the pending lines only
     // Origins named by ai lines, in first-seen order: snapshot origin id -> output index.
     std::vector<uint32_t> origin_ids;
     std::map<uint32_t, size_t> origin_index;
@@ -156,7 +157,7 @@ Result<std::optional<FileStatus>> file_status(const RepoLocation& repo, const He
     return std::optional<FileStatus>(std::move(st));
 }
 
-json chars_json(const ClassCounts& c) {
+json chars_json(const CharCounts& c) {
     return {{"ai", c.ai}, {"human", c.human}, {"paste", c.paste}, {"unknown", c.unknown}};
 }
 
@@ -282,7 +283,7 @@ void run_status(const StatusOptions& opts) {
         fail("status", "cannot run in " + opts.dir + ": not a directory");
     auto repo = locate_repository(base);
     if (!repo) fail("status", repo.error().message);
-    settle_pending_attaches_in(repo->gitdir); // what was committed is no longer pending
+    finish_pending_attaches_in(repo->gitdir); // what was committed is no longer pending
     bool all = false;
     std::vector<std::string> filters = path_filters(*repo, base, opts.paths, all);
 
@@ -318,7 +319,7 @@ void run_status(const StatusOptions& opts) {
             for (auto& [path, message] : errors)
                 out["errors"].push_back({{"path", path}, {"message", message}});
         }
-        std::string text = out.dump(2, ' ', false, json::error_handler_t::replace);
+        std::string text = json_text_lossy(out, 2);
         std::printf("%s\n", text.c_str());
     } else {
         if (files.empty())

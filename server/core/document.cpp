@@ -255,7 +255,7 @@ Status Document::apply_change(int64_t new_version, const std::optional<TextRange
     if (new_version < version_)
         return make_error("version " + std::to_string(new_version) +
                           " is older than the document's version " + std::to_string(version_));
-    if (new_version > version_) settle(); // the previous batch is complete
+    if (new_version > version_) apply_held_annotations(); // the previous batch is complete
     std::vector<Piece> pieces;
     bool replacement = false;
     if (!range) {
@@ -469,7 +469,7 @@ void Document::rematch_moved_lines(const std::vector<Piece>& pieces,
     }
 }
 
-void Document::settle() const {
+void Document::apply_held_annotations() const {
     Pending& p = *pending_;
     if (p.held.empty()) return;
     std::vector<Pending::Held> keep;
@@ -491,7 +491,7 @@ void Document::settle() const {
 
 Status Document::annotate(int64_t version, const OriginRecord& origin,
                           const std::vector<TextRange>& ranges) {
-    settle();
+    apply_held_annotations();
     Pending& p = *pending_;
     if (origin.cls == OriginClass::Unknown)
         return make_error("an annotation's class must be ai, human or paste");
@@ -583,7 +583,7 @@ Status Document::apply_annotation(int64_t version, uint32_t origin, OriginClass 
 }
 
 bool Document::absorb(const Snapshot& evidence) {
-    settle();
+    apply_held_annotations();
     if (!evidence.validate()) return false;
     const Snapshot cur = snapshot();
     Snapshot merged = merge_evidence(cur, evidence);
@@ -609,26 +609,26 @@ bool Document::absorb(const Snapshot& evidence) {
 }
 
 void Document::reset_base() {
-    settle();
+    apply_held_annotations();
     text_->update_attrs(0, text_->size(), [](const Attr& a) {
         return Attr{a.origin, a.evidence, false};
     });
 }
 
 Snapshot Document::snapshot() const {
-    settle();
+    apply_held_annotations();
     Snapshot s;
     text_->export_to(s.text, s.runs);
     s.origins = origins_;
     return s;
 }
 
-std::vector<LineVerdict> Document::classify(ClassCounts* chars) const {
+std::vector<LineVerdict> Document::classify(CharCounts* chars) const {
     return classify_lines(snapshot(), chars, /*lone_cr_breaks=*/true);
 }
 
 std::vector<std::string> Document::take_dropped_annotations() {
-    settle();
+    apply_held_annotations();
     return std::exchange(pending_->dropped, {});
 }
 

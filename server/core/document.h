@@ -110,7 +110,7 @@ public:
     size_t line_count() const;
 
     /// Line classes and origin ids (in origins()), O(n).
-    std::vector<LineVerdict> classify(ClassCounts* chars = nullptr) const;
+    std::vector<LineVerdict> classify(CharCounts* chars = nullptr) const;
     const OriginTable& origins() const { return origins_; }
 
     /// Position <-> byte offset in this document's encoding, O(log n). A position past the
@@ -131,7 +131,8 @@ public:
 private:
     struct Pending;
     struct Piece;
-    void settle() const;
+    /// Applies the annotations held for a version once that version's edits are complete.
+    void apply_held_annotations() const;
     Status apply_pieces(int64_t new_version, std::vector<Piece>& pieces, EditReason reason,
                         bool replacement);
     void remember_lines(const std::vector<Piece>& pieces, const std::vector<std::string>& removed,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/provenance.h"
+#include "protocol/note.h"
 
 #include <optional>
 #include <vector>
@@ -13,13 +14,6 @@ namespace provenant {
 struct LineVerdict {
     LineClass cls = LineClass::Blank;
     std::optional<uint32_t> origin;
-};
-
-/// Character counts per origin class, non-whitespace only.
-struct ClassCounts {
-    uint64_t ai = 0, human = 0, paste = 0, unknown = 0;
-    uint64_t& operator[](OriginClass c);
-    uint64_t total() const { return ai + human + paste + unknown; }
 };
 
 /// Accumulates one line's characters and decides its class. Rules, in order:
@@ -38,7 +32,7 @@ public:
     void reset();
 
 private:
-    ClassCounts all_, fresh_;
+    CharCounts all_, fresh_;
     std::vector<std::pair<uint32_t, uint64_t>> ai_origins_; // origin id -> AI char count
 };
 
@@ -47,7 +41,7 @@ private:
 /// (non-whitespace) when `chars` is given. `lone_cr_breaks`: a \r not followed by \n also
 /// ends a line (LSP's lines, for editor gutters; git's lines split on \n only).
 /// Characters are code points; an invalid UTF-8 byte counts as one. O(n).
-std::vector<LineVerdict> classify_lines(const Snapshot& s, ClassCounts* chars = nullptr,
+std::vector<LineVerdict> classify_lines(const Snapshot& s, CharCounts* chars = nullptr,
                                         bool lone_cr_breaks = false);
 
 } // namespace provenant

@@ -697,11 +697,6 @@ OriginText::Locate OriginText::locate(size_t line, uint64_t n, Units u, size_t& 
     return Locate::Ok;
 }
 
-void OriginText::for_each_chunk(
-    const std::function<void(std::string_view, const std::vector<Run>&)>& f) const {
-    visit(root_, 0, 0, size(), [&](const Node& n, size_t, size_t) { f(n.text, n.runs); });
-}
-
 void OriginText::export_to(std::string& text, std::vector<Run>& runs) const {
     text.clear();
     runs.clear();

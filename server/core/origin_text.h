@@ -87,9 +87,6 @@ public:
     /// scan from the line's start in the common case (the keystroke path).
     Locate locate(size_t line, uint64_t n, Units u, size_t& offset) const;
 
-    /// Calls f(text, runs) for each chunk in order.
-    void
-    for_each_chunk(const std::function<void(std::string_view, const std::vector<Run>&)>& f) const;
     /// The whole text and its runs (merged across chunks). O(n).
     void export_to(std::string& text, std::vector<Run>& runs) const;
 

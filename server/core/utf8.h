@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace provenant::utf8 {
 
@@ -78,6 +79,30 @@ inline Counts count(std::string_view s) {
         i += len;
     }
     return c;
+}
+
+/// Non-whitespace characters (as token_length cuts them) of each line of `text`, split on
+/// \n; index 0 is unused, so `out[l]` is line l. A final line without \n is counted.
+/// The definition every count of the note's `chars` uses (docs/note-format.md). O(n).
+inline std::vector<uint64_t> visible_per_line(std::string_view text) {
+    std::vector<uint64_t> out(1, 0);
+    uint64_t n = 0;
+    size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\n') {
+            out.push_back(n);
+            n = 0;
+            ++i;
+        } else if (is_space(c)) {
+            ++i;
+        } else {
+            ++n;
+            i += token_length(text, i);
+        }
+    }
+    if (!text.empty() && text.back() != '\n') out.push_back(n);
+    return out;
 }
 
 } // namespace provenant::utf8

@@ -3,7 +3,7 @@
 
 #include "core/carry.h"
 #include "core/line_classifier.h"
-#include "core/utf8.h"
+#include "core/line_walk.h"
 #include "git/attach_kept.h"
 #include "git/attach_moves.h"
 #include "git/gitai_writer.h"
@@ -31,22 +31,12 @@ OriginRecord note_record(const OriginRecord& r) {
     return c;
 }
 
-/// Builds a Note file by file, interning origin records to "o1", "o2", ... in order of use.
+/// Builds a Note file by file; origin records get their ids from the note's OriginIds.
 class NoteBuilder {
 public:
-    explicit NoteBuilder(Note& note) : note_(note) {}
+    explicit NoteBuilder(Note& note) : note_(note), ids_(note) {}
 
-    std::string intern(const OriginRecord& record) {
-        OriginRecord r = note_record(record);
-        auto [it, inserted] = ids_.try_emplace(r.key());
-        if (inserted) {
-            do
-                it->second = "o" + std::to_string(++next_);
-            while (note_.origins.count(it->second));
-            note_.origins[it->second].record = r;
-        }
-        return it->second;
-    }
+    std::string intern(const OriginRecord& record) { return ids_.intern(note_record(record)); }
 
     /// Gives the classes that lines with no new characters had before (attach_kept.h).
     using KeptFn = std::function<std::map<uint32_t, KeptLine>(const std::vector<uint32_t>&)>;
@@ -54,7 +44,7 @@ public:
     /// Records the added lines of `fc` from `s`, the committed text with its attribution.
     /// An added line with no new characters that `s` leaves unknown (committed text moved or
     /// re-indented, whose class the journal never knew) takes its earlier class from `kept`.
-    void add_file(const FileChange& fc, const Snapshot& s, const KeptFn& kept) {
+    void add_file(const FileDiff& fc, const Snapshot& s, const KeptFn& kept) {
         NoteFile nf;
         nf.blob = to_hex(fc.blob);
         const std::vector<LineVerdict> verdicts = classify_lines(s);
@@ -87,10 +77,7 @@ public:
             note_.files[fc.path] = std::move(nf);
     }
 
-    /// Makes an existing origin id known (ids already in the note keep their meaning).
-    void adopt(const std::string& id, const OriginRecord& r) { ids_.try_emplace(r.key(), id); }
-
-    void add_skipped(const FileChange& fc) {
+    void add_skipped(const FileDiff& fc) {
         NoteFile nf;
         nf.blob = to_hex(fc.blob);
         nf.skipped = fc.skipped;
@@ -102,53 +89,35 @@ private:
     /// when it has non-whitespace characters and none is fresh, 2 when it has none.
     static std::vector<uint8_t> lines_with_fresh_text(const Snapshot& s) {
         std::vector<uint8_t> out(2, 2);
-        const std::string& t = s.text;
-        size_t pos = 0, end = 0;
-        for (const Run& r : s.runs) {
-            end += r.length;
-            for (; pos < end; ++pos) {
-                const auto c = static_cast<unsigned char>(t[pos]);
-                if (c == '\n') {
-                    out.push_back(2);
-                } else if (!utf8::is_space(c)) {
-                    uint8_t& f = out.back();
-                    if (r.attr.fresh)
-                        f = 1;
-                    else if (f == 2)
-                        f = 0;
-                }
-            }
-        }
+        (void)walk_lines(
+            s, /*lone_cr_breaks=*/false,
+            [&](const Run& r, uint64_t visible) {
+                uint8_t& f = out.back();
+                if (visible == 0) return;
+                if (r.attr.fresh)
+                    f = 1;
+                else if (f == 2)
+                    f = 0;
+            },
+            [&] { out.push_back(2); });
         return out;
     }
 
-    /// Non-whitespace code points with `fresh` set, on added lines, per origin class.
+    /// Non-whitespace characters with `fresh` set, on added lines, per origin class.
     static void count_fresh_chars(const Snapshot& s, const std::vector<uint8_t>& added,
                                   CharCounts& out) {
-        const std::string& t = s.text;
-        size_t pos = 0, end = 0;
         uint32_t line = 1;
-        for (const Run& r : s.runs) {
-            end += r.length;
-            const OriginClass cls = s.origins.class_of(r.attr.origin);
-            while (pos < end) {
-                const auto c = static_cast<unsigned char>(t[pos]);
-                if (c == '\n') {
-                    ++line;
-                    ++pos;
-                } else if (utf8::is_space(c)) {
-                    ++pos;
-                } else {
-                    pos += utf8::token_length(t, pos);
-                    if (r.attr.fresh && line < added.size() && added[line]) ++out[cls];
-                }
-            }
-        }
+        (void)walk_lines(
+            s, /*lone_cr_breaks=*/false,
+            [&](const Run& r, uint64_t visible) {
+                if (r.attr.fresh && line < added.size() && added[line])
+                    out[s.origins.class_of(r.attr.origin)] += visible;
+            },
+            [&] { ++line; });
     }
 
     Note& note_;
-    std::map<std::string, std::string> ids_; // record key -> id
-    size_t next_ = 0;
+    OriginIds ids_;
 };
 
 /// The attribution of the committed text: the journal snapshot carried onto it; text the
@@ -199,33 +168,26 @@ Snapshot retire(const Snapshot& w, std::string_view committed) {
 
 /// Per session, the lines of `s` that hold fresh (uncommitted) AI text of that session.
 void count_pending(const Snapshot& s, std::map<SessionKey, uint64_t>& out) {
-    const std::string& t = s.text;
     std::set<SessionKey> on_line;
-    size_t pos = 0, end = 0;
     auto flush = [&] {
         for (const auto& k : on_line)
             ++out[k];
         on_line.clear();
     };
-    for (const Run& r : s.runs) {
-        end += r.length;
-        const OriginRecord& rec = s.origins.at(r.attr.origin);
-        const bool counts = r.attr.fresh && rec.cls == OriginClass::Ai;
-        while (pos < end) {
-            const auto c = static_cast<unsigned char>(t[pos]);
-            if (c == '\n')
-                flush();
-            else if (counts && !utf8::is_space(c))
+    (void)walk_lines(
+        s, /*lone_cr_breaks=*/false,
+        [&](const Run& r, uint64_t visible) {
+            const OriginRecord& rec = s.origins.at(r.attr.origin);
+            if (visible > 0 && r.attr.fresh && rec.cls == OriginClass::Ai)
                 on_line.insert(SessionKey{rec.tool, rec.session});
-            ++pos;
-        }
-    }
+        },
+        flush);
     flush();
 }
 
 struct Prepared {
     Note note;
-    std::vector<FileChange> changes;
+    std::vector<FileDiff> changes;
 };
 
 /// Everything except the journal: the commit, its parent and its changes.
@@ -245,7 +207,7 @@ Result<Prepared> prepare(const Repo& repo, const git_oid& commit) {
 /// it was moved from (`moves`, find_moved_entries); its key.
 template <typename Load>
 Result<std::pair<std::string, std::optional<JournalEntry>>>
-entry_for(const FileChange& fc, Load&& load, const std::map<std::string, std::string>& moves) {
+entry_for(const FileDiff& fc, Load&& load, const std::map<std::string, std::string>& moves) {
     auto moved = moves.find(fc.path);
     const std::string* from = moved == moves.end() ? nullptr : &moved->second;
     for (const std::string* path : {&fc.path, &fc.old_path, from}) {
@@ -273,7 +235,7 @@ Status fill(const Repo& repo, Prepared& p, Load&& load,
     std::optional<git_oid> parent;
     if (!p.note.parent.empty())
         if (auto id = oid_from_hex(p.note.parent)) parent = *id;
-    for (const FileChange& fc : p.changes) {
+    for (const FileDiff& fc : p.changes) {
         if (!fc.skipped.empty()) {
             builder.add_skipped(fc);
             continue;
@@ -332,9 +294,7 @@ add_sessions(const Repo& repo, Note& note, const Journal& journal,
         if (e && *e) count_pending((*e)->snapshot, pending);
     }
 
-    NoteBuilder builder(note);
-    for (const auto& [id, o] : note.origins)
-        builder.adopt(id, o.record);
+    NoteBuilder builder(note); // the ids already in the note keep their meaning
     for (const SessionDelta& d : *deltas) {
         auto origin_for = [&](const std::string& model) {
             // Reuse the origin of committed lines when one matches (whatever its kind).
@@ -364,10 +324,8 @@ add_sessions(const Repo& repo, Note& note, const Journal& journal,
                 }
         if (first_id.empty()) first_id = origin_for(d.models.empty() ? "" : d.models.front());
         const uint64_t pend = pending[d.key];
-        FunnelCounts fc = funnel(d, committed[d.key], pend);
         // One funnel per session, on one of its origins (docs/note-format.md).
-        note.origins[first_id].funnel =
-            Funnel{fc.generated, fc.committed, fc.discarded, fc.pending};
+        note.origins[first_id].funnel = funnel(d, committed[d.key], pend);
         settlements.push_back(SessionSettlement{d, pend});
     }
     return settlements;

@@ -35,19 +35,19 @@ std::set<uint32_t> non_blank_lines(std::string_view text) {
 } // namespace
 
 Result<std::map<std::string, std::string>>
-find_moved_entries(const Repo& repo, const git_oid& commit, const std::vector<FileChange>& changes,
+find_moved_entries(const Repo& repo, const git_oid& commit, const std::vector<FileDiff>& changes,
                    const std::vector<std::string>& journal_paths, const EntryLoader& load) {
     std::map<std::string, std::string> out;
     std::set<std::string> in_journal(journal_paths.begin(), journal_paths.end());
-    std::vector<const FileChange*> orphans; // added files with no entry of their own
-    for (const FileChange& fc : changes)
-        if (fc.status == FileChange::Status::Added && fc.skipped.empty() && !fc.added.empty() &&
+    std::vector<const FileDiff*> orphans; // added files with no entry of their own
+    for (const FileDiff& fc : changes)
+        if (fc.status == FileDiff::Status::Added && fc.skipped.empty() && !fc.added.empty() &&
             !in_journal.count(fc.path))
             orphans.push_back(&fc);
     if (orphans.empty()) return out;
 
     std::set<std::string> committed_paths;
-    for (const FileChange& fc : changes)
+    for (const FileDiff& fc : changes)
         committed_paths.insert(fc.path);
     struct Candidate {
         std::string path;
@@ -73,11 +73,11 @@ find_moved_entries(const Repo& repo, const git_oid& commit, const std::vector<Fi
 
     struct Match {
         size_t shared;
-        const FileChange* file;
+        const FileDiff* file;
         const Candidate* from;
     };
     std::vector<Match> matches;
-    for (const FileChange* fc : orphans) {
+    for (const FileDiff* fc : orphans) {
         auto text = repo.blob_text(fc->blob);
         if (!text) return text.error();
         const std::set<uint32_t> mine = non_blank_lines(*text);

@@ -23,7 +23,7 @@ using EntryLoader = std::function<Result<std::optional<JournalEntry>>(const std:
 /// path -> journal path. Git renames of committed files need none of this: attach follows
 /// them through the diff's old path. Same threads as attach (one at a time per Repo).
 Result<std::map<std::string, std::string>>
-find_moved_entries(const Repo& repo, const git_oid& commit, const std::vector<FileChange>& changes,
+find_moved_entries(const Repo& repo, const git_oid& commit, const std::vector<FileDiff>& changes,
                    const std::vector<std::string>& journal_paths, const EntryLoader& load);
 
 } // namespace provenant::git

@@ -5,6 +5,7 @@
 #include "git/sync.h"
 #include "protocol/note.h"
 #include "support/fs.h"
+#include "support/json_text.h"
 #include "support/shell_quote.h"
 
 #include <algorithm>
@@ -330,8 +331,9 @@ Result<InstallReport> install(const Repo& repo, const fs::path& binary,
                            {"display_ref_added", added_ref}};
     if (!sync_remotes.empty()) next["sync_remotes"] = sync_remotes;
     if (next != state) {
-        if (auto st = atomic_write_file(state_file(repo), next.dump(2) + "\n"); !st)
-            return st.error();
+        auto text = json_text(next, 2);
+        if (!text) return text.error().context("writing the hook state");
+        if (auto st = atomic_write_file(state_file(repo), *text + "\n"); !st) return st.error();
     }
     return rep;
 }

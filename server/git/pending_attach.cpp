@@ -48,7 +48,7 @@ struct Queued {
 };
 
 /// The hook writes "v1 <CHERRY_PICK_HEAD or -> <1 when rebasing, else 0>"; an empty or
-/// unreadable file (queue_attach, an older hook) carries no context.
+/// unreadable file (an older hook) carries no context.
 std::optional<HookContext> parse_context(const fs::path& file) {
     auto text = read_file(file);
     if (!text || text->size() > 256) return std::nullopt;
@@ -155,11 +155,6 @@ Status ensure_pending_dir(const fs::path& gitdir) {
     return create_private_directories(pending_dir(gitdir));
 }
 
-Status queue_attach(const fs::path& gitdir, const git_oid& commit) {
-    if (auto st = ensure_pending_dir(gitdir); !st) return st;
-    return atomic_write_file(pending_dir(gitdir) / to_hex(commit), "");
-}
-
 Result<DrainReport> drain_pending_attaches(const Repo& repo) {
     DrainReport report;
     const fs::path gitdir = repo.gitdir();
@@ -209,7 +204,7 @@ Result<DrainReport> drain_pending_attaches(const Repo& repo) {
     return report;
 }
 
-void settle_pending_attaches(const Repo& repo) {
+void finish_pending_attaches(const Repo& repo) {
     auto r = drain_pending_attaches(repo);
     if (!r) {
         spdlog::warn("pending notes not written: {}", r.error().message);

@@ -24,9 +24,6 @@ std::filesystem::path pending_dir(const std::filesystem::path& gitdir);
 /// for every journal write to ask.
 bool has_pending_attaches(const std::filesystem::path& gitdir);
 
-/// Queues `commit` (what the hook does in shell; for tests and the synchronous fallback).
-Status queue_attach(const std::filesystem::path& gitdir, const git_oid& commit);
-
 /// Creates the queue directory (install, and every attach), so the hook can use it.
 Status ensure_pending_dir(const std::filesystem::path& gitdir);
 
@@ -47,6 +44,6 @@ Result<DrainReport> drain_pending_attaches(const Repo& repo);
 /// For readers (show, blame, status, sync, …): drains the queue so they see every note git's
 /// hooks have promised. Problems are logged, never returned: a reader still works on what
 /// is there.
-void settle_pending_attaches(const Repo& repo);
+void finish_pending_attaches(const Repo& repo);
 
 } // namespace provenant::git

@@ -80,7 +80,7 @@ Status Replayer::replay(const std::vector<git_oid>& chain, TreeState& state) {
         const std::string* commit = intern_commit(c);
         TreeState next_files;
         std::vector<std::string> renamed_away;
-        for (const FileChange& fc : *changes) {
+        for (const FileDiff& fc : *changes) {
             if (!fc.skipped.empty()) {
                 state.erase(fc.path);
                 continue;
@@ -106,7 +106,7 @@ Status Replayer::replay(const std::vector<git_oid>& chain, TreeState& state) {
                     apply_note_file(*note, nf->second, commit, fs.lines);
             }
             fs.text = std::move(*text);
-            if (fc.status == FileChange::Status::Renamed && fc.old_path != fc.path)
+            if (fc.status == FileDiff::Status::Renamed && fc.old_path != fc.path)
                 renamed_away.push_back(fc.old_path);
             next_files[fc.path] = std::move(fs);
         }
@@ -127,7 +127,7 @@ Result<std::map<std::string, FileLines>> Replayer::carry(const TreeState& state,
 
     // Paths of `to` that `from` had under another name.
     std::map<std::string, std::string> renames;
-    bool need_renames = std::any_of(changes->begin(), changes->end(), [&](const FileChange& fc) {
+    bool need_renames = std::any_of(changes->begin(), changes->end(), [&](const FileDiff& fc) {
         return fc.skipped.empty() && !state.count(fc.path);
     });
     if (need_renames) {
@@ -145,7 +145,7 @@ Result<std::map<std::string, FileLines>> Replayer::carry(const TreeState& state,
             if (!fc.old_path.empty() && fc.old_path != fc.path) renames[fc.path] = fc.old_path;
     }
 
-    for (const FileChange& fc : *changes) {
+    for (const FileDiff& fc : *changes) {
         if (!fc.skipped.empty() || fc.added.empty()) continue;
         auto src = state.find(fc.path);
         if (src == state.end()) {

@@ -197,7 +197,7 @@ Result<std::optional<std::string>> Repo::text_at(const git_oid& commit,
     return std::optional<std::string>(std::move(*text));
 }
 
-Result<std::vector<FileChange>> Repo::added_lines(const git_oid& commit) const {
+Result<std::vector<FileDiff>> Repo::added_lines(const git_oid& commit) const {
     auto c = lookup_commit(commit);
     if (!c) return c.error();
     Tree new_tree, old_tree;
@@ -215,7 +215,7 @@ Result<std::vector<FileChange>> Repo::added_lines(const git_oid& commit) const {
     return r;
 }
 
-Result<std::vector<FileChange>> Repo::added_lines(git_tree* old_tree, git_tree* new_tree) const {
+Result<std::vector<FileDiff>> Repo::added_lines(git_tree* old_tree, git_tree* new_tree) const {
     git_diff_options opts = zero_context_options();
     opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
     Diff diff;
@@ -226,23 +226,23 @@ Result<std::vector<FileChange>> Repo::added_lines(git_tree* old_tree, git_tree* 
     find.flags = GIT_DIFF_FIND_RENAMES;
     if (git_diff_find_similar(diff.get(), &find) != 0) return git_error("finding renames");
 
-    std::vector<FileChange> out;
+    std::vector<FileDiff> out;
     const size_t n = git_diff_num_deltas(diff.get());
     for (size_t i = 0; i < n; ++i) {
         const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
-        FileChange fc;
+        FileDiff fc;
         switch (d->status) {
         case GIT_DELTA_ADDED:
-            fc.status = FileChange::Status::Added;
+            fc.status = FileDiff::Status::Added;
             break;
         case GIT_DELTA_MODIFIED:
-            fc.status = FileChange::Status::Modified;
+            fc.status = FileDiff::Status::Modified;
             break;
         case GIT_DELTA_RENAMED:
-            fc.status = FileChange::Status::Renamed;
+            fc.status = FileDiff::Status::Renamed;
             break;
         case GIT_DELTA_COPIED:
-            fc.status = FileChange::Status::Copied;
+            fc.status = FileDiff::Status::Copied;
             break;
         default:
             continue; // deleted, unmodified, ignored, ...
@@ -250,7 +250,7 @@ Result<std::vector<FileChange>> Repo::added_lines(git_tree* old_tree, git_tree* 
         if (d->new_file.mode == GIT_FILEMODE_COMMIT) continue; // submodule
         fc.path = d->new_file.path;
         fc.blob = d->new_file.id;
-        if (fc.status != FileChange::Status::Added) {
+        if (fc.status != FileDiff::Status::Added) {
             fc.old_path = d->old_file.path;
             fc.old_blob = d->old_file.id;
         }
@@ -298,7 +298,7 @@ Result<std::vector<FileChange>> Repo::added_lines(git_tree* old_tree, git_tree* 
         out.push_back(std::move(fc));
     }
     std::sort(out.begin(), out.end(),
-              [](const FileChange& a, const FileChange& b) { return a.path < b.path; });
+              [](const FileDiff& a, const FileDiff& b) { return a.path < b.path; });
     return out;
 }
 

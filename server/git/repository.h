@@ -20,8 +20,9 @@ inline constexpr uint64_t kMaxDiffBytes = 8u << 20;
 /// Files with more lines than this are capped the same way.
 inline constexpr uint32_t kMaxDiffLines = 200'000;
 
-/// One file a commit adds lines to (diff against its first parent, renames followed).
-struct FileChange {
+/// One file of a commit's diff against its first parent (renames followed): the lines it adds.
+/// (Not agents::FileChange, one file an agent wrote.)
+struct FileDiff {
     enum class Status { Added, Modified, Renamed, Copied };
     Status status = Status::Modified;
     std::string path; ///< repository-relative path in the commit, '/'-separated
@@ -90,9 +91,9 @@ public:
     /// empty tree), renames and copies followed, deletions omitted, binary/huge files listed
     /// with `skipped` set. Files whose change only removes lines are listed with empty
     /// `added` (their blob changed). Sorted by path.
-    Result<std::vector<FileChange>> added_lines(const git_oid& commit) const;
+    Result<std::vector<FileDiff>> added_lines(const git_oid& commit) const;
     /// The same between two arbitrary trees (`old_tree` null = empty tree).
-    Result<std::vector<FileChange>> added_lines(git_tree* old_tree, git_tree* new_tree) const;
+    Result<std::vector<FileDiff>> added_lines(git_tree* old_tree, git_tree* new_tree) const;
 
 private:
     explicit Repo(Repository r) : repo_(std::move(r)) {}

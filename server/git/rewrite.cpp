@@ -2,6 +2,7 @@
 #include "git/rewrite.h"
 
 #include "git/gitai_writer.h"
+#include "core/utf8.h"
 #include "git/replay.h"
 
 #include <algorithm>
@@ -30,38 +31,6 @@ OriginClass char_class(LineClass c) {
     default:
         return OriginClass::Unknown;
     }
-}
-
-/// Non-whitespace characters (UTF-8 code points) of each line of `text`, 1-based.
-std::vector<uint64_t> visible_chars_per_line(std::string_view text) {
-    std::vector<uint64_t> out(1, 0);
-    uint64_t n = 0;
-    for (unsigned char ch : text) {
-        if (ch == '\n') {
-            out.push_back(n);
-            n = 0;
-        } else if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\f' && ch != '\v' &&
-                   (ch & 0xC0) != 0x80) {
-            ++n;
-        }
-    }
-    if (!text.empty() && text.back() != '\n') out.push_back(n);
-    return out;
-}
-
-/// Finds or adds `origin` in `note.origins` by record; returns its id.
-std::string intern_origin(Note& note, const NoteOrigin& origin) {
-    for (auto& [id, o] : note.origins)
-        if (o.record == origin.record) return id;
-    std::string id;
-    for (size_t i = note.origins.size() + 1;; ++i) {
-        id = "r" + std::to_string(i);
-        if (!note.origins.count(id)) break;
-    }
-    NoteOrigin copy;
-    copy.record = origin.record;
-    note.origins[id] = std::move(copy);
-    return id;
 }
 
 /// Orders `olds` by ancestry: the chain along first parents from the earliest to the one
@@ -185,8 +154,9 @@ Result<std::optional<Note>> carry_note(const Repo& repo, const NoteStore& notes,
     out.parent = *parent ? to_hex(**parent) : std::string();
     CarryStats stats;
     bool tokens_moved = false;
+    OriginIds ids(out);
 
-    for (const FileChange& fc : *changes) {
+    for (const FileDiff& fc : *changes) {
         if (!fc.skipped.empty()) continue;
         const std::string blob_hex = to_hex(fc.blob);
         auto cit = carried.find(fc.path);
@@ -206,7 +176,7 @@ Result<std::optional<Note>> carry_note(const Repo& repo, const NoteStore& notes,
         nf.chars = old_file.chars;
         auto text = repo.blob_text(fc.blob);
         if (!text) return text.error();
-        auto visible = visible_chars_per_line(*text);
+        auto visible = utf8::visible_per_line(*text);
         for (uint32_t l : fc.added) {
             std::optional<LineAttr> c;
             if (cit != carried.end() && l < cit->second.size()) c = cit->second[l];
@@ -215,7 +185,7 @@ Result<std::optional<Note>> carry_note(const Repo& repo, const NoteStore& notes,
             std::string origin;
             if (c && c->cls != LineClass::Unknown) {
                 cls = c->cls;
-                if (c->origin != nullptr) origin = intern_origin(out, *c->origin);
+                if (c->origin != nullptr) origin = ids.intern(c->origin->record);
                 ++stats.carried;
             } else if (e) {
                 cls = e->first;
@@ -248,7 +218,7 @@ Result<std::optional<Note>> carry_note(const Repo& repo, const NoteStore& notes,
             if (on == nullptr) continue;
             for (const auto& [id, origin] : on->origins) {
                 if (origin.tokens.empty()) continue;
-                out.origins[intern_origin(out, origin)].tokens += origin.tokens;
+                out.origins[ids.intern(origin.record)].tokens += origin.tokens;
                 tokens_moved = true;
             }
         }
@@ -298,7 +268,7 @@ Result<Note> restrict_to_new_lines(const Repo& repo, const git_oid& commit, Note
             for (size_t l = 1; l < map->size(); ++l)
                 if ((*map)[l] != 0) inherited.insert((*map)[l]);
         }
-        auto visible = visible_chars_per_line(**text);
+        auto visible = utf8::visible_per_line(**text);
         auto drop = [&](std::vector<uint32_t>& v, std::optional<LineClass> cls) {
             v.erase(std::remove_if(v.begin(), v.end(),
                                    [&](uint32_t l) {

@@ -2,6 +2,7 @@
 // rebase picks, merge --squash, and reset followed by a new commit.
 #include "git/rewrite.h"
 #include "support/fs.h"
+#include "support/json_text.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -293,7 +294,9 @@ Status record_squash_sources(const Repo& repo) {
     j["commits"] = nlohmann::json::array();
     for (auto& o : olds)
         j["commits"].push_back(to_hex(o));
-    return atomic_write_file(squash_sources_path(repo), j.dump() + "\n");
+    auto data = json_text(j);
+    if (!data) return data.error().context("recording squash sources");
+    return atomic_write_file(squash_sources_path(repo), *data + "\n");
 }
 
 } // namespace provenant::git

@@ -41,21 +41,18 @@ bool same_attr(const LineAttr& a, const LineAttr& b) {
     return a.origin == nullptr || a.origin->record == b.origin->record;
 }
 
-/// Interns origins of the merged note by record, so equal records share one id whatever
-/// ids the two notes used.
-class OriginIds {
+/// The origins of the merged note, by record (OriginIds), so equal records share one id
+/// whatever ids the two notes used.
+class MergedOrigins {
 public:
-    explicit OriginIds(Note& out) : out_(out) {}
+    explicit MergedOrigins(Note& out) : out_(out), ids_(out) {}
     std::string id_for(const NoteOrigin& o) {
-        for (auto& [id, existing] : out_.origins)
-            if (existing.record == o.record) {
-                merge_usage(existing, o);
-                return id;
-            }
-        std::string id = "o" + std::to_string(out_.origins.size() + 1);
-        while (out_.origins.count(id))
-            id += "_";
-        out_.origins[id] = o;
+        bool added = false;
+        std::string id = ids_.intern(o.record, &added);
+        if (added)
+            out_.origins[id] = o;
+        else
+            merge_usage(out_.origins[id], o);
         return id;
     }
 
@@ -74,10 +71,11 @@ private:
         if (!into.funnel) into.funnel = other.funnel;
     }
     Note& out_;
+    OriginIds ids_;
 };
 
 NoteFile merge_file(const Note& pa, const NoteFile& fa, const Note& pb, const NoteFile& fb,
-                    OriginIds& ids) {
+                    MergedOrigins& ids) {
     NoteFile out;
     out.blob = fa.blob;
     out.chars = fa.chars;
@@ -135,7 +133,7 @@ Result<std::string> merge_note_texts(std::string_view ours, std::string_view the
     out.tool = p.tool;
     out.tool_version = p.tool_version;
     out.rewrite = p.rewrite ? p.rewrite : q.rewrite;
-    OriginIds ids(out);
+    MergedOrigins ids(out);
     // Origins without lines (spend that produced nothing committed) are kept from both.
     for (const Note* n : {&p, &q})
         for (const auto& [id, o] : n->origins)

@@ -2,6 +2,8 @@
 // SAX reader that stops after the path so listing never parses whole snapshots.
 #include "journal/entry_format.h"
 
+#include "support/json_text.h"
+
 namespace provenant {
 using nlohmann::json;
 
@@ -19,12 +21,10 @@ Result<std::string> journal_entry_to_text(const JournalEntry& entry) {
               {"writer", entry.writer.substr(0, kMaxWriterBytes)},
               {"snapshot", snapshot_to_json(entry.snapshot)}};
     if (entry.saved) j["saved"] = {entry.saved->seen, entry.saved->bytes};
-    try {
-        return j.dump();
-    } catch (const json::exception& e) {
-        // Invalid UTF-8 in the text (or path): JSON cannot carry it faithfully.
-        return make_error(std::string("the entry cannot be stored as JSON: ") + e.what());
-    }
+    // Invalid UTF-8 in the text (or path): JSON cannot carry it faithfully, so an error.
+    auto text = json_text(j);
+    if (!text) return text.error().context("the entry cannot be stored as JSON");
+    return text;
 }
 
 ParsedEntry parse_entry(std::string_view text) {

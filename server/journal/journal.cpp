@@ -3,6 +3,8 @@
 #include "journal/journal.h"
 
 #include "journal/entry_format.h"
+#include "support/fs.h"
+#include "support/hash.h"
 
 #include <algorithm>
 #include <atomic>
@@ -20,15 +22,6 @@ namespace {
 
 constexpr std::string_view kEntrySuffix = ".json";
 constexpr size_t kHashHexDigits = 16;
-
-uint64_t fnv1a64(std::string_view s) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
 
 std::string hex64(uint64_t v) {
     static constexpr char digits[] = "0123456789abcdef";
@@ -52,10 +45,6 @@ bool is_stale_temp_name(const std::string& name) {
     return name.size() > kHashHexDigits + kEntrySuffix.size() &&
            is_entry_name(name.substr(0, kHashHexDigits + kEntrySuffix.size())) &&
            name.compare(kHashHexDigits + kEntrySuffix.size(), 5, ".tmp.") == 0;
-}
-
-std::string errno_text() {
-    return std::strerror(errno);
 }
 
 /// Reads up to `limit` bytes of `file`. `whole` says whether that was all of it. `missing`:

@@ -1,6 +1,9 @@
 // The per-repository session store: one JSON file per agent session, updated under an flock.
 #include "journal/sessions.h"
 
+#include "support/hash.h"
+#include "support/json_text.h"
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
@@ -16,16 +19,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::string_view kSchema = "provenant-session/1";
-
-// FNV-1a 64: a stable file name for a session key (std::hash is not guaranteed stable).
-uint64_t fnv1a(std::string_view s) {
-    uint64_t h = 1469598103934665603ULL;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 // Keeps file names readable and safe: [A-Za-z0-9._-] only, bounded.
 std::string safe_part(std::string_view s, size_t max) {
@@ -138,8 +131,8 @@ TokenUsage SessionDelta::total_tokens() const {
     return t;
 }
 
-FunnelCounts funnel(const SessionDelta& delta, uint64_t committed, uint64_t pending_after) {
-    FunnelCounts f;
+Funnel funnel(const SessionDelta& delta, uint64_t committed, uint64_t pending_after) {
+    Funnel f;
     f.generated = delta.generated;
     f.committed = committed;
     f.pending = pending_after;
@@ -236,7 +229,7 @@ SessionStore::SessionStore(fs::path gitdir) : dir_(gitdir / "provenant" / "sessi
 
 fs::path SessionStore::file_of(const SessionKey& key) const {
     char hex[17];
-    std::snprintf(hex, sizeof hex, "%016" PRIx64, fnv1a(key.tool + '\x1f' + key.session));
+    std::snprintf(hex, sizeof hex, "%016" PRIx64, fnv1a64(key.tool + '\x1f' + key.session));
     return dir_ /
            (safe_part(key.tool, 24) + "-" + safe_part(key.session, 48) + "-" + hex + ".json");
 }
@@ -305,7 +298,9 @@ Result<SessionRecord> SessionStore::update(const SessionKey& key,
     rec.last_seen_ms = now_ms();
     // No fsync here: this runs in every agent hook. Losing the last update to a power failure
     // rolls back the usage and the transcript offset together, so nothing is counted twice.
-    auto st = replace_file_no_sync(file, session_to_json(rec).dump());
+    auto text = json_text(session_to_json(rec));
+    if (!text) return text.error().context("writing session record " + file.string());
+    auto st = replace_file_no_sync(file, *text);
     if (!st) return st.error();
     return rec;
 }
@@ -350,7 +345,8 @@ Status SessionStore::settle(const std::vector<SessionSettlement>& settlements) {
             rec.tokens_settled[model] += u;
         rec.generated_settled += s.delta.generated;
         rec.pending_settled = s.pending_after;
-        auto st = atomic_write_file(file, session_to_json(rec).dump());
+        auto text = json_text(session_to_json(rec));
+        auto st = text ? atomic_write_file(file, *text) : Status(text.error());
         if (!st) return st.error();
     }
     // Prune sessions that are fully settled and idle: their history is in the notes.

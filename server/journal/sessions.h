@@ -1,6 +1,7 @@
 // The per-repository session store: what each agent session generated and spent, for the notes.
 #pragma once
 
+#include "protocol/note.h"
 #include "protocol/origin.h"
 #include "support/fs.h"
 #include "support/result.h"
@@ -112,14 +113,9 @@ struct SessionDelta {
     TokenUsage total_tokens() const;
 };
 
-/// The funnel counters of one session for one note (see the comment at the top).
-struct FunnelCounts {
-    uint64_t generated = 0;
-    uint64_t committed = 0;
-    uint64_t discarded = 0;
-    uint64_t pending = 0;
-};
-FunnelCounts funnel(const SessionDelta& delta, uint64_t committed, uint64_t pending_after);
+/// The funnel counters of one session for one note (see the comment at the top), in the
+/// note's own type.
+Funnel funnel(const SessionDelta& delta, uint64_t committed, uint64_t pending_after);
 
 /// What attach hands back after writing the note: the delta it used, and the lines of the
 /// session still pending in the journal after the commit.

@@ -31,7 +31,7 @@ void Server::provenant_documentProvenance(const json* params, const Reply& reply
         return reply.error(ErrorCode::InvalidParams,
                            "params.textDocument.uri: " + p.uri + " is not open");
     const Document& doc = it->second->doc;
-    ClassCounts chars;
+    CharCounts chars;
     std::vector<LineVerdict> verdicts = doc.classify(&chars);
     json lines = json::array();
     json line_origins = json::array();

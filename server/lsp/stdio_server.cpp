@@ -2,6 +2,7 @@
 #include "lsp/stdio_server.h"
 
 #include "lsp/transport.h"
+#include "support/json_text.h"
 
 #include <asio/executor_work_guard.hpp>
 #include <asio/post.hpp>
@@ -60,9 +61,7 @@ int run_stdio_server(const StdioOptions& options) {
         // Declared after the transport so it is destroyed first: handlers still queued on it
         // (a Reply among them answers when destroyed) may then still reach the transport.
         asio::io_context core;
-        auto send = [&transport](const json& message) {
-            transport.send(message.dump(-1, ' ', false, json::error_handler_t::replace));
-        };
+        auto send = [&transport](const json& message) { transport.send(json_text_lossy(message)); };
         int code = 1;
         {
             Server server(core, send, options.server);

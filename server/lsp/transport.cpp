@@ -1,6 +1,8 @@
 // The LSP transport: asio reads and a single-writer queue over stdin/stdout descriptors.
 #include "lsp/transport.h"
 
+#include "support/json_text.h"
+
 #include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
@@ -164,8 +166,7 @@ void Transport::handle_bytes(const char* data, size_t n) {
         if (!message) {
             // Answered with id null: the body was not parsed, so its id is unknown.
             spdlog::warn("lsp transport: {}", error);
-            send(make_error(nullptr, {code, error})
-                     .dump(-1, ' ', false, json::error_handler_t::replace));
+            send(json_text_lossy(make_error(nullptr, {code, error})));
             continue;
         }
         const size_t bytes = body_bytes;

@@ -70,4 +70,12 @@ private:
 /// Milliseconds since the Unix epoch (wall clock).
 long long now_ms();
 
+/// strerror(errno) as a string, for messages that say what failed ("opening X: <this>").
+/// Read errno before anything else can change it. Thread-safe on glibc.
+std::string errno_text();
+
+/// The running executable (/proc/self/exe); empty when it cannot be read. Hooks and agent
+/// settings are written with this path so they run the same binary. Thread-safe.
+std::filesystem::path self_path();
+
 } // namespace provenant

@@ -41,7 +41,7 @@ TEST_CASE("session store: unsettled deltas, settle moves baselines by exactly th
     CHECK((*d2)[0].tokens.at("m").input == 100);
     CHECK((*d2)[0].pending_before == 3);
 
-    FunnelCounts f = funnel((*d2)[0], 1, 2);
+    Funnel f = funnel((*d2)[0], 1, 2);
     CHECK(f.generated == 2);
     CHECK(f.committed == 1);
     CHECK(f.pending == 2);

@@ -86,7 +86,7 @@ TEST_CASE("classify_lines splits lines, counts characters and names origins") {
                                            "h"
                                            "bbhhb"
                                            "hh");
-    ClassCounts chars;
+    CharCounts chars;
     auto v = classify_lines(s, &chars);
     REQUIRE(v.size() == 4);
     CHECK(v[0].cls == LineClass::Ai);
@@ -332,4 +332,24 @@ TEST_CASE("a reopen never takes saved typing that a checkout removed for the old
             CHECK(to.origins.class_of(got[i].origin) != OriginClass::Human);
         }
     }
+}
+
+TEST_CASE("visible_per_line counts characters as classify_lines does, invalid UTF-8 too") {
+    // A stray continuation byte, a truncated sequence, Latin-1, an emoji and whitespace: each
+    // invalid byte is one character, so rewrites adjust `chars` by what attach counted.
+    const std::string text = "a\x80 b\n\xe2\x82\t\xe9z\n\xf0\x9f\x98\x80 \r\n\n\x80";
+    const auto per_line = utf8::visible_per_line(text);
+    REQUIRE(per_line.size() == 6);
+    CHECK(per_line[1] == 3); // a, \x80, b
+    CHECK(per_line[2] == 4); // \xe2, \x82, \xe9, z (the truncated sequence is two characters)
+    CHECK(per_line[3] == 1); // the emoji
+    CHECK(per_line[4] == 0);
+    CHECK(per_line[5] == 1); // a final line with no \n
+    Snapshot s = Snapshot::uniform(text, kHumanRec, Evidence::Recorded, true);
+    CharCounts chars;
+    (void)classify_lines(s, &chars);
+    uint64_t sum = 0;
+    for (uint64_t n : per_line)
+        sum += n;
+    CHECK(chars.total() == sum);
 }

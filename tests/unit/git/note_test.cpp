@@ -188,3 +188,28 @@ TEST_CASE("hostile notes get a clear error, not a crash or a huge allocation") {
     CHECK(error_of(j.dump()).find(".chars.ai: expected a non-negative integer") !=
           std::string::npos);
 }
+
+TEST_CASE("OriginIds: one id per record, existing ids kept, new ids never collide") {
+    Note n;
+    OriginRecord a{OriginClass::Ai, "claude-code", "agent", "m", "s1", ""};
+    OriginRecord b{OriginClass::Ai, "codex", "agent", "m", "s2", ""};
+    OriginRecord c{OriginClass::Ai, "cursor", "agent", "m", "s3", ""};
+    n.origins["o2"].record = a; // an id a reader or an older writer chose
+    n.origins["o2"].tokens.input = 7;
+    OriginIds ids(n);
+    bool added = true;
+    CHECK(ids.intern(a, &added) == "o2");
+    CHECK_FALSE(added);
+    CHECK(n.origins["o2"].tokens.input == 7); // an existing origin is not reset
+    CHECK(ids.intern(b, &added) == "o1");
+    CHECK(added);
+    CHECK(ids.intern(c) == "o3"); // o2 is taken
+    CHECK(ids.intern(b) == "o1");
+    CHECK(n.origins.size() == 3);
+    CHECK(n.origins["o3"].record == c);
+    CHECK(n.origins["o3"].tokens.empty());
+    // Records differ by any field, the request id included.
+    OriginRecord b2 = b;
+    b2.request = "r";
+    CHECK(ids.intern(b2) == "o4");
+}

@@ -15,7 +15,7 @@ std::string numbered(int from, int to) {
         s += "line " + std::to_string(i) + "\n";
     return s;
 }
-const git::FileChange* find(const std::vector<git::FileChange>& v, const std::string& path) {
+const git::FileDiff* find(const std::vector<git::FileDiff>& v, const std::string& path) {
     for (const auto& f : v)
         if (f.path == path) return &f;
     return nullptr;
@@ -59,7 +59,7 @@ TEST_CASE("added_lines: root, modify, rename, binary, delete") {
     REQUIRE(changes->size() == 2);
     const auto* a = find(*changes, "a.txt");
     REQUIRE(a);
-    CHECK(a->status == git::FileChange::Status::Added);
+    CHECK(a->status == git::FileDiff::Status::Added);
     CHECK(a->added.size() == 10);
     CHECK(a->line_count == 10);
     const auto* bin = find(*changes, "bin.dat");
@@ -84,7 +84,7 @@ TEST_CASE("added_lines: root, modify, rename, binary, delete") {
     const auto& b = changes->front();
     CHECK(b.path == "b.txt");
     CHECK(b.old_path == "a.txt");
-    CHECK(b.status == git::FileChange::Status::Renamed);
+    CHECK(b.status == git::FileDiff::Status::Renamed);
     CHECK(b.added == std::vector<uint32_t>{3, 11});
 
     auto parent = r->first_parent(*id2);
