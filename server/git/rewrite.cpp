@@ -1,8 +1,8 @@
 // Carrying old commits' notes onto a new commit (post-rewrite and the rewrites attach finds).
 #include "git/rewrite.h"
 
-#include "git/gitai_writer.h"
 #include "core/utf8.h"
+#include "git/gitai_writer.h"
 #include "git/replay.h"
 
 #include <algorithm>
