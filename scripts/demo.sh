@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole loop on a fresh machine: set up, build, then in a throw-away repository replay a
 # scripted editing session (a person typing, an accepted AI completion, a paste) through the
-# real `provenant lsp`, show the pending provenance, commit, and read the note and the blame.
+# real `provenant lsp`, show the pending provenance, commit, and read the note, the blame and the report.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [[ -n "${PROVENANT_BIN:-}" ]]; then # a binary you already built
@@ -88,4 +88,8 @@ echo; echo "== provenant show"
 "$bin" show
 echo; echo "== provenant blame app.py"
 "$bin" blame app.py
+echo; echo "== provenant report (how much of it is AI, and how far it got)"
+"$bin" report --by tool
+"$bin" report --format html --output report.html
+echo "the same report as a page: $demo/report.html (opens with no network)"
 echo; echo "demo repository left at $demo"
