@@ -263,20 +263,6 @@ std::string markdown_text(std::string_view s) {
     return out;
 }
 
-std::string csv_field(std::string s, bool text) {
-    // A text cell starting like a formula would run in a spreadsheet: keep it text.
-    if (text && !s.empty() &&
-        std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos)
-        s = "'" + s;
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 // ---- table ----------------------------------------------------------------------------
 
 const char* const kClasses[] = {"ai", "ai_modified", "human", "paste", "unknown"};
@@ -548,6 +534,20 @@ std::string render_markdown(const json& report) {
 }
 
 } // namespace
+
+std::string csv_field(std::string s, bool text) {
+    // A text cell starting like a formula would run in a spreadsheet: keep it text.
+    if (text && !s.empty() &&
+        std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos)
+        s = "'" + s;
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
 
 Result<ReportFormat> parse_report_format(std::string_view name) {
     std::string n(name);

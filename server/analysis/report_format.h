@@ -44,4 +44,9 @@ std::string_view to_string(ReportFormat format);
 /// Any thread.
 std::string render_report(const nlohmann::json& report, ReportFormat format);
 
+/// One CSV field per RFC 4180: quoted when it holds a comma, a quote, CR or LF (quotes
+/// doubled); a text that a spreadsheet would run as a formula (starting with =, +, -, @, tab
+/// or CR) gets a leading `'`. Pure. The report's csv and the export's csv both write with it.
+std::string csv_field(std::string s, bool text);
+
 } // namespace provenant::analysis

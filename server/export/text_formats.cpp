@@ -1,6 +1,8 @@
 // NDJSON and CSV writers for the export rows.
 #include "export/text_formats.h"
 
+#include "analysis/report_format.h"
+
 #include <nlohmann/json.hpp>
 
 namespace provenant::exporting {
@@ -50,24 +52,9 @@ void TextWriter::row(const std::vector<Value>& values) {
     }
     for (size_t i = 0; i < values.size(); ++i) {
         if (i != 0) out_ << ',';
-        if (auto t = as_text(values[i])) out_ << csv_field(*t, values[i].index() == 1);
+        if (auto t = as_text(values[i])) out_ << analysis::csv_field(*t, values[i].index() == 1);
     }
     out_ << "\r\n";
-}
-
-std::string csv_field(const std::string& text, bool is_text) {
-    std::string s = text;
-    if (is_text && !s.empty() &&
-        (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
-        s.insert(s.begin(), '\'');
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) {
-        if (c == '"') q += '"';
-        q += c;
-    }
-    q += '"';
-    return q;
 }
 
 } // namespace provenant::exporting

@@ -22,9 +22,4 @@ private:
     RowKind kind_;
 };
 
-/// One CSV field per RFC 4180: quoted when it holds a comma, a quote, CR or LF (quotes
-/// doubled); a text that a spreadsheet would run as a formula (starting with =, +, -, @, tab
-/// or CR) gets a leading `'`. Pure.
-std::string csv_field(const std::string& text, bool is_text);
-
 } // namespace provenant::exporting
