@@ -1,8 +1,8 @@
 // Turns captured change events into `provenant/annotate` notifications.
 import * as vscode from 'vscode';
-import { Captures, type Annotation, type CaptureOptions } from './capture';
+import { Captures, type Annotation, type CaptureOptions, type ChangeEvent } from './capture';
 import { ANNOTATE, type AnnotateParams, type Origin } from './protocol';
-import { originFromEditSource, type DetailedReason } from './editSources';
+import { editLabel, originFromEditSource, type DetailedReason } from './editSources';
 import { insertedRanges, type Rng } from './ranges';
 import type { Sidecar } from './sidecar';
 
@@ -26,6 +26,9 @@ export class Annotator implements vscode.Disposable {
   private labelsDelivered = false;
   /** The last value given to the `provenant.wrapAccept` context key. */
   private wrapAccept: boolean | undefined;
+  private readonly labelsInUseChanged = new vscode.EventEmitter<boolean>();
+  /** Fires when `labelsInUse` changes. */
+  readonly onDidChangeLabelsInUse = this.labelsInUseChanged.event;
 
   constructor(private readonly sidecar: Sidecar) {
     this.listener = vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e));
@@ -44,6 +47,11 @@ export class Annotator implements vscode.Disposable {
     this.updateWrapAccept();
   }
 
+  /** Whether VS Code's edit-source labels are delivered and used: they then name accepts and pastes. */
+  get labelsInUse(): boolean {
+    return this.useEditSources && this.labelsDelivered;
+  }
+
   /**
    * The accept keys (Tab, Ctrl+Right) go through provenant's wrapping commands only where no
    * edit-source label will name the accept. A wrapped accept runs on the extension host, so when
@@ -52,9 +60,10 @@ export class Annotator implements vscode.Disposable {
    * key, so where labels are delivered the built-in keybinding is left to do it.
    */
   private updateWrapAccept(): void {
-    const wrap = !(this.useEditSources && this.labelsDelivered);
+    const wrap = !this.labelsInUse;
     if (wrap === this.wrapAccept) return;
     this.wrapAccept = wrap;
+    this.labelsInUseChanged.fire(!wrap);
     void vscode.commands.executeCommand('setContext', 'provenant.wrapAccept', wrap).then(() =>
       this.sidecar.output.appendLine(`accept keys: ${wrap ? "provenant's command" : "VS Code's own (edit-source labels)"}`),
     );
@@ -62,10 +71,10 @@ export class Annotator implements vscode.Disposable {
 
   /**
    * Runs `command` with a capture armed on `editor`'s document: the change(s) it makes are
-   * annotated with `origin`. The capture closes when the command returns (an `ownEdit` capture
-   * at the command's own edit: `capture.ts`).
+   * annotated with `origin`. The capture closes at the command's own edit, or when the command
+   * returns (`capture.ts`).
    */
-  async runCaptured(editor: vscode.TextEditor | undefined, origin: Origin, command: string, args: unknown[], opts: CaptureOptions = {}): Promise<unknown> {
+  async runCaptured(editor: vscode.TextEditor | undefined, origin: Origin, command: string, args: unknown[], opts: CaptureOptions): Promise<unknown> {
     const id = editor && isTracked(editor.document) ? this.captures.arm(editor.document.uri.toString(), origin, opts) : undefined;
     try {
       return await vscode.commands.executeCommand(command, ...args);
@@ -97,10 +106,14 @@ export class Annotator implements vscode.Disposable {
     let labelled = this.useEditSources ? originFromEditSource(reason) : undefined;
     if (labelled?.class === 'paste' && !vscode.workspace.getConfiguration('provenant').get<boolean>('capturePaste', true)) labelled = undefined;
     if (!labelled && this.captures.size === 0) return;
-    const event = {
+    const event: ChangeEvent = {
       uri: e.document.uri.toString(),
       version: e.document.version,
       changes: e.contentChanges.map((c) => ({ range: toRng(c.range), text: c.text })),
+      label: this.useEditSources ? editLabel(reason) : undefined,
+      undoRedo: e.reason === vscode.TextDocumentChangeReason.Undo || e.reason === vscode.TextDocumentChangeReason.Redo,
+      // Keys reach only a document an editor shows.
+      typable: vscode.window.visibleTextEditors.some((ed) => ed.document === e.document),
     };
     // An accept's label is the accept's own edit: the accept key's capture has nothing left to take.
     if (labelled?.class === 'ai' && labelled.kind === 'completion') this.captures.labelledAccept(event.uri);
@@ -124,6 +137,7 @@ export class Annotator implements vscode.Disposable {
     this.listener.dispose();
     this.selections.dispose();
     this.config.dispose();
+    this.labelsInUseChanged.dispose();
   }
 }
 

@@ -1,4 +1,5 @@
-// Pure: one-shot captures that turn the next change event(s) of a document into an annotation.
+// Pure: one-shot captures that turn a command's own change events into annotations.
+import type { EditLabel } from './editSources';
 import type { Origin } from './protocol';
 import { insertedRanges, significant, type Change, type Rng } from './ranges';
 
@@ -8,6 +9,15 @@ export interface ChangeEvent {
   /** The document's version after the event. */
   version: number;
   changes: readonly Change[];
+  /**
+   * Who VS Code says made the edit (`editLabel` of its edit-source label), where labels are
+   * delivered and used; undefined: no label, the capture judges by the event order alone.
+   */
+  label?: EditLabel;
+  /** VS Code reported the change as an undo or a redo: no command's new text. */
+  undoRedo?: boolean;
+  /** An editor shows the document, so a person could have typed the change (default true). */
+  typable?: boolean;
 }
 
 export interface Annotation {
@@ -17,22 +27,21 @@ export interface Annotation {
   ranges: Rng[];
 }
 
+/**
+ * What a capture is waiting for; each ends at an event of its own, never after a time:
+ *  - `accept`: an inline-completion accept command's one edit (closes at that edit, at the first
+ *    keystroke before it, or when the command returns);
+ *  - `paste`: the paste's one edit, the first change of the document after the paste was seen;
+ *    it is annotated only if its text is the pasted text, and the capture closes there either way;
+ *  - `command`: every edit a running command (`runAs`) makes to the document that is not a
+ *    person's: closes when the command returns (once its last edit is judged).
+ */
+export type CaptureKind = 'accept' | 'paste' | 'command';
+
 export interface CaptureOptions {
-  /** Close the capture after this many annotated events (default: no limit while open). */
-  maxEvents?: number;
-  /**
-   * Close the capture this many ms after arming, for a capture that nothing settles (the paste
-   * provider's). Default: no deadline; `settle` closes it.
-   */
-  windowMs?: number;
-  /** For a paste: the pasted text; only an insertion of (part of) it is annotated. */
+  kind: CaptureKind;
+  /** `paste`: the pasted text. */
   expectedText?: string;
-  /**
-   * The capture is for one command's own edit (an inline-completion accept): it claims the first
-   * change of the document and no other, and that change is annotated only once it is known not
-   * to be a person's keystroke (see `Captures`).
-   */
-  ownEdit?: boolean;
 }
 
 /** Who moved a document's cursor: a person (keyboard, mouse) or anything else (a command, an edit). */
@@ -42,93 +51,86 @@ interface Capture {
   id: number;
   uri: string;
   origin: Origin;
-  deadline: number;
-  maxEvents: number;
-  seen: number;
-  expected?: string;
-  ownEdit: boolean;
-  /** ownEdit: the claimed change, held until the next signal says whose it was. */
+  kind: CaptureKind;
+  /** `paste`: the significant (non-whitespace) characters of the pasted text. */
+  expected: string;
+  /** A change held until the next signal says whether it was a person's keystroke. */
   held?: Annotation;
+  /** `command`: the command returned; the capture only judges its held change now. */
+  settled: boolean;
 }
 
 /**
- * Open captures. `arm` opens one for a document; each following change event of that document
- * is annotated with the capture's origin until the capture is closed by `settle` (the command
- * that produced the edit has returned), by `maxEvents`, or by its deadline. Nothing outside an
- * open capture is ever annotated: a capture that saw nothing simply expires.
+ * Open captures, per document. Nothing outside an open capture is ever annotated, and no capture
+ * ends by time: each ends at its own event (see `CaptureKind`), and one that never sees it is
+ * closed by the next change of its document, by the next command's capture or by `settle`.
  *
- * An `ownEdit` capture (inline-completion accepts) is closed by the accept's own edit, never by
- * time. Keys a person presses after the accept key are handled by the workbench while the
- * extension host runs our command, so their edits can reach us after `arm` and *before* the
- * accept's edit (or instead of it: typing may dismiss the suggestion, and the accept then does
- * nothing). The workbench reports a keystroke as a content change followed by a selection change
- * made by the keyboard; the accept's edit is followed by a selection change of its own (not the
- * keyboard's), by the command's return, or by nothing. So the first change is held: a person's
- * selection change next discards it (it was a keystroke) and closes the capture; anything else
- * next (the command returning, another kind of selection change, another change) releases it as
- * the accept's, and the capture takes nothing more. A missed accept is a gap; a keystroke
- * credited to the AI would be a misattribution.
+ * Keystrokes. A person's keys are handled by the workbench while the extension host runs our
+ * code, so their edits can reach us inside a capture. The workbench reports a keystroke as a
+ * content change followed by a selection change made by the keyboard; an edit made through the
+ * API (a command's, an accept's) is followed by a selection change of another kind, by another
+ * change, by the command's return, or by nothing. So an unlabelled change that a person could
+ * have typed is held: a person's selection change next discards it (a keystroke), anything else
+ * next releases it. With VS Code's edit-source labels (`ChangeEvent.label`) nothing is held: the
+ * label says whether it was typing. A missed edit is a gap; a keystroke credited to the AI, or
+ * called a paste, would be a misattribution.
  *
- * Single-threaded (the extension host's event loop); `now` is injected for tests.
+ * Single-threaded (the extension host's event loop).
  */
 export class Captures {
   private open: Capture[] = [];
   private nextId = 1;
 
-  constructor(private readonly now: () => number = Date.now) {}
-
-  arm(uri: string, origin: Origin, opts: CaptureOptions = {}): number {
+  arm(uri: string, origin: Origin, opts: CaptureOptions): number {
     const id = this.nextId++;
-    this.open.push({
-      id,
-      uri,
-      origin,
-      deadline: opts.windowMs === undefined ? Number.POSITIVE_INFINITY : this.now() + opts.windowMs,
-      maxEvents: opts.maxEvents ?? Number.POSITIVE_INFINITY,
-      seen: 0,
-      expected: opts.expectedText === undefined ? undefined : significant(opts.expectedText),
-      ownEdit: opts.ownEdit ?? false,
-    });
+    // One paste at a time per document: a new paste means the last one's edit is not coming.
+    if (opts.kind === 'paste') this.open = this.open.filter((c) => !(c.kind === 'paste' && c.uri === uri));
+    this.open.push({ id, uri, origin, kind: opts.kind, expected: significant(opts.expectedText ?? ''), settled: false });
     return id;
   }
 
   /**
-   * The command behind capture `id` has returned. Its edit was reported before the return (the
-   * extension host receives the change before the command's result), so a capture that saw an
-   * event closes now; one that saw none stays open for at most `graceMs` more. Returns the held
-   * change of an `ownEdit` capture: the command's return says it was the command's.
+   * The command behind capture `id` has returned. An `accept` capture's held change was the
+   * command's (its edit is reported before its return); a `paste` capture closes; a `command`
+   * capture claims nothing more, and closes once its held change (if any) is judged by the next
+   * signal. Returns the annotations due now.
    */
-  settle(id: number, graceMs = 0): Annotation[] {
+  settle(id: number): Annotation[] {
     const c = this.open.find((x) => x.id === id);
     if (!c) return [];
-    if (c.held) {
-      this.close(id);
-      return [c.held];
+    if (c.kind === 'command' && c.held) {
+      c.settled = true;
+      return [];
     }
-    if (c.seen > 0 || graceMs <= 0 || c.ownEdit) this.close(id);
-    else c.deadline = Math.min(c.deadline, this.now() + graceMs);
-    return [];
+    this.close(id);
+    return c.kind === 'accept' && c.held ? [c.held] : [];
   }
 
   /**
-   * A selection change of an editor on `uri`: releases or discards the held change of each
-   * `ownEdit` capture on it (see the class comment). Returns the released annotations.
+   * A selection change of an editor on `uri`: releases (another kind) or discards (a person's)
+   * each held change on it; a person moving the cursor before a paste's edit cancelled the paste.
+   * Returns the released annotations.
    */
   onSelection(uri: string, by: SelectionBy): Annotation[] {
     const out: Annotation[] = [];
-    for (const c of this.open.filter((x) => x.uri === uri && x.held)) {
-      if (by === 'other') out.push(c.held!);
-      this.close(c.id);
+    for (const c of this.open.filter((x) => x.uri === uri)) {
+      if (c.held) {
+        if (by === 'other') out.push(c.held);
+        c.held = undefined;
+        if (c.kind !== 'command' || c.settled) this.close(c.id);
+      } else if (c.kind === 'paste' && by === 'person') {
+        this.close(c.id);
+      }
     }
     return out;
   }
 
   /**
    * VS Code labelled a change of `uri` as an accept (`editSources.ts`); the label annotates it,
-   * so the `ownEdit` captures on `uri` close without claiming anything.
+   * so the `accept` captures on `uri` close without claiming anything.
    */
   labelledAccept(uri: string): void {
-    this.open = this.open.filter((c) => !(c.ownEdit && c.uri === uri));
+    this.open = this.open.filter((c) => !(c.kind === 'accept' && c.uri === uri));
   }
 
   close(id: number): void {
@@ -136,52 +138,95 @@ export class Captures {
   }
 
   isOpen(id: number): boolean {
-    this.expire();
     return this.open.some((c) => c.id === id);
   }
 
   get size(): number {
-    this.expire();
     return this.open.length;
   }
 
   /**
-   * The annotation(s) due after `ev`: `ev`'s own, if an open capture claims it (the most recently
-   * armed one wins), and an `ownEdit` capture's held change that `ev` releases.
+   * The annotations due after `ev`: held changes that `ev` releases (no keystroke's selection
+   * change came between), and `ev`'s own if an open capture claims it (the most recently armed
+   * one wins; a change is claimed at most once).
    */
   onChange(ev: ChangeEvent): Annotation[] {
-    this.expire();
-    for (let i = this.open.length - 1; i >= 0; i--) {
-      const c = this.open[i];
-      if (c.uri !== ev.uri) continue;
+    const out: Annotation[] = [];
+    let claimed = false;
+    for (const c of this.open.filter((x) => x.uri === ev.uri).reverse()) {
       if (c.held) {
-        // A second change with no keystroke's selection change between: the held one was no keystroke.
-        this.close(c.id);
-        return [c.held];
+        out.push(c.held);
+        c.held = undefined;
+        if (c.kind === 'accept' || c.settled) {
+          this.close(c.id); // its one edit is judged: it takes nothing more
+          continue;
+        }
       }
-      const ranges = insertedRanges(ev.changes);
-      if (ranges.length === 0) return []; // a pure deletion: nothing to annotate, keep waiting
-      if (c.expected !== undefined) {
-        // A paste inserts the clipboard text, maybe re-indented, or split over several cursors
-        // (a line each), or once per cursor: every piece must come from the clipboard text.
-        const expected = c.expected;
-        const pieces = ev.changes.map((ch) => significant(ch.text)).filter((t) => t.length > 0);
-        if (pieces.length === 0 || !pieces.every((t) => expected.includes(t))) return [];
+      if (claimed) {
+        if (c.kind === 'paste') this.close(c.id); // the first change after the paste was not its edit
+        continue;
       }
-      const annotation = { uri: ev.uri, version: ev.version, origin: c.origin, ranges };
-      if (c.ownEdit) {
-        c.held = annotation;
-        return [];
-      }
-      c.seen++;
-      if (c.seen >= c.maxEvents) this.close(c.id);
-      return [annotation];
+      const taken = this.take(c, ev);
+      if (taken) claimed = true;
+      if (taken?.now) out.push(taken.annotation);
     }
-    return [];
+    return out;
   }
 
-  private expire(): void {
-    const t = this.now();
-    this.open = this.open.filter((c) => c.deadline > t);
+  /** Whether capture `c` claims `ev`, and whether its annotation is due now or held. */
+  private take(c: Capture, ev: ChangeEvent): { annotation: Annotation; now: boolean } | undefined {
+    const annotation = (ranges: Rng[]) => ({ uri: ev.uri, version: ev.version, origin: c.origin, ranges });
+    switch (c.kind) {
+      case 'paste': {
+        // The paste's edit is the first change after the paste: VS Code cancels a paste when the
+        // text or the cursor changes before it lands. Whatever this change is, the capture closes.
+        this.close(c.id);
+        if (ev.label !== undefined || ev.undoRedo) return undefined; // a labelled paste names itself
+        const ranges = pastedRanges(ev.changes, c.expected);
+        return ranges ? { annotation: annotation(ranges), now: true } : undefined;
+      }
+      case 'accept': {
+        if (ev.label !== undefined || ev.undoRedo) {
+          this.close(c.id); // a labelled accept names itself; anything else is not the accept's
+          return undefined;
+        }
+        const ranges = insertedRanges(ev.changes);
+        if (ranges.length === 0) return undefined; // a pure deletion: keep waiting
+        c.held = annotation(ranges);
+        return { annotation: c.held, now: false };
+      }
+      case 'command': {
+        if (c.settled || ev.undoRedo) return undefined;
+        if (ev.label !== undefined && ev.label !== 'extension') return undefined; // typing, a paste, an accept, …
+        const ranges = insertedRanges(ev.changes);
+        if (ranges.length === 0) return undefined;
+        // Labelled as an extension's edit, or in a document no editor shows: no keystroke.
+        if (ev.label === 'extension' || ev.typable === false) return { annotation: annotation(ranges), now: true };
+        c.held = annotation(ranges);
+        return { annotation: c.held, now: false };
+      }
+    }
   }
+}
+
+/**
+ * The ranges (after the event) of a paste of `expected` (significant characters) in `changes`,
+ * or undefined when the event is not that paste. A paste inserts the text once, maybe
+ * re-indented; with several cursors, once per cursor or a line per cursor. Only whole copies
+ * count: a change that is merely part of the text (a keystroke) is not the paste.
+ */
+export function pastedRanges(changes: readonly Change[], expected: string): Rng[] | undefined {
+  if (expected.length === 0) return undefined;
+  const texts = changes.map((ch) => significant(ch.text));
+  if (texts.every((t) => t.length === 0)) return undefined;
+  // A line per cursor: the pieces, in document order, make the text.
+  const inOrder = changes
+    .map((ch, i) => ({ start: ch.range.start, text: texts[i] }))
+    .sort((a, b) => (a.start.line !== b.start.line ? a.start.line - b.start.line : a.start.character - b.start.character))
+    .map((x) => x.text)
+    .join('');
+  if (inOrder === expected) return insertedRanges(changes);
+  // Whole copies (one per cursor); other changes of the same event are left out.
+  if (!texts.some((t) => t === expected)) return undefined;
+  return insertedRanges(changes, (_, i) => texts[i] === expected);
 }

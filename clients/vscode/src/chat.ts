@@ -18,7 +18,11 @@ import { checkOrigin, type Origin } from './protocol';
  * recorded by `provenant hook`, whichever editor shows them.
  */
 export interface ProvenantApi {
-  /** Runs `fn` with a capture armed on `document`: the edits it makes there get `origin`. */
+  /**
+   * Runs `fn` with a capture armed on `document`: the edits it makes there get `origin`, until it
+   * returns. Edits a person makes meanwhile (typing, pasting) are not `fn`'s and keep their own
+   * origin; an edit of `fn`'s that cannot be told from a keystroke is left unannotated.
+   */
   runAs<T>(origin: Origin, document: vscode.TextDocument | vscode.Uri, fn: () => Thenable<T>): Promise<T>;
   /** Annotates `ranges` of `document` as they are now. */
   annotate(document: vscode.TextDocument, ranges: readonly vscode.Range[], origin: Origin): void;
@@ -29,7 +33,8 @@ export function activate(context: vscode.ExtensionContext, annotator: Annotator)
     async runAs(origin, document, fn) {
       const checked = checkOrigin(origin);
       const uri = document instanceof vscode.Uri ? document : document.uri;
-      const id = uri.scheme === 'file' ? annotator.captures.arm(uri.toString(), checked, { windowMs: 60_000 }) : undefined;
+      // Only the edits that are not a person's (capture.ts): keys typed meanwhile stay the person's.
+      const id = uri.scheme === 'file' ? annotator.captures.arm(uri.toString(), checked, { kind: 'command' }) : undefined;
       try {
         return await fn();
       } finally {

@@ -14,7 +14,7 @@ export function activate(context: vscode.ExtensionContext, annotator: Annotator)
   for (const [ours, builtin] of WRAPPED) {
     context.subscriptions.push(
       vscode.commands.registerCommand(ours, (...args: unknown[]) =>
-        annotator.runCaptured(vscode.window.activeTextEditor, { class: 'ai', kind: 'completion', tool: completionTool() }, builtin, args, { ownEdit: true }),
+        annotator.runCaptured(vscode.window.activeTextEditor, { class: 'ai', kind: 'completion', tool: completionTool() }, builtin, args, { kind: 'accept' }),
       ),
     );
   }

@@ -49,3 +49,28 @@ function toolOf(extensionId: string | undefined, table: Readonly<Record<string, 
   if (!extensionId) return 'unknown';
   return table[extensionId.toLowerCase()] ?? extensionId;
 }
+
+/**
+ * Who made an edit, as far as a capture needs to know: `typing` (a person at the editor: keys,
+ * IME, cut, the editor's own commands), `paste` (a person's paste), `extension` (an edit made
+ * through the extension API: `TextEditor.edit`, `workspace.applyEdit`, which VS Code labels
+ * `unknown`), `other` (an accept, a chat apply, a suggestion, undo, a reload, …: each names
+ * itself or is no command's). Undefined where VS Code delivered no label.
+ */
+export type EditLabel = 'typing' | 'paste' | 'extension' | 'other';
+
+export function editLabel(reason: DetailedReason | undefined): EditLabel | undefined {
+  if (!reason || typeof reason !== 'object') return undefined;
+  const meta = (reason.metadata && typeof reason.metadata === 'object' ? reason.metadata : {}) as Record<string, unknown>;
+  const source = typeof reason.source === 'string' ? reason.source : typeof meta.source === 'string' ? meta.source : '';
+  switch (source) {
+    case 'cursor':
+      return meta.kind === 'paste' ? 'paste' : 'typing';
+    case 'unknown':
+      // `MainThreadTextEditor` (TextEditor.edit) and `pushEditOperation` (workspace edits and
+      // other callers that give no reason); `executeCommands` is an editor command a person ran.
+      return meta.name === undefined || meta.name === 'MainThreadTextEditor' || meta.name === 'pushEditOperation' ? 'extension' : 'other';
+    default:
+      return 'other';
+  }
+}

@@ -4,10 +4,16 @@ import { isTracked, type Annotator } from './annotator';
 
 /**
  * Where VS Code has the paste-edit API (1.97+), a provider that returns no edit sees every
- * paste with its text and arms a capture for the insertion that follows; VS Code then pastes
- * as usual. Older versions get the `provenant.paste` command instead, bound to the paste keys
- * through the `provenant.wrapPaste` context key, which reads the clipboard and runs the
- * built-in paste with a capture armed.
+ * paste with its text and arms a capture for the paste's own edit, the next change of the
+ * document (`capture.ts`); VS Code then pastes as usual. Older versions get the
+ * `provenant.paste` command instead, bound to the paste keys through the `provenant.wrapPaste`
+ * context key, which reads the clipboard and runs the built-in paste with a capture armed.
+ *
+ * VS Code waits for every paste provider before it pastes, and cancels the paste when the text
+ * or the cursor changes meanwhile: with the extension host busy, keys typed right after Ctrl+V
+ * would cancel the person's paste. So where VS Code's edit-source labels name pastes
+ * (`Annotator.labelsInUse`) the provider is not registered at all and the paste is VS Code's
+ * alone, at the key.
  */
 export function activate(context: vscode.ExtensionContext, annotator: Annotator): void {
   const enabled = () => vscode.workspace.getConfiguration('provenant').get<boolean>('capturePaste', true);
@@ -15,22 +21,31 @@ export function activate(context: vscode.ExtensionContext, annotator: Annotator)
   const kindApi = (vscode as unknown as { DocumentDropOrPasteEditKind?: { Text: { append(...parts: string[]): unknown } } }).DocumentDropOrPasteEditKind;
   const haveProvider = typeof languages.registerDocumentPasteEditProvider === 'function' && kindApi !== undefined;
 
-  if (haveProvider) {
-    context.subscriptions.push(
-      languages.registerDocumentPasteEditProvider(
-        { scheme: 'file' },
-        {
-          async provideDocumentPasteEdits(document: vscode.TextDocument, _ranges: unknown, dataTransfer: vscode.DataTransfer) {
-            if (!enabled() || !isTracked(document)) return undefined;
-            const text = await dataTransfer.get('text/plain')?.asString();
-            if (text) annotator.captures.arm(document.uri.toString(), { class: 'paste' }, { maxEvents: 1, windowMs: 2000, expectedText: text });
-            return undefined; // no edit of ours: VS Code pastes the text itself
-          },
+  let provider: vscode.Disposable | undefined;
+  const register = () => {
+    if (!haveProvider || annotator.labelsInUse) {
+      provider?.dispose();
+      provider = undefined;
+      return;
+    }
+    provider ??= languages.registerDocumentPasteEditProvider(
+      { scheme: 'file' },
+      {
+        async provideDocumentPasteEdits(document: vscode.TextDocument, _ranges: unknown, dataTransfer: vscode.DataTransfer, token: vscode.CancellationToken) {
+          if (!enabled() || !isTracked(document)) return undefined;
+          const version = document.version;
+          const text = await dataTransfer.get('text/plain')?.asString();
+          // A change while we waited cancelled the paste: there is no edit of its to wait for.
+          if (!text || token.isCancellationRequested || document.version !== version) return undefined;
+          annotator.captures.arm(document.uri.toString(), { class: 'paste' }, { kind: 'paste', expectedText: text });
+          return undefined; // no edit of ours: VS Code pastes the text itself
         },
-        { providedPasteEditKinds: [kindApi.Text.append('provenant')], pasteMimeTypes: ['text/plain'] },
-      ),
+      },
+      { providedPasteEditKinds: [kindApi!.Text.append('provenant')], pasteMimeTypes: ['text/plain'] },
     );
-  }
+  };
+  register();
+  context.subscriptions.push(annotator.onDidChangeLabelsInUse(register), { dispose: () => provider?.dispose() });
   void vscode.commands.executeCommand('setContext', 'provenant.wrapPaste', !haveProvider);
 
   context.subscriptions.push(
@@ -38,7 +53,7 @@ export function activate(context: vscode.ExtensionContext, annotator: Annotator)
       if (!enabled()) return vscode.commands.executeCommand('editor.action.clipboardPasteAction', ...args);
       const text = await vscode.env.clipboard.readText();
       return annotator.runCaptured(vscode.window.activeTextEditor, { class: 'paste' }, 'editor.action.clipboardPasteAction', args, {
-        maxEvents: 1,
+        kind: 'paste',
         expectedText: text,
       });
     }),
@@ -50,7 +65,7 @@ interface PasteApi {
   registerDocumentPasteEditProvider(
     selector: vscode.DocumentSelector,
     provider: {
-      provideDocumentPasteEdits(document: vscode.TextDocument, ranges: unknown, dataTransfer: vscode.DataTransfer): Promise<undefined>;
+      provideDocumentPasteEdits(document: vscode.TextDocument, ranges: unknown, dataTransfer: vscode.DataTransfer, token: vscode.CancellationToken): Promise<undefined>;
     },
     metadata: { providedPasteEditKinds: unknown[]; pasteMimeTypes: string[] },
   ): vscode.Disposable;

@@ -50,13 +50,14 @@ export function shiftPos(p: Pos, change: Change): Pos {
  * The ranges, in the document after all of `changes`, of the text they inserted. Changes apply in
  * order, each to the result of the previous ones (LSP's didChange rule; VS Code's simultaneous
  * changes come sorted from last to first, so reading them in order is the same). Empty ranges
- * are dropped; overlapping or touching ranges are merged; the result is sorted.
+ * are dropped; overlapping or touching ranges are merged; the result is sorted. With `keep`, only
+ * the text of the changes it keeps (the others still move the ranges).
  */
-export function insertedRanges(changes: readonly Change[]): Rng[] {
+export function insertedRanges(changes: readonly Change[], keep: (change: Change, index: number) => boolean = () => true): Rng[] {
   let out: Rng[] = [];
-  for (const change of changes) {
+  for (const [i, change] of changes.entries()) {
     out = out.map((r) => ({ start: shiftPos(r.start, change), end: shiftPos(r.end, change) }));
-    if (change.text.length > 0) out.push({ start: change.range.start, end: endOf(change.range.start, change.text) });
+    if (change.text.length > 0 && keep(change, i)) out.push({ start: change.range.start, end: endOf(change.range.start, change.text) });
   }
   return mergeRanges(out);
 }

@@ -101,7 +101,7 @@ function expand(ranges) {
 const started = Date.now();
 // The other files the scenarios edit, there before the workbench starts (Quick Open finds a
 // file created later only once the file watcher has seen it).
-for (const name of ['race.txt', 'sort.txt']) writeFileSync(join(repo, name), '');
+for (const name of ['race.txt', 'sort.txt', 'paste.txt', 'chat.txt']) writeFileSync(join(repo, name), '');
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 let serverLog = '';
@@ -426,6 +426,107 @@ try {
     check(Object.values(accepted).every(([ai, n]) => ai === n), 'every accepted completion is ai (the accept\'s own edit is captured)', detail);
     check(accepted.waited[1] === perKind.waited, 'without labels, an accept waited for lands (provenant\'s accept command)', detail);
     check(accepted.labels[1] === perKind.labels, 'with labels, every Tab accepts at once, the extension host busy or not (VS Code\'s own accept)', detail);
+  }
+
+  /** provenant.useEditSources set to `on`, if it is not already (setEditSources waits for a change). */
+  const ensureEditSources = async (on) => {
+    const now = JSON.parse(readFileSync(env('E2E_SETTINGS').split(':')[0], 'utf8'))['provenant.useEditSources'];
+    if (now !== on) await setEditSources(on);
+  };
+  /** HEAD's note: line number -> `class/tool` of the line's origin record, for `rel`. */
+  const noteTools = (rel) => {
+    const note = JSON.parse(run(provenant, ['show', '--json', 'HEAD']).stdout || '{}');
+    const out = {};
+    for (const [id, ranges] of Object.entries(note?.files?.[rel]?.by_origin ?? {})) {
+      const o = note.origins?.[id]?.record ?? note.origins?.[id] ?? {};
+      for (const n of expand(ranges)) out[n] = `${o.class ?? 'ai'}/${o.tool}`;
+    }
+    return out;
+  };
+
+  // 7b. Issue 9: a paste, then keys typed at once (no pause), with and without VS Code's
+  // edit-source labels, the extension host idle and busy (F9). The first key, `}`, is a
+  // character of the pasted text. VS Code cancels a paste when the text changes while paste
+  // providers run: without labels provenant's provider is one of them, so a paste may be lost
+  // to the keys (a gap; the "waited" round waits for it); with labels there is no provider of
+  // ours and every paste lands. Whatever was pasted is `paste`; nothing typed is.
+  const pasteFile = 'paste.txt';
+  await openFile(pasteFile);
+  await editor.locator('.view-lines').click();
+  const pastePlan = [];
+  for (const labels of [false, true]) for (const busy of [false, true]) pastePlan.push({ labels, busy, waited: false });
+  pastePlan.push({ labels: false, busy: false, waited: true });
+  for (const [i, p] of pastePlan.entries()) {
+    const n = i + 1;
+    await ensureEditSources(p.labels);
+    await page.keyboard.press('Control+End');
+    await page.evaluate((t) => navigator.clipboard.writeText(t), `pasted_${n} = {'k': ${n}}\n`);
+    if (p.busy) await page.keyboard.press('F9');
+    await page.keyboard.press('Control+V');
+    if (p.waited) await waitFor(`paste ${n} to land`, async () => (await viewText()).includes(`pasted_${n} =`), 30_000);
+    await page.keyboard.type(`}\ntyped_after_${n} = 1\n`);
+    await saveAndWait(pasteFile, (t) => t.includes(`typed_after_${n} = 1\n`), `paste round ${n} saved`);
+  }
+  await syncSidecar(pasteFile);
+  commit(pasteFile, 'pastes with keys typed right after');
+  const pasteNote = noteLines(pasteFile);
+  if (pasteNote) {
+    const lines = readFileSync(join(repo, pasteFile), 'utf8').split('\n');
+    const typedWrong = [];
+    const pastes = { race: [0, 0], labels: [0, 0], waited: [0, 0] }; // kind -> [landed and paste, rounds]
+    for (const [i, p] of pastePlan.entries()) pastes[p.labels ? 'labels' : p.waited ? 'waited' : 'race'][1]++;
+    for (const [i, line] of lines.entries()) {
+      const cls = pasteNote[i + 1];
+      if (line === '}' || /^typed_after_\d+ = 1$/.test(line)) {
+        if (cls !== 'human') typedWrong.push(`${i + 1}:${line}:${cls}`);
+      } else if (/^pasted_(\d+) = /.test(line)) {
+        const p = pastePlan[Number(/^pasted_(\d+)/.exec(line)[1]) - 1];
+        if (cls === 'paste') pastes[p.labels ? 'labels' : p.waited ? 'waited' : 'race'][0]++;
+        else typedWrong.push(`${i + 1}:${line}:${cls} (pasted)`);
+      }
+    }
+    const said = Object.entries(pastes).map(([k, [ok, n]]) => `${k} ${ok} of ${n}`).join(', ');
+    console.log(`# pastes landed as paste: ${said}`);
+    const detail = `${said}\n${JSON.stringify(pasteNote)}\n${lines.join('\n')}`;
+    check(typedWrong.length === 0, `keys typed right after a paste are human, what was pasted is paste (${pastePlan.length} rounds)`, `wrong: ${typedWrong.join(' ')}\n${detail}`);
+    check(pastes.labels[0] === pastes.labels[1] && pastes.waited[0] === pastes.waited[1],
+      'with labels every paste lands at once (host busy or not), and a paste waited for lands, as paste', detail);
+  }
+
+  // 7c. Issue 9: a chat agent's command run through provenant.runAs (the fixture's F10) edits
+  // the file while the person types a line into it: the agent's two lines are ai (its origin),
+  // the typed line human, with and without labels, the extension host idle and busy.
+  const chatFile = 'chat.txt';
+  await openFile(chatFile);
+  await editor.locator('.view-lines').click();
+  const chatPlan = [];
+  for (const labels of [false, true]) for (const busy of [false, true]) chatPlan.push({ labels, busy });
+  for (const [i, p] of chatPlan.entries()) {
+    const n = i + 1;
+    await ensureEditSources(p.labels);
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('F10');
+    await waitFor(`the agent's first line (${n})`, async () => (await viewText()).includes(`agent_first_${n} = 1`), 30_000);
+    if (p.busy) await page.keyboard.press('F9');
+    await page.keyboard.type(`typed_during_${n} = ${n}\n`);
+    await waitFor(`the agent's second line (${n})`, async () => (await viewText()).includes(`agent_second_${n} = 2`), 30_000);
+    await saveAndWait(chatFile, (t) => t.includes(`agent_second_${n} = 2`) && t.includes(`typed_during_${n} = ${n}\n`), `chat round ${n} saved`);
+  }
+  await syncSidecar(chatFile);
+  commit(chatFile, 'a chat agent edits while the person types');
+  const chatNote = noteLines(chatFile);
+  if (chatNote) {
+    const tools = noteTools(chatFile);
+    const lines = readFileSync(join(repo, chatFile), 'utf8').split('\n');
+    const wrong = [];
+    for (const [i, line] of lines.entries()) {
+      const n = i + 1;
+      if (/^typed_during_/.test(line) && chatNote[n] !== 'human') wrong.push(`${n}:${line}:${chatNote[n]}`);
+      if (/^agent_/.test(line) && (chatNote[n] !== 'ai' || tools[n] !== 'ai/test-agent')) wrong.push(`${n}:${line}:${chatNote[n]}:${tools[n]}`);
+    }
+    check(lines.filter((l) => /^(typed_during|agent)_/.test(l)).length === 3 * chatPlan.length && wrong.length === 0,
+      `runAs: the command's edits are ai (its origin), keys typed while it runs human (${chatPlan.length} rounds)`,
+      `wrong: ${wrong.join(' ')}\n${JSON.stringify(chatNote)}\n${JSON.stringify(tools)}\n${lines.join('\n')}`);
   }
 
   // 8. Issue 9 §5: Sort Lines Ascending over an ai, a paste and a human line, its undo and its

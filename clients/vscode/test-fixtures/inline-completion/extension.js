@@ -1,6 +1,9 @@
 // Test-only extension: on an empty line, when asked explicitly (Trigger Inline Suggestion), suggests a fixed two-line completion.
 // F9 keeps the extension host's thread busy for a moment, as a loaded machine or a slow extension
 // does: keys pressed meanwhile are handled by the workbench before any extension command runs.
+// F10 plays a chat agent through `provenant.runAs`: it inserts a line at the top of the active
+// file (TextEditor.edit), waits until the person has typed a line of their own, then inserts a
+// second line (a workspace edit) and returns, so the person types while the command runs.
 const vscode = require('vscode');
 
 const COMPLETION = 'def answer(question):\n    return 42';
@@ -14,6 +17,37 @@ function activate(context) {
       while (Date.now() < until) {
         // blocking on purpose: the point is a thread that cannot take messages
       }
+    }),
+  );
+  let agentRound = 0;
+  context.subscriptions.push(
+    vscode.commands.registerCommand('provenantTest.agentEdit', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor) return;
+      const uri = editor.document.uri.toString();
+      const origin = { class: 'ai', kind: 'chat', tool: 'test-agent' };
+      await vscode.commands.executeCommand('provenant.runAs', origin, uri, 'provenantTest.agentWork', uri, ++agentRound);
+    }),
+    vscode.commands.registerCommand('provenantTest.agentWork', async (uri, n) => {
+      const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+      if (!editor) throw new Error(`agentWork: no editor shows ${uri}`);
+      const doc = editor.document;
+      await editor.edit((b) => b.insert(new vscode.Position(0, 0), `agent_first_${n} = 1\n`));
+      // The person's line, typed while this command runs (an event, not a time).
+      const typed = () => doc.getText().includes(`typed_during_${n} = ${n}\n`);
+      if (!typed()) {
+        await new Promise((resolve) => {
+          const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+            if (e.document === doc && typed()) {
+              sub.dispose();
+              resolve();
+            }
+          });
+        });
+      }
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(doc.uri, new vscode.Position(0, 0), `agent_second_${n} = 2\n`);
+      await vscode.workspace.applyEdit(edit);
     }),
   );
   context.subscriptions.push(

@@ -1,7 +1,7 @@
 // Unit tests of tool detection, version checks and the status bar summary.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { originFromEditSource } from '../../src/editSources';
+import { editLabel, originFromEditSource } from '../../src/editSources';
 import { parseVersion, versionAtLeast } from '../../src/protocol';
 import { decoratedLines, statusText, summarize } from '../../src/summary';
 import { CHAT_TOOLS, COMPLETION_TOOLS, detectTool } from '../../src/tools';
@@ -53,4 +53,16 @@ test('originFromEditSource: VS Code labels of AI edits and pastes become origins
   }
   assert.equal(originFromEditSource(undefined), undefined);
   assert.equal(originFromEditSource({ source: 'Chat.applyEdits', metadata: { $extensionId: 7 } })?.tool, 'unknown');
+});
+
+test("editLabel: a person's typing and paste, an extension's API edit, and everything else", () => {
+  const label = (metadata: Record<string, unknown>) => editLabel({ source: metadata.source, metadata });
+  for (const kind of ['type', 'compositionType', 'compositionEnd', 'cut', 'executeCommand']) assert.equal(label({ source: 'cursor', kind }), 'typing', kind);
+  assert.equal(label({ source: 'cursor', kind: 'paste' }), 'paste');
+  assert.equal(label({ source: 'unknown', name: 'MainThreadTextEditor' }), 'extension', 'TextEditor.edit');
+  assert.equal(label({ source: 'unknown', name: 'pushEditOperation' }), 'extension', 'workspace.applyEdit');
+  assert.equal(label({ source: 'unknown', name: 'executeCommands' }), 'other', "an editor command a person ran");
+  for (const source of ['inlineCompletionAccept', 'Chat.applyEdits', 'suggest', 'snippet', 'applyEdits', 'reloadFromDisk', 'setValue'])
+    assert.equal(label({ source }), 'other', source);
+  assert.equal(editLabel(undefined), undefined);
 });
