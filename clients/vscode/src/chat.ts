@@ -12,7 +12,7 @@ import { checkOrigin, type Origin } from './protocol';
  *    `exports.annotate(document, ranges, origin)`;
  *  - or, with no dependency on this extension, the command
  *    `provenant.runAs(origin, uri, command, ...args)` that runs another command and
- *    annotates the edit it makes to `uri` (e.g. a chat's "apply" command).
+ *    annotates the edits it makes to `uri` (e.g. a chat's "apply" command).
  *
  * Agent edits made by coding agents with hooks (Copilot agent mode, Claude Code, …) are
  * recorded by `provenant hook`, whichever editor shows them.

@@ -450,6 +450,7 @@ try {
   // providers run: without labels provenant's provider is one of them, so a paste may be lost
   // to the keys (a gap; the "waited" round waits for it); with labels there is no provider of
   // ours and every paste lands. Whatever was pasted is `paste`; nothing typed is.
+  const pasteStarted = Date.now();
   const pasteFile = 'paste.txt';
   await openFile(pasteFile);
   await editor.locator('.view-lines').click();
@@ -467,6 +468,19 @@ try {
     await page.keyboard.type(`}\ntyped_after_${n} = 1\n`);
     await saveAndWait(pasteFile, (t) => t.includes(`typed_after_${n} = 1\n`), `paste round ${n} saved`);
   }
+  // Two cursors, a two-line clipboard, no labels: VS Code spreads a line to each cursor in one
+  // change event; that is the paste's own edit, and both lines are paste.
+  await ensureEditSources(false);
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('a=\nb=');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('End');
+  await runCommand('Add Cursor Below'); // editor.action.insertCursorBelow
+  await page.evaluate((t) => navigator.clipboard.writeText(t), "'spread over the first cursor'\n'spread over the second cursor'");
+  await page.keyboard.press('Control+V');
+  await waitFor('the paste spread over two cursors', async () => (await viewText()).includes("b='spread over the second cursor'"), 30_000);
+  await page.keyboard.press('Escape');
+  await saveAndWait(pasteFile, (t) => t.endsWith("b='spread over the second cursor'"), 'the multi-cursor paste saved');
   await syncSidecar(pasteFile);
   commit(pasteFile, 'pastes with keys typed right after');
   const pasteNote = noteLines(pasteFile);
@@ -485,8 +499,10 @@ try {
         else typedWrong.push(`${i + 1}:${line}:${cls} (pasted)`);
       }
     }
+    const spread = lines.flatMap((l, i) => (/^[ab]='spread/.test(l) ? [pasteNote[i + 1]] : []));
+    check(JSON.stringify(spread) === '["paste","paste"]', 'a paste spread over two cursors is paste on both lines', JSON.stringify(spread));
     const said = Object.entries(pastes).map(([k, [ok, n]]) => `${k} ${ok} of ${n}`).join(', ');
-    console.log(`# pastes landed as paste: ${said}`);
+    console.log(`# pastes landed as paste: ${said} (${Date.now() - pasteStarted} ms)`);
     const detail = `${said}\n${JSON.stringify(pasteNote)}\n${lines.join('\n')}`;
     check(typedWrong.length === 0, `keys typed right after a paste are human, what was pasted is paste (${pastePlan.length} rounds)`, `wrong: ${typedWrong.join(' ')}\n${detail}`);
     check(pastes.labels[0] === pastes.labels[1] && pastes.waited[0] === pastes.waited[1],
@@ -496,6 +512,7 @@ try {
   // 7c. Issue 9: a chat agent's command run through provenant.runAs (the fixture's F10) edits
   // the file while the person types a line into it: the agent's two lines are ai (its origin),
   // the typed line human, with and without labels, the extension host idle and busy.
+  const chatStarted = Date.now();
   const chatFile = 'chat.txt';
   await openFile(chatFile);
   await editor.locator('.view-lines').click();
@@ -515,6 +532,7 @@ try {
   await syncSidecar(chatFile);
   commit(chatFile, 'a chat agent edits while the person types');
   const chatNote = noteLines(chatFile);
+  console.log(`# runAs rounds: ${Date.now() - chatStarted} ms`);
   if (chatNote) {
     const tools = noteTools(chatFile);
     const lines = readFileSync(join(repo, chatFile), 'utf8').split('\n');
