@@ -3,9 +3,9 @@
 # Neovim, without touching the system: a private apt configuration per suite (its own sources
 # list, state and cache under .cache/neovim/<suite>/), the packages and the libraries they
 # depend on unpacked with `dpkg -x` into .cache/neovim/<suite>/root, and a wrapper
-# .cache/neovim/<suite>/bin/nvim that runs that Neovim through the suite's own dynamic loader.
-# The loader's --library-path is an argument, not $LD_LIBRARY_PATH: the programs Neovim starts
-# (`provenant lsp`, git) keep the system's loader and libraries.
+# .cache/neovim/<suite>/bin/nvim that runs that Neovim with the suite's own dynamic loader and
+# libraries, written into the unpacked executable with patchelf (not $LD_LIBRARY_PATH: the
+# programs Neovim starts, `provenant lsp` and git, keep the system's loader and libraries).
 #
 # apt checks everything as usual: the suite's InRelease against debian-archive-keyring, the
 # package indexes and every .deb against the hashes it signs. A suite provisioned once is
@@ -52,9 +52,9 @@ case "$arch" in
     exit 1
     ;;
 esac
-for tool in apt-get apt-cache dpkg-deb; do
+for tool in apt-get apt-cache dpkg-deb patchelf; do
   command -v "$tool" >/dev/null || {
-    echo "neovim-versions: $tool not found (this script needs Debian's apt and dpkg)" >&2
+    echo "neovim-versions: $tool not found (Debian's apt, dpkg and patchelf: scripts/setup.sh --clients)" >&2
     exit 1
   }
 done
@@ -89,7 +89,7 @@ EOF
 
 provision() { # suite: prints "<suite> <version> <wrapper>"
   local suite=$1 d="$cache/$1"
-  local prefix="$d/root" wrapper="$d/bin/nvim" stamp="$d/provisioned"
+  local prefix="$d/root" wrapper="$d/bin/nvim" stamp="$d/provisioned.2" # .2: the patched executable
   if ((refresh == 0)) && [[ -f "$stamp" && -x "$wrapper" ]]; then
     echo "$suite $(cat "$stamp") $wrapper"
     return 0
@@ -124,23 +124,31 @@ provision() { # suite: prints "<suite> <version> <wrapper>"
     n=$((n + 1))
   done
   local ld
-  ld=$(find "$prefix" -name "$loader" \( -type f -o -type l \) | head -1)
+  ld=$(find "$prefix" -name "$loader" -type f | head -1) # the file: a symlink may point outside
   local runtime="$prefix/usr/share/nvim/runtime"
   if [[ -z "$ld" || ! -x "$prefix/usr/bin/nvim" || ! -f "$runtime/filetype.lua" ]]; then
     echo "neovim-versions: $suite: the unpacked packages lack the loader, nvim or its runtime" >&2
     return 1
   fi
-  ld=${ld#"$prefix"}
   # Debian moved the libraries to /usr/lib (merged /usr); the old paths are kept for older suites.
   local libs="$prefix/usr/lib/$triplet:$prefix/lib/$triplet:$prefix/usr/lib:$prefix/lib"
+  # The unpacked nvim itself points at the suite's loader and libraries (DT_RPATH, which also
+  # serves the libraries' own dependencies): Neovim's TUI starts its server by re-running its
+  # own executable (/proc/self/exe), so running it as `ld.so nvim` would not do. Nothing is
+  # inherited: `provenant lsp` and git, which Neovim starts, keep the system's loader and
+  # libraries.
+  if ! patchelf --set-interpreter "$ld" --force-rpath --set-rpath "$libs" "$prefix/usr/bin/nvim"; then
+    echo "neovim-versions: $suite: patchelf failed on $prefix/usr/bin/nvim" >&2
+    return 1
+  fi
   mkdir -p "$d/bin"
   cat >"$wrapper.tmp" <<EOF
 #!/bin/sh
-# Debian $suite's Neovim $version, unpacked by scripts/neovim-versions.sh. Its own loader and
-# libraries, passed as arguments so that what Neovim starts keeps the system's.
+# Debian $suite's Neovim $version, unpacked by scripts/neovim-versions.sh, with its own loader
+# and libraries; \$VIMRUNTIME names its own runtime.
 VIMRUNTIME="$runtime"
 export VIMRUNTIME
-exec "$prefix$ld" --library-path "$libs" "$prefix/usr/bin/nvim" "\$@"
+exec "$prefix/usr/bin/nvim" "\$@"
 EOF
   chmod +x "$wrapper.tmp"
   mv "$wrapper.tmp" "$wrapper"
