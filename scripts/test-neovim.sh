@@ -37,6 +37,7 @@ export PROVENANT_NVIM_TESTS="$tests"
 export XDG_DATA_DIRS="$tmp/no-data-dirs"
 
 status=0
+results=() # "<version> <suite> <passed> <failed>" per suite run
 # The Neovims to test, as "<label> <nvim>": the system's, and each newer suite's.
 nvims=()
 for v in ${PROVENANT_NEOVIM_VERSIONS:-system trixie forky}; do
@@ -52,11 +53,11 @@ for v in ${PROVENANT_NEOVIM_VERSIONS:-system trixie forky}; do
   else
     echo "test-neovim: FAIL Debian $v's Neovim could not be provisioned (see above): its suites" \
       "did not run. PROVENANT_NEOVIM_VERSIONS=system tests the system's Neovim alone." >&2
+    results+=("$v not-provisioned 0 1")
     status=1
   fi
 done
 
-results=() # "<version> <suite> <passed> <failed>" per suite run
 
 # Runs a test file on $nvim; its summary line ("<suite> on <version>: N passed, N failed") is
 # recorded. Anything Neovim writes to stderr is shown; a deprecation warning there fails the run.
