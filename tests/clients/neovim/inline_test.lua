@@ -154,11 +154,12 @@ H.run("neovim-inline", function()
   local function accept_on_new_line(prefix)
     local before = server.requests
     local line = api.nvim_buf_line_count(bufnr) + 1
+    -- Shown: Neovim draws the suggestion as virtual text in its own namespace.
+    local ns = api.nvim_get_namespaces()["nvim.lsp.inline_completion"]
     _G.ProvenantTestWaitSuggestion = function()
       H.wait(5000, function()
-        return server.requests > before
-      end, "the inline completion request")
-      vim.wait(100) -- the answer is scheduled: let Neovim's handler show it
+        return server.requests > before and ns ~= nil and #api.nvim_buf_get_extmarks(bufnr, ns, 0, -1, {}) > 0
+      end, "the suggestion to be shown")
     end
     _G.ProvenantTestWaitAccept = function()
       H.wait(5000, function()
