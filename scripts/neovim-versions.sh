@@ -95,7 +95,7 @@ provision() { # suite: prints "<suite> <version> <wrapper>"
     return 0
   fi
   rm -rf "$d"
-  apt_setup "$d" "$suite"
+  apt_setup "$d" "$suite" || return 1
   export APT_CONFIG="$d/apt.conf"
   echo "neovim-versions: $suite: fetching the package index from $mirror" >&2
   if ! apt-get -q update >"$d/log/update.log" 2>&1 || grep -qE '^(E:|W: (Failed to fetch|GPG error|Some index files))' "$d/log/update.log"; then
@@ -119,8 +119,12 @@ provision() { # suite: prints "<suite> <version> <wrapper>"
   fi
   mkdir -p "$prefix"
   local deb n=0
+  # (Called as `provision || status=1`, so errexit is off in here: every step says how it failed.)
   for deb in "$d/cache/archives/"*.deb; do
-    dpkg-deb -x "$deb" "$prefix"
+    dpkg-deb -x "$deb" "$prefix" || {
+      echo "neovim-versions: $suite: dpkg-deb -x $deb failed" >&2
+      return 1
+    }
     n=$((n + 1))
   done
   local ld
