@@ -2,7 +2,9 @@
 # Installs what provenant needs, from Debian's packages (idempotent: installs only what is
 # missing). Package lists live in scripts/packages/<area>.txt, one name per line.
 #   scripts/setup.sh                 the build (build.txt) and every list except clients
-#   scripts/setup.sh --clients       also clients.txt (Neovim, Emacs, Chromium, Node)
+#   scripts/setup.sh --clients       also clients.txt (Neovim, Emacs, Chromium, Node), and the
+#                                    newer Neovims the client is tested on, unpacked into .cache
+#                                    (scripts/neovim-versions.sh; the system is not changed)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -27,5 +29,15 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if [[ "${1:-}" == "--clients" ]]; then
+  # The suites scripts/test-neovim.sh will ask for (PROVENANT_NEOVIM_VERSIONS, "system" aside).
+  suites=()
+  for v in ${PROVENANT_NEOVIM_VERSIONS:-trixie forky}; do
+    [[ "$v" == system ]] || suites+=("$v")
+  done
+  if ((${#suites[@]})) && ! "$here/neovim-versions.sh" "${suites[@]}" >/dev/null; then
+    echo "setup: the newer Neovims could not be provisioned (above): scripts/test-neovim.sh will fail" >&2
+  fi
 fi
 echo "setup: dependencies present"

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Tests the Neovim client in headless Neovim (Debian's package): the pure span tests, then the
-# end-to-end test against the real `provenant` in a real git repository. Isolated from the
-# machine: temp HOME and XDG directories, no global git config, a fixed git identity.
+# Tests the Neovim client in headless Neovim, on each Neovim we support: Debian 12's own (0.7.2)
+# and the newer ones of Debian's newer suites that scripts/neovim-versions.sh unpacks beside it
+# (trixie's 0.10, forky's 0.12). On each: the pure span tests, the help tags, the end-to-end
+# tests against the real `provenant` in real git repositories, :checkhealth, and a real TUI
+# in tmux. Isolated from the machine: temp HOME and XDG directories, no global git config, a
+# fixed git identity.
 #   scripts/test-neovim.sh        (provenant on $PATH, or PROVENANT_BINARY=/path/to/provenant)
+#   PROVENANT_NEOVIM_VERSIONS="system trixie forky" (the default): which Neovims. A suite that
+#   cannot be provisioned (no network) fails the run, saying so; set
+#   PROVENANT_NEOVIM_VERSIONS=system to test the system's Neovim alone, knowingly.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 tests="$root/tests/clients/neovim"
 
-if ! command -v nvim >/dev/null; then
-  echo "test-neovim: nvim not found (scripts/setup.sh --clients installs it)" >&2
-  exit 1
-fi
 if [[ -n "${PROVENANT_BINARY:-}" ]]; then
   export PATH="$(dirname "$PROVENANT_BINARY"):$PATH"
 fi
@@ -30,49 +32,72 @@ export GIT_AUTHOR_NAME="Test Author" GIT_AUTHOR_EMAIL="author@example.com"
 export GIT_COMMITTER_NAME="Test Committer" GIT_COMMITTER_EMAIL="committer@example.com"
 export PROVENANT_NVIM_TESTS="$tests"
 
+# XDG_DATA_DIRS: no site directory of the system's Neovim (/usr/share/nvim/site) on the
+# runtimepath of another version.
+export XDG_DATA_DIRS="$tmp/no-data-dirs"
+
+status=0
+results=() # "<version> <suite> <passed> <failed>" per suite run
+# The Neovims to test, as "<label> <nvim>": the system's, and each newer suite's.
+nvims=()
+for v in ${PROVENANT_NEOVIM_VERSIONS:-system trixie forky}; do
+  if [[ "$v" == system ]]; then
+    if command -v nvim >/dev/null; then
+      nvims+=("system $(command -v nvim)")
+    else
+      echo "test-neovim: nvim not found (scripts/setup.sh --clients installs it)" >&2
+      status=1
+    fi
+  elif line=$("$root/scripts/neovim-versions.sh" "$v"); then
+    nvims+=("$v ${line##* }")
+  else
+    echo "test-neovim: FAIL Debian $v's Neovim could not be provisioned (see above): its suites" \
+      "did not run. PROVENANT_NEOVIM_VERSIONS=system tests the system's Neovim alone." >&2
+    results+=("$v not-provisioned 0 1")
+    status=1
+  fi
+done
+
+
+# Runs a test file on $nvim; its summary line ("<suite> on <version>: N passed, N failed") is
+# recorded. Anything Neovim writes to stderr is shown; a deprecation warning there fails the run.
 # nvim --clean: no user config or user plugins; our plugin and the test doubles come first on
 # the runtimepath, so plugin/provenant.lua is sourced at startup like any installed plugin.
 # g:loaded_python3_provider: Debian's python ftplugin otherwise probes the Python provider,
 # which costs seconds per run and has nothing to do with provenant.
 nvim_run() { # test-file
-  timeout 120 nvim --headless --clean --cmd "let g:loaded_python3_provider = 0" \
+  local rc=0 err="$tmp/stderr"
+  timeout 120 "$nvim" --headless --clean --cmd "let g:loaded_python3_provider = 0" \
     --cmd "set rtp^=$root/clients/neovim,$tests/rtp" \
-    -c "luafile $1" </dev/null
+    -c "luafile $1" </dev/null 2>"$err" | tee "$tmp/stdout" || rc=1
+  if [[ -s "$err" ]]; then
+    sed 's/^/  stderr: /' "$err"
+    [[ -z "$(tail -c 1 "$err")" ]] || echo
+    if grep -qi "deprecat" "$err"; then
+      echo "  FAIL a deprecation warning on stderr"
+      rc=1
+    fi
+  fi
+  record "$(basename "$1" .lua)" "$rc"
+  return $rc
 }
 
-status=0
-nvim_run "$tests/spans_test.lua" || status=1
-
-# :helptags must accept the help file (no duplicate or malformed tags).
-cp -r "$root/clients/neovim/doc" "$tmp/doc"
-if nvim --headless --clean -c "try | helptags $tmp/doc | catch | cquit 1 | endtry | qa!" </dev/null \
-    && grep -q "^:Provenant" "$tmp/doc/tags"; then
-  echo "neovim-helptags: 1 passed, 0 failed"
-else
-  echo "neovim-helptags: 0 passed, 1 failed"
-  status=1
-fi
-
-repo="$tmp/repo"
-mkdir -p "$repo"
-git -C "$repo" init -q -b main
-printf 'import os\n' > "$repo/app.py"
-git -C "$repo" add app.py
-git -C "$repo" commit -q -m "initial"
-(cd "$repo" && provenant install) >"$tmp/install.log" 2>&1 || {
-  echo "test-neovim: provenant install failed:" >&2
-  cat "$tmp/install.log" >&2
-  status=1
+# record <suite> <rc>: takes the summary line of the last run (or a failure when there is none).
+record() {
+  local summary
+  summary=$(grep -E '^[a-z0-9-]+ on [0-9.]+: [0-9]+ passed, [0-9]+ failed' "$tmp/stdout" | tail -1 || true)
+  if [[ -n "$summary" ]]; then
+    local name passed failed
+    name=${summary%% on *}
+    passed=$(echo "$summary" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+    failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+    ((failed == 0 && $2 != 0)) && failed=1
+    results+=("$version $name $passed $failed")
+  else
+    echo "  FAIL $1 on $version gave no summary"
+    results+=("$version $1 0 1")
+  fi
 }
-PROVENANT_TEST_REPO="$repo" nvim_run "$tests/e2e_test.lua" || status=1
-# Filters and renames (issue 9 §5, §6), in a repository of their own.
-edits="$tmp/edits-repo"
-mkdir -p "$edits"
-git -C "$edits" init -q -b main
-printf 'first\n' > "$edits/README"
-git -C "$edits" add README
-git -C "$edits" commit -q -m "initial"
-PROVENANT_TEST_REPO="$edits" nvim_run "$tests/edits_test.lua" || status=1
 
 # A real terminal: Neovim's TUI inside tmux. Typing goes through send-keys and a bracketed
 # paste through `tmux paste-buffer -p`, the path that ends in vim.paste.
@@ -84,12 +109,12 @@ wait_for() { # file: waits up to 15 s for it to appear
   done
   return 1
 }
-tui_test() {
-  local dir="$tmp/tui" sock="provenant-nvim-$$" ok=0 failed=0
+tui_test() { # dir
+  local dir="$1/tui" sock="provenant-nvim-$$-$label" ok=0 failed=0
   mkdir -p "$dir/repo"
   git -C "$dir/repo" init -q -b main
-  printf 'import os\n' > "$dir/repo/tui.py"
-  printf 'pasted_one = 1\npasted_two = 2\n' > "$dir/paste.txt"
+  printf 'import os\n' >"$dir/repo/tui.py"
+  printf 'pasted_one = 1\npasted_two = 2\n' >"$dir/paste.txt"
   export PROVENANT_TUI_DIR="$dir"
   local tm=(tmux -L "$sock" -f /dev/null)
   # The trap runs after this function returns (tm is gone then): name the socket itself, and
@@ -97,7 +122,7 @@ tui_test() {
   tui_socket=$sock
   trap 'rc=$?; tmux -L "$tui_socket" kill-server 2>/dev/null || true; rm -rf "$tmp"; exit $rc' EXIT
   "${tm[@]}" new-session -d -s t -x 100 -y 30 -c "$dir/repo" \
-    "nvim --clean --cmd 'let g:loaded_python3_provider = 0' --cmd 'set rtp^=$root/clients/neovim' -c 'luafile $tests/tui_init.lua' tui.py"
+    "'$nvim' --clean --cmd 'let g:loaded_python3_provider = 0' --cmd 'set rtp^=$root/clients/neovim' -c 'luafile $tests/tui_init.lua' tui.py"
   "${tm[@]}" set -s escape-time 0
   local pid
   pid=$("${tm[@]}" display-message -p -t t '#{pane_pid}')
@@ -105,34 +130,43 @@ tui_test() {
   if ! wait_for "$dir/ready"; then
     echo "  FAIL the sidecar did not start in the TUI"
     "${tm[@]}" capture-pane -p -t t || true
-    echo "neovim-tui: 0 passed, 1 failed"
-    kill "$pid" 2>/dev/null || true
-    "${tm[@]}" kill-server 2>/dev/null || true
-    return 1
-  fi
-  "${tm[@]}" send-keys -t t -l 'Gotyped_line = 1'
-  "${tm[@]}" send-keys -t t Enter
-  "${tm[@]}" load-buffer "$dir/paste.txt"
-  "${tm[@]}" paste-buffer -p -t t
-  "${tm[@]}" send-keys -t t Escape
-  "${tm[@]}" send-keys -t t -l ':ProvenantTestDump'
-  "${tm[@]}" send-keys -t t Enter
-  if wait_for "$dir/dump"; then
-    for want in "2 human" "3 paste" "4 paste"; do
-      if grep -qx "$want" "$dir/dump"; then
-        echo "  ok   line $want"; ok=$((ok + 1))
-      else
-        echo "  FAIL line $want: got $(tr '\n' ' ' < "$dir/dump")"; failed=$((failed + 1))
-      fi
-    done
+    failed=1
   else
-    echo "  FAIL no answer from :ProvenantTestDump"; failed=$((failed + 1))
-    "${tm[@]}" capture-pane -p -t t || true
+    "${tm[@]}" send-keys -t t -l 'Gotyped_line = 1'
+    "${tm[@]}" send-keys -t t Enter
+    "${tm[@]}" load-buffer "$dir/paste.txt"
+    "${tm[@]}" paste-buffer -p -t t
+    "${tm[@]}" send-keys -t t Escape
+    "${tm[@]}" send-keys -t t -l ':ProvenantTestDump'
+    "${tm[@]}" send-keys -t t Enter
+    if wait_for "$dir/dump"; then
+      for want in "2 human" "3 paste" "4 paste"; do
+        if grep -qx "$want" "$dir/dump"; then
+          echo "  ok   line $want"
+          ok=$((ok + 1))
+        else
+          echo "  FAIL line $want: got $(tr '\n' ' ' <"$dir/dump")"
+          failed=$((failed + 1))
+        fi
+      done
+      # What the TUI showed the person: no error or deprecation message (:messages).
+      if grep -qiE "deprecat|error" "$dir/messages"; then
+        echo "  FAIL messages in the TUI: $(tr '\n' ' ' <"$dir/messages")"
+        failed=$((failed + 1))
+      else
+        echo "  ok   no error or deprecation message in the TUI"
+        ok=$((ok + 1))
+      fi
+    else
+      echo "  FAIL no answer from :ProvenantTestDump"
+      failed=$((failed + 1))
+      "${tm[@]}" capture-pane -p -t t || true
+    fi
+    # Quit Neovim itself (it would outlive the tmux server), then the server.
+    "${tm[@]}" send-keys -t t Escape
+    "${tm[@]}" send-keys -t t -l ':qa!'
+    "${tm[@]}" send-keys -t t Enter
   fi
-  # Quit Neovim itself (it would outlive the tmux server), then the server.
-  "${tm[@]}" send-keys -t t Escape
-  "${tm[@]}" send-keys -t t -l ':qa!'
-  "${tm[@]}" send-keys -t t Enter
   local i
   for ((i = 0; i < 100 && pid > 0; i++)); do
     kill -0 "$pid" 2>/dev/null || break
@@ -140,13 +174,88 @@ tui_test() {
   done
   kill "$pid" 2>/dev/null || true
   "${tm[@]}" kill-server 2>/dev/null || true
-  echo "neovim-tui: $ok passed, $failed failed"
+  echo "neovim-tui on $version: $ok passed, $failed failed"
+  results+=("$version neovim-tui $ok $failed")
   ((failed == 0))
 }
-if command -v tmux >/dev/null; then
-  tui_test || status=1
-else
-  echo "test-neovim: tmux not found (scripts/setup.sh --clients installs it)" >&2
-  status=1
-fi
+
+# All suites on one Neovim ($nvim, $label, $version), each in repositories of its own.
+run_suites() {
+  local dir="$tmp/$label"
+  mkdir -p "$dir"
+  nvim_run "$tests/spans_test.lua" || status=1
+
+  # :helptags must accept the help file (no duplicate or malformed tags).
+  cp -r "$root/clients/neovim/doc" "$dir/doc"
+  if "$nvim" --headless --clean -c "try | helptags $dir/doc | catch | cquit 1 | endtry | qa!" </dev/null \
+    && grep -q "^:Provenant" "$dir/doc/tags"; then
+    echo "neovim-helptags on $version: 1 passed, 0 failed"
+    results+=("$version neovim-helptags 1 0")
+  else
+    echo "neovim-helptags on $version: 0 passed, 1 failed"
+    results+=("$version neovim-helptags 0 1")
+    status=1
+  fi
+
+  local repo="$dir/repo"
+  mkdir -p "$repo"
+  git -C "$repo" init -q -b main
+  printf 'import os\n' >"$repo/app.py"
+  git -C "$repo" add app.py
+  git -C "$repo" commit -q -m "initial"
+  (cd "$repo" && provenant install) >"$dir/install.log" 2>&1 || {
+    echo "test-neovim: provenant install failed:" >&2
+    cat "$dir/install.log" >&2
+    status=1
+  }
+  PROVENANT_TEST_REPO="$repo" nvim_run "$tests/e2e_test.lua" || status=1
+  # Filters and renames (issue 9 §5, §6), in a repository of their own.
+  local edits="$dir/edits-repo"
+  mkdir -p "$edits"
+  git -C "$edits" init -q -b main
+  printf 'first\n' >"$edits/README"
+  git -C "$edits" add README
+  git -C "$edits" commit -q -m "initial"
+  PROVENANT_TEST_REPO="$edits" nvim_run "$tests/edits_test.lua" || status=1
+  # Neovim's own inline completion (0.12+) against an in-process server.
+  local irepo="$dir/inline-repo"
+  mkdir -p "$irepo"
+  git -C "$irepo" init -q -b main
+  printf 'rows = []\n' >"$irepo/app.py"
+  git -C "$irepo" add app.py
+  git -C "$irepo" commit -q -m "initial"
+  PROVENANT_TEST_REPO="$irepo" nvim_run "$tests/inline_test.lua" || status=1
+  # :checkhealth provenant says which paths this Neovim takes and where they were tested.
+  local hrepo="$dir/health-repo"
+  mkdir -p "$hrepo"
+  git -C "$hrepo" init -q -b main
+  printf 'x = 1\n' >"$hrepo/h.py"
+  PROVENANT_TEST_REPO="$hrepo" nvim_run "$tests/health_test.lua" || status=1
+
+  if command -v tmux >/dev/null; then
+    tui_test "$dir" || status=1
+  else
+    echo "test-neovim: tmux not found (scripts/setup.sh --clients installs it)" >&2
+    status=1
+  fi
+}
+
+for entry in "${nvims[@]}"; do
+  label=${entry%% *}
+  nvim=${entry#* }
+  version=$("$nvim" --headless --clean -c 'lua local v = vim.version() io.stdout:write(("%d.%d.%d"):format(v.major, v.minor, v.patch))' -c 'qa!' </dev/null 2>/dev/null || true)
+  if [[ -z "$version" ]]; then
+    echo "test-neovim: FAIL $nvim ($label) does not run" >&2
+    status=1
+    continue
+  fi
+  echo "=== Neovim $version ($label: $nvim)"
+  run_suites
+done
+
+echo "=== Neovim client results (suite, version: passed/failed)"
+for r in "${results[@]}"; do
+  read -r v name passed failed <<<"$r"
+  printf '  %-18s %-8s %3d passed, %d failed\n' "$name" "$v" "$passed" "$failed"
+done
 exit $status

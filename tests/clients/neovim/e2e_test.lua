@@ -82,7 +82,7 @@ H.run("neovim-e2e", function()
     return
   end
   H.eq(client.offset_encoding, "utf-8", "utf-8 positions negotiated")
-  H.check(client.config.root_dir == vim.loop.fs_realpath(repo) or client.config.root_dir == repo,
+  H.check(client.config.root_dir == (vim.uv or vim.loop).fs_realpath(repo) or client.config.root_dir == repo,
     "client root is the git root", client.config.root_dir)
 
   -- 2: typed by a person.
@@ -155,9 +155,6 @@ H.run("neovim-e2e", function()
   H.check(health:find("found ", 1, true) ~= nil, ":checkhealth provenant finds the binary", health)
   H.check(health:find("app.py: client", 1, true) ~= nil, ":checkhealth provenant lists the attached buffer", health)
   H.check(health:find("ERROR", 1, true) == nil, ":checkhealth provenant reports no error", health)
-  H.check(health:find("vim.lsp.start_client + vim.lsp.buf_attach_client (no vim.lsp.start): in use, tested on 0.7.2", 1, true) ~= nil
-    or (vim.lsp.start ~= nil and health:find("vim.lsp.start (0.8+): in use", 1, true) ~= nil),
-    ":checkhealth provenant says which paths were tested on which version", health)
   vim.cmd("tabclose")
 
   -- Save, let the sidecar finish writing its journal, then commit with the git CLI.

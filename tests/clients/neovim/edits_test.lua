@@ -113,7 +113,7 @@ H.run("neovim-edits", function()
   local old, new = repo .. "/renamed_from.py", repo .. "/renamed_to.py"
   vim.lsp.util.rename(old, new)
   local b3 = vim.fn.bufnr(new)
-  H.check(b3 ~= -1 and vim.loop.fs_stat(old) == nil and vim.loop.fs_stat(new) ~= nil,
+  H.check(b3 ~= -1 and (vim.uv or vim.loop).fs_stat(old) == nil and (vim.uv or vim.loop).fs_stat(new) ~= nil,
     "vim.lsp.util.rename renamed the file and its buffer")
   if b3 == -1 or not attached(b3, "renamed_to.py to attach") then
     return

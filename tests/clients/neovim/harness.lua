@@ -57,15 +57,51 @@ function H.wait(ms, cond, what)
   return ok
 end
 
+--- "0.10.4": the Neovim this runs on (scripts/test-neovim.sh runs every suite on several).
+function H.version()
+  local v = vim.version()
+  return ("%d.%d.%d"):format(v.major, v.minor, v.patch)
+end
+
+-- Every vim.deprecate call made from the plugin, soft ones included (Neovim warns only once a
+-- deprecation is "hard", a version or two later: soft ones are the warnings users get next).
+local deprecations = {}
+if type(vim.deprecate) == "function" then
+  local deprecate = vim.deprecate
+  vim.deprecate = function(name, ...)
+    if debug.traceback("", 2):find("/lua/provenant/", 1, true) then
+      deprecations[#deprecations + 1] = tostring(name) .. " (called by the plugin)"
+    end
+    return deprecate(name, ...)
+  end
+end
+
+-- A deprecation warning is a failure: the plugin must take the current path on each version.
+-- Older vim.deprecate reports through vim.notify (recorded above), 0.12's echoes (:messages).
+local function check_deprecations()
+  local found = vim.deepcopy(deprecations)
+  for _, n in ipairs(H.notes) do
+    if tostring(n.msg):lower():find("deprecat", 1, true) then
+      found[#found + 1] = tostring(n.msg)
+    end
+  end
+  local ok, messages = pcall(vim.fn.execute, "messages")
+  if ok and messages:lower():find("deprecat", 1, true) then
+    found[#found + 1] = messages
+  end
+  H.check(#found == 0, "no deprecation warning on Neovim " .. H.version(), table.concat(found, "; "))
+end
+
 --- Runs the test function, reports, and exits Neovim with the result.
 function H.run(name, fn)
   H.name = name
-  out("== " .. name)
+  out("== " .. name .. " (Neovim " .. H.version() .. ")")
   local ok, err = xpcall(fn, debug.traceback)
   if not ok then
     H.check(false, "test raised an error", err)
   end
-  out(("%s: %d passed, %d failed%s"):format(name, H.passed, H.failed,
+  check_deprecations()
+  out(("%s on %s: %d passed, %d failed%s"):format(name, H.version(), H.passed, H.failed,
     H.xfailed > 0 and (", %d expected to fail (XFAIL above)"):format(H.xfailed) or ""))
   vim.cmd((H.failed == 0 and "qall!" or "cquit! 1"))
 end

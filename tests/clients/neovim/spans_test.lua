@@ -28,6 +28,15 @@ H.run("neovim-spans", function()
   H.eq(spans({ "a", "b" }, { "a" }), {}, "deletion gives no span")
   -- é is two bytes (C3 A9), è is C3 A8: a byte-wise prefix would split the character.
   H.eq(spans({ "é" }, { "è" }), { span(0, 0, 0, 2) }, "never splits a UTF-8 character")
+
+  -- LSP columns in utf-16 and utf-32 (compat.utfindex: vim.str_utfindex's old or new form).
+  local C = require("provenant.compat")
+  local line = "aé😀b" -- bytes 1, 2, 4, 1: utf-16 units 1, 1, 2, 1
+  H.eq({ C.utfindex(line, 3, "utf-16"), C.utfindex(line, 7, "utf-16"), C.utfindex(line, 8, "utf-16") },
+    { 2, 4, 5 }, "utf-16 columns of byte offsets")
+  H.eq({ C.utfindex(line, 3, "utf-32"), C.utfindex(line, 7, "utf-32"), C.utfindex(line, 8, "utf-32") },
+    { 2, 3, 4 }, "utf-32 columns of byte offsets")
+  H.eq(C.utfindex(line, 9, "utf-16"), nil, "a byte offset past the line has no column")
   H.eq(spans({ "x" }, { "xé€" }), { span(0, 1, 0, 6) }, "multibyte insertion in bytes")
 
   -- A capture around a scheduled insertion, with on_bytes tracking, on a real buffer.

@@ -33,6 +33,8 @@ vim.api.nvim_create_user_command("ProvenantTestDump", function()
         out[#out + 1] = ("%d %s"):format(i, cls)
       end
     end
+    -- What Neovim showed the person (errors, deprecation warnings): checked by the script.
+    write("messages", vim.fn.execute("messages") .. "\n")
     write("dump", table.concat(out, "\n") .. "\n")
   end)
 end, {})

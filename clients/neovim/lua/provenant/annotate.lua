@@ -120,7 +120,7 @@ function M.inserted_spans(old, new, at_end)
   local old_text = table.concat(old, "\n") .. "\n"
   local new_text = table.concat(new, "\n") .. "\n"
   local hunks
-  local diff = (vim.text and vim.text.diff) or vim.diff
+  local diff = require("provenant.compat").diff
   if diff then
     hunks = diff(old_text, new_text, { result_type = "indices" })
   else
@@ -165,14 +165,7 @@ local function lsp_position(line, col, encoding)
   if encoding == "utf-8" or col == 0 then
     return col
   end
-  local ok, utf32, utf16 = pcall(vim.str_utfindex, line, col)
-  if not ok then
-    return nil
-  end
-  if encoding == "utf-32" then
-    return utf32
-  end
-  return utf16
+  return require("provenant.compat").utfindex(line, col, encoding)
 end
 
 --- Sends one annotation for `ranges` (byte positions in the current buffer) with `origin`.
@@ -258,6 +251,11 @@ function M.run(origin, fn, ...)
     error(res[2], 0)
   end
   return unpack(res, 2, res.n)
+end
+
+--- Whether a capture is open (an accept or a paste is being annotated right now).
+function M.capturing()
+  return active ~= nil
 end
 
 --- Opens a capture that keys typed later will close (expr mappings, streamed pastes).

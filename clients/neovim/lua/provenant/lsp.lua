@@ -6,7 +6,7 @@ local util = require("provenant.util")
 
 local M = {}
 
-local uv = vim.uv or vim.loop
+local uv = require("provenant.compat").uv
 local clients = {} -- root -> client id
 M.buffers = {} -- bufnr -> { root = string, client_id = number }
 

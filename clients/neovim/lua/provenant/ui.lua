@@ -95,7 +95,7 @@ function M.schedule_refresh(bufnr)
     return
   end
   if not st.timer then
-    st.timer = (vim.uv or vim.loop).new_timer()
+    st.timer = require("provenant.compat").uv.new_timer()
   end
   st.timer:stop()
   st.timer:start(config.values.refresh_ms, 0, vim.schedule_wrap(function()

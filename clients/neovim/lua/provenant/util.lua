@@ -1,4 +1,4 @@
--- Small helpers: notifications, the optional debug log, feature-detected LSP client calls.
+-- Small helpers: notifications, the optional debug log, the LSP client calls and version.
 local M = {}
 
 --- Reports to the user through vim.notify (never print), prefixed with the plugin's name.
@@ -33,26 +33,9 @@ function M.log(fmt, ...)
   end
 end
 
--- Neovim 0.11 turned client methods into `client:method()`; older clients hold closures that
--- take no self. Detect which by the metatable instead of by version.
-local function method_style(client)
-  local mt = getmetatable(client)
-  return type(mt) == "table" and mt.__index ~= nil
-end
-
-function M.client_notify(client, method, params)
-  if method_style(client) then
-    return client:notify(method, params)
-  end
-  return client.notify(method, params)
-end
-
-function M.client_request(client, method, params, handler, bufnr)
-  if method_style(client) then
-    return client:request(method, params, handler, bufnr)
-  end
-  return client.request(method, params, handler, bufnr)
-end
+-- Client calls in the style of this Neovim (compat.lua says which).
+M.client_notify = require("provenant.compat").client_notify
+M.client_request = require("provenant.compat").client_request
 
 --- The version the LSP client last sent (or is about to send) for the buffer.
 function M.buf_version(bufnr)

@@ -139,8 +139,7 @@ end
 -- The tool of the built-in inline completion is the name of the client that serves it.
 local function builtin_origin()
   local tool = "unknown"
-  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
-  local ok, list = pcall(get, { bufnr = api.nvim_get_current_buf() })
+  local ok, list = pcall(require("provenant.compat").get_clients, { bufnr = api.nvim_get_current_buf() })
   if ok and type(list) == "table" then
     for _, client in ipairs(list) do
       local caps = client.server_capabilities or {}
@@ -158,13 +157,23 @@ local function wrap_paste()
     return
   end
   local original = vim.paste
+  -- An AI plugin may insert its suggestion through nvim_paste, which calls vim.paste (Neovim's
+  -- inline completion does for an item without a range): inside the accept's capture, the text
+  -- is the accept's, not a person's paste.
+  local nested = false
   vim.paste = function(lines, phase)
     if phase == -1 or phase == 1 then
-      annotate.open({ class = "paste" })
+      nested = annotate.capturing()
+      if not nested then
+        annotate.open({ class = "paste" })
+      end
     end
     local ok, res = pcall(original, lines, phase)
     if phase == -1 or phase == 3 or not ok or res == false then
-      annotate.close()
+      if not nested then
+        annotate.close()
+      end
+      nested = false
     end
     if not ok then
       error(res, 0)
