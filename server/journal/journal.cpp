@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <map>
 #include <mutex>
@@ -78,10 +77,10 @@ Result<ReadOutcome> read_prefix(const fs::path& file, size_t limit) {
             return out;
         }
         if (is_unusable_errno(err)) {
-            out.unusable = err == EINVAL ? "not a regular file" : std::strerror(err);
+            out.unusable = err == EINVAL ? "not a regular file" : errno_text();
             return out;
         }
-        return make_error("opening " + file.string() + ": " + std::strerror(err));
+        return make_error("opening " + file.string() + ": " + errno_text());
     }
     out.data.resize(std::min<size_t>(limit, 64u << 10));
     size_t got = 0;
