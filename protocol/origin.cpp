@@ -1,8 +1,9 @@
 // Origin classes and records: names and JSON conversion.
 #include "protocol/origin.h"
 
+#include "support/json_fields.h"
+
 #include <array>
-#include <stdexcept>
 
 namespace provenant {
 
@@ -11,24 +12,6 @@ constexpr std::array<std::string_view, 4> kOriginNames = {"unknown", "human", "p
 constexpr std::array<std::string_view, 6> kLineNames = {"blank", "ai", "ai_modified",
                                                         "human", "paste", "unknown"};
 
-std::string get_string(const nlohmann::json& j, const char* field) {
-    auto it = j.find(field);
-    if (it == j.end() || it->is_null())
-        return {};
-    if (!it->is_string())
-        throw std::invalid_argument(std::string("origin.") + field + ": expected a string");
-    return it->get<std::string>();
-}
-
-uint64_t get_count(const nlohmann::json& j, const char* field) {
-    auto it = j.find(field);
-    if (it == j.end() || it->is_null())
-        return 0;
-    if (!it->is_number_unsigned() && !(it->is_number_integer() && it->get<int64_t>() >= 0))
-        throw std::invalid_argument(std::string("tokens.") + field +
-                                    ": expected a non-negative integer");
-    return it->get<uint64_t>();
-}
 } // namespace
 
 std::string_view to_string(OriginClass c) { return kOriginNames.at(static_cast<size_t>(c)); }
@@ -81,22 +64,22 @@ void to_json(nlohmann::json& j, const OriginRecord& r) {
     if (!r.request.empty()) j["request"] = r.request;
 }
 
+// Both throw json_fields::PathError (a std::invalid_argument), as nlohmann's from_json
+// protocol expects; their callers catch it. The paths are named from "origin" and "tokens"
+// because nlohmann's get<>() passes no path down.
 void from_json(const nlohmann::json& j, OriginRecord& r) {
-    if (!j.is_object())
-        throw std::invalid_argument("origin: expected an object");
-    std::string cls = get_string(j, "class");
+    namespace jf = json_fields;
+    std::string cls = jf::opt_string(j, "class", "origin").value_or("");
     auto c = origin_class_from_string(cls.empty() ? "ai" : cls);
-    if (!c)
-        throw std::invalid_argument("origin.class: unknown class '" + cls + "'");
+    if (!c) jf::fail("origin.class", "unknown class '" + cls + "'");
     r.cls = *c;
-    r.tool = get_string(j, "tool");
-    r.kind = get_string(j, "kind");
-    r.model = get_string(j, "model");
-    r.session = get_string(j, "session");
-    r.request = get_string(j, "request");
+    r.tool = jf::opt_string(j, "tool", "origin").value_or("");
+    r.kind = jf::opt_string(j, "kind", "origin").value_or("");
+    r.model = jf::opt_string(j, "model", "origin").value_or("");
+    r.session = jf::opt_string(j, "session", "origin").value_or("");
+    r.request = jf::opt_string(j, "request", "origin").value_or("");
     if (r.cls == OriginClass::Ai && !r.kind.empty() && !is_valid_ai_kind(r.kind))
-        throw std::invalid_argument("origin.kind: expected completion, agent or chat, got '" +
-                                    r.kind + "'");
+        jf::fail("origin.kind", "expected completion, agent or chat, got '" + r.kind + "'");
 }
 
 void to_json(nlohmann::json& j, const TokenUsage& u) {
@@ -109,14 +92,13 @@ void to_json(nlohmann::json& j, const TokenUsage& u) {
 }
 
 void from_json(const nlohmann::json& j, TokenUsage& u) {
-    if (!j.is_object())
-        throw std::invalid_argument("tokens: expected an object");
-    u.input = get_count(j, "input");
-    u.output = get_count(j, "output");
-    u.cache_read = get_count(j, "cache_read");
-    u.cache_write_5m = get_count(j, "cache_write_5m");
-    u.cache_write_1h = get_count(j, "cache_write_1h");
-    u.reasoning = get_count(j, "reasoning");
+    namespace jf = json_fields;
+    u.input = jf::opt_count(j, "input", "tokens");
+    u.output = jf::opt_count(j, "output", "tokens");
+    u.cache_read = jf::opt_count(j, "cache_read", "tokens");
+    u.cache_write_5m = jf::opt_count(j, "cache_write_5m", "tokens");
+    u.cache_write_1h = jf::opt_count(j, "cache_write_1h", "tokens");
+    u.reasoning = jf::opt_count(j, "reasoning", "tokens");
 }
 
 } // namespace provenant

@@ -291,7 +291,7 @@ private:
             note(p + ": " + rel.error().message + ": not recorded");
             return std::nullopt;
         }
-        if (auto st = validate_journal_path(*rel); !st) {
+        if (auto st = validate_repo_path(*rel); !st) {
             note(p + ": " + st.error().message + ": not recorded");
             return std::nullopt;
         }

@@ -140,7 +140,7 @@ Result<std::optional<PreSnapshot>> SnapshotStore::take(const std::string& id) {
     s.created_ms = j.value("created_ms", 0LL);
     s.repo_wide = j.value("repo_wide", false);
     for (const auto& [path, f] : j["files"].items()) {
-        if (!f.is_object() || validate_journal_path(path).ok() == false) continue;
+        if (!f.is_object() || validate_repo_path(path).ok() == false) continue;
         SnapFile sf;
         sf.exists = f.value("exists", false);
         sf.blob = f.value("blob", std::string());

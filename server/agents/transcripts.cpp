@@ -259,15 +259,13 @@ Result<std::string> read_transcript(std::string_view tool, const std::string& pa
     int fd = open_regular_file(path, /*follow_symlinks=*/true);
     if (fd < 0)
         return make_error("transcript " + path + ": cannot open: " +
-                          (errno == EINVAL ? std::string("not a regular file")
-                                           : std::string(std::strerror(errno))));
+                          (errno == EINVAL ? std::string("not a regular file") : errno_text()));
     struct Closer {
         int fd;
         ~Closer() { ::close(fd); }
     } closer{fd};
     struct stat st {};
-    if (::fstat(fd, &st) != 0)
-        return make_error("transcript " + path + ": " + std::strerror(errno));
+    if (::fstat(fd, &st) != 0) return make_error("transcript " + path + ": " + errno_text());
     auto size = static_cast<uint64_t>(st.st_size);
     bool whole_document = tool == "gemini";
     if (whole_document) {
@@ -286,7 +284,7 @@ Result<std::string> read_transcript(std::string_view tool, const std::string& pa
         ssize_t n = ::pread(fd, chunk.data() + got, chunk.size() - got,
                             static_cast<off_t>(cur.offset + got));
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return make_error("transcript " + path + ": " + std::strerror(errno));
+        if (n < 0) return make_error("transcript " + path + ": " + errno_text());
         if (n == 0) break; // truncated meanwhile
         got += static_cast<size_t>(n);
     }

@@ -3,6 +3,8 @@
 // index have been checked.
 #include "analysis/store.h"
 
+#include "support/fs.h"
+
 #include <algorithm>
 #include <cstring>
 #include <fcntl.h>
@@ -537,7 +539,7 @@ Status write_store(const fs::path& file, const StoreKey& key, const Fates& fates
     fs::remove(tmp, ec);
     // Created 0600 before SQLite opens it: the store lists authors and paths.
     int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) return Error("creating " + tmp.string() + ": " + std::strerror(errno));
+    if (fd < 0) return Error("creating " + tmp.string() + ": " + errno_text());
     ::close(fd);
     Status st;
     {

@@ -264,9 +264,9 @@ Status fill(const Repo& repo, Prepared& p, Load&& load,
 
 /// Adds session spend and the funnel to the note and returns the settlements to make once
 /// the note is written. `retired` holds the journal entries as they will be after this commit
-/// (by path); other entries are read from the journal (caller holds its lock).
+/// (by path); other entries are read in the caller's transaction.
 Result<std::vector<SessionSettlement>>
-add_sessions(const Repo& repo, Note& note, const Journal& journal,
+add_sessions(const Repo& repo, Note& note, const JournalTransaction& journal,
              const std::map<std::string, Snapshot>& retired) {
     SessionStore store(repo.gitdir());
     auto deltas = store.unsettled();
@@ -283,14 +283,14 @@ add_sessions(const Repo& repo, Note& note, const Journal& journal,
         }
     // Lines still pending per session, from the journal after retiring.
     std::map<SessionKey, uint64_t> pending;
-    auto paths = journal.list_locked();
+    auto paths = journal.list();
     if (!paths) return paths.error();
     for (const std::string& path : *paths) {
         if (auto it = retired.find(path); it != retired.end()) {
             count_pending(it->second, pending);
             continue;
         }
-        auto e = journal.load_locked(path);
+        auto e = journal.load(path);
         if (e && *e) count_pending((*e)->snapshot, pending);
     }
 
@@ -366,11 +366,11 @@ Result<AttachResult> attach(const Repo& repo, const AttachOptions& opts) {
     Journal journal(repo.gitdir());
     std::vector<SessionSettlement> settlements;
     {
-        auto lock = journal.lock();
-        if (!lock) return lock.error().context("locking the journal");
+        auto txn = journal.lock();
+        if (!txn) return txn.error().context("locking the journal");
         std::vector<UsedEntry> used;
-        auto load = [&](const std::string& path) { return journal.load_locked(path); };
-        auto paths = journal.list_locked();
+        auto load = [&](const std::string& path) { return txn->load(path); };
+        auto paths = txn->list();
         if (!paths) return paths.error();
         auto moves = find_moved_entries(repo, *id, p->changes, *paths, load);
         if (!moves) return moves.error();
@@ -381,7 +381,7 @@ Result<AttachResult> attach(const Repo& repo, const AttachOptions& opts) {
         // path is still in the working tree (a copy).
         std::map<std::string, JournalEntry> retired; // by the key it was read under
         for (const UsedEntry& u : used) {
-            auto e = journal.load_locked(u.key);
+            auto e = txn->load(u.key);
             if (!e) return e.error();
             if (!*e) continue;
             JournalEntry entry = std::move(**e);
@@ -395,7 +395,7 @@ Result<AttachResult> attach(const Repo& repo, const AttachOptions& opts) {
         std::map<std::string, Snapshot> retired_snapshots;
         for (const auto& [path, e] : retired)
             retired_snapshots[path] = e.snapshot;
-        auto s = add_sessions(repo, p->note, journal, retired_snapshots);
+        auto s = add_sessions(repo, p->note, *txn, retired_snapshots);
         if (s)
             settlements = std::move(*s);
         else
@@ -413,12 +413,12 @@ Result<AttachResult> attach(const Repo& repo, const AttachOptions& opts) {
         // A failure here leaves evidence fresh: a later commit counts it again only where
         // its text is new there. Nothing is lost.
         for (const auto& [key, entry] : retired) {
-            if (auto w = journal.store_locked(entry); !w) {
+            if (auto w = txn->store(entry); !w) {
                 spdlog::warn("attach: retiring evidence of {}: {}", key, w.error().message);
                 continue;
             }
             if (entry.path != key)
-                if (auto w = journal.remove_locked(key); !w)
+                if (auto w = txn->remove(key); !w)
                     spdlog::warn("attach: moving the entry of {} to {}: {}", key, entry.path,
                                  w.error().message);
         }

@@ -1,6 +1,8 @@
 // Runs the git CLI with pipes and no shell (posix_spawn), collecting its output.
 #include "git/sync_exec.h"
 
+#include "support/fs.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -31,11 +33,9 @@ struct Fd {
 Result<GitRun> run_git(const std::filesystem::path& cwd, const std::vector<std::string>& args) {
     int out_pipe[2];
     int err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0)
-        return Error(std::string("running git: pipe: ") + std::strerror(errno));
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Error("running git: pipe: " + errno_text());
     Fd out_r{out_pipe[0]}, out_w{out_pipe[1]};
-    if (::pipe2(err_pipe, O_CLOEXEC) != 0)
-        return Error(std::string("running git: pipe: ") + std::strerror(errno));
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Error("running git: pipe: " + errno_text());
     Fd err_r{err_pipe[0]}, err_w{err_pipe[1]};
 
     posix_spawn_file_actions_t actions;

@@ -55,7 +55,7 @@ ParsedEntry parse_entry(std::string_view text) {
         return out;
     }
     out.entry.path = path->get<std::string>();
-    if (Status st = validate_journal_path(out.entry.path); !st) {
+    if (Status st = validate_repo_path(out.entry.path); !st) {
         out.error = st.error().message;
         return out;
     }

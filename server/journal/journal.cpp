@@ -9,10 +9,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
+#include <map>
+#include <mutex>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace provenant {
@@ -75,10 +77,10 @@ Result<ReadOutcome> read_prefix(const fs::path& file, size_t limit) {
             return out;
         }
         if (is_unusable_errno(err)) {
-            out.unusable = err == EINVAL ? "not a regular file" : std::strerror(err);
+            out.unusable = err == EINVAL ? "not a regular file" : errno_text();
             return out;
         }
-        return make_error("opening " + file.string() + ": " + std::strerror(err));
+        return make_error("opening " + file.string() + ": " + errno_text());
     }
     out.data.resize(std::min<size_t>(limit, 64u << 10));
     size_t got = 0;
@@ -113,6 +115,35 @@ Result<ReadOutcome> read_prefix(const fs::path& file, size_t limit) {
 /// Largest file a load accepts: the entry cap plus slack for the envelope.
 constexpr size_t kMaxFileBytes = Journal::kMaxEntryBytes + (64u << 10);
 
+/// The journals (by directory) this process holds a transaction on, and the thread that opened
+/// each, so that a thread asking for a lock it already holds gets an error instead of waiting
+/// for itself. Only one thread holds a journal's flock at a time, so one owner per directory.
+/// Any thread.
+class HeldJournals {
+public:
+    static HeldJournals& instance() {
+        static HeldJournals held;
+        return held;
+    }
+    bool held_by_this_thread(const fs::path& dir) {
+        std::lock_guard<std::mutex> guard(mutex_);
+        auto it = owners_.find(dir.string());
+        return it != owners_.end() && it->second == std::this_thread::get_id();
+    }
+    void add(const fs::path& dir) {
+        std::lock_guard<std::mutex> guard(mutex_);
+        owners_[dir.string()] = std::this_thread::get_id();
+    }
+    void erase(const fs::path& dir) {
+        std::lock_guard<std::mutex> guard(mutex_);
+        owners_.erase(dir.string());
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, std::thread::id> owners_;
+};
+
 } // namespace
 
 Journal::Journal(fs::path gitdir, size_t max_entries)
@@ -123,13 +154,51 @@ fs::path Journal::entry_file(std::string_view path) const {
     return dir_ / (hex64(fnv1a64(path)) + std::string(kEntrySuffix));
 }
 
-Result<FileLock> Journal::lock() const {
-    auto l = FileLock::acquire(dir_ / ".lock");
-    if (!l) return l.error().context("locking the journal");
-    return l;
+Status Journal::refuse_inside_transaction(std::string_view operation) const {
+    if (!HeldJournals::instance().held_by_this_thread(dir_)) return {};
+    return make_error(std::string(operation) + ": this thread holds a transaction on the journal " +
+                      dir_.string() + "; use the transaction (a second lock would wait forever)");
 }
 
-Status Journal::quarantine_locked(const fs::path& file, const std::string& why) const {
+Result<JournalTransaction> Journal::lock() const {
+    if (Status st = refuse_inside_transaction("locking the journal"); !st) return st.error();
+    auto l = FileLock::acquire(dir_ / ".lock");
+    if (!l) return l.error().context("locking the journal");
+    HeldJournals::instance().add(dir_);
+    return JournalTransaction(*this, std::move(l).value());
+}
+
+JournalTransaction::JournalTransaction(const Journal& journal, FileLock lock)
+    : journal_(&journal), lock_(std::move(lock)) {}
+
+JournalTransaction::JournalTransaction(JournalTransaction&& other) noexcept
+    : journal_(other.journal_), lock_(std::move(other.lock_)) {
+    other.lock_.reset();
+}
+
+JournalTransaction& JournalTransaction::operator=(JournalTransaction&& other) noexcept {
+    if (this != &other) {
+        release();
+        journal_ = other.journal_;
+        lock_ = std::move(other.lock_);
+        other.lock_.reset();
+    }
+    return *this;
+}
+
+JournalTransaction::~JournalTransaction() {
+    release();
+}
+
+void JournalTransaction::release() noexcept {
+    if (!lock_) return;
+    // Forget the owner before unlocking: once unlocked, another thread may take it.
+    HeldJournals::instance().erase(journal_->dir_);
+    lock_.reset();
+}
+
+Status Journal::quarantine(const JournalTransaction& /*held*/, const fs::path& file,
+                           const std::string& why) const {
     fs::path corrupt_dir = dir_ / "corrupt";
     std::error_code ec;
     fs::create_directories(corrupt_dir, ec);
@@ -164,17 +233,19 @@ Status Journal::quarantine_locked(const fs::path& file, const std::string& why) 
 }
 
 Result<std::optional<JournalEntry>> Journal::load(const std::string& path) const {
-    return load_impl(path, false, false);
+    if (Status st = refuse_inside_transaction("loading the journal entry for " + path); !st)
+        return st.error();
+    return load_impl(path, nullptr, false);
 }
-Result<std::optional<JournalEntry>> Journal::load_locked(const std::string& path) const {
-    return load_impl(path, true, false);
+Result<std::optional<JournalEntry>> JournalTransaction::load(const std::string& path) const {
+    return journal_->load_impl(path, this, false);
 }
 
-Result<std::optional<JournalEntry>> Journal::load_impl(const std::string& path, bool locked,
-                                                       bool for_write) const {
-    if (Status st = validate_journal_path(path); !st) return st.error();
+Result<std::optional<JournalEntry>>
+Journal::load_impl(const std::string& path, const JournalTransaction* held, bool for_write) const {
+    if (Status st = validate_repo_path(path); !st) return st.error();
     const fs::path file = entry_file(path);
-    std::optional<FileLock> held;
+    std::optional<JournalTransaction> opened;
     // At most two passes: the second under the lock, to be sure a file is still corrupt
     // before moving it aside (a writer may have replaced it since the first read).
     while (true) {
@@ -205,21 +276,30 @@ Result<std::optional<JournalEntry>> Journal::load_impl(const std::string& path, 
             }
             why = parsed.error;
         }
-        if (locked || held) {
-            if (Status st = quarantine_locked(file, why); !st) return st.error();
+        if (held) {
+            if (Status st = quarantine(*held, file, why); !st) return st.error();
             return std::optional<JournalEntry>{};
         }
         auto l = lock();
         if (!l) return l.error();
-        held.emplace(std::move(l).value());
+        opened.emplace(std::move(l).value());
+        held = &*opened;
     }
 }
 
 Result<std::optional<JournalEntry>> Journal::update(const std::string& path, const Updater& fn) {
-    if (Status st = validate_journal_path(path); !st) return st.error();
-    auto l = lock();
-    if (!l) return l.error();
-    auto current = load_impl(path, true, /*for_write=*/true);
+    if (Status st = validate_repo_path(path); !st) return st.error();
+    if (Status st = refuse_inside_transaction("updating the journal entry for " + path); !st)
+        return st.error();
+    auto t = lock();
+    if (!t) return t.error();
+    return t->update(path, fn);
+}
+
+Result<std::optional<JournalEntry>> JournalTransaction::update(const std::string& path,
+                                                               const Journal::Updater& fn) {
+    if (Status st = validate_repo_path(path); !st) return st.error();
+    auto current = journal_->load_impl(path, this, /*for_write=*/true);
     if (!current) return current.error();
     bool existed = current->has_value();
     const std::optional<SavedTyping> saved = existed ? (**current).saved : std::nullopt;
@@ -231,29 +311,29 @@ Result<std::optional<JournalEntry>> Journal::update(const std::string& path, con
     }
     if (!next) {
         if (existed) {
-            if (Status st = remove_locked(path); !st) return st.error();
+            if (Status st = remove(path); !st) return st.error();
         }
         return std::optional<JournalEntry>{};
     }
     next->path = path;
     if (!next->saved) next->saved = saved; // writers that do not know it keep it (journal.h)
-    if (Status st = store_checked_locked(*next, existed); !st) return st.error();
+    if (Status st = journal_->store_checked(*this, *next, existed); !st) return st.error();
     return next;
 }
 
-Status Journal::store_locked(const JournalEntry& entry) {
-    if (Status st = validate_journal_path(entry.path); !st) return st.error();
+Status JournalTransaction::store(const JournalEntry& entry) {
+    if (Status st = validate_repo_path(entry.path); !st) return st.error();
     // Loading first moves a corrupt file aside and refuses collisions and newer formats,
     // so nothing stored is overwritten without being understood.
-    auto current = load_impl(entry.path, true, /*for_write=*/true);
+    auto current = journal_->load_impl(entry.path, this, /*for_write=*/true);
     if (!current) return current.error();
     JournalEntry copy = entry;
     if (*current && !copy.saved) copy.saved = (**current).saved;
-    Status st = store_checked_locked(copy, current->has_value());
-    return st;
+    return journal_->store_checked(*this, copy, current->has_value());
 }
 
-Status Journal::store_checked_locked(JournalEntry& entry, bool exists) {
+Status Journal::store_checked(const JournalTransaction& held, JournalEntry& entry,
+                              bool exists) const {
     entry.updated_ms = now_ms();
     // Origins no character refers to go: an entry is bounded by its text, however many
     // records the document's table collected (issue 12 §10).
@@ -268,7 +348,7 @@ Status Journal::store_checked_locked(JournalEntry& entry, bool exists) {
         return make_error(msg);
     }
     if (!exists) {
-        auto count = count_entries_locked();
+        auto count = count_entries(held);
         if (!count) return count.error();
         if (*count >= max_entries_) {
             std::string msg = "the journal already holds " + std::to_string(*count) +
@@ -281,7 +361,7 @@ Status Journal::store_checked_locked(JournalEntry& entry, bool exists) {
     return atomic_write_file(entry_file(entry.path), *text);
 }
 
-Result<size_t> Journal::count_entries_locked() const {
+Result<size_t> Journal::count_entries(const JournalTransaction& /*held*/) const {
     size_t count = 0;
     std::error_code ec;
     auto it = fs::directory_iterator(dir_, ec);
@@ -304,28 +384,31 @@ Result<size_t> Journal::count_entries_locked() const {
 }
 
 Status Journal::remove(const std::string& path) {
-    if (Status st = validate_journal_path(path); !st) return st.error();
-    auto l = lock();
-    if (!l) return l.error();
-    return remove_locked(path);
+    if (Status st = validate_repo_path(path); !st) return st.error();
+    if (Status st = refuse_inside_transaction("removing the journal entry for " + path); !st)
+        return st.error();
+    auto t = lock();
+    if (!t) return t.error();
+    return t->remove(path);
 }
 
-Status Journal::remove_locked(const std::string& path) {
-    if (Status st = validate_journal_path(path); !st) return st.error();
-    fs::path file = entry_file(path);
+Status JournalTransaction::remove(const std::string& path) {
+    if (Status st = validate_repo_path(path); !st) return st.error();
+    fs::path file = journal_->entry_file(path);
     if (::unlink(file.c_str()) != 0 && errno != ENOENT)
         return make_error("removing " + file.string() + ": " + errno_text());
     return {};
 }
 
 Result<std::vector<std::string>> Journal::list() const {
-    return list_impl(false);
+    if (Status st = refuse_inside_transaction("listing the journal"); !st) return st.error();
+    return list_impl(nullptr);
 }
-Result<std::vector<std::string>> Journal::list_locked() const {
-    return list_impl(true);
+Result<std::vector<std::string>> JournalTransaction::list() const {
+    return journal_->list_impl(this);
 }
 
-Result<std::vector<std::string>> Journal::list_impl(bool locked) const {
+Result<std::vector<std::string>> Journal::list_impl(const JournalTransaction* held) const {
     std::vector<std::string> paths;
     std::vector<std::pair<fs::path, std::string>> unreadable;
     std::error_code ec;
@@ -350,7 +433,7 @@ Result<std::vector<std::string>> Journal::list_impl(bool locked) const {
             continue;
         }
         auto path = entry_path_from_prefix(read->data);
-        if (path && validate_journal_path(*path) && entry_file(*path) == it->path())
+        if (path && validate_repo_path(*path) && entry_file(*path) == it->path())
             paths.push_back(std::move(*path));
         else
             unreadable.emplace_back(it->path(), path ? "its path does not match its file name"
@@ -359,24 +442,25 @@ Result<std::vector<std::string>> Journal::list_impl(bool locked) const {
     if (!unreadable.empty()) {
         // Move aside what cannot even name its path (or is no file at all): no load() would
         // ever find it. Checked again under the lock, as in load().
-        std::optional<FileLock> held;
-        if (!locked) {
+        std::optional<JournalTransaction> opened;
+        if (!held) {
             auto l = lock();
             if (!l) return l.error();
-            held.emplace(std::move(l).value());
+            opened.emplace(std::move(l).value());
+            held = &*opened;
         }
         for (auto& [file, why] : unreadable) {
             auto read = read_prefix(file, kPathPrefixBytes);
             if (!read || read->missing) continue;
             if (!read->unusable.empty()) {
-                (void)quarantine_locked(file, read->unusable);
+                (void)quarantine(*held, file, read->unusable);
                 continue;
             }
             auto path = entry_path_from_prefix(read->data);
-            if (path && validate_journal_path(*path) && entry_file(*path) == file)
+            if (path && validate_repo_path(*path) && entry_file(*path) == file)
                 paths.push_back(std::move(*path));
             else
-                (void)quarantine_locked(file, why);
+                (void)quarantine(*held, file, why);
         }
     }
     std::sort(paths.begin(), paths.end());

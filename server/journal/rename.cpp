@@ -5,12 +5,12 @@ namespace provenant {
 
 Result<bool> Journal::rename(const std::string& from, const std::string& to,
                              const RenameCheck& accept) {
-    if (Status st = validate_journal_path(from); !st) return st.error();
-    if (Status st = validate_journal_path(to); !st) return st.error();
+    if (Status st = validate_repo_path(from); !st) return st.error();
+    if (Status st = validate_repo_path(to); !st) return st.error();
     if (from == to) return false;
-    auto l = lock();
-    if (!l) return l.error();
-    auto old = load_locked(from);
+    auto t = lock();
+    if (!t) return t.error();
+    auto old = t->load(from);
     if (!old) return old.error().context("renaming the journal entry of " + from);
     if (!*old) return false;
     try {
@@ -23,9 +23,9 @@ Result<bool> Journal::rename(const std::string& from, const std::string& to,
     // text by diff could credit characters that merely coincide.
     JournalEntry moved = std::move(**old);
     moved.path = to;
-    if (Status st = store_locked(moved); !st)
+    if (Status st = t->store(moved); !st)
         return st.error().context("renaming the journal entry of " + from + " to " + to);
-    if (Status st = remove_locked(from); !st)
+    if (Status st = t->remove(from); !st)
         return st.error().context("renaming the journal entry of " + from + " to " + to);
     return true;
 }

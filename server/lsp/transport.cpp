@@ -1,13 +1,13 @@
 // The LSP transport: asio reads and a single-writer queue over stdin/stdout descriptors.
 #include "lsp/transport.h"
 
+#include "support/fs.h"
 #include "support/json_text.h"
 
 #include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 #include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -41,7 +41,7 @@ Transport::Transport(asio::io_context& io, int in_fd, int out_fd)
     in_ = make_descriptor(io_, in_fd_);
     out_ = make_descriptor(io_, out_fd_);
     if (in_fd_ < 0 || out_fd_ < 0)
-        spdlog::error("lsp transport: cannot duplicate stdin/stdout: {}", std::strerror(errno));
+        spdlog::error("lsp transport: cannot duplicate stdin/stdout: {}", errno_text());
 }
 
 Transport::~Transport() {
@@ -216,7 +216,7 @@ void Transport::write_next() {
             ssize_t w = ::write(out_fd_, b.data() + done, b.size() - done);
             if (w < 0 && errno == EINTR) continue;
             if (w <= 0) {
-                spdlog::error("lsp transport: writing output: {}", std::strerror(errno));
+                spdlog::error("lsp transport: writing output: {}", errno_text());
                 queue_.clear();
                 break;
             }

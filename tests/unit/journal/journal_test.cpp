@@ -1,11 +1,12 @@
 // Journal storage in one process: round trips, validation, corruption handling, bounds,
-// and the lock()/ *_locked transaction API.
+// and the lock() transaction API.
 #include "journal/entry_format.h"
 #include "journal/journal.h"
 #include "support/temp_repo.h"
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <thread>
 
 using namespace provenant;
 namespace fs = std::filesystem;
@@ -154,7 +155,7 @@ TEST_CASE("journal: bad paths are refused everywhere") {
         CHECK_FALSE(f.journal.remove(bad));
         auto l = f.journal.lock();
         REQUIRE(l);
-        CHECK_FALSE(f.journal.store_locked(entry(bad)));
+        CHECK_FALSE(l->store(entry(bad)));
     }
     CHECK(f.journal.list()->empty());
 }
@@ -210,7 +211,7 @@ TEST_CASE("journal: a corrupt entry is moved aside, reported as absent, and neve
     CHECK(files_in(corrupt) == 1);
 }
 
-TEST_CASE("journal: update and store_locked move a corrupt entry aside before writing") {
+TEST_CASE("journal: update and a transaction's store move a corrupt entry aside before writing") {
     Fixture f;
     REQUIRE(f.put(entry("a.txt")));
     write_text(f.journal.entry_file("a.txt").string(), "corrupt");
@@ -227,7 +228,7 @@ TEST_CASE("journal: update and store_locked move a corrupt entry aside before wr
     {
         auto l = f.journal.lock();
         REQUIRE(l);
-        REQUIRE(f.journal.store_locked(entry("a.txt")));
+        REQUIRE(l->store(entry("a.txt")));
     }
     CHECK(files_in(f.journal.dir() / "corrupt") == 2);
     CHECK(f.journal.load("a.txt")->has_value());
@@ -278,7 +279,7 @@ TEST_CASE("journal: an entry of a newer format or another path is left alone") {
     {
         auto l = f.journal.lock();
         REQUIRE(l);
-        CHECK_FALSE(f.journal.store_locked(entry("a.txt")));
+        CHECK_FALSE(l->store(entry("a.txt")));
     }
     CHECK(read_text(file.string()) == kept);
     CHECK(files_in(f.journal.dir() / "corrupt") == 0);
@@ -342,30 +343,30 @@ TEST_CASE("journal: temp files left by a dead writer are cleaned when an entry i
     CHECK_FALSE(fs::exists(stale));
 }
 
-TEST_CASE("journal: lock() and the *_locked variants make one transaction") {
+TEST_CASE("journal: lock() returns a transaction whose load, store, remove and list are one step") {
     Fixture f;
     REQUIRE(f.put(entry("keep.txt")));
     {
         auto l = f.journal.lock();
         REQUIRE(l);
-        auto a = f.journal.load_locked("keep.txt");
+        auto a = l->load("keep.txt");
         REQUIRE(a);
         REQUIRE(a->has_value());
         JournalEntry moved = **a;
         moved.path = "renamed.txt";
         moved.writer = "attach";
-        REQUIRE(f.journal.store_locked(moved));
-        REQUIRE(f.journal.remove_locked("keep.txt"));
-        auto listed = f.journal.list_locked();
+        REQUIRE(l->store(moved));
+        REQUIRE(l->remove("keep.txt"));
+        auto listed = l->list();
         REQUIRE(listed);
         CHECK(*listed == std::vector<std::string>{"renamed.txt"});
         // A corrupt entry met inside a transaction is moved aside without deadlocking.
         write_text(f.journal.entry_file("bad.txt").string(), "nope");
-        auto bad = f.journal.load_locked("bad.txt");
+        auto bad = l->load("bad.txt");
         REQUIRE(bad);
         CHECK_FALSE(bad->has_value());
         write_text((f.journal.dir() / "0000000000000000.json").string(), "nope");
-        CHECK(f.journal.list_locked()->size() == 1);
+        CHECK(l->list()->size() == 1);
     }
     auto got = f.journal.load("renamed.txt");
     REQUIRE(got);
@@ -429,8 +430,8 @@ TEST_CASE("journal: `saved` round-trips, is validated, and survives writers that
     {
         auto l = f.journal.lock();
         REQUIRE(l);
-        REQUIRE(f.journal.store_locked(entry("s.py")));
-        auto again = f.journal.load_locked("s.py");
+        REQUIRE(l->store(entry("s.py")));
+        auto again = l->load("s.py");
         REQUIRE(again);
         REQUIRE(*again);
         CHECK((**again).saved == std::optional<SavedTyping>(SavedTyping{1'700'000'000, 3}));
@@ -447,4 +448,82 @@ TEST_CASE("journal: `saved` round-trips, is validated, and survives writers that
         CAPTURE(bad.dump());
         CHECK(parse_entry(j.dump()).kind == ParsedEntry::Corrupt);
     }
+}
+
+TEST_CASE("journal: inside a transaction the journal's own operations fail at once, never wait") {
+    Fixture f;
+    REQUIRE(f.put(entry("a.txt")));
+    // A corrupt file: loading it must move it aside, which needs the lock this thread holds.
+    write_text(f.journal.entry_file("bad.txt").string(), "nope");
+    Journal same_dir(f.gitdir); // another object on the same journal is the same lock
+    {
+        auto l = f.journal.lock();
+        REQUIRE(l);
+        for (const Journal* j : {&f.journal, &same_dir}) {
+            auto loaded = j->load("bad.txt");
+            REQUIRE_FALSE(loaded);
+            CHECK(loaded.error().message.find("holds a transaction") != std::string::npos);
+            CHECK_FALSE(j->load("a.txt"));
+            CHECK_FALSE(j->list());
+            CHECK_FALSE(j->lock());
+        }
+        CHECK_FALSE(f.journal.update("a.txt", [](auto c) { return c; }));
+        CHECK_FALSE(f.journal.remove("a.txt"));
+        CHECK_FALSE(f.journal.rename("a.txt", "b.txt"));
+        // The transaction itself still works, and nothing above changed the journal.
+        auto a = l->load("a.txt");
+        REQUIRE(a);
+        CHECK(a->has_value());
+        CHECK(fs::exists(f.journal.entry_file("bad.txt")));
+        CHECK(l->list()->size() == 1);
+    }
+    // Once it ends, the plain operations work again (and the corrupt file goes aside).
+    auto bad = f.journal.load("bad.txt");
+    REQUIRE(bad);
+    CHECK_FALSE(bad->has_value());
+    CHECK(files_in(f.journal.dir() / "corrupt") == 1);
+    CHECK(f.journal.lock());
+}
+
+TEST_CASE("journal: a moved transaction keeps the lock until its last owner ends") {
+    Fixture f;
+    std::optional<JournalTransaction> kept;
+    {
+        auto l = f.journal.lock();
+        REQUIRE(l);
+        JournalTransaction moved = std::move(l).value();
+        kept.emplace(std::move(moved));
+    } // the moved-from objects end here: they must not release the lock
+    CHECK_FALSE(f.journal.lock());
+    REQUIRE(kept->store(entry("a.txt")));
+    kept.reset();
+    auto l = f.journal.lock();
+    REQUIRE(l);
+    CHECK(*l->list() == std::vector<std::string>{"a.txt"});
+}
+
+TEST_CASE("journal: another thread's operation waits for the transaction, it is not refused") {
+    Fixture f;
+    auto l = f.journal.lock();
+    REQUIRE(l);
+    std::optional<JournalTransaction> held(std::move(l).value());
+    // The other thread appends "C" once it has the lock. Were it refused, the entry would stay
+    // "P"; were it not made to wait, the store below would have replaced its "C" by "P".
+    bool other_ok = false;
+    std::thread other([&] {
+        auto r = f.journal.update("f.txt", [](std::optional<JournalEntry> cur) {
+            JournalEntry e = cur.value_or(JournalEntry{});
+            e.snapshot.text += "C";
+            e.snapshot.push_run(1, Attr{kHumanOrigin, Evidence::Inferred, true});
+            return std::optional<JournalEntry>(std::move(e));
+        });
+        other_ok = r.ok();
+    });
+    JournalEntry e = entry("f.txt", Snapshot::uniform("P", OriginRecord{}, Evidence::None, false));
+    REQUIRE(held->store(e));
+    CHECK(held->load("f.txt")->value().snapshot.text == "P");
+    held.reset();
+    other.join();
+    CHECK(other_ok);
+    CHECK(f.journal.load("f.txt")->value().snapshot.text == "PC");
 }

@@ -167,13 +167,13 @@ TEST_CASE("journal processes: lock() transactions are atomic against update()") 
                 auto l = j.lock();
                 if (!l) return 1;
                 for (const char* p : {"A", "B"}) {
-                    auto cur = j.load_locked(p);
+                    auto cur = l->load(p);
                     if (!cur) return 2;
                     JournalEntry e = cur->value_or(JournalEntry{});
                     e.path = p;
                     e.snapshot.text += "x";
                     e.snapshot.push_run(1, Attr{kHumanOrigin, Evidence::Inferred, true});
-                    if (!j.store_locked(e)) return 3;
+                    if (!l->store(e)) return 3;
                 }
             }
             return 0;
@@ -214,16 +214,16 @@ TEST_CASE("journal processes: an update waits for a held lock") {
     ::close(go[0]);
     auto l = j.lock();
     REQUIRE(l);
-    std::optional<FileLock> held(std::move(l).value());
+    std::optional<JournalTransaction> held(std::move(l).value());
     char c = 'g';
     REQUIRE(::write(go[1], &c, 1) == 1); // the child now tries to update
     ::close(go[1]);
     JournalEntry e;
     e.path = "f.txt";
     e.snapshot = Snapshot::uniform("P", OriginRecord{}, Evidence::None, false);
-    REQUIRE(j.store_locked(e));
+    REQUIRE(held->store(e));
     // Whatever the child did meanwhile, it cannot have stored: the entry is still ours.
-    CHECK(j.load_locked("f.txt")->value().snapshot.text == "P");
+    CHECK(held->load("f.txt")->value().snapshot.text == "P");
     held.reset(); // releases the lock: the child's update proceeds
     CHECK(wait_exit(child) == 0);
     CHECK(j.load("f.txt")->value().snapshot.text == "PC");

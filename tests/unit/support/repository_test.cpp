@@ -1,6 +1,6 @@
 // find_repository / locate_repository / repo_relative_path on real repositories: plain,
 // nested dirs, worktrees, gitfiles, symlinks, bare, none.
-#include "journal/journal.h"
+#include "support/repository.h"
 #include "support/temp_repo.h"
 
 #include <doctest/doctest.h>
@@ -147,12 +147,12 @@ TEST_CASE("find_repository: symlinks resolve to the canonical repository") {
     CHECK(*rel == "src/a.txt");
 }
 
-TEST_CASE("validate_journal_path") {
+TEST_CASE("validate_repo_path") {
     for (const char* good : {"a", "a/b.txt", "dir/sub/file.c", ".hidden", "a/.b", "x..y"})
-        CHECK_MESSAGE(validate_journal_path(good), good);
+        CHECK_MESSAGE(validate_repo_path(good), good);
     for (std::string bad :
          {std::string(), std::string("/abs"), std::string("../x"), std::string("a/../b"),
           std::string("a//b"), std::string("a/./b"), std::string("a/"), std::string("."),
-          std::string("a\0b", 3), std::string(Journal::kMaxPathBytes + 1, 'x')})
-        CHECK_FALSE_MESSAGE(validate_journal_path(bad), bad);
+          std::string("a\0b", 3), std::string(kMaxRepoPathBytes + 1, 'x')})
+        CHECK_FALSE_MESSAGE(validate_repo_path(bad), bad);
 }

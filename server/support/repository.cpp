@@ -1,6 +1,8 @@
 // Finding a path's repository by walking up to `.git` (directory, or a gitfile for worktrees
 // and submodules), without libgit2, and mapping paths to repository-relative form.
-#include "journal/journal.h"
+#include "support/repository.h"
+
+#include "support/fs.h"
 
 #include <cerrno>
 #include <system_error>
@@ -127,26 +129,23 @@ Result<std::string> repo_relative_path(const RepoLocation& repo, const fs::path&
     std::string s = rel.generic_string();
     while (!s.empty() && s.back() == '/')
         s.pop_back();
-    if (Status st = validate_journal_path(s); !st) return st.error();
+    if (Status st = validate_repo_path(s); !st) return st.error();
     return s;
 }
 
-Status validate_journal_path(std::string_view path) {
-    if (path.empty()) return make_error("journal path is empty");
-    if (path.size() > Journal::kMaxPathBytes)
-        return make_error("journal path is longer than " + std::to_string(Journal::kMaxPathBytes) +
-                          " bytes");
-    if (path.find('\0') != std::string_view::npos)
-        return make_error("journal path contains a NUL byte");
-    if (path.front() == '/')
-        return make_error("journal path \"" + std::string(path) + "\" is absolute");
+Status validate_repo_path(std::string_view path) {
+    if (path.empty()) return make_error("path is empty");
+    if (path.size() > kMaxRepoPathBytes)
+        return make_error("path is longer than " + std::to_string(kMaxRepoPathBytes) + " bytes");
+    if (path.find('\0') != std::string_view::npos) return make_error("path contains a NUL byte");
+    if (path.front() == '/') return make_error("path \"" + std::string(path) + "\" is absolute");
     size_t start = 0;
     while (true) {
         size_t end = path.find('/', start);
         std::string_view part = path.substr(
             start, end == std::string_view::npos ? std::string_view::npos : end - start);
         if (part.empty() || part == "." || part == "..")
-            return make_error("journal path \"" + std::string(path) +
+            return make_error("path \"" + std::string(path) +
                               "\" has an empty, \".\" or \"..\" component");
         if (end == std::string_view::npos) break;
         start = end + 1;
