@@ -183,7 +183,9 @@ int main(int argc, char** argv) {
     }
     std::fflush(stdout);
 
-    const std::string bin = PROVENANT_BINARY;
+    // PROVENANT_BENCH_BINARY=<path>: another provenant (an older build, to compare).
+    const char* other = std::getenv("PROVENANT_BENCH_BINARY");
+    const std::string bin = other != nullptr ? std::string(other) : PROVENANT_BINARY;
     const std::vector<std::string> report{bin, "report", "--format", "json"};
     // Side by side in each round (the machine is shared: ratios of one round, medians over
     // rounds): git's walk over the same diffs, the cold report (no store), the warm one.
@@ -220,15 +222,24 @@ int main(int argc, char** argv) {
     }
     std::printf("after one new commit: %8.0f ms\n", bench::median(after_one));
     // git blame of every file at HEAD (or the first N) vs the report that computes "alive".
-    std::vector<std::string> paths;
+    // A sample (blame_files) is spread over the files and scaled to all of them.
+    std::vector<std::string> all_paths, paths;
     for (int f = 0; f < files; ++f) {
         std::string p = "dir" + std::to_string(f % 100) + "/file" + std::to_string(f) + ".txt";
-        if (std::filesystem::exists(std::filesystem::path(dir) / p)) paths.push_back(p);
-        if (blame_files >= 0 && static_cast<int>(paths.size()) >= blame_files) break;
+        if (std::filesystem::exists(std::filesystem::path(dir) / p)) all_paths.push_back(p);
     }
+    const size_t want =
+        blame_files >= 0 ? std::min(all_paths.size(), size_t(blame_files)) : all_paths.size();
+    for (size_t k = 0; k < want; ++k)
+        paths.push_back(all_paths[k * all_paths.size() / want]);
     double blame = 0;
     for (const auto& p : paths)
         blame += timed({"git", "blame", "--porcelain", p}, dir);
+    if (!paths.empty() && paths.size() < all_paths.size()) {
+        std::printf("git blame of a sample of %zu files: %.0f ms; scaled to all %zu files\n",
+                    paths.size(), blame, all_paths.size());
+        blame = blame * double(all_paths.size()) / double(paths.size());
+    }
     std::vector<double> alive;
     for (int r = 0; r < rounds; ++r)
         alive.push_back(timed({bin, "report", "--format", "json", "--no-cache"}, dir));

@@ -1,4 +1,5 @@
-// Blame: names backwards, owners forwards, through git's line diff.
+// Blame as git blame does it: backwards from the revision, passing lines to parents through
+// git's line diff until every line has its commit.
 #include "git/blame.h"
 
 #include "git/line_map.h"
@@ -8,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 namespace provenant::git {
@@ -26,17 +28,38 @@ bool is_blank(std::string_view line) {
     return true;
 }
 
-/// Who last changed a line: a commit index and the line's number there.
-struct Owner {
-    uint32_t commit = 0;
+/// A line still looking for its owner: its number in the blamed file and in the suspect's
+/// version.
+struct Pending {
+    uint32_t final_line = 0;
     uint32_t line = 0;
 };
 
-/// One version of the file: its blob, text and each line's owner.
-struct Version {
+/// A version that may own lines (git blame's "origin"): a commit and the file's name there.
+/// Ordered newest first by committer time, as git blame takes them.
+struct SuspectKey {
+    int64_t time = 0;
+    std::string commit; // raw id
+    std::string path;
+    bool operator<(const SuspectKey& o) const {
+        if (time != o.time) return time > o.time;
+        if (commit != o.commit) return commit < o.commit;
+        return path < o.path;
+    }
+};
+
+struct Suspect {
+    git_oid commit{};
     git_oid blob{};
-    std::shared_ptr<const std::string> text;
-    std::shared_ptr<const std::vector<Owner>> owners; // [0] unused
+    std::vector<Pending> lines;
+};
+
+/// Who last changed a line: the commit, the file's name and blob there, the line's number.
+struct Owner {
+    git_oid commit{};
+    const std::string* path = nullptr; // interned (Blamer::paths_)
+    git_oid blob{};
+    uint32_t line = 0;
 };
 
 /// The blob of `path` in `tree`, nullopt when not a blob there.
@@ -49,13 +72,76 @@ Result<std::optional<git_oid>> blob_in(git_tree* tree, const std::string& path) 
     return std::optional<git_oid>(*git_tree_entry_id(entry.get()));
 }
 
+/// Appends every blob path of `tree` (under `prefix`) to `out`.
+Status all_blobs(git_repository* repo, const git_tree* tree, const std::string& prefix,
+                 std::vector<std::string>& out) {
+    for (size_t k = 0; k < git_tree_entrycount(tree); ++k) {
+        const git_tree_entry* e = git_tree_entry_byindex(tree, k);
+        const std::string name = prefix + git_tree_entry_name(e);
+        if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+            out.push_back(name);
+        } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+            git::Tree sub;
+            if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
+                return git::git_error("reading the tree " + name);
+            if (auto st = all_blobs(repo, sub.get(), name + "/", out); !st) return st;
+        }
+    }
+    return {};
+}
+
+/// Appends the blob paths of `old_tree` that `new_tree` has no blob at (under `prefix`) to
+/// `out`, skipping identical subtrees: the candidates a rename can come from, found without
+/// a whole tree diff (most merges delete nothing, and then no diff runs at all).
+Status deleted_paths(git_repository* repo, const git_tree* old_tree, const git_tree* new_tree,
+                     const std::string& prefix, std::vector<std::string>& out) {
+    for (size_t k = 0; k < git_tree_entrycount(old_tree); ++k) {
+        const git_tree_entry* e = git_tree_entry_byindex(old_tree, k);
+        const git_tree_entry* n = git_tree_entry_byname(new_tree, git_tree_entry_name(e));
+        const std::string name = prefix + git_tree_entry_name(e);
+        const git_object_t type = git_tree_entry_type(e);
+        if (n != nullptr && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(n))) continue;
+        const bool same_type = n != nullptr && git_tree_entry_type(n) == type;
+        if (type == GIT_OBJECT_BLOB) {
+            if (!same_type) out.push_back(name);
+            continue;
+        }
+        if (type != GIT_OBJECT_TREE) continue;
+        git::Tree sub;
+        if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
+            return git::git_error("reading the tree " + name);
+        if (!same_type) {
+            if (auto st = all_blobs(repo, sub.get(), name + "/", out); !st) return st;
+            continue;
+        }
+        git::Tree new_sub;
+        if (git_tree_lookup(Setter(new_sub), repo, git_tree_entry_id(n)) != 0)
+            return git::git_error("reading the tree " + name);
+        if (auto st = deleted_paths(repo, sub.get(), new_sub.get(), name + "/", out); !st)
+            return st;
+    }
+    return {};
+}
+
 /// The path `path` of `new_tree` was renamed from in `old_tree` (git's rename detection), or
-/// "" when it was added.
+/// "" when it was added. Like git blame (diffcore's single_follow), only the files deleted
+/// between the trees compete as sources, and only `path` as destination: a full detection
+/// over every added file costs minutes where two unrelated trees meet (tmux's merges of the
+/// OpenBSD tree, which has no `CHANGES`).
 Result<std::string> renamed_from(git_repository* repo, git_tree* old_tree, git_tree* new_tree,
                                  const std::string& path) {
+    std::vector<std::string> paths{path};
+    if (auto st = deleted_paths(repo, old_tree, new_tree, "", paths); !st) return st.error();
+    if (paths.size() == 1) return std::string(); // nothing deleted: nothing renamed
     git_diff_options opts;
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+    std::vector<char*> specs;
+    for (std::string& p : paths)
+        specs.push_back(p.data());
+    opts.pathspec.strings = specs.data();
+    opts.pathspec.count = specs.size();
+    opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH; // exact paths, no globs
     git::Diff diff;
     if (git_diff_tree_to_tree(Setter(diff), repo, old_tree, new_tree, &opts) != 0)
         return git::git_error("diffing trees");
@@ -71,6 +157,176 @@ Result<std::string> renamed_from(git_repository* repo, git_tree* old_tree, git_t
     return std::string();
 }
 
+/// One blame: the suspects still holding lines, and the owners found. One thread.
+class Blamer {
+public:
+    explicit Blamer(const Repo& repo) : repo_(repo) {}
+
+    /// Finds the owner of every line of `path` at `tip`: takes the newest suspect, passes its
+    /// lines to its parents (all of them to the first parent with the same blob; else, parent by
+    /// parent, the lines that parent's version keeps unchanged), keeps the rest. Stops when no
+    /// suspect holds a line, as git blame does: history older than the file's oldest surviving
+    /// line is never read.
+    Status run(const git_oid& tip, const std::string& path, const std::string& rev);
+
+    const std::string& text() const { return *final_text_; }
+    const std::vector<Owner>& owners() const { return owners_; }
+
+private:
+    struct Parent {
+        git_oid commit{};
+        const std::string* path = nullptr;
+        git_oid blob{};
+    };
+    Status process(const SuspectKey& key, Suspect s);
+    /// Where the suspect's file is in each parent (renames followed), in parent order.
+    Result<std::vector<Parent>> parents_of(const git_commit* commit, const std::string& path);
+    Result<std::shared_ptr<const std::string>> text(const git_oid& blob);
+    Status add(const git_oid& commit, const std::string* path, const git_oid& blob,
+               std::vector<Pending> lines);
+    const std::string* intern(const std::string& path) { return &*paths_.insert(path).first; }
+
+    const Repo& repo_;
+    std::map<SuspectKey, Suspect> queue_;
+    std::set<std::string> paths_;
+    std::shared_ptr<const std::string> final_text_;
+    std::vector<Owner> owners_; // [final line]; [0] unused
+    /// Recent texts by blob: a version is read as a child and again as its parent's child.
+    std::unordered_map<std::string, std::shared_ptr<const std::string>> texts_;
+};
+
+Result<std::shared_ptr<const std::string>> Blamer::text(const git_oid& blob) {
+    const std::string key = oid_key(blob);
+    if (auto it = texts_.find(key); it != texts_.end()) return it->second;
+    auto t = repo_.blob_text(blob);
+    if (!t) return t.error();
+    if (texts_.size() >= 64) texts_.clear(); // bounded; the next few are read again at most
+    auto shared = std::make_shared<const std::string>(std::move(*t));
+    texts_.emplace(key, shared);
+    return shared;
+}
+
+Status Blamer::add(const git_oid& commit, const std::string* path, const git_oid& blob,
+                   std::vector<Pending> lines) {
+    if (lines.empty()) return {};
+    auto c = repo_.lookup_commit(commit);
+    if (!c) return c.error();
+    SuspectKey key{static_cast<int64_t>(git_commit_time(c->get())), oid_key(commit), *path};
+    auto [it, fresh] = queue_.try_emplace(std::move(key));
+    if (fresh) {
+        it->second.commit = commit;
+        it->second.blob = blob;
+    }
+    auto& held = it->second.lines;
+    if (held.empty())
+        held = std::move(lines); // the common case: one child passes all it holds
+    else
+        held.insert(held.end(), lines.begin(), lines.end());
+    return {};
+}
+
+Result<std::vector<Blamer::Parent>> Blamer::parents_of(const git_commit* commit,
+                                                       const std::string& path) {
+    std::vector<Parent> out;
+    git::Tree tree;
+    for (unsigned p = 0; p < git_commit_parentcount(commit); ++p) {
+        const git_oid* pid = git_commit_parent_id(commit, p);
+        git::Commit parent;
+        int rc = git_commit_lookup(Setter(parent), repo_.get(), pid);
+        if (rc == GIT_ENOTFOUND) continue; // shallow history: the parent is not there
+        if (rc != 0) return git::git_error("reading a parent of " + git::to_hex(*pid));
+        git::Tree ptree;
+        if (git_commit_tree(Setter(ptree), parent.get()) != 0)
+            return git::git_error("reading the tree of " + git::to_hex(*pid));
+        Parent found;
+        found.commit = *pid;
+        auto b = blob_in(ptree.get(), path);
+        if (!b) return b.error();
+        if (*b) {
+            found.path = intern(path);
+            found.blob = **b;
+        } else { // renamed in this commit, or added
+            if (!tree && git_commit_tree(Setter(tree), commit) != 0)
+                return git::git_error("reading a tree");
+            auto from = renamed_from(repo_.get(), ptree.get(), tree.get(), path);
+            if (!from) return from.error();
+            if (from->empty()) continue;
+            auto fb = blob_in(ptree.get(), *from);
+            if (!fb) return fb.error();
+            if (!*fb) continue;
+            found.path = intern(*from);
+            found.blob = **fb;
+        }
+        out.push_back(found);
+    }
+    return out;
+}
+
+Status Blamer::process(const SuspectKey& key, Suspect s) {
+    auto commit = repo_.lookup_commit(s.commit);
+    if (!commit) return commit.error();
+    auto parents = parents_of(commit->get(), key.path);
+    if (!parents) return parents.error();
+    const std::string* path = intern(key.path);
+    for (const Parent& p : *parents)
+        if (git_oid_equal(&p.blob, &s.blob)) // unchanged here: every line is the parent's
+            return add(p.commit, p.path, p.blob, std::move(s.lines));
+    std::vector<Pending> left = std::move(s.lines);
+    if (!parents->empty()) {
+        auto mine = text(s.blob);
+        if (!mine) return mine.error();
+        const auto mine_text = *mine; // kept alive while the parents' texts are read
+        const uint32_t mine_lines = git::count_lines(*mine_text);
+        for (const Parent& p : *parents) {
+            if (left.empty()) break;
+            auto theirs = text(p.blob);
+            if (!theirs) return theirs.error();
+            auto map = unchanged_lines(**theirs, *mine_text);
+            if (!map) return map.error();
+            std::vector<uint32_t> back(size_t(mine_lines) + 1, 0); // mine -> theirs
+            for (uint32_t ol = 1; ol < map->size(); ++ol)
+                if (const uint32_t nl = (*map)[ol]; nl != 0 && nl < back.size()) back[nl] = ol;
+            std::vector<Pending> passed, kept;
+            for (const Pending& l : left) {
+                const uint32_t ol = l.line < back.size() ? back[l.line] : 0;
+                if (ol != 0)
+                    passed.push_back(Pending{l.final_line, ol});
+                else
+                    kept.push_back(l);
+            }
+            if (auto st = add(p.commit, p.path, p.blob, std::move(passed)); !st) return st;
+            left = std::move(kept);
+        }
+    }
+    for (const Pending& l : left)
+        owners_[l.final_line] = Owner{s.commit, path, s.blob, l.line};
+    return {};
+}
+
+Status Blamer::run(const git_oid& tip, const std::string& path, const std::string& rev) {
+    auto c = repo_.lookup_commit(tip);
+    if (!c) return c.error();
+    git::Tree tree;
+    if (git_commit_tree(Setter(tree), c->get()) != 0) return git::git_error("reading a tree");
+    auto b = blob_in(tree.get(), path);
+    if (!b) return b.error();
+    if (!*b) return Error("no file '" + path + "' at " + rev);
+    auto t = text(**b);
+    if (!t) return t.error();
+    final_text_ = *t;
+    const uint32_t lines = git::count_lines(*final_text_);
+    owners_.assign(size_t(lines) + 1, Owner{});
+    std::vector<Pending> all(lines);
+    for (uint32_t l = 1; l <= lines; ++l)
+        all[l - 1] = Pending{l, l};
+    if (auto st = add(tip, intern(path), **b, std::move(all)); !st) return st;
+    while (!queue_.empty()) {
+        auto node = queue_.extract(queue_.begin());
+        if (auto st = process(node.key(), std::move(node.mapped())); !st) return st;
+    }
+    return {};
+}
+
 } // namespace
 
 Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& path,
@@ -84,162 +340,46 @@ Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& p
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     auto tip = repo.resolve(rev);
     if (!tip) return tip.error();
+    Blamer blamer(repo);
+    if (auto st = blamer.run(*tip, path, rev); !st) return st.error();
 
-    git::Revwalk walk;
-    if (git_revwalk_new(Setter(walk), repo.get()) != 0)
-        return git::git_error("starting a history walk");
-    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    if (git_revwalk_push(walk.get(), &*tip) != 0)
-        return git::git_error("walking history from " + rev);
-    std::vector<git_oid> commits;
-    std::unordered_map<std::string, uint32_t> index;
-    git_oid id;
-    int rc;
-    while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
-        index.emplace(oid_key(id), static_cast<uint32_t>(commits.size()));
-        commits.push_back(id);
-    }
-    if (rc != GIT_ITEROVER) return git::git_error("walking history from " + rev);
-    const auto n = static_cast<uint32_t>(commits.size());
-    std::vector<std::vector<uint32_t>> parents(n);
-    std::vector<git_oid> trees(n);
-    for (uint32_t i = 0; i < n; ++i) {
-        auto c = repo.lookup_commit(commits[i]);
-        if (!c) return c.error();
-        trees[i] = *git_commit_tree_id(c->get());
-        for (unsigned p = 0; p < git_commit_parentcount(c->get()); ++p) {
-            auto it = index.find(oid_key(*git_commit_parent_id(c->get(), p)));
-            if (it != index.end()) parents[i].push_back(it->second); // shallow: missing
-        }
-    }
-
-    // Pass 1, newest first: the file's name and blob in each commit that leads to `rev`'s.
-    std::vector<std::optional<std::string>> name(n);
-    std::vector<git_oid> blob(n);
-    name[n - 1] = path;
-    auto lookup_tree = [&](uint32_t i) -> Result<git::Tree> {
-        git::Tree t;
-        if (git_tree_lookup(Setter(t), repo.get(), &trees[i]) != 0)
-            return git::git_error("reading a tree");
-        return t;
-    };
-    for (uint32_t k = n; k-- > 0;) {
-        if (!name[k]) continue;
-        {
-            auto t = lookup_tree(k);
-            if (!t) return t.error();
-            auto b = blob_in(t->get(), *name[k]);
-            if (!b) return b.error();
-            if (!*b) {
-                if (k == n - 1) return Error("no file '" + path + "' at " + rev);
-                name[k].reset(); // (cannot happen: a child saw it here)
-                continue;
-            }
-            blob[k] = **b;
-            for (uint32_t p : parents[k]) {
-                if (name[p]) continue;
-                if (git_oid_equal(&trees[p], &trees[k])) {
-                    name[p] = name[k];
-                    continue;
-                }
-                auto pt = lookup_tree(p);
-                if (!pt) return pt.error();
-                auto pb = blob_in(pt->get(), *name[k]);
-                if (!pb) return pb.error();
-                if (*pb) {
-                    name[p] = name[k];
-                    continue;
-                }
-                auto from = renamed_from(repo.get(), pt->get(), t->get(), *name[k]);
-                if (!from) return from.error();
-                if (!from->empty()) name[p] = *from;
-            }
-        }
-    }
-
-    // Pass 2, oldest first: owners.
-    std::vector<uint32_t> children(n, 0);
-    for (uint32_t i = 0; i < n; ++i)
-        if (name[i])
-            for (uint32_t p : parents[i])
-                if (name[p]) ++children[p];
-    std::vector<Version> state(n);
-    for (uint32_t i = 0; i < n; ++i) {
-        if (!name[i]) continue;
-        Version& cur = state[i];
-        cur.blob = blob[i];
-        bool same = false;
-        for (uint32_t p : parents[i])
-            if (name[p] && git_oid_equal(&blob[p], &blob[i])) {
-                cur = state[p];
-                same = true;
-                break;
-            }
-        if (!same) {
-            auto text = repo.blob_text(blob[i]);
-            if (!text) return text.error();
-            cur.text = std::make_shared<const std::string>(std::move(*text));
-            const uint32_t lines = git::count_lines(*cur.text);
-            auto owners = std::make_shared<std::vector<Owner>>(lines + 1);
-            std::vector<uint8_t> owned(lines + 1, 0);
-            for (uint32_t p : parents[i]) {
-                if (!name[p] || !state[p].text) continue;
-                auto map = unchanged_lines(*state[p].text, *cur.text);
-                if (!map) return map.error();
-                const auto& po = *state[p].owners;
-                for (size_t ol = 1; ol < map->size() && ol < po.size(); ++ol) {
-                    const uint32_t nl = (*map)[ol];
-                    if (nl != 0 && nl <= lines && !owned[nl]) {
-                        (*owners)[nl] = po[ol];
-                        owned[nl] = 1;
-                    }
-                }
-            }
-            for (uint32_t l = 1; l <= lines; ++l)
-                if (!owned[l]) (*owners)[l] = Owner{i, l};
-            cur.owners = std::move(owners);
-        }
-        for (uint32_t p : parents[i])
-            if (name[p] && --children[p] == 0) state[p] = Version{};
-    }
-
-    const Version& last = state[n - 1];
     NoteReader notes(repo);
     struct Attribution {
         std::optional<NoteFile> file;
         std::map<std::string, NoteOrigin> origins;
     };
-    std::unordered_map<uint32_t, Attribution> cache;
-    auto note_of = [&](uint32_t c) -> const Attribution& {
-        auto it = cache.find(c);
+    std::map<std::pair<std::string, const std::string*>, Attribution> cache;
+    auto note_of = [&](const Owner& o) -> const Attribution& {
+        auto key = std::make_pair(oid_key(o.commit), o.path);
+        auto it = cache.find(key);
         if (it != cache.end()) return it->second;
         Attribution a;
-        CommitNote cn = notes.read(commits[c]);
-        if (cn.note && name[c]) {
-            auto fit = cn.note->files.find(*name[c]);
+        CommitNote cn = notes.read(o.commit);
+        if (cn.note) {
+            auto fit = cn.note->files.find(*o.path);
             // A note whose blob is not the commit's says nothing about these lines.
             if (fit != cn.note->files.end() &&
-                (fit->second.blob.empty() || fit->second.blob == git::to_hex(blob[c]))) {
+                (fit->second.blob.empty() || fit->second.blob == git::to_hex(o.blob))) {
                 a.file = std::move(fit->second);
                 a.origins = std::move(cn.note->origins);
             }
         }
-        return cache.emplace(c, std::move(a)).first->second;
+        return cache.emplace(std::move(key), std::move(a)).first->second;
     };
     std::vector<BlameLine> out;
-    const auto lines = split_lines(*last.text);
-    const auto& owners = *last.owners;
+    const auto lines = split_lines(blamer.text());
+    const auto& owners = blamer.owners();
     out.reserve(lines.size());
     for (uint32_t l = 1; l <= lines.size() && l < owners.size(); ++l) {
         BlameLine b;
         b.line = l;
         b.text = std::string(lines[l - 1]);
-        const Owner o = owners[l];
-        b.commit = git::to_hex(commits[o.commit]);
+        const Owner& o = owners[l];
+        b.commit = git::to_hex(o.commit);
         b.origin_line = o.line;
         if (is_blank(b.text)) {
             b.cls = LineClass::Blank;
-        } else if (const Attribution& a = note_of(o.commit); a.file) {
+        } else if (const Attribution& a = note_of(o); a.file) {
             if (auto hit = a.file->lookup(o.line)) {
                 b.cls = hit->first;
                 if (auto oit = a.origins.find(hit->second); oit != a.origins.end()) {

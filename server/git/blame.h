@@ -19,17 +19,16 @@ struct BlameLine {
     std::string text; ///< the line, without its newline (for people; never in notes)
 };
 
-/// Blames `path` (repository-relative) at `rev` on the same line diff as the analysis walk
-/// (git/line_map.h: git's own, libgit2's xdiff with git's indent heuristic) and git's rename
-/// detection, so every line names the commit `git blame` names. Two passes over the commits
-/// reachable from `rev`: newest first, the file's name in each commit (a parent without the
-/// name gets the name the child's rename came from); then oldest first, each version's line
-/// owners: lines a parent's version keeps unchanged (parents in order, as git blame passes
-/// blame) keep that parent's owner, the rest belong to the commit. Only commits whose blob
-/// differs from their parents' are diffed; a version's owners are freed once all children are
-/// done. A line's class and origin come from its commit's note (provenant's, else git-ai's)
-/// when the note's blob matches, else `unknown`; blank lines are `blank`. Lives in the git
-/// layer because attach (git/attach_kept.h) needs the parent's classes too.
+/// Blames `path` (repository-relative) at `rev` as `git blame` does, so every line names the
+/// commit `git blame` names: backwards from `rev`, newest commit first, each commit passes its
+/// lines to its parents (all of them to the first parent whose blob is the same; otherwise,
+/// parent by parent, the lines that parent's version keeps unchanged by git's line diff,
+/// git/line_map.h) and keeps the rest; a parent without the path gets the name git's rename
+/// detection finds for it. The walk ends when no commit holds a line, so history older than
+/// the file's oldest surviving line is never read. A line's class and origin come from its
+/// commit's note (provenant's, else git-ai's) when the note's blob matches, else `unknown`;
+/// blank lines are `blank`. Lives in the git layer because attach (git/attach_kept.h) needs
+/// the parent's classes too.
 Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& path,
                                           const std::string& rev = "HEAD");
 

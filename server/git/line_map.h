@@ -1,5 +1,5 @@
-// The line diff every analysis uses: git's (libgit2's xdiff, Myers, with git's default
-// indent heuristic, as `git blame` and `git diff` run it).
+// The line diff of blame (and of the walk's merges): git's (libgit2's xdiff, Myers, with
+// git's default indent heuristic), with the common tail set aside as `git blame` does.
 #pragma once
 
 #include "support/result.h"
@@ -15,7 +15,9 @@ namespace provenant::git {
 inline constexpr uint32_t kGitDiffFlags = GIT_DIFF_INDENT_HEURISTIC;
 
 /// For each 1-based line i of `old_text`, result[i] is its 1-based line in `new_text` when
-/// the diff keeps it unchanged, else 0 (result[0] unused). Any thread.
+/// the diff keeps it unchanged, else 0 (result[0] unused). The diff is the one `git blame`
+/// runs: the common tail set aside in whole 1 KiB blocks first (git's xdi_diff does that for
+/// every diff without context), which decides where equal lines are ambiguous. Any thread.
 Result<std::vector<uint32_t>> unchanged_lines(std::string_view old_text, std::string_view new_text);
 
 } // namespace provenant::git

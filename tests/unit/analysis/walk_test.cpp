@@ -160,3 +160,34 @@ TEST_CASE("extend_history: a rewritten history cannot be walked on") {
     REQUIRE_FALSE(extended);
     CHECK(extended.error().message.find("rewritten") != std::string::npos);
 }
+
+TEST_CASE("walk: the diff attribute and the content decide which files' lines are followed") {
+    TempRepo r;
+    // `-diff` makes a text file binary, `diff` makes a file with a NUL byte text; without the
+    // attribute the content decides (a NUL byte: binary).
+    r.write(".gitattributes", "*.dat -diff\n*.txt diff\n");
+    r.write("a.dat", lines("dat", 1, 3));
+    r.write("b.bin", std::string("bin\0ary\n", 8) + lines("bin", 1, 2));
+    r.write("c.txt", std::string("nul\0here\n", 9) + lines("txt", 1, 2));
+    r.write("d.c", lines("c", 1, 4));
+    r.commit_all("c0");
+    r.write("a.dat", lines("dat", 1, 5));
+    r.write("b.bin", std::string("bin\0ary\n", 8) + lines("bin", 1, 4));
+    r.write("c.txt", std::string("nul\0here\n", 9) + lines("txt", 1, 4));
+    r.write("d.c", lines("c", 1, 6));
+    r.git({"mv", "d.c", "e.c"}); // renamed and changed: both paths plain
+    r.commit_all("c1");
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    auto walked = analysis::walk_history(*opened, tips_of(*opened, {"main"}), {});
+    REQUIRE(walked);
+    std::map<std::string, int> born;
+    for (const auto& l : walked->lines)
+        ++born[walked->paths[l.path]];
+    CHECK(born.count("a.dat") == 0);
+    CHECK(born.count("b.bin") == 0);
+    CHECK(born["c.txt"] == 5); // 3 lines, then 2 appended
+    CHECK(born["d.c"] == 4);
+    CHECK(born["e.c"] == 2); // the rename kept the 4 lines and added 2
+    CHECK(born[".gitattributes"] == 2);
+}
