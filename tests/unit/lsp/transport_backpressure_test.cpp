@@ -63,7 +63,8 @@ TEST_CASE("stdin from a regular file: the reader stays a few chunks ahead, never
     test::TempDir dir;
     const std::string path = dir.path() + "/session.log";
     std::string body = R"({"jsonrpc":"2.0","method":"$/x","params":{"t":")";
-    body += std::string(1000 - body.size(), 'a') + "\"}}";
+    body.append(1000 - body.size(), 'a');
+    body += "\"}}";
     const std::string one = frame(body);
     constexpr size_t kMessages = 24u << 10;
     {
