@@ -37,8 +37,8 @@ TEST_CASE("snapshot JSON round-trips and rejects inconsistent runs") {
     CHECK(!snapshot_from_json(nlohmann::json::array()).ok());
     // Run fields must be non-negative integers: a float is refused before it is converted
     // (out of range, that conversion is undefined: fuzz_journal_entry's 3.3e57).
-    for (const nlohmann::json& bad : {nlohmann::json(3.3e57), nlohmann::json(1.0),
-                                      nlohmann::json(-1), nlohmann::json("6")}) {
+    for (const nlohmann::json& bad :
+         {nlohmann::json(3.3e57), nlohmann::json(1.0), nlohmann::json(-1), nlohmann::json("6")}) {
         for (size_t field = 0; field < 4; ++field) {
             j = snapshot_to_json(s);
             j["runs"][0][field] = bad;
