@@ -229,7 +229,7 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
     GitAiFile* current = nullptr;
     std::vector<uint32_t> file_lines; // every line attested in `current`, to find doubles
     auto finish_file = [&]() -> Status {
-        std::sort(file_lines.begin(), file_lines.end());
+        sort_line_runs(file_lines);
         auto dup = std::adjacent_find(file_lines.begin(), file_lines.end());
         if (dup != file_lines.end())
             return make_error("file " + show_text(current->path) + ": line " +
@@ -417,12 +417,12 @@ Result<Note> gitai_note_to_note(const GitAiNote& gn) {
         }
         std::vector<uint32_t> all;
         for (auto* v : {&nf.ai, &nf.human}) {
-            std::sort(v->begin(), v->end());
+            sort_line_runs(*v);
             all.insert(all.end(), v->begin(), v->end());
         }
         for (auto& [id, lines] : nf.by_origin)
-            std::sort(lines.begin(), lines.end());
-        std::sort(all.begin(), all.end());
+            sort_line_runs(lines);
+        sort_line_runs(all);
         if (auto dup = std::adjacent_find(all.begin(), all.end()); dup != all.end())
             return make_error("file " + show_text(f.path) + ": line " + std::to_string(*dup) +
                               " is attested twice");
@@ -432,6 +432,15 @@ Result<Note> gitai_note_to_note(const GitAiNote& gn) {
         note.files[f.path] = std::move(nf);
     }
     return note;
+}
+
+bool written_by_provenant(const GitAiNote& note) {
+    if (note.sessions.empty() || !note.prompts.empty()) return false;
+    for (const auto& [id, s] : note.sessions) {
+        auto it = s.custom_attributes.find(std::string(kGitAiWriterAttribute));
+        if (it == s.custom_attributes.end() || it->second != kGitAiWriterValue) return false;
+    }
+    return true;
 }
 
 GitAiNote note_to_gitai_note(const Note& note, std::string_view base_commit) {
@@ -445,6 +454,7 @@ GitAiNote note_to_gitai_note(const Note& note, std::string_view base_commit) {
         GitAiSession s;
         s.agent = {tool, r.session, r.model};
         if (!r.kind.empty()) s.custom_attributes[std::string(kKindAttribute)] = r.kind;
+        s.custom_attributes[std::string(kGitAiWriterAttribute)] = std::string(kGitAiWriterValue);
         std::string id =
             "s_" +
             sha256_hex(tool + ":" + (r.session.empty() ? origin_id : r.session)).substr(0, 14);

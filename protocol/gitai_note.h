@@ -118,8 +118,22 @@ Result<Note> gitai_note_to_note(const GitAiNote& note);
 ///               random), so writing the same note twice gives the same text;
 ///   agent_id    {tool (`claude-code` written as `claude`), id = session, model};
 ///   custom_attributes {"provenant_kind": kind} when the kind is known.
+///   custom_attributes {kGitAiWriterAttribute: kGitAiWriterValue} on every session: how
+///               provenant tells its own notes from git-ai's (written_by_provenant).
 /// AI lines without an origin go under one session of tool "unknown". `prompts` is empty;
 /// base_commit_sha is `base_commit`; git_ai_version is unset.
 GitAiNote note_to_gitai_note(const Note& note, std::string_view base_commit);
+
+/// The session custom attribute, and its value, that marks a git-ai note as written by
+/// provenant. custom_attributes is the standard's own place for a writer's extra strings:
+/// git-ai keeps and ignores it.
+inline constexpr std::string_view kGitAiWriterAttribute = "provenant_writer";
+inline constexpr std::string_view kGitAiWriterValue = "provenant";
+
+/// Whether provenant wrote `note` (note_to_gitai_note's form): it has sessions, no legacy
+/// prompts, and every session carries the writer attribute. Anything else is another tool's
+/// (git-ai's own, or a note written by a provenant older than the attribute): provenant
+/// never replaces or removes it.
+bool written_by_provenant(const GitAiNote& note);
 
 } // namespace provenant

@@ -5,6 +5,7 @@
 #include "agents/hook_event.h"
 #include "core/provenance.h"
 #include "journal/journal.h"
+#include "support/json_budget.h"
 
 #include <filesystem>
 #include <functional>
@@ -20,9 +21,10 @@ inline constexpr size_t kMaxPayloadBytes = 64u << 20;
 /// The most JSON values (containers and elements) a payload may hold, and its deepest
 /// nesting: counted before the parse, so a payload's parse costs at most ~26 MB beyond its
 /// strings whatever its shape (a 60 MB `[{},{},...]` payload peaked at 2 GB: issue 12 §8).
-/// A payload is a handful of fields, file text in strings, at most a few thousand edits.
-inline constexpr size_t kMaxPayloadValues = 256u << 10;
-inline constexpr int kMaxPayloadDepth = 64;
+/// A payload is a handful of fields, file text in strings, at most a few thousand edits. The
+/// budget of every JSON text from outside, the LSP's too (support/json_budget.h).
+inline constexpr size_t kMaxPayloadValues = kJsonBudget.max_values;
+inline constexpr int kMaxPayloadDepth = kJsonBudget.max_depth;
 
 /// What one hook run did, for stderr and the tests.
 struct HookReport {

@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/git_commands.h"
 #include "git/ci.h"
+#include "git/gitai_writer.h"
 #include "git/note_store.h"
 #include "git/pending_attach.h"
 #include "git/repository.h"
@@ -25,7 +26,8 @@ void print(const std::string& s) {
 }
 
 /// `rewritten --post-commit`: what attach does after writing a note (refine_attached_note),
-/// runnable alone: after a plain post-commit hook, or to repair a commit's note.
+/// runnable alone: after a plain post-commit hook, or to repair a commit's note. git-ai's note
+/// (provenant.gitAiNotes) is brought in line with the result, whether or not it changed.
 void run_post_commit(const git::Repo& repo, const std::string& rev) {
     auto commit = repo.resolve(rev.empty() ? "HEAD" : rev);
     if (!commit) fail("rewritten", commit.error().message);
@@ -39,14 +41,21 @@ void run_post_commit(const git::Repo& repo, const std::string& rev) {
     } else {
         auto sources = git::find_rewrite_sources(repo, *commit);
         if (!sources) fail("rewritten", sources.error().message);
-        if (!*sources) return;
-        auto carried = git::carry_note(repo, notes, *commit, **sources, std::nullopt);
-        if (!carried) fail("rewritten", carried.error().message);
-        result = std::move(*carried);
+        if (*sources) {
+            auto carried = git::carry_note(repo, notes, *commit, **sources, std::nullopt);
+            if (!carried) fail("rewritten", carried.error().message);
+            result = std::move(*carried);
+        }
     }
-    if (!result) return;
-    auto st = notes.write(*commit, *result);
-    if (!st) fail("rewritten", st.error().message);
+    if (result) {
+        auto st = notes.write(*commit, *result);
+        if (!st) fail("rewritten", st.error().message);
+    }
+    const Note* final_note = result ? &*result : *existing ? &**existing : nullptr;
+    if (!final_note) return;
+    if (auto st = git::write_gitai_note_if_enabled(repo, *commit, *final_note); !st)
+        std::fprintf(stderr, "provenant rewritten: git-ai's note: %s\n",
+                     st.error().message.c_str());
 }
 
 void run_rewritten(const std::string& kind, bool prepare, bool post_commit,

@@ -134,12 +134,19 @@ Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
             if (!r.is_array() || r.size() != 4)
                 return make_error("snapshot.runs[" + std::to_string(i) +
                                   "]: expected [len, origin, evidence, fresh]");
-            uint64_t len = r[0].get<uint64_t>();
-            uint64_t origin = r[1].get<uint64_t>();
-            int ev = r[2].get<int>();
-            int fresh = r[3].get<int>();
-            if (len == 0 || len > UINT32_MAX || origin >= s.origins.size() || ev < 0 || ev > 2 ||
-                (fresh != 0 && fresh != 1))
+            // Each field must be a non-negative integer before it is read as one: get<> of a
+            // float out of the type's range is undefined (fuzz_journal_entry found a run
+            // length of 3.3e57).
+            for (const auto& field : r)
+                if (!field.is_number_integer() ||
+                    (!field.is_number_unsigned() && field.get<int64_t>() < 0))
+                    return make_error("snapshot.runs[" + std::to_string(i) +
+                                      "]: expected non-negative integers");
+            const uint64_t len = r[0].get<uint64_t>();
+            const uint64_t origin = r[1].get<uint64_t>();
+            const uint64_t ev = r[2].get<uint64_t>();
+            const uint64_t fresh = r[3].get<uint64_t>();
+            if (len == 0 || len > UINT32_MAX || origin >= s.origins.size() || ev > 2 || fresh > 1)
                 return make_error("snapshot.runs[" + std::to_string(i) + "]: value out of range");
             uint64_t at = 0;
             if (seen) {

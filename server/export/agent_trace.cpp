@@ -3,6 +3,7 @@
 
 #include "export/rows.h"
 #include "git/raii.h"
+#include "protocol/model_vendor.h"
 
 #include <algorithm>
 #include <cstring>
@@ -27,10 +28,13 @@ nlohmann::json ranges_of(const std::vector<uint32_t>& lines, const nlohmann::jso
     return out;
 }
 
-nlohmann::json contributor(std::string_view type, const std::string& model) {
+/// `model_id` is `vendor/model` (the RFC's form, after models.dev) where the vendor is known
+/// (protocol/model_vendor.h), else the model as recorded.
+nlohmann::json contributor(std::string_view type, const OriginRecord& rec) {
     nlohmann::json c = {{"type", type}};
+    const std::string model_id = vendor_model_id(rec.tool, rec.model);
     // The schema bounds model_id at 250 characters; a longer id is left out, not cut.
-    if (!model.empty() && model.size() <= 250) c["model_id"] = model;
+    if (!model_id.empty() && model_id.size() <= 250) c["model_id"] = model_id;
     return c;
 }
 
@@ -69,9 +73,9 @@ nlohmann::json agent_trace_record(const Note& note, const std::string& commit, i
         for (uint32_t l : lines)
             (contains(file.ai_modified, l) ? edited : ai).push_back(l);
         nlohmann::json conv;
-        conv["contributor"] = contributor(ai.empty() ? "mixed" : "ai", rec.model);
+        conv["contributor"] = contributor(ai.empty() ? "mixed" : "ai", rec);
         nlohmann::json ranges = ranges_of(ai, nullptr);
-        for (auto& r : ranges_of(edited, contributor("mixed", rec.model)))
+        for (auto& r : ranges_of(edited, contributor("mixed", rec)))
             ranges.push_back(std::move(r));
         std::sort(ranges.begin(), ranges.end(), [](const auto& a, const auto& b) {
             return a["start_line"].template get<uint32_t>() <
@@ -98,20 +102,20 @@ nlohmann::json agent_trace_record(const Note& note, const std::string& commit, i
             if (!claimed) (c == LineClass::Ai ? orphan_ai : orphan_edited).push_back(l);
         }
     if (!orphan_ai.empty())
-        conversations.push_back(
-            {{"contributor", contributor("ai", "")}, {"ranges", ranges_of(orphan_ai, nullptr)}});
+        conversations.push_back({{"contributor", contributor("ai", OriginRecord{})},
+                                 {"ranges", ranges_of(orphan_ai, nullptr)}});
     if (!orphan_edited.empty())
-        conversations.push_back({{"contributor", contributor("mixed", "")},
+        conversations.push_back({{"contributor", contributor("mixed", OriginRecord{})},
                                  {"ranges", ranges_of(orphan_edited, nullptr)}});
     if (!file.human.empty())
-        conversations.push_back({{"contributor", contributor("human", "")},
+        conversations.push_back({{"contributor", contributor("human", OriginRecord{})},
                                  {"ranges", ranges_of(file.human, nullptr)}});
     std::vector<uint32_t> unknown = file.unknown;
     unknown.insert(unknown.end(), file.paste.begin(), file.paste.end());
     std::sort(unknown.begin(), unknown.end());
     if (!unknown.empty())
-        conversations.push_back(
-            {{"contributor", contributor("unknown", "")}, {"ranges", ranges_of(unknown, nullptr)}});
+        conversations.push_back({{"contributor", contributor("unknown", OriginRecord{})},
+                                 {"ranges", ranges_of(unknown, nullptr)}});
 
     nlohmann::json lines = {{"ai", file.ai.size()},
                             {"ai_modified", file.ai_modified.size()},

@@ -1,4 +1,4 @@
-// Writing git-ai's note beside provenant's (gitai_writer.h). The mapping itself lives in the
+// Keeping git-ai's note beside provenant's (gitai_writer.h). The mapping itself lives in the
 // protocol layer (protocol/gitai_note.h), with the reader it must round-trip through.
 #include "git/gitai_writer.h"
 
@@ -6,7 +6,45 @@
 #include "git/raii.h"
 #include "protocol/gitai_note.h"
 
+#include <atomic>
+#include <optional>
+#include <spdlog/spdlog.h>
+
 namespace provenant::git {
+
+namespace {
+
+/// A rebase of a hundred commits that git-ai annotated would say the same thing a hundred
+/// times: once per process is enough to tell the user why refs/notes/ai was not updated.
+std::atomic<bool> foreign_note_said{false};
+
+/// Sets git-ai's note of `commit` to `text`, or removes it when `text` is empty, unless the
+/// note there is not provenant's. Writes nothing when the note already holds `text`.
+Status replace_own_note(const Repo& repo, const git_oid& commit, const std::string& text) {
+    NoteStore store(repo, std::string(kGitAiNotesRef));
+    auto existing = store.read_raw(commit);
+    if (!existing) return existing.error();
+    if (!*existing) {
+        if (text.empty()) return {};
+        return store.write_raw(commit, text);
+    }
+    if (**existing == text) return {};
+    // Another tool's data, or text no reader understands: not provenant's to destroy.
+    auto parsed = parse_gitai_note(**existing);
+    if (!parsed || !written_by_provenant(*parsed)) {
+        if (!foreign_note_said.exchange(true))
+            spdlog::warn("git-ai's note of {} ({}) was not written by provenant: left as it is, "
+                         "and so is any other such note",
+                         to_hex(commit), kGitAiNotesRef);
+        return {};
+    }
+    if (!text.empty()) return store.write_raw(commit, text);
+    auto removed = store.remove(commit);
+    if (!removed) return removed.error();
+    return {};
+}
+
+} // namespace
 
 bool gitai_notes_enabled(const Repo& repo) {
     Config config;
@@ -19,15 +57,21 @@ bool gitai_notes_enabled(const Repo& repo) {
 Status write_gitai_note_if_enabled(const Repo& repo, const git_oid& commit, const Note& note) {
     if (!gitai_notes_enabled(repo)) return {};
     GitAiNote gitai = note_to_gitai_note(note, to_hex(commit));
-    if (gitai.files.empty()) return {};
     std::string text;
-    try {
-        text = serialize_gitai_note(gitai);
-    } catch (const std::exception& e) {
-        return make_error("writing git-ai's note of " + to_hex(commit) + ": " + e.what());
+    if (!gitai.files.empty()) {
+        try {
+            text = serialize_gitai_note(gitai);
+        } catch (const std::exception& e) {
+            return make_error("writing git-ai's note of " + to_hex(commit) + ": " + e.what());
+        }
     }
-    NoteStore store(repo, std::string(kGitAiNotesRef));
-    return store.write_raw(commit, text);
+    // No AI line: an earlier note of provenant's saying otherwise must go.
+    return replace_own_note(repo, commit, text);
+}
+
+Status remove_gitai_note_if_enabled(const Repo& repo, const git_oid& commit) {
+    if (!gitai_notes_enabled(repo)) return {};
+    return replace_own_note(repo, commit, {});
 }
 
 } // namespace provenant::git

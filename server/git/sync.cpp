@@ -1,6 +1,8 @@
 // `provenant sync`: fetch the remote's notes into a tracking ref, merge, push without force.
 #include "git/sync.h"
 
+#include "git/gitai_writer.h"
+#include "git/note_store.h"
 #include "git/raii.h"
 #include "git/sync_exec.h"
 #include "git/sync_note_merge.h"
@@ -65,6 +67,30 @@ void pause_before_retry(int attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(dist(rng)));
 }
 
+/// git-ai's notes follow what the merge did to ours (provenant.gitAiNotes): a note taken or
+/// combined from the remote is written in git-ai's form, a note the remote removed takes its
+/// git-ai note with it (only one provenant wrote). Never fails the sync: said on stderr.
+void follow_in_gitai_notes(const std::filesystem::path& workdir,
+                           const std::vector<std::string>& changed) {
+    if (changed.empty()) return;
+    auto repo = Repo::open(workdir, true);
+    if (!repo || !gitai_notes_enabled(*repo)) return;
+    NoteStore notes(*repo);
+    for (const std::string& key : changed) {
+        auto commit = oid_from_hex(key);
+        if (!commit) continue; // not a commit id: no git-ai note either
+        auto note = notes.read(*commit);
+        Status st;
+        if (!note)
+            st = note.error();
+        else if (*note)
+            st = write_gitai_note_if_enabled(*repo, *commit, **note);
+        else
+            st = remove_gitai_note_if_enabled(*repo, *commit);
+        if (!st) spdlog::warn("sync: git-ai's note of {}: {}", key, st.error().message);
+    }
+}
+
 } // namespace
 
 Result<SyncReport> sync_notes(const std::filesystem::path& workdir, const SyncOptions& options) {
@@ -105,6 +131,7 @@ Result<SyncReport> sync_notes(const std::filesystem::path& workdir, const SyncOp
             auto merged = merge_notes_refs(repo.get(), std::string(kNotesRef), tracking, merger);
             if (!merged) return merged.error().context("merging notes from " + options.remote);
             report.merge = *merged;
+            follow_in_gitai_notes(workdir, merged->changed);
         }
         if (!options.push) return report;
 

@@ -32,6 +32,9 @@ struct NotesMergeResult {
     size_t removed = 0;            ///< notes removed on one side since the merge base
     size_t rejected = 0; ///< notes changed only on theirs, not taken: invalid (said on stderr)
     size_t skipped = 0;  ///< entries of their notes tree that are not notes (said on stderr)
+    /// The annotated commits (hex) whose local note the merge set, replaced or removed: what
+    /// git-ai's notes must follow (gitai_writer.h).
+    std::vector<std::string> changed;
 };
 
 /// Merges the notes commit `theirs_ref` (a full ref name) into `notes_ref` in `repo`:

@@ -280,6 +280,7 @@ Result<NotesMergeResult> merge_notes_refs(git_repository* repo, const std::strin
                 ++result.combined;
             }
             if (pick) merged.emplace_back(key, *pick);
+            if (!same(pick, o)) result.changed.push_back(key);
         }
 
         git_oid new_id;

@@ -5,63 +5,6 @@ namespace provenant::lsp {
 
 namespace {
 
-// What a linear scan (strings skipped) tells about a body before it is parsed, far cheaper
-// than the parse it guards: its nesting depth, how many JSON values it would build, and the
-// top-level "method" when it is a plain string.
-struct Shape {
-    bool too_deep = false;
-    size_t values = 0; ///< containers + elements: '{', '[' and ',' outside strings, plus one
-    std::string method;
-};
-
-Shape scan(std::string_view body) {
-    Shape out;
-    int depth = 0;
-    bool expect_key = false;   // at depth 1, the next string is a member name
-    bool method_value = false; // at depth 1, the next value is the "method" member's
-    for (size_t i = 0; i < body.size(); ++i) {
-        char c = body[i];
-        if (c == '"') {
-            size_t start = ++i;
-            bool escaped = false;
-            for (; i < body.size() && body[i] != '"'; ++i)
-                if (body[i] == '\\') {
-                    escaped = true;
-                    ++i;
-                }
-            if (depth != 1) continue;
-            std::string_view text = body.substr(start, std::min(i, body.size()) - start);
-            if (expect_key) {
-                method_value = text == "method";
-                expect_key = false;
-            } else if (method_value) {
-                if (!escaped && text.size() <= 256) out.method = std::string(text);
-                method_value = false;
-            }
-            continue;
-        }
-        if (c == '[' || c == '{') {
-            ++out.values;
-            if (++depth > kMaxJsonDepth) {
-                out.too_deep = true;
-                return out;
-            }
-            if (depth == 1) expect_key = c == '{';
-            if (depth == 2) method_value = false;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        } else if (c == ',') {
-            ++out.values;
-            if (depth == 1) {
-                expect_key = true;
-                method_value = false;
-            }
-        }
-    }
-    ++out.values;
-    return out;
-}
-
 bool carries_document_text(std::string_view method) {
     return method == "textDocument/didOpen" || method == "textDocument/didChange" ||
            method == "textDocument/didSave";
@@ -75,7 +18,9 @@ std::optional<json> parse_body(std::string_view body, std::string* error, ErrorC
         if (code) *code = c;
         return std::nullopt;
     };
-    const Shape shape = scan(body);
+    // One linear scan (strings skipped), far cheaper than the parse it guards: the nesting
+    // depth, how many values a parse would build, and the top-level "method".
+    const JsonShape shape = measure_json(body, kMaxJsonDepth, "method");
     if (shape.too_deep)
         return fail(ErrorCode::ParseError,
                     "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
@@ -85,12 +30,12 @@ std::optional<json> parse_body(std::string_view body, std::string* error, ErrorC
         return fail(ErrorCode::InvalidRequest, "message refused: more than " +
                                                    std::to_string(kMaxJsonValues) +
                                                    " JSON values (no LSP message needs that many)");
-    if (body.size() > kMaxSmallMessage && !carries_document_text(shape.method))
+    if (body.size() > kMaxSmallMessage && !carries_document_text(shape.member))
         return fail(ErrorCode::InvalidRequest,
                     "message refused: " + std::to_string(body.size()) + " bytes is over the " +
                         std::to_string(kMaxSmallMessage) + "-byte limit for " +
-                        (shape.method.empty() ? std::string("a message without a method")
-                                              : "method " + shape.method) +
+                        (shape.member.empty() ? std::string("a message without a method")
+                                              : "method " + shape.member) +
                         " (only didOpen, didChange and didSave carry document text)");
     // One parse, with exceptions: the library's message carries the byte position. Every
     // json::exception is caught, not only parse_error: a number out of range (`1e400`) is an

@@ -1,6 +1,8 @@
 // JSON-RPC 2.0 vocabulary: error codes, message shapes, and the one place errors become JSON.
 #pragma once
 
+#include "support/json_budget.h"
+
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -28,14 +30,12 @@ struct RpcError {
     std::string message;
 };
 
-/// The deepest JSON nesting accepted. LSP messages nest a handful of levels; the cap keeps
-/// hostile input (`[[[[...`) from exhausting the stack in code that recurses over values.
-inline constexpr int kMaxJsonDepth = 64;
-
-/// The most JSON values (containers and elements) one message may hold. A parsed value costs
-/// up to ~100 bytes, so this bounds a message's parse at ~30 MB whatever its shape; a
-/// didChange of 20,000 ranged edits or a didChangeWatchedFiles of 100,000 files fits.
-inline constexpr size_t kMaxJsonValues = 256u << 10;
+/// The deepest JSON nesting and the most JSON values (containers and elements) one message
+/// may hold: the budget of every JSON text from outside (support/json_budget.h). A parsed
+/// value costs up to ~100 bytes, so this bounds a message's parse at ~30 MB whatever its
+/// shape; a didChange of 20,000 ranged edits or a didChangeWatchedFiles of 100,000 files fits.
+inline constexpr int kMaxJsonDepth = kJsonBudget.max_depth;
+inline constexpr size_t kMaxJsonValues = kJsonBudget.max_values;
 /// The largest body of a message that carries no document text: everything but didOpen,
 /// didChange and didSave (whose text may be megabytes, up to kMaxContentLength).
 inline constexpr size_t kMaxSmallMessage = 1u << 20;

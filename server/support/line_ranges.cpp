@@ -6,8 +6,33 @@
 
 namespace provenant {
 
+void sort_line_runs(std::vector<uint32_t>& lines) {
+    std::vector<size_t> starts{0}; // where each ascending run begins
+    for (size_t i = 1; i < lines.size(); ++i)
+        if (lines[i] < lines[i - 1]) {
+            starts.push_back(i);
+            if (starts.size() > 64) { // many short runs: a plain sort is as good
+                std::sort(lines.begin(), lines.end());
+                return;
+            }
+        }
+    // Merge neighbouring runs pairwise until one is left: O(n log runs).
+    while (starts.size() > 1) {
+        std::vector<size_t> merged;
+        for (size_t r = 0; r < starts.size(); r += 2) {
+            merged.push_back(starts[r]);
+            if (r + 1 == starts.size()) break;
+            const size_t end = r + 2 < starts.size() ? starts[r + 2] : lines.size();
+            std::inplace_merge(lines.begin() + static_cast<std::ptrdiff_t>(starts[r]),
+                               lines.begin() + static_cast<std::ptrdiff_t>(starts[r + 1]),
+                               lines.begin() + static_cast<std::ptrdiff_t>(end));
+        }
+        starts = std::move(merged);
+    }
+}
+
 std::string format_line_ranges(std::vector<uint32_t> lines) {
-    std::sort(lines.begin(), lines.end());
+    sort_line_runs(lines);
     lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
     std::string out;
     for (size_t i = 0; i < lines.size();) {
@@ -57,7 +82,7 @@ Result<std::vector<uint32_t>> parse_line_ranges(std::string_view text, uint32_t 
             break;
         pos = comma + 1;
     }
-    std::sort(out.begin(), out.end());
+    sort_line_runs(out);
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }

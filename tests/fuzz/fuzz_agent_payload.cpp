@@ -1,12 +1,15 @@
-// libFuzzer target: agent hook payload parsers and Codex's apply_patch parser, and the text
-// arithmetic that follows them (undoing replacements). The first byte picks the agent; the
-// rest is the payload. No file is touched: run_hook's I/O is left to the e2e tests.
+// libFuzzer target: agent hook payload parsers and Codex's apply_patch parser, the text
+// arithmetic that follows them (undoing replacements), and the transcript readers (Claude
+// Code and Codex JSONL, Gemini's recording) on the same bytes. The first byte picks the agent;
+// the rest is the payload. No file is touched: run_hook's I/O is left to the e2e tests.
 #include "agents/hook_event.h"
 #include "agents/hook_runner.h"
 #include "agents/text_edits.h"
+#include "agents/transcripts.h"
 #include "support/json_budget.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 
 using namespace provenant;
@@ -19,6 +22,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view payload(reinterpret_cast<const char*>(data) + 1, size - 1);
 
     (void)agents::parse_apply_patch(payload);
+    // The transcript readers never consume more than they were given.
+    for (auto* reader :
+         {&agents::read_claude_chunk, &agents::read_codex_chunk, &agents::read_gemini_document}) {
+        SessionRecord rec;
+        if ((*reader)(payload, rec).consumed > payload.size()) std::abort();
+    }
     // As run_hook does: the budget first, then the parse.
     const JsonShape shape = measure_json(payload, agents::kMaxPayloadDepth);
     if (shape.too_deep || shape.values > agents::kMaxPayloadValues) return 0;

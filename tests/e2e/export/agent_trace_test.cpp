@@ -126,13 +126,14 @@ TEST_CASE("export agent-trace: one valid record per (commit, file), the note's c
     CHECK(a["files"][0]["path"] == "src/a.py");
     CHECK(a["timestamp"] == "2026-01-02T00:00:00Z");
     const auto la = lines_by_type(a);
-    CHECK(la == std::map<uint32_t, std::string>{{1, "ai/claude-sonnet-4-5"},
-                                                {2, "ai/claude-sonnet-4-5"},
-                                                {3, "ai/claude-sonnet-4-5"}});
+    // model_id names the vendor where it is known (the RFC's `anthropic/claude-…` form).
+    CHECK(la == std::map<uint32_t, std::string>{{1, "ai/anthropic/claude-sonnet-4-5"},
+                                                {2, "ai/anthropic/claude-sonnet-4-5"},
+                                                {3, "ai/anthropic/claude-sonnet-4-5"}});
     const auto lm = lines_by_type(m);
-    CHECK(lm == std::map<uint32_t, std::string>{{1, "ai/gpt-5"},
-                                                {2, "ai/gpt-5"},
-                                                {3, "mixed/gpt-5"},
+    CHECK(lm == std::map<uint32_t, std::string>{{1, "ai/openai/gpt-5"},
+                                                {2, "ai/openai/gpt-5"},
+                                                {3, "mixed/openai/gpt-5"},
                                                 {4, "human"},
                                                 {5, "unknown"},
                                                 {6, "unknown"}});
@@ -141,6 +142,7 @@ TEST_CASE("export agent-trace: one valid record per (commit, file), the note's c
           json{{"ai", 2}, {"ai_modified", 1}, {"human", 1}, {"paste", 1}, {"unknown", 1}});
     REQUIRE(meta["origins"].size() == 1);
     CHECK(meta["origins"][0]["tool"] == "cursor");
+    CHECK(meta["origins"][0]["model"] == "gpt-5"); // the model as recorded, beside model_id
     CHECK(meta["origins"][0]["session"] == "conv-7");
     CHECK(meta["origins"][0]["conversation"] == 0);
     // The same ids on a second export: re-importing does not duplicate records.

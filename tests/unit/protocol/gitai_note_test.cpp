@@ -432,3 +432,37 @@ TEST_CASE("gitai: to_note refuses paths outside the repository") {
         CHECK_FALSE(gitai_note_to_note(g).ok());
     }
 }
+
+TEST_CASE("gitai: the notes provenant writes are marked as its own; git-ai's are not") {
+    Note n;
+    n.origins["o1"].record = {OriginClass::Ai, "claude-code", "agent", "m", "s-1", ""};
+    n.origins["o2"].record = {OriginClass::Ai, "cursor", "", "m2", "s-2", ""};
+    n.files["x"].ai = {1, 2, 3};
+    n.files["x"].by_origin["o1"] = {1};
+    n.files["x"].by_origin["o2"] = {2}; // line 3: no origin, the "unknown" session
+    GitAiNote mine = note_to_gitai_note(n, std::string(40, 'c'));
+    REQUIRE(mine.sessions.size() == 3);
+    CHECK(written_by_provenant(mine));
+    // The mark survives the text (what a later provenant reads back from refs/notes/ai).
+    auto reread = parse_gitai_note(serialize_gitai_note(mine));
+    REQUIRE(reread.ok());
+    CHECK(written_by_provenant(*reread));
+
+    // git-ai's own notes, in both forms, are not provenant's.
+    auto theirs = parse_gitai_note(kSessionsNote);
+    REQUIRE(theirs.ok());
+    CHECK_FALSE(written_by_provenant(*theirs));
+    auto legacy = parse_gitai_note(kLegacyNote);
+    REQUIRE(legacy.ok());
+    CHECK_FALSE(written_by_provenant(*legacy));
+    // One unmarked session (another tool added to the note), a wrong value, or no session at
+    // all: not provenant's either.
+    GitAiNote mixed = mine;
+    mixed.sessions.begin()->second.custom_attributes.clear();
+    CHECK_FALSE(written_by_provenant(mixed));
+    GitAiNote other = mine;
+    for (auto& [id, s] : other.sessions)
+        s.custom_attributes[std::string(kGitAiWriterAttribute)] = "someone-else";
+    CHECK_FALSE(written_by_provenant(other));
+    CHECK_FALSE(written_by_provenant(GitAiNote{}));
+}
