@@ -5,6 +5,7 @@
 #include "git/raii.h"
 #include "git/repository.h"
 #include "journal/sessions.h"
+#include "support/json_fields.h"
 #include "support/json_text.h"
 
 #include <set>
@@ -135,17 +136,29 @@ Result<std::optional<PreSnapshot>> SnapshotStore::take(const std::string& id) {
         spdlog::warn("pre-tool snapshot {} is unreadable: ignored", file.string());
         return std::optional<PreSnapshot>();
     }
+    // The file is ours but lives in the repository: a field of the wrong type (a float time,
+    // a number for an id) makes it unreadable, never a throw out of the hook or a conversion.
+    auto flag = [](const json& obj, const char* key) {
+        auto it = obj.find(key);
+        return it != obj.end() && it->is_boolean() && it->get<bool>();
+    };
     PreSnapshot s;
-    s.id = j.value("id", std::string());
-    s.created_ms = j.value("created_ms", 0LL);
-    s.repo_wide = j.value("repo_wide", false);
-    for (const auto& [path, f] : j["files"].items()) {
-        if (!f.is_object() || validate_repo_path(path).ok() == false) continue;
-        SnapFile sf;
-        sf.exists = f.value("exists", false);
-        sf.blob = f.value("blob", std::string());
-        if (f.contains("text") && f["text"].is_string()) sf.text = f["text"].get<std::string>();
-        s.files[path] = std::move(sf);
+    try {
+        s.id = json_fields::opt_string(j, "id", "").value_or(std::string());
+        s.created_ms = json_fields::opt_integer(j, "created_ms", "");
+        s.repo_wide = flag(j, "repo_wide");
+        for (const auto& [path, f] : j["files"].items()) {
+            if (!f.is_object() || validate_repo_path(path).ok() == false) continue;
+            SnapFile sf;
+            sf.exists = flag(f, "exists");
+            sf.blob = json_fields::opt_string(f, "blob", "").value_or(std::string());
+            if (f.contains("text") && f["text"].is_string())
+                sf.text = f["text"].get<std::string>();
+            s.files[path] = std::move(sf);
+        }
+    } catch (const json_fields::PathError& e) {
+        spdlog::warn("pre-tool snapshot {} is unreadable ({}): ignored", file.string(), e.what());
+        return std::optional<PreSnapshot>();
     }
     return std::optional<PreSnapshot>(std::move(s));
 }

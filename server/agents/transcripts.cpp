@@ -170,7 +170,7 @@ ChunkResult read_codex_chunk(std::string_view chunk, SessionRecord& rec) {
         now.output = u64(*total, "output_tokens");
         now.reasoning = u64(*total, "reasoning_output_tokens");
         TokenUsage last = usage_from_array(state.value("last_total", json()));
-        uint64_t last_reasoning = state.value("last_reasoning", uint64_t{0});
+        uint64_t last_reasoning = u64(state, "last_reasoning");
         bool reset =
             now.input < last.input || now.output < last.output || now.cache_read < last.cache_read;
         TokenUsage delta = now;

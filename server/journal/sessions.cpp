@@ -2,6 +2,7 @@
 #include "journal/sessions.h"
 
 #include "support/hash.h"
+#include "support/json_fields.h"
 #include "support/json_text.h"
 
 #include <algorithm>
@@ -184,12 +185,18 @@ Result<SessionRecord> session_from_json(const json& j) {
         if (j.contains("transcript")) {
             const json& t = j.at("transcript");
             r.transcript.path = t.at("path").get<std::string>();
-            r.transcript.offset = t.at("offset").get<uint64_t>();
+            r.transcript.offset =
+                json_fields::get_count(json_fields::require(t, "offset", "transcript"),
+                                       "transcript.offset");
             r.transcript.state = t.value("state", json::object());
             if (!r.transcript.state.is_object()) r.transcript.state = json::object();
         }
-        r.generated = j.value("generated", uint64_t{0});
-        r.generated_by_file = j.value("generated_by_file", std::map<std::string, uint64_t>{});
+        // Counts through json_fields: a float where a count belongs is an error, never a
+        // conversion (get<uint64_t> of 3.3e57 is undefined behaviour).
+        r.generated = json_fields::opt_count(j, "generated", "");
+        for (const auto& [file, n] : json_fields::opt_object(j, "generated_by_file", "").items())
+            r.generated_by_file[file] =
+                json_fields::get_count(n, json_fields::quoted_path("generated_by_file", file));
         for (const auto& p : j.value("tool_models", json::array())) {
             if (!p.is_array() || p.size() != 2)
                 return make_error("session record: tool_models: expected [id, model] pairs");
@@ -210,10 +217,10 @@ Result<SessionRecord> session_from_json(const json& j) {
                                                                      SessionRecord::kMaxCounted));
         r.tokens_settled =
             usage_map_from_json(j.value("tokens_settled", json::object()), "tokens_settled");
-        r.generated_settled = j.value("generated_settled", uint64_t{0});
-        r.pending_settled = j.value("pending_settled", uint64_t{0});
-        r.first_seen_ms = j.value("first_seen_ms", 0LL);
-        r.last_seen_ms = j.value("last_seen_ms", 0LL);
+        r.generated_settled = json_fields::opt_count(j, "generated_settled", "");
+        r.pending_settled = json_fields::opt_count(j, "pending_settled", "");
+        r.first_seen_ms = json_fields::opt_integer(j, "first_seen_ms", "");
+        r.last_seen_ms = json_fields::opt_integer(j, "last_seen_ms", "");
         return r;
     } catch (const std::exception& e) {
         return make_error(std::string("session record: ") + e.what());

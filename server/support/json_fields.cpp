@@ -90,6 +90,17 @@ uint64_t opt_count(const json& obj, std::string_view key, std::string_view path)
     return v ? get_count(*v, member_path(path, key)) : 0;
 }
 
+int64_t opt_integer(const json& obj, std::string_view key, std::string_view path) {
+    const json* v = find(obj, key, path);
+    if (!v) return 0;
+    if (v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX))
+        fail(member_path(path, key), "out of range: " + v->dump());
+    if (!v->is_number_integer())
+        fail(member_path(path, key), "expected an integer, got " +
+                                         (v->is_number() ? v->dump() : std::string(v->type_name())));
+    return v->get<int64_t>();
+}
+
 const json& object(const json& obj, std::string_view key, std::string_view path) {
     const json* v = find(obj, key, path);
     if (!v) fail(member_path(path, key), "missing");

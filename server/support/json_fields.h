@@ -57,6 +57,9 @@ std::optional<std::string> first_string(const nlohmann::json& obj,
 std::string string(const nlohmann::json& obj, std::string_view key, std::string_view path);
 /// Member `key` as a non-negative integer, 0 when absent or null.
 uint64_t opt_count(const nlohmann::json& obj, std::string_view key, std::string_view path);
+/// Member `key` as a signed 64-bit integer (a time in ms), 0 when absent or null. A float is
+/// refused, not converted: converting one out of the type's range is undefined behaviour.
+int64_t opt_integer(const nlohmann::json& obj, std::string_view key, std::string_view path);
 /// Member `key` as an object; absent or null is "missing".
 const nlohmann::json& object(const nlohmann::json& obj, std::string_view key,
                              std::string_view path);

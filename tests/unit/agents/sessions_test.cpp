@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
 
 using namespace provenant;
 
@@ -84,4 +86,43 @@ TEST_CASE("session record JSON round-trips and rejects bad fields") {
     j = session_to_json(r);
     j["schema"] = "other";
     CHECK_FALSE(session_from_json(j));
+}
+
+TEST_CASE("session record: a float, a negative or a string where a count belongs is an error") {
+    // get<uint64_t> of 3.3e57 is undefined behaviour (a fuzz_journal_entry finding of the same
+    // class in the snapshot runs): every number of a record is checked before it is read.
+    SessionRecord r;
+    r.key = {"claude-code", "s1"};
+    r.transcript.path = "/t";
+    r.transcript.offset = 9;
+    r.generated_by_file["a.py"] = 3;
+    const auto good = session_to_json(r);
+    REQUIRE(session_from_json(good));
+    const nlohmann::json bad_values[] = {3.3e57, -1, "6", 1.5};
+    for (const char* field : {"generated", "generated_settled", "pending_settled",
+                              "first_seen_ms", "last_seen_ms"}) {
+        for (const auto& bad : bad_values) {
+            if (bad == -1 && std::string(field).ends_with("_ms")) continue; // signed times
+            auto j = good;
+            j[field] = bad;
+            CAPTURE(field);
+            CAPTURE(bad.dump());
+            auto back = session_from_json(j);
+            REQUIRE_FALSE(back);
+            CHECK(back.error().message.find(field) != std::string::npos);
+        }
+    }
+    auto j = good;
+    j["transcript"]["offset"] = 3.3e57;
+    CHECK_FALSE(session_from_json(j));
+    j = good;
+    j["generated_by_file"]["a.py"] = 3.3e57;
+    CHECK_FALSE(session_from_json(j));
+    j = good;
+    j["last_seen_ms"] = 18446744073709551615ULL; // past int64's range
+    CHECK_FALSE(session_from_json(j));
+    j = good;
+    j["last_seen_ms"] = -5;
+    REQUIRE(session_from_json(j));
+    CHECK(session_from_json(j)->last_seen_ms == -5);
 }
