@@ -747,7 +747,11 @@ void Document::match_base(const std::vector<Piece>& pieces) {
             }
         }
         const Attr& a = cur.runs[i].attr;
-        if (in_change || (a.fresh && a.seen == 0)) {
+        // What a person was seen typing or pasting keeps its own; the rest (an agent's text
+        // the reload kept, unobserved text) is HEAD's text now, with HEAD's meaning.
+        const OriginClass cls = origins_.class_of(a.origin);
+        const bool person = a.seen != 0 && (cls == OriginClass::Human || cls == OriginClass::Paste);
+        if (in_change || !person) {
             Attr b = base.runs[j].attr;
             b.origin = ours(b.origin);
             if (!(a == b)) text_->set_attr(pos, len, b);

@@ -120,8 +120,8 @@ public:
     /// `git checkout -- FILE`, `git restore`, `git stash`: a replacement, a large insert or a
     /// deletion; a keystroke-sized insert is typing) is not typing (docs/model.md §3,
     /// "text a reload brings back that HEAD explains keeps its class"): what it inserted, and
-    /// fresh text no one observed (earlier reloads), take HEAD's attribution; what the
-    /// sidecar saw typed or annotated before that change keeps its own. O(n) here; each edit
+    /// the rest (unobserved text, an agent's text that now spells HEAD's), take HEAD's
+    /// attribution; what the sidecar saw a person type or paste before keeps its own. O(n) here; each edit
     /// then costs O(its size) more (a byte histogram against HEAD's, so the whole-text
     /// comparison runs only when the histograms agree).
     void set_base(std::shared_ptr<const Snapshot> head);

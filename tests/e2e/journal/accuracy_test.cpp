@@ -253,7 +253,10 @@ TEST_CASE("a reload that brings back HEAD's text is not typing: an agent's later
         TempRepo r;
         const std::string l0 = "def total(order, rate):\n";
         const std::string l1 = "    subtotal = sum(item.price for item in order.items)\n";
-        const std::string head = l0 + l1 + "    return subtotal * (1 + rate)\n";
+        // Longer than kMinCarrySpan: the agent's hook keeps the span it leaves unchanged.
+        const std::string l2 =
+            "    return subtotal * (1 + rate) - discount_for(order.customer, order.items, rate)";
+        const std::string head = l0 + l1 + l2 + "\n";
         r.write("t.py", head);
         r.commit_all("initial");
         REQUIRE(r.provenant({"install"}).exit_code == 0);
@@ -281,12 +284,12 @@ TEST_CASE("a reload that brings back HEAD's text is not typing: an agent's later
 
         r.git({"checkout", "--", "t.py"});
         REQUIRE(r.read("t.py") == head);
-        reload(head, "    return subtotal * (1 + rate)\n");
+        reload(head, l2 + "\n");
         CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "unknown", "unknown"});
 
-        const std::string v2 = l0 + l1 + "    return subtotal * (1 + rate) + shipping\n";
+        const std::string v2 = l0 + l1 + l2 + " + shipping\n";
         agent_writes(r, "claude-code", "t.py", head, v2);
-        reload(v2, "    return subtotal * (1 + rate) + shipping\n");
+        reload(v2, l2 + " + shipping\n");
         CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "unknown", "ai"});
         lsp.did_save(uri);
         lsp.sync();

@@ -74,6 +74,12 @@ TEST_CASE("a reload back to HEAD's text is HEAD's, not typing") {
         CHECK(classes(d) == "aaaaaauuuuuu");
         CHECK(d.take_base_reset());
     }
+    SUBCASE("an agent's text the reload keeps is HEAD's") {
+        REQUIRE(d.apply_change(2, std::nullopt, "a = 1\nb = 3\n"));
+        REQUIRE(d.annotate(2, kClaude, {rng(1, 0, 1, 5)})); // the agent's "b = 3"
+        REQUIRE(d.apply_change(3, std::nullopt, "a = 1\nb = 2\n"));
+        CHECK(classes(d) == "aaaaaauuuuuu");
+    }
     SUBCASE("an agent's reloaded line removed again") {
         REQUIRE(d.apply_change(2, std::nullopt, "a = 1\nb = 2\nc = compute(a, b) * 2 + offset\n"));
         REQUIRE(d.apply_change(3, rng(2, 0, 3, 0), ""));
