@@ -246,8 +246,9 @@ TEST_CASE("a reload that brings back HEAD's text is not typing: an agent's later
     // editor reloads it (a full-text change, or one change over the changed lines as VS Code
     // sends a reload); then the agent edits that line again. The reload made the buffer HEAD's
     // text: it keeps HEAD's class (unknown here), so the agent's edit is the line's only new
-    // text and the line is the agent's. Old code: the reload's text was new (typing or
-    // unknown), and outnumbered the agent's characters: the line was `unknown` or `human`.
+    // text and the line is the agent's. Old code: after the reload HEAD's line was still
+    // `ai` (the agent's earlier characters that the reload's character diff kept: HEAD's text
+    // credited to the agent), and the reload's text was new, not HEAD's.
     for (const bool full : {true, false}) {
         CAPTURE(full);
         TempRepo r;
