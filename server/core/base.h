@@ -35,7 +35,7 @@ struct Restore {
 /// uncommitted (fresh) evidence; only text HEAD does not explain may take that, by whole
 /// lines and long spans (carry). Text neither explains is fresh `unknown`. Not on the
 /// keystroke path: a few diffs of the whole text.
-Restore restore_reopened(const Snapshot& from, std::string_view new_text,
-                         const SavedTyping& saved, const std::string* head);
+Restore restore_reopened(const Snapshot& from, std::string_view new_text, const SavedTyping& saved,
+                         const std::string* head);
 
 } // namespace provenant

@@ -557,8 +557,8 @@ Snapshot head_meaning(const Snapshot* entry, const std::string& head) {
     return h;
 }
 
-Restore restore_reopened(const Snapshot& from, std::string_view new_text,
-                         const SavedTyping& saved, const std::string* head) {
+Restore restore_reopened(const Snapshot& from, std::string_view new_text, const SavedTyping& saved,
+                         const std::string* head) {
     const Attr unknown_new{kUnknownOrigin, Evidence::None, /*fresh=*/true};
     Restore out;
     bool kept = false;
@@ -576,8 +576,7 @@ Restore restore_reopened(const Snapshot& from, std::string_view new_text,
     // Text HEAD explains (whole lines and long spans of HEAD) is base text and takes `base`;
     // only the rest may take the entry's evidence, which `entry` carried by whole lines and
     // long spans too.
-    const std::vector<ByteEdit> unexplained =
-        diff_edits(*head, new_text, DiffGranularity::Spans);
+    const std::vector<ByteEdit> unexplained = diff_edits(*head, new_text, DiffGranularity::Spans);
     out.snapshot.text.assign(new_text);
     out.snapshot.origins = entry.origins;
     std::unordered_map<uint32_t, uint32_t> remap; // base's ids -> out's

@@ -111,8 +111,9 @@ public:
     /// at `version`, which arrives after the editing thread went on). Characters inserted
     /// since keep their own attribution (what the sidecar saw typed is never overruled);
     /// characters of that version that still exist and that nothing attributed since (an
-    /// annotation) take `restored`'s, mapped through the edits since. When the edit history no longer reaches `version`, falls back to absorb().
-    /// Returns false when `restored` does not fit (its text is not that version's length).
+    /// annotation) take `restored`'s, mapped through the edits since. When the edit history no
+    /// longer reaches `version`, falls back to absorb(). Returns false when `restored` does not fit
+    /// (its text is not that version's length).
     bool apply_restored(int64_t version, const Snapshot& restored);
 
     /// HEAD's text of this file with HEAD's meaning (head_meaning, core/base.h; nullptr: not
@@ -121,8 +122,8 @@ public:
     /// deletion; a keystroke-sized insert is typing) is not typing (docs/model.md §3,
     /// "text a reload brings back that HEAD explains keeps its class"): what it inserted, and
     /// the rest (unobserved text, an agent's text that now spells HEAD's), take HEAD's
-    /// attribution; what the sidecar saw a person type or paste before keeps its own. O(n) here; each edit
-    /// then costs O(its size) more (a byte histogram against HEAD's, so the whole-text
+    /// attribution; what the sidecar saw a person type or paste before keeps its own. O(n) here;
+    /// each edit then costs O(its size) more (a byte histogram against HEAD's, so the whole-text
     /// comparison runs only when the histograms agree).
     void set_base(std::shared_ptr<const Snapshot> head);
     /// When a change last made the text HEAD's (the clock's second), once: the journal

@@ -45,8 +45,8 @@ public:
     }
     void track(uint64_t doc_id, const JournalTarget& target) { sync_.track(doc_id, target); }
     void untrack(uint64_t doc_id) { sync_.untrack(doc_id); }
-    void save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
-              bool on_disk = false, std::optional<uint32_t> reset = std::nullopt) {
+    void save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot, bool on_disk = false,
+              std::optional<uint32_t> reset = std::nullopt) {
         sync_.save(doc_id, target, std::move(snapshot), on_disk, reset);
     }
     /// Checks every tracked entry now (the timer does it every poll interval).

@@ -138,8 +138,8 @@ void JournalSync::do_poll() {
             std::shared_ptr<const Snapshot> base;
             if (callbacks_.rebase && !t.target.workdir.empty()) {
                 if (auto head = head_.text(t.target.workdir, t.target.path))
-                    base = std::make_shared<const Snapshot>(
-                        head_meaning(&(*entry)->snapshot, *head));
+                    base =
+                        std::make_shared<const Snapshot>(head_meaning(&(*entry)->snapshot, *head));
             }
             auto evidence = std::make_shared<const Snapshot>(std::move((*entry)->snapshot));
             documents_([this, id = doc_id, evidence, base] {

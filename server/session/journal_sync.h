@@ -63,7 +63,7 @@ public:
 
     struct Callbacks {
         Absorb absorb;
-        Rebase rebase;           ///< empty: none
+        Rebase rebase;            ///< empty: none
         BeforeWrite before_write; ///< empty: nothing
     };
 
@@ -88,8 +88,8 @@ public:
     /// snapshot coalesces with it. `reset`: a change made the text HEAD's again in that second
     /// (Document::take_base_reset): the entry's evidence observed before it is stale and is not
     /// merged (drop_older_evidence).
-    void save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
-              bool on_disk = false, std::optional<uint32_t> reset = std::nullopt);
+    void save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot, bool on_disk = false,
+              std::optional<uint32_t> reset = std::nullopt);
 
     /// Checks every tracked entry (queued).
     void poll_now();

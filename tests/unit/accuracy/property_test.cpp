@@ -2,10 +2,10 @@
 // similar text (in the agents' own vocabulary, on purpose), moving lines, agent writes through
 // the hook's record_edit racing the editor's reload in either order, saves through the
 // journal merge, commits through real git with the real attach, and `git checkout -f` with a
-// reopen restored against HEAD's text. An independent per-character model says who wrote each character; the
-// assertions: a character a person typed is never reported `ai`, a character an agent wrote is
-// never reported `human` (nor another agent's). Seeded and deterministic; PROVENANT_ACCURACY_STEPS
-// sets the steps per seed for a long run (default 800, four seeds).
+// reopen restored against HEAD's text. An independent per-character model says who wrote each
+// character; the assertions: a character a person typed is never reported `ai`, a character an
+// agent wrote is never reported `human` (nor another agent's). Seeded and deterministic;
+// PROVENANT_ACCURACY_STEPS sets the steps per seed for a long run (default 800, four seeds).
 #include "accuracy_support.h"
 #include "core/base.h"
 #include "git/attach.h"

@@ -159,9 +159,9 @@ TEST_CASE("a restore that arrives after edits keeps what they observed") {
     // journal's restore of version 1 arrives.
     Document d("abc\ndef\n", 1, PositionEncoding::Utf8);
     d.set_clock([] { return kNow; });
-    REQUIRE(d.apply_change(2, rng(0, 0, 0, 0), "X"));  // typed at the start
-    REQUIRE(d.apply_change(3, rng(1, 0, 1, 1), ""));   // "d" deleted
-    REQUIRE(d.apply_change(4, rng(1, 1, 1, 1), "Y"));  // typed inside "ef"
+    REQUIRE(d.apply_change(2, rng(0, 0, 0, 0), "X")); // typed at the start
+    REQUIRE(d.apply_change(3, rng(1, 0, 1, 1), ""));  // "d" deleted
+    REQUIRE(d.apply_change(4, rng(1, 1, 1, 1), "Y")); // typed inside "ef"
     Snapshot restored = Snapshot::uniform("abc\ndef\n", kClaude, Evidence::Recorded, true);
     REQUIRE(d.apply_restored(1, restored));
     CHECK(d.text() == "Xabc\neYf\n");

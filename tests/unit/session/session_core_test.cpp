@@ -60,14 +60,15 @@ TEST_CASE("the session core opens, restores, edits, saves and absorbs on one thr
     std::unordered_map<uint64_t, Document*> docs;
     session::JournalSync sync(
         exec.executor(), exec.executor(),
-        session::JournalSync::Callbacks{
-            [&](uint64_t id, std::shared_ptr<const Snapshot> evidence) {
-                if (auto it = docs.find(id); it != docs.end()) it->second->absorb(*evidence);
-            },
-            [&](uint64_t id, std::shared_ptr<const Snapshot> base) {
-                if (auto it = docs.find(id); it != docs.end()) it->second->set_base(base);
-            },
-            {}});
+        session::JournalSync::Callbacks{[&](uint64_t id, std::shared_ptr<const Snapshot> evidence) {
+                                            if (auto it = docs.find(id); it != docs.end())
+                                                it->second->absorb(*evidence);
+                                        },
+                                        [&](uint64_t id, std::shared_ptr<const Snapshot> base) {
+                                            if (auto it = docs.find(id); it != docs.end())
+                                                it->second->set_base(base);
+                                        },
+                                        {}});
 
     // didOpen: the document exists at once; the journal's restore comes later.
     Document doc(head, 1, PositionEncoding::Utf8);
