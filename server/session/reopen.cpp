@@ -47,7 +47,11 @@ Result<Reopened> reopen(Journal& journal, const std::string& path, std::string_v
             head_meaning(entry ? &entry->snapshot : nullptr, *head));
     if (!entry) return out;
     Restore r = restore_reopened(entry->snapshot, text, entry->saved.value_or(SavedTyping{}), head);
-    if (r.entry_stale) {
+    // Retired only when the file is HEAD's text (`git checkout -f`, `git restore`, a branch
+    // switch): otherwise the file may hold typing the journal never got (a kill -9 between the
+    // editor's write and its didSave), and the entry's evidence is still what the next merge
+    // carries back by content.
+    if (r.entry_stale && head && text == *head) {
         auto stored = journal.update(path, [&](std::optional<JournalEntry> current) {
             // Another writer (an agent's hook) changed it meanwhile: its evidence is new.
             if (!current || !same_attribution(current->snapshot, entry->snapshot)) return current;

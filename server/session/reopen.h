@@ -24,9 +24,9 @@ struct Reopened {
 
 /// The attribution of `path` opened with `text`, from its journal entry and `head`, the
 /// file's text in HEAD (nullptr: not known; core/base.h restore_reopened). When the entry is stale
-/// (the file is another text: a checkout threw the pending work away), the entry is replaced by the
-/// restored attribution under the journal's lock, unless another writer changed it since it was
-/// read: its evidence for text that is gone must not come back at the next merge by content
+/// and the file is HEAD's text (a checkout threw the pending work away), the entry is replaced by
+/// the restored attribution under the journal's lock, unless another writer changed it since it
+/// was read: its evidence for text that is gone must not come back at the next merge by content
 /// (docs/model.md §3). Journal I/O: for the journal thread, never the editing one.
 Result<Reopened> reopen(Journal& journal, const std::string& path, std::string_view text,
                         const std::string* head);
