@@ -1,6 +1,7 @@
 // Diffing two texts into byte edits, carrying attribution across a diff, merging evidence.
 #include "core/carry.h"
 
+#include "core/base.h"
 #include "core/restore.h"
 #include "core/utf8.h"
 
@@ -489,7 +490,8 @@ removed_lost_typing_only(std::string_view a, std::string_view b,
 }
 
 Snapshot carry_impl(const Snapshot& from, std::string_view new_text, Attr inserted,
-                    const OriginRecord& inserted_record, const SavedTyping* saved) {
+                    const OriginRecord& inserted_record, const SavedTyping* saved,
+                    bool* kept = nullptr) {
     Snapshot out;
     out.origins = from.origins;
     inserted.origin = out.origins.intern(inserted_record);
@@ -520,6 +522,7 @@ Snapshot carry_impl(const Snapshot& from, std::string_view new_text, Attr insert
     };
     std::optional<std::vector<ByteEdit>> edits;
     if (saved) edits = removed_lost_typing_only(from.text, new_text, lost, saved->bytes);
+    if (kept) *kept = edits.has_value() || from.text == new_text;
     if (!edits) edits = diff_edits(from.text, new_text, DiffGranularity::Spans);
     size_t a = 0;
     for (const ByteEdit& e : *edits) {
@@ -541,6 +544,59 @@ Snapshot carry(const Snapshot& from, std::string_view new_text, Attr inserted,
 Snapshot carry_restored(const Snapshot& from, std::string_view new_text, Attr inserted,
                         const OriginRecord& inserted_record, const SavedTyping& saved) {
     return carry_impl(from, new_text, inserted, inserted_record, &saved);
+}
+
+Snapshot head_meaning(const Snapshot* entry, const std::string& head) {
+    if (!entry) return Snapshot::uniform(head, OriginRecord{}, Evidence::None, false);
+    const Snapshot carried = carry(*entry, head, Attr{}, OriginRecord{});
+    Snapshot h;
+    h.text = carried.text;
+    h.origins = carried.origins;
+    for (const Run& r : carried.runs)
+        h.push_run(r.length, r.attr.fresh ? Attr{} : r.attr);
+    return h;
+}
+
+Restore restore_reopened(const Snapshot& from, std::string_view new_text, const SavedTyping& saved,
+                         const std::string* head) {
+    const Attr unknown_new{kUnknownOrigin, Evidence::None, /*fresh=*/true};
+    Restore out;
+    bool kept = false;
+    Snapshot entry = carry_impl(from, new_text, unknown_new, OriginRecord{}, &saved, &kept);
+    if (!head || kept) { // the entry's own text (less lost typing), or nothing to tell apart
+        out.snapshot = std::move(entry);
+        return out;
+    }
+    // The file is not what the entry describes (a checkout, a restore, a branch switch, a
+    // change made outside). HEAD's meaning of its text: what the entry knows of the committed
+    // text (its characters that are not fresh), carried onto HEAD; the entry's uncommitted
+    // evidence is not HEAD's, so HEAD's text that only it explains is base `unknown`.
+    const Snapshot h = head_meaning(&from, *head);
+    const Snapshot base = carry(h, new_text, unknown_new, OriginRecord{});
+    // Text HEAD explains (whole lines and long spans of HEAD) is base text and takes `base`;
+    // only the rest may take the entry's evidence, which `entry` carried by whole lines and
+    // long spans too.
+    const std::vector<ByteEdit> unexplained = diff_edits(*head, new_text, DiffGranularity::Spans);
+    out.snapshot.text.assign(new_text);
+    out.snapshot.origins = entry.origins;
+    std::unordered_map<uint32_t, uint32_t> remap; // base's ids -> out's
+    RunCursor from_base(base.runs), from_entry(entry.runs);
+    auto take_base = [&](uint32_t len, Attr a) {
+        auto [it, added] = remap.try_emplace(a.origin, 0);
+        if (added) it->second = out.snapshot.origins.intern(base.origins.at(a.origin));
+        a.origin = it->second;
+        out.snapshot.push_run(len, a);
+    };
+    auto take_entry = [&](uint32_t len, Attr a) { out.snapshot.push_run(len, a); };
+    size_t p = 0;
+    for (const ByteEdit& e : unexplained) {
+        from_base.copy(p, e.inserted_offset - p, take_base);
+        from_entry.copy(e.inserted_offset, e.inserted, take_entry);
+        p = e.inserted_offset + e.inserted;
+    }
+    from_base.copy(p, new_text.size() - p, take_base);
+    out.entry_stale = true;
+    return out;
 }
 
 SavedTyping saved_typing(const Snapshot& s) {

@@ -9,9 +9,11 @@
 #include "core/utf8.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <deque>
 #include <unordered_map>
+#include <utility>
 
 namespace provenant {
 
@@ -176,6 +178,12 @@ struct Document::Pending {
     std::vector<std::string> dropped;
     DeletedSpans spans;
     std::string unknown_reason;
+    /// HEAD's text and meaning (set_base), the byte histogram of the text minus HEAD's, and
+    /// how many byte values differ: the whole-text comparison runs only at zero.
+    std::shared_ptr<const Snapshot> base;
+    std::array<int64_t, 256> base_diff{};
+    size_t base_mismatch = 0;
+    std::optional<uint32_t> base_reset;
     /// The current change batch (one version): the whole lines it deleted or replaced
     /// (content without the break -> runs) and the ranges it inserted (current coordinates).
     struct OldLine {
@@ -217,6 +225,13 @@ Document::Document(std::string_view text, int64_t version, PositionEncoding enco
     } else {
         text_ = std::make_unique<OriginText>(text, Attr{});
     }
+}
+
+Document::Document(const Snapshot& attributed, int64_t version, PositionEncoding encoding)
+    : origins_(attributed.origins), version_(version), encoding_(encoding),
+      pending_(std::make_unique<Pending>()), clock_(system_seconds) {
+    pending_->floor = version;
+    text_ = std::make_unique<OriginText>(attributed.text, attributed.runs);
 }
 
 Document::~Document() = default;
@@ -299,6 +314,12 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
         p.spans.remember(removed[i], text_->runs(pieces[i].offset, pieces[i].removed));
     }
     remember_lines(pieces, removed, replacement);
+    if (p.base) {
+        for (size_t i = 0; i < pieces.size(); ++i) {
+            count_base(removed[i], -1);
+            count_base(pieces[i].inserted, +1);
+        }
+    }
     // 2. Inserts that bring back deleted text get its origin back; the rest are judged by
     // their total size (docs/model.md §5): a small insert is a person typing.
     std::vector<const std::vector<Run>*> restore(pieces.size(), nullptr);
@@ -352,6 +373,11 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
     }
     version_ = new_version;
     rematch_moved_lines(pieces, restore, inferred.evidence == Evidence::None);
+    // Typing (an un-annotated small insert at a range) is what the sidecar saw typed, even
+    // when it spells HEAD's text again; a reload arrives as a replacement (a full text, or
+    // a range's text replaced), a large insert, or a deletion.
+    const bool typed = !replacement && inferred.evidence == Evidence::Inferred && chars > 0;
+    if (p.base && p.base_mismatch == 0 && !typed) match_base(pieces);
     while (!p.history.empty() &&
            (versions_apart(p.history.front().version, version_) > kHistoryVersions ||
             p.history_bytes > kHistoryBytes)) {
@@ -613,6 +639,130 @@ void Document::reset_base() {
     text_->update_attrs(0, text_->size(), [](const Attr& a) {
         return Attr{a.origin, a.evidence, false};
     });
+}
+
+bool Document::apply_restored(int64_t version, const Snapshot& restored) {
+    apply_held_annotations();
+    if (!restored.validate()) return false;
+    const Pending& p = *pending_;
+    if (version > version_) return false;
+    if (version < p.floor) return absorb(restored); // the history no longer reaches it
+    // Entries of the history after `version` (a suffix: versions never decrease).
+    size_t first_after = p.history.size();
+    while (first_after > 0 && p.history[first_after - 1].version > version)
+        --first_after;
+    // The length of the text at `version`, from the current one and the edits since.
+    int64_t then_size = static_cast<int64_t>(text_->size());
+    for (size_t i = first_after; i < p.history.size(); ++i)
+        then_size += static_cast<int64_t>(p.history[i].removed) -
+                     static_cast<int64_t>(p.history[i].inserted);
+    if (then_size != static_cast<int64_t>(restored.text.size())) return false;
+    std::unordered_map<uint32_t, uint32_t> ids; // restored's origin ids -> ours
+    size_t start = 0;
+    for (const Run& r : restored.runs) {
+        std::vector<std::pair<size_t, size_t>> at{{start, start + r.length}};
+        start += r.length;
+        for (size_t i = first_after; i < p.history.size() && !at.empty(); ++i)
+            map_through(p.history[i], at);
+        auto [it, added] = ids.try_emplace(r.attr.origin, 0);
+        if (added) it->second = origins_.intern(restored.origins.at(r.attr.origin));
+        Attr a = r.attr;
+        a.origin = it->second;
+        // Only what nothing touched since the open (an annotation may have named it).
+        for (auto [x, y] : at)
+            if (y > x)
+                text_->update_attrs(x, y - x,
+                                    [&a](const Attr& cur) { return cur == Attr{} ? a : cur; });
+    }
+    return true;
+}
+
+void Document::set_base(std::shared_ptr<const Snapshot> head) {
+    Pending& p = *pending_;
+    p.base = std::move(head);
+    p.base_diff.fill(0);
+    p.base_mismatch = 0;
+    if (!p.base) return;
+    if (!p.base->validate()) {
+        p.base.reset();
+        return;
+    }
+    count_base(text(), +1);
+    count_base(p.base->text, -1);
+}
+
+std::optional<uint32_t> Document::take_base_reset() {
+    return std::exchange(pending_->base_reset, std::nullopt);
+}
+
+void Document::count_base(std::string_view bytes, int sign) {
+    Pending& p = *pending_;
+    for (const char c : bytes) {
+        int64_t& d = p.base_diff[static_cast<unsigned char>(c)];
+        const bool was = d != 0;
+        d += sign;
+        if (was != (d != 0)) {
+            if (was)
+                --p.base_mismatch;
+            else
+                ++p.base_mismatch;
+        }
+    }
+}
+
+void Document::match_base(const std::vector<Piece>& pieces) {
+    const Snapshot& base = *pending_->base;
+    if (text_->size() != base.text.size() || text() != base.text) return;
+    // Where `pieces` inserted, in the new text (they are sorted and were applied last first).
+    std::vector<std::pair<size_t, size_t>> inserted;
+    int64_t shift = 0;
+    for (const Piece& pc : pieces) {
+        const auto at = static_cast<size_t>(static_cast<int64_t>(pc.offset) + shift);
+        if (!pc.inserted.empty()) inserted.emplace_back(at, at + pc.inserted.size());
+        shift += static_cast<int64_t>(pc.inserted.size()) - static_cast<int64_t>(pc.removed);
+    }
+    Snapshot cur; // not snapshot(): the held annotations of this batch wait for its end
+    text_->export_to(cur.text, cur.runs);
+    std::unordered_map<uint32_t, uint32_t> ids; // base's origin ids -> ours
+    auto ours = [&](uint32_t id) {
+        auto [it, added] = ids.try_emplace(id, 0);
+        if (added) it->second = origins_.intern(base.origins.at(id));
+        return it->second;
+    };
+    // Walk both run lists together; `k` follows the inserted ranges.
+    size_t i = 0, j = 0, pos = 0, k = 0;
+    uint32_t left_a = cur.runs.empty() ? 0 : cur.runs[0].length;
+    uint32_t left_b = base.runs.empty() ? 0 : base.runs[0].length;
+    while (i < cur.runs.size() && j < base.runs.size()) {
+        while (k < inserted.size() && inserted[k].second <= pos)
+            ++k;
+        size_t len = std::min(left_a, left_b);
+        bool in_change = false;
+        if (k < inserted.size()) {
+            if (inserted[k].first <= pos) {
+                in_change = true;
+                len = std::min(len, inserted[k].second - pos);
+            } else {
+                len = std::min(len, inserted[k].first - pos);
+            }
+        }
+        const Attr& a = cur.runs[i].attr;
+        // What a person was seen typing or pasting keeps its own; the rest (an agent's text
+        // the reload kept, unobserved text) is HEAD's text now, with HEAD's meaning.
+        const OriginClass cls = origins_.class_of(a.origin);
+        const bool person = a.seen != 0 && (cls == OriginClass::Human || cls == OriginClass::Paste);
+        if (in_change || !person) {
+            Attr b = base.runs[j].attr;
+            b.origin = ours(b.origin);
+            if (!(a == b)) text_->set_attr(pos, len, b);
+        }
+        pos += len;
+        left_a -= static_cast<uint32_t>(len);
+        left_b -= static_cast<uint32_t>(len);
+        if (left_a == 0 && ++i < cur.runs.size()) left_a = cur.runs[i].length;
+        if (left_b == 0 && ++j < base.runs.size()) left_b = base.runs[j].length;
+    }
+    pending_->base_reset = clock_();
 }
 
 Snapshot Document::snapshot() const {

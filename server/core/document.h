@@ -54,6 +54,9 @@ public:
     /// `restored_saved` what its entry knows of the last save (carry_restored, core/restore.h).
     Document(std::string_view text, int64_t version, PositionEncoding encoding,
              const Snapshot* restored = nullptr, const SavedTyping& restored_saved = {});
+    /// A document whose text and attribution are `attributed` (already carried onto the text
+    /// it opens with, e.g. by restore_reopened). `attributed` must validate().
+    Document(const Snapshot& attributed, int64_t version, PositionEncoding encoding);
     ~Document();
     Document(Document&&) noexcept;
     Document& operator=(Document&&) noexcept;
@@ -103,6 +106,30 @@ public:
     /// Marks every character not fresh (after a commit made the text the new base).
     void reset_base();
 
+    /// Gives the text of `version` (an earlier version or the current one) the attribution
+    /// `restored` (of exactly that version's text: the journal's restore of a document opened
+    /// at `version`, which arrives after the editing thread went on). Characters inserted
+    /// since keep their own attribution (what the sidecar saw typed is never overruled);
+    /// characters of that version that still exist and that nothing attributed since (an
+    /// annotation) take `restored`'s, mapped through the edits since. When the edit history no
+    /// longer reaches `version`, falls back to absorb(). Returns false when `restored` does not fit
+    /// (its text is not that version's length).
+    bool apply_restored(int64_t version, const Snapshot& restored);
+
+    /// HEAD's text of this file with HEAD's meaning (head_meaning, core/base.h; nullptr: not
+    /// known). A change that makes the text exactly HEAD's (an editor reloading the file after
+    /// `git checkout -- FILE`, `git restore`, `git stash`: a replacement, a large insert or a
+    /// deletion; a keystroke-sized insert is typing) is not typing (docs/model.md §3,
+    /// "text a reload brings back that HEAD explains keeps its class"): what it inserted, and
+    /// the rest (unobserved text, an agent's text that now spells HEAD's), take HEAD's
+    /// attribution; what the sidecar saw a person type or paste before keeps its own. O(n) here;
+    /// each edit then costs O(its size) more (a byte histogram against HEAD's, so the whole-text
+    /// comparison runs only when the histograms agree).
+    void set_base(std::shared_ptr<const Snapshot> head);
+    /// When a change last made the text HEAD's (the clock's second), once: the journal
+    /// entry's older evidence is then stale (it described text the change threw away).
+    std::optional<uint32_t> take_base_reset();
+
     /// The text and attribution, O(n).
     Snapshot snapshot() const;
     std::string text() const;
@@ -137,6 +164,11 @@ private:
                         bool replacement);
     void remember_lines(const std::vector<Piece>& pieces, const std::vector<std::string>& removed,
                         bool replacement);
+    /// Updates the byte histogram against HEAD's text for removed / inserted bytes.
+    void count_base(std::string_view bytes, int sign);
+    /// After a change: when the text is now exactly HEAD's, relabels what `pieces` inserted
+    /// (and unobserved fresh text) with HEAD's attribution (set_base).
+    void match_base(const std::vector<Piece>& pieces);
     void rematch_moved_lines(const std::vector<Piece>& pieces,
                              const std::vector<const std::vector<Run>*>& restore, bool unknown);
     Status apply_annotation(int64_t version, uint32_t origin, OriginClass cls,

@@ -26,10 +26,19 @@ void Server::provenant_annotate(const json* params) {
 void Server::provenant_documentProvenance(const json* params, const Reply& reply) {
     DocumentParams p;
     if (auto err = from_json(params, p)) return reply.error(ErrorCode::InvalidParams, err->message);
-    auto it = documents_.find(p.uri);
+    reply_provenance(p.uri, reply);
+}
+
+void Server::reply_provenance(const std::string& uri, const Reply& reply) {
+    auto it = documents_.find(uri);
     if (it == documents_.end())
         return reply.error(ErrorCode::InvalidParams,
-                           "params.textDocument.uri: " + p.uri + " is not open");
+                           "params.textDocument.uri: " + uri + " is not open");
+    if (it->second->restoring) { // answered with the journal's attribution, once it is here
+        it->second->after_restore.emplace_back(
+            [this, uri, reply] { reply_provenance(uri, reply); });
+        return;
+    }
     const Document& doc = it->second->doc;
     CharCounts chars;
     std::vector<LineVerdict> verdicts = doc.classify(&chars);
@@ -48,7 +57,7 @@ void Server::provenant_documentProvenance(const json* params, const Reply& reply
     json origins = json::object();
     for (uint32_t id : used)
         origins[std::to_string(id)] = doc.origins().at(id);
-    reply.result(json{{"uri", p.uri},
+    reply.result(json{{"uri", uri},
                       {"version", doc.version()},
                       {"lines", std::move(lines)},
                       {"lineOrigins", std::move(line_origins)},

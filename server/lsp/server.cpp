@@ -95,7 +95,11 @@ Server::Server(asio::io_context& core, Send send, ServerOptions options)
         worker_ = std::make_unique<JournalWorker>(
             [this](std::function<void()> fn) { asio::post(core_, std::move(fn)); },
             [this](uint64_t id, std::shared_ptr<const Snapshot> evidence) { absorb(id, evidence); },
-            options_.poll_interval, options_.before_journal_write);
+            options_.poll_interval, options_.before_journal_write,
+            [this](uint64_t id, std::shared_ptr<const Snapshot> base) {
+                if (auto d = by_id_.find(id); d != by_id_.end())
+                    d->second->doc.set_base(std::move(base));
+            });
     }
 }
 

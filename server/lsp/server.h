@@ -122,10 +122,12 @@ private:
     void follow_rename_on_open(const std::string& uri, std::string_view text,
                                const std::optional<JournalTarget>& target);
     void remember_open(const OpenDocument& doc, std::string_view text, bool restored);
+    void forget_open(uint64_t doc_id);
     void follow_rename_on_close(const OpenDocument& closed);
     // provenant_methods.cpp
     void provenant_annotate(const json* params);
     void provenant_documentProvenance(const json* params, const Reply& reply);
+    void reply_provenance(const std::string& uri, const Reply& reply);
     void provenant_sync(const json* params, const Reply& reply);
 
     // Journal plumbing (text_document.cpp).
@@ -136,6 +138,8 @@ private:
     void flush(OpenDocument& doc, bool saved = false);
     void flush_all();
     void absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence);
+    /// The journal's restore of document `doc_id`, opened at `version`.
+    void restored(uint64_t doc_id, int64_t version, Result<session::Reopened> result);
     void log_dropped(OpenDocument& doc);
 
     asio::io_context& core_;

@@ -7,8 +7,10 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace provenant::lsp {
 
@@ -19,6 +21,10 @@ struct Server::OpenDocument {
     Document doc;
     std::optional<JournalTarget> journal; ///< none: outside any repository (memory only)
     bool dirty = false;                   ///< edits not yet handed to the journal worker
+    /// The journal's restore has not arrived yet (didOpen does not wait for it): requests
+    /// that report attribution wait in `after_restore`, run when it arrives.
+    bool restoring = false;
+    std::vector<std::function<void()>> after_restore;
 };
 
 /// A document recently closed, or opened with nothing in its journal, kept to recognise a

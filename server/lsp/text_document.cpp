@@ -29,42 +29,66 @@ void Server::textDocument_didOpen(const json* params) {
         documents_.erase(old);
     }
 
-    // A file in a git repository has a journal: restore its pending provenance from there.
+    // A file in a git repository has a journal: its pending provenance is restored from there.
     std::optional<JournalTarget> target;
-    std::optional<JournalEntry> restored;
     if (worker_) {
         if (auto path = file_uri_to_path(p.uri)) {
             if (auto repo = find_repository(*path)) {
                 auto rel = repo_relative_path(*repo, *path);
                 if (rel.ok())
-                    target = JournalTarget{repo->gitdir, *rel};
+                    target = JournalTarget{repo->gitdir, *rel, repo->workdir};
                 else
                     spdlog::info("lsp: {} not journaled: {}", p.uri, rel.error().message);
             }
         }
         follow_rename_on_open(p.uri, p.text, target); // a rename reported as close + open
-        if (target) {
-            auto loaded = worker_->load(*target);
-            if (!loaded.ok())
-                spdlog::warn("lsp: restoring {} from the journal: {}", p.uri,
-                             loaded.error().message);
-            else if (*loaded)
-                restored = std::move(**loaded);
-        }
     }
 
-    auto doc = std::make_unique<OpenDocument>(OpenDocument{
-        next_doc_id_++, p.uri,
-        Document(p.text, p.version, encoding_, restored ? &restored->snapshot : nullptr,
-                 restored && restored->saved ? *restored->saved : SavedTyping{}),
-        target, false});
-    spdlog::debug("lsp: opened {} (version {}, {} bytes{}{})", p.uri, p.version, p.text.size(),
-                  target ? ", journal " + target->path : std::string(", memory only"),
-                  restored ? ", restored" : "");
-    if (worker_ && target) worker_->track(doc->id, *target);
-    remember_open(*doc, p.text, restored.has_value());
-    by_id_[doc->id] = doc.get();
+    // Open at once; the journal's restore (its entry carried onto this text against HEAD's)
+    // arrives later on this thread, and edits made meanwhile keep what they observed
+    // (Document::apply_restored). The worker runs it before any save or poll queued after.
+    const uint64_t id = next_doc_id_++;
+    auto doc = std::make_unique<OpenDocument>(
+        OpenDocument{id, p.uri, Document(p.text, p.version, encoding_), target, false, false, {}});
+    spdlog::debug("lsp: opened {} (version {}, {} bytes{})", p.uri, p.version, p.text.size(),
+                  target ? ", journal " + target->path : std::string(", memory only"));
+    if (worker_ && target) {
+        doc->restoring = true;
+        worker_->restore(*target, std::string(p.text),
+                         [this, id, version = p.version](Result<session::Reopened> r) {
+                             restored(id, version, std::move(r));
+                         });
+        worker_->track(id, *target);
+    }
+    // A rename reported as open + close; forgotten if the restore finds an entry of its own.
+    remember_open(*doc, p.text, false);
+    by_id_[id] = doc.get();
     documents_[p.uri] = std::move(doc);
+}
+
+void Server::restored(uint64_t doc_id, int64_t version, Result<session::Reopened> result) {
+    auto it = by_id_.find(doc_id);
+    if (it == by_id_.end()) return; // closed (or opened again) meanwhile
+    OpenDocument& d = *it->second;
+    bool from_journal = false;
+    if (!result.ok()) {
+        spdlog::warn("lsp: restoring {} from the journal: {}", d.uri, result.error().message);
+    } else {
+        if (result->snapshot) {
+            from_journal = true;
+            if (!d.doc.apply_restored(version, *result->snapshot))
+                spdlog::warn("lsp: restoring {} from the journal: it does not fit version {}",
+                             d.uri, version);
+            else
+                spdlog::debug("lsp: {} restored from the journal", d.uri);
+        }
+        d.doc.set_base(std::move(result->base));
+    }
+    // A document with pending provenance of its own under this name is no rename's target.
+    if (from_journal) forget_open(doc_id);
+    d.restoring = false;
+    for (auto& fn : std::exchange(d.after_restore, {}))
+        fn();
 }
 
 void Server::textDocument_didChange(const json* params) {
@@ -137,7 +161,8 @@ void Server::mark_dirty(OpenDocument& d) {
 void Server::flush(OpenDocument& d, bool saved) {
     if (!d.dirty || finished_) return;
     d.dirty = false;
-    if (worker_ && d.journal) worker_->save(d.id, *d.journal, d.doc.snapshot(), saved);
+    if (worker_ && d.journal)
+        worker_->save(d.id, *d.journal, d.doc.snapshot(), saved, d.doc.take_base_reset());
 }
 
 void Server::flush_all() {

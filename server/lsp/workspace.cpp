@@ -35,7 +35,7 @@ std::optional<Located> locate(const std::string& uri) {
     if (!repo) return std::nullopt;
     auto rel = repo_relative_path(*repo, *path);
     if (!rel.ok()) return std::nullopt;
-    return Located{*path, JournalTarget{repo->gitdir, *rel}};
+    return Located{*path, JournalTarget{repo->gitdir, *rel, repo->workdir}};
 }
 
 size_t text_hash(std::string_view text) {
@@ -186,6 +186,10 @@ void Server::remember_open(const OpenDocument& doc, std::string_view text, bool 
     prune(recent_opened_);
 }
 
+void Server::forget_open(uint64_t doc_id) {
+    std::erase_if(recent_opened_, [doc_id](const RecentDoc& r) { return r.doc_id == doc_id; });
+}
+
 void Server::follow_rename_on_close(const OpenDocument& closed) {
     if (!worker_ || !closed.journal) return;
     auto file = file_uri_to_path(closed.uri);
@@ -217,6 +221,9 @@ void Server::follow_rename_on_close(const OpenDocument& closed) {
         if (fs::exists(file, ec) || ec) return;
         if (options_.before_journal_write) options_.before_journal_write(from.gitdir);
         Journal journal(from.gitdir);
+        // The new name's own pending provenance (found by its restore, which ran before this)
+        // makes it no plain rename.
+        if (auto there = journal.load(opened.journal.path); !there.ok() || *there) return;
         auto moved = journal.rename(from.path, opened.journal.path,
                                     [&](const JournalEntry& e) { return e.snapshot.text == text; });
         if (!moved.ok())

@@ -196,3 +196,111 @@ TEST_CASE("git checkout of saved typing: the reopened agent's line is not the pe
     CHECK(lines[1] != "human");
     CHECK(lsp.shutdown_and_exit() == 0);
 }
+
+TEST_CASE("after git checkout -f, a line typed like the agent's lost line is human, nothing ai") {
+    // docs/model.md §3: the agent's uncommitted lines are thrown away by `git checkout -f`; the
+    // person reopens the file and, seconds later, types a line that shares a long span with one
+    // of them (a race-window's distance from the hook). The reopen measures the file against
+    // HEAD's text: HEAD explains all of it, so the entry's evidence is stale and is retired,
+    // and nothing brings it back at the save's merge. Old code: the entry survived the reopen
+    // and the save's merge carried the agent's span onto the typed line: `ai`.
+    TempRepo r;
+    const std::string head = "def total(order, rate):\n    return 0\n";
+    r.write("t.py", head);
+    r.commit_all("initial");
+    REQUIRE(r.provenant({"install"}).exit_code == 0);
+    const std::string agent_line =
+        "    total = compute_total(order.items, tax=rate, discount=coupon.value, shipping=ship)";
+    agent_writes(r, "claude-code", "t.py", head,
+                 "def total(order, rate):\n" + agent_line + "\n    return total\n");
+    r.git({"checkout", "-f", "--", "t.py"});
+    REQUIRE(r.read("t.py") == head);
+
+    LspClient::Options o;
+    o.cwd = r.path();
+    LspClient lsp(o);
+    lsp.initialize();
+    const std::string uri = file_uri(r.file("t.py"));
+    lsp.did_open(uri, head, 1, "python");
+    lsp.sync();
+    CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "unknown"});
+    int64_t v = 1;
+    const std::string typed =
+        "    total = compute_total(order.items, tax=rate, discount=coupon.value, shipping=0)";
+    const std::string saved = "def total(order, rate):\n" + typed + "\n";
+    retype_line(lsp, r, uri, "t.py", 1, typed, saved, v);
+    CHECK(lsp.line_classes(uri)[1] == "human");
+    CHECK(lsp.shutdown_and_exit() == 0);
+
+    r.git({"add", "t.py"});
+    r.git({"commit", "-q", "-m", "typed"});
+    const json f = note_file(r, "t.py");
+    CHECK(f["lines"].value("human", "") == "2");
+    CHECK(!f["lines"].contains("ai"));
+    CHECK(!f["lines"].contains("ai_modified"));
+}
+
+TEST_CASE("a reload that brings back HEAD's text is not typing: an agent's later edit is ai") {
+    // docs/model.md §3, the reverse half: with the file open, an agent rewrites part of a line
+    // (hook, then the editor's reload); `git checkout -- FILE` restores HEAD's text and the
+    // editor reloads it (a full-text change, or one change over the changed lines as VS Code
+    // sends a reload); then the agent edits that line again. The reload made the buffer HEAD's
+    // text: it keeps HEAD's class (unknown here), so the agent's edit is the line's only new
+    // text and the line is the agent's. Old code: after the reload HEAD's line was still
+    // `ai` (the agent's earlier characters that the reload's character diff kept: HEAD's text
+    // credited to the agent), and the reload's text was new, not HEAD's.
+    for (const bool full : {true, false}) {
+        CAPTURE(full);
+        TempRepo r;
+        const std::string l0 = "def total(order, rate):\n";
+        const std::string l1 = "    subtotal = sum(item.price for item in order.items)\n";
+        // Longer than kMinCarrySpan: the agent's hook keeps the span it leaves unchanged.
+        const std::string l2 =
+            "    return subtotal * (1 + rate) - discount_for(order.customer, order.items, rate)";
+        const std::string head = l0 + l1 + l2 + "\n";
+        r.write("t.py", head);
+        r.commit_all("initial");
+        REQUIRE(r.provenant({"install"}).exit_code == 0);
+
+        LspClient::Options o;
+        o.cwd = r.path();
+        LspClient lsp(o);
+        lsp.initialize();
+        const std::string uri = file_uri(r.file("t.py"));
+        lsp.did_open(uri, head, 1, "python");
+        lsp.sync();
+        int64_t v = 1;
+        // The editor reloads the file from disk: line 2 (0-based) replaced, or the whole text.
+        auto reload = [&](const std::string& text, const std::string& line2) {
+            if (full)
+                lsp.did_change_full(uri, ++v, text);
+            else
+                lsp.did_change(uri, ++v, range(2, 0, 3, 0), line2);
+            lsp.sync();
+        };
+        const std::string v1 = l0 + l1 + "    return amount\n";
+        agent_writes(r, "claude-code", "t.py", head, v1);
+        reload(v1, "    return amount\n");
+        CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "unknown", "ai"});
+
+        r.git({"checkout", "--", "t.py"});
+        REQUIRE(r.read("t.py") == head);
+        reload(head, l2 + "\n");
+        CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "unknown", "unknown"});
+
+        const std::string v2 = l0 + l1 + l2 + " + shipping\n";
+        agent_writes(r, "claude-code", "t.py", head, v2);
+        reload(v2, l2 + " + shipping\n");
+        CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "unknown", "ai"});
+        lsp.did_save(uri);
+        lsp.sync();
+        CHECK(lsp.shutdown_and_exit() == 0);
+
+        r.git({"add", "t.py"});
+        r.git({"commit", "-q", "-m", "agent"});
+        const json f = note_file(r, "t.py");
+        CHECK(f["lines"].value("ai", "") == "3");
+        CHECK(!f["lines"].contains("human"));
+        CHECK(!f["lines"].contains("unknown"));
+    }
+}

@@ -8,6 +8,7 @@
 #include "core/line_classifier.h"
 #include "core/restore.h"
 #include "journal/journal.h"
+#include "session/reopen.h"
 #include "support/process.h"
 
 #include <doctest/doctest.h>
@@ -33,7 +34,8 @@ struct TempGitdir {
 };
 
 /// What JournalWorker does for one document: save = Journal::update with merge_evidence(ours,
-/// current) and the absorb of what was stored (`on_disk`: the editor saved this text, so the
+/// current) (less the evidence a change back to HEAD's text made stale) and the absorb of what
+/// was stored (`on_disk`: the editor saved this text, so the
 /// entry learns which typing the file holds, JournalEntry::saved); poll = load and absorb.
 struct Sidecar {
     Journal& journal;
@@ -41,11 +43,13 @@ struct Sidecar {
     Document& doc;
     void save(bool on_disk = true) {
         const Snapshot ours = doc.snapshot();
+        const std::optional<uint32_t> reset = doc.take_base_reset();
         auto stored = journal.update(path, [&](std::optional<JournalEntry> cur) {
             JournalEntry e;
             e.path = path;
             e.writer = "lsp";
             if (on_disk) e.saved = saved_typing(ours);
+            if (cur && reset) cur->snapshot = session::drop_older_evidence(cur->snapshot, *reset);
             e.snapshot = cur ? merge_evidence(ours, cur->snapshot) : ours;
             return std::optional<JournalEntry>(std::move(e));
         });

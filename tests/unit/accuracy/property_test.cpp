@@ -1,14 +1,15 @@
 // The differential property test of issue 9: random sessions of typing, deleting, retyping
 // similar text (in the agents' own vocabulary, on purpose), moving lines, agent writes through
 // the hook's record_edit racing the editor's reload in either order, saves through the
-// journal merge, commits through real git with the real attach, and (opt-in) `git checkout
-// -f` with a reopen. An independent per-character model says who wrote each character; the
-// assertions: a character a person typed is never reported `ai`, a character an agent wrote is
-// never reported `human` (nor another agent's). Seeded and deterministic; PROVENANT_ACCURACY_STEPS
-// sets the steps per seed for a long run (default 800, four seeds). The checkout step is off
-// unless PROVENANT_ACCURACY_CHECKOUT is set (see Session's constructor).
+// journal merge, commits through real git with the real attach, and `git checkout -f` with a
+// reopen restored against HEAD's text. An independent per-character model says who wrote each
+// character; the assertions: a character a person typed is never reported `ai`, a character an
+// agent wrote is never reported `human` (nor another agent's). Seeded and deterministic;
+// PROVENANT_ACCURACY_STEPS sets the steps per seed for a long run (default 800, four seeds).
 #include "accuracy_support.h"
+#include "core/base.h"
 #include "git/attach.h"
+#include "session/reopen.h"
 #include "support/temp_repo.h"
 
 #include <cstdlib>
@@ -66,13 +67,6 @@ size_t common_span(const std::string& a, const std::string& b) {
 class Session {
 public:
     explicit Session(uint64_t seed) : rng_(seed), words_(words()) {
-        // `git checkout -f` with a reopen: off by default. The reopen no longer takes saved
-        // typing for lost typing (carry_restored), but it still carries the entry's fresh
-        // evidence by content (whole lines, long spans) onto HEAD's text, where a line or a
-        // long span the person or an agent wrote again after the commit is taken for the
-        // committed one: seeds 1-3 fail. The fix needs HEAD at didOpen (text HEAD explains is
-        // base text, never the entry's fresh evidence); PROVENANT_ACCURACY_CHECKOUT=1 runs it.
-        with_checkout_ = std::getenv("PROVENANT_ACCURACY_CHECKOUT") != nullptr;
         std::string initial = "def f(items):\n    pass\n";
         repo_.write("f.py", initial);
         repo_.commit_all("initial");
@@ -82,7 +76,7 @@ public:
         auto loc = find_repository(repo_.path());
         REQUIRE(loc);
         journal_ = std::make_unique<Journal>(loc->gitdir);
-        open(nullptr);
+        open(nullptr, std::make_shared<const Snapshot>(head_meaning(nullptr, head_)));
     }
 
     void run(int steps) {
@@ -103,7 +97,7 @@ public:
                 agent_write(rng_() % 2 ? kAgentA : kAgentB);
             else if (op < 89)
                 commit();
-            else if (op < 91 && with_checkout_)
+            else if (op < 91)
                 checkout();
             else
                 type_line();
@@ -157,10 +151,12 @@ private:
     }
 
     // ---- the editor ----
-    void open(const JournalEntry* restored) {
-        doc_ = std::make_unique<Document>(
-            disk_, 1, PositionEncoding::Utf16, restored ? &restored->snapshot : nullptr,
-            restored && restored->saved ? *restored->saved : SavedTyping{});
+    /// Opens the editor's document on `disk_`; `restored`: its attribution from the journal
+    /// (session::reopen, as the sidecar's journal thread restores it at didOpen).
+    void open(const Snapshot* restored, std::shared_ptr<const Snapshot> base) {
+        doc_ = restored ? std::make_unique<Document>(*restored, 1, PositionEncoding::Utf16)
+                        : std::make_unique<Document>(disk_, 1, PositionEncoding::Utf16);
+        doc_->set_base(std::move(base));
         doc_->set_clock([this] { return now_; });
         version_ = 1;
         side_ = std::make_unique<Sidecar>(Sidecar{*journal_, "f.py", *doc_});
@@ -417,11 +413,14 @@ private:
         repo_.git({"checkout", "-f", "--", "f.py"});
         disk_ = head_;
         truth_ = head_truth_;
+        // The sidecar restores the reopened file against HEAD's text (text HEAD explains is
+        // base text, never the entry's uncommitted evidence) and retires the stale entry.
+        auto restored = session::reopen(*journal_, "f.py", disk_, &head_);
+        REQUIRE(restored.ok());
+        open(restored->snapshot ? &*restored->snapshot : nullptr, restored->base);
         auto e = journal_->load("f.py");
         REQUIRE(e.ok());
-        std::optional<JournalEntry> restored;
-        if (*e) restored = **e;
-        open(restored ? &*restored : nullptr);
+        if (*e) check((**e).snapshot, "journal after the reopen");
     }
 
     test::TempRepo repo_;
@@ -437,7 +436,6 @@ private:
     int step_ = 0;
     int failures_ = 0;
     int commits_ = 0;
-    bool with_checkout_ = false;
     std::string last_op_;
 };
 

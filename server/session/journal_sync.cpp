@@ -1,0 +1,165 @@
+// The session's journal side: restore at open, coalesced merged writes, change polling.
+#include "session/journal_sync.h"
+
+#include "core/base.h"
+#include "core/carry.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+namespace provenant::session {
+namespace {
+
+EntryStamp stamp_of(const std::filesystem::path& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return {};
+    return EntryStamp{static_cast<uint64_t>(st.st_ino),
+                      static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                      static_cast<uint64_t>(st.st_size), true};
+}
+
+} // namespace
+
+JournalSync::JournalSync(Executor journal, Executor documents, Callbacks callbacks)
+    : journal_(std::move(journal)), documents_(std::move(documents)),
+      callbacks_(std::move(callbacks)) {}
+
+Journal& JournalSync::journal_for(const std::filesystem::path& gitdir) {
+    auto& j = journals_[gitdir];
+    if (!j) j = std::make_unique<Journal>(gitdir);
+    return *j;
+}
+
+void JournalSync::restore(const JournalTarget& target, std::string text, Restored done) {
+    journal_([this, target, text = std::move(text), done = std::move(done)] {
+        auto result = std::make_shared<std::optional<Result<Reopened>>>();
+        try {
+            std::optional<std::string> head;
+            if (!target.workdir.empty()) head = head_.text(target.workdir, target.path);
+            result->emplace(
+                reopen(journal_for(target.gitdir), target.path, text, head ? &*head : nullptr));
+        } catch (const std::exception& e) {
+            result->emplace(make_error(e.what()));
+        }
+        documents_([done, result] { done(std::move(**result)); });
+    });
+}
+
+void JournalSync::track(uint64_t doc_id, const JournalTarget& target) {
+    journal_([this, doc_id, target] {
+        tracked_[doc_id] =
+            Tracked{target, stamp_of(journal_for(target.gitdir).entry_file(target.path))};
+    });
+}
+
+void JournalSync::untrack(uint64_t doc_id) {
+    journal_([this, doc_id] { tracked_.erase(doc_id); });
+}
+
+void JournalSync::save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
+                       bool on_disk, std::optional<uint32_t> reset) {
+    // The typing the file holds: typing observed later never reached it.
+    std::optional<SavedTyping> saved;
+    if (on_disk) saved = saved_typing(snapshot);
+    bool queued;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = pending_.find(doc_id);
+        queued = it != pending_.end(); // a task for this document is waiting: it takes the latest
+        if (queued && !saved) saved = it->second.saved; // the last save still describes the file
+        if (queued && !reset) reset = it->second.reset; // a later snapshot still follows it
+        pending_.insert_or_assign(doc_id, PendingSave{target, std::move(snapshot), saved, reset});
+    }
+    if (!queued) journal_([this, doc_id] { do_save(doc_id); });
+}
+
+void JournalSync::do_save(uint64_t doc_id) {
+    std::optional<PendingSave> job;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = pending_.find(doc_id);
+        if (it == pending_.end()) return;
+        job.emplace(std::move(it->second));
+        pending_.erase(it);
+    }
+    try {
+        if (callbacks_.before_write) callbacks_.before_write(job->target.gitdir);
+        Journal& journal = journal_for(job->target.gitdir);
+        const Snapshot& ours = job->snapshot;
+        auto stored = journal.update(job->target.path, [&](std::optional<JournalEntry> current) {
+            JournalEntry e;
+            e.path = job->target.path;
+            e.writer = "lsp";
+            e.saved = job->saved; // none: update() keeps the stored one
+            // A change made the text HEAD's again: what the entry observed before it
+            // described the text that change threw away (drop_older_evidence).
+            if (current && job->reset)
+                current->snapshot = drop_older_evidence(current->snapshot, *job->reset);
+            // Keep what others recorded (agent hooks' explicit records) by merging by content.
+            e.snapshot = current ? merge_evidence(ours, current->snapshot) : ours;
+            return std::optional<JournalEntry>(std::move(e));
+        });
+        if (!stored.ok()) {
+            spdlog::warn("journal: saving {}: {}", job->target.path, stored.error().message);
+            return;
+        }
+        auto t = tracked_.find(doc_id);
+        if (t != tracked_.end()) t->second.stamp = stamp_of(journal.entry_file(job->target.path));
+        if (*stored && !same_attribution((*stored)->snapshot, ours)) {
+            auto evidence = std::make_shared<const Snapshot>(std::move((*stored)->snapshot));
+            documents_([this, doc_id, evidence] { callbacks_.absorb(doc_id, evidence); });
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("journal: saving {}: {}", job->target.path, e.what());
+    }
+}
+
+void JournalSync::poll_now() {
+    journal_([this] { do_poll(); });
+}
+
+void JournalSync::do_poll() {
+    for (auto& [doc_id, t] : tracked_) {
+        try {
+            Journal& journal = journal_for(t.target.gitdir);
+            EntryStamp now = stamp_of(journal.entry_file(t.target.path));
+            if (now == t.stamp) continue;
+            t.stamp = now;
+            if (!now.exists) continue;
+            auto entry = journal.load(t.target.path);
+            if (!entry.ok()) {
+                spdlog::warn("journal: reading {}: {}", t.target.path, entry.error().message);
+                continue;
+            }
+            if (!*entry) continue;
+            spdlog::debug("journal: {} changed (writer {}); merging its evidence", t.target.path,
+                          (*entry)->writer);
+            // HEAD may have moved with it (a commit's attach): the document's base follows.
+            std::shared_ptr<const Snapshot> base;
+            if (callbacks_.rebase && !t.target.workdir.empty()) {
+                if (auto head = head_.text(t.target.workdir, t.target.path))
+                    base =
+                        std::make_shared<const Snapshot>(head_meaning(&(*entry)->snapshot, *head));
+            }
+            auto evidence = std::make_shared<const Snapshot>(std::move((*entry)->snapshot));
+            documents_([this, id = doc_id, evidence, base] {
+                callbacks_.absorb(id, evidence);
+                if (callbacks_.rebase) callbacks_.rebase(id, base);
+            });
+        } catch (const std::exception& e) {
+            spdlog::error("journal: polling {}: {}", t.target.path, e.what());
+        }
+    }
+}
+
+void JournalSync::barrier(std::function<void()> fn) {
+    journal_([fn = std::move(fn)] {
+        try {
+            fn();
+        } catch (const std::exception& e) {
+            spdlog::error("journal worker: barrier: {}", e.what());
+        }
+    });
+}
+
+} // namespace provenant::session

@@ -1,0 +1,131 @@
+// The sidecar session's journal side: restoring a document at open against HEAD's text,
+// coalesced writes merged with other writers, and polling for them. It runs its work on an
+// injected executor, so the same code runs on the LSP server's journal thread or, in a test,
+// on one thread with no JSON-RPC at all.
+#pragma once
+
+#include "core/provenance.h"
+#include "core/restore.h"
+#include "journal/journal.h"
+#include "session/head_text.h"
+#include "session/reopen.h"
+#include "support/result.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace provenant::session {
+
+/// Where one document's pending provenance lives.
+struct JournalTarget {
+    std::filesystem::path gitdir;
+    std::string path;              ///< repository-relative
+    std::filesystem::path workdir; ///< the worktree (empty: not known, HEAD is not read)
+};
+
+/// A cheap identity of an entry file's current version (changes on every atomic replace).
+struct EntryStamp {
+    uint64_t inode = 0;
+    int64_t mtime_ns = 0;
+    uint64_t size = 0;
+    bool exists = false;
+    bool operator==(const EntryStamp&) const = default;
+};
+
+/// Runs a task later, in order with the executor's other tasks (a thread's queue, or a test's).
+using Executor = std::function<void(std::function<void()>)>;
+
+/// The journal work of one sidecar. Public methods may be called from any thread: they queue
+/// tasks on the `journal` executor (one thread, in order, so a save queued before a load is
+/// visible to it); results that concern a document go back through the `documents` executor:
+/// this class never touches a Document. Journal errors are logged, never thrown.
+class JournalSync {
+public:
+    /// Evidence for document `doc_id` found in its journal entry (stronger than, or written
+    /// after, what this process last stored). Invoked on the documents executor.
+    using Absorb = std::function<void(uint64_t doc_id, std::shared_ptr<const Snapshot>)>;
+    /// HEAD's text of the document's file with HEAD's meaning (null: not known), read again
+    /// when its entry changed (a commit's attach moves HEAD): for Document::set_base.
+    /// Invoked on the documents executor.
+    using Rebase = std::function<void(uint64_t doc_id, std::shared_ptr<const Snapshot>)>;
+    /// Runs on the journal executor before each write to a repository's journal (given its
+    /// git directory): the CLI's deferred-attach drain.
+    using BeforeWrite = std::function<void(const std::filesystem::path& gitdir)>;
+    /// The outcome of restore(), invoked on the documents executor.
+    using Restored = std::function<void(Result<Reopened>)>;
+
+    struct Callbacks {
+        Absorb absorb;
+        Rebase rebase;            ///< empty: none
+        BeforeWrite before_write; ///< empty: nothing
+    };
+
+    JournalSync(Executor journal, Executor documents, Callbacks callbacks);
+    JournalSync(const JournalSync&) = delete;
+    JournalSync& operator=(const JournalSync&) = delete;
+
+    /// The attribution of `target`'s file opened with `text`, restored from its entry against
+    /// the file's text in HEAD (session::reopen: text HEAD explains is base text; a stale
+    /// entry is retired), after every task queued before; `done` gets it.
+    void restore(const JournalTarget& target, std::string text, Restored done);
+
+    /// Starts / stops watching `target` for writes by other processes on behalf of `doc_id`.
+    void track(uint64_t doc_id, const JournalTarget& target);
+    void untrack(uint64_t doc_id);
+
+    /// Merges `snapshot` into `target`'s entry (Journal::update + merge_evidence, so stronger
+    /// evidence already there survives). When the merge brought evidence the document lacks,
+    /// it is delivered back through Absorb. Saves queued for the same document coalesce: only
+    /// the latest snapshot is written. `on_disk`: the file holds this text (the editor saved
+    /// it): the entry's `saved` describes its typing (core/restore.h), also when a later
+    /// snapshot coalesces with it. `reset`: a change made the text HEAD's again in that second
+    /// (Document::take_base_reset): the entry's evidence observed before it is stale and is not
+    /// merged (drop_older_evidence).
+    void save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot, bool on_disk = false,
+              std::optional<uint32_t> reset = std::nullopt);
+
+    /// Checks every tracked entry (queued).
+    void poll_now();
+
+    /// Runs `fn` on the journal executor after every task queued before it (exceptions
+    /// logged).
+    void barrier(std::function<void()> fn);
+
+private:
+    struct Tracked {
+        JournalTarget target;
+        EntryStamp stamp; ///< of the entry as this process last wrote or read it
+    };
+    Journal& journal_for(const std::filesystem::path& gitdir);
+    void do_save(uint64_t doc_id);
+    void do_poll();
+
+    Executor journal_;
+    Executor documents_;
+    Callbacks callbacks_;
+
+    // Journal-executor state.
+    std::map<std::filesystem::path, std::unique_ptr<Journal>> journals_;
+    std::unordered_map<uint64_t, Tracked> tracked_;
+    HeadReader head_;
+
+    // Saves waiting for the journal executor: the latest snapshot per document (guarded by
+    // mutex_).
+    struct PendingSave {
+        JournalTarget target;
+        Snapshot snapshot;
+        std::optional<SavedTyping> saved; ///< JournalEntry::saved to store (none: keep it)
+        std::optional<uint32_t> reset;    ///< the text became HEAD's (save's `reset`)
+    };
+    std::mutex mutex_;
+    std::unordered_map<uint64_t, PendingSave> pending_;
+};
+
+} // namespace provenant::session

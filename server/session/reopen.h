@@ -1,0 +1,44 @@
+// Restoring a document's pending provenance from its journal entry when it is opened.
+#pragma once
+
+#include "core/restore.h"
+#include "journal/journal.h"
+#include "support/result.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace provenant::session {
+
+/// A document's attribution when it is opened.
+struct Reopened {
+    /// Of the opened text, from the journal entry (nullopt: no entry, or one that does not
+    /// validate: the text is base `unknown`).
+    std::optional<Snapshot> snapshot;
+    /// HEAD's text of the file with HEAD's meaning (core/base.h head_meaning; null: HEAD not
+    /// known), for Document::set_base.
+    std::shared_ptr<const Snapshot> base;
+};
+
+/// The attribution of `path` opened with `text`, from its journal entry and `head`, the
+/// file's text in HEAD (nullptr: not known; core/base.h restore_reopened). When the entry is stale
+/// and the file is HEAD's text (a checkout threw the pending work away), the entry is replaced by
+/// the restored attribution under the journal's lock, unless another writer changed it since it
+/// was read: its evidence for text that is gone must not come back at the next merge by content
+/// (docs/model.md §3). Journal I/O: for the journal thread, never the editing one.
+Result<Reopened> reopen(Journal& journal, const std::string& path, std::string_view text,
+                        const std::string* head);
+
+/// `entry` without the uncommitted evidence observed before `second` (fresh characters seen
+/// earlier become base `unknown`): what a document that a change made HEAD's again
+/// (Document::take_base_reset) merges with, so the evidence of the text that change threw away
+/// does not come back by content. Evidence observed since (an agent's write racing the
+/// editor) is kept.
+Snapshot drop_older_evidence(const Snapshot& entry, uint32_t second);
+
+/// Whether two snapshots attribute the same text identically (origins compared by record).
+bool same_attribution(const Snapshot& a, const Snapshot& b);
+
+} // namespace provenant::session

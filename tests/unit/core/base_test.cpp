@@ -1,0 +1,171 @@
+// Unit tests: HEAD's text as a document's base (Document::set_base, head_meaning,
+// restore_reopened) and a restore that arrives after edits (Document::apply_restored).
+#include "core/base.h"
+#include "core/document.h"
+
+#include <doctest/doctest.h>
+
+using namespace provenant;
+
+namespace {
+
+const OriginRecord kClaude{OriginClass::Ai, "claude-code", "agent", "claude-sonnet-4-5", "s2", ""};
+constexpr uint32_t kNow = 1'800'000'000;
+
+/// One letter per byte: a(i) h(uman) p(aste) u(nknown), upper case when fresh.
+std::string classes(const Document& d) {
+    const Snapshot s = d.snapshot();
+    std::string out;
+    for (const Attr& a : s.expand()) {
+        char c = 'u';
+        switch (s.origins.class_of(a.origin)) {
+        case OriginClass::Ai:
+            c = 'a';
+            break;
+        case OriginClass::Human:
+            c = 'h';
+            break;
+        case OriginClass::Paste:
+            c = 'p';
+            break;
+        case OriginClass::Unknown:
+            break;
+        }
+        out += a.fresh ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+    return out;
+}
+
+/// HEAD's "a = 1\nb = 2\n" with its first line committed as the agent's.
+std::shared_ptr<const Snapshot> head_base() {
+    Snapshot s;
+    s.text = "a = 1\nb = 2\n";
+    const uint32_t ai = s.origins.intern(kClaude);
+    s.push_run(6, Attr{ai, Evidence::Recorded, false, kNow - 100});
+    s.push_run(6, Attr{});
+    return std::make_shared<const Snapshot>(std::move(s));
+}
+
+TextRange rng(uint32_t l0, uint32_t c0, uint32_t l1, uint32_t c1) {
+    return {{l0, c0}, {l1, c1}};
+}
+
+} // namespace
+
+TEST_CASE("a reload back to HEAD's text is HEAD's, not typing") {
+    const auto base = head_base();
+    Document d(*base, 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; });
+    d.set_base(base);
+    SUBCASE("full text") {
+        // A reload of an outside change to line 2 (one small place: taken as typing).
+        REQUIRE(d.apply_change(2, std::nullopt, "a = 1\nb = 3\n"));
+        CHECK(classes(d) == "aaaaaauuuuHu");
+        // `git checkout -- FILE`, reloaded: the text is HEAD's again.
+        REQUIRE(d.apply_change(3, std::nullopt, "a = 1\nb = 2\n"));
+        CHECK(classes(d) == "aaaaaauuuuuu");
+        CHECK(d.take_base_reset() == kNow);
+        CHECK(!d.take_base_reset());
+    }
+    SUBCASE("one range replaced, as VS Code sends a reload") {
+        REQUIRE(d.apply_change(2, rng(1, 0, 2, 0), "b = 345\n"));
+        CHECK(classes(d) == "aaaaaauuuuHHHu");
+        REQUIRE(d.apply_change(3, rng(1, 0, 2, 0), "b = 2\n"));
+        CHECK(classes(d) == "aaaaaauuuuuu");
+        CHECK(d.take_base_reset());
+    }
+    SUBCASE("an agent's text the reload keeps is HEAD's") {
+        REQUIRE(d.apply_change(2, std::nullopt, "a = 1\nb = 3\n"));
+        REQUIRE(d.annotate(2, kClaude, {rng(1, 0, 1, 5)})); // the agent's "b = 3"
+        REQUIRE(d.apply_change(3, std::nullopt, "a = 1\nb = 2\n"));
+        CHECK(classes(d) == "aaaaaauuuuuu");
+    }
+    SUBCASE("an agent's reloaded line removed again") {
+        REQUIRE(d.apply_change(2, std::nullopt, "a = 1\nb = 2\nc = compute(a, b) * 2 + offset\n"));
+        REQUIRE(d.apply_change(3, rng(2, 0, 3, 0), ""));
+        CHECK(classes(d) == "aaaaaauuuuuu");
+        CHECK(d.take_base_reset());
+    }
+}
+
+TEST_CASE("typing is never HEAD's: keystrokes that spell HEAD's text again stay typed") {
+    const auto base = head_base();
+    Document d(*base, 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; });
+    d.set_base(base);
+    // The person deletes the agent's "1" and types it again: the text is HEAD's, the "1" is
+    // the person's (a keystroke), never the agent's.
+    REQUIRE(d.apply_change(2, rng(0, 4, 0, 5), ""));
+    REQUIRE(d.apply_change(3, rng(0, 4, 0, 4), "1"));
+    CHECK(classes(d) == "aaaaHauuuuuu");
+    CHECK(!d.take_base_reset());
+    // A line equal to one of HEAD's typed elsewhere: not HEAD's text as a whole.
+    REQUIRE(d.apply_change(4, rng(2, 0, 2, 0), "a"));
+    CHECK(classes(d) == "aaaaHauuuuuuH");
+    CHECK(!d.take_base_reset());
+}
+
+TEST_CASE("head_meaning keeps the entry's committed attribution, never its pending evidence") {
+    // The entry: line 1 committed by the agent (not fresh), line 2 an agent's pending rewrite.
+    Snapshot entry;
+    entry.text = "a = 1\nb = 2\n";
+    const uint32_t ai = entry.origins.intern(kClaude);
+    entry.push_run(6, Attr{ai, Evidence::Recorded, false, kNow - 100});
+    entry.push_run(6, Attr{ai, Evidence::Recorded, true, kNow});
+    const Snapshot h = head_meaning(&entry, "a = 1\nb = 2\n");
+    Document d(h, 1, PositionEncoding::Utf8);
+    CHECK(classes(d) == "aaaaaauuuuuu");
+    CHECK(classes(Document(head_meaning(nullptr, "x\n"), 1, PositionEncoding::Utf8)) == "uu");
+}
+
+TEST_CASE("a reopen after a checkout: HEAD's text takes none of the entry's pending evidence") {
+    // HEAD: "def f():\n    return 0\n". The entry (the agent's uncommitted work) holds HEAD's
+    // line 2 again, as a line the agent wrote (it moved it), and a new line.
+    const std::string head = "def f():\n    return 0\n";
+    Snapshot entry;
+    entry.text = "def f():\nx = compute()\n    return 0\n";
+    const uint32_t ai = entry.origins.intern(kClaude);
+    entry.push_run(9, Attr{});
+    entry.push_run(static_cast<uint32_t>(entry.text.size() - 9),
+                   Attr{ai, Evidence::Recorded, true, kNow});
+    SUBCASE("the file is HEAD's: nothing is the agent's") {
+        const Restore r = restore_reopened(entry, head, SavedTyping{}, &head);
+        CHECK(r.entry_stale);
+        CHECK(classes(Document(r.snapshot, 1, PositionEncoding::Utf8)) ==
+              std::string(head.size(), 'u'));
+        // Without HEAD (the old rule): the line HEAD explains took the agent's evidence.
+        const Restore old = restore_reopened(entry, head, SavedTyping{}, nullptr);
+        CHECK(!old.entry_stale);
+        CHECK(classes(Document(old.snapshot, 1, PositionEncoding::Utf8)).find('A') !=
+              std::string::npos);
+    }
+    SUBCASE("text HEAD does not explain may take it by whole lines") {
+        const std::string file = "def f():\nx = compute()\n";
+        const Restore r = restore_reopened(entry, file, SavedTyping{}, &head);
+        CHECK(r.entry_stale);
+        CHECK(classes(Document(r.snapshot, 1, PositionEncoding::Utf8)) ==
+              "uuuuuuuuu" + std::string(14, 'A'));
+    }
+    SUBCASE("the entry's own text is restored as it is") {
+        const Restore r = restore_reopened(entry, entry.text, SavedTyping{}, &head);
+        CHECK(!r.entry_stale);
+        CHECK(classes(Document(r.snapshot, 1, PositionEncoding::Utf8)) ==
+              "uuuuuuuuu" + std::string(entry.text.size() - 9, 'A'));
+    }
+}
+
+TEST_CASE("a restore that arrives after edits keeps what they observed") {
+    // Opened at version 1 with no attribution yet; the person types and deletes before the
+    // journal's restore of version 1 arrives.
+    Document d("abc\ndef\n", 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; });
+    REQUIRE(d.apply_change(2, rng(0, 0, 0, 0), "X")); // typed at the start
+    REQUIRE(d.apply_change(3, rng(1, 0, 1, 1), ""));  // "d" deleted
+    REQUIRE(d.apply_change(4, rng(1, 1, 1, 1), "Y")); // typed inside "ef"
+    Snapshot restored = Snapshot::uniform("abc\ndef\n", kClaude, Evidence::Recorded, true);
+    REQUIRE(d.apply_restored(1, restored));
+    CHECK(d.text() == "Xabc\neYf\n");
+    CHECK(classes(d) == "HAAAAAHAA");
+    // A restore that does not fit its version is refused.
+    CHECK(!d.apply_restored(4, restored));
+}
