@@ -152,8 +152,7 @@ Result<std::optional<PreSnapshot>> SnapshotStore::take(const std::string& id) {
             SnapFile sf;
             sf.exists = flag(f, "exists");
             sf.blob = json_fields::opt_string(f, "blob", "").value_or(std::string());
-            if (f.contains("text") && f["text"].is_string())
-                sf.text = f["text"].get<std::string>();
+            if (f.contains("text") && f["text"].is_string()) sf.text = f["text"].get<std::string>();
             s.files[path] = std::move(sf);
         }
     } catch (const json_fields::PathError& e) {

@@ -185,9 +185,8 @@ Result<SessionRecord> session_from_json(const json& j) {
         if (j.contains("transcript")) {
             const json& t = j.at("transcript");
             r.transcript.path = t.at("path").get<std::string>();
-            r.transcript.offset =
-                json_fields::get_count(json_fields::require(t, "offset", "transcript"),
-                                       "transcript.offset");
+            r.transcript.offset = json_fields::get_count(
+                json_fields::require(t, "offset", "transcript"), "transcript.offset");
             r.transcript.state = t.value("state", json::object());
             if (!r.transcript.state.is_object()) r.transcript.state = json::object();
         }

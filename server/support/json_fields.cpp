@@ -96,8 +96,9 @@ int64_t opt_integer(const json& obj, std::string_view key, std::string_view path
     if (v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX))
         fail(member_path(path, key), "out of range: " + v->dump());
     if (!v->is_number_integer())
-        fail(member_path(path, key), "expected an integer, got " +
-                                         (v->is_number() ? v->dump() : std::string(v->type_name())));
+        fail(member_path(path, key),
+             "expected an integer, got " +
+                 (v->is_number() ? v->dump() : std::string(v->type_name())));
     return v->get<int64_t>();
 }
 

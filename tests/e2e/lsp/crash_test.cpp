@@ -137,6 +137,7 @@ TEST_CASE("kill -9 at random points never loses saved work or more than ~1 s of 
     json lines = c.provenance(uri)["lines"];
     for (size_t i = 1; i < lines.size(); ++i) {
         CAPTURE(i);
+        CAPTURE(lines[i].dump());
         CHECK((lines[i] == "human" || lines[i] == "blank"));
     }
     CHECK(c.shutdown_and_exit() == 0);

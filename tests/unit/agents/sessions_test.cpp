@@ -99,8 +99,8 @@ TEST_CASE("session record: a float, a negative or a string where a count belongs
     const auto good = session_to_json(r);
     REQUIRE(session_from_json(good));
     const nlohmann::json bad_values[] = {3.3e57, -1, "6", 1.5};
-    for (const char* field : {"generated", "generated_settled", "pending_settled",
-                              "first_seen_ms", "last_seen_ms"}) {
+    for (const char* field :
+         {"generated", "generated_settled", "pending_settled", "first_seen_ms", "last_seen_ms"}) {
         for (const auto& bad : bad_values) {
             if (bad == -1 && std::string(field).ends_with("_ms")) continue; // signed times
             auto j = good;
