@@ -5,6 +5,7 @@
 
 #include "git/line_map.h"
 #include "git/note_reader.h"
+#include "git/path_diff.h"
 
 #include <algorithm>
 #include <map>
@@ -134,24 +135,9 @@ Result<git::Diff> tree_diff(git_repository* repo, git_tree* old_tree, git_tree* 
     if (auto st = changed_paths(repo, old_tree, new_tree, "", paths); !st) return st.error();
     std::sort(paths.begin(), paths.end());
     paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
-    git::Diff diff;
-    git_diff_options opts = base;
-    std::vector<char*> specs;
-    for (std::string& p : paths)
-        specs.push_back(p.data());
-    opts.pathspec.strings = specs.data();
-    opts.pathspec.count = specs.size();
-    opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH; // exact paths, no globs
     // No path differs: no diff (an empty pathspec would mean "everything").
-    if (paths.empty()) return diff;
-    if (git_diff_tree_to_tree(Setter(diff), repo, old_tree, new_tree, &opts) != 0)
-        return git::git_error("diffing " + context);
-    git_diff_find_options find;
-    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-    find.flags = GIT_DIFF_FIND_RENAMES;
-    if (git_diff_find_similar(diff.get(), &find) != 0)
-        return git::git_error("finding renames in " + context);
-    return diff;
+    if (paths.empty()) return git::Diff();
+    return git::diff_paths_with_renames(repo, old_tree, new_tree, paths, base, context);
 }
 
 /// The walk's mutable state; one instance per walk_history call.

@@ -4,6 +4,7 @@
 
 #include "git/line_map.h"
 #include "git/note_reader.h"
+#include "git/path_diff.h"
 #include "support/text_lines.h"
 
 #include <map>
@@ -136,19 +137,9 @@ Result<std::string> renamed_from(git_repository* repo, git_tree* old_tree, git_t
     git_diff_options opts;
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
-    std::vector<char*> specs;
-    for (std::string& p : paths)
-        specs.push_back(p.data());
-    opts.pathspec.strings = specs.data();
-    opts.pathspec.count = specs.size();
-    opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH; // exact paths, no globs
-    git::Diff diff;
-    if (git_diff_tree_to_tree(Setter(diff), repo, old_tree, new_tree, &opts) != 0)
-        return git::git_error("diffing trees");
-    git_diff_find_options find;
-    git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-    find.flags = GIT_DIFF_FIND_RENAMES;
-    if (git_diff_find_similar(diff.get(), &find) != 0) return git::git_error("finding renames");
+    auto diffed = git::diff_paths_with_renames(repo, old_tree, new_tree, paths, opts, "trees");
+    if (!diffed) return diffed.error();
+    const git::Diff& diff = *diffed;
     for (size_t d = 0; d < git_diff_num_deltas(diff.get()); ++d) {
         const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
         if (delta->status == GIT_DELTA_RENAMED && path == delta->new_file.path)
