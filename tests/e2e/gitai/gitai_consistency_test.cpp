@@ -3,6 +3,7 @@
 // sync` taking a peer's change, and by `rewritten --post-commit`), refs/notes/ai follows; a
 // note git-ai itself left is never replaced or removed, and that is said once on stderr.
 #include "e2e/analysis/report_support.h"
+#include "e2e/gitai/ai_lines.h"
 #include "protocol/gitai_note.h"
 #include "protocol/note.h"
 
@@ -23,18 +24,6 @@ std::optional<std::string> gitai_note(const std::string& dir, const std::string&
     auto r = run({"git", "notes", "--ref=ai", "show", commit}, dir);
     if (r.exit_code != 0) return std::nullopt;
     return r.out;
-}
-
-/// Per path, the AI lines of a provenant note (ai and ai_modified), sorted.
-std::map<std::string, std::vector<uint32_t>> ai_lines(const Note& note) {
-    std::map<std::string, std::vector<uint32_t>> out;
-    for (const auto& [path, f] : note.files) {
-        std::vector<uint32_t> lines = f.ai;
-        lines.insert(lines.end(), f.ai_modified.begin(), f.ai_modified.end());
-        std::sort(lines.begin(), lines.end());
-        if (!lines.empty()) out[path] = lines;
-    }
-    return out;
 }
 
 Note provenant_note(const std::string& dir, const std::string& commit) {

@@ -3,6 +3,7 @@
 // git-ai's authorship/3.0.0 form, read back with provenant's own git-ai reader and compared
 // with the provenant note; an amend carries it; without the setting nothing is written.
 #include "e2e/analysis/report_support.h"
+#include "e2e/gitai/ai_lines.h"
 #include "protocol/gitai_note.h"
 #include "protocol/note.h"
 
@@ -27,19 +28,7 @@ std::string gitai_text(const ReportRepo& r, const std::string& commit) {
     return shown.out;
 }
 
-/// Per path, the AI lines (ai and ai_modified) of a provenant note, sorted.
-std::map<std::string, std::vector<uint32_t>> ai_lines(const Note& note) {
-    std::map<std::string, std::vector<uint32_t>> out;
-    for (const auto& [path, f] : note.files) {
-        std::vector<uint32_t> lines = f.ai;
-        lines.insert(lines.end(), f.ai_modified.begin(), f.ai_modified.end());
-        std::sort(lines.begin(), lines.end());
-        if (!lines.empty()) out[path] = lines;
-    }
-    return out;
-}
-
-/// The same, read from git-ai's note through provenant's reader.
+/// The AI lines of git-ai's note (test::ai_lines's shape), read through provenant's reader.
 std::map<std::string, std::vector<uint32_t>> ai_lines(const GitAiNote& gitai) {
     auto note = gitai_note_to_note(gitai);
     REQUIRE_MESSAGE(note.ok(), note.error().message);
@@ -47,7 +36,7 @@ std::map<std::string, std::vector<uint32_t>> ai_lines(const GitAiNote& gitai) {
         CHECK(f.human.empty()); // only AI lines are attested
         CHECK(f.ai_modified.empty());
     }
-    return ai_lines(*note);
+    return test::ai_lines(*note);
 }
 
 } // namespace
