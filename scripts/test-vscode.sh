@@ -101,7 +101,8 @@ user_data="$tmp/code-user-data"
 extensions="$tmp/code-extensions"
 mkdir -p "$user_data/User" "$extensions" "$tmp/chromium-profile" "$work/artifacts"
 # Settings: the sidecar is the binary under test; nothing that would type for the test
-# (suggestions, auto-indent, auto-closing) or talk to the network.
+# (suggestions, auto-indent, auto-closing) or talk to the network. In .ini files VS Code pastes
+# at the key (editor.pasteAs.enabled off: no clipboard read and no paste providers first).
 cat >"$user_data/User/settings.json" <<EOF
 {
   "provenant.path": "$provenant",
@@ -114,6 +115,7 @@ cat >"$user_data/User/settings.json" <<EOF
   "editor.autoClosingBrackets": "never",
   "editor.autoClosingQuotes": "never",
   "editor.formatOnPaste": false,
+  "[ini]": { "editor.pasteAs.enabled": false },
   "editor.formatOnSave": false,
   "editor.glyphMargin": true,
   "editor.inlineSuggest.enabled": true,

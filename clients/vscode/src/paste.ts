@@ -12,8 +12,10 @@ import { isTracked, type Annotator } from './annotator';
  * VS Code waits for every paste provider before it pastes, and cancels the paste when the text
  * or the cursor changes meanwhile: with the extension host busy, keys typed right after Ctrl+V
  * would cancel the person's paste. So where VS Code's edit-source labels name pastes
- * (`Annotator.labelsInUse`) the provider is not registered at all and the paste is VS Code's
- * alone, at the key.
+ * (`Annotator.labelsInUse`) the provider is not registered at all and the extension host is not
+ * in the paste's path. (VS Code still pastes asynchronously, after reading the clipboard's
+ * resources, unless `editor.pasteAs.enabled` is off: keys typed within that window cancel the
+ * paste with no provider of ours; docs/vscode.md.)
  */
 export function activate(context: vscode.ExtensionContext, annotator: Annotator): void {
   const enabled = () => vscode.workspace.getConfiguration('provenant').get<boolean>('capturePaste', true);
