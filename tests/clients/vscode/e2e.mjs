@@ -462,14 +462,31 @@ try {
   const raceRounds = Number(process.env.E2E_PASTE_ROUNDS ?? 1); // per combination of labels and busy
   for (const labels of [false, true]) for (const busy of [false, true]) for (let i = 0; i < raceRounds; i++) pastePlan.push({ file: pasteFile, labels, busy, kind: 'race' });
   for (const labels of [false, true]) pastePlan.push({ file: pasteFile, labels, busy: false, kind: 'waited' });
+  // With labels provenant registers no paste provider: the paste needs nothing of the extension
+  // host, and lands while the fixture's Shift+F9 holds that host blocked.
+  pastePlan.push({ file: pasteFile, labels: true, busy: false, kind: 'blocked' });
+  const blockedMarker = join(repo, '.git', 'provenant-test-blocked');
+  let landedWhileBlocked;
   for (let i = 0; i < 4; i++) pastePlan.push({ file: atKeyFile, labels: true, busy: i % 2 === 1, kind: 'atKey' });
   const pasteRound = async (n, p) => {
     await ensureEditSources(p.labels);
     await page.keyboard.press('Control+End');
     await page.evaluate((t) => navigator.clipboard.writeText(t), `pasted_${n} = {'k': ${n}}\n`);
     if (p.busy) await page.keyboard.press('F9');
+    if (p.kind === 'blocked') {
+      await page.keyboard.press('Shift+F9');
+      await waitFor('the extension host to be blocked', () => existsSync(blockedMarker), 30_000);
+    }
     await page.keyboard.press('Control+V');
     if (p.kind === 'waited') await waitFor(`paste ${n} to land`, async () => (await viewText()).includes(`pasted_${n} =`), 30_000);
+    if (p.kind === 'blocked') {
+      landedWhileBlocked = await waitFor(`paste ${n} to land, the host blocked`, async () => (await viewText()).includes(`pasted_${n} =`), 15_000).then(
+        () => existsSync(blockedMarker), // still blocked when it landed
+        () => false,
+      );
+      writeFileSync(join(repo, '.git', 'provenant-test-release'), '');
+      await waitFor('the extension host to be released', () => !existsSync(blockedMarker), 30_000);
+    }
     await page.keyboard.type(`}\ntyped_after_${n} = 1\n`);
     await saveAndWait(p.file, (t) => t.includes(`typed_after_${n} = 1\n`), `paste round ${n} saved`);
   };
@@ -498,7 +515,7 @@ try {
   const pasteNotes = { [pasteFile]: noteLines(pasteFile), [atKeyFile]: noteLines(atKeyFile) };
   if (pasteNotes[pasteFile] && pasteNotes[atKeyFile]) {
     const typedWrong = [];
-    const pastes = { race: [0, 0], waited: [0, 0], atKey: [0, 0] }; // kind -> [landed as paste, rounds]
+    const pastes = { race: [0, 0], waited: [0, 0], blocked: [0, 0], atKey: [0, 0] }; // kind -> [landed as paste, rounds]
     for (const p of pastePlan) pastes[p.kind][1]++;
     const texts = [];
     for (const rel of [pasteFile, atKeyFile]) {
@@ -525,6 +542,8 @@ try {
     const detail = `${said}\n${texts.join('\n')}`;
     check(typedWrong.length === 0, `keys typed right after a paste are human, what was pasted is paste (${pastePlan.length} rounds)`, `wrong: ${typedWrong.join(' ')}\n${detail}`);
     check(pastes.waited[0] === pastes.waited[1], 'a paste waited for lands as paste, with and without labels', detail);
+    check(landedWhileBlocked === true && pastes.blocked[0] === pastes.blocked[1],
+      'with labels, a paste lands while the extension host is blocked (no provider of provenant\'s in its path), as paste', `landed while blocked: ${landedWhileBlocked}\n${detail}`);
     check(pastes.atKey[0] === pastes.atKey[1],
       'with editor.pasteAs.enabled off and labels, every paste followed at once by keys lands, as paste (host busy or not)', detail);
   }

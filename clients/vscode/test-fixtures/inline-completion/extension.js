@@ -1,14 +1,20 @@
 // Test-only extension: on an empty line, when asked explicitly (Trigger Inline Suggestion), suggests a fixed two-line completion.
 // F9 keeps the extension host's thread busy for a moment, as a loaded machine or a slow extension
 // does: keys pressed meanwhile are handled by the workbench before any extension command runs.
+// Shift+F9 blocks that thread until the test releases it (a file in the repository's .git), so
+// that the test can do something while the host certainly cannot take part.
 // F10 plays a chat agent through `provenant.runAs`: it inserts a line at the top of the active
 // file (TextEditor.edit), waits until the person has typed a line of their own, then inserts a
 // second line (a workspace edit) and returns, so the person types while the command runs.
+const fs = require('node:fs');
+const path = require('node:path');
 const vscode = require('vscode');
 
 const COMPLETION = 'def answer(question):\n    return 42';
 
 const BUSY_MS = 400;
+/** The longest Shift+F9 blocks when nobody releases it: a failed test must not hang the host. */
+const BLOCK_MAX_MS = 60_000;
 
 function activate(context) {
   context.subscriptions.push(
@@ -17,6 +23,22 @@ function activate(context) {
       while (Date.now() < until) {
         // blocking on purpose: the point is a thread that cannot take messages
       }
+    }),
+  );
+  context.subscriptions.push(
+    vscode.commands.registerCommand('provenantTest.blockHost', () => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!folder) return;
+      // <repo>/.git/provenant-test-blocked exists while blocked; the test creates ...-release.
+      const blocked = path.join(folder.uri.fsPath, '.git', 'provenant-test-blocked');
+      const release = path.join(folder.uri.fsPath, '.git', 'provenant-test-release');
+      fs.rmSync(release, { force: true });
+      fs.writeFileSync(blocked, '');
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      const until = Date.now() + BLOCK_MAX_MS;
+      while (!fs.existsSync(release) && Date.now() < until) Atomics.wait(pause, 0, 0, 10); // blocks the thread, on purpose
+      fs.rmSync(release, { force: true });
+      fs.rmSync(blocked, { force: true });
     }),
   );
   let agentRound = 0;
