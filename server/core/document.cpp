@@ -12,6 +12,7 @@
 #include <array>
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <unordered_map>
 #include <utility>
 
@@ -24,6 +25,10 @@ namespace {
 constexpr uint64_t kHistoryVersions = 64;
 constexpr size_t kHistoryBytes = 4u << 20;
 constexpr size_t kHistoryMaxEdit = 1u << 20;
+/// While the journal's restore of an opened version is awaited (expect_restore), the history
+/// back to it is kept for this many edits (it arrives after the editing went on, longer on a
+/// loaded machine): past them the restore falls back to a merge by content (a gap).
+constexpr size_t kRestoreHistoryEdits = 1u << 14;
 /// Annotations for future versions: at most this many held, at most this far ahead.
 constexpr size_t kMaxHeld = 64;
 constexpr uint64_t kMaxAhead = 64;
@@ -168,6 +173,8 @@ struct Document::Pending {
     std::deque<HistEdit> history;
     size_t history_bytes = 0;
     int64_t floor = 0; ///< annotations for older versions cannot be mapped
+    /// expect_restore's version: the history back to it is kept until apply_restored.
+    std::optional<int64_t> restore_from;
     struct Held {
         int64_t version;
         uint32_t origin;
@@ -378,9 +385,15 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
     // a range's text replaced), a large insert, or a deletion.
     const bool typed = !replacement && inferred.evidence == Evidence::Inferred && chars > 0;
     if (p.base && p.base_mismatch == 0 && !typed) match_base(pieces);
-    while (!p.history.empty() &&
-           (versions_apart(p.history.front().version, version_) > kHistoryVersions ||
-            p.history_bytes > kHistoryBytes)) {
+    // Only the oldest edits go; while a restore is awaited, the ones after its version stay
+    // (up to kRestoreHistoryEdits), so it maps exactly through every edit made meanwhile.
+    auto too_old = [&p, this](const HistEdit& e) {
+        if (p.history_bytes > kHistoryBytes) return true;
+        if (p.restore_from && e.version > *p.restore_from)
+            return p.history.size() > kRestoreHistoryEdits;
+        return versions_apart(e.version, version_) > kHistoryVersions;
+    };
+    while (!p.history.empty() && too_old(p.history.front())) {
         p.floor = std::max(p.floor, p.history.front().version);
         p.history_bytes -= p.history.front().removed_text.size();
         p.history.pop_front();
@@ -641,10 +654,15 @@ void Document::reset_base() {
     });
 }
 
+void Document::expect_restore() {
+    pending_->restore_from = version_;
+}
+
 bool Document::apply_restored(int64_t version, const Snapshot& restored) {
     apply_held_annotations();
+    Pending& p = *pending_;
+    if (p.restore_from && *p.restore_from == version) p.restore_from.reset();
     if (!restored.validate()) return false;
-    const Pending& p = *pending_;
     if (version > version_) return false;
     if (version < p.floor) return absorb(restored); // the history no longer reaches it
     // Entries of the history after `version` (a suffix: versions never decrease).
@@ -657,22 +675,33 @@ bool Document::apply_restored(int64_t version, const Snapshot& restored) {
         then_size += static_cast<int64_t>(p.history[i].removed) -
                      static_cast<int64_t>(p.history[i].inserted);
     if (then_size != static_cast<int64_t>(restored.text.size())) return false;
+    // Replay the edits since onto a copy of `restored` (O(log n) each, however many there
+    // were): what they inserted is marked as no part of it.
     std::unordered_map<uint32_t, uint32_t> ids; // restored's origin ids -> ours
-    size_t start = 0;
+    std::vector<Run> runs;
+    runs.reserve(restored.runs.size());
     for (const Run& r : restored.runs) {
-        std::vector<std::pair<size_t, size_t>> at{{start, start + r.length}};
-        start += r.length;
-        for (size_t i = first_after; i < p.history.size() && !at.empty(); ++i)
-            map_through(p.history[i], at);
         auto [it, added] = ids.try_emplace(r.attr.origin, 0);
         if (added) it->second = origins_.intern(restored.origins.at(r.attr.origin));
         Attr a = r.attr;
         a.origin = it->second;
+        runs.push_back(Run{r.length, a});
+    }
+    constexpr uint32_t kInsertedSince = std::numeric_limits<uint32_t>::max();
+    const Attr inserted_since{kInsertedSince, Evidence::None, false};
+    OriginText then(restored.text, runs);
+    for (size_t i = first_after; i < p.history.size(); ++i) {
+        const HistEdit& e = p.history[i];
+        then.replace(e.offset, e.removed, std::string(e.inserted, ' '), inserted_since);
+    }
+    if (then.size() != text_->size()) return false; // cannot happen: the sizes were checked
+    size_t pos = 0;
+    for (const Run& r : then.runs(0, then.size())) {
         // Only what nothing touched since the open (an annotation may have named it).
-        for (auto [x, y] : at)
-            if (y > x)
-                text_->update_attrs(x, y - x,
-                                    [&a](const Attr& cur) { return cur == Attr{} ? a : cur; });
+        if (r.attr.origin != kInsertedSince)
+            text_->update_attrs(pos, r.length,
+                                [a = r.attr](const Attr& cur) { return cur == Attr{} ? a : cur; });
+        pos += r.length;
     }
     return true;
 }
@@ -689,6 +718,33 @@ void Document::set_base(std::shared_ptr<const Snapshot> head) {
     }
     count_base(text(), +1);
     count_base(p.base->text, -1);
+}
+
+void Document::rebase(std::shared_ptr<const Snapshot> head) {
+    const bool moved =
+        head && head->validate() && (!pending_->base || pending_->base->text != head->text);
+    set_base(head);
+    if (!moved) return;
+    // The commit took the lines HEAD now holds: as its attach did to the journal entry
+    // (git/attach.cpp, retire), they are no longer new. By whole lines and long spans only: a
+    // line edited since stays new as a whole (a gap), and no character typed since is taken
+    // for a committed one because it spells the same letter.
+    apply_held_annotations();
+    const std::string now = text();
+    size_t p = 0;
+    const auto unfresh = [this](size_t at, size_t len) {
+        if (len == 0) return;
+        text_->update_attrs(at, len, [](const Attr& a) {
+            Attr b = a;
+            b.fresh = false;
+            return b;
+        });
+    };
+    for (const ByteEdit& e : diff_edits(head->text, now, DiffGranularity::Spans)) {
+        unfresh(p, e.inserted_offset - p);
+        p = e.inserted_offset + e.inserted;
+    }
+    unfresh(p, now.size() - p);
 }
 
 std::optional<uint32_t> Document::take_base_reset() {

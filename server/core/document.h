@@ -111,10 +111,16 @@ public:
     /// at `version`, which arrives after the editing thread went on). Characters inserted
     /// since keep their own attribution (what the sidecar saw typed is never overruled);
     /// characters of that version that still exist and that nothing attributed since (an
-    /// annotation) take `restored`'s, mapped through the edits since. When the edit history no
-    /// longer reaches `version`, falls back to absorb(). Returns false when `restored` does not fit
-    /// (its text is not that version's length).
+    /// annotation) take `restored`'s, mapped through the edits since (O((runs + edits) log n)).
+    /// When the edit history no longer reaches `version`, falls back to absorb(). Returns false
+    /// when `restored` does not fit (its text is not that version's length).
     bool apply_restored(int64_t version, const Snapshot& restored);
+    /// The journal's restore of the current version will come (apply_restored): until it
+    /// does, the edit history back to this version is kept (bounded), however many edits are
+    /// made meanwhile, so the restore maps exactly through them rather than falling back to a
+    /// merge by content that loses the evidence of every line edited since (a restart after
+    /// a crash brought the person's saved typing back as `unknown`).
+    void expect_restore();
 
     /// HEAD's text of this file with HEAD's meaning (head_meaning, core/base.h; nullptr: not
     /// known). A change that makes the text exactly HEAD's (an editor reloading the file after
@@ -126,6 +132,13 @@ public:
     /// each edit then costs O(its size) more (a byte histogram against HEAD's, so the whole-text
     /// comparison runs only when the histograms agree).
     void set_base(std::shared_ptr<const Snapshot> head);
+    /// set_base after HEAD may have moved (the journal's entry changed: a commit's attach).
+    /// When HEAD's text of the file is not the base's any more, what the commit took is no
+    /// longer new: the characters of the whole lines (and long spans) that the text shares
+    /// with HEAD's lose `fresh`, as the attach did to the journal entry, so a later write does
+    /// not make committed text pending again (HEAD's text reloaded or reopened then came back
+    /// `unknown` rather than with its committed class). O(n) plus a diff.
+    void rebase(std::shared_ptr<const Snapshot> head);
     /// When a change last made the text HEAD's (the clock's second), once: the journal
     /// entry's older evidence is then stale (it described text the change threw away).
     std::optional<uint32_t> take_base_reset();

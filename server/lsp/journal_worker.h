@@ -49,6 +49,10 @@ public:
               std::optional<uint32_t> reset = std::nullopt) {
         sync_.save(doc_id, target, std::move(snapshot), on_disk, reset);
     }
+    void save_as(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
+                 std::optional<SavedTyping> saved, std::optional<uint32_t> reset = std::nullopt) {
+        sync_.save_as(doc_id, target, std::move(snapshot), saved, reset);
+    }
     /// Checks every tracked entry now (the timer does it every poll interval).
     void poll_now() { sync_.poll_now(); }
     /// Runs `fn` on the worker thread after every task queued before it.

@@ -72,11 +72,14 @@ void Server::reply_provenance(const std::string& uri, const Reply& reply) {
 void Server::provenant_sync(const json*, const Reply& reply) {
     // Every earlier message has been handled (the core thread takes them in order). Hand all
     // unsaved edits to the journal, look for other writers now, and answer once the worker
-    // has done all of it and its results have come back to this thread.
-    flush_all();
-    if (!worker_ || finished_) return reply.result(nullptr);
-    worker_->poll_now();
-    worker_->barrier([this, reply] { asio::post(core_, [reply] { reply.result(nullptr); }); });
+    // has done all of it and its results have come back to this thread. A document whose
+    // restore is on its way is written when it arrives: the answer waits for that write too.
+    after_restores([this, reply] {
+        flush_all();
+        if (!worker_ || finished_) return reply.result(nullptr);
+        worker_->poll_now();
+        worker_->barrier([this, reply] { asio::post(core_, [reply] { reply.result(nullptr); }); });
+    });
 }
 
 } // namespace provenant::lsp

@@ -97,8 +97,7 @@ Server::Server(asio::io_context& core, Send send, ServerOptions options)
             [this](uint64_t id, std::shared_ptr<const Snapshot> evidence) { absorb(id, evidence); },
             options_.poll_interval, options_.before_journal_write,
             [this](uint64_t id, std::shared_ptr<const Snapshot> base) {
-                if (auto d = by_id_.find(id); d != by_id_.end())
-                    d->second->doc.set_base(std::move(base));
+            if (auto d = by_id_.find(id); d != by_id_.end()) d->second->doc.rebase(std::move(base));
             });
     }
 }
@@ -207,9 +206,12 @@ void Server::initialize(const json* params, const Reply& reply) {
 void Server::initialized(const json*) {}
 
 void Server::shutdown(const json*, const Reply& reply) {
-    flush_all();
     phase_ = Phase::ShutDown;
-    reply.result(nullptr);
+    // Restores on their way release their documents' writes first (text_document.cpp).
+    after_restores([this, reply] {
+        flush_all();
+        reply.result(nullptr);
+    });
 }
 
 void Server::exit(const json*) {

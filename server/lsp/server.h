@@ -134,9 +134,15 @@ private:
     OpenDocument* find(const std::string& uri, const char* method);
     void mark_dirty(OpenDocument& doc);
     /// Hands the document's snapshot to the journal thread if it changed; `saved`: the client
-    /// just saved it (didSave), so the file holds this text (JournalEntry::saved_seen).
-    void flush(OpenDocument& doc, bool saved = false);
-    void flush_all();
+    /// just saved it (didSave), so the file holds this text (JournalEntry::saved). A document
+    /// whose restore has not arrived waits for it (OpenDocument::restoring) unless `force`
+    /// (it is closed, the server exits): then it is written as it is, and the merge by
+    /// content keeps only whole lines of the entry's evidence (a gap, never a misattribution).
+    void flush(OpenDocument& doc, bool saved = false, bool force = false);
+    void flush_all(bool force = false);
+    /// Runs `fn` once no document waits for its restore (at once if none does): a sync or a
+    /// shutdown answers after the writes those restores release.
+    void after_restores(std::function<void()> fn);
     void absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence);
     /// The journal's restore of document `doc_id`, opened at `version`.
     void restored(uint64_t doc_id, int64_t version, Result<session::Reopened> result);

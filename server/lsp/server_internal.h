@@ -23,8 +23,16 @@ struct Server::OpenDocument {
     bool dirty = false;                   ///< edits not yet handed to the journal worker
     /// The journal's restore has not arrived yet (didOpen does not wait for it): requests
     /// that report attribution wait in `after_restore`, run when it arrives.
+    /// Nor is the document written to the journal meanwhile: its snapshot would lack the
+    /// restored attribution, and the merge by content (whole lines) would lose the entry's
+    /// evidence for every line edited since (a kill then brought saved typing back as
+    /// `unknown`). It is written when the restore arrives, or when it must be (a close, the
+    /// exit).
     bool restoring = false;
     std::vector<std::function<void()>> after_restore;
+    /// A didSave while restoring: the typing the file held then, of what the document itself
+    /// observed (core/restore.h; the restored characters are added when they arrive).
+    std::optional<SavedTyping> saved_while_restoring;
 };
 
 /// A document recently closed, or opened with nothing in its journal, kept to recognise a

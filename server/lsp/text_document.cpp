@@ -8,6 +8,20 @@
 
 namespace provenant::lsp {
 
+namespace {
+
+/// The SavedTyping of a file whose typing is known in two parts: what the document itself
+/// observed when it was saved (`own`) and the typing its restore brought back (`restored`),
+/// which the file held when it was opened. The later second; the bytes of both when they
+/// are of one second (restored typing deleted before the save would count too much: the
+/// exact restore after a crash then falls back to the carry, a gap).
+SavedTyping combine(const SavedTyping& own, const SavedTyping& restored) {
+    if (own.seen != restored.seen) return own.seen > restored.seen ? own : restored;
+    return SavedTyping{own.seen, own.bytes + restored.bytes};
+}
+
+} // namespace
+
 Server::OpenDocument* Server::find(const std::string& uri, const char* method) {
     auto it = documents_.find(uri);
     if (it == documents_.end()) {
@@ -21,11 +35,14 @@ void Server::textDocument_didOpen(const json* params) {
     DidOpenParams p;
     if (auto err = from_json(params, p))
         return spdlog::warn("lsp: textDocument/didOpen ignored: {}", err->message);
+    std::vector<std::function<void()>> waiting; // on a replaced copy's restore
     if (auto old = documents_.find(p.uri); old != documents_.end()) {
         spdlog::warn("lsp: textDocument/didOpen: {} was already open; replacing it", p.uri);
-        flush(*old->second);
+        flush(*old->second, false, /*force=*/true);
         if (worker_) worker_->untrack(old->second->id);
         by_id_.erase(old->second->id);
+        // What waited for its restore goes on once the new copy is open (below).
+        waiting = std::exchange(old->second->after_restore, {});
         documents_.erase(old);
     }
 
@@ -54,6 +71,7 @@ void Server::textDocument_didOpen(const json* params) {
                   target ? ", journal " + target->path : std::string(", memory only"));
     if (worker_ && target) {
         doc->restoring = true;
+        doc->doc.expect_restore(); // the edits made meanwhile are kept to map it through
         worker_->restore(*target, std::string(p.text),
                          [this, id, version = p.version](Result<session::Reopened> r) {
                              restored(id, version, std::move(r));
@@ -64,6 +82,8 @@ void Server::textDocument_didOpen(const json* params) {
     remember_open(*doc, p.text, false);
     by_id_[id] = doc.get();
     documents_[p.uri] = std::move(doc);
+    for (auto& fn : waiting)
+        fn();
 }
 
 void Server::restored(uint64_t doc_id, int64_t version, Result<session::Reopened> result) {
@@ -87,6 +107,12 @@ void Server::restored(uint64_t doc_id, int64_t version, Result<session::Reopened
     // A document with pending provenance of its own under this name is no rename's target.
     if (from_journal) forget_open(doc_id);
     d.restoring = false;
+    // The writes held back meanwhile: a save's typing is what the document observed then
+    // plus the restored typing the opened file held.
+    if (d.saved_while_restoring && result.ok() && result->snapshot)
+        d.saved_while_restoring =
+            combine(*d.saved_while_restoring, saved_typing(*result->snapshot));
+    flush(d);
     for (auto& fn : std::exchange(d.after_restore, {}))
         fn();
 }
@@ -140,11 +166,15 @@ void Server::textDocument_didClose(const json* params) {
     auto it = documents_.find(p.uri);
     if (it == documents_.end())
         return spdlog::warn("lsp: textDocument/didClose: {} is not open; ignored", p.uri);
-    flush(*it->second);
+    flush(*it->second, false, /*force=*/true);
     follow_rename_on_close(*it->second); // a rename reported as open + close
     if (worker_) worker_->untrack(it->second->id);
     by_id_.erase(it->second->id);
+    // What waited for its restore goes on now (a sync; a request is answered "not open").
+    auto waiting = std::exchange(it->second->after_restore, {});
     documents_.erase(it);
+    for (auto& fn : waiting)
+        fn();
 }
 
 void Server::mark_dirty(OpenDocument& d) {
@@ -158,16 +188,38 @@ void Server::mark_dirty(OpenDocument& d) {
     });
 }
 
-void Server::flush(OpenDocument& d, bool saved) {
+void Server::flush(OpenDocument& d, bool saved, bool force) {
     if (!d.dirty || finished_) return;
+    if (d.restoring && !force) {
+        // Written once the restore is here (restored()); a save's typing is noted now.
+        if (saved && worker_ && d.journal) d.saved_while_restoring = saved_typing(d.doc.snapshot());
+        return;
+    }
     d.dirty = false;
-    if (worker_ && d.journal)
-        worker_->save(d.id, *d.journal, d.doc.snapshot(), saved, d.doc.take_base_reset());
+    if (!worker_ || !d.journal) return;
+    Snapshot snapshot = d.doc.snapshot();
+    std::optional<SavedTyping> on_disk;
+    if (saved)
+        on_disk = saved_typing(snapshot); // the file holds exactly this text
+    else
+        on_disk = std::exchange(d.saved_while_restoring, std::nullopt);
+    d.saved_while_restoring.reset();
+    worker_->save_as(d.id, *d.journal, std::move(snapshot), on_disk, d.doc.take_base_reset());
 }
 
-void Server::flush_all() {
+void Server::flush_all(bool force) {
     for (auto& [uri, d] : documents_)
-        flush(*d);
+        flush(*d, false, force);
+}
+
+void Server::after_restores(std::function<void()> fn) {
+    for (auto& [uri, d] : documents_)
+        if (d->restoring) {
+            // Checked again then: another document may still be restoring.
+            d->after_restore.emplace_back([this, fn = std::move(fn)] { after_restores(fn); });
+            return;
+        }
+    fn();
 }
 
 void Server::absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence) {
@@ -184,7 +236,7 @@ void Server::log_dropped(OpenDocument& d) {
 
 void Server::finish() {
     if (finished_) return;
-    flush_all();
+    flush_all(/*force=*/true);
     finished_ = true;
     flush_timer_.cancel();
     if (worker_) worker_->stop();

@@ -61,6 +61,11 @@ void JournalSync::save(uint64_t doc_id, const JournalTarget& target, Snapshot sn
     // The typing the file holds: typing observed later never reached it.
     std::optional<SavedTyping> saved;
     if (on_disk) saved = saved_typing(snapshot);
+    save_as(doc_id, target, std::move(snapshot), saved, reset);
+}
+
+void JournalSync::save_as(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
+                          std::optional<SavedTyping> saved, std::optional<uint32_t> reset) {
     bool queued;
     {
         std::lock_guard lock(mutex_);

@@ -90,6 +90,11 @@ public:
     /// merged (drop_older_evidence).
     void save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot, bool on_disk = false,
               std::optional<uint32_t> reset = std::nullopt);
+    /// save() with the typing the file holds given (`saved`, none: not known to be on disk):
+    /// for a save whose snapshot is taken later than the file was written (a didSave while
+    /// the document's restore was on its way).
+    void save_as(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
+                 std::optional<SavedTyping> saved, std::optional<uint32_t> reset = std::nullopt);
 
     /// Checks every tracked entry (queued).
     void poll_now();

@@ -304,3 +304,66 @@ TEST_CASE("a reload that brings back HEAD's text is not typing: an agent's later
         CHECK(!f["lines"].contains("unknown"));
     }
 }
+
+TEST_CASE("after a commit, committed text reopened or reloaded keeps its committed class") {
+    // Issue 9 §3: the open document kept its "new since base" flags across a commit, wrote them
+    // back into the journal at its next save, and HEAD's text reopened after `git checkout --
+    // FILE` then came back `unknown` (HEAD's meaning ignores the entry's uncommitted evidence)
+    // instead of the agent's committed class. Old code: the reopened agent line was `unknown`.
+    for (const bool reopen : {true, false}) {
+        CAPTURE(reopen);
+        TempRepo r;
+        const std::string l0 = "x = 1\n";
+        const std::string l1 = "total = compute_total(order.items, order.customer.discount)\n";
+        r.write("t.py", l0);
+        r.commit_all("initial");
+        REQUIRE(r.provenant({"install"}).exit_code == 0);
+
+        LspClient::Options o;
+        o.cwd = r.path();
+        LspClient lsp(o);
+        lsp.initialize();
+        const std::string uri = file_uri(r.file("t.py"));
+        lsp.did_open(uri, l0, 1, "python");
+        lsp.sync();
+        int64_t v = 1;
+        // The agent writes line 1 (its hook), the editor reloads the file.
+        const std::string head = l0 + l1;
+        agent_writes(r, "claude-code", "t.py", l0, head);
+        lsp.did_change_full(uri, ++v, head);
+        lsp.did_save(uri);
+        lsp.sync();
+        REQUIRE(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "ai"});
+
+        // Committed: the note says the agent's; the sidecar sees the commit's journal change.
+        r.git({"add", "t.py"});
+        r.git({"commit", "-q", "-m", "agent"});
+        wait_for_pending_notes(r.path());
+        CHECK(note_file(r, "t.py")["lines"].value("ai", "") == "2");
+        lsp.sync();
+
+        // The person types a line and saves: the document's next journal write.
+        int col = 0;
+        for (char c : std::string("y = 2")) {
+            lsp.did_change(uri, ++v, range(2, col, 2, col), std::string(1, c));
+            ++col;
+        }
+        r.write("t.py", head + "y = 2");
+        lsp.did_save(uri);
+        lsp.sync();
+
+        // `git checkout -- t.py` throws the typing away.
+        r.git({"checkout", "--", "t.py"});
+        REQUIRE(r.read("t.py") == head);
+        if (reopen) { // the editor closed the file and opens it again
+            lsp.did_close(uri);
+            lsp.sync();
+            lsp.did_open(uri, head, 1, "python");
+        } else { // the editor reloads it
+            lsp.did_change_full(uri, ++v, head);
+        }
+        lsp.sync();
+        CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "ai"});
+        CHECK(lsp.shutdown_and_exit() == 0);
+    }
+}

@@ -101,6 +101,17 @@ TEST_CASE("kill -9 at random points never loses saved work or more than ~1 s of 
         }
         const Snapshot& snap = (**entry).snapshot;
         REQUIRE(snap.validate().ok());
+        // Every character after the committed first line was typed in some session: the
+        // entry says so at every kill point, also when a session wrote before its restore
+        // arrived (a gap here became `unknown` lines after the last restart).
+        {
+            const std::vector<Attr> attrs = snap.expand();
+            size_t not_typed = 0;
+            for (size_t i = initial.size(); i < attrs.size(); ++i)
+                if (attrs[i].evidence != Evidence::Inferred || attrs[i].seen == 0) ++not_typed;
+            CHECK_MESSAGE(not_typed == 0, not_typed << " typed characters of " << attrs.size()
+                                                    << " are not typing in the journal");
+        }
         if (history.empty())
             continue; // nothing edited in this trial: the entry is from an earlier one
         // It holds one of this session's states, no older than the last save...

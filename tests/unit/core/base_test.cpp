@@ -169,3 +169,107 @@ TEST_CASE("a restore that arrives after edits keeps what they observed") {
     // A restore that does not fit its version is refused.
     CHECK(!d.apply_restored(4, restored));
 }
+
+TEST_CASE("a restore that arrives after many edits still maps through every one of them") {
+    // A restart after a crash: the saved file holds the person's typing of earlier sessions
+    // (the journal's entry, restored at open). On a loaded machine the restore arrives after
+    // the person typed on, on the same lines, more edits than the ordinary history keeps (64
+    // versions): it must still map exactly, not fall back to a merge by whole lines that
+    // leaves every line edited meanwhile `unknown`.
+    const std::string opened = "// header\nsaved one\nsaved two\n";
+    // The typed lines as the earlier session saw them (typing, observed).
+    Snapshot restored;
+    restored.text = opened;
+    const Attr typed{kHumanOrigin, Evidence::Inferred, true, kNow - 100};
+    restored.push_run(10, Attr{});
+    restored.push_run(9, typed);
+    restored.push_run(1, Attr{});
+    restored.push_run(9, typed);
+    restored.push_run(1, Attr{});
+    REQUIRE(restored.validate());
+    for (bool expected : {true, false}) {
+        CAPTURE(expected);
+        Document d(opened, 1, PositionEncoding::Utf8);
+        d.set_clock([] { return kNow; });
+        if (expected) d.expect_restore();
+        // 200 keystrokes typed into both saved lines (the restore has not arrived).
+        int64_t v = 1;
+        for (int i = 0; i < 100; ++i) {
+            REQUIRE(d.apply_change(++v, rng(1, 5, 1, 5), "x"));
+            REQUIRE(d.apply_change(++v, rng(2, 0, 2, 0), "y"));
+        }
+        // (Without expect_restore it falls back to absorb(), which reports whether anything
+        // changed.)
+        const bool applied = d.apply_restored(1, restored);
+        if (expected) REQUIRE(applied);
+        const std::string got = classes(d);
+        CAPTURE(got);
+        if (expected) {
+            // Every byte of the saved lines is the person's: the restored typing and the new.
+            CHECK(got ==
+                  "uuuuuuuuuu" + std::string(9 + 100, 'H') + "u" + std::string(100 + 9, 'H') + "u");
+        } else {
+            // Without expect_restore the ordinary history (64 versions) no longer reaches the
+            // open: the fallback merge by content cannot place the restored typing of lines
+            // edited since (a gap, which is why the server expects its restores).
+            CHECK(got !=
+                  "uuuuuuuuuu" + std::string(9 + 100, 'H') + "u" + std::string(100 + 9, 'H') + "u");
+        }
+    }
+}
+
+TEST_CASE("edits inserted before a late restore keep their own attribution, in order") {
+    // The replay onto the restored text marks what each later edit inserted, also text
+    // inserted and then deleted again, or inserted inside an earlier insert.
+    Document d("abcdef\n", 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; });
+    d.expect_restore();
+    REQUIRE(d.apply_change(2, rng(0, 3, 0, 3), "XY")); // abcXYdef
+    REQUIRE(d.apply_change(3, rng(0, 4, 0, 4), "Z"));  // abcXZYdef
+    REQUIRE(d.apply_change(4, rng(0, 0, 0, 2), ""));   // cXZYdef
+    REQUIRE(d.apply_change(5, rng(0, 6, 0, 6), "W"));  // cXZYdeWf
+    Snapshot restored = Snapshot::uniform("abcdef\n", kClaude, Evidence::Recorded, true);
+    REQUIRE(d.apply_restored(1, restored));
+    CHECK(d.text() == "cXZYdeWf\n");
+    CHECK(classes(d) == "AHHHAAHAA");
+}
+
+TEST_CASE("after a commit moved HEAD, the committed lines are not new any more") {
+    // HEAD had "a = 1\n"; the agent's "c = 3\n" is pending (fresh) when it is committed.
+    Snapshot before;
+    before.text = "a = 1\n";
+    before.push_run(6, Attr{});
+    Snapshot doc_text;
+    doc_text.text = "a = 1\nc = 3\n";
+    const uint32_t ai = doc_text.origins.intern(kClaude);
+    doc_text.push_run(6, Attr{});
+    doc_text.push_run(6, Attr{ai, Evidence::Recorded, true, kNow - 10});
+    // HEAD after the commit, with the commit's meaning (the attach retired the entry's line).
+    Snapshot after;
+    after.text = "a = 1\nc = 3\n";
+    const uint32_t ai2 = after.origins.intern(kClaude);
+    after.push_run(6, Attr{});
+    after.push_run(6, Attr{ai2, Evidence::Recorded, false, kNow - 10});
+    for (bool use_rebase : {true, false}) {
+        CAPTURE(use_rebase);
+        Document d(doc_text, 1, PositionEncoding::Utf8);
+        d.set_clock([] { return kNow; });
+        d.set_base(std::make_shared<const Snapshot>(before));
+        CHECK(classes(d) == "uuuuuuAAAAAA");
+        // A line typed after the commit, before the sidecar sees the commit: it stays new.
+        REQUIRE(d.apply_change(2, rng(2, 0, 2, 0), "d"));
+        if (use_rebase)
+            d.rebase(std::make_shared<const Snapshot>(after));
+        else
+            d.set_base(std::make_shared<const Snapshot>(after));
+        if (use_rebase) {
+            CHECK(classes(d) == "uuuuuuaaaaaaH");
+            // HEAD unchanged (another writer's entry change): nothing more is taken.
+            REQUIRE(d.apply_change(3, rng(1, 0, 1, 0), "e"));
+            d.rebase(std::make_shared<const Snapshot>(after));
+            CHECK(classes(d) == "uuuuuuHaaaaaaH");
+        } else {
+            CHECK(classes(d) == "uuuuuuAAAAAAH"); // the old behaviour: still pending
+        }
+    }
+}
