@@ -80,6 +80,7 @@ struct FrontierState {
 struct WalkStats {
     size_t walked = 0;   ///< new commits diffed
     size_t replayed = 0; ///< stored commits diffed again to rebuild a state a new commit needs
+    bool checkpoints_loaded = false; ///< extend_history read the stored checkpoints
 };
 
 /// A whole history's line fates. A value type; thread-compatible.

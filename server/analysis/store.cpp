@@ -3,12 +3,14 @@
 // index have been checked.
 #include "analysis/store.h"
 
+#include "git/path_diff.h"
 #include "support/fs.h"
 
 #include <algorithm>
 #include <cstring>
 #include <fcntl.h>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <spdlog/spdlog.h>
@@ -131,8 +133,9 @@ private:
 };
 
 /// Inserts every row of `f` beyond `old`, the frontier and the key (the caller holds the
-/// transaction).
-Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const StoredCounts& old) {
+/// transaction); `checkpoints` is the number of checkpoints the store holds afterwards.
+Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const StoredCounts& old,
+                  size_t checkpoints) {
     auto mk = [&](const char* sql) -> Result<Inserter> {
         auto s = prepare(db, sql);
         if (!s) return s.error();
@@ -160,7 +163,7 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
         {"commits", std::to_string(f.commits.size())},
         {"lines", std::to_string(f.lines.size())},
         {"ends", std::to_string(f.ends.size())},
-        {"checkpoints", std::to_string(f.checkpoints.size())}};
+        {"checkpoints", std::to_string(checkpoints)}};
     for (const auto& [k, v] : metas)
         if (auto st = meta->t(k).t(v).step(); !st) return st;
     for (size_t c = old.commits; c < f.commits.size(); ++c) {
@@ -273,14 +276,33 @@ Status each_row(sqlite3* db, const char* sql, const std::function<bool(sqlite3_s
     return {};
 }
 
-/// Reads the file states of `table` (frontier or checkpoints), one FrontierState per commit
-/// in commit order; every id must be below `nl` and every commit below `nc`.
+/// PRAGMA quick_check of each of `tables` (with their indexes): a corrupt page is found before
+/// its rows are used. Per table rather than the whole file, so a report checks only what it
+/// reads: the checkpoints, most of a store's pages, are checked when they are read.
+Status check_tables(sqlite3* db, std::initializer_list<const char*> tables) {
+    for (const char* table : tables) {
+        std::string check;
+        const std::string sql = std::string("PRAGMA quick_check(") + table + ")";
+        auto st = each_row(db, sql.c_str(), [&](sqlite3_stmt* s) {
+            if (check.empty()) check = text_col(s, 0);
+            return true;
+        });
+        if (!st) return st;
+        if (check != "ok") return Error("the store is corrupt: " + check);
+    }
+    return {};
+}
+
+/// Reads the file states of `sql` (frontier or checkpoints rows), one FrontierState per
+/// commit in commit order, files sorted by path; every id must be below `nl` and every commit
+/// below `nc`. Sorted here rather than by an ORDER BY: SQLite's sorter would copy every row,
+/// id blobs included.
 Status read_states(sqlite3* db, const char* sql, size_t nc, size_t nl,
                    std::vector<FrontierState>& out) {
-    return each_row(db, sql, [&](sqlite3_stmt* s) {
+    std::map<uint32_t, std::vector<FrontierFile>> by_commit;
+    auto st = each_row(db, sql, [&](sqlite3_stmt* s) {
         const int64_t c = sqlite3_column_int64(s, 0);
         if (c < 0 || size_t(c) >= nc) return false;
-        if (out.empty() || out.back().commit != uint32_t(c)) out.push_back({uint32_t(c), {}});
         FrontierFile file{text_col(s, 1), text_col(s, 2), {}};
         if (file.blob.size() != 40) return false;
         const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(s, 3));
@@ -294,9 +316,16 @@ Status read_states(sqlite3* db, const char* sql, size_t nc, size_t nl,
             if (v >= nl) return false;
             file.ids[k] = v;
         }
-        out.back().files.push_back(std::move(file));
+        by_commit[uint32_t(c)].push_back(std::move(file));
         return true;
     });
+    if (!st) return st;
+    for (auto& [commit, files] : by_commit) {
+        std::sort(files.begin(), files.end(),
+                  [](const FrontierFile& a, const FrontierFile& b) { return a.path < b.path; });
+        out.push_back({commit, std::move(files)});
+    }
+    return {};
 }
 
 Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
@@ -417,14 +446,10 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
         });
     if (!st) return st;
     if (f.ends.size() != ne) return Error("ends are missing");
-    st = each_row(db, "SELECT message FROM warnings ORDER BY seq", [&](sqlite3_stmt* s) {
+    return each_row(db, "SELECT message FROM warnings ORDER BY seq", [&](sqlite3_stmt* s) {
         f.warnings.push_back(text_col(s, 0));
         return true;
     });
-    if (!st) return st;
-    return read_states(db,
-                       "SELECT commit_idx, path, blob, ids FROM frontier ORDER BY commit_idx, path",
-                       nc, nl, f.frontier);
 }
 
 std::string ref_tip(const git::Repo& repo, const char* ref) {
@@ -454,28 +479,51 @@ StoredCounts counts_of(const Fates& f) {
             f.paths.size(),   f.warnings.size(), f.checkpoints.size()};
 }
 
-Result<std::vector<FrontierState>> read_checkpoints(const fs::path& file, const Fates& fates) {
+Result<std::vector<FrontierState>> read_frontier(const fs::path& file, const Fates& fates) {
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
     Db db(raw, sqlite3_close);
     if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
-    std::string count;
-    auto st = each_row(db.get(), "SELECT value FROM meta WHERE name = 'checkpoints'",
-                       [&](sqlite3_stmt* s) {
-                           count = text_col(s, 0);
-                           return true;
-                       });
+    auto st = check_tables(db.get(), {"frontier"});
     if (!st) return st.error();
     std::vector<FrontierState> out;
-    st = read_states(
-        db.get(), "SELECT commit_idx, path, blob, ids FROM checkpoints ORDER BY commit_idx, path",
-        fates.commits.size(), fates.lines.size(), out);
+    st = read_states(db.get(), "SELECT commit_idx, path, blob, ids FROM frontier",
+                     fates.commits.size(), fates.lines.size(), out);
+    if (!st) return st.error();
+    return out;
+}
+
+namespace {
+
+/// read_checkpoints for a store of `nc` commits and `nl` lines.
+Result<std::vector<FrontierState>> read_checkpoints_of(const fs::path& file, size_t nc, size_t nl) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    Db db(raw, sqlite3_close);
+    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
+    auto st = check_tables(db.get(), {"checkpoints"});
+    if (!st) return st.error();
+    std::string count;
+    st = each_row(db.get(), "SELECT value FROM meta WHERE name = 'checkpoints'",
+                  [&](sqlite3_stmt* s) {
+                      count = text_col(s, 0);
+                      return true;
+                  });
+    if (!st) return st.error();
+    std::vector<FrontierState> out;
+    st = read_states(db.get(), "SELECT commit_idx, path, blob, ids FROM checkpoints", nc, nl, out);
     if (!st) return st.error();
     // A checkpoint without files (an empty tree) has no rows: fewer is not proof of loss,
     // more is.
     if (count.empty() || out.size() > std::strtoull(count.c_str(), nullptr, 10))
         return Error("the store's checkpoints do not match its count");
     return out;
+}
+
+} // namespace
+
+Result<std::vector<FrontierState>> read_checkpoints(const fs::path& file, const Fates& fates) {
+    return read_checkpoints_of(file, fates.commits.size(), fates.lines.size());
 }
 
 Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std::string& ref,
@@ -490,22 +538,22 @@ Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std:
             return git::git_error("reading the notes tree of " + hex);
         return {};
     };
+    const std::string new_tip = ref_tip(repo, ref.c_str());
+    if (new_tip == old_tip) return std::vector<std::string>{};
     git::Tree old_tree, new_tree;
     if (auto st = tree_of(old_tip, old_tree); !st) return st.error();
-    if (auto st = tree_of(ref_tip(repo, ref.c_str()), new_tree); !st) return st.error();
-    git::Diff diff;
-    if (git_diff_tree_to_tree(git::Setter(diff), repo.get(), old_tree.get(), new_tree.get(),
-                              nullptr) != 0)
-        return git::git_error("diffing " + ref);
+    if (auto st = tree_of(new_tip, new_tree); !st) return st.error();
+    // Only the notes that differ, unchanged fan-out subtrees skipped: a new note costs a few
+    // tree reads, not a visit of every note.
+    std::vector<std::string> paths;
+    if (auto st = git::changed_paths(repo.get(), old_tree.get(), new_tree.get(), "", paths); !st)
+        return st.error().context("diffing " + ref);
     std::vector<std::string> out;
-    for (size_t d = 0; d < git_diff_num_deltas(diff.get()); ++d) {
-        const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
-        for (const char* p : {delta->old_file.path, delta->new_file.path}) {
-            std::string id;
-            for (const char* c = p; c != nullptr && *c != 0; ++c)
-                if (*c != '/') id += *c;
-            if (id.size() == 40) out.push_back(id);
-        }
+    for (const std::string& p : paths) {
+        std::string id;
+        for (char c : p)
+            if (c != '/') id += c;
+        if (id.size() == 40) out.push_back(id);
     }
     return out;
 }
@@ -518,13 +566,9 @@ Result<Stored> read_store(const fs::path& file) {
     Db db(raw, sqlite3_close);
     if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
     // A truncated or corrupt file fails here or in the reads below.
-    std::string check;
-    auto st = each_row(db.get(), "PRAGMA quick_check", [&](sqlite3_stmt* s) {
-        check = text_col(s, 0);
-        return true;
-    });
+    auto st = check_tables(db.get(), {"meta", "commits", "origins", "commit_origins", "paths",
+                                      "line_runs", "end_runs", "warnings"});
     if (!st) return st.error();
-    if (check != "ok") return Error("the store is corrupt: " + check);
     Stored out;
     st = read_all(db.get(), out.key, out.fates);
     if (!st) return st.error();
@@ -552,7 +596,7 @@ Status write_store(const fs::path& file, const StoreKey& key, const Fates& fates
             (void)exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
             st = exec(db.get(), kSchema);
             if (st) st = exec(db.get(), "BEGIN");
-            if (st) st = write_rows(db.get(), key, fates, StoredCounts{});
+            if (st) st = write_rows(db.get(), key, fates, StoredCounts{}, fates.checkpoints.size());
             if (st) st = exec(db.get(), "COMMIT");
         }
     }
@@ -572,7 +616,19 @@ Status append_store(const fs::path& file, const StoreKey& key, const Fates& fate
     if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
     sqlite3_busy_timeout(db.get(), 5000);
     if (auto st = exec(db.get(), "BEGIN IMMEDIATE"); !st) return st;
-    auto st = write_rows(db.get(), key, fates, old);
+    // The checkpoints the file holds (fates may hold none of them: they are read only when
+    // a walk needs one) plus the new ones.
+    std::string count;
+    auto st = each_row(db.get(), "SELECT value FROM meta WHERE name = 'checkpoints'",
+                       [&](sqlite3_stmt* s) {
+                           count = text_col(s, 0);
+                           return true;
+                       });
+    if (st && count.empty()) st = Error("the store's checkpoint count is missing");
+    if (st)
+        st = write_rows(db.get(), key, fates, old,
+                        std::strtoull(count.c_str(), nullptr, 10) + fates.checkpoints.size() -
+                            old.checkpoints);
     if (!st) {
         (void)exec(db.get(), "ROLLBACK");
         return st;
@@ -607,15 +663,24 @@ Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const
                 for (const auto& c : *changed)
                     if (known.count(c) != 0) return Error("the note of " + c + " changed");
             }
-            auto checkpoints = read_checkpoints(file, stored->fates);
-            if (!checkpoints) return checkpoints.error();
-            stored->fates.checkpoints = std::move(*checkpoints);
-            const StoredCounts old = counts_of(stored->fates);
-            auto f = extend_history(repo, std::move(stored->fates), tips, progress);
+            // The frontier now; the checkpoints only if the walk must rebuild an old state.
+            auto frontier = read_frontier(file, stored->fates);
+            if (!frontier) return frontier.error();
+            stored->fates.frontier = std::move(*frontier);
+            StoredCounts old = counts_of(stored->fates);
+            size_t loaded = 0;
+            auto load = [&]() -> Result<std::vector<FrontierState>> {
+                auto checkpoints = read_checkpoints_of(file, old.commits, old.lines);
+                if (checkpoints) loaded = checkpoints->size();
+                return checkpoints;
+            };
+            auto f = extend_history(repo, std::move(stored->fates), tips, progress, 0, load);
             if (!f) return f;
+            old.checkpoints = loaded; // the loaded ones come first; the rest are new
             spdlog::info("analysis store {}: went on from the stored walk: new commits walked "
-                         "{}, stored commits diffed again {}",
-                         file.string(), f->stats.walked, f->stats.replayed);
+                         "{}, stored commits diffed again {}, checkpoints read: {}",
+                         file.string(), f->stats.walked, f->stats.replayed,
+                         f->stats.checkpoints_loaded ? "yes" : "no");
             if (auto st = append_store(file, key, *f, old); !st)
                 spdlog::warn("analysis store not updated: {}", st.error().message);
             return f;

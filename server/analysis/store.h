@@ -33,9 +33,13 @@ struct Stored {
 };
 
 /// Reads `file`; an Error says why it cannot be used (missing, corrupt, truncated, another
-/// version, a row that points outside the data). Without the checkpoints (read_checkpoints):
-/// a report that walks nothing does not need them.
+/// version, a row that points outside the data). Without the frontier and the checkpoints
+/// (read_frontier, read_checkpoints): a report that walks nothing does not need them.
 Result<Stored> read_store(const std::filesystem::path& file);
+/// The frontier of the store `file` that holds `fates` (checked against its rows): read only
+/// to go on walking, like the checkpoints.
+Result<std::vector<FrontierState>> read_frontier(const std::filesystem::path& file,
+                                                 const Fates& fates);
 /// The checkpoints of the store `file` that holds `fates` (checked against its rows).
 Result<std::vector<FrontierState>> read_checkpoints(const std::filesystem::path& file,
                                                     const Fates& fates);

@@ -76,63 +76,12 @@ EndBy end_by_of(LineClass c) {
     return EndBy::Deleted;
 }
 
-/// Adds to `out` the path of every entry (blob, link or submodule) under `prefix` that is not
-/// the same in `a` and `b` (either may be null), descending only into subtrees whose ids
-/// differ. libgit2's tree diff visits every entry of both trees, so on a large tree most of
-/// a commit's cost was visiting unchanged files; restricted to these paths it yields the same
-/// deltas (an unchanged file has none; renames pair deleted and added paths, all listed).
-Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
-                     const std::string& prefix, std::vector<std::string>& out) {
-    auto all_of = [&](const git_tree_entry* e) -> Status {
-        const std::string path = prefix + git_tree_entry_name(e);
-        if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
-            out.push_back(path);
-            return {};
-        }
-        git::Tree sub;
-        if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
-            return git::git_error("reading the tree " + path);
-        return changed_paths(repo, sub.get(), nullptr, path + "/", out);
-    };
-    const size_t na = a != nullptr ? git_tree_entrycount(a) : 0;
-    for (size_t k = 0; k < na; ++k) {
-        const git_tree_entry* ea = git_tree_entry_byindex(a, k);
-        const git_tree_entry* eb =
-            b != nullptr ? git_tree_entry_byname(b, git_tree_entry_name(ea)) : nullptr;
-        if (eb != nullptr && git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-            git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
-            continue;
-        if (eb != nullptr && git_tree_entry_type(ea) == GIT_OBJECT_TREE &&
-            git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
-            git::Tree sa, sb;
-            if (git_tree_lookup(Setter(sa), repo, git_tree_entry_id(ea)) != 0 ||
-                git_tree_lookup(Setter(sb), repo, git_tree_entry_id(eb)) != 0)
-                return git::git_error("reading the tree " + prefix + git_tree_entry_name(ea));
-            auto st = changed_paths(repo, sa.get(), sb.get(),
-                                    prefix + git_tree_entry_name(ea) + "/", out);
-            if (!st) return st;
-            continue;
-        }
-        if (auto st = all_of(ea); !st) return st;
-        if (eb != nullptr)
-            if (auto st = all_of(eb); !st) return st;
-    }
-    const size_t nb = b != nullptr ? git_tree_entrycount(b) : 0;
-    for (size_t k = 0; k < nb; ++k) {
-        const git_tree_entry* eb = git_tree_entry_byindex(b, k);
-        if (a != nullptr && git_tree_entry_byname(a, git_tree_entry_name(eb)) != nullptr)
-            continue; // compared above
-        if (auto st = all_of(eb); !st) return st;
-    }
-    return {};
-}
-
 /// git_diff_tree_to_tree over only the paths that differ (changed_paths), with renames found
 /// as git finds them; null when no path differs. `context` names the commit in errors.
 Result<git::Diff> tree_diff(git_repository* repo, git_tree* old_tree, git_tree* new_tree,
                             const git_diff_options& base, const std::string& context) {
     std::vector<std::string> paths;
-    if (auto st = changed_paths(repo, old_tree, new_tree, "", paths); !st) return st.error();
+    if (auto st = git::changed_paths(repo, old_tree, new_tree, "", paths); !st) return st.error();
     std::sort(paths.begin(), paths.end());
     paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
     // No path differs: no diff (an empty pathspec would mean "everything").
@@ -143,7 +92,7 @@ Result<git::Diff> tree_diff(git_repository* repo, git_tree* old_tree, git_tree* 
 /// The walk's mutable state; one instance per walk_history call.
 class Walker {
 public:
-    Walker(const git::Repo& repo, Fates& out) : repo_(repo), out_(out), notes_(repo, true) {
+    Walker(const git::Repo& repo, Fates& out) : repo_(repo), out_(out) {
         // libgit2 hashes every object it reads again to check its id (git itself does not, on
         // reads): a tenth of the walk's time. A damaged object still fails: zlib checks every
         // object's stream.
@@ -152,6 +101,8 @@ public:
 
     /// Checkpoints (Fates::checkpoints) every `every` commits; 0: automatic.
     void checkpoint_every(uint32_t every) { every_ = every; }
+    /// Where resume gets the stored checkpoints when it needs them (else Fates::checkpoints).
+    void checkpoint_loader(const CheckpointLoader& load) { load_checkpoints_ = load; }
     Status run(const std::vector<git_oid>& tips, const Progress& progress);
     /// Goes on from the fates (and frontier) `out` already holds.
     Status resume(const std::vector<git_oid>& tips, const Progress& progress);
@@ -173,7 +124,12 @@ private:
     /// Fills the rows, trees and child counts of commits [from, ids_.size()) from git; the
     /// states of parents below `from` (stored commits) that are not stored tips are rebuilt
     /// (replay_stored).
-    Status read_commit_rows(uint32_t from, const std::unordered_map<std::string, uint32_t>& index);
+    Status read_commit_rows(uint32_t from, const std::unordered_map<std::string, uint32_t>& index,
+                            std::vector<uint32_t>& needed);
+    /// Opens the notes: all listed at once for a walk of many commits (one read of the notes
+    /// trees), else read per commit (a few commits of a long history: listing every note
+    /// would cost more than the walk).
+    void open_notes(size_t commits);
     /// Rebuilds the file states of the stored commits `needed` by diffing again the stored
     /// commits between them and the nearest stored states (tips or checkpoints): the same
     /// diffs give the same line ids (a commit's born lines are numbered from its stored
@@ -202,7 +158,8 @@ private:
 
     const git::Repo& repo_;
     Fates& out_;
-    git::NoteReader notes_;
+    std::optional<git::NoteReader> notes_;
+    CheckpointLoader load_checkpoints_;
     std::vector<git_oid> ids_;
     std::vector<git_oid> trees_;
     std::vector<uint32_t> children_;
@@ -221,6 +178,7 @@ private:
     // already_ended's ancestors: anc_mark_[x] == marked_for_ when x is an ancestor of it.
     std::vector<uint32_t> anc_mark_;
     uint32_t marked_for_ = kNone;
+    uint32_t stored_ = 0; // resume: the commits walked before, [0, stored_)
 };
 
 /// A stored state as the walk's.
@@ -261,16 +219,18 @@ Status Walker::list_commits(const std::vector<git_oid>& tips) {
         ids_.push_back(id);
     }
     if (rc != GIT_ITEROVER) return git::git_error("walking history");
-    return read_commit_rows(0, index);
+    open_notes(ids_.size());
+    std::vector<uint32_t> needed; // none: nothing is stored
+    return read_commit_rows(0, index, needed);
 }
 
 Status Walker::read_commit_rows(uint32_t from,
-                                const std::unordered_map<std::string, uint32_t>& index) {
+                                const std::unordered_map<std::string, uint32_t>& index,
+                                std::vector<uint32_t>& needed) {
     const auto n = static_cast<uint32_t>(ids_.size());
     out_.commits.resize(n);
     trees_.resize(n);
     children_.resize(n, 0);
-    std::vector<uint32_t> needed; // stored commits without a state that a new one needs
     for (uint32_t i = from; i < n; ++i) {
         auto c = repo_.lookup_commit(ids_[i]);
         if (!c) return c.error();
@@ -291,11 +251,25 @@ Status Walker::read_commit_rows(uint32_t from,
             ++children_[it->second];
         }
     }
-    if (needed.empty()) return {};
-    return replay_stored(std::move(needed));
+    return {};
+}
+
+void Walker::open_notes(size_t commits) {
+    notes_.emplace(repo_, commits >= 64);
 }
 
 Status Walker::replay_stored(std::vector<uint32_t> needed) {
+    if (load_checkpoints_) { // read from the store only now that a state must be rebuilt
+        auto loaded = load_checkpoints_();
+        if (!loaded) return loaded.error();
+        out_.checkpoints = std::move(*loaded);
+        load_checkpoints_ = nullptr;
+        out_.stats.checkpoints_loaded = true;
+        for (size_t k = 0; k < out_.checkpoints.size(); ++k) {
+            if (out_.checkpoints[k].commit >= stored_) return Error("a checkpoint is out of range");
+            checkpoint_at_.emplace(out_.checkpoints[k].commit, k);
+        }
+    }
     auto tree_of = [&](uint32_t c) -> Status {
         auto commit = repo_.lookup_commit(ids_[c]);
         if (!commit) return commit.error();
@@ -611,7 +585,7 @@ Status Walker::process(uint32_t i) {
         next_id_ = row.first_line; // the row is stored: only the state is rebuilt
     } else {
         // The note first: born lines take their class from it.
-        git::CommitNote cn = notes_.read(ids_[i]);
+        git::CommitNote cn = notes_->read(ids_[i]);
         row.note = cn.state;
         if (cn.state == NoteState::Unreadable) out_.warnings.push_back(cn.error);
         if (cn.note) note_ = std::move(cn.note);
@@ -725,7 +699,9 @@ Status Walker::run(const std::vector<git_oid>& tips, const Progress& progress) {
 
 Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress) {
     const auto old_n = static_cast<uint32_t>(out_.commits.size());
+    stored_ = old_n;
     std::unordered_map<std::string, uint32_t> index;
+    index.reserve(old_n);
     ids_.resize(old_n);
     for (uint32_t i = 0; i < old_n; ++i) {
         auto id = git::oid_from_hex(out_.commits[i].id);
@@ -756,13 +732,10 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
     for (const git_oid& t : tips)
         if (git_revwalk_push(walk.get(), &t) != 0)
             return git::git_error("walking history from " + git::to_hex(t));
+    std::vector<uint32_t> frontier;
     for (FrontierState& fs : out_.frontier) {
         if (fs.commit >= old_n) return Error("a frontier commit is out of range");
         const git_oid& id = ids_[fs.commit];
-        // Every stored commit is an ancestor of a frontier commit: all must still be reachable.
-        if (git_graph_reachable_from_any(repo_.get(), &id, tips.data(), tips.size()) != 1)
-            return Error("the history was rewritten (" + out_.commits[fs.commit].id +
-                         " is no longer reachable)");
         auto state = to_state(fs);
         if (!state) return state.error();
         states_[fs.commit] = std::move(*state);
@@ -770,6 +743,7 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
         if (!c) return c.error();
         trees_[fs.commit] = *git_commit_tree_id(c->get());
         if (git_revwalk_hide(walk.get(), &id) != 0) return git::git_error("hiding a stored commit");
+        frontier.push_back(fs.commit);
     }
     out_.frontier.clear();
     git_oid id;
@@ -779,7 +753,22 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
         ids_.push_back(id);
     }
     if (rc != GIT_ITEROVER) return git::git_error("walking history");
-    if (Status st = read_commit_rows(old_n, index); !st) return st;
+    std::vector<uint32_t> needed;
+    if (Status st = read_commit_rows(old_n, index, needed); !st) return st;
+    // Every stored commit is an ancestor of a frontier commit: all must still be reachable.
+    // A frontier commit has no stored child, so it is reachable exactly when it is a tip or
+    // the parent of a new commit (the first child on any path to it from a tip is new, and
+    // the walk above lists every new commit): no search of the whole history.
+    for (uint32_t f : frontier) {
+        const bool tip = std::any_of(tips.begin(), tips.end(),
+                                     [&](const git_oid& t) { return git_oid_equal(&t, &ids_[f]); });
+        if (!tip && children_[f] == 0)
+            return Error("the history was rewritten (" + out_.commits[f].id +
+                         " is no longer reachable)");
+    }
+    open_notes(ids_.size() - old_n);
+    if (!needed.empty())
+        if (Status st = replay_stored(std::move(needed)); !st) return st;
     return process_range(old_n, progress);
 }
 
@@ -813,10 +802,12 @@ Result<std::vector<git_oid>> default_tips(const git::Repo& repo) {
 }
 
 Result<Fates> extend_history(const git::Repo& repo, Fates old, const std::vector<git_oid>& tips,
-                             const Progress& progress, uint32_t checkpoint_every) {
+                             const Progress& progress, uint32_t checkpoint_every,
+                             const CheckpointLoader& load_checkpoints) {
     old.stats = {};
     Walker w(repo, old);
     w.checkpoint_every(checkpoint_every);
+    if (load_checkpoints && old.checkpoints.empty()) w.checkpoint_loader(load_checkpoints);
     auto st = w.resume(tips, progress);
     if (!st) return st.error();
     return old;

@@ -26,13 +26,20 @@ using Progress = std::function<void(size_t, size_t)>;
 Result<Fates> walk_history(const git::Repo& repo, const std::vector<git_oid>& tips,
                            const Progress& progress = {}, uint32_t checkpoint_every = 0);
 
+/// Reads the stored checkpoints (Fates::checkpoints) of the walk being extended.
+using CheckpointLoader = std::function<Result<std::vector<FrontierState>>()>;
+
 /// Goes on from `old` (a walk of an earlier state of the history, with its frontier and
 /// checkpoints) to the history reachable from `tips`: only the new commits are diffed, and,
 /// when a new commit's parent is an old commit that is not on the frontier (a branch started
 /// from an old commit), the old commits from the nearest checkpoint to it again (without new
 /// rows: Fates::stats counts both). An Error when a full walk is needed: a frontier commit is
 /// no longer reachable (a rewritten history), or diffing again disagrees with the store.
+/// With `load_checkpoints`, `old` holds no checkpoints and they are read through it only if a
+/// state must be rebuilt (then they come first in the result's checkpoints, and
+/// stats.checkpoints_loaded says so): a walk on from the frontier never reads them.
 Result<Fates> extend_history(const git::Repo& repo, Fates old, const std::vector<git_oid>& tips,
-                             const Progress& progress = {}, uint32_t checkpoint_every = 0);
+                             const Progress& progress = {}, uint32_t checkpoint_every = 0,
+                             const CheckpointLoader& load_checkpoints = {});
 
 } // namespace provenant::analysis

@@ -11,6 +11,15 @@
 
 namespace provenant::git {
 
+/// Adds to `out` the path (under `prefix`) of every entry (blob, link or submodule) that is
+/// not the same in `a` and `b` (either may be null), descending only into subtrees whose ids
+/// differ: libgit2's tree diff visits every entry of both trees, identical subtrees included,
+/// so on a large tree most of its cost is in entries that did not change. Unsorted; a path
+/// whose type changed between a tree and a blob is listed under both. Any thread, with its
+/// own repository handle.
+Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
+                     const std::string& prefix, std::vector<std::string>& out);
+
 /// git_diff_tree_to_tree of `old_tree` and `new_tree` restricted to exactly `paths` (no glob
 /// matching; `paths` must not be empty: an empty pathspec would mean every path), then
 /// git_diff_find_similar with renames. `base` gives the other diff options; `what` names the

@@ -343,6 +343,9 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         REQUIRE_MESSAGE(logged.exit_code == 0, logged.err);
         CHECK(logged.err.find("full walk") == std::string::npos);
         CHECK(logged.err.find("not used") == std::string::npos);
+        // On from the stored tip: the checkpoints stay unread.
+        CHECK(logged.err.find("new commits walked 1, stored commits diffed again 0, "
+                              "checkpoints read: no") != std::string::npos);
         const json after = json::parse(logged.out);
         CHECK(after["totals"]["lines_added"]["ai"] == 18);
         CHECK(after == uncached(r));
@@ -358,8 +361,8 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         // Walked on, not rebuilt: the one new commit, and c1's state rebuilt by diffing c0
         // and c1 again (a history this short has no checkpoint).
         CHECK(logged.err.find("full walk") == std::string::npos);
-        CHECK(logged.err.find("new commits walked 1, stored commits diffed again 2") !=
-              std::string::npos);
+        CHECK(logged.err.find("new commits walked 1, stored commits diffed again 2, "
+                              "checkpoints read: yes") != std::string::npos);
         const json after = json::parse(logged.out);
         CHECK(after["totals"]["lines_added"]["ai"] == 18);
         CHECK(after == uncached(r));

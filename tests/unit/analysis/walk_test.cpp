@@ -1,6 +1,7 @@
 // The line-fates walk going on from a stored walk: a branch started from an old commit is
 // walked on (its base state rebuilt from the nearest checkpoint), and the result is the one a
 // cold walk gives, compared by commit ids (the two walks may number commits differently).
+#include "analysis/store.h"
 #include "analysis/walk.h"
 #include "support/temp_repo.h"
 
@@ -159,6 +160,83 @@ TEST_CASE("extend_history: a rewritten history cannot be walked on") {
         analysis::extend_history(*opened, std::move(*first), tips_of(*opened, {"main"}));
     REQUIRE_FALSE(extended);
     CHECK(extended.error().message.find("rewritten") != std::string::npos);
+}
+
+TEST_CASE("store: a walk on from the frontier reads no checkpoint; the store keeps them all") {
+    TempRepo r;
+    build_main(r);
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    const git::Repo& repo = *opened;
+    const std::string file = r.path() + "/store.sqlite";
+    // Checkpoints after walk indices 1, 3 and 5.
+    auto first = analysis::walk_history(repo, tips_of(repo, {"main"}), {}, 2);
+    REQUIRE(first);
+    REQUIRE(first->checkpoints.size() == 3);
+    REQUIRE(analysis::write_store(file, {"t1", "-", "-"}, *first));
+
+    // Read back as a report reads it, then on from the frontier as load_fates goes on.
+    size_t loads = 0;
+    auto go_on = [&](const std::vector<git_oid>& tips, const std::string& key) {
+        auto stored = analysis::read_store(file);
+        REQUIRE_MESSAGE(stored, (stored ? "" : stored.error().message));
+        CHECK(stored->fates.frontier.empty()); // not read by a report that walks nothing
+        CHECK(stored->fates.checkpoints.empty());
+        auto frontier = analysis::read_frontier(file, stored->fates);
+        REQUIRE(frontier);
+        stored->fates.frontier = std::move(*frontier);
+        analysis::StoredCounts old = analysis::counts_of(stored->fates);
+        size_t loaded = 0;
+        const size_t nc = old.commits, nl = old.lines;
+        auto load = [&]() -> Result<std::vector<analysis::FrontierState>> {
+            ++loads;
+            analysis::Fates shape; // read_checkpoints checks ids against the stored counts
+            shape.commits.resize(nc);
+            shape.lines.resize(nl);
+            auto cps = analysis::read_checkpoints(file, shape);
+            if (cps) loaded = cps->size();
+            return cps;
+        };
+        auto f = analysis::extend_history(repo, std::move(stored->fates), tips, {}, 2, load);
+        REQUIRE_MESSAGE(f, (f ? "" : f.error().message));
+        old.checkpoints = loaded;
+        REQUIRE(analysis::append_store(file, {key, "-", "-"}, *f, old));
+        return std::move(*f);
+    };
+
+    // Two commits on main: walk indices 6 and 7, a new checkpoint after 7.
+    r.write("e.txt", "e 1\n");
+    r.commit_all("c6");
+    r.write("e.txt", "e 1\ne 2\n");
+    r.commit_all("c7");
+    const analysis::Fates on = go_on(tips_of(repo, {"main"}), "t2");
+    CHECK(loads == 0);
+    CHECK_FALSE(on.stats.checkpoints_loaded);
+    CHECK(on.stats.walked == 2);
+    CHECK(on.stats.replayed == 0);
+    CHECK(on.checkpoints.size() == 1); // only the new one is in memory
+    auto cold = analysis::walk_history(repo, tips_of(repo, {"main"}), {}, 2);
+    REQUIRE(cold);
+    CHECK(canonical(on) == canonical(*cold));
+    // The store holds the three old checkpoints and the new one, and says so.
+    auto all = analysis::read_checkpoints(file, on);
+    REQUIRE_MESSAGE(all, (all ? "" : all.error().message));
+    CHECK(all->size() == 4);
+
+    // A branch from c4 (HEAD~3 now) needs c4's state: now the checkpoints are read, once,
+    // and c4 is rebuilt from the one after c3.
+    build_side(r);
+    const auto tips = tips_of(repo, {"main", "side"});
+    const analysis::Fates side = go_on(tips, "t3");
+    CHECK(loads == 1);
+    CHECK(side.stats.checkpoints_loaded);
+    CHECK(side.stats.replayed == 1);
+    auto cold_side = analysis::walk_history(repo, tips, {}, 2);
+    REQUIRE(cold_side);
+    CHECK(canonical(side) == canonical(*cold_side));
+    auto after = analysis::read_checkpoints(file, side);
+    REQUIRE(after);
+    CHECK(after->size() == side.checkpoints.size()); // loaded ones first, then the new ones
 }
 
 TEST_CASE("walk: the diff attribute and the content decide which files' lines are followed") {
