@@ -101,7 +101,7 @@ function expand(ranges) {
 const started = Date.now();
 // The other files the scenarios edit, there before the workbench starts (Quick Open finds a
 // file created later only once the file watcher has seen it).
-for (const name of ['race.txt', 'sort.txt', 'paste.txt', 'paste.ini', 'chat.txt']) writeFileSync(join(repo, name), '');
+for (const name of ['race.txt', 'sort.txt', 'paste.txt', 'paste.ini', 'chat.txt', 'first.txt']) writeFileSync(join(repo, name), '');
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 let serverLog = '';
@@ -660,6 +660,45 @@ try {
   if (movedNote) {
     check(movedNote[5] === 'ai' && movedNote[6] === 'ai' && movedNote[7] === 'human',
       'after the rename the note has the pending completion (ai) and the typed line (human)', JSON.stringify(movedNote));
+  }
+
+  // 10. A paste that is the very first edit of a session, labels on. Where VS Code granted the
+  // labels' API proposal (code-server does) the extension knows at activation that labels will
+  // name the paste, so no provider of provenant's is registered even before the first edit: the
+  // paste lands while the fixture's Shift+F9 holds the extension host blocked, and is paste.
+  await ensureEditSources(true);
+  const firstFile = 'first.txt';
+  await openFile(firstFile);
+  const granted = () => outputLog().split('edit-source labels: granted (').length - 1;
+  const grantedBefore = granted();
+  await runCommand('Developer: Reload Window'); // workbench.action.reloadWindow: a new extension host
+  await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
+  await page.locator(`.tab.active[data-resource-name="${firstFile}"]`).waitFor({ timeout: 60_000 });
+  await waitFor('the extension activated again (labels granted at activation)', () => granted() > grantedBefore, 60_000).catch((e) =>
+    check(false, 'the reloaded extension says that labels are granted', `${e.message}\n${outputLog()}`),
+  );
+  await page.locator('.statusbar-item', { hasText: /AI \d+%/ }).first().waitFor({ timeout: 60_000 });
+  await editor.locator('.view-lines').click();
+  await page.evaluate((t) => navigator.clipboard.writeText(t), "first_pasted = 'first edit of the session'\n");
+  await page.keyboard.press('Shift+F9');
+  await waitFor('the extension host to be blocked', () => existsSync(blockedMarker), 30_000);
+  await page.keyboard.press('Control+V');
+  const firstLanded = await waitFor('the first paste to land, the host blocked', async () => (await viewText()).includes('first_pasted ='), 15_000).then(
+    () => existsSync(blockedMarker),
+    () => false,
+  );
+  writeFileSync(join(repo, '.git', 'provenant-test-release'), '');
+  await waitFor('the extension host to be released', () => !existsSync(blockedMarker), 30_000);
+  await waitFor('the first paste in the editor', async () => (await viewText()).includes('first_pasted ='), 30_000);
+  await page.keyboard.type('typed_after_first = 1\n');
+  await saveAndWait(firstFile, (t) => t.includes('typed_after_first = 1\n'), 'first.txt saved');
+  await syncSidecar(firstFile);
+  commit(firstFile, 'a paste as the first edit of a session');
+  const firstNote = noteLines(firstFile);
+  if (firstNote) {
+    check(firstLanded === true && firstNote[1] === 'paste' && firstNote[2] === 'human',
+      'with labels, a paste that is the first edit of a session lands while the extension host is blocked (no provider of provenant\'s registered at activation), as paste',
+      `landed while blocked: ${firstLanded}\n${JSON.stringify(firstNote)}\n${readFileSync(join(repo, firstFile), 'utf8')}`);
   }
 } catch (e) {
   check(false, 'the scenario ran to the end', e.stack ?? String(e));
