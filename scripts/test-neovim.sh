@@ -24,7 +24,20 @@ if ! command -v provenant >/dev/null; then
 fi
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# On exit: the TUI test's tmux server, any provisioning still running (the script failed
+# before its turn), the temp directory; the script's exit status is kept.
+tui_socket=
+declare -A provisioning=() # suite -> pid of its provisioning, or done:<status> once waited for
+cleanup() {
+  local rc=$? job
+  set +e
+  [[ -n "$tui_socket" ]] && tmux -L "$tui_socket" kill-server 2>/dev/null
+  for job in "${provisioning[@]}"; do [[ "$job" == done:* ]] || kill "$job" 2>/dev/null; done
+  wait
+  rm -rf "$tmp"
+  exit $rc
+}
+trap cleanup EXIT
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data"
 export XDG_STATE_HOME="$tmp/state" XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/run"
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
@@ -39,32 +52,58 @@ export PROVENANT_NVIM_TESTS="$tests"
 export XDG_DATA_DIRS="$tmp/no-data-dirs"
 
 status=0
-results=() # "<version> <suite> <passed> <failed>" per suite run
-# The Neovims to test, as "<label> <nvim>": the system's, and each newer suite's.
-nvims=()
-for v in ${PROVENANT_NEOVIM_VERSIONS:-system trixie forky}; do
+results=() # "<version> <suite> <passed> <failed> <seconds>" per suite run
+suite_start=$EPOCHREALTIME
+secs=
+# Sets $secs to the seconds since the last call (the suite just run), with one decimal.
+lap() {
+  local now=$EPOCHREALTIME
+  secs=$(awk -v a="$suite_start" -v b="$now" 'BEGIN { printf "%.1f", b - a }')
+  suite_start=$now
+}
+read -ra versions <<<"${PROVENANT_NEOVIM_VERSIONS:-system trixie forky}"
+# Provisioning a newer suite is mostly waiting on the mirror (the package index, then the
+# .debs): every suite's starts at once, in the background, and overlaps the suites run before
+# its turn; each is waited for when its turn comes. Each writes to files of its own and
+# scripts/neovim-versions.sh keeps each suite in a directory of its own.
+for v in "${versions[@]}"; do
+  [[ "$v" == system || -n "${provisioning[$v]:-}" ]] && continue
+  "$root/scripts/neovim-versions.sh" "$v" >"$tmp/provision-$v.out" 2>"$tmp/provision-$v.err" &
+  provisioning[$v]=$!
+done
+# Sets $nvim to the Neovim of <label> (system or a suite's), or says why there is none.
+resolve_nvim() { # label
+  local v=$1 line
+  nvim=
   if [[ "$v" == system ]]; then
     if command -v nvim >/dev/null; then
-      nvims+=("system $(command -v nvim)")
+      nvim=$(command -v nvim)
     else
       echo "test-neovim: nvim not found (scripts/setup.sh --clients installs it)" >&2
-      status=1
+      return 1
     fi
-  elif line=$("$root/scripts/neovim-versions.sh" "$v" 2>"$tmp/provision.err"); then
-    cat "$tmp/provision.err" >&2
+  elif {
+    if [[ "${provisioning[$v]}" != done:* ]]; then
+      local rc=0
+      wait "${provisioning[$v]}" || rc=$?
+      provisioning[$v]=done:$rc
+    fi
+    [[ "${provisioning[$v]}" == done:0 ]]
+  }; then
+    cat "$tmp/provision-$v.err" >&2
     # A suite provisioned from an expired Release (the mirror's date, not a bad signature or
     # hash) runs, and the warning is repeated with the results.
-    grep '^neovim-versions: WARNING' "$tmp/provision.err" >>"$tmp/warnings" || true
-    nvims+=("$v ${line##* }")
+    grep '^neovim-versions: WARNING' "$tmp/provision-$v.err" >>"$tmp/warnings" || true
+    line=$(tail -1 "$tmp/provision-$v.out")
+    nvim=${line##* }
   else
-    cat "$tmp/provision.err" >&2
+    cat "$tmp/provision-$v.err" >&2
     echo "test-neovim: FAIL Debian $v's Neovim could not be provisioned (see above): its suites" \
       "did not run. PROVENANT_NEOVIM_VERSIONS=system tests the system's Neovim alone." >&2
-    results+=("$v not-provisioned 0 1")
-    status=1
+    results+=("$v not-provisioned 0 1 -")
+    return 1
   fi
-done
-
+}
 
 # Runs a test file on $nvim; its summary line ("<suite> on <version>: N passed, N failed") is
 # recorded. Anything Neovim writes to stderr is shown; a deprecation warning there fails the run.
@@ -99,10 +138,12 @@ record() {
     passed=$(echo "$summary" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
     failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) failed.*/\1/')
     ((failed == 0 && $2 != 0)) && failed=1
-    results+=("$version $name $passed $failed")
+    lap
+    results+=("$version $name $passed $failed $secs")
   else
     echo "  FAIL $1 on $version gave no summary"
-    results+=("$version $1 0 1")
+    lap
+    results+=("$version $1 0 1 $secs")
   fi
 }
 
@@ -124,10 +165,7 @@ tui_test() { # dir
   printf 'pasted_one = 1\npasted_two = 2\n' >"$dir/paste.txt"
   export PROVENANT_TUI_DIR="$dir"
   local tm=(tmux -L "$sock" -f /dev/null)
-  # The trap runs after this function returns (tm is gone then): name the socket itself, and
-  # keep the script's exit status.
-  tui_socket=$sock
-  trap 'rc=$?; tmux -L "$tui_socket" kill-server 2>/dev/null || true; rm -rf "$tmp"; exit $rc' EXIT
+  tui_socket=$sock # killed on exit (cleanup) if the test does not get to it
   "${tm[@]}" new-session -d -s t -x 100 -y 30 -c "$dir/repo" \
     "'$nvim' --clean --cmd 'let g:loaded_python3_provider = 0' --cmd 'set rtp^=$root/clients/neovim' -c 'luafile $tests/tui_init.lua' tui.py"
   "${tm[@]}" set -s escape-time 0
@@ -143,6 +181,14 @@ tui_test() { # dir
     "${tm[@]}" send-keys -t t Enter
     "${tm[@]}" load-buffer "$dir/paste.txt"
     "${tm[@]}" paste-buffer -p -t t
+    # The keys after a bracketed paste can overtake it on Neovim 0.7 (its paste is an event
+    # queued behind them; seen under load: the paste ended up on the command line). This test
+    # is about the paste's class, not that race: the pasted text on screen comes first.
+    local i
+    for ((i = 0; i < 300; i++)); do
+      "${tm[@]}" capture-pane -p -t t | grep -q '^pasted_two = 2' && break
+      sleep 0.05
+    done
     "${tm[@]}" send-keys -t t Escape
     "${tm[@]}" send-keys -t t -l ':ProvenantTestDump'
     "${tm[@]}" send-keys -t t Enter
@@ -174,7 +220,6 @@ tui_test() { # dir
     "${tm[@]}" send-keys -t t -l ':qa!'
     "${tm[@]}" send-keys -t t Enter
   fi
-  local i
   for ((i = 0; i < 100 && pid > 0; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
@@ -182,7 +227,8 @@ tui_test() { # dir
   kill "$pid" 2>/dev/null || true
   "${tm[@]}" kill-server 2>/dev/null || true
   echo "neovim-tui on $version: $ok passed, $failed failed"
-  results+=("$version neovim-tui $ok $failed")
+  lap
+  results+=("$version neovim-tui $ok $failed $secs")
   ((failed == 0))
 }
 
@@ -197,10 +243,12 @@ run_suites() {
   if "$nvim" --headless --clean -c "try | helptags $dir/doc | catch | cquit 1 | endtry | qa!" </dev/null \
     && grep -q "^:Provenant" "$dir/doc/tags"; then
     echo "neovim-helptags on $version: 1 passed, 0 failed"
-    results+=("$version neovim-helptags 1 0")
+    lap
+    results+=("$version neovim-helptags 1 0 $secs")
   else
     echo "neovim-helptags on $version: 0 passed, 1 failed"
-    results+=("$version neovim-helptags 0 1")
+    lap
+    results+=("$version neovim-helptags 0 1 $secs")
     status=1
   fi
 
@@ -247,23 +295,29 @@ run_suites() {
   fi
 }
 
-for entry in "${nvims[@]}"; do
-  label=${entry%% *}
-  nvim=${entry#* }
+for label in "${versions[@]}"; do
+  lap
+  resolve_nvim "$label" || {
+    status=1
+    continue
+  }
+  lap
+  waited=$secs # for the provisioning, beyond the suites run meanwhile
   version=$("$nvim" --headless --clean -c 'lua local v = vim.version() io.stdout:write(("%d.%d.%d"):format(v.major, v.minor, v.patch))' -c 'qa!' </dev/null 2>/dev/null || true)
   if [[ -z "$version" ]]; then
     echo "test-neovim: FAIL $nvim ($label) does not run" >&2
     status=1
     continue
   fi
-  echo "=== Neovim $version ($label: $nvim)"
+  echo "=== Neovim $version ($label: $nvim; ${waited} s waited for it)"
+  lap
   run_suites
 done
 
-echo "=== Neovim client results (suite, version: passed/failed)"
+echo "=== Neovim client results (suite, version: passed/failed, wall time)"
 for r in "${results[@]}"; do
-  read -r v name passed failed <<<"$r"
-  printf '  %-18s %-8s %3d passed, %d failed\n' "$name" "$v" "$passed" "$failed"
+  read -r v name passed failed secs <<<"$r"
+  printf '  %-18s %-8s %3d passed, %d failed  %5s s\n' "$name" "$v" "$passed" "$failed" "$secs"
 done
 if [[ -s "$tmp/warnings" ]]; then
   echo "=== Warnings (the suites above ran)"

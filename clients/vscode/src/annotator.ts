@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { Captures, type Annotation, type CaptureOptions, type ChangeEvent } from './capture';
 import { ANNOTATE, type AnnotateParams, type Origin } from './protocol';
-import { editLabel, originFromEditSource, type DetailedReason } from './editSources';
+import { LabelDelivery, editLabel, originFromEditSource, type DetailedReason } from './editSources';
 import { insertedRanges, type Rng } from './ranges';
 import type { Sidecar } from './sidecar';
 
@@ -20,17 +20,24 @@ export class Annotator implements vscode.Disposable {
   private useEditSources = readUseEditSources();
   private readonly config: vscode.Disposable;
   /**
-   * Whether VS Code delivers edit-source labels to this extension: set at the first change
-   * event that carries one (a keystroke is labelled too), never guessed from the version.
+   * Whether VS Code delivers edit-source labels to this extension: known at activation where
+   * VS Code granted the API proposal (`labelsGranted`), confirmed or refuted by the first change
+   * event (a keystroke is labelled too); otherwise set at the first change that carries one.
+   * Never guessed from the version.
    */
-  private labelsDelivered = false;
+  private readonly labels: LabelDelivery;
   /** The last value given to the `provenant.wrapAccept` context key. */
   private wrapAccept: boolean | undefined;
   private readonly labelsInUseChanged = new vscode.EventEmitter<boolean>();
   /** Fires when `labelsInUse` changes. */
   readonly onDidChangeLabelsInUse = this.labelsInUseChanged.event;
 
-  constructor(private readonly sidecar: Sidecar) {
+  constructor(
+    private readonly sidecar: Sidecar,
+    labelsGranted: boolean,
+  ) {
+    this.labels = new LabelDelivery(labelsGranted);
+    sidecar.output.appendLine(`edit-source labels: ${labelsGranted ? 'granted (the API proposal is enabled)' : 'not granted; known at the first labelled edit'}`);
     this.listener = vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e));
     // Only while a capture is open: a keystroke is a change then a keyboard selection change.
     this.selections = vscode.window.onDidChangeTextEditorSelection((e) => {
@@ -49,7 +56,7 @@ export class Annotator implements vscode.Disposable {
 
   /** Whether VS Code's edit-source labels are delivered and used: they then name accepts and pastes. */
   get labelsInUse(): boolean {
-    return this.useEditSources && this.labelsDelivered;
+    return this.useEditSources && this.labels.delivered;
   }
 
   /**
@@ -97,8 +104,8 @@ export class Annotator implements vscode.Disposable {
   private onChange(e: vscode.TextDocumentChangeEvent): void {
     if (!isTracked(e.document) || e.contentChanges.length === 0) return;
     const reason = (e as { detailedReason?: DetailedReason }).detailedReason;
-    if (!this.labelsDelivered && reason && typeof reason === 'object') {
-      this.labelsDelivered = true;
+    if (this.labels.onChange(!!reason && typeof reason === 'object')) {
+      if (this.labels.refuted) this.sidecar.output.appendLine('edit-source labels: granted, but the first edit carried none');
       this.updateWrapAccept();
     }
     // VS Code's own label of the edit (an API proposal: often absent) is the stronger signal;

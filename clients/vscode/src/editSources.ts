@@ -74,3 +74,50 @@ export function editLabel(reason: DetailedReason | undefined): EditLabel | undef
       return 'other';
   }
 }
+
+/** The API proposal that carries the labels (`TextDocumentChangeEvent.detailedReason`). */
+export const LABELS_PROPOSAL = 'textDocumentChangeReason';
+
+/**
+ * Whether VS Code granted this extension the labels' proposal, from its own description
+ * (`context.extension.packageJSON`): before activation VS Code drops from `enabledApiProposals`
+ * every proposal it does not know and, where proposals are not allowed for the extension (no
+ * `--enable-proposed-api`, no `argv.json` entry), empties the list.
+ */
+export function labelsGranted(packageJSON: unknown): boolean {
+  const proposals = (packageJSON && typeof packageJSON === 'object' ? (packageJSON as Record<string, unknown>).enabledApiProposals : undefined);
+  return Array.isArray(proposals) && proposals.includes(LABELS_PROPOSAL);
+}
+
+/**
+ * Whether VS Code delivers edit-source labels, known before the first edit where the proposal
+ * is granted (`labelsGranted`) and confirmed by it: a first change with no label refutes the
+ * grant (the labels are then taken as delivered only once a change carries one); a change with
+ * a label proves it for the rest of the session. Not granted, only a labelled change proves it.
+ * Pure; called on the extension host's thread only.
+ */
+export class LabelDelivery {
+  private state: 'granted' | 'unknown' | 'refuted' | 'seen';
+
+  constructor(granted: boolean) {
+    this.state = granted ? 'granted' : 'unknown';
+  }
+
+  /** Whether labels are (taken as) delivered. */
+  get delivered(): boolean {
+    return this.state === 'granted' || this.state === 'seen';
+  }
+
+  /** Whether the grant was refuted by an unlabelled change (for the log). */
+  get refuted(): boolean {
+    return this.state === 'refuted';
+  }
+
+  /** A change event with content, labelled or not; returns whether `delivered` changed. */
+  onChange(labelled: boolean): boolean {
+    const before = this.delivered;
+    if (labelled) this.state = 'seen';
+    else if (this.state === 'granted') this.state = 'refuted';
+    return before !== this.delivered;
+  }
+}

@@ -1,6 +1,7 @@
 // The provenant extension: wires the sidecar to one module per feature.
 import * as vscode from 'vscode';
 import { Annotator } from './annotator';
+import { labelsGranted } from './editSources';
 import * as chat from './chat';
 import * as completions from './completions';
 import * as decorations from './decorations';
@@ -15,7 +16,7 @@ let sidecar: Sidecar | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<chat.ProvenantApi> {
   sidecar = new Sidecar(String(context.extension.packageJSON.version ?? ''));
-  const annotator = new Annotator(sidecar);
+  const annotator = new Annotator(sidecar, labelsGranted(context.extension.packageJSON));
   const view = new ProvenanceView(sidecar);
   context.subscriptions.push(annotator, view);
 

@@ -1,7 +1,7 @@
 // Unit tests of tool detection, version checks and the status bar summary.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { editLabel, originFromEditSource } from '../../src/editSources';
+import { LabelDelivery, editLabel, labelsGranted, originFromEditSource } from '../../src/editSources';
 import { parseVersion, versionAtLeast } from '../../src/protocol';
 import { decoratedLines, statusText, summarize } from '../../src/summary';
 import { CHAT_TOOLS, COMPLETION_TOOLS, detectTool } from '../../src/tools';
@@ -65,4 +65,42 @@ test("editLabel: a person's typing and paste, an extension's API edit, and every
   for (const source of ['inlineCompletionAccept', 'Chat.applyEdits', 'suggest', 'snippet', 'applyEdits', 'reloadFromDisk', 'setValue'])
     assert.equal(label({ source }), 'other', source);
   assert.equal(editLabel(undefined), undefined);
+});
+
+test('labelsGranted: the labels\' proposal in the enabledApiProposals VS Code left the extension', () => {
+  assert.equal(labelsGranted({ enabledApiProposals: ['textDocumentChangeReason'] }), true);
+  assert.equal(labelsGranted({ enabledApiProposals: ['other', 'textDocumentChangeReason'] }), true);
+  assert.equal(labelsGranted({ enabledApiProposals: [] }), false); // not allowed: VS Code emptied it
+  assert.equal(labelsGranted({ enabledApiProposals: ['other'] }), false);
+  assert.equal(labelsGranted({ enabledApiProposals: 'textDocumentChangeReason' }), false);
+  assert.equal(labelsGranted({}), false);
+  assert.equal(labelsGranted(undefined), false);
+  assert.equal(labelsGranted(null), false);
+});
+
+test('LabelDelivery: a grant counts from activation until an unlabelled first change refutes it; a labelled change proves it', () => {
+  // Granted: delivered before any edit; a labelled first change changes nothing.
+  let d = new LabelDelivery(true);
+  assert.equal(d.delivered, true);
+  assert.equal(d.onChange(true), false);
+  assert.equal(d.delivered, true);
+  assert.equal(d.onChange(false), false); // proven: a later unlabelled change does not undo it
+  assert.equal(d.delivered, true);
+  // Granted, but the first change carries no label: not delivered, until a change carries one.
+  d = new LabelDelivery(true);
+  assert.equal(d.onChange(false), true);
+  assert.equal(d.delivered, false);
+  assert.equal(d.refuted, true);
+  assert.equal(d.onChange(false), false);
+  assert.equal(d.onChange(true), true);
+  assert.equal(d.delivered, true);
+  assert.equal(d.refuted, false);
+  // Not granted: only a labelled change proves it.
+  d = new LabelDelivery(false);
+  assert.equal(d.delivered, false);
+  assert.equal(d.onChange(false), false);
+  assert.equal(d.delivered, false);
+  assert.equal(d.refuted, false);
+  assert.equal(d.onChange(true), true);
+  assert.equal(d.delivered, true);
 });
