@@ -688,7 +688,8 @@ Status Walker::process(uint32_t i) {
     if (!replay_)
         row.line_end = static_cast<uint32_t>(out_.lines.size());
     else if (next_id_ != row.line_end)
-        return Error("diffing " + row.id + " again gave other lines than the stored walk");
+        return Error(ErrorKind::internal,
+                     "diffing " + row.id + " again gave other lines than the stored walk");
     // Free parents' states no child needs any more.
     for (uint32_t p : row.parents)
         if (--children_[p] == 0) states_[p].reset();
@@ -746,7 +747,8 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
     for (const EndRow& e : out_.ends) // walk order: the last one stays
         if (e.line < last_end_.size()) last_end_[e.line] = e.commit;
     for (size_t k = 0; k < out_.checkpoints.size(); ++k) {
-        if (out_.checkpoints[k].commit >= old_n) return Error("a checkpoint is out of range");
+        if (out_.checkpoints[k].commit >= old_n)
+            return Error(ErrorKind::invalid_input, "a checkpoint is out of range");
         checkpoint_at_.emplace(out_.checkpoints[k].commit, k);
     }
     git::Revwalk walk;
@@ -757,12 +759,14 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
         if (git_revwalk_push(walk.get(), &t) != 0)
             return git::git_error("walking history from " + git::to_hex(t));
     for (FrontierState& fs : out_.frontier) {
-        if (fs.commit >= old_n) return Error("a frontier commit is out of range");
+        if (fs.commit >= old_n)
+            return Error(ErrorKind::invalid_input, "a frontier commit is out of range");
         const git_oid& id = ids_[fs.commit];
         // Every stored commit is an ancestor of a frontier commit: all must still be reachable.
         if (git_graph_reachable_from_any(repo_.get(), &id, tips.data(), tips.size()) != 1)
-            return Error("the history was rewritten (" + out_.commits[fs.commit].id +
-                         " is no longer reachable)");
+            return Error(ErrorKind::invalid_input, "the history was rewritten (" +
+                                                       out_.commits[fs.commit].id +
+                                                       " is no longer reachable)");
         auto state = to_state(fs);
         if (!state) return state.error();
         states_[fs.commit] = std::move(*state);
