@@ -60,16 +60,19 @@ Result<ParsedKey> parse_key(std::string_view key) {
         size_t sep = key.find("::");
         std::string_view id = key.substr(0, sep);
         if (!is_prefixed_hex(id, session ? "s_" : "h_"))
-            return make_error("bad attestation key " + show_text(key));
+            return make_error(ErrorKind::invalid_input, "bad attestation key " + show_text(key));
         if (sep != std::string_view::npos) {
             if (!is_prefixed_hex(key.substr(sep + 2), "t_"))
-                return make_error("bad trace id in attestation key " + show_text(key));
+                return make_error(ErrorKind::invalid_input,
+                                  "bad trace id in attestation key " + show_text(key));
         } else if (session) {
-            return make_error("session key " + show_text(key) + " lacks its '::t_' trace id");
+            return make_error(ErrorKind::invalid_input,
+                              "session key " + show_text(key) + " lacks its '::t_' trace id");
         }
         return ParsedKey{session ? KeyKind::Session : KeyKind::Human, std::string(id)};
     }
-    if (!is_legacy_key(key)) return make_error("bad attestation key " + show_text(key));
+    if (!is_legacy_key(key))
+        return make_error(ErrorKind::invalid_input, "bad attestation key " + show_text(key));
     return ParsedKey{KeyKind::Legacy, std::string(key)};
 }
 
@@ -221,8 +224,9 @@ constexpr std::string_view kKindAttribute = "provenant_kind";
 
 Result<GitAiNote> parse_gitai_note(std::string_view text) {
     if (text.size() > kMaxGitAiNoteBytes)
-        return make_error("git-ai note of " + std::to_string(text.size()) + " bytes exceeds the " +
-                          std::to_string(kMaxGitAiNoteBytes) + "-byte limit");
+        return make_error(ErrorKind::invalid_input,
+                          "git-ai note of " + std::to_string(text.size()) + " bytes exceeds the " +
+                              std::to_string(kMaxGitAiNoteBytes) + "-byte limit");
     GitAiNote note;
     uint64_t expanded = 0;
     std::set<std::string> seen_paths;
@@ -232,8 +236,9 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
         sort_line_runs(file_lines);
         auto dup = std::adjacent_find(file_lines.begin(), file_lines.end());
         if (dup != file_lines.end())
-            return make_error("file " + show_text(current->path) + ": line " +
-                              std::to_string(*dup) + " is attested twice");
+            return make_error(ErrorKind::invalid_input, "file " + show_text(current->path) +
+                                                            ": line " + std::to_string(*dup) +
+                                                            " is attested twice");
         file_lines.clear();
         if (current->entries.empty()) note.files.pop_back(); // git-ai drops empty files too
         current = nullptr;
@@ -251,7 +256,8 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
         ++line_no;
         std::string_view line = trim_end(raw);
         auto where = [&](const std::string& what) {
-            return make_error("line " + std::to_string(line_no) + ": " + what);
+            return make_error(ErrorKind::invalid_input,
+                              "line " + std::to_string(line_no) + ": " + what);
         };
         if (line == "---" && raw.substr(0, 3) == "---") {
             divider = true;
@@ -297,20 +303,23 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
         note.files.push_back({std::move(path), {}});
         current = &note.files.back();
     }
-    if (!divider) return make_error("no '---' line between the attestations and the metadata");
+    if (!divider)
+        return make_error(ErrorKind::invalid_input,
+                          "no '---' line between the attestations and the metadata");
     if (current)
-        if (auto st = finish_file(); !st) return make_error(st.error().message);
+        if (auto st = finish_file(); !st)
+            return make_error(ErrorKind::invalid_input, st.error().message);
 
     std::string_view json_text = text.substr(pos);
     if (json_depth(json_text) > kMaxJsonDepth)
-        return make_error("metadata: nested deeper than " + std::to_string(kMaxJsonDepth) +
-                          " levels");
+        return make_error(ErrorKind::invalid_input, "metadata: nested deeper than " +
+                                                        std::to_string(kMaxJsonDepth) + " levels");
     nlohmann::json j = nlohmann::json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return make_error("metadata: not valid JSON");
+    if (j.is_discarded()) return make_error(ErrorKind::invalid_input, "metadata: not valid JSON");
     try {
         read_metadata(j, note);
     } catch (const std::exception& e) {
-        return make_error(std::string("metadata: ") + e.what());
+        return make_error(ErrorKind::invalid_input, std::string("metadata: ") + e.what());
     }
 
     // Every key must name a record of its map.
@@ -321,12 +330,13 @@ Result<GitAiNote> parse_gitai_note(std::string_view text) {
                          : k.kind == KeyKind::Human ? note.humans.count(k.record) > 0
                                                     : note.prompts.count(k.record) > 0;
             if (!found)
-                return make_error("file " + show_text(f.path) + ": key " + show_text(a.key) +
-                                  " names no " +
-                                  (k.kind == KeyKind::Session ? "session"
-                                   : k.kind == KeyKind::Human ? "human"
-                                                              : "prompt") +
-                                  " record");
+                return make_error(ErrorKind::invalid_input,
+                                  "file " + show_text(f.path) + ": key " + show_text(a.key) +
+                                      " names no " +
+                                      (k.kind == KeyKind::Session ? "session"
+                                       : k.kind == KeyKind::Human ? "human"
+                                                                  : "prompt") +
+                                      " record");
         }
     }
     return note;
@@ -385,23 +395,28 @@ Result<Note> gitai_note_to_note(const GitAiNote& gn) {
     note.tool_version = gn.git_ai_version.value_or("");
     for (const GitAiFile& f : gn.files) {
         if (!is_repo_relative(f.path))
-            return make_error("file " + show_text(f.path) + ": not a repository-relative path");
+            return make_error(ErrorKind::invalid_input,
+                              "file " + show_text(f.path) + ": not a repository-relative path");
         NoteFile nf;
         for (const GitAiAttestation& a : f.entries) {
             auto key = parse_key(a.key);
-            if (!key) return make_error("file " + show_text(f.path) + ": " + key.error().message);
+            if (!key)
+                return make_error(ErrorKind::invalid_input,
+                                  "file " + show_text(f.path) + ": " + key.error().message);
             if (key->kind == KeyKind::Human) {
                 if (!gn.humans.count(key->record))
-                    return make_error("file " + show_text(f.path) + ": key " + show_text(a.key) +
-                                      " names no human record");
+                    return make_error(ErrorKind::invalid_input, "file " + show_text(f.path) +
+                                                                    ": key " + show_text(a.key) +
+                                                                    " names no human record");
                 nf.human.insert(nf.human.end(), a.lines.begin(), a.lines.end());
                 continue;
             }
             const auto& map = key->kind == KeyKind::Session ? gn.sessions : gn.prompts;
             auto it = map.find(key->record);
             if (it == map.end())
-                return make_error("file " + show_text(f.path) + ": key " + show_text(a.key) +
-                                  " names no record");
+                return make_error(ErrorKind::invalid_input, "file " + show_text(f.path) + ": key " +
+                                                                show_text(a.key) +
+                                                                " names no record");
             const GitAiSession& s = it->second;
             NoteOrigin& o = note.origins[key->record];
             o.record.cls = OriginClass::Ai;
@@ -424,10 +439,12 @@ Result<Note> gitai_note_to_note(const GitAiNote& gn) {
             sort_line_runs(lines);
         sort_line_runs(all);
         if (auto dup = std::adjacent_find(all.begin(), all.end()); dup != all.end())
-            return make_error("file " + show_text(f.path) + ": line " + std::to_string(*dup) +
-                              " is attested twice");
+            return make_error(ErrorKind::invalid_input, "file " + show_text(f.path) + ": line " +
+                                                            std::to_string(*dup) +
+                                                            " is attested twice");
         if (std::find(all.begin(), all.end(), 0u) != all.end())
-            return make_error("file " + show_text(f.path) + ": line 0 (lines are 1-based)");
+            return make_error(ErrorKind::invalid_input,
+                              "file " + show_text(f.path) + ": line 0 (lines are 1-based)");
         if (all.empty()) continue;
         note.files[f.path] = std::move(nf);
     }

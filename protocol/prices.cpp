@@ -1,6 +1,8 @@
 // The model price table: parsing, user overrides, model matching and cost estimates.
 #include "protocol/prices.h"
 
+#include "support/json_text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -51,21 +53,26 @@ double cost_of(const ModelPrice& p, const TokenUsage& u) {
 
 Result<PriceTable> PriceTable::from_json(const json& j) {
     try {
-        if (!j.is_object()) return make_error("price table: expected a JSON object");
+        if (!j.is_object())
+            return make_error(ErrorKind::invalid_input, "price table: expected a JSON object");
         if (j.contains("schema") && j.at("schema") != kSchema)
-            return make_error("price table: unsupported schema " + j.at("schema").dump() +
-                              " (expected \"" + std::string(kSchema) + "\")");
+            return make_error(ErrorKind::invalid_input,
+                              "price table: unsupported schema " + json_text_lossy(j.at("schema")) +
+                                  " (expected \"" + std::string(kSchema) + "\")");
         PriceTable t;
         t.as_of_ = j.value("as_of", std::string());
         if (j.contains("label") && j.at("label").is_string())
             t.label_ = j.at("label").get<std::string>();
         if (!j.contains("models") || !j.at("models").is_object())
-            return make_error("price table: \"models\" must be an object of model ids");
+            return make_error(ErrorKind::invalid_input,
+                              "price table: \"models\" must be an object of model ids");
         for (const auto& [id, m] : j.at("models").items()) {
             if (id.empty() || id.size() > 200)
-                return make_error("price table: models: invalid model id \"" + id + "\"");
+                return make_error(ErrorKind::invalid_input,
+                                  "price table: models: invalid model id \"" + id + "\"");
             if (!m.is_object())
-                return make_error("price table: models." + id + ": expected an object");
+                return make_error(ErrorKind::invalid_input,
+                                  "price table: models." + id + ": expected an object");
             ModelPrice p;
             p.vendor = m.value("vendor", std::string());
             p.input = rate(m, "input", id);
@@ -77,7 +84,7 @@ Result<PriceTable> PriceTable::from_json(const json& j) {
         }
         return t;
     } catch (const std::exception& e) {
-        return make_error(std::string("price table: ") + e.what());
+        return make_error(ErrorKind::invalid_input, std::string("price table: ") + e.what());
     }
 }
 
@@ -111,11 +118,14 @@ Result<PriceTable> PriceTable::load(const fs::path& override_path) {
         if (file.empty() || !fs::exists(file, ec)) return t;
     }
     std::ifstream in(file, std::ios::binary);
-    if (!in) return make_error("reading price file " + file.string() + ": cannot open");
+    if (!in)
+        return make_error(ErrorKind::io, "reading price file " + file.string() + ": cannot open");
     std::stringstream ss;
     ss << in.rdbuf();
     json j = json::parse(ss.str(), nullptr, false);
-    if (j.is_discarded()) return make_error("price file " + file.string() + ": not valid JSON");
+    if (j.is_discarded())
+        return make_error(ErrorKind::invalid_input,
+                          "price file " + file.string() + ": not valid JSON");
     auto user = from_json(j);
     if (!user) return user.error().context("price file " + file.string());
     t.overlay(*user);

@@ -12,11 +12,7 @@ Replacement replacement_of(const json& e, std::string_view where) {
     Replacement r;
     r.old_text = field::string(e, "old_string", where);
     r.new_text = field::string(e, "new_string", where);
-    if (auto it = e.find("replace_all"); it != e.end() && !it->is_null()) {
-        if (!it->is_boolean())
-            throw std::invalid_argument(std::string(where) + ".replace_all: expected a boolean");
-        r.replace_all = it->get<bool>();
-    }
+    r.replace_all = field::opt_bool(e, "replace_all", where).value_or(false);
     return r;
 }
 
@@ -71,12 +67,10 @@ Result<HookEvent> parse_claude_code(const json& j) {
                 f.replacements.push_back(replacement_of(input, "tool_input"));
                 take_original(response, f);
             } else if (t == "MultiEdit") {
-                auto it = input.find("edits");
-                if (it == input.end() || !it->is_array())
-                    throw std::invalid_argument("tool_input.edits: expected an array");
-                for (size_t i = 0; i < it->size(); ++i)
+                const json& edits = field::array(input, "edits", "tool_input");
+                for (size_t i = 0; i < edits.size(); ++i)
                     f.replacements.push_back(
-                        replacement_of((*it)[i], "tool_input.edits[" + std::to_string(i) + "]"));
+                        replacement_of(edits[i], field::index_path("tool_input.edits", i)));
                 take_original(response, f);
             }
             // NotebookEdit: the notebook's JSON is rewritten; the PreToolUse snapshot (or the

@@ -41,8 +41,7 @@ Result<HookEvent> parse_codex(const json& j) {
         ev.phase = ev.event_name == "PreToolUse" ? HookPhase::Pre : HookPhase::Post;
         ev.tool_name = field::string(j, "tool_name", "");
         ev.request = field::opt_string(j, "tool_use_id", "").value_or("");
-        json input = j.value("tool_input", json::object());
-        if (!input.is_object()) throw std::invalid_argument("tool_input: expected an object");
+        const json& input = field::opt_object(j, "tool_input", "");
         std::optional<std::string> patch = patch_text(input);
         bool is_patch = ev.tool_name == "apply_patch" ||
                         (patch && patch->find("*** Begin Patch") != std::string::npos);

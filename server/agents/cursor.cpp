@@ -15,12 +15,11 @@ size_t opt_size(const json& obj, const char* key) {
 
 std::vector<Replacement> edits_of(const json& j, bool with_range) {
     std::vector<Replacement> out;
-    auto it = j.find("edits");
-    if (it == j.end() || it->is_null()) return out;
-    if (!it->is_array()) throw std::invalid_argument("edits: expected an array");
-    for (size_t i = 0; i < it->size(); ++i) {
-        const json& e = (*it)[i];
-        std::string where = "edits[" + std::to_string(i) + "]";
+    const json* edits = field::opt_array(j, "edits", "");
+    if (!edits) return out;
+    for (size_t i = 0; i < edits->size(); ++i) {
+        const json& e = (*edits)[i];
+        std::string where = field::index_path("edits", i);
         Replacement r;
         r.old_text = field::string(e, "old_string", where);
         r.new_text = field::string(e, "new_string", where);

@@ -62,19 +62,18 @@ Result<HookEvent> parse_generic(const json& j) {
         else
             throw std::invalid_argument("event: expected \"pre\" or \"post\"");
         ev.event_name = phase;
-        if (auto it = j.find("tokens"); it != j.end() && !it->is_null())
-            ev.tokens[ev.model] = usage_of(*it, "tokens");
-        auto files = j.find("files");
-        if (files == j.end() || files->is_null()) {
+        if (const json* t = field::find(j, "tokens", ""))
+            ev.tokens[ev.model] = usage_of(*t, "tokens");
+        const json* files = field::opt_array(j, "files", "");
+        if (!files) {
             // No files: a pre snapshots the repository, a post compares with that snapshot.
             ev.snapshot_repo = !ev.request.empty();
             if (!ev.snapshot_repo && ev.tokens.empty())
                 ev.notes.push_back("no files, no tokens and no request: nothing to record");
             return ev;
         }
-        if (!files->is_array()) throw std::invalid_argument("files: expected an array");
         for (size_t i = 0; i < files->size(); ++i) {
-            std::string where = "files[" + std::to_string(i) + "]";
+            std::string where = field::index_path("files", i);
             const json& f = (*files)[i];
             FileChange c;
             c.path = field::string(f, "path", where);
@@ -85,12 +84,10 @@ Result<HookEvent> parse_generic(const json& j) {
             if (auto it = f.find("deleted"); it != f.end() && it->is_boolean())
                 c.deleted = it->get<bool>();
             if (c.created && !c.before) c.before = std::string();
-            if (auto it = f.find("edits"); it != f.end() && !it->is_null()) {
-                if (!it->is_array())
-                    throw std::invalid_argument(where + ".edits: expected an array");
-                for (size_t k = 0; k < it->size(); ++k) {
-                    std::string w = where + ".edits[" + std::to_string(k) + "]";
-                    const json& e = (*it)[k];
+            if (const json* edits = field::opt_array(f, "edits", where)) {
+                for (size_t k = 0; k < edits->size(); ++k) {
+                    std::string w = field::index_path(field::member_path(where, "edits"), k);
+                    const json& e = (*edits)[k];
                     Replacement r;
                     r.old_text = field::string(e, "old", w);
                     r.new_text = field::string(e, "new", w);

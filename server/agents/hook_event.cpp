@@ -14,14 +14,15 @@ const std::vector<std::string>& known_agents() {
 
 Result<HookEvent> parse_payload(std::string_view agent, const json& j) {
     if (!j.is_object())
-        return make_error(std::string("payload: expected a JSON object, got ") + j.type_name());
+        return make_error(ErrorKind::invalid_input,
+                          std::string("payload: expected a JSON object, got ") + j.type_name());
     if (agent == "claude-code") return parse_claude_code(j);
     if (agent == "cursor") return parse_cursor(j);
     if (agent == "codex") return parse_codex(j);
     if (agent == "gemini") return parse_gemini(j);
     if (agent == "copilot") return parse_copilot(j);
     if (agent == "generic") return parse_generic(j);
-    return make_error("unknown agent \"" + std::string(agent) + "\"");
+    return make_error(ErrorKind::invalid_input, "unknown agent \"" + std::string(agent) + "\"");
 }
 
 } // namespace provenant::agents

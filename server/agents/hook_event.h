@@ -87,7 +87,7 @@ template <typename Fn> Result<HookEvent> guarded(std::string_view what, Fn&& fn)
     try {
         return fn();
     } catch (const std::exception& e) {
-        return make_error(std::string(what) + ": " + e.what());
+        return make_error(ErrorKind::invalid_input, std::string(what) + ": " + e.what());
     }
 }
 

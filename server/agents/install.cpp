@@ -102,9 +102,12 @@ Result<ojson> read_config(const fs::path& file, bool& existed) {
     if (!text) return text.error();
     if (text->find_first_not_of(" \t\r\n") == std::string::npos) return ojson::object();
     ojson j = ojson::parse(*text, nullptr, false);
-    if (j.is_discarded()) return make_error(file.string() + " is not valid JSON: left untouched");
+    if (j.is_discarded())
+        return make_error(ErrorKind::invalid_input,
+                          file.string() + " is not valid JSON: left untouched");
     if (!j.is_object())
-        return make_error(file.string() + " does not hold a JSON object: left untouched");
+        return make_error(ErrorKind::invalid_input,
+                          file.string() + " does not hold a JSON object: left untouched");
     return j;
 }
 
@@ -116,15 +119,16 @@ std::string serialise(const ojson& j) {
 Result<bool> edit_hooks(ojson& root, const Layout& l, std::string_view agent,
                         const std::string& command, bool add, const fs::path& file) {
     if (root.contains("hooks") && !root["hooks"].is_object())
-        return make_error(file.string() + ": \"hooks\" is not an object: left untouched");
+        return make_error(ErrorKind::invalid_input,
+                          file.string() + ": \"hooks\" is not an object: left untouched");
     if (!add && !root.contains("hooks")) return false;
     ojson before = root;
     ojson& hooks = root["hooks"];
     if (hooks.is_null()) hooks = ojson::object();
     for (const auto& [event, matcher] : l.events) {
         if (hooks.contains(event) && !hooks[event].is_array())
-            return make_error(file.string() + ": hooks." + event +
-                              " is not an array: left untouched");
+            return make_error(ErrorKind::invalid_input, file.string() + ": hooks." + event +
+                                                            " is not an array: left untouched");
         if (!add && !hooks.contains(event)) continue;
         ojson& list = hooks[event];
         if (list.is_null()) list = ojson::array();
@@ -188,12 +192,13 @@ Result<bool> edit_hooks(ojson& root, const Layout& l, std::string_view agent,
 Result<InstallReport> run(const InstallOptions& opts, bool add) {
     InstallReport report;
     if (add && opts.binary.empty())
-        return make_error("cannot tell where the provenant executable is");
+        return make_error(ErrorKind::not_found, "cannot tell where the provenant executable is");
     for (const auto& agent : opts.agents) {
         const auto& known = installable_agents();
         if (std::find(known.begin(), known.end(), agent) == known.end())
-            return make_error("unknown agent \"" + agent +
-                              "\" (known: claude-code, cursor, codex, gemini, copilot)");
+            return make_error(ErrorKind::invalid_input,
+                              "unknown agent \"" + agent +
+                                  "\" (known: claude-code, cursor, codex, gemini, copilot)");
     }
     for (const auto& agent : opts.agents) {
         Layout l = layout_of(agent);
@@ -223,7 +228,8 @@ Result<InstallReport> run(const InstallOptions& opts, bool add) {
         if (!add && empty) {
             std::error_code ec;
             fs::remove(file, ec);
-            if (ec) return make_error("removing " + file.string() + ": " + ec.message());
+            if (ec)
+                return make_error(ErrorKind::io, "removing " + file.string() + ": " + ec.message());
             report.lines.push_back(agent + ": " + file.string() +
                                    ": removed (it held only provenant's hooks)");
         } else {

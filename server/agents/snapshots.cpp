@@ -7,6 +7,7 @@
 #include "journal/sessions.h"
 #include "support/json_fields.h"
 #include "support/json_text.h"
+#include "support/quoted_path.h"
 
 #include <set>
 #include <spdlog/spdlog.h>
@@ -26,23 +27,6 @@ std::string safe_name(const std::string& id) {
     return out.empty() ? "_" : out;
 }
 
-bool valid_utf8(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        size_t n = c < 0x80           ? 1
-                   : (c >> 5) == 0x6  ? 2
-                   : (c >> 4) == 0xE  ? 3
-                   : (c >> 3) == 0x1E ? 4
-                                      : 0;
-        if (n == 0 || i + n > s.size()) return false;
-        for (size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-        i += n;
-    }
-    return true;
-}
-
 SnapFile read_snap_file(const fs::path& file, size_t& budget) {
     SnapFile f;
     std::error_code ec;
@@ -51,7 +35,8 @@ SnapFile read_snap_file(const fs::path& file, size_t& budget) {
     if (!text) return f;
     f.exists = true;
     f.blob = blob_id(*text);
-    // JSON holds UTF-8 only: other content keeps its blob id (the text before is then unknown).
+    // JSON holds UTF-8 only (the strict check json_text makes): other content keeps its blob
+    // id (the text before is then unknown).
     if (text->size() <= SnapshotStore::kMaxFileText && text->size() <= budget &&
         valid_utf8(*text)) {
         budget -= text->size();
@@ -72,7 +57,7 @@ Result<std::vector<std::string>> status_paths(const RepoLocation& repo) {
     StatusList list;
     if (git_status_list_new(git::Setter(list), r->get(), &opts) != 0) {
         const git_error* e = git_error_last();
-        return make_error(std::string("git status: ") + (e ? e->message : "failed"));
+        return make_error(ErrorKind::io, std::string("git status: ") + (e ? e->message : "failed"));
     }
     std::vector<std::string> out;
     size_t n = git_status_list_entrycount(list.get());

@@ -125,7 +125,8 @@ Result<std::vector<PatchOp>> parse_apply_patch(std::string_view patch) {
     size_t i = 0;
     while (i < lines.size() && lines[i] != "*** Begin Patch")
         ++i; // tolerate a heredoc wrapper ("apply_patch <<'EOF'") before the envelope
-    if (i == lines.size()) return make_error("apply_patch: no \"*** Begin Patch\" line");
+    if (i == lines.size())
+        return make_error(ErrorKind::invalid_input, "apply_patch: no \"*** Begin Patch\" line");
     ++i;
     std::vector<PatchOp> ops;
     auto starts = [](std::string_view l, std::string_view p) { return l.substr(0, p.size()) == p; };
@@ -156,29 +157,34 @@ Result<std::vector<PatchOp>> parse_apply_patch(std::string_view patch) {
                       : starts(l, "*** Update") ? PatchOp::Kind::Update
                                                 : PatchOp::Kind::Delete;
             op.path = std::string(l.substr(l.find(": ") + 2));
-            if (op.path.empty()) return make_error(where + ": empty path");
+            if (op.path.empty())
+                return make_error(ErrorKind::invalid_input, where + ": empty path");
             ops.push_back(std::move(op));
             continue;
         }
         if (ops.empty())
-            return make_error(where + ": expected a file operation, got \"" +
-                              std::string(l.substr(0, 60)) + "\"");
+            return make_error(ErrorKind::invalid_input, where +
+                                                            ": expected a file operation, got \"" +
+                                                            std::string(l.substr(0, 60)) + "\"");
         PatchOp& op = ops.back();
         if (starts(l, "*** Move to: ")) {
             if (op.kind != PatchOp::Kind::Update)
-                return make_error(where + ": \"Move to\" outside an Update File");
+                return make_error(ErrorKind::invalid_input,
+                                  where + ": \"Move to\" outside an Update File");
             op.move_to = std::string(l.substr(13));
             continue;
         }
         if (l == "*** End of File") continue;
         if (op.kind == PatchOp::Kind::Add) {
             if (l.empty() || l[0] != '+')
-                return make_error(where + ": an added file's lines must start with '+'");
+                return make_error(ErrorKind::invalid_input,
+                                  where + ": an added file's lines must start with '+'");
             op.added_text.append(l.substr(1)).push_back('\n');
             continue;
         }
         if (op.kind == PatchOp::Kind::Delete)
-            return make_error(where + ": unexpected line after Delete File");
+            return make_error(ErrorKind::invalid_input,
+                              where + ": unexpected line after Delete File");
         if (starts(l, "@@")) {
             flush_hunk();
             in_hunk = true;
@@ -195,10 +201,12 @@ Result<std::vector<PatchOp>> parse_apply_patch(std::string_view patch) {
         } else if (c == '+') {
             new_text.append(body).push_back('\n');
         } else {
-            return make_error(where + ": a hunk line must start with ' ', '-' or '+'");
+            return make_error(ErrorKind::invalid_input,
+                              where + ": a hunk line must start with ' ', '-' or '+'");
         }
     }
-    if (!ended) return make_error("apply_patch: no \"*** End Patch\" line");
+    if (!ended)
+        return make_error(ErrorKind::invalid_input, "apply_patch: no \"*** End Patch\" line");
     return ops;
 }
 

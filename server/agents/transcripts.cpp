@@ -258,20 +258,23 @@ Result<std::string> read_transcript(std::string_view tool, const std::string& pa
     // Symlinks are followed: transcripts live outside the repository, where the agent says.
     int fd = open_regular_file(path, /*follow_symlinks=*/true);
     if (fd < 0)
-        return make_error("transcript " + path + ": cannot open: " +
-                          (errno == EINVAL ? std::string("not a regular file") : errno_text()));
+        return make_error(ErrorKind::io,
+                          "transcript " + path + ": cannot open: " +
+                              (errno == EINVAL ? std::string("not a regular file") : errno_text()));
     struct Closer {
         int fd;
         ~Closer() { ::close(fd); }
     } closer{fd};
     struct stat st {};
-    if (::fstat(fd, &st) != 0) return make_error("transcript " + path + ": " + errno_text());
+    if (::fstat(fd, &st) != 0)
+        return make_error(ErrorKind::io, "transcript " + path + ": " + errno_text());
     auto size = static_cast<uint64_t>(st.st_size);
     bool whole_document = tool == "gemini";
     if (whole_document) {
         if (size > kMaxTranscriptReadBytes)
-            return make_error("transcript " + path + ": larger than " +
-                              std::to_string(kMaxTranscriptReadBytes) + " bytes, not read");
+            return make_error(ErrorKind::invalid_input,
+                              "transcript " + path + ": larger than " +
+                                  std::to_string(kMaxTranscriptReadBytes) + " bytes, not read");
         if (size == cur.offset && size != 0) return std::string(); // unchanged since the last read
         cur.offset = 0;
     } else if (size < cur.offset) {
@@ -284,7 +287,7 @@ Result<std::string> read_transcript(std::string_view tool, const std::string& pa
         ssize_t n = ::pread(fd, chunk.data() + got, chunk.size() - got,
                             static_cast<off_t>(cur.offset + got));
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return make_error("transcript " + path + ": " + errno_text());
+        if (n < 0) return make_error(ErrorKind::io, "transcript " + path + ": " + errno_text());
         if (n == 0) break; // truncated meanwhile
         got += static_cast<size_t>(n);
     }

@@ -1,6 +1,8 @@
 // Deployments from CSV (RFC 4180) or NDJSON; timestamps as unix seconds or ISO 8601.
 #include "analysis/deployments.h"
 
+#include "support/json_fields.h"
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -42,8 +44,9 @@ bool is_hex(std::string_view s) {
 Result<std::string> check_commit(std::string_view commit) {
     commit = trim(commit);
     if (commit.size() < 4 || commit.size() > 64 || !is_hex(commit))
-        return make_error("commit: expected a hex commit id (4 to 64 digits), got " +
-                          shown(commit));
+        return make_error(ErrorKind::invalid_input,
+                          "commit: expected a hex commit id (4 to 64 digits), got " +
+                              shown(commit));
     return lower(commit);
 }
 
@@ -82,7 +85,7 @@ Result<std::vector<std::string>> csv_record(std::string_view text, size_t& pos, 
             }
         } else if (c == '"') {
             if (was_quoted || !trim(fields.back()).empty())
-                return make_error("a quote inside an unquoted field");
+                return make_error(ErrorKind::invalid_input, "a quote inside an unquoted field");
             fields.back().clear();
             quoted = was_quoted = true;
         } else if (c == ',') {
@@ -95,14 +98,15 @@ Result<std::vector<std::string>> csv_record(std::string_view text, size_t& pos, 
             continue; // CRLF
         } else {
             if (was_quoted && c != ' ' && c != '\t')
-                return make_error("text after a closing quote");
+                return make_error(ErrorKind::invalid_input, "text after a closing quote");
             fields.back() += c;
         }
         if (fields.back().size() > kMaxDeploymentFieldBytes)
-            return make_error("a field longer than " + std::to_string(kMaxDeploymentFieldBytes) +
-                              " bytes");
+            return make_error(ErrorKind::invalid_input,
+                              "a field longer than " + std::to_string(kMaxDeploymentFieldBytes) +
+                                  " bytes");
     }
-    if (quoted) return make_error("a quoted field is not closed");
+    if (quoted) return make_error(ErrorKind::invalid_input, "a quoted field is not closed");
     return fields;
 }
 
@@ -116,7 +120,8 @@ Result<std::vector<Deployment>> parse_csv(std::string_view text, const std::stri
         size_t start_line = line;
         auto rec = csv_record(text, pos, line);
         auto where = [&](const std::string& what) {
-            return make_error(src + ":" + std::to_string(start_line) + ": " + what);
+            return make_error(ErrorKind::invalid_input,
+                              src + ":" + std::to_string(start_line) + ": " + what);
         };
         if (!rec) return where(rec.error().message);
         std::vector<std::string>& f = *rec;
@@ -153,7 +158,8 @@ Result<std::vector<Deployment>> parse_csv(std::string_view text, const std::stri
         out.push_back(std::move(d));
     }
     if (header)
-        return make_error(src + ": empty (expected a header row commit,environment,deployed_at)");
+        return make_error(ErrorKind::invalid_input,
+                          src + ": empty (expected a header row commit,environment,deployed_at)");
     return out;
 }
 
@@ -167,39 +173,37 @@ Result<std::vector<Deployment>> parse_ndjson(std::string_view text, const std::s
         pos = nl == std::string_view::npos ? text.size() : nl + 1;
         ++line;
         auto where = [&](const std::string& what) {
-            return make_error(src + ":" + std::to_string(line) + ": " + what);
+            return make_error(ErrorKind::invalid_input,
+                              src + ":" + std::to_string(line) + ": " + what);
         };
         std::string_view l = trim(raw);
         if (l.empty()) continue;
         if (l.size() > 64 * kMaxDeploymentFieldBytes) return where("line too long");
         nlohmann::json j = nlohmann::json::parse(l, nullptr, /*allow_exceptions=*/false);
         if (j.is_discarded() || !j.is_object()) return where("expected one JSON object per line");
-        auto str = [&](const char* name) -> const nlohmann::json* {
-            auto it = j.find(name);
-            return it == j.end() ? nullptr : &*it;
-        };
+        // The fields are read with support/json_fields.h; its PathError names the field.
         Deployment d;
-        const nlohmann::json* c = str("commit");
-        if (!c || !c->is_string()) return where("commit: expected a string");
-        auto commit = check_commit(c->get_ref<const std::string&>());
-        if (!commit) return where(commit.error().message);
-        d.commit = std::move(*commit);
-        const nlohmann::json* e = str("environment");
-        if (!e || !e->is_string() || trim(e->get_ref<const std::string&>()).empty())
-            return where("environment: expected a non-empty string");
-        d.environment = std::string(trim(e->get_ref<const std::string&>()));
-        const nlohmann::json* t = str("deployed_at");
-        if (!t) return where("deployed_at: missing");
-        if (t->is_number_integer()) {
-            d.deployed_at = t->get<int64_t>();
-        } else if (t->is_number_unsigned() || t->is_number_float()) {
-            return where("deployed_at: expected whole unix seconds");
-        } else if (t->is_string()) {
-            auto at = parse_timestamp(trim(t->get_ref<const std::string&>()));
-            if (!at) return where("deployed_at: " + at.error().message);
-            d.deployed_at = *at;
-        } else {
-            return where("deployed_at: expected a string or an integer");
+        try {
+            auto commit = check_commit(json_fields::string(j, "commit", ""));
+            if (!commit) return where(commit.error().message);
+            d.commit = std::move(*commit);
+            std::string env(trim(json_fields::string(j, "environment", "")));
+            if (env.empty()) return where("environment: expected a non-empty string");
+            d.environment = std::move(env);
+            const nlohmann::json& t = json_fields::require(j, "deployed_at", "");
+            if (t.is_number_integer()) {
+                d.deployed_at = t.get<int64_t>();
+            } else if (t.is_number_unsigned() || t.is_number_float()) {
+                return where("deployed_at: expected whole unix seconds");
+            } else if (t.is_string()) {
+                auto at = parse_timestamp(trim(t.get_ref<const std::string&>()));
+                if (!at) return where("deployed_at: " + at.error().message);
+                d.deployed_at = *at;
+            } else {
+                return where("deployed_at: expected a string or an integer");
+            }
+        } catch (const json_fields::PathError& e) {
+            return where(e.what());
         }
         out.push_back(std::move(d));
     }
@@ -210,19 +214,21 @@ Result<std::vector<Deployment>> parse_ndjson(std::string_view text, const std::s
 
 Result<int64_t> parse_timestamp(std::string_view s) {
     s = trim(s);
-    if (s.empty()) return make_error("empty");
+    if (s.empty()) return make_error(ErrorKind::invalid_input, "empty");
     int64_t seconds = 0;
     if (std::all_of(s.begin() + (s.front() == '-' ? 1 : 0), s.end(),
                     [](char c) { return c >= '0' && c <= '9'; })) {
-        if (!parse_int(s, seconds)) return make_error("unix seconds out of range: " + shown(s));
+        if (!parse_int(s, seconds))
+            return make_error(ErrorKind::invalid_input, "unix seconds out of range: " + shown(s));
         return seconds;
     }
     // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM|±HH)
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
     auto bad = [&]() {
         return make_error(
+            ErrorKind::invalid_input,
             "expected unix seconds or ISO 8601 'YYYY-MM-DDTHH:MM:SS' with Z or an offset, got " +
-            shown(s));
+                shown(s));
     };
     if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-' || !digits(s, 5, 2, mo) ||
         s[7] != '-' || !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
@@ -238,7 +244,8 @@ Result<int64_t> parse_timestamp(std::string_view s) {
         if (pos == start) return bad(); // fractions are dropped: whole seconds
     }
     if (pos == s.size())
-        return make_error("no time zone (add Z or an offset such as +02:00): " + shown(s));
+        return make_error(ErrorKind::invalid_input,
+                          "no time zone (add Z or an offset such as +02:00): " + shown(s));
     int offset = 0;
     std::string_view zone = s.substr(pos);
     if (zone == "Z" || zone == "z") {
@@ -258,7 +265,7 @@ Result<int64_t> parse_timestamp(std::string_view s) {
     using namespace std::chrono;
     year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
     if (!ymd.ok() || h > 23 || mi > 59 || sec > 60)
-        return make_error("not a valid date and time: " + shown(s));
+        return make_error(ErrorKind::invalid_input, "not a valid date and time: " + shown(s));
     int64_t days = sys_days{ymd}.time_since_epoch().count();
     // A leap second (":60") counts as the next second's start, as POSIX time does.
     return days * 86400 + h * 3600 + mi * 60 + sec - offset;
@@ -267,7 +274,7 @@ Result<int64_t> parse_timestamp(std::string_view s) {
 Result<std::vector<Deployment>> parse_deployments(std::string_view text, std::string_view source) {
     std::string src(source);
     if (text.size() > kMaxDeploymentsBytes)
-        return make_error(src + ": larger than the 256 MiB limit");
+        return make_error(ErrorKind::invalid_input, src + ": larger than the 256 MiB limit");
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3); // a UTF-8 BOM from spreadsheets
     size_t first = text.find_first_not_of(" \t\r\n");
     if (first != std::string_view::npos && text[first] == '{') return parse_ndjson(text, src);
@@ -277,14 +284,16 @@ Result<std::vector<Deployment>> parse_deployments(std::string_view text, std::st
 Result<std::vector<Deployment>> load_deployments(const std::filesystem::path& file) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec))
-        return make_error(file.string() + ": not a readable file");
+        return make_error(ErrorKind::io, file.string() + ": not a readable file");
     if (std::filesystem::file_size(file, ec) > kMaxDeploymentsBytes)
-        return make_error(file.string() + ": larger than the 256 MiB limit");
+        return make_error(ErrorKind::invalid_input,
+                          file.string() + ": larger than the 256 MiB limit");
     std::ifstream in(file, std::ios::binary);
-    if (!in) return make_error(file.string() + ": cannot open the deployments file");
+    if (!in) return make_error(ErrorKind::io, file.string() + ": cannot open the deployments file");
     std::ostringstream text;
     text << in.rdbuf();
-    if (in.bad()) return make_error(file.string() + ": cannot read the deployments file");
+    if (in.bad())
+        return make_error(ErrorKind::io, file.string() + ": cannot read the deployments file");
     return parse_deployments(text.str(), file.string());
 }
 

@@ -4,6 +4,7 @@
 
 #include "analysis/line_facts.h"
 #include "analysis/survival.h"
+#include "support/json_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -171,7 +172,9 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
         return key;
     };
     auto group = [&](const nlohmann::json& key) -> Acc& {
-        auto [it, fresh] = groups.try_emplace(key.dump());
+        // The key's text: quoted, so two paths or emails that are not UTF-8 stay two groups
+        // and a byte that is not UTF-8 never throws.
+        auto [it, fresh] = groups.try_emplace(json_text_quoted(key));
         if (fresh) it->second.first = key;
         return it->second.second;
     };

@@ -558,8 +558,9 @@ Result<ReportFormat> parse_report_format(std::string_view name) {
     if (n == "csv") return ReportFormat::Csv;
     if (n == "markdown" || n == "md") return ReportFormat::Markdown;
     if (n == "html") return ReportFormat::Html;
-    return make_error("unknown report format '" + printable(fit(name, 40)) +
-                      "' (expected table, json, csv, markdown or html)");
+    return make_error(ErrorKind::invalid_input,
+                      "unknown report format '" + printable(fit(name, 40)) +
+                          "' (expected table, json, csv, markdown or html)");
 }
 
 std::string_view to_string(ReportFormat format) {
@@ -581,7 +582,7 @@ std::string_view to_string(ReportFormat format) {
 std::string render_report(const nlohmann::json& report, ReportFormat format) {
     switch (format) {
     case ReportFormat::Json:
-        return json_text_lossy(report, 2) + "\n";
+        return json_text_quoted(report, 2) + "\n";
     case ReportFormat::Csv:
         return render_csv(report);
     case ReportFormat::Markdown:

@@ -5,6 +5,7 @@
 
 #include "analysis/chartjs.h"
 #include "analysis/report_html_script.h"
+#include "support/json_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -355,8 +356,7 @@ footer { margin-top:32px; color:var(--muted); font-size:12px; }
 std::string html_escape(std::string_view text) {
     // Invalid UTF-8 is replaced by nlohmann's own check (a string dumped with `replace`).
     const std::string valid = [&] {
-        const std::string quoted =
-            json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
+        const std::string quoted = json_text_lossy(json(std::string(text)));
         return json::parse(quoted).get<std::string>();
     }();
     std::string out;
@@ -388,7 +388,7 @@ std::string html_escape(std::string_view text) {
 }
 
 std::string json_for_script(const nlohmann::json& value) {
-    const std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string text = json_text_lossy(value);
     std::string out;
     out.reserve(text.size() + text.size() / 16);
     // '<', '>', '&' and U+2028/9 can only occur inside JSON strings, where \uXXXX means the

@@ -54,7 +54,8 @@ CREATE TABLE checkpoints (commit_idx INTEGER NOT NULL, path TEXT NOT NULL, blob 
 )sql";
 
 Error db_error(sqlite3* db, const std::string& what) {
-    return Error(what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
+    return Error(ErrorKind::io,
+                 what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
 }
 
 Status exec(sqlite3* db, const char* sql) {
@@ -62,7 +63,7 @@ Status exec(sqlite3* db, const char* sql) {
     if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
         std::string m = err != nullptr ? err : "error";
         sqlite3_free(err);
-        return Error(m);
+        return Error(ErrorKind::io, m);
     }
     return {};
 }
@@ -271,7 +272,8 @@ Status each_row(sqlite3* db, const char* sql, const std::function<bool(sqlite3_s
     if (!s) return s.error();
     int rc;
     while ((rc = sqlite3_step(s->get())) == SQLITE_ROW)
-        if (!row(s->get())) return Error(std::string("inconsistent rows in: ") + sql);
+        if (!row(s->get()))
+            return Error(ErrorKind::invalid_input, std::string("inconsistent rows in: ") + sql);
     if (rc != SQLITE_DONE) return db_error(db, "reading the analysis store");
     return {};
 }
@@ -288,7 +290,7 @@ Status check_tables(sqlite3* db, std::initializer_list<const char*> tables) {
             return true;
         });
         if (!st) return st;
-        if (check != "ok") return Error("the store is corrupt: " + check);
+        if (check != "ok") return Error(ErrorKind::invalid_input, "the store is corrupt: " + check);
     }
     return {};
 }
@@ -336,7 +338,8 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
     });
     if (!st) return st;
     if (meta["version"] != std::to_string(kStoreVersion))
-        return Error("the store is of another version (" + meta["version"] + ")");
+        return Error(ErrorKind::invalid_input,
+                     "the store is of another version (" + meta["version"] + ")");
     key = StoreKey{meta["tips"], meta["notes"], meta["ai"]};
     size_t nc = 0, nl = 0, ne = 0;
     try {
@@ -344,9 +347,10 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
         nl = std::stoull(meta.at("lines"));
         ne = std::stoull(meta.at("ends"));
     } catch (const std::exception&) {
-        return Error("the store's counts are missing");
+        return Error(ErrorKind::invalid_input, "the store's counts are missing");
     }
-    if (nc > (1u << 28) || nl > (1ull << 34) || ne > (1ull << 34)) return Error("absurd counts");
+    if (nc > (1u << 28) || nl > (1ull << 34) || ne > (1ull << 34))
+        return Error(ErrorKind::invalid_input, "absurd counts");
     f.commits.reserve(nc);
     st = each_row(db,
                   "SELECT idx, id, parents, author_email, author_time, commit_time, note, "
@@ -376,7 +380,7 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
                       return true;
                   });
     if (!st) return st;
-    if (f.commits.size() != nc) return Error("commits are missing");
+    if (f.commits.size() != nc) return Error(ErrorKind::invalid_input, "commits are missing");
     f.origins.clear();
     st = each_row(
         db, "SELECT idx, tool, kind, model, session FROM origins ORDER BY idx",
@@ -386,7 +390,7 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
             return true;
         });
     if (!st) return st;
-    if (f.origins.empty()) return Error("origins are missing");
+    if (f.origins.empty()) return Error(ErrorKind::invalid_input, "origins are missing");
     st = each_row(db,
                   "SELECT commit_idx, origin, input, output, cache_read, cache_write_5m, "
                   "cache_write_1h, generated, has_lines FROM commit_origins",
@@ -430,7 +434,7 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
             return true;
         });
     if (!st) return st;
-    if (f.lines.size() != nl) return Error("lines are missing");
+    if (f.lines.size() != nl) return Error(ErrorKind::invalid_input, "lines are missing");
     f.ends.reserve(ne);
     st = each_row(
         db, "SELECT first_line, count, commit_idx, by_class FROM end_runs ORDER BY seq",
@@ -445,7 +449,7 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
             return true;
         });
     if (!st) return st;
-    if (f.ends.size() != ne) return Error("ends are missing");
+    if (f.ends.size() != ne) return Error(ErrorKind::invalid_input, "ends are missing");
     return each_row(db, "SELECT message FROM warnings ORDER BY seq", [&](sqlite3_stmt* s) {
         f.warnings.push_back(text_col(s, 0));
         return true;
@@ -516,7 +520,7 @@ Result<std::vector<FrontierState>> read_checkpoints_of(const fs::path& file, siz
     // A checkpoint without files (an empty tree) has no rows: fewer is not proof of loss,
     // more is.
     if (count.empty() || out.size() > std::strtoull(count.c_str(), nullptr, 10))
-        return Error("the store's checkpoints do not match its count");
+        return Error(ErrorKind::invalid_input, "the store's checkpoints do not match its count");
     return out;
 }
 
@@ -560,7 +564,7 @@ Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std:
 
 Result<Stored> read_store(const fs::path& file) {
     std::error_code ec;
-    if (!fs::exists(file, ec)) return Error("no store");
+    if (!fs::exists(file, ec)) return Error(ErrorKind::not_found, "no store");
     sqlite3* raw = nullptr;
     int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
     Db db(raw, sqlite3_close);
@@ -578,12 +582,14 @@ Result<Stored> read_store(const fs::path& file) {
 Status write_store(const fs::path& file, const StoreKey& key, const Fates& fates) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
-    if (ec) return Error("creating " + file.parent_path().string() + ": " + ec.message());
+    if (ec)
+        return Error(ErrorKind::io,
+                     "creating " + file.parent_path().string() + ": " + ec.message());
     const fs::path tmp = file.string() + ".tmp-" + std::to_string(::getpid());
     fs::remove(tmp, ec);
     // Created 0600 before SQLite opens it: the store lists authors and paths.
     int fd = ::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) return Error("creating " + tmp.string() + ": " + errno_text());
+    if (fd < 0) return Error(ErrorKind::io, "creating " + tmp.string() + ": " + errno_text());
     ::close(fd);
     Status st;
     {
@@ -602,7 +608,7 @@ Status write_store(const fs::path& file, const StoreKey& key, const Fates& fates
     }
     if (st) {
         fs::rename(tmp, file, ec);
-        if (ec) st = Error("replacing " + file.string() + ": " + ec.message());
+        if (ec) st = Error(ErrorKind::io, "replacing " + file.string() + ": " + ec.message());
     }
     if (!st) fs::remove(tmp, ec);
     return st;
@@ -624,7 +630,8 @@ Status append_store(const fs::path& file, const StoreKey& key, const Fates& fate
                            count = text_col(s, 0);
                            return true;
                        });
-    if (st && count.empty()) st = Error("the store's checkpoint count is missing");
+    if (st && count.empty())
+        st = Error(ErrorKind::invalid_input, "the store's checkpoint count is missing");
     if (st)
         st = write_rows(db.get(), key, fates, old,
                         std::strtoull(count.c_str(), nullptr, 10) + fates.checkpoints.size() -
@@ -661,7 +668,8 @@ Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const
                 auto changed = changed_notes(repo, ref, old_tip);
                 if (!changed) return changed.error();
                 for (const auto& c : *changed)
-                    if (known.count(c) != 0) return Error("the note of " + c + " changed");
+                    if (known.count(c) != 0)
+                        return Error(ErrorKind::conflict, "the note of " + c + " changed");
             }
             // The frontier now; the checkpoints only if the walk must rebuild an old state.
             auto frontier = read_frontier(file, stored->fates);

@@ -55,22 +55,25 @@ bool glob_match(std::string_view pattern, std::string_view text) {
 }
 
 Result<void> TeamMap::add(std::string_view email_or_glob, std::string_view team) {
-    if (team.empty()) return make_error("empty team name");
+    if (team.empty()) return make_error(ErrorKind::invalid_input, "empty team name");
     if (email_or_glob.empty())
-        return make_error("empty member in team '" + std::string(team) + "'");
+        return make_error(ErrorKind::invalid_input,
+                          "empty member in team '" + std::string(team) + "'");
     std::string key = lower(email_or_glob);
     if (!is_glob(key)) {
         auto [it, inserted] = exact_.emplace(key, std::string(team));
         if (!inserted && it->second != team)
-            return make_error("'" + key + "' is listed under both '" + it->second + "' and '" +
-                              std::string(team) + "'");
+            return make_error(ErrorKind::invalid_input, "'" + key + "' is listed under both '" +
+                                                            it->second + "' and '" +
+                                                            std::string(team) + "'");
         return {};
     }
     for (const Glob& g : globs_) {
         if (g.pattern != key) continue;
         if (g.team == team) return {};
-        return make_error("pattern '" + key + "' is listed under both '" + g.team + "' and '" +
-                          std::string(team) + "'");
+        return make_error(ErrorKind::invalid_input, "pattern '" + key + "' is listed under both '" +
+                                                        g.team + "' and '" + std::string(team) +
+                                                        "'");
     }
     globs_.push_back({key, std::string(team)});
     // Precedence: more literal characters first, then the team name, then the pattern.
@@ -105,16 +108,17 @@ std::vector<std::string> TeamMap::teams() const {
 Result<TeamMap> parse_team_map(std::string_view toml_text, std::string_view source) {
     std::string src(source);
     auto at = [&](const toml::source_region& r, const std::string& what) {
-        if (r.begin.line == 0) return make_error(src + ": " + what);
-        return make_error(src + ":" + std::to_string(r.begin.line) + ":" +
-                          std::to_string(r.begin.column) + ": " + what);
+        if (r.begin.line == 0) return make_error(ErrorKind::invalid_input, src + ": " + what);
+        return make_error(ErrorKind::invalid_input, src + ":" + std::to_string(r.begin.line) + ":" +
+                                                        std::to_string(r.begin.column) + ": " +
+                                                        what);
     };
     toml::parse_result parsed = toml::parse(toml_text, src);
     if (!parsed) return at(parsed.error().source(), std::string(parsed.error().description()));
     const toml::table& root = parsed.table();
 
     const toml::node* teams_node = root.get("teams");
-    if (!teams_node) return make_error(src + ": no [teams] table");
+    if (!teams_node) return make_error(ErrorKind::invalid_input, src + ": no [teams] table");
     const toml::table* teams = teams_node->as_table();
     if (!teams) return at(teams_node->source(), "'teams' must be a table of teams");
 
@@ -149,15 +153,16 @@ Result<TeamMap> parse_team_map(std::string_view toml_text, std::string_view sour
 Result<TeamMap> load_team_map(const std::filesystem::path& file) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(file, ec))
-        return make_error(file.string() + ": not a readable file");
+        return make_error(ErrorKind::io, file.string() + ": not a readable file");
     if (std::filesystem::file_size(file, ec) > kMaxTeamFileBytes)
-        return make_error(file.string() + ": larger than " +
-                          std::to_string(kMaxTeamFileBytes >> 20) + " MiB");
+        return make_error(ErrorKind::invalid_input, file.string() + ": larger than " +
+                                                        std::to_string(kMaxTeamFileBytes >> 20) +
+                                                        " MiB");
     std::ifstream in(file, std::ios::binary);
-    if (!in) return make_error(file.string() + ": cannot open the teams file");
+    if (!in) return make_error(ErrorKind::io, file.string() + ": cannot open the teams file");
     std::ostringstream text;
     text << in.rdbuf();
-    if (in.bad()) return make_error(file.string() + ": cannot read the teams file");
+    if (in.bad()) return make_error(ErrorKind::io, file.string() + ": cannot read the teams file");
     return parse_team_map(text.str(), file.string());
 }
 

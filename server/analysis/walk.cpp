@@ -266,7 +266,8 @@ Status Walker::replay_stored(std::vector<uint32_t> needed) {
         load_checkpoints_ = nullptr;
         out_.stats.checkpoints_loaded = true;
         for (size_t k = 0; k < out_.checkpoints.size(); ++k) {
-            if (out_.checkpoints[k].commit >= stored_) return Error("a checkpoint is out of range");
+            if (out_.checkpoints[k].commit >= stored_)
+                return Error(ErrorKind::invalid_input, "a checkpoint is out of range");
             checkpoint_at_.emplace(out_.checkpoints[k].commit, k);
         }
     }
@@ -662,7 +663,8 @@ Status Walker::process(uint32_t i) {
     if (!replay_)
         row.line_end = static_cast<uint32_t>(out_.lines.size());
     else if (next_id_ != row.line_end)
-        return Error("diffing " + row.id + " again gave other lines than the stored walk");
+        return Error(ErrorKind::internal,
+                     "diffing " + row.id + " again gave other lines than the stored walk");
     // Free parents' states no child needs any more.
     for (uint32_t p : row.parents)
         if (--children_[p] == 0) states_[p].reset();
@@ -722,7 +724,8 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
     for (const EndRow& e : out_.ends) // walk order: the last one stays
         if (e.line < last_end_.size()) last_end_[e.line] = e.commit;
     for (size_t k = 0; k < out_.checkpoints.size(); ++k) {
-        if (out_.checkpoints[k].commit >= old_n) return Error("a checkpoint is out of range");
+        if (out_.checkpoints[k].commit >= old_n)
+            return Error(ErrorKind::invalid_input, "a checkpoint is out of range");
         checkpoint_at_.emplace(out_.checkpoints[k].commit, k);
     }
     git::Revwalk walk;
@@ -734,7 +737,8 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
             return git::git_error("walking history from " + git::to_hex(t));
     std::vector<uint32_t> frontier;
     for (FrontierState& fs : out_.frontier) {
-        if (fs.commit >= old_n) return Error("a frontier commit is out of range");
+        if (fs.commit >= old_n)
+            return Error(ErrorKind::invalid_input, "a frontier commit is out of range");
         const git_oid& id = ids_[fs.commit];
         auto state = to_state(fs);
         if (!state) return state.error();
@@ -763,8 +767,9 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
         const bool tip = std::any_of(tips.begin(), tips.end(),
                                      [&](const git_oid& t) { return git_oid_equal(&t, &ids_[f]); });
         if (!tip && children_[f] == 0)
-            return Error("the history was rewritten (" + out_.commits[f].id +
-                         " is no longer reachable)");
+            return Error(ErrorKind::invalid_input, "the history was rewritten (" +
+                                                       out_.commits[f].id +
+                                                       " is no longer reachable)");
     }
     open_notes(ids_.size() - old_n);
     if (!needed.empty())

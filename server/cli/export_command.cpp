@@ -10,6 +10,7 @@
 #include "git/note_reader.h"
 #include "git/raii.h"
 #include "support/fs.h"
+#include "support/json_text.h"
 
 #include <ctime>
 #include <iostream>
@@ -27,8 +28,11 @@ struct Opts {
     std::string format, rows = "commits", output, to, repo;
 };
 
-[[noreturn]] void die(const std::string& m) {
-    fail("export", m);
+[[noreturn]] void die(const Error& e) {
+    fail("export", e);
+}
+[[noreturn]] void die(ErrorKind kind, const std::string& m) {
+    fail("export", kind, m);
 }
 
 /// The path part of a remote URL: https://host/org/name.git, ssh://git@host:22/org/name,
@@ -73,7 +77,7 @@ void write_out(const Opts& o, const std::string& text) {
         return;
     }
     auto st = atomic_write_file(o.output, text);
-    if (!st) die(st.error().message);
+    if (!st) die(st.error());
 }
 
 /// Agent Trace: one record per file of each selected commit's readable note.
@@ -92,36 +96,42 @@ void agent_trace(const Opts& o, Selection& sel) {
         for (const auto& [path, file] : note.note->files) {
             nlohmann::json rec =
                 ex::agent_trace_record(*note.note, row.id, row.commit_time, path, file, kind);
-            out << rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+            out << json_text_quoted(rec) << '\n';
         }
     }
     write_out(o, out.str());
 }
 
 void run(const Opts& o) {
-    if (o.rows != "commits" && o.rows != "fates") die("--rows: 'commits' or 'fates'");
+    if (o.rows != "commits" && o.rows != "fates")
+        die(ErrorKind::invalid_input, "--rows: 'commits' or 'fates'");
     const bool db = !o.to.empty();
     std::string format = o.format.empty() ? "ndjson" : o.format;
-    if (db && !o.format.empty()) die("--to writes a database: leave out --format");
-    if (db && !o.output.empty()) die("--to writes a database: leave out --output");
+    if (db && !o.format.empty())
+        die(ErrorKind::invalid_input, "--to writes a database: leave out --format");
+    if (db && !o.output.empty())
+        die(ErrorKind::invalid_input, "--to writes a database: leave out --output");
     if (!db && format != "ndjson" && format != "csv" && format != "agent-trace")
-        die("--format: 'ndjson', 'csv' or 'agent-trace' (not '" + format + "')");
+        die(ErrorKind::invalid_input,
+            "--format: 'ndjson', 'csv' or 'agent-trace' (not '" + format + "')");
     if (format == "agent-trace" && o.rows != "commits")
-        die("--format agent-trace writes one record per (commit, file): leave out --rows");
+        die(ErrorKind::invalid_input,
+            "--format agent-trace writes one record per (commit, file): leave out --rows");
     std::string sqlite_file;
     if (db) {
         if (o.to.rfind("sqlite:", 0) == 0) {
             sqlite_file = o.to.substr(7);
-            if (sqlite_file.empty()) die("--to sqlite:FILE needs a file name");
+            if (sqlite_file.empty())
+                die(ErrorKind::invalid_input, "--to sqlite:FILE needs a file name");
         } else if (o.to.rfind("postgresql://", 0) != 0 && o.to.rfind("postgres://", 0) != 0) {
-            die("--to: a postgresql://… URI or sqlite:FILE");
+            die(ErrorKind::invalid_input, "--to: a postgresql://… URI or sqlite:FILE");
         }
     }
 
     std::unique_ptr<Selection> sel = resolve_selection(o.sel, "export");
     if (format == "agent-trace" && !db) return agent_trace(o, *sel);
     const std::string repo = o.repo.empty() ? default_repo_name(*sel->repo) : o.repo;
-    if (repo.empty()) die("--repo: the repository needs a name");
+    if (repo.empty()) die(ErrorKind::invalid_input, "--repo: the repository needs a name");
 
     if (!db) {
         const ex::TextFormat tf = format == "csv" ? ex::TextFormat::Csv : ex::TextFormat::Ndjson;
@@ -155,7 +165,7 @@ void run(const Opts& o) {
     data.fates = &fates;
     Status st = sqlite_file.empty() ? ex::export_to_postgresql(o.to, data)
                                     : ex::export_to_sqlite(sqlite_file, data);
-    if (!st) die(st.error().message);
+    if (!st) die(st.error());
     std::fprintf(stderr, "provenant export: %s: %zu commit rows, %zu fate rows\n", repo.c_str(),
                  commits.size(), fates.size());
 }

@@ -30,14 +30,16 @@ namespace {
 git::Repo open_repo(const std::string& command, const std::string& dir,
                     bool finish_pending = true) {
     auto repo = git::Repo::open(dir.empty() ? fs::current_path() : fs::path(dir));
-    if (!repo) fail(command, repo.error().message);
+    if (!repo) fail(command, repo.error());
     if (finish_pending) git::finish_pending_attaches(*repo);
     return std::move(*repo);
 }
 
 fs::path self_binary() {
     fs::path p = self_path();
-    if (p.empty()) fail("install", "cannot find the provenant executable (/proc/self/exe)");
+    if (p.empty())
+        fail("install", ErrorKind::not_found,
+             "cannot find the provenant executable (/proc/self/exe)");
     return p;
 }
 
@@ -60,7 +62,7 @@ void register_install(CLI::App& app) {
         std::string sync_remote;
         if (cmd->count("--sync-refspecs") > 0) sync_remote = remote->empty() ? "origin" : *remote;
         auto rep = git::install(repo, self_binary(), sync_remote);
-        if (!rep) fail("install", rep.error().message);
+        if (!rep) fail("install", rep.error());
         std::printf("hooks in %s\n", rep->hooks_dir.c_str());
         print_lines(*rep);
         if (!rep->changed) std::printf("already installed: nothing changed\n");
@@ -73,7 +75,7 @@ void register_install(CLI::App& app) {
     ucmd->callback([udir] {
         git::Repo repo = open_repo("uninstall", *udir);
         auto rep = git::uninstall(repo);
-        if (!rep) fail("uninstall", rep.error().message);
+        if (!rep) fail("uninstall", rep.error());
         print_lines(*rep);
     });
 }
@@ -127,16 +129,16 @@ void register_attach(CLI::App& app) {
         if (o->pending) {
             git::Repo repo = open_repo("attach", o->dir, false);
             auto r = git::drain_pending_attaches(repo);
-            if (!r) fail("attach", r.error().message);
+            if (!r) fail("attach", r.error());
             std::printf("%zu notes written, %zu commits already had one\n", r->written, r->skipped);
             for (const auto& p : r->problems)
                 std::fprintf(stderr, "provenant attach: %s\n", p.c_str());
-            if (!r->problems.empty()) throw CLI::RuntimeError(1);
+            if (!r->problems.empty()) fail_quietly();
             return;
         }
         git::Repo repo = open_repo("attach", o->dir);
         auto r = git::attach(repo, {o->rev, o->force});
-        if (!r) fail("attach", r.error().message);
+        if (!r) fail("attach", r.error());
         if (!r->written) {
             std::printf("%s: %s\n", r->commit.substr(0, 12).c_str(), r->skipped.c_str());
             return;
@@ -165,13 +167,15 @@ void register_show(CLI::App& app) {
     cmd->callback([o] {
         git::Repo repo = open_repo("show", o->dir);
         auto id = repo.resolve(o->rev);
-        if (!id) fail("show", id.error().message);
+        if (!id) fail("show", id.error());
         git::NoteStore notes(repo);
         auto raw = notes.read_raw(*id);
-        if (!raw) fail("show", raw.error().message);
-        if (!*raw) fail("show", "commit " + git::to_hex(*id) + " has no provenant note");
+        if (!raw) fail("show", raw.error());
+        if (!*raw)
+            fail("show", ErrorKind::not_found,
+                 "commit " + git::to_hex(*id) + " has no provenant note");
         auto note = parse_note(**raw);
-        if (!note) fail("show", note.error().context("note of " + git::to_hex(*id)).message);
+        if (!note) fail("show", note.error().context("note of " + git::to_hex(*id)));
         if (o->json) {
             // The stored JSON as is (unknown fields kept), once it has been validated.
             std::cout << json_text_lossy(nlohmann::json::parse(**raw), 2) << "\n";
@@ -200,11 +204,12 @@ void register_blame(CLI::App& app) {
         const fs::path root = fs::weakly_canonical(repo.workdir());
         const fs::path rel = abs.lexically_relative(root);
         if (rel.empty() || *rel.begin() == "..")
-            fail("blame", o->file + " is outside the repository " + root.string());
+            fail("blame", ErrorKind::invalid_input,
+                 o->file + " is outside the repository " + root.string());
         auto lines = git::blame_file(repo, rel.generic_string(), o->rev);
-        if (!lines) fail("blame", lines.error().message);
+        if (!lines) fail("blame", lines.error());
         if (o->json)
-            std::cout << json_text_lossy(git::blame_json(*lines)) << "\n";
+            std::cout << json_text_quoted(git::blame_json(*lines)) << "\n";
         else
             std::cout << git::render_blame(*lines);
     });

@@ -30,26 +30,26 @@ void print(const std::string& s) {
 /// (provenant.gitAiNotes) is brought in line with the result, whether or not it changed.
 void run_post_commit(const git::Repo& repo, const std::string& rev) {
     auto commit = repo.resolve(rev.empty() ? "HEAD" : rev);
-    if (!commit) fail("rewritten", commit.error().message);
+    if (!commit) fail("rewritten", commit.error());
     git::NoteStore notes(repo);
     auto existing = notes.read(*commit);
-    if (!existing) fail("rewritten", existing.error().message);
+    if (!existing) fail("rewritten", existing.error());
     std::optional<Note> result;
     if (*existing) {
         Note refined = git::refine_attached_note(repo, *commit, **existing);
         if (!(refined == **existing)) result = std::move(refined);
     } else {
         auto sources = git::find_rewrite_sources(repo, *commit);
-        if (!sources) fail("rewritten", sources.error().message);
+        if (!sources) fail("rewritten", sources.error());
         if (*sources) {
             auto carried = git::carry_note(repo, notes, *commit, **sources, std::nullopt);
-            if (!carried) fail("rewritten", carried.error().message);
+            if (!carried) fail("rewritten", carried.error());
             result = std::move(*carried);
         }
     }
     if (result) {
         auto st = notes.write(*commit, *result);
-        if (!st) fail("rewritten", st.error().message);
+        if (!st) fail("rewritten", st.error());
     }
     const Note* final_note = result ? &*result : *existing ? &**existing : nullptr;
     if (!final_note) return;
@@ -61,7 +61,7 @@ void run_post_commit(const git::Repo& repo, const std::string& rev) {
 void run_rewritten(const std::string& kind, bool prepare, bool post_commit,
                    const std::string& rev) {
     auto repo = git::Repo::open(std::filesystem::current_path());
-    if (!repo) fail("rewritten", repo.error().message);
+    if (!repo) fail("rewritten", repo.error());
     // post-rewrite after an amend runs while the amended commit's note may still be queued:
     // the carry needs it (and every earlier queued note) written first.
     git::finish_pending_attaches(*repo);
@@ -76,24 +76,24 @@ void run_rewritten(const std::string& kind, bool prepare, bool post_commit,
         return;
     }
     if (kind != "amend" && kind != "rebase")
-        fail("rewritten",
+        fail("rewritten", ErrorKind::usage,
              "expected 'amend' or 'rebase' (git's post-rewrite argument), got '" + kind + "'", 2);
     auto pairs = git::parse_rewrite_pairs(std::cin);
-    if (!pairs) fail("rewritten", pairs.error().message, 2);
+    if (!pairs) fail("rewritten", pairs.error());
     auto report = git::apply_rewrites(*repo, kind, *pairs);
-    if (!report) fail("rewritten", report.error().message);
+    if (!report) fail("rewritten", report.error());
     for (const auto& p : report->problems)
         std::fprintf(stderr, "provenant rewritten: %s\n", p.c_str());
     spdlog::info("rewritten {}: {} new commits, {} notes written, {} lines carried, {} unknown",
                  kind, report->new_commits, report->notes_written, report->lines.carried,
                  report->lines.unknown);
-    if (!report->problems.empty()) throw CLI::RuntimeError(1);
+    if (!report->problems.empty()) fail_quietly();
 }
 
 void run_sync(const git::SyncOptions& options, bool json) {
     finish_pending_attaches_at(std::filesystem::current_path()); // push every note promised
     auto report = git::sync_notes(std::filesystem::current_path(), options);
-    if (!report) fail("sync", report.error().message);
+    if (!report) fail("sync", report.error());
     const auto& m = report->merge;
     const char* kind = m.kind == git::NotesMergeResult::Kind::UpToDate      ? "up-to-date"
                        : m.kind == git::NotesMergeResult::Kind::FastForward ? "fast-forward"
@@ -121,9 +121,9 @@ void run_sync(const git::SyncOptions& options, bool json) {
 
 void run_ci_squash_merge(const git::CiMergeOptions& options, bool json) {
     auto repo = git::Repo::open(std::filesystem::current_path(), true);
-    if (!repo) fail("ci squash-merge", repo.error().message);
+    if (!repo) fail("ci squash-merge", repo.error());
     auto report = git::ci_squash_merge(*repo, options);
-    if (!report) fail("ci squash-merge", report.error().message);
+    if (!report) fail("ci squash-merge", report.error());
     bool rejected = false;
     nlohmann::json j{{"pr_commits", report->pr_commits}, {"merged", nlohmann::json::array()}};
     std::string text;
@@ -149,7 +149,7 @@ void run_ci_squash_merge(const git::CiMergeOptions& options, bool json) {
     }
     print(json ? json_text_lossy(j) + "\n" : text);
     if (rejected)
-        fail("ci squash-merge",
+        fail("ci squash-merge", ErrorKind::invalid_input,
              "some carried lines did not match their sources; notes not written");
 }
 

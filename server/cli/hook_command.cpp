@@ -48,7 +48,8 @@ void run_install(const std::string& command, const AgentInstallArgs& args, bool 
     opts.binary = self_path().string();
     const char* home = std::getenv("HOME");
     opts.home = home ? fs::path(home) : fs::path();
-    if (opts.user && opts.home.empty()) fail(command, "--user needs HOME to be set");
+    if (opts.user && opts.home.empty())
+        fail(command, ErrorKind::invalid_input, "--user needs HOME to be set");
     std::error_code ec;
     fs::path cwd = fs::current_path(ec);
     if (auto loc = find_repository(cwd))
@@ -56,7 +57,7 @@ void run_install(const std::string& command, const AgentInstallArgs& args, bool 
     else
         opts.project = cwd;
     auto r = add ? agents::install_agent_hooks(opts) : agents::uninstall_agent_hooks(opts);
-    if (!r) fail(command, r.error().message);
+    if (!r) fail(command, r.error());
     for (const auto& line : r->lines)
         std::printf("%s\n", line.c_str());
 }

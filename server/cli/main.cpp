@@ -1,15 +1,22 @@
 // provenant's entry point: parses the command line and dispatches; commands live in
 // their own files.
 #include "cli/commands.h"
+#include "cli/exit_code.h"
 #include "support/log.h"
 
 #include <cstdio>
 #include <iostream>
 
 namespace provenant::cli {
-void fail(const std::string& command, const std::string& message, int code) {
-    std::fprintf(stderr, "provenant %s: %s\n", command.c_str(), message.c_str());
-    throw CLI::RuntimeError(code);
+void fail(const std::string& command, const Error& error) {
+    std::fprintf(stderr, "provenant %s: %s\n", command.c_str(), error.message.c_str());
+    throw CLI::RuntimeError(exit_code(error.kind));
+}
+void fail(const std::string& command, ErrorKind kind, const std::string& message) {
+    fail(command, make_error(kind, message));
+}
+void fail_quietly() {
+    throw CLI::RuntimeError(kExitFailure);
 }
 } // namespace provenant::cli
 
@@ -34,14 +41,16 @@ int main(int argc, char** argv) {
 
     // libgit2 is initialised lazily by the git layer (git::ensure_libgit2): commands that
     // never touch a repository (lsp, most hooks) skip its ~8 ms start-up.
-    int code = 0;
+    int code = provenant::cli::kExitOk;
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        code = app.exit(e);
+    } catch (const CLI::RuntimeError& e) { // a command's failure (cli::fail): code chosen
+        code = e.get_exit_code();
+    } catch (const CLI::ParseError& e) { // prints CLI11's message (or the help)
+        code = provenant::cli::parse_exit_code(app.exit(e));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "provenant: %s\n", e.what());
-        code = 1;
+        code = provenant::cli::exit_code(provenant::ErrorKind::internal);
     }
     return code;
 }

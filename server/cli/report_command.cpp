@@ -21,8 +21,11 @@ struct Opts {
     std::string format = "table", output;
 };
 
-[[noreturn]] void die(const std::string& m) {
-    fail("report", m);
+[[noreturn]] void die(const Error& e) {
+    fail("report", e);
+}
+[[noreturn]] void die(ErrorKind kind, const std::string& m) {
+    fail("report", kind, m);
 }
 
 /// The HTML page's charts: the same selection grouped by tool, by tool and model, and by week
@@ -53,9 +56,9 @@ analysis::HtmlReport html_views(const analysis::Fates& fates, const analysis::Me
 void run(const Opts& opts) {
     const SelectionOptions& o = opts.sel;
     auto fmt = analysis::parse_report_format(opts.format);
-    if (!fmt) die(fmt.error().message);
-    if (o.survival_days < 0) die("--survival-days must be 0 or more");
-    if (o.rework_days < 0) die("--rework-days must be 0 or more");
+    if (!fmt) die(fmt.error());
+    if (o.survival_days < 0) die(ErrorKind::invalid_input, "--survival-days must be 0 or more");
+    if (o.rework_days < 0) die(ErrorKind::invalid_input, "--rework-days must be 0 or more");
     std::vector<std::string> by;
     if (!o.by.empty()) {
         size_t pos = 0;
@@ -65,8 +68,9 @@ void run(const Opts& opts) {
                 o.by.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
             if (std::find(analysis::kGroupKeys.begin(), analysis::kGroupKeys.end(), k) ==
                 analysis::kGroupKeys.end())
-                die("--by: unknown key '" + k +
-                    "' (tool, model, session, author, team, path, ext, month, week)");
+                die(ErrorKind::invalid_input,
+                    "--by: unknown key '" + k +
+                        "' (tool, model, session, author, team, path, ext, month, week)");
             by.push_back(k);
             if (comma == std::string::npos) break;
             pos = comma + 1;
@@ -105,7 +109,7 @@ void run(const Opts& opts) {
         if (!text.empty() && text.back() != '\n') std::cout << '\n';
     } else {
         auto st = atomic_write_file(opts.output, text);
-        if (!st) die(st.error().message);
+        if (!st) die(st.error());
     }
 }
 

@@ -26,8 +26,11 @@ namespace {
 /// The command whose options are being resolved, for its error messages (one thread).
 thread_local const std::string* g_command = nullptr;
 
-[[noreturn]] void die(const std::string& m) {
-    fail(g_command != nullptr ? *g_command : std::string("report"), m);
+[[noreturn]] void die(const Error& e) {
+    fail(g_command != nullptr ? *g_command : std::string("report"), e);
+}
+[[noreturn]] void die(ErrorKind kind, const std::string& m) {
+    die(make_error(kind, m));
 }
 
 /// YYYY-MM-DD (UTC midnight), an ISO 8601 time with an offset, or unix seconds.
@@ -44,8 +47,9 @@ int64_t parse_date(const std::string& s, const char* option) {
     }
     auto t = analysis::parse_timestamp(s);
     if (!t)
-        die(std::string(option) + ": not a date: '" + s +
-            "' (YYYY-MM-DD, ISO 8601 with an offset, or unix seconds)");
+        die(ErrorKind::invalid_input,
+            std::string(option) + ": not a date: '" + s +
+                "' (YYYY-MM-DD, ISO 8601 with an offset, or unix seconds)");
     return *t;
 }
 
@@ -86,12 +90,13 @@ std::vector<Release> releases_of(const git::Repo& repo, const std::string& spec)
     const bool glob = spec.find_first_of("*?[") != std::string::npos;
     if (!glob) {
         auto id = try_resolve(repo, spec);
-        if (!id) die("--release: unknown ref '" + spec + "'");
+        if (!id) die(ErrorKind::not_found, "--release: unknown ref '" + spec + "'");
         out.push_back({*id, ref_date(repo, spec, *id)});
         return out;
     }
     git_strarray tags{};
-    if (git_tag_list(&tags, repo.get()) != 0) die("listing tags: " + git::last_error_message());
+    if (git_tag_list(&tags, repo.get()) != 0)
+        die(ErrorKind::io, "listing tags: " + git::last_error_message());
     for (size_t i = 0; i < tags.count; ++i) {
         const std::string name = tags.strings[i];
         if (::fnmatch(spec.c_str(), name.c_str(), 0) != 0) continue;
@@ -106,23 +111,24 @@ std::vector<Release> releases_of(const git::Repo& repo, const std::string& spec)
 std::set<std::string> range_commits(const git::Repo& repo, const std::string& range,
                                     std::vector<git_oid>& tips) {
     git::Revwalk walk;
-    if (git_revwalk_new(git::Setter(walk), repo.get()) != 0) die("starting a history walk");
+    if (git_revwalk_new(git::Setter(walk), repo.get()) != 0)
+        die(ErrorKind::io, "starting a history walk");
     const auto dots = range.find("..");
     if (dots != std::string::npos) {
         if (range.find("...") != std::string::npos)
-            die("symmetric ranges (A...B) are not supported: use A..B");
+            die(ErrorKind::invalid_input, "symmetric ranges (A...B) are not supported: use A..B");
         std::string a = range.substr(0, dots), b = range.substr(dots + 2);
         if (b.empty()) b = "HEAD";
         if (a.empty()) a = "HEAD";
         auto ia = try_resolve(repo, a), ib = try_resolve(repo, b);
-        if (!ia) die("unknown revision '" + a + "'");
-        if (!ib) die("unknown revision '" + b + "'");
+        if (!ia) die(ErrorKind::not_found, "unknown revision '" + a + "'");
+        if (!ib) die(ErrorKind::not_found, "unknown revision '" + b + "'");
         tips.push_back(*ib);
         git_revwalk_push(walk.get(), &*ib);
         git_revwalk_hide(walk.get(), &*ia);
     } else {
         auto id = try_resolve(repo, range);
-        if (!id) die("unknown revision '" + range + "'");
+        if (!id) die(ErrorKind::not_found, "unknown revision '" + range + "'");
         tips.push_back(*id);
         git_revwalk_push(walk.get(), &*id);
     }
@@ -130,7 +136,7 @@ std::set<std::string> range_commits(const git::Repo& repo, const std::string& ra
     git_oid id;
     while (git_revwalk_next(&id, walk.get()) == 0)
         out.insert(git::to_hex(id));
-    if (out.empty()) die("the range '" + range + "' has no commits");
+    if (out.empty()) die(ErrorKind::not_found, "the range '" + range + "' has no commits");
     return out;
 }
 
@@ -185,32 +191,32 @@ void add_selection_options(CLI::App& cmd, SelectionOptions& o, bool with_by) {
 std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
                                              const std::string& command) {
     g_command = &command;
-    if (o.survival_days < 0) die("--survival-days must be 0 or more");
-    if (o.rework_days < 0) die("--rework-days must be 0 or more");
+    if (o.survival_days < 0) die(ErrorKind::invalid_input, "--survival-days must be 0 or more");
+    if (o.rework_days < 0) die(ErrorKind::invalid_input, "--rework-days must be 0 or more");
     auto sel = std::make_unique<Selection>();
     if (!o.teams.empty()) {
         auto t = analysis::load_team_map(o.teams);
-        if (!t) die(t.error().message);
+        if (!t) die(t.error());
         sel->teams = std::move(*t);
     }
     auto prices = PriceTable::load(o.prices.empty() ? fs::path() : fs::path(o.prices));
-    if (!prices) die(prices.error().message);
+    if (!prices) die(prices.error());
     sel->prices = std::move(*prices);
 
     auto opened = git::Repo::open(o.dir.empty() ? fs::current_path() : fs::path(o.dir), true);
-    if (!opened) die(opened.error().message);
+    if (!opened) die(opened.error());
     sel->repo = std::move(*opened);
     git::Repo& repo = *sel->repo;
     if (!repo.bare()) git::finish_pending_attaches(repo);
 
     auto tips_r = analysis::default_tips(repo);
-    if (!tips_r) die(tips_r.error().message);
+    if (!tips_r) die(tips_r.error());
     std::vector<git_oid> tips = std::move(*tips_r);
 
     std::optional<git_oid>& main_id = sel->main_id;
     if (!o.main_ref.empty()) {
         main_id = try_resolve(repo, o.main_ref);
-        if (!main_id) die("--main: unknown ref '" + o.main_ref + "'");
+        if (!main_id) die(ErrorKind::not_found, "--main: unknown ref '" + o.main_ref + "'");
     } else {
         main_id = default_main(repo);
     }
@@ -218,12 +224,12 @@ std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
     at_id = main_id;
     if (!o.at.empty()) {
         at_id = try_resolve(repo, o.at);
-        if (!at_id) die("--at: unknown ref '" + o.at + "'");
+        if (!at_id) die(ErrorKind::not_found, "--at: unknown ref '" + o.at + "'");
     }
     std::vector<Release> releases = releases_of(repo, o.release);
     if (!o.deployments.empty()) {
         auto deps = analysis::load_deployments(o.deployments);
-        if (!deps) die(deps.error().message);
+        if (!deps) die(deps.error());
         for (const auto& d : *deps) {
             std::string env = d.environment;
             std::transform(env.begin(), env.end(), env.begin(), ::tolower);
@@ -250,7 +256,7 @@ std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
     {
         ProgressLine progress;
         auto f = analysis::load_fates(repo, tips, std::ref(progress), !o.no_cache);
-        if (!f) die(f.error().message);
+        if (!f) die(f.error());
         fates = std::move(*f);
     }
     std::unordered_map<std::string, uint32_t> index;
@@ -286,7 +292,7 @@ std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
             mo.selected[i] = in ? 1 : 0;
             any += in ? 1 : 0;
         }
-        if (any == 0) die("no commits in the selection");
+        if (any == 0) die(ErrorKind::not_found, "no commits in the selection");
     }
     g_command = nullptr;
     return sel;

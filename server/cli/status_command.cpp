@@ -128,7 +128,8 @@ Result<std::optional<FileStatus>> file_status(const RepoLocation& repo, const He
         st.entry = std::move(entry);
         return std::optional<FileStatus>(std::move(st));
     }
-    if (kind != fs::file_type::regular) return make_error(file.string() + " is not a regular file");
+    if (kind != fs::file_type::regular)
+        return make_error(ErrorKind::invalid_input, file.string() + " is not a regular file");
     auto disk = read_file(file);
     if (!disk) return disk.error();
     if (head && *disk == *head) return std::optional<FileStatus>(); // all committed
@@ -261,7 +262,7 @@ std::vector<std::string> path_filters(const RepoLocation& repo, const fs::path& 
             continue;
         }
         auto rel = repo_relative_path(repo, p);
-        if (!rel) fail("status", rel.error().message);
+        if (!rel) fail("status", rel.error());
         filters.push_back(*rel);
     }
     return filters;
@@ -278,11 +279,11 @@ bool selected(const std::string& path, const std::vector<std::string>& filters) 
 void run_status(const StatusOptions& opts) {
     std::error_code ec;
     fs::path base = opts.dir.empty() ? fs::current_path(ec) : fs::absolute(opts.dir, ec);
-    if (ec) fail("status", "resolving the working directory: " + ec.message());
+    if (ec) fail("status", ErrorKind::io, "resolving the working directory: " + ec.message());
     if (!opts.dir.empty() && !fs::is_directory(base, ec))
-        fail("status", "cannot run in " + opts.dir + ": not a directory");
+        fail("status", ErrorKind::invalid_input, "cannot run in " + opts.dir + ": not a directory");
     auto repo = locate_repository(base);
-    if (!repo) fail("status", repo.error().message);
+    if (!repo) fail("status", repo.error());
     finish_pending_attaches_in(repo->gitdir); // what was committed is no longer pending
     bool all = false;
     std::vector<std::string> filters = path_filters(*repo, base, opts.paths, all);
@@ -290,7 +291,7 @@ void run_status(const StatusOptions& opts) {
     Journal journal(repo->gitdir);
     const HeadTexts heads(*repo);
     auto paths = journal.list();
-    if (!paths) fail("status", paths.error().message);
+    if (!paths) fail("status", paths.error());
 
     std::vector<FileStatus> files;
     std::vector<std::pair<std::string, std::string>> errors; // path, message
@@ -319,7 +320,7 @@ void run_status(const StatusOptions& opts) {
             for (auto& [path, message] : errors)
                 out["errors"].push_back({{"path", path}, {"message", message}});
         }
-        std::string text = json_text_lossy(out, 2);
+        std::string text = json_text_quoted(out, 2);
         std::printf("%s\n", text.c_str());
     } else {
         if (files.empty())
@@ -331,7 +332,7 @@ void run_status(const StatusOptions& opts) {
     if (!errors.empty()) {
         for (auto& [path, message] : errors)
             std::fprintf(stderr, "provenant status: %s: %s\n", path.c_str(), message.c_str());
-        throw CLI::RuntimeError(1);
+        fail_quietly();
     }
 }
 

@@ -78,18 +78,21 @@ Result<size_t> offset_in(const OriginText& t, Position p, Units u) {
     case OriginText::Locate::Ok:
         return off;
     case OriginText::Locate::LinePastEnd:
-        return make_error("line " + std::to_string(p.line) + " is past the end of the document (" +
-                          std::to_string(t.line_count()) + " lines)");
+        return make_error(ErrorKind::invalid_input, "line " + std::to_string(p.line) +
+                                                        " is past the end of the document (" +
+                                                        std::to_string(t.line_count()) + " lines)");
     case OriginText::Locate::PastLineEnd: {
         const uint64_t len =
             t.units_before(t.line_content_end(p.line), u) - t.units_before(t.line_start(p.line), u);
-        return make_error("character " + std::to_string(p.character) + " is past the end of line " +
-                          std::to_string(p.line) + " (" + std::to_string(len) + " long)");
+        return make_error(ErrorKind::invalid_input,
+                          "character " + std::to_string(p.character) + " is past the end of line " +
+                              std::to_string(p.line) + " (" + std::to_string(len) + " long)");
     }
     case OriginText::Locate::InsideCharacter:
-        return make_error("position " + pos_str(p) + " is inside a character");
+        return make_error(ErrorKind::invalid_input,
+                          "position " + pos_str(p) + " is inside a character");
     }
-    return make_error("position " + pos_str(p) + ": unexpected");
+    return make_error(ErrorKind::internal, "position " + pos_str(p) + ": unexpected");
 }
 
 /// One applied edit, in the coordinates of the text just before it.
@@ -275,8 +278,9 @@ Position Document::position_of(size_t byte_offset) const {
 Status Document::apply_change(int64_t new_version, const std::optional<TextRange>& range,
                               std::string_view text, EditReason reason) {
     if (new_version < version_)
-        return make_error("version " + std::to_string(new_version) +
-                          " is older than the document's version " + std::to_string(version_));
+        return make_error(ErrorKind::invalid_input, "version " + std::to_string(new_version) +
+                                                        " is older than the document's version " +
+                                                        std::to_string(version_));
     if (new_version > version_) apply_held_annotations(); // the previous batch is complete
     std::vector<Piece> pieces;
     bool replacement = false;
@@ -293,8 +297,9 @@ Status Document::apply_change(int64_t new_version, const std::optional<TextRange
         Result<size_t> b = range->end == range->start ? a : offset_of(range->end);
         if (!b) return b.error().context("range end " + pos_str(range->end));
         if (*a > *b)
-            return make_error("range start " + pos_str(range->start) + " is after its end " +
-                              pos_str(range->end));
+            return make_error(ErrorKind::invalid_input, "range start " + pos_str(range->start) +
+                                                            " is after its end " +
+                                                            pos_str(range->end));
         const size_t removed = *b - *a;
         replacement = removed > 0 && !text.empty();
         if (removed > 0 && !text.empty() && removed + text.size() <= kDiffReplaceMaxBytes) {
@@ -533,12 +538,14 @@ Status Document::annotate(int64_t version, const OriginRecord& origin,
     apply_held_annotations();
     Pending& p = *pending_;
     if (origin.cls == OriginClass::Unknown)
-        return make_error("an annotation's class must be ai, human or paste");
+        return make_error(ErrorKind::invalid_input,
+                          "an annotation's class must be ai, human or paste");
     if (version > version_) {
         if (versions_apart(version_, version) > kMaxAhead)
-            return make_error("annotation for version " + std::to_string(version) +
-                              " is too far ahead of the document's version " +
-                              std::to_string(version_));
+            return make_error(ErrorKind::invalid_input,
+                              "annotation for version " + std::to_string(version) +
+                                  " is too far ahead of the document's version " +
+                                  std::to_string(version_));
         if (p.held.size() >= kMaxHeld) {
             p.dropped.push_back("annotation for version " + std::to_string(p.held.front().version) +
                                 " dropped: too many annotations waiting for their version");
@@ -548,9 +555,10 @@ Status Document::annotate(int64_t version, const OriginRecord& origin,
         return {};
     }
     if (version < p.floor)
-        return make_error("annotation for version " + std::to_string(version) +
-                          " is older than the edit history kept (from version " +
-                          std::to_string(p.floor) + ")");
+        return make_error(ErrorKind::invalid_input,
+                          "annotation for version " + std::to_string(version) +
+                              " is older than the edit history kept (from version " +
+                              std::to_string(p.floor) + ")");
     return apply_annotation(version, origins_.intern(origin), origin.cls, ranges);
 }
 
@@ -568,7 +576,9 @@ Status Document::apply_annotation(int64_t version, uint32_t origin, OriginClass 
             Result<size_t> a = offset_in(*text_, r.start, u);
             Result<size_t> b = offset_in(*text_, r.end, u);
             if (!a || !b) return (!a ? a.error() : b.error()).context("annotation range");
-            if (*a > *b) return make_error("annotation range start is after its end");
+            if (*a > *b)
+                return make_error(ErrorKind::invalid_input,
+                                  "annotation range start is after its end");
             cur.emplace_back(*a, *b);
         }
     } else {
@@ -591,7 +601,9 @@ Status Document::apply_annotation(int64_t version, uint32_t origin, OriginClass 
             if (!a || !b)
                 return (!a ? a.error() : b.error())
                     .context("annotation range at version " + std::to_string(version));
-            if (*a > *b) return make_error("annotation range start is after its end");
+            if (*a > *b)
+                return make_error(ErrorKind::invalid_input,
+                                  "annotation range start is after its end");
             size_t pos = 0;
             for (const Seg& s : segs) {
                 const size_t x = std::max(*a, pos), y = std::min(*b, pos + s.len);

@@ -42,18 +42,22 @@ Status Snapshot::validate() const {
     uint64_t total = 0;
     for (size_t i = 0; i < runs.size(); ++i) {
         const Run& r = runs[i];
-        if (r.length == 0) return make_error("run " + std::to_string(i) + " is empty");
+        if (r.length == 0)
+            return make_error(ErrorKind::invalid_input, "run " + std::to_string(i) + " is empty");
         if (r.attr.origin >= origins.size())
-            return make_error("run " + std::to_string(i) + " names origin " +
-                              std::to_string(r.attr.origin) + " of " +
-                              std::to_string(origins.size()));
+            return make_error(ErrorKind::invalid_input, "run " + std::to_string(i) +
+                                                            " names origin " +
+                                                            std::to_string(r.attr.origin) + " of " +
+                                                            std::to_string(origins.size()));
         if (static_cast<uint8_t>(r.attr.evidence) > 2)
-            return make_error("run " + std::to_string(i) + " has an invalid evidence level");
+            return make_error(ErrorKind::invalid_input,
+                              "run " + std::to_string(i) + " has an invalid evidence level");
         total += r.length;
     }
     if (total != text.size())
-        return make_error("runs cover " + std::to_string(total) + " bytes of a " +
-                          std::to_string(text.size()) + "-byte text");
+        return make_error(ErrorKind::invalid_input, "runs cover " + std::to_string(total) +
+                                                        " bytes of a " +
+                                                        std::to_string(text.size()) + "-byte text");
     return {};
 }
 
@@ -109,51 +113,60 @@ nlohmann::json snapshot_to_json(const Snapshot& s) {
 
 Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
     try {
-        if (!j.is_object()) return make_error("snapshot: expected an object");
+        if (!j.is_object())
+            return make_error(ErrorKind::invalid_input, "snapshot: expected an object");
         Snapshot s;
         s.text = j.at("text").get<std::string>();
         const auto& origins = j.at("origins");
         if (!origins.is_array() || origins.size() < 3)
-            return make_error("snapshot.origins: expected an array of at least 3 records");
+            return make_error(ErrorKind::invalid_input,
+                              "snapshot.origins: expected an array of at least 3 records");
         // Ids must be preserved: the first three are fixed, the rest are appended in order.
         for (size_t i = 3; i < origins.size(); ++i) {
             OriginRecord rec = origins[i].get<OriginRecord>();
             if (s.origins.intern(rec) != i)
-                return make_error("snapshot.origins[" + std::to_string(i) + "]: duplicate record");
+                return make_error(ErrorKind::invalid_input,
+                                  "snapshot.origins[" + std::to_string(i) + "]: duplicate record");
         }
         const auto& runs = j.at("runs");
-        if (!runs.is_array()) return make_error("snapshot.runs: expected an array");
+        if (!runs.is_array())
+            return make_error(ErrorKind::invalid_input, "snapshot.runs: expected an array");
         const nlohmann::json* seen = nullptr;
         if (auto it = j.find("seen"); it != j.end()) {
             if (!it->is_array() || it->size() != runs.size())
-                return make_error("snapshot.seen: expected an array with one entry per run");
+                return make_error(ErrorKind::invalid_input,
+                                  "snapshot.seen: expected an array with one entry per run");
             seen = &*it;
         }
         for (size_t i = 0; i < runs.size(); ++i) {
             const auto& r = runs[i];
             if (!r.is_array() || r.size() != 4)
-                return make_error("snapshot.runs[" + std::to_string(i) +
-                                  "]: expected [len, origin, evidence, fresh]");
+                return make_error(ErrorKind::invalid_input,
+                                  "snapshot.runs[" + std::to_string(i) +
+                                      "]: expected [len, origin, evidence, fresh]");
             // Each field must be a non-negative integer before it is read as one: get<> of a
             // float out of the type's range is undefined (fuzz_journal_entry found a run
             // length of 3.3e57).
             for (const auto& field : r)
                 if (!field.is_number_integer() ||
                     (!field.is_number_unsigned() && field.get<int64_t>() < 0))
-                    return make_error("snapshot.runs[" + std::to_string(i) +
-                                      "]: expected non-negative integers");
+                    return make_error(ErrorKind::invalid_input,
+                                      "snapshot.runs[" + std::to_string(i) +
+                                          "]: expected non-negative integers");
             const uint64_t len = r[0].get<uint64_t>();
             const uint64_t origin = r[1].get<uint64_t>();
             const uint64_t ev = r[2].get<uint64_t>();
             const uint64_t fresh = r[3].get<uint64_t>();
             if (len == 0 || len > UINT32_MAX || origin >= s.origins.size() || ev > 2 || fresh > 1)
-                return make_error("snapshot.runs[" + std::to_string(i) + "]: value out of range");
+                return make_error(ErrorKind::invalid_input,
+                                  "snapshot.runs[" + std::to_string(i) + "]: value out of range");
             uint64_t at = 0;
             if (seen) {
                 const auto& v = (*seen)[i];
                 if (!v.is_number_unsigned() || v.get<uint64_t>() > UINT32_MAX)
-                    return make_error("snapshot.seen[" + std::to_string(i) +
-                                      "]: expected seconds since the epoch");
+                    return make_error(ErrorKind::invalid_input,
+                                      "snapshot.seen[" + std::to_string(i) +
+                                          "]: expected seconds since the epoch");
                 at = v.get<uint64_t>();
             }
             s.push_run(static_cast<uint32_t>(len),
@@ -163,7 +176,7 @@ Result<Snapshot> snapshot_from_json(const nlohmann::json& j) {
         if (Status st = s.validate(); !st) return st.error().context("snapshot");
         return s;
     } catch (const std::exception& e) {
-        return make_error(std::string("snapshot: ") + e.what());
+        return make_error(ErrorKind::invalid_input, std::string("snapshot: ") + e.what());
     }
 }
 

@@ -35,7 +35,7 @@ Result<void*> load_module() {
             continue;
         }
         if (void* h = ::dlopen(p.c_str(), RTLD_NOW | RTLD_LOCAL)) return h;
-        return make_error("loading " + p.string() + ": " + ::dlerror());
+        return make_error(ErrorKind::io, "loading " + p.string() + ": " + ::dlerror());
     }
     // Appended step by step: GCC 12 warns (-Warray-bounds, a false positive) on the chain.
     std::string msg = "PostgreSQL support is not installed (";
@@ -43,7 +43,7 @@ Result<void*> load_module() {
     msg += " not found: ";
     msg += tried;
     msg += ")";
-    return make_error(std::move(msg));
+    return make_error(ErrorKind::not_found, std::move(msg));
 }
 
 /// The cells of a table, row by row, as C strings (nullptr: NULL); `store` owns the text.
@@ -79,7 +79,8 @@ Status export_to_postgresql(const std::string& url, const ExportData& d) {
     if (!module) return module.error();
     using Fn = int (*)(const ProvenantPgExport*, char*, size_t);
     auto fn = reinterpret_cast<Fn>(::dlsym(*module, "provenant_pg_export"));
-    if (fn == nullptr) return make_error(std::string("PostgreSQL module: ") + ::dlerror());
+    if (fn == nullptr)
+        return make_error(ErrorKind::io, std::string("PostgreSQL module: ") + ::dlerror());
     std::vector<std::optional<std::string>> commit_text, fate_text;
     const std::vector<const char*> commit_cells = cells_of(d.meta.repo, *d.commits, commit_text);
     const std::vector<const char*> fate_cells = cells_of(d.meta.repo, *d.fates, fate_text);
@@ -110,7 +111,7 @@ Status export_to_postgresql(const std::string& url, const ExportData& d) {
     char error[2048] = {};
     const int rc = fn(&in, error, sizeof error);
     // The module stays loaded: libpq's atexit handlers live in it.
-    if (rc != 0) return make_error(std::string(error) + " (nothing was written)");
+    if (rc != 0) return make_error(ErrorKind::io, std::string(error) + " (nothing was written)");
     return {};
 }
 

@@ -24,7 +24,7 @@ using Db = std::unique_ptr<sqlite3, DbClose>;
 using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
 
 Error db_error(sqlite3* db, const std::string& what) {
-    return make_error(what + ": " + sqlite3_errmsg(db));
+    return make_error(ErrorKind::io, what + ": " + sqlite3_errmsg(db));
 }
 
 Status exec(sqlite3* db, const std::string& sql, const std::string& what) {
@@ -32,7 +32,7 @@ Status exec(sqlite3* db, const std::string& sql, const std::string& what) {
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
         std::string m = msg != nullptr ? msg : "unknown error";
         sqlite3_free(msg);
-        return make_error(what + ": " + m);
+        return make_error(ErrorKind::io, what + ": " + m);
     }
     return {};
 }
@@ -117,9 +117,10 @@ Status run(sqlite3* db, const ExportData& d) {
         const int version =
             sqlite3_step(v->get()) == SQLITE_ROW ? sqlite3_column_int(v->get(), 0) : 0;
         if (version != kSchemaVersion)
-            return make_error("the database has provenant schema version " +
-                              std::to_string(version) + "; this provenant writes version " +
-                              std::to_string(kSchemaVersion));
+            return make_error(ErrorKind::invalid_input,
+                              "the database has provenant schema version " +
+                                  std::to_string(version) + "; this provenant writes version " +
+                                  std::to_string(kSchemaVersion));
     }
     for (const char* table : {"provenant_commit_rows", "provenant_fate_rows", "provenant_repos"}) {
         auto del = prepare(db, std::string("DELETE FROM ") + table + " WHERE repo = ?");
@@ -154,7 +155,7 @@ Status run(sqlite3* db, const ExportData& d) {
 Status export_to_sqlite(const std::string& file, const ExportData& d) {
     // Created 0600 before SQLite opens it: the rows list authors and paths.
     const int fd = ::open(file.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) return make_error("opening " + file + ": " + std::strerror(errno));
+    if (fd < 0) return make_error(ErrorKind::io, "opening " + file + ": " + std::strerror(errno));
     ::close(fd);
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);

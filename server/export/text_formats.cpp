@@ -2,6 +2,7 @@
 #include "export/text_formats.h"
 
 #include "analysis/report_format.h"
+#include "support/json_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -46,8 +47,9 @@ void TextWriter::row(const std::vector<Value>& values) {
                 break;
             }
         }
-        // Paths and emails are bytes from git: invalid UTF-8 is replaced, never a crash.
-        out_ << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        // Paths and emails are bytes from git: quoted as git quotes paths when not UTF-8
+        // (json_text_quoted), never a crash and never another file's name.
+        out_ << json_text_quoted(j) << '\n';
         return;
     }
     for (size_t i = 0; i < values.size(); ++i) {

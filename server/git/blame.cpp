@@ -301,7 +301,7 @@ Status Blamer::run(const git_oid& tip, const std::string& path, const std::strin
     if (git_commit_tree(Setter(tree), c->get()) != 0) return git::git_error("reading a tree");
     auto b = blob_in(tree.get(), path);
     if (!b) return b.error();
-    if (!*b) return Error("no file '" + path + "' at " + rev);
+    if (!*b) return Error(ErrorKind::not_found, "no file '" + path + "' at " + rev);
     auto t = text(**b);
     if (!t) return t.error();
     final_text_ = *t;

@@ -56,7 +56,8 @@ Result<std::vector<git_oid>> range(const Repo& repo, const std::string& include,
     while (git_revwalk_next(&id, walk.get()) == 0) {
         out.push_back(id);
         if (out.size() > 10000)
-            return Error("more than 10000 commits in " + exclude + ".." + include);
+            return Error(ErrorKind::invalid_input,
+                         "more than 10000 commits in " + exclude + ".." + include);
     }
     return out;
 }
@@ -99,7 +100,8 @@ Result<CiMergeReport> ci_squash_merge(const Repo& repo, const CiMergeOptions& op
     CiMergeReport report;
     auto pr = range(repo, options.head, options.base);
     if (!pr) return pr.error().context("listing the pull request's commits");
-    if (pr->empty()) return Error("no commits in " + options.base + ".." + options.head);
+    if (pr->empty())
+        return Error(ErrorKind::not_found, "no commits in " + options.base + ".." + options.head);
     for (auto& c : *pr)
         report.pr_commits.push_back(to_hex(c));
 
@@ -113,7 +115,8 @@ Result<CiMergeReport> ci_squash_merge(const Repo& repo, const CiMergeOptions& op
         if (!id) return id.error();
         landed.push_back(*id);
     }
-    if (landed.empty()) return Error("no merged commits in " + options.merged);
+    if (landed.empty())
+        return Error(ErrorKind::not_found, "no merged commits in " + options.merged);
 
     std::map<std::string, git_oid> by_patch; // PR commits by patch id
     for (auto& c : *pr) {

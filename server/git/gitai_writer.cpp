@@ -62,7 +62,8 @@ Status write_gitai_note_if_enabled(const Repo& repo, const git_oid& commit, cons
         try {
             text = serialize_gitai_note(gitai);
         } catch (const std::exception& e) {
-            return make_error("writing git-ai's note of " + to_hex(commit) + ": " + e.what());
+            return make_error(ErrorKind::io,
+                              "writing git-ai's note of " + to_hex(commit) + ": " + e.what());
         }
     }
     // No AI line: an earlier note of provenant's saying otherwise must go.

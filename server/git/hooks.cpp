@@ -123,14 +123,17 @@ bool is_ours(const fs::path& p) {
 
 Status write_hook(const fs::path& p, const std::string& text) {
     if (auto st = atomic_write_file(p, text); !st) return st;
-    if (::chmod(p.c_str(), 0755) != 0) return Error("making " + p.string() + " executable");
+    if (::chmod(p.c_str(), 0755) != 0)
+        return Error(ErrorKind::io, "making " + p.string() + " executable");
     return {};
 }
 
 Status rename_path(const fs::path& from, const fs::path& to) {
     std::error_code ec;
     fs::rename(from, to, ec);
-    if (ec) return Error("renaming " + from.string() + " to " + to.string() + ": " + ec.message());
+    if (ec)
+        return Error(ErrorKind::io,
+                     "renaming " + from.string() + " to " + to.string() + ": " + ec.message());
     return {};
 }
 
@@ -182,7 +185,7 @@ Status remove_hook(const fs::path& dir, const char* name, InstallReport& rep) {
     if (ours) {
         std::error_code ec;
         fs::remove(hook, ec);
-        if (ec) return Error("removing " + hook.string() + ": " + ec.message());
+        if (ec) return Error(ErrorKind::io, "removing " + hook.string() + ": " + ec.message());
         rep.changed = true;
     }
     if (exists_no_follow(chained)) {
@@ -247,7 +250,9 @@ Result<InstallReport> install(const Repo& repo, const fs::path& binary,
                        state.value("hooks_dir", std::string()) == dir->string();
     if (!fs::is_directory(*dir, ec)) {
         fs::create_directories(*dir, ec);
-        if (ec) return Error("creating the hooks directory " + dir->string() + ": " + ec.message());
+        if (ec)
+            return Error(ErrorKind::io,
+                         "creating the hooks directory " + dir->string() + ": " + ec.message());
         created_dir = true;
         rep.changed = true;
     }
@@ -269,8 +274,9 @@ Result<InstallReport> install(const Repo& repo, const fs::path& binary,
         }
         if (exists_no_follow(hook)) {
             if (exists_no_follow(chained))
-                return Error("cannot chain " + hook.string() + ": " + chained.string() +
-                             " already exists (move one of them away and run install again)");
+                return Error(ErrorKind::conflict,
+                             "cannot chain " + hook.string() + ": " + chained.string() +
+                                 " already exists (move one of them away and run install again)");
             if (auto st = rename_path(hook, chained); !st) return st.error();
             if (auto st = write_hook(hook, text); !st) {
                 (void)rename_path(chained, hook); // put the user's hook back

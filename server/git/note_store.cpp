@@ -126,7 +126,8 @@ Status NoteStore::write(const git_oid& commit, const Note& note) {
         text = serialize_note(note);
     } catch (const std::exception& e) {
         // Never out of here: an exception once stopped the drain, and every later note.
-        return make_error("serialising the note of " + to_hex(commit) + ": " + e.what());
+        return make_error(ErrorKind::internal,
+                          "serialising the note of " + to_hex(commit) + ": " + e.what());
     }
     return write_raw(commit, text);
 }

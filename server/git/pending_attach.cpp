@@ -72,7 +72,7 @@ std::vector<Queued> resolve_names(const Repo& repo, const fs::path& dir,
                                   std::vector<std::string>& junk, DrainReport& report) {
     std::map<std::string, Queued> by_hex;
     for (const auto& name : names) {
-        Result<git_oid> id = Error("");
+        Result<git_oid> id = Error(ErrorKind::internal, "");
         if (name.rfind("HEAD.", 0) == 0)
             id = repo.resolve("HEAD"); // the hook could not read HEAD with shell builtins
         else
@@ -179,11 +179,11 @@ Result<DrainReport> drain_pending_attaches(const Repo& repo) {
             AttachOptions options;
             options.rev = hex;
             options.context = q.context;
-            Result<AttachResult> r = Error("");
+            Result<AttachResult> r = Error(ErrorKind::internal, "");
             try {
                 r = attach(repo, options);
             } catch (const std::exception& e) { // one commit's failure never stops the queue
-                r = Error(e.what());
+                r = Error(ErrorKind::internal, e.what());
             }
             if (!r) {
                 // Kept: the queue file is removed only once its note is written, so a failure

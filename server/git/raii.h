@@ -60,7 +60,7 @@ inline std::string last_error_message() {
 
 /// Error("<what>: <libgit2 message>"), to return right after a failing call.
 inline Error git_error(const std::string& what) {
-    return Error(what + ": " + last_error_message());
+    return Error(ErrorKind::io, what + ": " + last_error_message());
 }
 
 /// Hex form of an object id.
@@ -74,7 +74,7 @@ inline std::string to_hex(const git_oid& oid) {
 inline Result<git_oid> oid_from_hex(const std::string& hex) {
     git_oid oid;
     if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex.c_str()) != 0)
-        return Error("not an object id: '" + hex + "'");
+        return Error(ErrorKind::invalid_input, "not an object id: '" + hex + "'");
     return oid;
 }
 

@@ -72,7 +72,8 @@ Status for_each_hunk(std::string_view old_text, std::string_view new_text,
     int rc = git_diff_buffers(old_text.data(), old_text.size(), nullptr, new_text.data(),
                               new_text.size(), nullptr, &opts, nullptr, nullptr, hunk_cb, nullptr,
                               &payload);
-    if (!payload.error.empty()) return Error("diffing texts: " + payload.error);
+    if (!payload.error.empty())
+        return Error(ErrorKind::invalid_input, "diffing texts: " + payload.error);
     if (rc != 0) return git_error("diffing texts");
     return {};
 }
@@ -106,12 +107,12 @@ Result<Repo> Repo::open(const std::filesystem::path& path, bool allow_bare) {
     if (git_repository_open_ext(Setter(repo), path.c_str(), 0, nullptr) != 0) {
         const ::git_error* e = git_error_last();
         if (e == nullptr || e->klass == GIT_ERROR_REPOSITORY || e->klass == GIT_ERROR_NONE)
-            return Error("not in a git repository: " + path.string());
+            return Error(ErrorKind::not_found, "not in a git repository: " + path.string());
         return git_error("opening repository " + path.string());
     }
     if (!allow_bare && git_repository_is_bare(repo.get()))
-        return Error("this is a bare repository (" + path.string() +
-                     "): provenant needs a working tree");
+        return Error(ErrorKind::invalid_input, "this is a bare repository (" + path.string() +
+                                                   "): provenant needs a working tree");
     return Repo(std::move(repo));
 }
 

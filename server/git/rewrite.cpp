@@ -334,12 +334,16 @@ Result<std::vector<RewritePair>> parse_rewrite_pairs(std::istream& in) {
         std::string a, b;
         if (!(fields >> a)) continue; // blank
         if (!(fields >> b))
-            return Error("post-rewrite input line " + std::to_string(n) +
-                         ": expected '<old> <new>'");
+            return Error(ErrorKind::usage, "post-rewrite input line " + std::to_string(n) +
+                                               ": expected '<old> <new>'");
         auto o = oid_from_hex(a);
         auto w = oid_from_hex(b);
-        if (!o) return o.error().context("post-rewrite input line " + std::to_string(n));
-        if (!w) return w.error().context("post-rewrite input line " + std::to_string(n));
+        // git's post-rewrite input is the hook's interface, like its command line: wrong
+        // input is a usage error.
+        for (const auto* id : {&o, &w})
+            if (!*id)
+                return Error(ErrorKind::usage, "post-rewrite input line " + std::to_string(n) +
+                                                   ": " + id->error().message);
         out.push_back({*o, *w});
     }
     return out;

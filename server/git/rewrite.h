@@ -91,8 +91,8 @@ struct RewritePair {
     git_oid old_id;
     git_oid new_id;
 };
-/// Parses post-rewrite's stdin ("<old> <new> [<extra>]" per line). Bad lines are errors
-/// naming the line number.
+/// Parses post-rewrite's stdin ("<old> <new> [<extra>]" per line). Bad lines are usage errors
+/// (ErrorKind::usage: the hook's input, like its command line) naming the line number.
 Result<std::vector<RewritePair>> parse_rewrite_pairs(std::istream& in);
 
 /// Summary of `apply_rewrites`.

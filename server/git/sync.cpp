@@ -101,7 +101,8 @@ Result<SyncReport> sync_notes(const std::filesystem::path& workdir, const SyncOp
     Remote remote;
     if (options.remote.empty() || options.remote[0] == '-' ||
         git_remote_lookup(Setter(remote), repo.get(), options.remote.c_str()) != 0)
-        return Error("no remote named '" + options.remote + "' (see git remote -v)");
+        return Error(ErrorKind::not_found,
+                     "no remote named '" + options.remote + "' (see git remote -v)");
     const char* wd = git_repository_workdir(repo.get());
     const std::filesystem::path gitdir = wd != nullptr ? wd : git_repository_path(repo.get());
     const std::string tracking = tracking_notes_ref(options.remote);
@@ -120,8 +121,8 @@ Result<SyncReport> sync_notes(const std::filesystem::path& workdir, const SyncOp
             } else if (fetched->err.find("couldn't find remote ref") != std::string::npos) {
                 report.remote_had_notes = false; // nobody has pushed notes yet
             } else {
-                return Error("fetching notes from " + options.remote + ": " +
-                             trimmed(fetched->err));
+                return Error(ErrorKind::io, "fetching notes from " + options.remote + ": " +
+                                                trimmed(fetched->err));
             }
         } else {
             report.remote_had_notes = resolve(repo.get(), tracking).has_value();
@@ -152,14 +153,16 @@ Result<SyncReport> sync_notes(const std::filesystem::path& workdir, const SyncOp
             return report;
         }
         if (!push_lost_race(*pushed))
-            return Error("pushing notes to " + options.remote + ": " +
-                         trimmed(pushed->err.empty() ? pushed->out : pushed->err));
+            return Error(ErrorKind::io,
+                         "pushing notes to " + options.remote + ": " +
+                             trimmed(pushed->err.empty() ? pushed->out : pushed->err));
         spdlog::info("sync: push to {} lost a race (attempt {}); fetching again", options.remote,
                      attempt);
         if (attempt < options.max_attempts) pause_before_retry(attempt);
     }
-    return Error("pushing notes to " + options.remote + ": the remote kept changing (" +
-                 std::to_string(report.attempts) + " attempts); run provenant sync again");
+    return Error(ErrorKind::conflict,
+                 "pushing notes to " + options.remote + ": the remote kept changing (" +
+                     std::to_string(report.attempts) + " attempts); run provenant sync again");
 }
 
 namespace {
@@ -193,7 +196,7 @@ Result<std::string> configure_notes_refspecs(git_repository* repo, const std::st
     Remote remote;
     if (remote_name.empty() || remote_name[0] == '-' ||
         git_remote_lookup(Setter(remote), repo, remote_name.c_str()) != 0)
-        return Error("no remote named '" + remote_name + "'");
+        return Error(ErrorKind::not_found, "no remote named '" + remote_name + "'");
     auto fetch = refspecs(remote.get(), false);
     if (!fetch) return fetch.error();
     auto push = refspecs(remote.get(), true);

@@ -33,9 +33,11 @@ struct Fd {
 Result<GitRun> run_git(const std::filesystem::path& cwd, const std::vector<std::string>& args) {
     int out_pipe[2];
     int err_pipe[2];
-    if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Error("running git: pipe: " + errno_text());
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0)
+        return Error(ErrorKind::io, "running git: pipe: " + errno_text());
     Fd out_r{out_pipe[0]}, out_w{out_pipe[1]};
-    if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Error("running git: pipe: " + errno_text());
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0)
+        return Error(ErrorKind::io, "running git: pipe: " + errno_text());
     Fd err_r{err_pipe[0]}, err_w{err_pipe[1]};
 
     posix_spawn_file_actions_t actions;
@@ -69,7 +71,7 @@ Result<GitRun> run_git(const std::filesystem::path& cwd, const std::vector<std::
     pid_t pid = -1;
     int rc = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) return Error(std::string("running git: ") + std::strerror(rc));
+    if (rc != 0) return Error(ErrorKind::io, std::string("running git: ") + std::strerror(rc));
     out_w.close();
     err_w.close();
 

@@ -328,7 +328,7 @@ Result<NotesMergeResult> merge_notes_refs(git_repository* repo, const std::strin
             return git_error("updating " + notes_ref);
         spdlog::debug("sync: {} moved while merging; merging again", notes_ref);
     }
-    return Error("updating " + notes_ref + ": it kept changing while merging");
+    return Error(ErrorKind::conflict, "updating " + notes_ref + ": it kept changing while merging");
 }
 
 } // namespace provenant::git

@@ -115,7 +115,8 @@ NoteFile merge_file(const Note& pa, const NoteFile& fa, const Note& pb, const No
 Result<std::string> merge_note_texts(std::string_view ours, std::string_view theirs) {
     auto a = parse_note(ours);
     auto b = parse_note(theirs);
-    if (!a && !b) return Error("neither note can be read: " + a.error().message);
+    if (!a && !b)
+        return Error(ErrorKind::invalid_input, "neither note can be read: " + a.error().message);
     if (!a) return std::string(theirs);
     if (!b) return std::string(ours);
     if (*a == *b) return std::string(ours);

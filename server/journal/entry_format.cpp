@@ -99,7 +99,8 @@ ParsedEntry parse_entry(std::string_view text) {
 
 Result<JournalEntry> journal_entry_from_text(std::string_view text) {
     ParsedEntry p = parse_entry(text);
-    if (p.kind != ParsedEntry::Ok) return make_error("journal entry: " + p.error);
+    if (p.kind != ParsedEntry::Ok)
+        return make_error(ErrorKind::invalid_input, "journal entry: " + p.error);
     return std::move(p.entry);
 }
 

@@ -80,7 +80,7 @@ Result<ReadOutcome> read_prefix(const fs::path& file, size_t limit) {
             out.unusable = err == EINVAL ? "not a regular file" : errno_text();
             return out;
         }
-        return make_error("opening " + file.string() + ": " + errno_text());
+        return make_error(ErrorKind::io, "opening " + file.string() + ": " + errno_text());
     }
     out.data.resize(std::min<size_t>(limit, 64u << 10));
     size_t got = 0;
@@ -94,7 +94,7 @@ Result<ReadOutcome> read_prefix(const fs::path& file, size_t limit) {
             if (errno == EINTR) continue;
             std::string msg = "reading " + file.string() + ": " + errno_text();
             ::close(fd);
-            return make_error(msg);
+            return make_error(ErrorKind::io, msg);
         }
         if (n == 0) break;
         got += static_cast<size_t>(n);
@@ -156,8 +156,10 @@ fs::path Journal::entry_file(std::string_view path) const {
 
 Status Journal::refuse_inside_transaction(std::string_view operation) const {
     if (!HeldJournals::instance().held_by_this_thread(dir_)) return {};
-    return make_error(std::string(operation) + ": this thread holds a transaction on the journal " +
-                      dir_.string() + "; use the transaction (a second lock would wait forever)");
+    return make_error(ErrorKind::conflict,
+                      std::string(operation) + ": this thread holds a transaction on the journal " +
+                          dir_.string() +
+                          "; use the transaction (a second lock would wait forever)");
 }
 
 Result<JournalTransaction> Journal::lock() const {
@@ -212,7 +214,7 @@ Status Journal::quarantine(const JournalTransaction& /*held*/, const fs::path& f
         std::string msg =
             "moving unreadable journal entry " + file.string() + " aside: " + errno_text();
         spdlog::error("journal: {}", msg);
-        return make_error(msg);
+        return make_error(ErrorKind::io, msg);
     }
     spdlog::warn("journal: {} is unreadable ({}); moved it aside to {}", file.string(), why,
                  dest.string());
@@ -260,9 +262,10 @@ Journal::load_impl(const std::string& path, const JournalTransaction* held, bool
             auto parsed = parse_entry(read->data);
             if (parsed.kind == ParsedEntry::Ok) {
                 if (parsed.entry.path != path)
-                    return make_error("journal entry " + file.string() + " holds \"" +
-                                      parsed.entry.path + "\", not \"" + path +
-                                      "\" (a hash collision); leaving it alone");
+                    return make_error(ErrorKind::invalid_input,
+                                      "journal entry " + file.string() + " holds \"" +
+                                          parsed.entry.path + "\", not \"" + path +
+                                          "\" (a hash collision); leaving it alone");
                 return std::optional<JournalEntry>(std::move(parsed.entry));
             }
             if (parsed.kind == ParsedEntry::Unsupported) {
@@ -270,7 +273,7 @@ Journal::load_impl(const std::string& path, const JournalTransaction* held, bool
                                   " (written by a newer provenant?); leaving it alone";
                 // A writer must not replace what it does not understand; a reader goes on
                 // without it (its lines are unknown), so one such file stops nothing else.
-                if (for_write) return make_error(msg);
+                if (for_write) return make_error(ErrorKind::invalid_input, msg);
                 spdlog::warn("journal: {}; its pending provenance is ignored", msg);
                 return std::optional<JournalEntry>{};
             }
@@ -307,7 +310,8 @@ Result<std::optional<JournalEntry>> JournalTransaction::update(const std::string
     try {
         next = fn(std::move(current).value());
     } catch (const std::exception& e) {
-        return make_error("updating the journal entry for " + path + ": " + e.what());
+        return make_error(ErrorKind::io,
+                          "updating the journal entry for " + path + ": " + e.what());
     }
     if (!next) {
         if (existed) {
@@ -345,7 +349,7 @@ Status Journal::store_checked(const JournalTransaction& held, JournalEntry& entr
                           std::to_string(text->size()) + " bytes, over the limit of " +
                           std::to_string(kMaxEntryBytes) + "; not stored";
         spdlog::warn("journal: {}", msg);
-        return make_error(msg);
+        return make_error(ErrorKind::invalid_input, msg);
     }
     if (!exists) {
         auto count = count_entries(held);
@@ -355,7 +359,7 @@ Status Journal::store_checked(const JournalTransaction& held, JournalEntry& entr
                               " entries (the limit); not adding " + entry.path +
                               " (commit or discard pending work)";
             spdlog::error("journal: {}", msg);
-            return make_error(msg);
+            return make_error(ErrorKind::io, msg);
         }
     }
     return atomic_write_file(entry_file(entry.path), *text);
@@ -367,10 +371,10 @@ Result<size_t> Journal::count_entries(const JournalTransaction& /*held*/) const 
     auto it = fs::directory_iterator(dir_, ec);
     if (ec) {
         if (ec == std::errc::no_such_file_or_directory) return size_t{0};
-        return make_error("listing " + dir_.string() + ": " + ec.message());
+        return make_error(ErrorKind::io, "listing " + dir_.string() + ": " + ec.message());
     }
     for (; it != fs::directory_iterator(); it.increment(ec)) {
-        if (ec) return make_error("listing " + dir_.string() + ": " + ec.message());
+        if (ec) return make_error(ErrorKind::io, "listing " + dir_.string() + ": " + ec.message());
         std::string name = it->path().filename().string();
         if (is_entry_name(name)) {
             ++count;
@@ -396,7 +400,7 @@ Status JournalTransaction::remove(const std::string& path) {
     if (Status st = validate_repo_path(path); !st) return st.error();
     fs::path file = journal_->entry_file(path);
     if (::unlink(file.c_str()) != 0 && errno != ENOENT)
-        return make_error("removing " + file.string() + ": " + errno_text());
+        return make_error(ErrorKind::io, "removing " + file.string() + ": " + errno_text());
     return {};
 }
 
@@ -415,10 +419,10 @@ Result<std::vector<std::string>> Journal::list_impl(const JournalTransaction* he
     auto it = fs::directory_iterator(dir_, ec);
     if (ec) {
         if (ec == std::errc::no_such_file_or_directory) return paths;
-        return make_error("listing " + dir_.string() + ": " + ec.message());
+        return make_error(ErrorKind::io, "listing " + dir_.string() + ": " + ec.message());
     }
     for (; it != fs::directory_iterator(); it.increment(ec)) {
-        if (ec) return make_error("listing " + dir_.string() + ": " + ec.message());
+        if (ec) return make_error(ErrorKind::io, "listing " + dir_.string() + ": " + ec.message());
         std::string name = it->path().filename().string();
         if (!is_entry_name(name)) continue;
         auto read = read_prefix(it->path(), kPathPrefixBytes);

@@ -16,7 +16,7 @@ Result<bool> Journal::rename(const std::string& from, const std::string& to,
     try {
         if (accept && !accept(**old)) return false;
     } catch (const std::exception& e) {
-        return make_error("renaming the journal entry of " + from + ": " + e.what());
+        return make_error(ErrorKind::io, "renaming the journal entry of " + from + ": " + e.what());
     }
     // Replace, never merge: an entry already under `to` describes text that the rename has
     // just replaced (a file deleted there earlier), and carrying its evidence onto the moved

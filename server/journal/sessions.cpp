@@ -172,10 +172,12 @@ json session_to_json(const SessionRecord& r) {
 
 Result<SessionRecord> session_from_json(const json& j) {
     try {
-        if (!j.is_object()) return make_error("session record: expected an object");
+        if (!j.is_object())
+            return make_error(ErrorKind::invalid_input, "session record: expected an object");
         if (j.value("schema", std::string()) != kSchema)
-            return make_error("session record: unsupported schema " +
-                              j.value("schema", json("(none)")).dump());
+            return make_error(ErrorKind::invalid_input,
+                              "session record: unsupported schema " +
+                                  json_text_lossy(j.value("schema", json("(none)"))));
         SessionRecord r;
         r.key.tool = j.at("tool").get<std::string>();
         r.key.session = j.at("session").get<std::string>();
@@ -198,12 +200,14 @@ Result<SessionRecord> session_from_json(const json& j) {
                 json_fields::get_count(n, json_fields::quoted_path("generated_by_file", file));
         for (const auto& p : j.value("tool_models", json::array())) {
             if (!p.is_array() || p.size() != 2)
-                return make_error("session record: tool_models: expected [id, model] pairs");
+                return make_error(ErrorKind::invalid_input,
+                                  "session record: tool_models: expected [id, model] pairs");
             r.tool_models.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
         }
         for (const auto& p : j.value("unresolved", json::array())) {
             if (!p.is_array() || p.size() != 2)
-                return make_error("session record: unresolved: expected [id, path] pairs");
+                return make_error(ErrorKind::invalid_input,
+                                  "session record: unresolved: expected [id, path] pairs");
             r.unresolved.emplace_back(p[0].get<std::string>(), p[1].get<std::string>());
         }
         if (r.unresolved.size() > SessionRecord::kMaxUnresolved)
@@ -222,7 +226,7 @@ Result<SessionRecord> session_from_json(const json& j) {
         r.last_seen_ms = json_fields::opt_integer(j, "last_seen_ms", "");
         return r;
     } catch (const std::exception& e) {
-        return make_error(std::string("session record: ") + e.what());
+        return make_error(ErrorKind::invalid_input, std::string("session record: ") + e.what());
     }
 }
 
@@ -252,8 +256,9 @@ Result<std::optional<SessionRecord>> SessionStore::load_file(const fs::path& fil
     auto text = read_file(file);
     if (!text) return text.error();
     json j = json::parse(*text, nullptr, false);
-    auto rec =
-        j.is_discarded() ? Result<SessionRecord>(make_error("not JSON")) : session_from_json(j);
+    auto rec = j.is_discarded()
+                   ? Result<SessionRecord>(make_error(ErrorKind::invalid_input, "not JSON"))
+                   : session_from_json(j);
     if (!rec) {
         spdlog::warn("session store: {}: {}: skipped", file.string(), rec.error().message);
         return std::optional<SessionRecord>();
@@ -290,15 +295,17 @@ Result<SessionRecord> SessionStore::update(const SessionKey& key,
         for (const auto& e : fs::directory_iterator(dir_, ec))
             count += e.path().extension() == ".json";
         if (count >= kMaxSessions)
-            return make_error("session store is full (" + std::to_string(kMaxSessions) +
-                              " sessions): not recording " + key.str());
+            return make_error(ErrorKind::io, "session store is full (" +
+                                                 std::to_string(kMaxSessions) +
+                                                 " sessions): not recording " + key.str());
         rec.key = key;
         rec.first_seen_ms = now_ms();
     }
     try {
         fn(rec);
     } catch (const std::exception& e) {
-        return make_error(std::string("updating session ") + key.str() + ": " + e.what());
+        return make_error(ErrorKind::io,
+                          std::string("updating session ") + key.str() + ": " + e.what());
     }
     rec.key = key;
     rec.last_seen_ms = now_ms();
@@ -320,7 +327,7 @@ Result<std::vector<SessionRecord>> SessionStore::list() const {
         auto r = load_file(e.path());
         if (r && *r) out.push_back(std::move(**r));
     }
-    if (ec) return make_error("listing " + dir_.string() + ": " + ec.message());
+    if (ec) return make_error(ErrorKind::io, "listing " + dir_.string() + ": " + ec.message());
     std::sort(out.begin(), out.end(),
               [](const SessionRecord& a, const SessionRecord& b) { return a.key < b.key; });
     return out;

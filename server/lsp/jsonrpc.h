@@ -2,6 +2,7 @@
 #pragma once
 
 #include "support/json_budget.h"
+#include "support/result.h"
 
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -29,6 +30,29 @@ struct RpcError {
     ErrorCode code = ErrorCode::InternalError;
     std::string message;
 };
+
+/// The JSON-RPC code of a reply that carries an Error of `kind`: the one place the binding
+/// maps error kinds to codes. Bad or missing params (and a document that is not open) are
+/// InvalidParams, as LSP clients expect; a failure of the server's own work is
+/// RequestFailed; a broken invariant is InternalError. Protocol errors that are not an
+/// Error (unknown method, not initialized, cancelled) name their ErrorCode directly.
+constexpr ErrorCode error_code(ErrorKind kind) {
+    switch (kind) {
+    case ErrorKind::usage:
+    case ErrorKind::invalid_input:
+    case ErrorKind::not_found:
+        return ErrorCode::InvalidParams;
+    case ErrorKind::io:
+    case ErrorKind::conflict:
+        return ErrorCode::RequestFailed;
+    case ErrorKind::internal:
+        return ErrorCode::InternalError;
+    }
+    return ErrorCode::InternalError;
+}
+inline RpcError rpc_error(const Error& e) {
+    return {error_code(e.kind), e.message};
+}
 
 /// The deepest JSON nesting and the most JSON values (containers and elements) one message
 /// may hold: the budget of every JSON text from outside (support/json_budget.h). A parsed

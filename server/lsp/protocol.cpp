@@ -39,7 +39,7 @@ public:
     // `err_` is a reference shared by every Reader of one message, so failing is const.
     void fail(const std::string& what) const { fail_at(path(), what); }
     void fail_at(const std::string& at, const std::string& what) const {
-        if (!err_) err_ = ParamsError{at + ": " + what};
+        if (!err_) err_ = make_error(ErrorKind::invalid_input, at + ": " + what);
     }
 
     /// The member `key` (a string literal) of this object as a Reader (value null when

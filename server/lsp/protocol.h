@@ -12,10 +12,9 @@
 
 namespace provenant::lsp {
 
-/// Reading a params object failed: `message` names the JSON path and what was expected.
-struct ParamsError {
-    std::string message;
-};
+/// Reading a params object failed: an ErrorKind::invalid_input Error whose message names the
+/// JSON path and what was expected.
+using ParamsError = Error;
 
 /// The parts of `initialize` we use.
 struct InitializeParams {

@@ -25,15 +25,15 @@ void Server::provenant_annotate(const json* params) {
 
 void Server::provenant_documentProvenance(const json* params, const Reply& reply) {
     DocumentParams p;
-    if (auto err = from_json(params, p)) return reply.error(ErrorCode::InvalidParams, err->message);
+    if (auto err = from_json(params, p)) return reply.error(*err);
     reply_provenance(p.uri, reply);
 }
 
 void Server::reply_provenance(const std::string& uri, const Reply& reply) {
     auto it = documents_.find(uri);
     if (it == documents_.end())
-        return reply.error(ErrorCode::InvalidParams,
-                           "params.textDocument.uri: " + uri + " is not open");
+        return reply.error(
+            make_error(ErrorKind::not_found, "params.textDocument.uri: " + uri + " is not open"));
     if (it->second->restoring) { // answered with the journal's attribution, once it is here
         it->second->after_restore.emplace_back(
             [this, uri, reply] { reply_provenance(uri, reply); });

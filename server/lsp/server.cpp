@@ -63,6 +63,11 @@ void Reply::result(json value) const {
     if (state_->claim()) state_->send(make_result(state_->id, std::move(value)));
 }
 
+void Reply::error(const Error& e) const {
+    RpcError r = rpc_error(e);
+    error(r.code, std::move(r.message));
+}
+
 void Reply::error(ErrorCode code, std::string message) const {
     if (state_->claim()) {
         spdlog::info("lsp: {} (id {}) failed: {}", state_->method, id_to_string(state_->id),
@@ -187,7 +192,7 @@ void Server::initialize(const json* params, const Reply& reply) {
     if (phase_ != Phase::Uninitialized)
         return reply.error(ErrorCode::InvalidRequest, "initialize: already initialized");
     InitializeParams p;
-    if (auto err = from_json(params, p)) return reply.error(ErrorCode::InvalidParams, err->message);
+    if (auto err = from_json(params, p)) return reply.error(*err);
     encoding_ = negotiate_encoding(p.position_encodings);
     phase_ = Phase::Running;
     spdlog::info("lsp: initialized; positions in {}", to_string(encoding_));

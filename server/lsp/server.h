@@ -46,6 +46,8 @@ public:
     Reply(json id, std::string method, Send send);
     void result(json value) const;
     void error(ErrorCode code, std::string message) const;
+    /// Replies with `e`, its code mapped from its kind (error_code in jsonrpc.h).
+    void error(const Error& e) const;
 
 private:
     struct State;

@@ -39,7 +39,7 @@ void JournalSync::restore(const JournalTarget& target, std::string text, Restore
             result->emplace(
                 reopen(journal_for(target.gitdir), target.path, text, head ? &*head : nullptr));
         } catch (const std::exception& e) {
-            result->emplace(make_error(e.what()));
+            result->emplace(make_error(ErrorKind::internal, e.what()));
         }
         documents_([done, result] { done(std::move(**result)); });
     });

@@ -31,7 +31,7 @@ Status write_all(int fd, const char* p, size_t n) {
         if (w < 0) {
             if (errno == EINTR)
                 continue;
-            return make_error(errno_text());
+            return make_error(ErrorKind::io, errno_text());
         }
         p += w;
         n -= static_cast<size_t>(w);
@@ -74,7 +74,9 @@ std::string open_error_text(int err) {
 
 Result<std::string> read_file(const fs::path& path) {
     int fd = open_regular_file(path, /*follow_symlinks=*/true);
-    if (fd < 0) return make_error("reading " + path.string() + ": " + open_error_text(errno));
+    if (fd < 0)
+        return make_error(ErrorKind::io,
+                          "reading " + path.string() + ": " + open_error_text(errno));
     std::string out;
     struct stat st {};
     if (::fstat(fd, &st) == 0 && st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
@@ -85,7 +87,7 @@ Result<std::string> read_file(const fs::path& path) {
         if (n < 0) {
             std::string msg = "reading " + path.string() + ": " + errno_text();
             ::close(fd);
-            return make_error(msg);
+            return make_error(ErrorKind::io, msg);
         }
         if (n == 0) break;
         out.append(buf, static_cast<size_t>(n));
@@ -99,13 +101,14 @@ Status create_private_directories(const fs::path& dir) {
     struct stat st {};
     if (::stat(dir.c_str(), &st) == 0) {
         if (S_ISDIR(st.st_mode)) return {};
-        return make_error("creating " + dir.string() + ": exists and is not a directory");
+        return make_error(ErrorKind::io,
+                          "creating " + dir.string() + ": exists and is not a directory");
     }
     if (dir.has_parent_path() && dir.parent_path() != dir)
         if (auto p = create_private_directories(dir.parent_path()); !p) return p;
     // mkdir's mode is masked by the umask; 0700 masked by any sane umask is still 0700.
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-        return make_error("creating " + dir.string() + ": " + errno_text());
+        return make_error(ErrorKind::io, "creating " + dir.string() + ": " + errno_text());
     return {};
 }
 
@@ -118,15 +121,14 @@ Status atomic_write_file(const fs::path& path, const std::string& data, WriteOpt
     fs::path tmp = path;
     tmp += unique_suffix();
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return make_error("creating " + tmp.string() + ": " + errno_text());
+    if (fd < 0) return make_error(ErrorKind::io, "creating " + tmp.string() + ": " + errno_text());
     Status st = write_all(fd, data.data(), data.size());
     // fchmod, not open's mode: the umask must not widen or narrow what the file had.
-    if (st && ::fchmod(fd, mode) != 0) st = make_error(errno_text());
-    if (st && options.sync && ::fsync(fd) != 0) st = make_error(errno_text());
+    if (st && ::fchmod(fd, mode) != 0) st = make_error(ErrorKind::io, errno_text());
+    if (st && options.sync && ::fsync(fd) != 0) st = make_error(ErrorKind::io, errno_text());
     ::close(fd);
     if (st && ::rename(tmp.c_str(), path.c_str()) != 0)
-        st = make_error(errno_text());
+        st = make_error(ErrorKind::io, errno_text());
     if (!st) {
         ::unlink(tmp.c_str());
         return st.error().context("writing " + path.string());
@@ -144,11 +146,12 @@ Status append_private_file(const fs::path& path, const std::string& data) {
     if (auto d = create_private_directories(path.parent_path()); !d) return d;
     int fd = ::open(path.c_str(),
                     O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
-    if (fd < 0) return make_error("appending to " + path.string() + ": " + errno_text());
+    if (fd < 0)
+        return make_error(ErrorKind::io, "appending to " + path.string() + ": " + errno_text());
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
-        return make_error("appending to " + path.string() + ": not a regular file");
+        return make_error(ErrorKind::io, "appending to " + path.string() + ": not a regular file");
     }
     Status w = write_all(fd, data.data(), data.size());
     ::close(fd);
@@ -164,11 +167,13 @@ Result<int> open_lock_file(const fs::path& lock_path) {
     int fd =
         ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
     if (fd < 0)
-        return make_error("opening lock " + lock_path.string() + ": " + errno_text());
+        return make_error(ErrorKind::io,
+                          "opening lock " + lock_path.string() + ": " + errno_text());
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
-        return make_error("opening lock " + lock_path.string() + ": not a regular file");
+        return make_error(ErrorKind::io,
+                          "opening lock " + lock_path.string() + ": not a regular file");
     }
     return fd;
 }
@@ -182,7 +187,7 @@ Result<FileLock> FileLock::acquire(const fs::path& lock_path) {
             continue;
         std::string msg = "locking " + lock_path.string() + ": " + errno_text();
         ::close(*fd);
-        return make_error(msg);
+        return make_error(ErrorKind::io, msg);
     }
     return FileLock(*fd);
 }
@@ -195,7 +200,8 @@ Result<std::optional<FileLock>> FileLock::try_acquire(const fs::path& lock_path)
         int err = errno;
         ::close(*fd);
         if (err == EWOULDBLOCK) return std::optional<FileLock>{};
-        return make_error("locking " + lock_path.string() + ": " + std::strerror(err));
+        return make_error(ErrorKind::io,
+                          "locking " + lock_path.string() + ": " + std::strerror(err));
     }
     return std::optional<FileLock>(FileLock(*fd));
 }

@@ -1,6 +1,8 @@
 // Reading fields of untrusted JSON with errors that name the field's JSON path.
 #include "support/json_fields.h"
 
+#include "support/json_text.h"
+
 namespace provenant::json_fields {
 using nlohmann::json;
 
@@ -24,8 +26,7 @@ std::string member_path(std::string_view base, std::string_view key) {
 
 std::string quoted_path(std::string_view base, std::string_view key) {
     // A key that is not UTF-8 is shown with U+FFFD: the message itself must be valid JSON text.
-    return std::string(base) + "[" +
-           json(std::string(key)).dump(-1, ' ', false, json::error_handler_t::replace) + "]";
+    return std::string(base) + "[" + json_text_lossy(json(std::string(key))) + "]";
 }
 
 std::string index_path(std::string_view base, size_t i) {
@@ -100,6 +101,25 @@ int64_t opt_integer(const json& obj, std::string_view key, std::string_view path
              "expected an integer, got " +
                  (v->is_number() ? v->dump() : std::string(v->type_name())));
     return v->get<int64_t>();
+}
+
+std::optional<bool> opt_bool(const json& obj, std::string_view key, std::string_view path) {
+    const json* v = find(obj, key, path);
+    if (!v) return std::nullopt;
+    if (!v->is_boolean()) fail(member_path(path, key), expected("a boolean", *v));
+    return v->get<bool>();
+}
+
+const json* opt_array(const json& obj, std::string_view key, std::string_view path) {
+    const json* v = find(obj, key, path);
+    if (v) expect_array(*v, member_path(path, key));
+    return v;
+}
+
+const json& array(const json& obj, std::string_view key, std::string_view path) {
+    const json* v = opt_array(obj, key, path);
+    if (!v) fail(member_path(path, key), "missing");
+    return *v;
 }
 
 const json& object(const json& obj, std::string_view key, std::string_view path) {

@@ -60,6 +60,14 @@ uint64_t opt_count(const nlohmann::json& obj, std::string_view key, std::string_
 /// Member `key` as a signed 64-bit integer (a time in ms), 0 when absent or null. A float is
 /// refused, not converted: converting one out of the type's range is undefined behaviour.
 int64_t opt_integer(const nlohmann::json& obj, std::string_view key, std::string_view path);
+/// Member `key` as a boolean, nullopt when absent or null; any other type fails.
+std::optional<bool> opt_bool(const nlohmann::json& obj, std::string_view key,
+                             std::string_view path);
+/// Member `key` as an array, nullptr when absent or null; any other type fails.
+const nlohmann::json* opt_array(const nlohmann::json& obj, std::string_view key,
+                                std::string_view path);
+/// Member `key` as an array; absent or null is "missing".
+const nlohmann::json& array(const nlohmann::json& obj, std::string_view key, std::string_view path);
 /// Member `key` as an object; absent or null is "missing".
 const nlohmann::json& object(const nlohmann::json& obj, std::string_view key,
                              std::string_view path);

@@ -73,9 +73,11 @@ Result<std::vector<uint32_t>> parse_line_ranges(std::string_view text, uint32_t 
                       ? (parse_number(part, a) && (b = a, true))
                       : (parse_number(part.substr(0, dash), a) && parse_number(part.substr(dash + 1), b));
         if (!ok || b < a)
-            return make_error("bad line range '" + std::string(part) + "' in '" + std::string(text) + "'");
+            return make_error(ErrorKind::invalid_input, "bad line range '" + std::string(part) +
+                                                            "' in '" + std::string(text) + "'");
         if (out.size() + (b - a + 1ULL) > max_lines)
-            return make_error("line ranges expand beyond " + std::to_string(max_lines) + " lines");
+            return make_error(ErrorKind::invalid_input,
+                              "line ranges expand beyond " + std::to_string(max_lines) + " lines");
         for (uint64_t l = a; l <= b; ++l)
             out.push_back(static_cast<uint32_t>(l));
         if (comma == std::string_view::npos)

@@ -36,31 +36,33 @@ Result<fs::path> read_gitfile(const fs::path& file) {
     std::string line;
     {
         int fd = open_regular_file(file, /*follow_symlinks=*/true);
-        if (fd < 0) return make_error("cannot read " + file.string());
+        if (fd < 0) return make_error(ErrorKind::io, "cannot read " + file.string());
         char buf[4096 + 64]; // "gitdir: " + a path of at most PATH_MAX
         ssize_t n;
         do
             n = ::read(fd, buf, sizeof buf);
         while (n < 0 && errno == EINTR);
         ::close(fd);
-        if (n <= 0) return make_error("cannot read " + file.string());
+        if (n <= 0) return make_error(ErrorKind::io, "cannot read " + file.string());
         line.assign(buf, static_cast<size_t>(n));
         size_t nl = line.find('\n');
         if (nl == std::string::npos && static_cast<size_t>(n) == sizeof buf)
-            return make_error(file.string() + " is not a gitfile (its first line is too long)");
+            return make_error(ErrorKind::invalid_input,
+                              file.string() + " is not a gitfile (its first line is too long)");
         if (nl != std::string::npos) line.resize(nl);
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     constexpr std::string_view prefix = "gitdir: ";
     if (line.rfind(prefix, 0) != 0 || line.size() == prefix.size())
-        return make_error(file.string() + " is not a gitfile (expected \"gitdir: <path>\")");
+        return make_error(ErrorKind::invalid_input,
+                          file.string() + " is not a gitfile (expected \"gitdir: <path>\")");
     fs::path target = line.substr(prefix.size());
     if (target.is_relative()) target = file.parent_path() / target;
     std::error_code ec;
     fs::path canon = fs::canonical(target, ec);
     if (ec || !looks_like_gitdir(canon))
-        return make_error(file.string() + " names " + target.string() +
-                          ", which is not a git directory");
+        return make_error(ErrorKind::invalid_input, file.string() + " names " + target.string() +
+                                                        ", which is not a git directory");
     return canon;
 }
 
@@ -68,16 +70,16 @@ Result<fs::path> read_gitfile(const fs::path& file) {
 Result<fs::path> existing_start(const fs::path& p) {
     std::error_code ec;
     fs::path abs = fs::absolute(p, ec);
-    if (ec) return make_error("resolving " + p.string() + ": " + ec.message());
+    if (ec) return make_error(ErrorKind::io, "resolving " + p.string() + ": " + ec.message());
     fs::path cur = abs.lexically_normal();
     while (!fs::exists(cur, ec)) {
         fs::path parent = cur.parent_path();
         if (parent == cur || parent.empty())
-            return make_error(p.string() + " has no existing ancestor");
+            return make_error(ErrorKind::not_found, p.string() + " has no existing ancestor");
         cur = parent;
     }
     fs::path canon = fs::canonical(cur, ec);
-    if (ec) return make_error("resolving " + cur.string() + ": " + ec.message());
+    if (ec) return make_error(ErrorKind::io, "resolving " + cur.string() + ": " + ec.message());
     if (!is_dir(canon)) canon = canon.parent_path();
     return canon;
 }
@@ -102,12 +104,13 @@ Result<RepoLocation> locate_repository(const fs::path& path) {
             return RepoLocation{dir, *gitdir};
         }
         if (looks_like_gitdir(dir))
-            return make_error(dir.string() +
-                              " is a bare repository (or a git directory); provenant needs a "
-                              "working tree");
+            return make_error(ErrorKind::invalid_input,
+                              dir.string() +
+                                  " is a bare repository (or a git directory); provenant needs a "
+                                  "working tree");
         if (dir.parent_path() == dir) break;
     }
-    return make_error("not in a git repository: " + path.string());
+    return make_error(ErrorKind::not_found, "not in a git repository: " + path.string());
 }
 
 std::optional<RepoLocation> find_repository(const fs::path& path) {
@@ -119,13 +122,15 @@ std::optional<RepoLocation> find_repository(const fs::path& path) {
 Result<std::string> repo_relative_path(const RepoLocation& repo, const fs::path& path) {
     std::error_code ec;
     fs::path abs = fs::absolute(path, ec);
-    if (ec) return make_error("resolving " + path.string() + ": " + ec.message());
+    if (ec) return make_error(ErrorKind::io, "resolving " + path.string() + ": " + ec.message());
     fs::path canon = fs::weakly_canonical(abs, ec);
-    if (ec) return make_error("resolving " + path.string() + ": " + ec.message());
+    if (ec) return make_error(ErrorKind::io, "resolving " + path.string() + ": " + ec.message());
     fs::path rel = canon.lexically_relative(repo.workdir);
     if (rel.empty() || rel == "." || *rel.begin() == "..")
-        return make_error(path.string() + " is outside the working tree " + repo.workdir.string());
-    if (*rel.begin() == ".git") return make_error(path.string() + " is inside the git directory");
+        return make_error(ErrorKind::invalid_input,
+                          path.string() + " is outside the working tree " + repo.workdir.string());
+    if (*rel.begin() == ".git")
+        return make_error(ErrorKind::invalid_input, path.string() + " is inside the git directory");
     std::string s = rel.generic_string();
     while (!s.empty() && s.back() == '/')
         s.pop_back();
@@ -134,19 +139,24 @@ Result<std::string> repo_relative_path(const RepoLocation& repo, const fs::path&
 }
 
 Status validate_repo_path(std::string_view path) {
-    if (path.empty()) return make_error("path is empty");
+    if (path.empty()) return make_error(ErrorKind::invalid_input, "path is empty");
     if (path.size() > kMaxRepoPathBytes)
-        return make_error("path is longer than " + std::to_string(kMaxRepoPathBytes) + " bytes");
-    if (path.find('\0') != std::string_view::npos) return make_error("path contains a NUL byte");
-    if (path.front() == '/') return make_error("path \"" + std::string(path) + "\" is absolute");
+        return make_error(ErrorKind::invalid_input,
+                          "path is longer than " + std::to_string(kMaxRepoPathBytes) + " bytes");
+    if (path.find('\0') != std::string_view::npos)
+        return make_error(ErrorKind::invalid_input, "path contains a NUL byte");
+    if (path.front() == '/')
+        return make_error(ErrorKind::invalid_input,
+                          "path \"" + std::string(path) + "\" is absolute");
     size_t start = 0;
     while (true) {
         size_t end = path.find('/', start);
         std::string_view part = path.substr(
             start, end == std::string_view::npos ? std::string_view::npos : end - start);
         if (part.empty() || part == "." || part == "..")
-            return make_error("path \"" + std::string(path) +
-                              "\" has an empty, \".\" or \"..\" component");
+            return make_error(ErrorKind::invalid_input,
+                              "path \"" + std::string(path) +
+                                  "\" has an empty, \".\" or \"..\" component");
         if (end == std::string_view::npos) break;
         start = end + 1;
     }

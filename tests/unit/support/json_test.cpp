@@ -9,7 +9,7 @@ using nlohmann::json;
 
 TEST_CASE("JSON text: strict is an error on invalid UTF-8, lossy replaces it; neither throws") {
     json j = {{"path", std::string("a\xff.c")}, {"n", 1}};
-    Result<std::string> strict = Error("unset");
+    Result<std::string> strict = Error(ErrorKind::internal, "unset");
     CHECK_NOTHROW(strict = json_text(j));
     REQUIRE_FALSE(strict.ok());
     CHECK(strict.error().message.find("not UTF-8") != std::string::npos);
@@ -62,4 +62,37 @@ TEST_CASE("JSON fields: typed reads whose errors name the JSON path") {
     CHECK(error_of([&] { (void)opt_string(j["a"], "k", ""); }) ==
           "payload: expected an object, got array");
     CHECK(error_of([&] { expect_array(j["o"], "$.o"); }) == "$.o: expected an array, got object");
+}
+
+TEST_CASE("JSON text: quoted writes names that are not UTF-8 as git quotes them; never throws") {
+    json j = {{"path", std::string("caf\xff.txt")},
+              {"other", std::string("caf\xfe.txt")},
+              {"plain", "é.txt"},
+              {"quote", "\"a"},
+              {std::string("k\xff"), json::array({std::string("\x80"), 1})}};
+    std::string text;
+    CHECK_NOTHROW(text = json_text_quoted(j));
+    json back = json::parse(text);
+    CHECK(back["path"] == "\"caf\\377.txt\"");
+    CHECK(back["other"] == "\"caf\\376.txt\""); // two names stay two (U+FFFD would merge them)
+    CHECK(back["plain"] == "é.txt");            // UTF-8 is itself
+    CHECK(back["quote"] == "\"\\\"a\"");        // a leading quote is quoted: one form per name
+    CHECK(back["\"k\\377\""][0] == "\"\\200\"");
+    CHECK(back["\"k\\377\""][1] == 1);
+    CHECK(unquote_path(back["path"].get<std::string>()) == std::string("caf\xff.txt"));
+    // Nothing to quote: the same text as a plain dump, indented or not.
+    json ok = {{"a", "é"}, {"n", {1, 2}}};
+    CHECK(json_text_quoted(ok) == ok.dump());
+    CHECK(json_text_quoted(ok, 2) == ok.dump(2));
+}
+
+TEST_CASE("quoted paths: valid_utf8 refuses overlong forms and surrogates") {
+    CHECK(valid_utf8("plain é €"));
+    CHECK_FALSE(valid_utf8("\xc0\x80"));     // overlong NUL
+    CHECK_FALSE(valid_utf8("\xed\xa0\x80")); // a surrogate
+    CHECK_FALSE(valid_utf8("\xf4\x90\x80\x80"));
+    CHECK_FALSE(valid_utf8("\xe2\x82")); // cut short
+    CHECK(quote_path("\xc0\x80") == "\"\\300\\200\"");
+    CHECK(unquote_path("\"\\300\\200\"") == std::string("\xc0\x80"));
+    CHECK_FALSE(unquote_path("\"abc\"").has_value()); // not canonical: abc needs no quotes
 }
