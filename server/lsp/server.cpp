@@ -102,7 +102,8 @@ Server::Server(asio::io_context& core, Send send, ServerOptions options)
             [this](uint64_t id, std::shared_ptr<const Snapshot> evidence) { absorb(id, evidence); },
             options_.poll_interval, options_.before_journal_write,
             [this](uint64_t id, std::shared_ptr<const Snapshot> base) {
-            if (auto d = by_id_.find(id); d != by_id_.end()) d->second->doc.rebase(std::move(base));
+                if (auto d = by_id_.find(id); d != by_id_.end())
+                    d->second->doc.rebase(std::move(base));
             });
     }
 }

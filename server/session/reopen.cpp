@@ -46,7 +46,12 @@ Result<Reopened> reopen(Journal& journal, const std::string& path, std::string_v
         out.base = std::make_shared<const Snapshot>(
             head_meaning(entry ? &entry->snapshot : nullptr, *head));
     if (!entry) return out;
-    Restore r = restore_reopened(entry->snapshot, text, entry->saved.value_or(SavedTyping{}), head);
+    const SavedTyping saved = entry->saved.value_or(SavedTyping{});
+    Restore r = restore_reopened(entry->snapshot, text, saved, head);
+    spdlog::debug("session: {} reopened on {} ({} bytes; the entry {} bytes, saved typing {} bytes "
+                  "in second {})",
+                  path, r.entry_stale ? "another text" : "the entry's text less lost typing",
+                  text.size(), entry->snapshot.text.size(), saved.bytes, saved.seen);
     // Retired only when the file is HEAD's text (`git checkout -f`, `git restore`, a branch
     // switch): otherwise the file may hold typing the journal never got (a kill -9 between the
     // editor's write and its didSave), and the entry's evidence is still what the next merge

@@ -309,7 +309,9 @@ TEST_CASE("after a commit, committed text reopened or reloaded keeps its committ
     // Issue 9 §3: the open document kept its "new since base" flags across a commit, wrote them
     // back into the journal at its next save, and HEAD's text reopened after `git checkout --
     // FILE` then came back `unknown` (HEAD's meaning ignores the entry's uncommitted evidence)
-    // instead of the agent's committed class. Old code: the reopened agent line was `unknown`.
+    // instead of the agent's committed class. (This passes on the old binary too: its reload
+    // and reopen take the entry the commit's attach retired; it guards the path end to end.
+    // The rule itself is tested in tests/unit/core/base_test.cpp, Document::rebase.)
     for (const bool reopen : {true, false}) {
         CAPTURE(reopen);
         TempRepo r;

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <random>
+#include <sstream>
 #include <thread>
 
 using namespace provenant;
@@ -51,7 +52,7 @@ TEST_CASE("kill -9 at random points never loses saved work or more than ~1 s of 
         CAPTURE(trial);
         std::optional<std::string> before; // the journal's text before this session
         if (auto e = journal.load("c.txt"); e.ok() && *e) before = (**e).snapshot.text;
-        LspClient c(LspClient::Options{{"--log-level", "info"}, repo.path()});
+        LspClient c(LspClient::Options{{"--log-level", "debug"}, repo.path()});
         auto start = Clock::now();
         // Some trials die during startup, some after more than the allowed loss window (so a
         // server that journals too late is caught), the rest after a random stretch of edits.
@@ -109,8 +110,19 @@ TEST_CASE("kill -9 at random points never loses saved work or more than ~1 s of 
             size_t not_typed = 0;
             for (size_t i = initial.size(); i < attrs.size(); ++i)
                 if (attrs[i].evidence != Evidence::Inferred || attrs[i].seen == 0) ++not_typed;
-            CHECK_MESSAGE(not_typed == 0, not_typed << " typed characters of " << attrs.size()
-                                                    << " are not typing in the journal");
+            if (not_typed != 0) {
+                // What the restart saw: the reopen's verdict and any warning.
+                std::string seen;
+                std::istringstream log(c.log());
+                for (std::string line; std::getline(log, line);)
+                    if (line.find("reopened") != std::string::npos ||
+                        line.find("warn") != std::string::npos)
+                        seen += line + "\n";
+                CHECK_MESSAGE(not_typed == 0, not_typed << " typed characters of " << attrs.size()
+                                                        << " are not typing in the journal; "
+                                                        << "the server's log:\n"
+                                                        << seen);
+            }
         }
         if (history.empty())
             continue; // nothing edited in this trial: the entry is from an earlier one
