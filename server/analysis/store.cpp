@@ -547,18 +547,31 @@ Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std:
     git::Tree old_tree, new_tree;
     if (auto st = tree_of(old_tip, old_tree); !st) return st.error();
     if (auto st = tree_of(new_tip, new_tree); !st) return st.error();
-    // Only the notes that differ, unchanged fan-out subtrees skipped: a new note costs a few
-    // tree reads, not a visit of every note.
+    // Only the notes whose paths differ, unchanged fan-out subtrees skipped: a new note costs
+    // a few tree reads, not a visit of every note. Compared by annotated commit, not by path:
+    // git re-fans a subtree it writes a note into (ab/cdef... becomes ab/cd/ef...), which moves
+    // every note in it without changing one.
     std::vector<std::string> paths;
     if (auto st = git::changed_paths(repo.get(), old_tree.get(), new_tree.get(), "", paths); !st)
         return st.error().context("diffing " + ref);
-    std::vector<std::string> out;
+    std::map<std::string, std::pair<std::string, std::string>> blobs; // id -> (old, new)
     for (const std::string& p : paths) {
         std::string id;
         for (char c : p)
             if (c != '/') id += c;
-        if (id.size() == 40) out.push_back(id);
+        if (id.size() != 40) continue;
+        for (git_tree* tree : {old_tree.get(), new_tree.get()}) {
+            if (tree == nullptr) continue;
+            git_tree_entry* raw = nullptr;
+            if (git_tree_entry_bypath(&raw, tree, p.c_str()) != 0) continue;
+            std::unique_ptr<git_tree_entry, void (*)(git_tree_entry*)> e(raw, git_tree_entry_free);
+            auto& side = tree == old_tree.get() ? blobs[id].first : blobs[id].second;
+            side = git::to_hex(*git_tree_entry_id(e.get()));
+        }
     }
+    std::vector<std::string> out;
+    for (const auto& [id, sides] : blobs)
+        if (sides.first != sides.second) out.push_back(id);
     return out;
 }
 

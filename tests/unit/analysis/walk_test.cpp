@@ -168,7 +168,7 @@ TEST_CASE("store: a walk on from the frontier reads no checkpoint; the store kee
     auto opened = git::Repo::open(r.path());
     REQUIRE(opened);
     const git::Repo& repo = *opened;
-    const std::string file = r.path() + "/store.sqlite";
+    const std::string file = r.path() + "/.git/store.sqlite"; // not in the work tree
     // Checkpoints after walk indices 1, 3 and 5.
     auto first = analysis::walk_history(repo, tips_of(repo, {"main"}), {}, 2);
     REQUIRE(first);
@@ -237,6 +237,67 @@ TEST_CASE("store: a walk on from the frontier reads no checkpoint; the store kee
     auto after = analysis::read_checkpoints(file, side);
     REQUIRE(after);
     CHECK(after->size() == side.checkpoints.size()); // loaded ones first, then the new ones
+}
+
+namespace {
+
+/// Writes a notes commit (on `parent`, or a root) whose tree holds `note` for `commit` at
+/// `fanout` levels of two hex digits, and points refs/notes/provenant at it.
+git_oid notes_commit(git_repository* repo, const std::string& commit, const git_oid& note,
+                     int fanout, const git_oid* parent) {
+    auto tree_of = [&](const std::string& name, const git_oid& id, git_filemode_t mode) {
+        git_treebuilder* raw = nullptr;
+        REQUIRE(git_treebuilder_new(&raw, repo, nullptr) == 0);
+        std::unique_ptr<git_treebuilder, void (*)(git_treebuilder*)> tb(raw, git_treebuilder_free);
+        REQUIRE(git_treebuilder_insert(nullptr, tb.get(), name.c_str(), &id, mode) == 0);
+        git_oid out;
+        REQUIRE(git_treebuilder_write(&out, tb.get()) == 0);
+        return out;
+    };
+    git_oid id = tree_of(commit.substr(size_t(2 * fanout)), note, GIT_FILEMODE_BLOB);
+    for (int level = fanout - 1; level >= 0; --level)
+        id = tree_of(commit.substr(size_t(2 * level), 2), id, GIT_FILEMODE_TREE);
+    git::Tree tree;
+    REQUIRE(git_tree_lookup(git::Setter(tree), repo, &id) == 0);
+    git_signature* sig = nullptr;
+    REQUIRE(git_signature_new(&sig, "t", "t@example.com", 1700000000, 0) == 0);
+    git::Signature owned(sig);
+    git::Commit p;
+    if (parent != nullptr) REQUIRE(git_commit_lookup(git::Setter(p), repo, parent) == 0);
+    const git_commit* parents[] = {p.get()};
+    git_oid out;
+    REQUIRE(git_commit_create(&out, repo, "refs/notes/provenant", sig, sig, nullptr, "notes",
+                              tree.get(), parent != nullptr ? 1 : 0, parents) == 0);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("changed_notes: a note moved to another fan-out is not a changed note") {
+    TempRepo r;
+    r.write("a.txt", "a\n");
+    const std::string c = r.commit_all("c0");
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    git_repository* repo = opened->get();
+    git_oid note, other;
+    REQUIRE(git_blob_create_from_buffer(&note, repo, "{}", 2) == 0);
+    REQUIRE(git_blob_create_from_buffer(&other, repo, "{ }", 3) == 0);
+    const git_oid flat = notes_commit(repo, c, note, 0, nullptr);
+    // git re-fans a subtree it writes into: the same note, one level down.
+    const git_oid moved = notes_commit(repo, c, note, 1, &flat);
+    auto same = analysis::changed_notes(*opened, "refs/notes/provenant", git::to_hex(flat));
+    REQUIRE(same);
+    CHECK(same->empty());
+    // Another note text at the new place is a change.
+    notes_commit(repo, c, other, 2, &moved);
+    auto changed = analysis::changed_notes(*opened, "refs/notes/provenant", git::to_hex(flat));
+    REQUIRE(changed);
+    CHECK(*changed == std::vector<std::string>{c});
+    // And one the old tip did not have.
+    auto added = analysis::changed_notes(*opened, "refs/notes/provenant", "-");
+    REQUIRE(added);
+    CHECK(*added == std::vector<std::string>{c});
 }
 
 TEST_CASE("walk: the diff attribute and the content decide which files' lines are followed") {
