@@ -18,7 +18,20 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 start=$(date +%s)
-step() { printf '\n=== %s (%ss)\n' "$*" "$(( $(date +%s) - start ))"; }
+# Each step prints the seconds since the start; "done" also prints every step's own duration,
+# so the tail of a CI log says where the time went.
+steps=()
+step() {
+  local now=$(( $(date +%s) - start ))
+  printf '\n=== %s (%ss)\n' "$*" "$now"
+  steps+=("$now $*")
+  if [[ "$*" == "done" ]]; then
+    local i
+    for ((i = 0; i + 1 < ${#steps[@]}; i++)); do
+      printf '  %5ss  %s\n' "$(( ${steps[i + 1]%% *} - ${steps[i]%% *} ))" "${steps[i]#* }"
+    done
+  fi
+}
 
 failed=()
 run_ctest() { # build-dir label [ctest args...]

@@ -77,7 +77,7 @@ void run_rewritten(const std::string& kind, bool prepare, bool post_commit,
     }
     if (kind != "amend" && kind != "rebase")
         fail("rewritten", ErrorKind::usage,
-             "expected 'amend' or 'rebase' (git's post-rewrite argument), got '" + kind + "'", 2);
+             "expected 'amend' or 'rebase' (git's post-rewrite argument), got '" + kind + "'");
     auto pairs = git::parse_rewrite_pairs(std::cin);
     if (!pairs) fail("rewritten", pairs.error());
     auto report = git::apply_rewrites(*repo, kind, *pairs);
