@@ -133,13 +133,15 @@ void run(const Opts& o) {
     const std::string repo = o.repo.empty() ? default_repo_name(*sel->repo) : o.repo;
     if (repo.empty()) die(ErrorKind::invalid_input, "--repo: the repository needs a name");
 
+    const std::vector<analysis::ReleasePoint>* deployed =
+        sel->deployments ? &*sel->deployments : nullptr;
     if (!db) {
         const ex::TextFormat tf = format == "csv" ? ex::TextFormat::Csv : ex::TextFormat::Ndjson;
         std::ostringstream out;
         if (o.rows == "commits") {
             ex::TextWriter w(out, tf, ex::RowKind::Commits);
             w.begin();
-            for (const auto& r : ex::commit_rows(sel->fates, sel->metrics))
+            for (const auto& r : ex::commit_rows(sel->fates, sel->metrics, deployed))
                 w.row(ex::values(repo, r));
         } else {
             ex::TextWriter w(out, tf, ex::RowKind::Fates);
@@ -151,7 +153,8 @@ void run(const Opts& o) {
         return;
     }
 
-    const std::vector<ex::CommitRowOut> commits = ex::commit_rows(sel->fates, sel->metrics);
+    const std::vector<ex::CommitRowOut> commits =
+        ex::commit_rows(sel->fates, sel->metrics, deployed);
     const std::vector<ex::FateRowOut> fates = ex::fate_rows(sel->fates, sel->metrics);
     ex::ExportData data;
     data.meta.repo = repo;

@@ -227,6 +227,7 @@ std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
         if (!at_id) die(ErrorKind::not_found, "--at: unknown ref '" + o.at + "'");
     }
     std::vector<Release> releases = releases_of(repo, o.release);
+    const size_t tagged = releases.size(); // the deployments follow
     if (!o.deployments.empty()) {
         auto deps = analysis::load_deployments(o.deployments);
         if (!deps) die(deps.error());
@@ -272,6 +273,9 @@ std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
     mo.at = at_id ? idx(*at_id) : kNone;
     for (const auto& r : releases)
         mo.releases.push_back({idx(r.commit), r.date});
+    if (!o.deployments.empty())
+        sel->deployments.emplace(mo.releases.begin() + static_cast<ptrdiff_t>(tagged),
+                                 mo.releases.end());
     mo.survival_days = o.survival_days;
     mo.rework_days = o.rework_days;
     mo.prices = &*sel->prices;

@@ -31,6 +31,9 @@ struct Selection {
     std::optional<git::Repo> repo;
     analysis::Fates fates;
     analysis::MetricsOptions metrics;
+    /// The production deployments of --deployments (also in metrics.releases, which the
+    /// report counts as releases); nullopt without --deployments. Export's `deployed`.
+    std::optional<std::vector<analysis::ReleasePoint>> deployments;
     std::optional<git_oid> main_id, at_id;
     std::optional<analysis::TeamMap> teams;
     std::optional<PriceTable> prices;

@@ -8,7 +8,7 @@ namespace provenant::exporting {
 
 namespace {
 
-constexpr std::array<std::string_view, 29> kCommitColumns = {"repo",
+constexpr std::array<std::string_view, 31> kCommitColumns = {"repo",
                                                              "commit",
                                                              "time",
                                                              "date",
@@ -25,6 +25,8 @@ constexpr std::array<std::string_view, 29> kCommitColumns = {"repo",
                                                              "merged_at",
                                                              "released",
                                                              "released_at",
+                                                             "deployed",
+                                                             "deployed_at",
                                                              "alive",
                                                              "rewritten_before_merge",
                                                              "survival_eligible",
@@ -80,6 +82,8 @@ std::vector<Value> values(const std::string& repo, const CommitRowOut& r) {
             text(r.merged_at),
             count(r.released),
             text(r.released_at),
+            r.deployed ? count(*r.deployed) : Value(std::monostate{}),
+            text(r.deployed_at),
             count(r.alive),
             count(r.rewritten_before_merge),
             count(r.survival_eligible),

@@ -13,8 +13,9 @@ extern "C" {
 /// NULL), `rows * columns` cells per table.
 struct ProvenantPgExport {
     const char* url;
-    const char* schema_sql; ///< server/export/sql/v1.sql
-    int schema_version;
+    const char* schema_sql;  ///< server/export/sql/v1.sql: a new database's tables
+    const char* upgrade_sql; ///< server/export/sql/v2.sql: version 1 to version 2
+    int schema_version;      ///< 2
     const char* repo;
     const char* exported_at;
     const char* main_commit; ///< may be null

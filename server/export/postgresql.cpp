@@ -87,9 +87,11 @@ Status export_to_postgresql(const std::string& url, const ExportData& d) {
     const std::vector<const char*> commit_cols = names(RowKind::Commits);
     const std::vector<const char*> fate_cols = names(RowKind::Fates);
     const std::string schema(kSchemaV1);
+    const std::string upgrade(kSchemaV2);
     ProvenantPgExport in{};
     in.url = url.c_str();
     in.schema_sql = schema.c_str();
+    in.upgrade_sql = upgrade.c_str();
     in.schema_version = kSchemaVersion;
     in.repo = d.meta.repo.c_str();
     in.exported_at = d.meta.exported_at.c_str();

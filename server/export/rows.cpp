@@ -5,6 +5,7 @@
 
 #include <ctime>
 #include <map>
+#include <optional>
 #include <tuple>
 
 namespace provenant::exporting {
@@ -63,8 +64,17 @@ std::string iso_utc(int64_t t) {
     return utc(t, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-std::vector<CommitRowOut> commit_rows(const Fates& f, const MetricsOptions& o) {
+std::vector<CommitRowOut> commit_rows(const Fates& f, const MetricsOptions& o,
+                                      const std::vector<analysis::ReleasePoint>* deployments) {
     const LineFacts x = analysis::compute_line_facts(f, o);
+    // Deployed: "released" counted over the production deployments alone, so both columns
+    // follow one rule (reached the first such point holding the birth commit, unchanged).
+    std::optional<LineFacts> d;
+    if (deployments != nullptr) {
+        MetricsOptions only = o;
+        only.releases = *deployments;
+        d = analysis::compute_line_facts(f, only);
+    }
     std::vector<CommitRowOut> out;
     const size_t nl = f.lines.size();
     for (uint32_t c = 0; c < f.commits.size(); ++c) {
@@ -83,6 +93,7 @@ std::vector<CommitRowOut> commit_rows(const Fates& f, const MetricsOptions& o) {
                 r.path = line.path < f.paths.size() ? Text(f.paths[line.path]) : Text();
                 r.cls = std::string(to_string(line.cls));
                 fill_origin(r, f, line.origin);
+                if (d) r.deployed = 0;
             }
             ++r.lines;
             const bool merged = x.merged(f, l);
@@ -94,6 +105,10 @@ std::vector<CommitRowOut> commit_rows(const Fates& f, const MetricsOptions& o) {
             if (x.released(f, l)) {
                 ++r.released;
                 r.released_at = iso_utc(x.release_date(f, l));
+            }
+            if (d && d->released(f, l)) {
+                ++*r.deployed;
+                r.deployed_at = iso_utc(d->release_date(f, l));
             }
             if (x.alive(f, l)) ++r.alive;
             const bool family =

@@ -27,8 +27,12 @@ struct CommitRowOut {
     uint64_t lines = 0;    ///< non-blank lines added
     uint64_t merged = 0;   ///< of those, reached --main unchanged
     Text merged_at;        ///< when (the merging main commit's date)
-    uint64_t released = 0; ///< of those, reached a release or production
+    uint64_t released = 0; ///< of those, reached a release or production (the report's)
     Text released_at;      ///< when (the first release holding them)
+    /// Of those, reached a production deployment: nullopt when no deployments were given
+    /// (nothing is known), also on spend rows.
+    std::optional<uint64_t> deployed;
+    Text deployed_at;      ///< when (the first production deployment holding them)
     uint64_t alive = 0;    ///< present at --at
     uint64_t rewritten_before_merge = 0;
     uint64_t survival_eligible = 0;  ///< merged at least --survival-days before --at
@@ -55,10 +59,12 @@ struct FateRowOut {
     bool reworked = false; ///< ended within --rework-days of its merge (the report's rework)
 };
 
-/// The rows of the selected commits (blank lines count for nothing, as in the report). Pure;
-/// any thread.
-std::vector<CommitRowOut> commit_rows(const analysis::Fates& fates,
-                                      const analysis::MetricsOptions& options);
+/// The rows of the selected commits (blank lines count for nothing, as in the report).
+/// `deployments`: the production deployments (also among options.releases, as the report
+/// counts them), or null when none were given. Pure; any thread.
+std::vector<CommitRowOut>
+commit_rows(const analysis::Fates& fates, const analysis::MetricsOptions& options,
+            const std::vector<analysis::ReleasePoint>* deployments = nullptr);
 std::vector<FateRowOut> fate_rows(const analysis::Fates& fates,
                                   const analysis::MetricsOptions& options);
 

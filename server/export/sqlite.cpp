@@ -109,19 +109,26 @@ Status run(sqlite3* db, const ExportData& d) {
     const bool exists =
         sqlite3_step(has->get()) == SQLITE_ROW && sqlite3_column_int(has->get(), 0) > 0;
     has->reset();
+    int version = 0;
     if (!exists) {
         if (auto s = exec(db, std::string(kSchemaV1), "creating the schema"); !s) return s;
+        version = 1;
     } else {
         auto v = prepare(db, "SELECT MAX(version) FROM provenant_schema");
         if (!v) return v.error();
-        const int version =
-            sqlite3_step(v->get()) == SQLITE_ROW ? sqlite3_column_int(v->get(), 0) : 0;
-        if (version != kSchemaVersion)
-            return make_error(ErrorKind::invalid_input,
-                              "the database has provenant schema version " +
-                                  std::to_string(version) + "; this provenant writes version " +
-                                  std::to_string(kSchemaVersion));
+        version = sqlite3_step(v->get()) == SQLITE_ROW ? sqlite3_column_int(v->get(), 0) : 0;
     }
+    // Version 1 gains the deployment columns (v2.sql), inside this transaction: a failed
+    // export leaves the database at version 1.
+    if (version == 1) {
+        if (auto s = exec(db, std::string(kSchemaV2), "upgrading the schema to version 2"); !s)
+            return s;
+        version = 2;
+    }
+    if (version != kSchemaVersion)
+        return make_error(ErrorKind::invalid_input,
+                          "the database has provenant schema version " + std::to_string(version) +
+                              "; this provenant writes version " + std::to_string(kSchemaVersion));
     for (const char* table : {"provenant_commit_rows", "provenant_fate_rows", "provenant_repos"}) {
         auto del = prepare(db, std::string("DELETE FROM ") + table + " WHERE repo = ?");
         if (!del) return del.error();

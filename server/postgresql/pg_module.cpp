@@ -37,7 +37,7 @@ void copy_rows(pqxx::work& w, const char* table, const char* const* columns, siz
 
 /// Empty on success, else what went wrong.
 std::string run(const ProvenantPgExport& in) {
-    if (in.commit_ncolumns != 29 || in.fate_ncolumns != 19)
+    if (in.commit_ncolumns != 31 || in.fate_ncolumns != 19)
         return "internal: the export columns do not match the module's COPY width";
     pqxx::connection conn{in.url};
     {
@@ -45,15 +45,22 @@ std::string run(const ProvenantPgExport& in) {
         // that exports of different repositories do not wait for each other.
         pqxx::work w{conn};
         w.exec("SELECT pg_advisory_xact_lock(7023, 0)");
+        int version = 1;
         if (!w.exec("SELECT to_regclass('provenant_schema') IS NOT NULL")[0][0].as<bool>()) {
             w.exec(in.schema_sql);
         } else {
             auto v = w.exec("SELECT MAX(version) FROM provenant_schema");
-            const int version = v[0][0].is_null() ? 0 : v[0][0].as<int>();
-            if (version != in.schema_version)
-                return "the database has provenant schema version " + std::to_string(version) +
-                       "; this provenant writes version " + std::to_string(in.schema_version);
+            version = v[0][0].is_null() ? 0 : v[0][0].as<int>();
         }
+        // A version 1 database (or the one just created) gains the deployment columns in the
+        // same transaction: it is at version 1 or 2, never between.
+        if (version == 1 && in.schema_version == 2) {
+            w.exec(in.upgrade_sql);
+            version = 2;
+        }
+        if (version != in.schema_version)
+            return "the database has provenant schema version " + std::to_string(version) +
+                   "; this provenant writes version " + std::to_string(in.schema_version);
         w.commit();
     }
     pqxx::work w{conn};
@@ -68,7 +75,7 @@ std::string run(const ProvenantPgExport& in) {
                   repo, std::string(in.exported_at), opt(in.main_commit), opt(in.at_commit),
                   in.survival_days, in.rework_days, opt(in.prices));
     uint64_t streamed = 0;
-    copy_rows<29>(w, "provenant_commit_rows", in.commit_columns, in.commit_rows, in.commit_cells,
+    copy_rows<31>(w, "provenant_commit_rows", in.commit_columns, in.commit_rows, in.commit_cells,
                   streamed, in);
     copy_rows<19>(w, "provenant_fate_rows", in.fate_columns, in.fate_rows, in.fate_cells, streamed,
                   in);

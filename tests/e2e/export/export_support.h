@@ -51,6 +51,18 @@ inline void build_history(ReportRepo& r, const std::string& tool = "aider") {
     r.commit_on(40, "a12");
 }
 
+/// A deployments file for build_history's repository: production got the "a6" commit (day 8)
+/// on day 9, after the v1 tag (day 5); staging got HEAD (day 40), which counts for nothing.
+inline std::string write_deployments(const ReportRepo& r) {
+    const std::string a6 = r.git({"rev-parse", "HEAD~2"}).out.substr(0, 40);
+    REQUIRE(r.git({"log", "-1", "--format=%s", a6}).out == "a6\n");
+    const std::string file = r.path() + "/.git/deploys.csv";
+    write_text(file, "commit,environment,deployed_at\r\n" + a6 +
+                         ",Production,2026-01-10T00:00:00Z\r\n" + r.head() +
+                         ",staging,2026-02-11T00:00:00Z\r\n");
+    return file;
+}
+
 /// NDJSON lines, parsed.
 inline std::vector<nlohmann::json> parse_ndjson(const std::string& text) {
     std::vector<nlohmann::json> out;

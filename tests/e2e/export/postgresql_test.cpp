@@ -86,7 +86,7 @@ TEST_CASE("export postgresql: the views give exactly the report's numbers, by gr
     const json rep = r.report({"--release", "v*"});
     export_to(r, *pg, "acme/web");
     CHECK(view_totals(*pg) == report_totals({rep}));
-    CHECK(pg->query("SELECT version FROM provenant_schema") == "1\n");
+    CHECK(pg->query("SELECT version FROM provenant_schema") == "2\n");
     // Rework, as the report's matrix.
     CHECK(pg->query("SELECT from_class, to_class, SUM(lines) FROM provenant_rework "
                     "GROUP BY from_class, to_class ORDER BY from_class") ==
@@ -166,4 +166,23 @@ TEST_CASE("export postgresql: an export killed in the middle of its COPY leaves 
     const json after = r.report({"--release", "v*"});
     CHECK(view_totals(*pg) == report_totals({after}));
     CHECK(view_totals(*pg) != totals);
+}
+
+TEST_CASE("export postgresql: a version 1 database is upgraded to version 2 in the export") {
+    auto pg = server();
+    if (!pg) return;
+    ReportRepo r;
+    build_history(r);
+    const std::string deploys = write_deployments(r);
+    // The tables an older provenant made: schema version 1.
+    pg->query(read_text(std::string(PROVENANT_SOURCE_DIR) + "/server/export/sql/v1.sql"));
+    REQUIRE(pg->query("SELECT version FROM provenant_schema") == "1\n");
+    export_to(r, *pg, "web", {"--deployments", deploys});
+    CHECK(pg->query("SELECT version FROM provenant_schema") == "2\n");
+    // deployed_test.cpp's numbers: 8 AI lines reached production on 2026-01-10.
+    CHECK(pg->query("SELECT SUM(deployed), MIN(deployed_at) FROM provenant_commit_rows WHERE "
+                    "class IN ('ai', 'ai_modified') AND deployed > 0") ==
+          "8|2026-01-10T00:00:00Z\n");
+    const json rep = r.report({"--release", "v*", "--deployments", deploys});
+    CHECK(view_totals(*pg) == report_totals({rep}));
 }
