@@ -58,6 +58,15 @@ Error db_error(sqlite3* db, const std::string& what) {
                  what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
 }
 
+/// The store file opened with `flags` (SQLITE_OPEN_READONLY or _READWRITE), or why not.
+Result<Db> open_db(const fs::path& file, int flags) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
+    Db db(raw, sqlite3_close);
+    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
+    return db;
+}
+
 Status exec(sqlite3* db, const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -484,14 +493,12 @@ StoredCounts counts_of(const Fates& f) {
 }
 
 Result<std::vector<FrontierState>> read_frontier(const fs::path& file, const Fates& fates) {
-    sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-    Db db(raw, sqlite3_close);
-    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
-    auto st = check_tables(db.get(), {"frontier"});
+    auto db = open_db(file, SQLITE_OPEN_READONLY);
+    if (!db) return db.error();
+    auto st = check_tables(db->get(), {"frontier"});
     if (!st) return st.error();
     std::vector<FrontierState> out;
-    st = read_states(db.get(), "SELECT commit_idx, path, blob, ids FROM frontier",
+    st = read_states(db->get(), "SELECT commit_idx, path, blob, ids FROM frontier",
                      fates.commits.size(), fates.lines.size(), out);
     if (!st) return st.error();
     return out;
@@ -501,21 +508,19 @@ namespace {
 
 /// read_checkpoints for a store of `nc` commits and `nl` lines.
 Result<std::vector<FrontierState>> read_checkpoints_of(const fs::path& file, size_t nc, size_t nl) {
-    sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-    Db db(raw, sqlite3_close);
-    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
-    auto st = check_tables(db.get(), {"checkpoints"});
+    auto db = open_db(file, SQLITE_OPEN_READONLY);
+    if (!db) return db.error();
+    auto st = check_tables(db->get(), {"checkpoints"});
     if (!st) return st.error();
     std::string count;
-    st = each_row(db.get(), "SELECT value FROM meta WHERE name = 'checkpoints'",
+    st = each_row(db->get(), "SELECT value FROM meta WHERE name = 'checkpoints'",
                   [&](sqlite3_stmt* s) {
                       count = text_col(s, 0);
                       return true;
                   });
     if (!st) return st.error();
     std::vector<FrontierState> out;
-    st = read_states(db.get(), "SELECT commit_idx, path, blob, ids FROM checkpoints", nc, nl, out);
+    st = read_states(db->get(), "SELECT commit_idx, path, blob, ids FROM checkpoints", nc, nl, out);
     if (!st) return st.error();
     // A checkpoint without files (an empty tree) has no rows: fewer is not proof of loss,
     // more is.
@@ -578,16 +583,14 @@ Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std:
 Result<Stored> read_store(const fs::path& file) {
     std::error_code ec;
     if (!fs::exists(file, ec)) return Error(ErrorKind::not_found, "no store");
-    sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
-    Db db(raw, sqlite3_close);
-    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
+    auto db = open_db(file, SQLITE_OPEN_READONLY);
+    if (!db) return db.error();
     // A truncated or corrupt file fails here or in the reads below.
-    auto st = check_tables(db.get(), {"meta", "commits", "origins", "commit_origins", "paths",
-                                      "line_runs", "end_runs", "warnings"});
+    auto st = check_tables(db->get(), {"meta", "commits", "origins", "commit_origins", "paths",
+                                       "line_runs", "end_runs", "warnings"});
     if (!st) return st.error();
     Stored out;
-    st = read_all(db.get(), out.key, out.fates);
+    st = read_all(db->get(), out.key, out.fates);
     if (!st) return st.error();
     return out;
 }
@@ -606,17 +609,16 @@ Status write_store(const fs::path& file, const StoreKey& key, const Fates& fates
     ::close(fd);
     Status st;
     {
-        sqlite3* raw = nullptr;
-        int rc = sqlite3_open_v2(tmp.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
-        Db db(raw, sqlite3_close);
-        if (rc != SQLITE_OK) {
-            st = db_error(raw, "opening " + tmp.string());
+        auto db = open_db(tmp, SQLITE_OPEN_READWRITE);
+        if (!db) {
+            st = db.error();
         } else {
-            (void)exec(db.get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
-            st = exec(db.get(), kSchema);
-            if (st) st = exec(db.get(), "BEGIN");
-            if (st) st = write_rows(db.get(), key, fates, StoredCounts{}, fates.checkpoints.size());
-            if (st) st = exec(db.get(), "COMMIT");
+            (void)exec(db->get(), "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
+            st = exec(db->get(), kSchema);
+            if (st) st = exec(db->get(), "BEGIN");
+            if (st)
+                st = write_rows(db->get(), key, fates, StoredCounts{}, fates.checkpoints.size());
+            if (st) st = exec(db->get(), "COMMIT");
         }
     }
     if (st) {
@@ -629,16 +631,14 @@ Status write_store(const fs::path& file, const StoreKey& key, const Fates& fates
 
 Status append_store(const fs::path& file, const StoreKey& key, const Fates& fates,
                     const StoredCounts& old) {
-    sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
-    Db db(raw, sqlite3_close);
-    if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
-    sqlite3_busy_timeout(db.get(), 5000);
-    if (auto st = exec(db.get(), "BEGIN IMMEDIATE"); !st) return st;
+    auto db = open_db(file, SQLITE_OPEN_READWRITE);
+    if (!db) return db.error();
+    sqlite3_busy_timeout(db->get(), 5000);
+    if (auto st = exec(db->get(), "BEGIN IMMEDIATE"); !st) return st;
     // The checkpoints the file holds (fates may hold none of them: they are read only when
     // a walk needs one) plus the new ones.
     std::string count;
-    auto st = each_row(db.get(), "SELECT value FROM meta WHERE name = 'checkpoints'",
+    auto st = each_row(db->get(), "SELECT value FROM meta WHERE name = 'checkpoints'",
                        [&](sqlite3_stmt* s) {
                            count = text_col(s, 0);
                            return true;
@@ -646,14 +646,14 @@ Status append_store(const fs::path& file, const StoreKey& key, const Fates& fate
     if (st && count.empty())
         st = Error(ErrorKind::invalid_input, "the store's checkpoint count is missing");
     if (st)
-        st = write_rows(db.get(), key, fates, old,
+        st = write_rows(db->get(), key, fates, old,
                         std::strtoull(count.c_str(), nullptr, 10) + fates.checkpoints.size() -
                             old.checkpoints);
     if (!st) {
-        (void)exec(db.get(), "ROLLBACK");
+        (void)exec(db->get(), "ROLLBACK");
         return st;
     }
-    return exec(db.get(), "COMMIT");
+    return exec(db->get(), "COMMIT");
 }
 
 Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const Progress& progress,

@@ -8,19 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<json> export_rows(const ReportRepo& r, std::vector<std::string> args) {
-    args.insert(args.begin(), "export");
-    auto res = r.provenant(args);
-    REQUIRE_MESSAGE(res.exit_code == 0, res.err);
-    return parse_ndjson(res.out);
-}
-
-std::string sqlite(const std::string& file, const std::string& sql) {
-    auto r = run({"sqlite3", "-batch", file, sql});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    return r.out;
-}
-
 std::string deployed_history(ReportRepo& r) {
     build_history(r);
     return write_deployments(r);

@@ -73,6 +73,21 @@ inline std::vector<nlohmann::json> parse_ndjson(const std::string& text) {
     return out;
 }
 
+/// `provenant export ARGS…`'s NDJSON rows; the export must succeed.
+inline std::vector<nlohmann::json> export_rows(const ReportRepo& r, std::vector<std::string> args) {
+    args.insert(args.begin(), "export");
+    auto res = r.provenant(args);
+    REQUIRE_MESSAGE(res.exit_code == 0, res.err);
+    return parse_ndjson(res.out);
+}
+
+/// sqlite3's answer to one query, `|`-separated.
+inline std::string sqlite(const std::string& file, const std::string& sql) {
+    auto r = run({"sqlite3", "-batch", file, sql});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    return r.out;
+}
+
 inline bool is_ai_class(const nlohmann::json& cls) {
     return cls == "ai" || cls == "ai_modified";
 }

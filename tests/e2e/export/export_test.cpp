@@ -10,20 +10,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<json> export_rows(const ReportRepo& r, std::vector<std::string> args) {
-    args.insert(args.begin(), "export");
-    auto res = r.provenant(args);
-    REQUIRE_MESSAGE(res.exit_code == 0, res.err);
-    return parse_ndjson(res.out);
-}
-
-/// sqlite3's answer to one query, `|`-separated.
-std::string sqlite(const std::string& file, const std::string& sql) {
-    auto r = run({"sqlite3", "-batch", file, sql});
-    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
-    return r.out;
-}
-
 /// RFC 4180 records (fields may be quoted and hold commas, quotes and line breaks).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
     std::vector<std::vector<std::string>> rows(1);
