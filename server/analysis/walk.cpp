@@ -3,6 +3,7 @@
 // through unchanged text, end in hunks' old sides and are born in their new sides.
 #include "analysis/walk.h"
 
+#include "analysis/commit_diff.h"
 #include "git/line_map.h"
 #include "git/note_reader.h"
 #include "git/path_diff.h"
@@ -49,16 +50,6 @@ struct FileState {
 };
 using TreeState = std::map<std::string, std::shared_ptr<const FileState>, std::less<>>;
 
-bool is_blank(std::string_view line) {
-    return std::all_of(line.begin(), line.end(), [](char c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-    });
-}
-
-bool is_regular(uint16_t mode) {
-    return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
-}
-
 EndBy end_by_of(LineClass c) {
     switch (c) {
     case LineClass::Ai:
@@ -92,7 +83,7 @@ Result<git::Diff> tree_diff(git_repository* repo, git_tree* old_tree, git_tree* 
 /// The walk's mutable state; one instance per walk_history call.
 class Walker {
 public:
-    Walker(const git::Repo& repo, Fates& out) : repo_(repo), out_(out) {
+    Walker(const git::Repo& repo, Fates& out) : repo_(repo), out_(out), differ_(repo.get()) {
         // libgit2 hashes every object it reads again to check its id (git itself does not, on
         // reads): a tenth of the walk's time. A damaged object still fails: zlib checks every
         // object's stream.
@@ -113,7 +104,7 @@ private:
     void export_frontier();
     Status list_commits(const std::vector<git_oid>& tips);
     Status process(uint32_t i);
-    Status apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& state,
+    Status apply_delta(uint32_t i, const ChangedFile& file, TreeState& state,
                        const TreeState& base);
     uint32_t intern_path(const std::string& p);
     uint32_t intern_origin(const OriginRecord& r);
@@ -159,6 +150,8 @@ private:
     const git::Repo& repo_;
     Fates& out_;
     std::optional<git::NoteReader> notes_;
+    CommitDiffer differ_;
+    CommitDiff diff_; // the commit being processed (reused: no allocations per commit)
     CheckpointLoader load_checkpoints_;
     std::vector<git_oid> ids_;
     std::vector<git_oid> trees_;
@@ -442,9 +435,8 @@ Walker::inherited(uint32_t i, const std::string& path, const git_oid& blob) cons
     return out;
 }
 
-Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& state,
+Status Walker::apply_delta(uint32_t i, const ChangedFile& file, TreeState& state,
                            const TreeState& base) {
-    const git_diff_delta* delta = git_diff_get_delta(diff, d);
     auto end_all = [&](const std::string& path) {
         auto it = state.find(path);
         if (it == state.end()) return;
@@ -453,37 +445,25 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
                 end_line(id, i, EndBy::Deleted);
         state.erase(it);
     };
-    if (delta->status == GIT_DELTA_DELETED) {
-        end_all(delta->old_file.path);
+    if (file.status == GIT_DELTA_DELETED) {
+        end_all(file.old_path);
         return {};
     }
-    if (delta->status != GIT_DELTA_ADDED && delta->status != GIT_DELTA_MODIFIED &&
-        delta->status != GIT_DELTA_RENAMED && delta->status != GIT_DELTA_TYPECHANGE)
-        return {};
-    const std::string path = delta->new_file.path;
+    const std::string& path = file.new_path;
     std::shared_ptr<const FileState> old;
-    if (delta->status != GIT_DELTA_ADDED) {
-        if (auto it = base.find(std::string_view(delta->old_file.path)); it != base.end())
+    if (file.status != GIT_DELTA_ADDED) {
+        if (auto it = base.find(std::string_view(file.old_path)); it != base.end())
             old = it->second;
     }
-    if (delta->new_file.mode == GIT_FILEMODE_COMMIT) { // a submodule has no lines
-        end_all(delta->old_file.path);
+    if (file.new_mode == GIT_FILEMODE_COMMIT) { // a submodule has no lines
+        end_all(file.old_path);
         return {};
     }
     auto fresh = std::make_shared<FileState>();
-    fresh->blob = delta->new_file.id;
-
-    git::Patch patch;
-    bool follow = is_regular(delta->new_file.mode);
-    if (follow) {
-        if (git_patch_from_diff(Setter(patch), diff, d) != 0)
-            return git::git_error("diffing " + path + " in " + out_.commits[i].id);
-        const git_diff_delta* pd = git_patch_get_delta(patch.get());
-        if (pd != nullptr && (pd->flags & GIT_DIFF_FLAG_BINARY) != 0) follow = false;
-    }
-    if (!follow) { // the lines of a binary file or a symlink are not followed
-        if (old) end_all(delta->old_file.path);
-        state.erase(std::string(delta->old_file.path));
+    fresh->blob = file.new_blob;
+    if (!file.text) { // the lines of a binary file or a symlink are not followed
+        if (old) end_all(file.old_path);
+        state.erase(file.old_path);
         state[path] = std::move(fresh);
         return {};
     }
@@ -500,35 +480,30 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
     }
 
     std::vector<uint32_t>& ids = fresh->ids;
+    ids.reserve(old_ids.size());
     const NoteFile* file_note = nullptr;
     uint32_t path_id = 0;
     bool file_note_read = false;
     size_t old_pos = 0; // 0-based index of the next old line to copy
-    const size_t hunks = git_patch_num_hunks(patch.get());
-    for (size_t h = 0; h < hunks; ++h) {
-        const git_diff_hunk* hunk = nullptr;
-        size_t nlines = 0;
-        if (git_patch_get_hunk(&hunk, &nlines, patch.get(), h) != 0)
-            return git::git_error("reading a hunk of " + path);
+    for (uint32_t h = file.first_hunk; h < file.first_hunk + file.hunks; ++h) {
+        const DiffHunk& hunk = diff_.hunks[h];
         // git numbers an empty side by the line before it.
-        const size_t os = hunk->old_lines == 0 ? static_cast<size_t>(hunk->old_start)
-                                               : static_cast<size_t>(hunk->old_start) - 1;
+        const size_t os = hunk.old_lines == 0 ? static_cast<size_t>(hunk.old_start)
+                                              : static_cast<size_t>(hunk.old_start) - 1;
         while (old_pos < os && old_pos < old_ids.size())
             ids.push_back(old_ids[old_pos++]);
         if (!old_followed) old_pos = os;
         // The new side: born lines, or lines an other parent of a merge already had.
         std::array<uint32_t, 6> votes{};
-        for (size_t l = 0; l < nlines; ++l) {
-            const git_diff_line* line = nullptr;
-            if (git_patch_get_line_in_hunk(&line, patch.get(), h, l) != 0)
-                return git::git_error("reading a line of " + path);
-            if (line->origin != GIT_DIFF_LINE_ADDITION) continue;
-            const auto new_no = static_cast<uint32_t>(line->new_lineno);
-            if (auto it = from_other.find(new_no); it != from_other.end()) {
-                ids.push_back(it->second);
-                if (!replay_) ++votes[static_cast<size_t>(out_.lines[it->second].cls)];
-                continue;
-            }
+        for (uint32_t l = hunk.first_added; l < hunk.first_added + hunk.added; ++l) {
+            const AddedLine& line = diff_.added[l];
+            const uint32_t new_no = line.new_no;
+            if (!from_other.empty())
+                if (auto it = from_other.find(new_no); it != from_other.end()) {
+                    ids.push_back(it->second);
+                    if (!replay_) ++votes[static_cast<size_t>(out_.lines[it->second].cls)];
+                    continue;
+                }
             if (replay_) { // the stored line born here
                 ids.push_back(next_id_++);
                 continue;
@@ -541,7 +516,7 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
                 file_note_read = true;
             }
             row.path = path_id;
-            if (is_blank(std::string_view(line->content, line->content_len))) {
+            if (line.blank) {
                 row.cls = LineClass::Blank;
             } else {
                 auto [cls, origin] = note_class(file_note, new_no);
@@ -566,14 +541,14 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
                 by = end_by_of(c);
             }
         }
-        for (int k = 0; k < hunk->old_lines && old_pos < old_ids.size(); ++k) {
+        for (uint32_t k = 0; k < hunk.old_lines && old_pos < old_ids.size(); ++k) {
             if (!replay_) end_line(old_ids[old_pos], i, by);
             ++old_pos;
         }
     }
     while (old_pos < old_ids.size())
         ids.push_back(old_ids[old_pos++]);
-    if (delta->status == GIT_DELTA_RENAMED) state.erase(std::string(delta->old_file.path));
+    if (file.status == GIT_DELTA_RENAMED) state.erase(file.old_path);
     state[path] = std::move(fresh);
     return {};
 }
@@ -629,27 +604,17 @@ Status Walker::process(uint32_t i) {
         if (!row.parents.empty() &&
             git_tree_lookup(Setter(old_tree), repo_.get(), &trees_[row.parents[0]]) != 0)
             return git::git_error("reading the parent tree of " + row.id);
-        git_diff_options opts;
-        git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-        opts.context_lines = 0;
-        opts.interhunk_lines = 0;
-        opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | git::kGitDiffFlags;
-        auto diffed = tree_diff(repo_.get(), old_tree.get(), new_tree.get(), opts,
-                                row.id + " against its parent");
-        if (!diffed) return diffed.error();
-        git::Diff diff = std::move(*diffed);
+        if (auto st = differ_.diff(old_tree.get(), new_tree.get(), row.id, diff_); !st) return st;
         // Renames read the old path from the base: take a snapshot of the entries a rename
-        // or delete will remove before any delta writes.
+        // or delete will remove before any file writes.
         TreeState before;
-        const size_t n = diff ? git_diff_num_deltas(diff.get()) : 0;
-        for (size_t d = 0; d < n; ++d) {
-            const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
-            if (delta->status == GIT_DELTA_ADDED) continue;
-            if (auto it = base->find(std::string_view(delta->old_file.path)); it != base->end())
+        for (const ChangedFile& file : diff_.files) {
+            if (file.status == GIT_DELTA_ADDED) continue;
+            if (auto it = base->find(std::string_view(file.old_path)); it != base->end())
                 before.emplace(it->first, it->second);
         }
-        for (size_t d = 0; d < n; ++d) {
-            auto st = apply_delta(i, diff.get(), d, *state, before);
+        for (const ChangedFile& file : diff_.files) {
+            auto st = apply_delta(i, file, *state, before);
             if (!st) return st;
         }
     }

@@ -50,6 +50,81 @@ Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
     return {};
 }
 
+namespace {
+
+/// Every entry under the tree `id` (at `prefix`) as removed (`removed`) or added.
+Status all_entries(git_repository* repo, const git_tree_entry* e, const std::string& prefix,
+                   bool removed, std::vector<EntryChange>& out) {
+    std::string path = prefix + git_tree_entry_name(e);
+    if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+        EntryChange c;
+        c.path = std::move(path);
+        (removed ? c.old_id : c.new_id) = *git_tree_entry_id(e);
+        (removed ? c.old_mode : c.new_mode) = git_tree_entry_filemode(e);
+        out.push_back(std::move(c));
+        return {};
+    }
+    Tree sub;
+    if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
+        return git_error("reading the tree " + path);
+    path += '/';
+    const size_t n = git_tree_entrycount(sub.get());
+    for (size_t k = 0; k < n; ++k)
+        if (auto st = all_entries(repo, git_tree_entry_byindex(sub.get(), k), path, removed, out);
+            !st)
+            return st;
+    return {};
+}
+
+} // namespace
+
+Status changed_entries(git_repository* repo, const git_tree* a, const git_tree* b,
+                       const std::string& prefix, std::vector<EntryChange>& out) {
+    const size_t na = a != nullptr ? git_tree_entrycount(a) : 0;
+    const size_t nb = b != nullptr ? git_tree_entrycount(b) : 0;
+    size_t ka = 0, kb = 0;
+    while (ka < na || kb < nb) {
+        const git_tree_entry* ea = ka < na ? git_tree_entry_byindex(a, ka) : nullptr;
+        const git_tree_entry* eb = kb < nb ? git_tree_entry_byindex(b, kb) : nullptr;
+        // git's order: a tree sorts as its name followed by '/'; equal means the same name
+        // and both trees or both not.
+        const int cmp = ea == nullptr ? 1 : eb == nullptr ? -1 : git_tree_entry_cmp(ea, eb);
+        if (cmp < 0) {
+            if (auto st = all_entries(repo, ea, prefix, true, out); !st) return st;
+            ++ka;
+            continue;
+        }
+        if (cmp > 0) {
+            if (auto st = all_entries(repo, eb, prefix, false, out); !st) return st;
+            ++kb;
+            continue;
+        }
+        ++ka;
+        ++kb;
+        if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
+            git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
+            continue;
+        if (git_tree_entry_type(ea) == GIT_OBJECT_TREE) { // both trees
+            Tree sa, sb;
+            if (git_tree_lookup(Setter(sa), repo, git_tree_entry_id(ea)) != 0 ||
+                git_tree_lookup(Setter(sb), repo, git_tree_entry_id(eb)) != 0)
+                return git_error("reading the tree " + prefix + git_tree_entry_name(ea));
+            auto st = changed_entries(repo, sa.get(), sb.get(),
+                                      prefix + git_tree_entry_name(ea) + "/", out);
+            if (!st) return st;
+            continue;
+        }
+        EntryChange c;
+        c.path = prefix + git_tree_entry_name(ea);
+        c.old_id = *git_tree_entry_id(ea);
+        c.new_id = *git_tree_entry_id(eb);
+        c.old_mode = git_tree_entry_filemode(ea);
+        c.new_mode = git_tree_entry_filemode(eb);
+        out.push_back(std::move(c));
+    }
+    return {};
+}
+
 Result<Diff> diff_paths_with_renames(git_repository* repo, git_tree* old_tree, git_tree* new_tree,
                                      std::vector<std::string>& paths, const git_diff_options& base,
                                      std::string_view what) {

@@ -20,6 +20,22 @@ namespace provenant::git {
 Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
                      const std::string& prefix, std::vector<std::string>& out);
 
+/// One entry that differs between two trees: its path, and its id and mode on each side
+/// (mode 0: absent on that side).
+struct EntryChange {
+    std::string path;
+    git_oid old_id{}, new_id{};
+    uint32_t old_mode = 0, new_mode = 0;
+};
+
+/// Adds to `out` every entry (blob, link or submodule) that is not the same in `a` and `b`
+/// (either may be null), in git's path order, descending only into subtrees whose ids differ.
+/// Both trees' entries are walked side by side (a merge of two sorted lists, no name
+/// look-ups). An entry that is a tree on one side and not on the other is listed as removed
+/// and added (with the tree's files). Any thread, with its own repository handle.
+Status changed_entries(git_repository* repo, const git_tree* a, const git_tree* b,
+                       const std::string& prefix, std::vector<EntryChange>& out);
+
 /// git_diff_tree_to_tree of `old_tree` and `new_tree` restricted to exactly `paths` (no glob
 /// matching; `paths` must not be empty: an empty pathspec would mean every path), then
 /// git_diff_find_similar with renames. `base` gives the other diff options; `what` names the
