@@ -4,6 +4,7 @@
 #include "analysis/walk.h"
 
 #include "analysis/commit_diff.h"
+#include "analysis/new_commits.h"
 #include "git/line_map.h"
 #include "git/note_reader.h"
 #include "git/path_diff.h"
@@ -693,13 +694,6 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
             return Error(ErrorKind::invalid_input, "a checkpoint is out of range");
         checkpoint_at_.emplace(out_.checkpoints[k].commit, k);
     }
-    git::Revwalk walk;
-    if (git_revwalk_new(Setter(walk), repo_.get()) != 0)
-        return git::git_error("starting a history walk");
-    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    for (const git_oid& t : tips)
-        if (git_revwalk_push(walk.get(), &t) != 0)
-            return git::git_error("walking history from " + git::to_hex(t));
     std::vector<uint32_t> frontier;
     for (FrontierState& fs : out_.frontier) {
         if (fs.commit >= old_n)
@@ -711,17 +705,17 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
         auto c = repo_.lookup_commit(id);
         if (!c) return c.error();
         trees_[fs.commit] = *git_commit_tree_id(c->get());
-        if (git_revwalk_hide(walk.get(), &id) != 0) return git::git_error("hiding a stored commit");
         frontier.push_back(fs.commit);
     }
     out_.frontier.clear();
-    git_oid id;
-    int rc;
-    while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
+    // Only the new commits are read: the search stops at stored commits.
+    auto fresh = new_commits(
+        repo_, tips, [&](const git_oid& id) { return index.find(oid_key(id)) != index.end(); });
+    if (!fresh) return fresh.error();
+    for (const git_oid& id : *fresh) {
         index.emplace(oid_key(id), static_cast<uint32_t>(ids_.size()));
         ids_.push_back(id);
     }
-    if (rc != GIT_ITEROVER) return git::git_error("walking history");
     std::vector<uint32_t> needed;
     if (Status st = read_commit_rows(old_n, index, needed); !st) return st;
     // Every stored commit is an ancestor of a frontier commit: all must still be reachable.
