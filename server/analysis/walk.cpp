@@ -4,6 +4,7 @@
 #include "analysis/walk.h"
 
 #include "analysis/commit_diff.h"
+#include "analysis/diff_pipeline.h"
 #include "analysis/new_commits.h"
 #include "git/line_map.h"
 #include "git/note_reader.h"
@@ -153,6 +154,8 @@ private:
     std::optional<git::NoteReader> notes_;
     CommitDiffer differ_;
     CommitDiff diff_; // the commit being processed (reused: no allocations per commit)
+    // process_range's diffs, made ahead on another thread (null: diffed here, as replays are).
+    std::unique_ptr<DiffPipeline> pipeline_;
     CheckpointLoader load_checkpoints_;
     std::vector<git_oid> ids_;
     std::vector<git_oid> trees_;
@@ -599,13 +602,18 @@ Status Walker::process(uint32_t i) {
     // writing `state` for the same path, and each path appears once in a diff).
     base = state.get();
     if (row.parents.empty() || !git_oid_equal(&trees_[row.parents[0]], &trees_[i])) {
-        git::Tree new_tree, old_tree;
-        if (git_tree_lookup(Setter(new_tree), repo_.get(), &trees_[i]) != 0)
-            return git::git_error("reading the tree of " + row.id);
-        if (!row.parents.empty() &&
-            git_tree_lookup(Setter(old_tree), repo_.get(), &trees_[row.parents[0]]) != 0)
-            return git::git_error("reading the parent tree of " + row.id);
-        if (auto st = differ_.diff(old_tree.get(), new_tree.get(), row.id, diff_); !st) return st;
+        if (pipeline_) {
+            if (auto st = pipeline_->next(diff_); !st) return st;
+        } else {
+            git::Tree new_tree, old_tree;
+            if (git_tree_lookup(Setter(new_tree), repo_.get(), &trees_[i]) != 0)
+                return git::git_error("reading the tree of " + row.id);
+            if (!row.parents.empty() &&
+                git_tree_lookup(Setter(old_tree), repo_.get(), &trees_[row.parents[0]]) != 0)
+                return git::git_error("reading the parent tree of " + row.id);
+            if (auto st = differ_.diff(old_tree.get(), new_tree.get(), row.id, diff_); !st)
+                return st;
+        }
         // Renames read the old path from the base: take a snapshot of the entries a rename
         // or delete will remove before any file writes.
         TreeState before;
@@ -640,6 +648,28 @@ Status Walker::process(uint32_t i) {
 
 Status Walker::process_range(uint32_t from, const Progress& progress) {
     states_.resize(ids_.size());
+    // The diffs on a second thread when there is a second core and more than one commit.
+    if (ids_.size() - from > 1 && std::thread::hardware_concurrency() > 1) {
+        std::vector<DiffJob> jobs;
+        for (uint32_t i = from; i < ids_.size(); ++i) {
+            const CommitRow& row = out_.commits[i];
+            // The commits process() diffs: a root, or a tree unlike its first parent's.
+            if (!row.parents.empty() && git_oid_equal(&trees_[row.parents[0]], &trees_[i]))
+                continue;
+            DiffJob job;
+            job.commit = ids_[i];
+            job.tree = trees_[i];
+            job.has_parent = !row.parents.empty();
+            if (job.has_parent) job.parent_tree = trees_[row.parents[0]];
+            jobs.push_back(job);
+        }
+        if (auto p = DiffPipeline::start(repo_, std::move(jobs))) pipeline_ = std::move(*p);
+        // else diffed here
+    }
+    struct Stop { // the producer stops with the range, an error included
+        std::unique_ptr<DiffPipeline>& p;
+        ~Stop() { p.reset(); }
+    } stop{pipeline_};
     for (uint32_t i = from; i < ids_.size(); ++i) {
         auto st = process(i);
         if (!st) return st;

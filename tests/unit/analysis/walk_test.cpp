@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <doctest/doctest.h>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -463,4 +464,22 @@ TEST_CASE("load_fates: a rewritten history is detected and the store rebuilt fro
     CHECK(stored_ids(*third) == stored_ids(*cold));
     CHECK(third->lines.size() == cold->lines.size());
     CHECK(third->ends.size() == cold->ends.size());
+}
+
+TEST_CASE("walk: a blob missing from the object store is an error naming the commit, not a "
+          "hang of the diff thread") {
+    TempRepo r;
+    build_main(r);
+    // c3's a.txt: its loose object removed (the diff thread meets it, four commits in).
+    const std::string c3 = r.git({"rev-parse", "main~2"}).out.substr(0, 40);
+    const std::string blob = r.git({"rev-parse", "main~2:a.txt"}).out.substr(0, 40);
+    REQUIRE(std::filesystem::remove(r.path() + "/.git/objects/" + blob.substr(0, 2) + "/" +
+                                    blob.substr(2)));
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    for (int run = 0; run < 20; ++run) { // the producer ahead or behind: an error either way
+        auto walked = analysis::walk_history(*opened, tips_of(*opened, {"main"}), {});
+        REQUIRE_FALSE(walked);
+        CHECK(walked.error().message.find(c3) != std::string::npos);
+    }
 }
