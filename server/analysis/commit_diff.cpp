@@ -106,11 +106,22 @@ Status CommitDiffer::add_patch(git_patch* patch, const std::string& path, Change
     return {};
 }
 
-Status CommitDiffer::diff(git_tree* old_tree, git_tree* new_tree, const std::string& what,
+Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const std::string& what,
                           CommitDiff& out) {
     out.clear();
     entries_.clear();
-    if (auto st = git::changed_entries(repo_, old_tree, new_tree, "", entries_); !st) return st;
+    trees_.next();
+    const git_tree* old_tree = nullptr;
+    if (old_id != nullptr) {
+        auto t = trees_.get(repo_, *old_id);
+        if (!t) return t.error().context("reading the parent tree of " + what);
+        old_tree = *t;
+    }
+    auto got = trees_.get(repo_, new_id);
+    if (!got) return got.error().context("reading the tree of " + what);
+    const git_tree* new_tree = *got;
+    if (auto st = git::changed_entries(repo_, old_tree, new_tree, "", entries_, &trees_); !st)
+        return st;
     if (entries_.empty()) return {};
     if (renames_possible(entries_)) return diff_with_libgit2(old_tree, new_tree, what, out);
     const git_diff_options base = base_options();
@@ -159,7 +170,7 @@ Status CommitDiffer::diff(git_tree* old_tree, git_tree* new_tree, const std::str
     return {};
 }
 
-Status CommitDiffer::diff_with_libgit2(git_tree* old_tree, git_tree* new_tree,
+Status CommitDiffer::diff_with_libgit2(const git_tree* old_tree, const git_tree* new_tree,
                                        const std::string& what, CommitDiff& out) {
     std::vector<std::string> paths;
     paths.reserve(entries_.size());
@@ -168,7 +179,9 @@ Status CommitDiffer::diff_with_libgit2(git_tree* old_tree, git_tree* new_tree,
     // A path whose type changed between a tree and a file is listed twice.
     paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
     const git_diff_options base = base_options();
-    auto diffed = git::diff_paths_with_renames(repo_, old_tree, new_tree, paths, base,
+    // libgit2 takes the trees as non-const; it does not change them.
+    auto diffed = git::diff_paths_with_renames(repo_, const_cast<git_tree*>(old_tree),
+                                               const_cast<git_tree*>(new_tree), paths, base,
                                                what + " against its parent");
     if (!diffed) return diffed.error();
     git_diff* diff = diffed->get();

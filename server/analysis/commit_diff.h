@@ -62,21 +62,25 @@ struct CommitDiff {
 class CommitDiffer {
 public:
     explicit CommitDiffer(git_repository* repo) : repo_(repo) {}
-    /// The diff of `new_tree` against `old_tree` (null: the empty tree) into `out` (cleared
-    /// first). `what` names the commit in errors.
-    Status diff(git_tree* old_tree, git_tree* new_tree, const std::string& what, CommitDiff& out);
+    /// The diff of the tree `new_tree` against the tree `old_tree` (null: the empty tree) into
+    /// `out` (cleared first). `what` names the commit in errors. The trees read are kept
+    /// until the call after next (TreeCache): diffing commits parents first, each parent's
+    /// trees are read once.
+    Status diff(const git_oid* old_tree, const git_oid& new_tree, const std::string& what,
+                CommitDiff& out);
 
 private:
     /// How the `diff` attribute has a path diffed.
     enum class Driver : uint8_t { Auto, Binary, Text, Named };
     Result<Driver> driver_of(const std::string& path);
     Status add_patch(git_patch* patch, const std::string& path, ChangedFile& file, CommitDiff& out);
-    Status diff_with_libgit2(git_tree* old_tree, git_tree* new_tree, const std::string& what,
-                             CommitDiff& out);
+    Status diff_with_libgit2(const git_tree* old_tree, const git_tree* new_tree,
+                             const std::string& what, CommitDiff& out);
 
     git_repository* repo_;
     std::unordered_map<std::string, Driver> drivers_;
     std::vector<git::EntryChange> entries_;
+    git::TreeCache trees_;
 };
 
 } // namespace provenant::analysis

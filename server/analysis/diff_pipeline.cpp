@@ -40,15 +40,8 @@ void DiffPipeline::run() {
         // Slot k % kAhead is the producer's until produced_ passes k: no lock while diffing.
         Slot& slot = slots_[k % kAhead];
         const DiffJob& job = jobs_[k];
-        slot.status = [&]() -> Status {
-            git::Tree new_tree, old_tree;
-            if (git_tree_lookup(git::Setter(new_tree), repo_.get(), &job.tree) != 0)
-                return git::git_error("reading the tree of " + git::to_hex(job.commit));
-            if (job.has_parent &&
-                git_tree_lookup(git::Setter(old_tree), repo_.get(), &job.parent_tree) != 0)
-                return git::git_error("reading the parent tree of " + git::to_hex(job.commit));
-            return differ.diff(old_tree.get(), new_tree.get(), git::to_hex(job.commit), slot.diff);
-        }();
+        slot.status = differ.diff(job.has_parent ? &job.parent_tree : nullptr, job.tree,
+                                  git::to_hex(job.commit), slot.diff);
         {
             std::lock_guard lock(mu_);
             ++produced_;

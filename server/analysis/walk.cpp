@@ -605,14 +605,8 @@ Status Walker::process(uint32_t i) {
         if (pipeline_) {
             if (auto st = pipeline_->next(diff_); !st) return st;
         } else {
-            git::Tree new_tree, old_tree;
-            if (git_tree_lookup(Setter(new_tree), repo_.get(), &trees_[i]) != 0)
-                return git::git_error("reading the tree of " + row.id);
-            if (!row.parents.empty() &&
-                git_tree_lookup(Setter(old_tree), repo_.get(), &trees_[row.parents[0]]) != 0)
-                return git::git_error("reading the parent tree of " + row.id);
-            if (auto st = differ_.diff(old_tree.get(), new_tree.get(), row.id, diff_); !st)
-                return st;
+            const git_oid* parent_tree = row.parents.empty() ? nullptr : &trees_[row.parents[0]];
+            if (auto st = differ_.diff(parent_tree, trees_[i], row.id, diff_); !st) return st;
         }
         // Renames read the old path from the base: take a snapshot of the entries a rename
         // or delete will remove before any file writes.

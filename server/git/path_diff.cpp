@@ -2,6 +2,8 @@
 
 #include "git/repository.h"
 
+#include <cstring>
+
 namespace provenant::git {
 
 Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
@@ -50,11 +52,47 @@ Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
     return {};
 }
 
+size_t TreeCache::OidHash::operator()(const git_oid& id) const noexcept {
+    size_t h = 0;
+    std::memcpy(&h, id.id, sizeof h); // an object id is a hash already
+    return h;
+}
+
+void TreeCache::next() {
+    previous_ = std::move(current_);
+    current_.clear();
+}
+
+Result<const git_tree*> TreeCache::get(git_repository* repo, const git_oid& id) {
+    if (auto it = current_.find(id); it != current_.end()) return it->second.get();
+    if (auto it = previous_.find(id); it != previous_.end()) {
+        const git_tree* t = it->second.get();
+        current_.emplace(id, std::move(it->second));
+        previous_.erase(it);
+        return t;
+    }
+    Tree tree;
+    if (git_tree_lookup(Setter(tree), repo, &id) != 0)
+        return git_error("reading the tree " + to_hex(id));
+    const git_tree* t = tree.get();
+    current_.emplace(id, std::move(tree));
+    return t;
+}
+
 namespace {
+
+/// A subtree: from the cache when there is one (owned there), else read into `hold`.
+Result<const git_tree*> subtree(git_repository* repo, const git_oid& id, TreeCache* cache,
+                                Tree& hold) {
+    if (cache != nullptr) return cache->get(repo, id);
+    if (git_tree_lookup(Setter(hold), repo, &id) != 0)
+        return git_error("reading the tree " + to_hex(id));
+    return static_cast<const git_tree*>(hold.get());
+}
 
 /// Every entry under the tree `id` (at `prefix`) as removed (`removed`) or added.
 Status all_entries(git_repository* repo, const git_tree_entry* e, const std::string& prefix,
-                   bool removed, std::vector<EntryChange>& out) {
+                   bool removed, std::vector<EntryChange>& out, TreeCache* cache) {
     std::string path = prefix + git_tree_entry_name(e);
     if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
         EntryChange c;
@@ -64,13 +102,13 @@ Status all_entries(git_repository* repo, const git_tree_entry* e, const std::str
         out.push_back(std::move(c));
         return {};
     }
-    Tree sub;
-    if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
-        return git_error("reading the tree " + path);
+    Tree hold;
+    auto sub = subtree(repo, *git_tree_entry_id(e), cache, hold);
+    if (!sub) return sub.error();
     path += '/';
-    const size_t n = git_tree_entrycount(sub.get());
+    const size_t n = git_tree_entrycount(*sub);
     for (size_t k = 0; k < n; ++k)
-        if (auto st = all_entries(repo, git_tree_entry_byindex(sub.get(), k), path, removed, out);
+        if (auto st = all_entries(repo, git_tree_entry_byindex(*sub, k), path, removed, out, cache);
             !st)
             return st;
     return {};
@@ -79,7 +117,7 @@ Status all_entries(git_repository* repo, const git_tree_entry* e, const std::str
 } // namespace
 
 Status changed_entries(git_repository* repo, const git_tree* a, const git_tree* b,
-                       const std::string& prefix, std::vector<EntryChange>& out) {
+                       const std::string& prefix, std::vector<EntryChange>& out, TreeCache* cache) {
     const size_t na = a != nullptr ? git_tree_entrycount(a) : 0;
     const size_t nb = b != nullptr ? git_tree_entrycount(b) : 0;
     size_t ka = 0, kb = 0;
@@ -90,12 +128,12 @@ Status changed_entries(git_repository* repo, const git_tree* a, const git_tree* 
         // and both trees or both not.
         const int cmp = ea == nullptr ? 1 : eb == nullptr ? -1 : git_tree_entry_cmp(ea, eb);
         if (cmp < 0) {
-            if (auto st = all_entries(repo, ea, prefix, true, out); !st) return st;
+            if (auto st = all_entries(repo, ea, prefix, true, out, cache); !st) return st;
             ++ka;
             continue;
         }
         if (cmp > 0) {
-            if (auto st = all_entries(repo, eb, prefix, false, out); !st) return st;
+            if (auto st = all_entries(repo, eb, prefix, false, out, cache); !st) return st;
             ++kb;
             continue;
         }
@@ -105,12 +143,13 @@ Status changed_entries(git_repository* repo, const git_tree* a, const git_tree* 
             git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
             continue;
         if (git_tree_entry_type(ea) == GIT_OBJECT_TREE) { // both trees
-            Tree sa, sb;
-            if (git_tree_lookup(Setter(sa), repo, git_tree_entry_id(ea)) != 0 ||
-                git_tree_lookup(Setter(sb), repo, git_tree_entry_id(eb)) != 0)
-                return git_error("reading the tree " + prefix + git_tree_entry_name(ea));
-            auto st = changed_entries(repo, sa.get(), sb.get(),
-                                      prefix + git_tree_entry_name(ea) + "/", out);
+            Tree hold_a, hold_b;
+            auto sa = subtree(repo, *git_tree_entry_id(ea), cache, hold_a);
+            if (!sa) return sa.error();
+            auto sb = subtree(repo, *git_tree_entry_id(eb), cache, hold_b);
+            if (!sb) return sb.error();
+            auto st =
+                changed_entries(repo, *sa, *sb, prefix + git_tree_entry_name(ea) + "/", out, cache);
             if (!st) return st;
             continue;
         }
