@@ -264,6 +264,7 @@ int main(int argc, char** argv) {
                     with_note ? " and its note" : "", bench::median(after_one),
                     bench::median(after_one_cpu));
     }
+    if (blame_files == 0) return 0; // no blame comparison asked for
     // git blame of every file at HEAD (or the first N) vs the report that computes "alive".
     // A sample (blame_files) is spread over the files and scaled to all of them.
     std::vector<std::string> all_paths, paths;

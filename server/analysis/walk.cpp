@@ -40,9 +40,8 @@ namespace {
 
 using git::Setter;
 
-std::string oid_key(const git_oid& id) {
-    return std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
-}
+/// Walked commits by id -> walk index.
+using CommitIndex = std::unordered_map<git_oid, uint32_t, git::OidHash, git::OidEq>;
 
 /// One file at one commit: its blob and the id of each of its lines (empty when the file's
 /// lines are not followed: binary, too large, not a regular file).
@@ -117,8 +116,7 @@ private:
     /// Fills the rows, trees and child counts of commits [from, ids_.size()) from git; the
     /// states of parents below `from` (stored commits) that are not stored tips are rebuilt
     /// (replay_stored).
-    Status read_commit_rows(uint32_t from, const std::unordered_map<std::string, uint32_t>& index,
-                            std::vector<uint32_t>& needed);
+    Status read_commit_rows(uint32_t from, const CommitIndex& index, std::vector<uint32_t>& needed);
     /// Opens the notes: all listed at once for a walk of many commits (one read of the notes
     /// trees), else read per commit (a few commits of a long history: listing every note
     /// would cost more than the walk).
@@ -208,11 +206,11 @@ Status Walker::list_commits(const std::vector<git_oid>& tips) {
     for (const git_oid& t : tips)
         if (git_revwalk_push(walk.get(), &t) != 0)
             return git::git_error("walking history from " + git::to_hex(t));
-    std::unordered_map<std::string, uint32_t> index;
+    CommitIndex index;
     git_oid id;
     int rc;
     while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
-        index.emplace(oid_key(id), static_cast<uint32_t>(ids_.size()));
+        index.emplace(id, static_cast<uint32_t>(ids_.size()));
         ids_.push_back(id);
     }
     if (rc != GIT_ITEROVER) return git::git_error("walking history");
@@ -221,8 +219,7 @@ Status Walker::list_commits(const std::vector<git_oid>& tips) {
     return read_commit_rows(0, index, needed);
 }
 
-Status Walker::read_commit_rows(uint32_t from,
-                                const std::unordered_map<std::string, uint32_t>& index,
+Status Walker::read_commit_rows(uint32_t from, const CommitIndex& index,
                                 std::vector<uint32_t>& needed) {
     const auto n = static_cast<uint32_t>(ids_.size());
     out_.commits.resize(n);
@@ -240,7 +237,7 @@ Status Walker::read_commit_rows(uint32_t from,
         row.commit_time = git_commit_time(c->get());
         const unsigned parents = git_commit_parentcount(c->get());
         for (unsigned p = 0; p < parents; ++p) {
-            auto it = index.find(oid_key(*git_commit_parent_id(c->get(), p)));
+            auto it = index.find(*git_commit_parent_id(c->get(), p));
             if (it == index.end()) continue; // shallow clone: parent missing
             // A new commit on a stored commit that is not a tip: its state is rebuilt.
             if (it->second < from && !states_[it->second]) needed.push_back(it->second);
@@ -692,14 +689,14 @@ Status Walker::run(const std::vector<git_oid>& tips, const Progress& progress) {
 Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress) {
     const auto old_n = static_cast<uint32_t>(out_.commits.size());
     stored_ = old_n;
-    std::unordered_map<std::string, uint32_t> index;
+    CommitIndex index;
     index.reserve(old_n);
     ids_.resize(old_n);
     for (uint32_t i = 0; i < old_n; ++i) {
         auto id = git::oid_from_hex(out_.commits[i].id);
         if (!id) return id.error();
         ids_[i] = *id;
-        index.emplace(oid_key(*id), i);
+        index.emplace(*id, i);
     }
     for (uint32_t i = 0; i < out_.paths.size(); ++i)
         path_index_.emplace(out_.paths[i], i);
@@ -733,11 +730,11 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
     }
     out_.frontier.clear();
     // Only the new commits are read: the search stops at stored commits.
-    auto fresh = new_commits(
-        repo_, tips, [&](const git_oid& id) { return index.find(oid_key(id)) != index.end(); });
+    auto fresh =
+        new_commits(repo_, tips, [&](const git_oid& id) { return index.find(id) != index.end(); });
     if (!fresh) return fresh.error();
     for (const git_oid& id : *fresh) {
-        index.emplace(oid_key(id), static_cast<uint32_t>(ids_.size()));
+        index.emplace(id, static_cast<uint32_t>(ids_.size()));
         ids_.push_back(id);
     }
     std::vector<uint32_t> needed;

@@ -52,7 +52,7 @@ Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
     return {};
 }
 
-size_t TreeCache::OidHash::operator()(const git_oid& id) const noexcept {
+size_t OidHash::operator()(const git_oid& id) const noexcept {
     size_t h = 0;
     std::memcpy(&h, id.id, sizeof h); // an object id is a hash already
     return h;

@@ -29,6 +29,16 @@ struct EntryChange {
     uint32_t old_mode = 0, new_mode = 0;
 };
 
+/// Hashing and equality of object ids, for maps keyed by them (no string per key).
+struct OidHash {
+    size_t operator()(const git_oid& id) const noexcept;
+};
+struct OidEq {
+    bool operator()(const git_oid& a, const git_oid& b) const noexcept {
+        return git_oid_equal(&a, &b) != 0;
+    }
+};
+
 /// The trees read by the last two calls of a sequence of tree comparisons, by id. A walk
 /// compares each commit with its parent, so the parent's trees are the ones the previous
 /// comparison read for its new side; libgit2's object cache keeps no tree over 4 KiB (a
@@ -42,14 +52,6 @@ public:
     Result<const git_tree*> get(git_repository* repo, const git_oid& id);
 
 private:
-    struct OidHash {
-        size_t operator()(const git_oid& id) const noexcept;
-    };
-    struct OidEq {
-        bool operator()(const git_oid& a, const git_oid& b) const noexcept {
-            return git_oid_equal(&a, &b) != 0;
-        }
-    };
     std::unordered_map<git_oid, Tree, OidHash, OidEq> current_, previous_;
 };
 
