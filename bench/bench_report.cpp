@@ -9,7 +9,9 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <fstream>
 #include <git2.h>
+#include <iterator>
 #include <random>
 #include <spawn.h>
 #include <string>
@@ -228,9 +230,22 @@ int main(int argc, char** argv) {
     std::printf("store size:           %8.1f MiB\n", double(store) / 1048576.0);
     std::printf("warm report:          %8.0f ms  (cpu %.0f ms)\n", bench::median(warm),
                 bench::median(warm_cpu));
-    const std::string kOneMoreNote =
-        R"({"schema":"provenant/1","commit":"0000000000000000000000000000000000000000",)"
-        R"("files":{"dir0/file0.txt":{"lines":{"human":"1"}}},"origins":{}})";
+    // The note the commit hook would write for the appended line: the file's blob and its
+    // last line, human (a note without the blob is unreadable: a gap, not this commit's note).
+    auto one_more_note = [&]() {
+        std::ifstream in(dir + "/dir0/file0.txt", std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+        const auto last = std::count(text.begin(), text.end(), '\n');
+        std::string note = R"({"schema":"provenant/1","commit":")";
+        note.append(40, '0');
+        note += R"(","files":{"dir0/file0.txt":{"blob":")";
+        note += blob_hex(text);
+        note += R"(","lines":{"human":")";
+        note += std::to_string(last);
+        note += R"("}}},"origins":{}})";
+        return note;
+    };
     // One new commit per round, without a note (the notes ref does not move), then one with
     // its note (as the commit hook writes it: the notes ref moves too).
     for (const bool with_note : {false, true}) {
@@ -241,7 +256,7 @@ int main(int argc, char** argv) {
             std::fclose(f);
             bench::must({"git", "commit", "-q", "-am", "one more"}, dir);
             if (with_note)
-                bench::must({"git", "notes", "--ref=provenant", "add", "-m", kOneMoreNote}, dir);
+                bench::must({"git", "notes", "--ref=provenant", "add", "-m", one_more_note()}, dir);
             after_one.push_back(timed(report, dir));
             after_one_cpu.push_back(g_cpu_ms);
         }
@@ -249,6 +264,7 @@ int main(int argc, char** argv) {
                     with_note ? " and its note" : "", bench::median(after_one),
                     bench::median(after_one_cpu));
     }
+    if (blame_files == 0) return 0; // no blame comparison asked for
     // git blame of every file at HEAD (or the first N) vs the report that computes "alive".
     // A sample (blame_files) is spread over the files and scaled to all of them.
     std::vector<std::string> all_paths, paths;

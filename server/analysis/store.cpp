@@ -672,16 +672,26 @@ Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const
     if (stored) {
         // Go on from the stored walk when only new commits (and their notes) came.
         auto extended = [&]() -> Result<Fates> {
+            // A few changed notes (a report after a commit has one new note, or none) are
+            // looked for among the stored ids one by one; a set of all of them (100,000 ids
+            // hashed: a tenth of such a report) only for many.
             std::unordered_set<std::string> known;
-            for (const auto& c : stored->fates.commits)
-                known.insert(c.id);
+            auto is_stored = [&](const std::string& id, size_t changed) {
+                if (changed <= 16)
+                    return std::any_of(stored->fates.commits.begin(), stored->fates.commits.end(),
+                                       [&](const CommitRow& c) { return c.id == id; });
+                if (known.empty())
+                    for (const auto& c : stored->fates.commits)
+                        known.insert(c.id);
+                return known.count(id) != 0;
+            };
             for (const auto& [ref, old_tip] :
                  {std::pair<const char*, std::string>{"refs/notes/provenant", stored->key.notes},
                   {"refs/notes/ai", stored->key.ai}}) {
                 auto changed = changed_notes(repo, ref, old_tip);
                 if (!changed) return changed.error();
                 for (const auto& c : *changed)
-                    if (known.count(c) != 0)
+                    if (is_stored(c, changed->size()))
                         return Error(ErrorKind::conflict, "the note of " + c + " changed");
             }
             // The frontier now; the checkpoints only if the walk must rebuild an old state.

@@ -3,6 +3,9 @@
 // through unchanged text, end in hunks' old sides and are born in their new sides.
 #include "analysis/walk.h"
 
+#include "analysis/commit_diff.h"
+#include "analysis/diff_pipeline.h"
+#include "analysis/new_commits.h"
 #include "git/line_map.h"
 #include "git/note_reader.h"
 #include "git/path_diff.h"
@@ -37,9 +40,8 @@ namespace {
 
 using git::Setter;
 
-std::string oid_key(const git_oid& id) {
-    return std::string(reinterpret_cast<const char*>(id.id), GIT_OID_RAWSZ);
-}
+/// Walked commits by id -> walk index.
+using CommitIndex = std::unordered_map<git_oid, uint32_t, git::OidHash, git::OidEq>;
 
 /// One file at one commit: its blob and the id of each of its lines (empty when the file's
 /// lines are not followed: binary, too large, not a regular file).
@@ -48,16 +50,6 @@ struct FileState {
     std::vector<uint32_t> ids;
 };
 using TreeState = std::map<std::string, std::shared_ptr<const FileState>, std::less<>>;
-
-bool is_blank(std::string_view line) {
-    return std::all_of(line.begin(), line.end(), [](char c) {
-        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-    });
-}
-
-bool is_regular(uint16_t mode) {
-    return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
-}
 
 EndBy end_by_of(LineClass c) {
     switch (c) {
@@ -92,7 +84,7 @@ Result<git::Diff> tree_diff(git_repository* repo, git_tree* old_tree, git_tree* 
 /// The walk's mutable state; one instance per walk_history call.
 class Walker {
 public:
-    Walker(const git::Repo& repo, Fates& out) : repo_(repo), out_(out) {
+    Walker(const git::Repo& repo, Fates& out) : repo_(repo), out_(out), differ_(repo.get()) {
         // libgit2 hashes every object it reads again to check its id (git itself does not, on
         // reads): a tenth of the walk's time. A damaged object still fails: zlib checks every
         // object's stream.
@@ -113,7 +105,7 @@ private:
     void export_frontier();
     Status list_commits(const std::vector<git_oid>& tips);
     Status process(uint32_t i);
-    Status apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& state,
+    Status apply_delta(uint32_t i, const ChangedFile& file, TreeState& state,
                        const TreeState& base);
     uint32_t intern_path(const std::string& p);
     uint32_t intern_origin(const OriginRecord& r);
@@ -124,8 +116,7 @@ private:
     /// Fills the rows, trees and child counts of commits [from, ids_.size()) from git; the
     /// states of parents below `from` (stored commits) that are not stored tips are rebuilt
     /// (replay_stored).
-    Status read_commit_rows(uint32_t from, const std::unordered_map<std::string, uint32_t>& index,
-                            std::vector<uint32_t>& needed);
+    Status read_commit_rows(uint32_t from, const CommitIndex& index, std::vector<uint32_t>& needed);
     /// Opens the notes: all listed at once for a walk of many commits (one read of the notes
     /// trees), else read per commit (a few commits of a long history: listing every note
     /// would cost more than the walk).
@@ -159,6 +150,10 @@ private:
     const git::Repo& repo_;
     Fates& out_;
     std::optional<git::NoteReader> notes_;
+    CommitDiffer differ_;
+    CommitDiff diff_; // the commit being processed (reused: no allocations per commit)
+    // process_range's diffs, made ahead on another thread (null: diffed here, as replays are).
+    std::unique_ptr<DiffPipeline> pipeline_;
     CheckpointLoader load_checkpoints_;
     std::vector<git_oid> ids_;
     std::vector<git_oid> trees_;
@@ -211,11 +206,11 @@ Status Walker::list_commits(const std::vector<git_oid>& tips) {
     for (const git_oid& t : tips)
         if (git_revwalk_push(walk.get(), &t) != 0)
             return git::git_error("walking history from " + git::to_hex(t));
-    std::unordered_map<std::string, uint32_t> index;
+    CommitIndex index;
     git_oid id;
     int rc;
     while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
-        index.emplace(oid_key(id), static_cast<uint32_t>(ids_.size()));
+        index.emplace(id, static_cast<uint32_t>(ids_.size()));
         ids_.push_back(id);
     }
     if (rc != GIT_ITEROVER) return git::git_error("walking history");
@@ -224,8 +219,7 @@ Status Walker::list_commits(const std::vector<git_oid>& tips) {
     return read_commit_rows(0, index, needed);
 }
 
-Status Walker::read_commit_rows(uint32_t from,
-                                const std::unordered_map<std::string, uint32_t>& index,
+Status Walker::read_commit_rows(uint32_t from, const CommitIndex& index,
                                 std::vector<uint32_t>& needed) {
     const auto n = static_cast<uint32_t>(ids_.size());
     out_.commits.resize(n);
@@ -243,7 +237,7 @@ Status Walker::read_commit_rows(uint32_t from,
         row.commit_time = git_commit_time(c->get());
         const unsigned parents = git_commit_parentcount(c->get());
         for (unsigned p = 0; p < parents; ++p) {
-            auto it = index.find(oid_key(*git_commit_parent_id(c->get(), p)));
+            auto it = index.find(*git_commit_parent_id(c->get(), p));
             if (it == index.end()) continue; // shallow clone: parent missing
             // A new commit on a stored commit that is not a tip: its state is rebuilt.
             if (it->second < from && !states_[it->second]) needed.push_back(it->second);
@@ -442,9 +436,8 @@ Walker::inherited(uint32_t i, const std::string& path, const git_oid& blob) cons
     return out;
 }
 
-Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& state,
+Status Walker::apply_delta(uint32_t i, const ChangedFile& file, TreeState& state,
                            const TreeState& base) {
-    const git_diff_delta* delta = git_diff_get_delta(diff, d);
     auto end_all = [&](const std::string& path) {
         auto it = state.find(path);
         if (it == state.end()) return;
@@ -453,37 +446,25 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
                 end_line(id, i, EndBy::Deleted);
         state.erase(it);
     };
-    if (delta->status == GIT_DELTA_DELETED) {
-        end_all(delta->old_file.path);
+    if (file.status == GIT_DELTA_DELETED) {
+        end_all(file.old_path);
         return {};
     }
-    if (delta->status != GIT_DELTA_ADDED && delta->status != GIT_DELTA_MODIFIED &&
-        delta->status != GIT_DELTA_RENAMED && delta->status != GIT_DELTA_TYPECHANGE)
-        return {};
-    const std::string path = delta->new_file.path;
+    const std::string& path = file.new_path;
     std::shared_ptr<const FileState> old;
-    if (delta->status != GIT_DELTA_ADDED) {
-        if (auto it = base.find(std::string_view(delta->old_file.path)); it != base.end())
+    if (file.status != GIT_DELTA_ADDED) {
+        if (auto it = base.find(std::string_view(file.old_path)); it != base.end())
             old = it->second;
     }
-    if (delta->new_file.mode == GIT_FILEMODE_COMMIT) { // a submodule has no lines
-        end_all(delta->old_file.path);
+    if (file.new_mode == GIT_FILEMODE_COMMIT) { // a submodule has no lines
+        end_all(file.old_path);
         return {};
     }
     auto fresh = std::make_shared<FileState>();
-    fresh->blob = delta->new_file.id;
-
-    git::Patch patch;
-    bool follow = is_regular(delta->new_file.mode);
-    if (follow) {
-        if (git_patch_from_diff(Setter(patch), diff, d) != 0)
-            return git::git_error("diffing " + path + " in " + out_.commits[i].id);
-        const git_diff_delta* pd = git_patch_get_delta(patch.get());
-        if (pd != nullptr && (pd->flags & GIT_DIFF_FLAG_BINARY) != 0) follow = false;
-    }
-    if (!follow) { // the lines of a binary file or a symlink are not followed
-        if (old) end_all(delta->old_file.path);
-        state.erase(std::string(delta->old_file.path));
+    fresh->blob = file.new_blob;
+    if (!file.text) { // the lines of a binary file or a symlink are not followed
+        if (old) end_all(file.old_path);
+        state.erase(file.old_path);
         state[path] = std::move(fresh);
         return {};
     }
@@ -500,35 +481,30 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
     }
 
     std::vector<uint32_t>& ids = fresh->ids;
+    ids.reserve(old_ids.size());
     const NoteFile* file_note = nullptr;
     uint32_t path_id = 0;
     bool file_note_read = false;
     size_t old_pos = 0; // 0-based index of the next old line to copy
-    const size_t hunks = git_patch_num_hunks(patch.get());
-    for (size_t h = 0; h < hunks; ++h) {
-        const git_diff_hunk* hunk = nullptr;
-        size_t nlines = 0;
-        if (git_patch_get_hunk(&hunk, &nlines, patch.get(), h) != 0)
-            return git::git_error("reading a hunk of " + path);
+    for (uint32_t h = file.first_hunk; h < file.first_hunk + file.hunks; ++h) {
+        const DiffHunk& hunk = diff_.hunks[h];
         // git numbers an empty side by the line before it.
-        const size_t os = hunk->old_lines == 0 ? static_cast<size_t>(hunk->old_start)
-                                               : static_cast<size_t>(hunk->old_start) - 1;
+        const size_t os = hunk.old_lines == 0 ? static_cast<size_t>(hunk.old_start)
+                                              : static_cast<size_t>(hunk.old_start) - 1;
         while (old_pos < os && old_pos < old_ids.size())
             ids.push_back(old_ids[old_pos++]);
         if (!old_followed) old_pos = os;
         // The new side: born lines, or lines an other parent of a merge already had.
         std::array<uint32_t, 6> votes{};
-        for (size_t l = 0; l < nlines; ++l) {
-            const git_diff_line* line = nullptr;
-            if (git_patch_get_line_in_hunk(&line, patch.get(), h, l) != 0)
-                return git::git_error("reading a line of " + path);
-            if (line->origin != GIT_DIFF_LINE_ADDITION) continue;
-            const auto new_no = static_cast<uint32_t>(line->new_lineno);
-            if (auto it = from_other.find(new_no); it != from_other.end()) {
-                ids.push_back(it->second);
-                if (!replay_) ++votes[static_cast<size_t>(out_.lines[it->second].cls)];
-                continue;
-            }
+        for (uint32_t l = hunk.first_added; l < hunk.first_added + hunk.added; ++l) {
+            const AddedLine& line = diff_.added[l];
+            const uint32_t new_no = line.new_no;
+            if (!from_other.empty())
+                if (auto it = from_other.find(new_no); it != from_other.end()) {
+                    ids.push_back(it->second);
+                    if (!replay_) ++votes[static_cast<size_t>(out_.lines[it->second].cls)];
+                    continue;
+                }
             if (replay_) { // the stored line born here
                 ids.push_back(next_id_++);
                 continue;
@@ -541,7 +517,7 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
                 file_note_read = true;
             }
             row.path = path_id;
-            if (is_blank(std::string_view(line->content, line->content_len))) {
+            if (line.blank) {
                 row.cls = LineClass::Blank;
             } else {
                 auto [cls, origin] = note_class(file_note, new_no);
@@ -566,14 +542,14 @@ Status Walker::apply_delta(uint32_t i, git_diff* diff, size_t d, TreeState& stat
                 by = end_by_of(c);
             }
         }
-        for (int k = 0; k < hunk->old_lines && old_pos < old_ids.size(); ++k) {
+        for (uint32_t k = 0; k < hunk.old_lines && old_pos < old_ids.size(); ++k) {
             if (!replay_) end_line(old_ids[old_pos], i, by);
             ++old_pos;
         }
     }
     while (old_pos < old_ids.size())
         ids.push_back(old_ids[old_pos++]);
-    if (delta->status == GIT_DELTA_RENAMED) state.erase(std::string(delta->old_file.path));
+    if (file.status == GIT_DELTA_RENAMED) state.erase(file.old_path);
     state[path] = std::move(fresh);
     return {};
 }
@@ -623,33 +599,22 @@ Status Walker::process(uint32_t i) {
     // writing `state` for the same path, and each path appears once in a diff).
     base = state.get();
     if (row.parents.empty() || !git_oid_equal(&trees_[row.parents[0]], &trees_[i])) {
-        git::Tree new_tree, old_tree;
-        if (git_tree_lookup(Setter(new_tree), repo_.get(), &trees_[i]) != 0)
-            return git::git_error("reading the tree of " + row.id);
-        if (!row.parents.empty() &&
-            git_tree_lookup(Setter(old_tree), repo_.get(), &trees_[row.parents[0]]) != 0)
-            return git::git_error("reading the parent tree of " + row.id);
-        git_diff_options opts;
-        git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-        opts.context_lines = 0;
-        opts.interhunk_lines = 0;
-        opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | git::kGitDiffFlags;
-        auto diffed = tree_diff(repo_.get(), old_tree.get(), new_tree.get(), opts,
-                                row.id + " against its parent");
-        if (!diffed) return diffed.error();
-        git::Diff diff = std::move(*diffed);
+        if (pipeline_) {
+            if (auto st = pipeline_->next(diff_); !st) return st;
+        } else {
+            const git_oid* parent_tree = row.parents.empty() ? nullptr : &trees_[row.parents[0]];
+            if (auto st = differ_.diff(parent_tree, trees_[i], row.id, diff_); !st) return st;
+        }
         // Renames read the old path from the base: take a snapshot of the entries a rename
-        // or delete will remove before any delta writes.
+        // or delete will remove before any file writes.
         TreeState before;
-        const size_t n = diff ? git_diff_num_deltas(diff.get()) : 0;
-        for (size_t d = 0; d < n; ++d) {
-            const git_diff_delta* delta = git_diff_get_delta(diff.get(), d);
-            if (delta->status == GIT_DELTA_ADDED) continue;
-            if (auto it = base->find(std::string_view(delta->old_file.path)); it != base->end())
+        for (const ChangedFile& file : diff_.files) {
+            if (file.status == GIT_DELTA_ADDED) continue;
+            if (auto it = base->find(std::string_view(file.old_path)); it != base->end())
                 before.emplace(it->first, it->second);
         }
-        for (size_t d = 0; d < n; ++d) {
-            auto st = apply_delta(i, diff.get(), d, *state, before);
+        for (const ChangedFile& file : diff_.files) {
+            auto st = apply_delta(i, file, *state, before);
             if (!st) return st;
         }
     }
@@ -674,6 +639,28 @@ Status Walker::process(uint32_t i) {
 
 Status Walker::process_range(uint32_t from, const Progress& progress) {
     states_.resize(ids_.size());
+    // The diffs on a second thread when there is a second core and more than one commit.
+    if (ids_.size() - from > 1 && std::thread::hardware_concurrency() > 1) {
+        std::vector<DiffJob> jobs;
+        for (uint32_t i = from; i < ids_.size(); ++i) {
+            const CommitRow& row = out_.commits[i];
+            // The commits process() diffs: a root, or a tree unlike its first parent's.
+            if (!row.parents.empty() && git_oid_equal(&trees_[row.parents[0]], &trees_[i]))
+                continue;
+            DiffJob job;
+            job.commit = ids_[i];
+            job.tree = trees_[i];
+            job.has_parent = !row.parents.empty();
+            if (job.has_parent) job.parent_tree = trees_[row.parents[0]];
+            jobs.push_back(job);
+        }
+        if (auto p = DiffPipeline::start(repo_, std::move(jobs))) pipeline_ = std::move(*p);
+        // else diffed here
+    }
+    struct Stop { // the producer stops with the range, an error included
+        std::unique_ptr<DiffPipeline>& p;
+        ~Stop() { p.reset(); }
+    } stop{pipeline_};
     for (uint32_t i = from; i < ids_.size(); ++i) {
         auto st = process(i);
         if (!st) return st;
@@ -702,14 +689,14 @@ Status Walker::run(const std::vector<git_oid>& tips, const Progress& progress) {
 Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress) {
     const auto old_n = static_cast<uint32_t>(out_.commits.size());
     stored_ = old_n;
-    std::unordered_map<std::string, uint32_t> index;
+    CommitIndex index;
     index.reserve(old_n);
     ids_.resize(old_n);
     for (uint32_t i = 0; i < old_n; ++i) {
         auto id = git::oid_from_hex(out_.commits[i].id);
         if (!id) return id.error();
         ids_[i] = *id;
-        index.emplace(oid_key(*id), i);
+        index.emplace(*id, i);
     }
     for (uint32_t i = 0; i < out_.paths.size(); ++i)
         path_index_.emplace(out_.paths[i], i);
@@ -728,13 +715,6 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
             return Error(ErrorKind::invalid_input, "a checkpoint is out of range");
         checkpoint_at_.emplace(out_.checkpoints[k].commit, k);
     }
-    git::Revwalk walk;
-    if (git_revwalk_new(Setter(walk), repo_.get()) != 0)
-        return git::git_error("starting a history walk");
-    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    for (const git_oid& t : tips)
-        if (git_revwalk_push(walk.get(), &t) != 0)
-            return git::git_error("walking history from " + git::to_hex(t));
     std::vector<uint32_t> frontier;
     for (FrontierState& fs : out_.frontier) {
         if (fs.commit >= old_n)
@@ -746,17 +726,17 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
         auto c = repo_.lookup_commit(id);
         if (!c) return c.error();
         trees_[fs.commit] = *git_commit_tree_id(c->get());
-        if (git_revwalk_hide(walk.get(), &id) != 0) return git::git_error("hiding a stored commit");
         frontier.push_back(fs.commit);
     }
     out_.frontier.clear();
-    git_oid id;
-    int rc;
-    while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
-        index.emplace(oid_key(id), static_cast<uint32_t>(ids_.size()));
+    // Only the new commits are read: the search stops at stored commits.
+    auto fresh =
+        new_commits(repo_, tips, [&](const git_oid& id) { return index.find(id) != index.end(); });
+    if (!fresh) return fresh.error();
+    for (const git_oid& id : *fresh) {
+        index.emplace(id, static_cast<uint32_t>(ids_.size()));
         ids_.push_back(id);
     }
-    if (rc != GIT_ITEROVER) return git::git_error("walking history");
     std::vector<uint32_t> needed;
     if (Status st = read_commit_rows(old_n, index, needed); !st) return st;
     // Every stored commit is an ancestor of a frontier commit: all must still be reachable.

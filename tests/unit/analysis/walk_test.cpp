@@ -1,13 +1,16 @@
 // The line-fates walk going on from a stored walk: a branch started from an old commit is
 // walked on (its base state rebuilt from the nearest checkpoint), and the result is the one a
 // cold walk gives, compared by commit ids (the two walks may number commits differently).
+#include "analysis/new_commits.h"
 #include "analysis/store.h"
 #include "analysis/walk.h"
 #include "support/temp_repo.h"
 
 #include <algorithm>
 #include <doctest/doctest.h>
+#include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -316,6 +319,13 @@ TEST_CASE("walk: the diff attribute and the content decide which files' lines ar
     r.write("d.c", lines("c", 1, 6));
     r.git({"mv", "d.c", "e.c"}); // renamed and changed: both paths plain
     r.commit_all("c1");
+    // Changed again without a rename: diffed from the blobs' contents, the attribute looked up
+    // by the walk itself (libgit2's tree diff does it for a commit with a rename).
+    r.write("a.dat", lines("dat", 1, 6));
+    r.write("b.bin", std::string("bin\0ary\n", 8) + lines("bin", 1, 5));
+    r.write("c.txt", std::string("nul\0here\n", 9) + lines("txt", 1, 5));
+    r.write("e.c", lines("c", 1, 7));
+    r.commit_all("c2");
     auto opened = git::Repo::open(r.path());
     REQUIRE(opened);
     auto walked = analysis::walk_history(*opened, tips_of(*opened, {"main"}), {});
@@ -325,8 +335,158 @@ TEST_CASE("walk: the diff attribute and the content decide which files' lines ar
         ++born[walked->paths[l.path]];
     CHECK(born.count("a.dat") == 0);
     CHECK(born.count("b.bin") == 0);
-    CHECK(born["c.txt"] == 5); // 3 lines, then 2 appended
+    CHECK(born["c.txt"] == 6); // 3 lines, then 2 appended, then 1
     CHECK(born["d.c"] == 4);
-    CHECK(born["e.c"] == 2); // the rename kept the 4 lines and added 2
+    CHECK(born["e.c"] == 3); // the rename kept the 4 lines and added 2; then 1 more
     CHECK(born[".gitattributes"] == 2);
+}
+
+namespace {
+
+/// The ids of `fates`' commits, as a stored walk knows them.
+std::set<std::string> stored_ids(const analysis::Fates& f) {
+    std::set<std::string> out;
+    for (const auto& c : f.commits)
+        out.insert(c.id);
+    return out;
+}
+
+/// The ids (hex) of `commits`, in order.
+std::vector<std::string> hex_of(const std::vector<git_oid>& commits) {
+    std::vector<std::string> out;
+    for (const auto& c : commits)
+        out.push_back(git::to_hex(c));
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("new_commits: a merge of two new branches: every new commit after its parents, "
+          "no stored commit, and the walk on from the store equals a cold walk") {
+    TempRepo r;
+    build_main(r);
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    const git::Repo& repo = *opened;
+    auto first = analysis::walk_history(repo, tips_of(repo, {"main"}), {});
+    REQUIRE(first);
+    const std::set<std::string> stored = stored_ids(*first);
+    // x: x1, x2 and y: y1, both from main's tip; x merges y (both parents new).
+    r.git({"checkout", "-q", "-b", "x"});
+    r.write("x.txt", "x 1\n");
+    const std::string x1 = r.commit_all("x1");
+    r.write("x.txt", "x 1\nx 2\n");
+    const std::string x2 = r.commit_all("x2");
+    r.git({"checkout", "-q", "-b", "y", "main"});
+    r.write("a.txt", "y 0\n" + r.read("a.txt"));
+    const std::string y1 = r.commit_all("y1");
+    r.git({"checkout", "-q", "x"});
+    r.git({"merge", "-q", "--no-ff", "-m", "merge y", "y"});
+    const std::string m = r.head();
+    size_t asked = 0;
+    auto is_stored = [&](const git_oid& id) {
+        ++asked;
+        return stored.count(git::to_hex(id)) != 0;
+    };
+    const auto tips = tips_of(repo, {"main", "x", "y"});
+    auto fresh = analysis::new_commits(repo, tips, is_stored);
+    REQUIRE_MESSAGE(fresh, (fresh ? "" : fresh.error().message));
+    const std::vector<std::string> got = hex_of(*fresh);
+    REQUIRE(got.size() == 4);
+    CHECK(std::set<std::string>(got.begin(), got.end()) == std::set<std::string>{x1, x2, y1, m});
+    auto at = [&](const std::string& id) { return std::find(got.begin(), got.end(), id); };
+    CHECK(at(x1) < at(x2));
+    CHECK(at(x2) < at(m));
+    CHECK(at(y1) < at(m));
+    // Asked only about the three tips and the five parents of the new commits (main's tip
+    // among them), never about the stored history behind them.
+    CHECK(asked == 3 + 5);
+
+    auto extended = analysis::extend_history(repo, std::move(*first), tips);
+    REQUIRE_MESSAGE(extended, (extended ? "" : extended.error().message));
+    CHECK(extended->stats.walked == 4);
+    CHECK(extended->stats.replayed == 0);
+    auto cold = analysis::walk_history(repo, tips, {});
+    REQUIRE(cold);
+    CHECK(canonical(*extended) == canonical(*cold));
+}
+
+TEST_CASE("new_commits: a new commit whose parent is stored is the only one read") {
+    TempRepo r;
+    build_main(r);
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    const git::Repo& repo = *opened;
+    auto first = analysis::walk_history(repo, tips_of(repo, {"main"}), {});
+    REQUIRE(first);
+    const std::set<std::string> stored = stored_ids(*first);
+    r.write("a.txt", r.read("a.txt") + "a 11\n");
+    const std::string c6 = r.commit_all("c6");
+    std::vector<std::string> asked;
+    auto fresh = analysis::new_commits(repo, tips_of(repo, {"main"}), [&](const git_oid& id) {
+        asked.push_back(git::to_hex(id));
+        return stored.count(asked.back()) != 0;
+    });
+    REQUIRE(fresh);
+    CHECK(hex_of(*fresh) == std::vector<std::string>{c6});
+    // The tip, then its stored parent: the search stops there.
+    REQUIRE(asked.size() == 2);
+    CHECK(asked[0] == c6);
+    CHECK(stored.count(asked[1]) == 1);
+    // Nothing new: nothing read.
+    auto none = analysis::new_commits(repo, tips_of(repo, {"main~1"}), [&](const git_oid& id) {
+        return stored.count(git::to_hex(id)) != 0;
+    });
+    REQUIRE(none);
+    CHECK(none->empty());
+    auto extended = analysis::extend_history(repo, std::move(*first), tips_of(repo, {"main"}));
+    REQUIRE(extended);
+    CHECK(extended->stats.walked == 1);
+}
+
+TEST_CASE("load_fates: a rewritten history is detected and the store rebuilt from a full walk") {
+    TempRepo r;
+    build_main(r);
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    const git::Repo& repo = *opened;
+    auto first = analysis::load_fates(repo, tips_of(repo, {"main"}), {}, true);
+    REQUIRE(first);
+    // c5 replaced by another commit: c5 (stored, on the frontier) is no longer reachable.
+    r.git({"reset", "-q", "--hard", "HEAD~1"});
+    r.write("e.txt", "e\n");
+    const std::string again = r.commit_all("c5 again");
+    const auto tips = tips_of(repo, {"main"});
+    auto second = analysis::load_fates(repo, tips, {}, true);
+    REQUIRE_MESSAGE(second, (second ? "" : second.error().message));
+    auto cold = analysis::walk_history(repo, tips, {});
+    REQUIRE(cold);
+    CHECK(second->stats.walked == 6); // all of it again, not on from the store
+    CHECK(canonical(*second) == canonical(*cold));
+    CHECK(stored_ids(*second).count(again) == 1);
+    // The store now holds the new history: the next report walks nothing.
+    auto third = analysis::load_fates(repo, tips, {}, true);
+    REQUIRE(third);
+    CHECK(third->stats.walked == 0);
+    CHECK(stored_ids(*third) == stored_ids(*cold));
+    CHECK(third->lines.size() == cold->lines.size());
+    CHECK(third->ends.size() == cold->ends.size());
+}
+
+TEST_CASE("walk: a blob missing from the object store is an error naming the commit, not a "
+          "hang of the diff thread") {
+    TempRepo r;
+    build_main(r);
+    // c3's a.txt: its loose object removed (the diff thread meets it, four commits in).
+    const std::string c3 = r.git({"rev-parse", "main~2"}).out.substr(0, 40);
+    const std::string blob = r.git({"rev-parse", "main~2:a.txt"}).out.substr(0, 40);
+    REQUIRE(std::filesystem::remove(r.path() + "/.git/objects/" + blob.substr(0, 2) + "/" +
+                                    blob.substr(2)));
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    for (int run = 0; run < 20; ++run) { // the producer ahead or behind: an error either way
+        auto walked = analysis::walk_history(*opened, tips_of(*opened, {"main"}), {});
+        REQUIRE_FALSE(walked);
+        CHECK(walked.error().message.find(c3) != std::string::npos);
+    }
 }

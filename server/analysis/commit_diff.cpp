@@ -1,0 +1,213 @@
+// A commit's diff for the walk: the trees compared entry by entry, patches from the blobs'
+// contents where no rename is possible, libgit2's tree diff with rename detection elsewhere.
+#include "analysis/commit_diff.h"
+
+#include "git/line_map.h"
+#include "git/repository.h"
+
+#include <algorithm>
+
+namespace provenant::analysis {
+
+namespace {
+
+using git::Setter;
+
+bool is_regular(uint32_t mode) {
+    return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+bool is_blank(const char* s, size_t n) {
+    return std::all_of(s, s + n, [](char c) {
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+    });
+}
+
+git_diff_options base_options() {
+    git_diff_options opts;
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    opts.context_lines = 0;
+    opts.interhunk_lines = 0;
+    opts.flags |= GIT_DIFF_IGNORE_SUBMODULES | git::kGitDiffFlags;
+    return opts;
+}
+
+/// Whether libgit2's rename detection could pair anything in `entries`: only a removed file
+/// and an added one can be paired (renames only: no copies, no rewrites broken up), and a
+/// change of type is listed by libgit2 as a removal and an addition. Submodules go the same
+/// way (libgit2 ignores their changes).
+bool renames_possible(const std::vector<git::EntryChange>& entries) {
+    bool removed = false, added = false;
+    for (const git::EntryChange& e : entries) {
+        if (e.old_mode == GIT_FILEMODE_COMMIT || e.new_mode == GIT_FILEMODE_COMMIT) return true;
+        if (e.old_mode != 0 && e.new_mode != 0 && is_regular(e.old_mode) != is_regular(e.new_mode))
+            return true;
+        removed |= e.new_mode == 0;
+        added |= e.old_mode == 0;
+    }
+    return removed && added;
+}
+
+} // namespace
+
+Result<CommitDiffer::Driver> CommitDiffer::driver_of(const std::string& path) {
+    if (auto it = drivers_.find(path); it != drivers_.end()) return it->second;
+    // The look-up git_diff_driver_lookup makes (flags 0: the work tree's files, then the
+    // index), once per path: the attribute files do not change during a walk.
+    const char* value = nullptr;
+    if (git_attr_get(&value, repo_, 0, path.c_str(), "diff") != 0)
+        return git::git_error("reading the diff attribute of " + path);
+    Driver d = Driver::Named;
+    switch (git_attr_value(value)) {
+    case GIT_ATTR_VALUE_UNSPECIFIED:
+        d = Driver::Auto;
+        break;
+    case GIT_ATTR_VALUE_FALSE:
+        d = Driver::Binary;
+        break;
+    case GIT_ATTR_VALUE_TRUE:
+        d = Driver::Text;
+        break;
+    case GIT_ATTR_VALUE_STRING:
+        break; // a driver from the config: libgit2 reads it (the patch is made with the path)
+    }
+    drivers_.emplace(path, d);
+    return d;
+}
+
+Status CommitDiffer::add_patch(git_patch* patch, const std::string& path, ChangedFile& file,
+                               CommitDiff& out) {
+    const git_diff_delta* pd = git_patch_get_delta(patch);
+    if (pd != nullptr && (pd->flags & GIT_DIFF_FLAG_BINARY) != 0) return {}; // not followed
+    file.text = true;
+    file.first_hunk = static_cast<uint32_t>(out.hunks.size());
+    const size_t hunks = git_patch_num_hunks(patch);
+    for (size_t h = 0; h < hunks; ++h) {
+        const git_diff_hunk* hunk = nullptr;
+        size_t nlines = 0;
+        if (git_patch_get_hunk(&hunk, &nlines, patch, h) != 0)
+            return git::git_error("reading a hunk of " + path);
+        DiffHunk dh;
+        dh.old_start = static_cast<uint32_t>(hunk->old_start);
+        dh.old_lines = static_cast<uint32_t>(hunk->old_lines);
+        dh.first_added = static_cast<uint32_t>(out.added.size());
+        for (size_t l = 0; l < nlines; ++l) {
+            const git_diff_line* line = nullptr;
+            if (git_patch_get_line_in_hunk(&line, patch, h, l) != 0)
+                return git::git_error("reading a line of " + path);
+            if (line->origin != GIT_DIFF_LINE_ADDITION) continue;
+            out.added.push_back({static_cast<uint32_t>(line->new_lineno),
+                                 is_blank(line->content, line->content_len)});
+        }
+        dh.added = static_cast<uint32_t>(out.added.size()) - dh.first_added;
+        out.hunks.push_back(dh);
+    }
+    file.hunks = static_cast<uint32_t>(out.hunks.size()) - file.first_hunk;
+    return {};
+}
+
+Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const std::string& what,
+                          CommitDiff& out) {
+    out.clear();
+    entries_.clear();
+    trees_.next();
+    const git_tree* old_tree = nullptr;
+    if (old_id != nullptr) {
+        auto t = trees_.get(repo_, *old_id);
+        if (!t) return t.error().context("reading the parent tree of " + what);
+        old_tree = *t;
+    }
+    auto got = trees_.get(repo_, new_id);
+    if (!got) return got.error().context("reading the tree of " + what);
+    const git_tree* new_tree = *got;
+    if (auto st = git::changed_entries(repo_, old_tree, new_tree, "", entries_, &trees_); !st)
+        return st;
+    if (entries_.empty()) return {};
+    if (renames_possible(entries_)) return diff_with_libgit2(old_tree, new_tree, what, out);
+    const git_diff_options base = base_options();
+    for (git::EntryChange& e : entries_) {
+        ChangedFile file;
+        file.status = e.new_mode == 0   ? GIT_DELTA_DELETED
+                      : e.old_mode == 0 ? GIT_DELTA_ADDED
+                                        : GIT_DELTA_MODIFIED;
+        file.new_blob = e.new_id;
+        file.new_mode = e.new_mode;
+        if (file.status != GIT_DELTA_DELETED && is_regular(e.new_mode)) {
+            auto driver = driver_of(e.path);
+            if (!driver) return driver.error();
+            git::Blob old_blob, new_blob;
+            if (e.old_mode != 0 && git_blob_lookup(Setter(old_blob), repo_, &e.old_id) != 0)
+                return git::git_error("reading " + e.path + " in the parent of " + what);
+            if (git_blob_lookup(Setter(new_blob), repo_, &e.new_id) != 0)
+                return git::git_error("reading " + e.path + " in " + what);
+            git::Patch patch;
+            int rc = 0;
+            if (*driver == Driver::Named) {
+                rc = git_patch_from_blobs(Setter(patch), old_blob.get(), e.path.c_str(),
+                                          new_blob.get(), e.path.c_str(), &base);
+            } else {
+                // From the contents: without a repository libgit2 looks no driver up (the
+                // attribute is the one looked up above); it hashes the buffers, which costs
+                // less than the look-ups on files of a few KiB and about as much as the
+                // diff on large ones.
+                git_diff_options opts = base;
+                if (*driver == Driver::Binary) opts.flags |= GIT_DIFF_FORCE_BINARY;
+                if (*driver == Driver::Text) opts.flags |= GIT_DIFF_FORCE_TEXT;
+                const void* od = old_blob ? git_blob_rawcontent(old_blob.get()) : nullptr;
+                const size_t on =
+                    old_blob ? static_cast<size_t>(git_blob_rawsize(old_blob.get())) : 0;
+                rc = git_patch_from_buffers(
+                    Setter(patch), od, on, nullptr, git_blob_rawcontent(new_blob.get()),
+                    static_cast<size_t>(git_blob_rawsize(new_blob.get())), nullptr, &opts);
+            }
+            if (rc != 0) return git::git_error("diffing " + e.path + " in " + what);
+            if (auto st = add_patch(patch.get(), e.path, file, out); !st) return st;
+        }
+        file.old_path = e.path;
+        file.new_path = std::move(e.path);
+        out.files.push_back(std::move(file));
+    }
+    return {};
+}
+
+Status CommitDiffer::diff_with_libgit2(const git_tree* old_tree, const git_tree* new_tree,
+                                       const std::string& what, CommitDiff& out) {
+    std::vector<std::string> paths;
+    paths.reserve(entries_.size());
+    for (git::EntryChange& e : entries_)
+        paths.push_back(std::move(e.path));
+    // A path whose type changed between a tree and a file is listed twice.
+    paths.erase(std::unique(paths.begin(), paths.end()), paths.end());
+    const git_diff_options base = base_options();
+    // libgit2 takes the trees as non-const; it does not change them.
+    auto diffed = git::diff_paths_with_renames(repo_, const_cast<git_tree*>(old_tree),
+                                               const_cast<git_tree*>(new_tree), paths, base,
+                                               what + " against its parent");
+    if (!diffed) return diffed.error();
+    git_diff* diff = diffed->get();
+    const size_t n = git_diff_num_deltas(diff);
+    for (size_t d = 0; d < n; ++d) {
+        const git_diff_delta* delta = git_diff_get_delta(diff, d);
+        if (delta->status != GIT_DELTA_DELETED && delta->status != GIT_DELTA_ADDED &&
+            delta->status != GIT_DELTA_MODIFIED && delta->status != GIT_DELTA_RENAMED &&
+            delta->status != GIT_DELTA_TYPECHANGE)
+            continue;
+        ChangedFile file;
+        file.status = delta->status;
+        file.old_path = delta->old_file.path;
+        file.new_path = delta->new_file.path;
+        file.new_blob = delta->new_file.id;
+        file.new_mode = delta->new_file.mode;
+        if (delta->status != GIT_DELTA_DELETED && delta->new_file.mode != GIT_FILEMODE_COMMIT &&
+            is_regular(delta->new_file.mode)) {
+            git::Patch patch;
+            if (git_patch_from_diff(Setter(patch), diff, d) != 0)
+                return git::git_error("diffing " + file.new_path + " in " + what);
+            if (auto st = add_patch(patch.get(), file.new_path, file, out); !st) return st;
+        }
+        out.files.push_back(std::move(file));
+    }
+    return {};
+}
+
+} // namespace provenant::analysis
