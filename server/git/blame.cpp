@@ -327,10 +327,10 @@ Status Blamer::run(const git_oid& tip, const std::string& path, const std::strin
 
 Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& path,
                                           const std::string& rev) {
-    // Trees and blobs stay in libgit2's (bounded) object cache: each is read several times.
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{4} << 20);
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, size_t{1} << 20);
-    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t{256} << 20);
+    // libgit2's object cache is left at its defaults (no blobs, trees under 4 KiB): each version
+    // is read once or twice, and the text cache above holds the recent ones. Caching every tree
+    // and blob read (up to 256 MiB) cost time, fresh pages for every object, and 2-5x the
+    // memory (tmux.h: 322 MB against 69 MB; docs/benchmarks.md).
     // libgit2 hashes every object it reads again to check its id; git does not on reads (a
     // damaged object still fails: zlib checks every object's stream).
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
