@@ -56,8 +56,8 @@ struct Suspect {
     std::vector<Pending> lines;
 };
 
-/// A version's text: the blob itself (its bytes are not copied; the diff takes its id) and
-/// its line count.
+/// A version's text: the blob itself (its bytes are not copied) and its line count, counted
+/// once for every diff the version takes part in.
 struct BlobText {
     git::Blob blob;
     std::string_view text;
