@@ -10,6 +10,9 @@ commit added (git's own diff, renames found) as `ai` (commits whose id starts wi
 the median wall time of ROUNDS runs of `git blame --porcelain` and of `provenant blame --json`,
 and the share of lines for which both name the same commit. Also the cold `provenant report`
 against `git log --numstat` over all branches (medians, side by side in each round).
+
+PROVENANT_BENCH_BASELINE=<another provenant binary> (an older build): timed in the same rounds,
+side by side, with its own ratio to git blame and its own share of lines naming git's commit.
 """
 import json
 import os
@@ -159,27 +162,54 @@ def main():
             if b"\0" not in data[:8000]:
                 sizes.append((data.count(b"\n"), p))
     sizes.sort(reverse=True)
-    total_lines = total_same = 0
-    print("| file | lines | git blame | provenant blame | ratio | same commit |")
-    print("|---|---:|---:|---:|---:|---:|")
+    baseline = os.environ.get("PROVENANT_BENCH_BASELINE")
+    baseline = os.path.abspath(baseline) if baseline else None
+    total_lines = total_same = total_base_same = 0
+    if baseline:
+        print("| file | lines | git blame | before | after | ratio before | ratio after "
+              "| same commit before | after |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    else:
+        print("| file | lines | git blame | provenant blame | ratio | same commit |")
+        print("|---|---:|---:|---:|---:|---:|")
+
+    def agree(theirs, js):
+        ours = [line["commit"] for line in json.loads(js)]
+        return sum(1 for a, b in zip(theirs, ours) if a == b), max(len(theirs), len(ours))
+
     for lines, p in sizes[:nfiles]:
-        g, mine, porcelain, js = [], [], b"", b""
+        g, mine, base, porcelain, js, base_js = [], [], [], b"", b"", b""
+        ratio, base_ratio = [], []
         for _ in range(rounds):
             t, porcelain = timed(["git", "blame", "--porcelain", "--", p], repo)
             g.append(t)
             t, js = timed([binary, "blame", "--json", p], repo)
             mine.append(t)
+            ratio.append(mine[-1] / g[-1])
+            if baseline:
+                t, base_js = timed([baseline, "blame", "--json", p], repo)
+                base.append(t)
+                base_ratio.append(base[-1] / g[-1])
         theirs = git_blame_commits(porcelain)
-        ours = [line["commit"] for line in json.loads(js)]
-        same = sum(1 for a, b in zip(theirs, ours) if a == b)
-        n = max(len(theirs), len(ours))
+        same, n = agree(theirs, js)
         total_lines += n
         total_same += same
         gm, pm = statistics.median(g), statistics.median(mine)
-        print(f"| {p} | {n} | {gm:.0f} ms | {pm:.0f} ms | {pm / gm:.2f}x | "
-              f"{100.0 * same / max(n, 1):.2f}% |")
+        if baseline:
+            base_same, _ = agree(theirs, base_js)
+            total_base_same += base_same
+            print(f"| {p} | {n} | {gm:.0f} ms | {statistics.median(base):.0f} ms | {pm:.0f} ms | "
+                  f"{statistics.median(base_ratio):.2f}x | {statistics.median(ratio):.2f}x | "
+                  f"{100.0 * base_same / max(n, 1):.2f}% | {100.0 * same / max(n, 1):.2f}% |")
+        else:
+            print(f"| {p} | {n} | {gm:.0f} ms | {pm:.0f} ms | {pm / gm:.2f}x | "
+                  f"{100.0 * same / max(n, 1):.2f}% |")
+        sys.stdout.flush()
     print(f"all {nfiles} files: {total_same} of {total_lines} lines name the same commit "
           f"({100.0 * total_same / max(total_lines, 1):.2f}%)")
+    if baseline:
+        print(f"before: {total_base_same} of {total_lines} lines name the same commit "
+              f"({100.0 * total_base_same / max(total_lines, 1):.2f}%)")
 
 
 if __name__ == "__main__":

@@ -66,15 +66,21 @@ std::string iso_utc(int64_t t) {
 
 std::vector<CommitRowOut> commit_rows(const Fates& f, const MetricsOptions& o,
                                       const std::vector<analysis::ReleasePoint>* deployments) {
-    const LineFacts x = analysis::compute_line_facts(f, o);
     // Deployed: "released" counted over the production deployments alone, so both columns
     // follow one rule (reached the first such point holding the birth commit, unchanged).
+    // Worked out first, and only what released() and release_date() read is kept: 4 bytes a
+    // line beside the facts below, not a second whole LineFacts (docs/benchmarks.md).
     std::optional<LineFacts> d;
     if (deployments != nullptr) {
         MetricsOptions only = o;
         only.releases = *deployments;
-        d = analysis::compute_line_facts(f, only);
+        LineFacts all = analysis::compute_line_facts(f, only);
+        d.emplace();
+        d->rel_idx = std::move(all.rel_idx);
+        d->end_rel = std::move(all.end_rel);
+        d->releases = std::move(all.releases);
     }
+    const LineFacts x = analysis::compute_line_facts(f, o);
     std::vector<CommitRowOut> out;
     const size_t nl = f.lines.size();
     for (uint32_t c = 0; c < f.commits.size(); ++c) {

@@ -5,6 +5,7 @@
 #include "git/line_map.h"
 #include "git/note_reader.h"
 #include "git/path_diff.h"
+#include "git/tree_path.h"
 #include "support/text_lines.h"
 
 #include <map>
@@ -55,6 +56,14 @@ struct Suspect {
     std::vector<Pending> lines;
 };
 
+/// A version's text: the blob itself (its bytes are not copied) and its line count, counted
+/// once for every diff the version takes part in.
+struct BlobText {
+    git::Blob blob;
+    std::string_view text;
+    uint32_t lines = 0;
+};
+
 /// Who last changed a line: the commit, the file's name and blob there, the line's number.
 struct Owner {
     git_oid commit{};
@@ -62,16 +71,6 @@ struct Owner {
     git_oid blob{};
     uint32_t line = 0;
 };
-
-/// The blob of `path` in `tree`, nullopt when not a blob there.
-Result<std::optional<git_oid>> blob_in(git_tree* tree, const std::string& path) {
-    git::TreeEntry entry;
-    int rc = git_tree_entry_bypath(Setter(entry), tree, path.c_str());
-    if (rc == GIT_ENOTFOUND) return std::optional<git_oid>();
-    if (rc != 0) return git::git_error("looking up " + path);
-    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::optional<git_oid>();
-    return std::optional<git_oid>(*git_tree_entry_id(entry.get()));
-}
 
 /// Appends every blob path of `tree` (under `prefix`) to `out`.
 Status all_blobs(git_repository* repo, const git_tree* tree, const std::string& prefix,
@@ -160,7 +159,7 @@ public:
     /// line is never read.
     Status run(const git_oid& tip, const std::string& path, const std::string& rev);
 
-    const std::string& text() const { return *final_text_; }
+    std::string_view text() const { return final_text_->text; }
     const std::vector<Owner>& owners() const { return owners_; }
 
 private:
@@ -172,29 +171,33 @@ private:
     Status process(const SuspectKey& key, Suspect s);
     /// Where the suspect's file is in each parent (renames followed), in parent order.
     Result<std::vector<Parent>> parents_of(const git_commit* commit, const std::string& path);
-    Result<std::shared_ptr<const std::string>> text(const git_oid& blob);
+    Result<std::shared_ptr<const BlobText>> text(const git_oid& blob);
     Status add(const git_oid& commit, const std::string* path, const git_oid& blob,
                std::vector<Pending> lines);
     const std::string* intern(const std::string& path) { return &*paths_.insert(path).first; }
 
     const Repo& repo_;
+    git::Odb odb_; // trees are read raw, scanned up to the entry (git/tree_path.h)
     std::map<SuspectKey, Suspect> queue_;
     std::set<std::string> paths_;
-    std::shared_ptr<const std::string> final_text_;
+    std::shared_ptr<const BlobText> final_text_;
     std::vector<Owner> owners_; // [final line]; [0] unused
     /// Recent texts by blob: a version is read as a child and again as its parent's child.
-    std::unordered_map<std::string, std::shared_ptr<const std::string>> texts_;
+    std::unordered_map<std::string, std::shared_ptr<const BlobText>> texts_;
 };
 
-Result<std::shared_ptr<const std::string>> Blamer::text(const git_oid& blob) {
+Result<std::shared_ptr<const BlobText>> Blamer::text(const git_oid& blob) {
     const std::string key = oid_key(blob);
     if (auto it = texts_.find(key); it != texts_.end()) return it->second;
-    auto t = repo_.blob_text(blob);
-    if (!t) return t.error();
+    auto t = std::make_shared<BlobText>();
+    if (git_blob_lookup(Setter(t->blob), repo_.get(), &blob) != 0)
+        return git::git_error("reading blob " + git::to_hex(blob));
+    t->text = std::string_view(static_cast<const char*>(git_blob_rawcontent(t->blob.get())),
+                               static_cast<size_t>(git_blob_rawsize(t->blob.get())));
+    t->lines = git::count_lines(t->text);
     if (texts_.size() >= 64) texts_.clear(); // bounded; the next few are read again at most
-    auto shared = std::make_shared<const std::string>(std::move(*t));
-    texts_.emplace(key, shared);
-    return shared;
+    texts_.emplace(key, t);
+    return std::shared_ptr<const BlobText>(std::move(t));
 }
 
 Status Blamer::add(const git_oid& commit, const std::string* path, const git_oid& blob,
@@ -226,23 +229,24 @@ Result<std::vector<Blamer::Parent>> Blamer::parents_of(const git_commit* commit,
         int rc = git_commit_lookup(Setter(parent), repo_.get(), pid);
         if (rc == GIT_ENOTFOUND) continue; // shallow history: the parent is not there
         if (rc != 0) return git::git_error("reading a parent of " + git::to_hex(*pid));
-        git::Tree ptree;
-        if (git_commit_tree(Setter(ptree), parent.get()) != 0)
-            return git::git_error("reading the tree of " + git::to_hex(*pid));
+        const git_oid* ptree_id = git_commit_tree_id(parent.get());
         Parent found;
         found.commit = *pid;
-        auto b = blob_in(ptree.get(), path);
+        auto b = blob_at_path(odb_.get(), *ptree_id, path);
         if (!b) return b.error();
         if (*b) {
             found.path = intern(path);
             found.blob = **b;
-        } else { // renamed in this commit, or added
+        } else { // renamed in this commit, or added: only now are whole trees parsed
+            git::Tree ptree;
+            if (git_tree_lookup(Setter(ptree), repo_.get(), ptree_id) != 0)
+                return git::git_error("reading the tree of " + git::to_hex(*pid));
             if (!tree && git_commit_tree(Setter(tree), commit) != 0)
                 return git::git_error("reading a tree");
             auto from = renamed_from(repo_.get(), ptree.get(), tree.get(), path);
             if (!from) return from.error();
             if (from->empty()) continue;
-            auto fb = blob_in(ptree.get(), *from);
+            auto fb = blob_at_path(odb_.get(), *ptree_id, *from);
             if (!fb) return fb.error();
             if (!*fb) continue;
             found.path = intern(*from);
@@ -267,12 +271,13 @@ Status Blamer::process(const SuspectKey& key, Suspect s) {
         auto mine = text(s.blob);
         if (!mine) return mine.error();
         const auto mine_text = *mine; // kept alive while the parents' texts are read
-        const uint32_t mine_lines = git::count_lines(*mine_text);
+        const uint32_t mine_lines = mine_text->lines;
         for (const Parent& p : *parents) {
             if (left.empty()) break;
             auto theirs = text(p.blob);
             if (!theirs) return theirs.error();
-            auto map = unchanged_lines(**theirs, *mine_text);
+            auto map = unchanged_lines(CountedBlob{(*theirs)->blob.get(), (*theirs)->lines},
+                                       CountedBlob{mine_text->blob.get(), mine_text->lines});
             if (!map) return map.error();
             std::vector<uint32_t> back(size_t(mine_lines) + 1, 0); // mine -> theirs
             for (uint32_t ol = 1; ol < map->size(); ++ol)
@@ -295,17 +300,17 @@ Status Blamer::process(const SuspectKey& key, Suspect s) {
 }
 
 Status Blamer::run(const git_oid& tip, const std::string& path, const std::string& rev) {
+    if (git_repository_odb(Setter(odb_), repo_.get()) != 0)
+        return git::git_error("opening the object database");
     auto c = repo_.lookup_commit(tip);
     if (!c) return c.error();
-    git::Tree tree;
-    if (git_commit_tree(Setter(tree), c->get()) != 0) return git::git_error("reading a tree");
-    auto b = blob_in(tree.get(), path);
+    auto b = blob_at_path(odb_.get(), *git_commit_tree_id(c->get()), path);
     if (!b) return b.error();
     if (!*b) return Error(ErrorKind::not_found, "no file '" + path + "' at " + rev);
     auto t = text(**b);
     if (!t) return t.error();
     final_text_ = *t;
-    const uint32_t lines = git::count_lines(*final_text_);
+    const uint32_t lines = final_text_->lines;
     owners_.assign(size_t(lines) + 1, Owner{});
     std::vector<Pending> all(lines);
     for (uint32_t l = 1; l <= lines; ++l)
@@ -322,10 +327,10 @@ Status Blamer::run(const git_oid& tip, const std::string& path, const std::strin
 
 Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& path,
                                           const std::string& rev) {
-    // Trees and blobs stay in libgit2's (bounded) object cache: each is read several times.
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{4} << 20);
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, size_t{1} << 20);
-    git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, ssize_t{256} << 20);
+    // libgit2's object cache is left at its defaults (no blobs, trees under 4 KiB): each version
+    // is read once or twice, and the text cache above holds the recent ones. Caching every tree
+    // and blob read (up to 256 MiB) cost time, fresh pages for every object, and 2-5x the
+    // memory (tmux.h: 322 MB against 69 MB; docs/benchmarks.md).
     // libgit2 hashes every object it reads again to check its id; git does not on reads (a
     // damaged object still fails: zlib checks every object's stream).
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);

@@ -20,4 +20,16 @@ inline constexpr uint32_t kGitDiffFlags = GIT_DIFF_INDENT_HEURISTIC;
 /// every diff without context), which decides where equal lines are ambiguous. Any thread.
 Result<std::vector<uint32_t>> unchanged_lines(std::string_view old_text, std::string_view new_text);
 
+/// A blob and the number of lines of its text (git::count_lines).
+struct CountedBlob {
+    const git_blob* blob = nullptr;
+    uint32_t lines = 0;
+};
+
+/// The same map for two blobs' whole texts (only the common tail is counted again). Where
+/// libgit2's diff API is used (builds without the direct xdiff call, git/libgit2_xdiff.h) and
+/// no common tail is set aside, the blobs are diffed as blobs, so libgit2 takes their ids rather
+/// than hashing the texts. Any thread (one repository's blobs from one thread at a time).
+Result<std::vector<uint32_t>> unchanged_lines(CountedBlob old_blob, CountedBlob new_blob);
+
 } // namespace provenant::git

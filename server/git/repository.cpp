@@ -15,8 +15,30 @@ void ensure_libgit2() {
 
 uint32_t count_lines(std::string_view text) {
     if (text.empty()) return 0;
-    auto n = static_cast<uint32_t>(std::count(text.begin(), text.end(), '\n'));
-    return text.back() == '\n' ? n : n + 1;
+    // Eight bytes at a time (blame counts every version of a file it reads; a byte loop was a
+    // tenth of its time): a '\n' byte is a zero byte of w ^ kNewlines, and for each byte the
+    // high bit of ((x & 0x7f..) + 0x7f..) | x is set exactly when the byte is not zero. The
+    // per-byte counts are folded before any of them can overflow (255 rounds).
+    constexpr uint64_t kOnes = 0x0101010101010101ULL, kLow7 = kOnes * 0x7f;
+    constexpr uint64_t kNewlines = kOnes * '\n';
+    const char* p = text.data();
+    size_t left = text.size();
+    uint64_t n = 0;
+    while (left >= 8) {
+        uint64_t per_byte = 0;
+        for (int round = 0; round < 255 && left >= 8; ++round, p += 8, left -= 8) {
+            uint64_t w = 0;
+            std::memcpy(&w, p, 8);
+            const uint64_t x = w ^ kNewlines;
+            per_byte += (~(((x & kLow7) + kLow7) | x) >> 7) & kOnes;
+        }
+        // The sum of the eight byte counts (up to 8 x 255): pairs into 16-bit lanes, then those.
+        constexpr uint64_t kEvenBytes = 0x00ff00ff00ff00ffULL, kLanes = 0x0001000100010001ULL;
+        const uint64_t pairs = (per_byte & kEvenBytes) + ((per_byte >> 8) & kEvenBytes);
+        n += (pairs * kLanes) >> 48;
+    }
+    n += static_cast<uint64_t>(std::count(p, p + left, '\n'));
+    return text.back() == '\n' ? uint32_t(n) : uint32_t(n) + 1;
 }
 
 namespace {

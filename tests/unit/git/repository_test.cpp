@@ -3,7 +3,9 @@
 #include "git/repository.h"
 #include "support/temp_repo.h"
 
+#include <algorithm>
 #include <doctest/doctest.h>
+#include <random>
 
 using namespace provenant;
 using provenant::test::TempRepo;
@@ -157,4 +159,27 @@ TEST_CASE("NoteStore writes, reads, lists and removes notes without a git identi
     removed = store.remove(*id);
     REQUIRE(removed.ok());
     CHECK_FALSE(*removed);
+}
+
+TEST_CASE("count_lines counts as git does at every length and alignment, long texts included") {
+    CHECK(git::count_lines("") == 0);
+    CHECK(git::count_lines("a") == 1);
+    CHECK(git::count_lines("\n") == 1);
+    CHECK(git::count_lines("a\nb") == 2);
+    std::mt19937 rng(5);
+    // Bytes near '\n' (0x0a) and with the high bit set, where a word-at-a-time count could
+    // carry into a neighbour; lengths past 255 words, where the per-byte counts are folded.
+    const char bytes[] = {'\n', '\n', 'a', '\x0b', '\x09', '\x8a', '\xff', '\0', '\x7f'};
+    for (int round = 0; round < 300; ++round) {
+        std::string s(rng() % (round < 200 ? 64 : 9000), 'x');
+        for (auto& c : s)
+            c = bytes[rng() % sizeof bytes];
+        const size_t from = s.empty() ? 0 : rng() % std::min<size_t>(s.size(), 9);
+        const std::string_view v = std::string_view(s).substr(from);
+        const auto newlines = uint32_t(std::count(v.begin(), v.end(), '\n'));
+        const uint32_t want = v.empty() ? 0 : v.back() == '\n' ? newlines : newlines + 1;
+        CAPTURE(round);
+        CHECK(git::count_lines(v) == want);
+    }
+    CHECK(git::count_lines(std::string(100000, '\n')) == 100000);
 }

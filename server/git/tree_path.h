@@ -1,0 +1,22 @@
+// The blob at a path of a tree, found by scanning the raw tree objects up to the entry, as
+// git's own tree walk does, rather than parsing each tree read in full (blame looks up one
+// path in every parent of every commit it visits).
+#pragma once
+
+#include "support/result.h"
+
+#include <git2.h>
+#include <optional>
+#include <string_view>
+
+namespace provenant::git {
+
+/// The id of the blob at `path` ('/'-separated, relative, its bytes as they are: a path need
+/// not be UTF-8) under the tree `tree`, read through `odb` (and its object cache); nullopt when
+/// there is no such entry, or it is not a blob (a tree, a submodule), as with
+/// git_tree_entry_bypath. A malformed tree object is an Error, never read past its end. Any
+/// thread, one at a time per repository (libgit2's rule for an odb).
+Result<std::optional<git_oid>> blob_at_path(git_odb* odb, const git_oid& tree,
+                                            std::string_view path);
+
+} // namespace provenant::git
