@@ -68,7 +68,7 @@ Result<std::optional<git_oid>> blob_in(git_tree* tree, const std::string& path) 
     git::TreeEntry entry;
     int rc = git_tree_entry_bypath(Setter(entry), tree, path.c_str());
     if (rc == GIT_ENOTFOUND) return std::optional<git_oid>();
-    if (rc != 0) return git::git_error("looking up " + path);
+    if (rc != 0) return git::git_error(rc, "looking up " + path);
     if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::optional<git_oid>();
     return std::optional<git_oid>(*git_tree_entry_id(entry.get()));
 }
@@ -83,8 +83,8 @@ Status all_blobs(git_repository* repo, const git_tree* tree, const std::string& 
             out.push_back(name);
         } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
             git::Tree sub;
-            if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
-                return git::git_error("reading the tree " + name);
+            if (int rc = git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)); rc != 0)
+                return git::git_error(rc, "reading the tree " + name);
             if (auto st = all_blobs(repo, sub.get(), name + "/", out); !st) return st;
         }
     }
@@ -109,15 +109,15 @@ Status deleted_paths(git_repository* repo, const git_tree* old_tree, const git_t
         }
         if (type != GIT_OBJECT_TREE) continue;
         git::Tree sub;
-        if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
-            return git::git_error("reading the tree " + name);
+        if (int rc = git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)); rc != 0)
+            return git::git_error(rc, "reading the tree " + name);
         if (!same_type) {
             if (auto st = all_blobs(repo, sub.get(), name + "/", out); !st) return st;
             continue;
         }
         git::Tree new_sub;
-        if (git_tree_lookup(Setter(new_sub), repo, git_tree_entry_id(n)) != 0)
-            return git::git_error("reading the tree " + name);
+        if (int rc = git_tree_lookup(Setter(new_sub), repo, git_tree_entry_id(n)); rc != 0)
+            return git::git_error(rc, "reading the tree " + name);
         if (auto st = deleted_paths(repo, sub.get(), new_sub.get(), name + "/", out); !st)
             return st;
     }
@@ -225,10 +225,10 @@ Result<std::vector<Blamer::Parent>> Blamer::parents_of(const git_commit* commit,
         git::Commit parent;
         int rc = git_commit_lookup(Setter(parent), repo_.get(), pid);
         if (rc == GIT_ENOTFOUND) continue; // shallow history: the parent is not there
-        if (rc != 0) return git::git_error("reading a parent of " + git::to_hex(*pid));
+        if (rc != 0) return git::git_error(rc, "reading a parent of " + git::to_hex(*pid));
         git::Tree ptree;
-        if (git_commit_tree(Setter(ptree), parent.get()) != 0)
-            return git::git_error("reading the tree of " + git::to_hex(*pid));
+        if (rc = git_commit_tree(Setter(ptree), parent.get()); rc != 0)
+            return git::git_error(rc, "reading the tree of " + git::to_hex(*pid));
         Parent found;
         found.commit = *pid;
         auto b = blob_in(ptree.get(), path);
@@ -298,7 +298,8 @@ Status Blamer::run(const git_oid& tip, const std::string& path, const std::strin
     auto c = repo_.lookup_commit(tip);
     if (!c) return c.error();
     git::Tree tree;
-    if (git_commit_tree(Setter(tree), c->get()) != 0) return git::git_error("reading a tree");
+    if (int rc = git_commit_tree(Setter(tree), c->get()); rc != 0)
+        return git::git_error(rc, "reading a tree");
     auto b = blob_in(tree.get(), path);
     if (!b) return b.error();
     if (!*b) return Error(ErrorKind::not_found, "no file '" + path + "' at " + rev);

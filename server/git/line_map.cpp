@@ -73,10 +73,11 @@ Result<std::vector<uint32_t>> unchanged_lines(std::string_view old_text,
     opts.context_lines = 0;
     opts.interhunk_lines = 0;
     opts.flags |= GIT_DIFF_FORCE_TEXT | kGitDiffFlags;
-    if (git_diff_buffers(old_text.data(), old_text.size(), nullptr, new_text.data(),
-                         new_text.size(), nullptr, &opts, nullptr, nullptr, on_hunk, nullptr,
-                         &m) != 0)
-        return git::git_error("diffing texts");
+    if (int rc = git_diff_buffers(old_text.data(), old_text.size(), nullptr, new_text.data(),
+                                  new_text.size(), nullptr, &opts, nullptr, nullptr, on_hunk,
+                                  nullptr, &m);
+        rc != 0)
+        return git::git_error(rc, "diffing texts");
     m.copy_until(old_count + 1);
     return map;
 }
