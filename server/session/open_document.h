@@ -1,4 +1,4 @@
-// The session's per-document state, shared by its files (session.cpp, renames.cpp).
+// The session's per-document state, shared by its files (session.cpp, documents.cpp, renames.cpp).
 #pragma once
 
 #include "core/document.h"
