@@ -6,6 +6,7 @@
 #include "core/line_classifier.h"
 #include "git/repository.h"
 #include "journal/journal.h"
+#include "protocol/line_attribution.h"
 #include "support/json_text.h"
 #include "support/text_lines.h"
 
@@ -158,36 +159,24 @@ Result<std::optional<FileStatus>> file_status(const RepoLocation& repo, const He
     return std::optional<FileStatus>(std::move(st));
 }
 
-json chars_json(const CharCounts& c) {
-    return {{"ai", c.ai}, {"human", c.human}, {"paste", c.paste}, {"unknown", c.unknown}};
-}
-
 json file_json(const FileStatus& st) {
-    json lines = json::array();
-    json line_origins = json::array();
+    LineAttribution attribution; // the shape of provenant/documentProvenance too
     for (size_t i = 0; i < st.verdicts.size(); ++i) {
         const LineVerdict& v = st.verdicts[i];
-        if (st.committed[i]) {
-            lines.push_back("committed");
-            line_origins.push_back(nullptr);
-            continue;
-        }
-        lines.push_back(std::string(to_string(v.cls)));
-        if (v.origin)
-            line_origins.push_back(st.origin_index.at(*v.origin));
+        if (st.committed[i])
+            attribution.add_line("committed");
+        else if (v.origin)
+            attribution.add_line(to_string(v.cls), *v.origin,
+                                 st.entry.snapshot.origins.at(*v.origin));
         else
-            line_origins.push_back(nullptr);
+            attribution.add_line(to_string(v.cls));
     }
-    json origins = json::array();
-    for (uint32_t id : st.origin_ids)
-        origins.push_back(st.entry.snapshot.origins.at(id));
-    return {{"lines", std::move(lines)},
-            {"lineOrigins", std::move(line_origins)},
-            {"origins", std::move(origins)},
-            {"chars", chars_json(st.chars)},
-            {"state", std::string(to_string(st.state))},
-            {"writer", st.entry.writer},
-            {"updatedMs", st.entry.updated_ms}};
+    attribution.set_chars(st.chars);
+    json out = {{"state", std::string(to_string(st.state))},
+                {"writer", st.entry.writer},
+                {"updatedMs", st.entry.updated_ms}};
+    add_to_json(out, attribution);
+    return out;
 }
 
 std::string origin_label(const OriginRecord& r) {

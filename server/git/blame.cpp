@@ -82,8 +82,8 @@ Status all_blobs(git_repository* repo, const git_tree* tree, const std::string& 
             out.push_back(name);
         } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
             git::Tree sub;
-            if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
-                return git::git_error("reading the tree " + name);
+            if (int rc = git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)); rc != 0)
+                return git::git_error(rc, "reading the tree " + name);
             if (auto st = all_blobs(repo, sub.get(), name + "/", out); !st) return st;
         }
     }
@@ -108,15 +108,15 @@ Status deleted_paths(git_repository* repo, const git_tree* old_tree, const git_t
         }
         if (type != GIT_OBJECT_TREE) continue;
         git::Tree sub;
-        if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
-            return git::git_error("reading the tree " + name);
+        if (int rc = git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)); rc != 0)
+            return git::git_error(rc, "reading the tree " + name);
         if (!same_type) {
             if (auto st = all_blobs(repo, sub.get(), name + "/", out); !st) return st;
             continue;
         }
         git::Tree new_sub;
-        if (git_tree_lookup(Setter(new_sub), repo, git_tree_entry_id(n)) != 0)
-            return git::git_error("reading the tree " + name);
+        if (int rc = git_tree_lookup(Setter(new_sub), repo, git_tree_entry_id(n)); rc != 0)
+            return git::git_error(rc, "reading the tree " + name);
         if (auto st = deleted_paths(repo, sub.get(), new_sub.get(), name + "/", out); !st)
             return st;
     }
@@ -228,7 +228,7 @@ Result<std::vector<Blamer::Parent>> Blamer::parents_of(const git_commit* commit,
         git::Commit parent;
         int rc = git_commit_lookup(Setter(parent), repo_.get(), pid);
         if (rc == GIT_ENOTFOUND) continue; // shallow history: the parent is not there
-        if (rc != 0) return git::git_error("reading a parent of " + git::to_hex(*pid));
+        if (rc != 0) return git::git_error(rc, "reading a parent of " + git::to_hex(*pid));
         const git_oid* ptree_id = git_commit_tree_id(parent.get());
         Parent found;
         found.commit = *pid;

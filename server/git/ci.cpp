@@ -19,37 +19,42 @@ Result<std::optional<git_oid>> patch_id(const Repo& repo, const git_oid& commit)
     if (!c) return c.error();
     if (git_commit_parentcount(c->get()) > 1) return std::optional<git_oid>{};
     Tree tree, parent_tree;
-    if (git_commit_tree(Setter(tree), c->get()) != 0) return git_error("reading a tree");
+    if (int rc = git_commit_tree(Setter(tree), c->get()); rc != 0)
+        return git_error(rc, "reading a tree");
     if (git_commit_parentcount(c->get()) == 1) {
         Commit parent;
         // Two statements: a Setter fills its pointer only at the end of the full expression.
-        if (git_commit_parent(Setter(parent), c->get(), 0) != 0)
-            return git_error("reading a parent");
-        if (git_commit_tree(Setter(parent_tree), parent.get()) != 0)
-            return git_error("reading a parent tree");
+        if (int rc = git_commit_parent(Setter(parent), c->get(), 0); rc != 0)
+            return git_error(rc, "reading a parent");
+        if (int rc = git_commit_tree(Setter(parent_tree), parent.get()); rc != 0)
+            return git_error(rc, "reading a parent tree");
     }
     Diff diff;
-    if (git_diff_tree_to_tree(Setter(diff), repo.get(), parent_tree.get(), tree.get(), nullptr) !=
-        0)
-        return git_error("diffing " + to_hex(commit));
+    if (int rc =
+            git_diff_tree_to_tree(Setter(diff), repo.get(), parent_tree.get(), tree.get(), nullptr);
+        rc != 0)
+        return git_error(rc, "diffing " + to_hex(commit));
     git_oid id;
-    if (git_diff_patchid(&id, diff.get(), nullptr) != 0)
-        return git_error("patch id of " + to_hex(commit));
+    if (int rc = git_diff_patchid(&id, diff.get(), nullptr); rc != 0)
+        return git_error(rc, "patch id of " + to_hex(commit));
     return std::optional<git_oid>(id);
 }
 
 Result<std::vector<git_oid>> range(const Repo& repo, const std::string& include,
                                    const std::string& exclude) {
     Revwalk walk;
-    if (git_revwalk_new(Setter(walk), repo.get()) != 0) return git_error("walking commits");
+    if (int rc = git_revwalk_new(Setter(walk), repo.get()); rc != 0)
+        return git_error(rc, "walking commits");
     git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
     auto inc = repo.resolve(include);
     if (!inc) return inc.error();
-    if (git_revwalk_push(walk.get(), &*inc) != 0) return git_error("walking " + include);
+    if (int rc = git_revwalk_push(walk.get(), &*inc); rc != 0)
+        return git_error(rc, "walking " + include);
     if (!exclude.empty()) {
         auto exc = repo.resolve(exclude);
         if (!exc) return exc.error();
-        if (git_revwalk_hide(walk.get(), &*exc) != 0) return git_error("walking " + exclude);
+        if (int rc = git_revwalk_hide(walk.get(), &*exc); rc != 0)
+            return git_error(rc, "walking " + exclude);
     }
     std::vector<git_oid> out;
     git_oid id;

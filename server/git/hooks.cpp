@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 
 Result<fs::path> hooks_dir(const Repo& repo) {
     Config cfg;
-    if (git_repository_config_snapshot(Setter(cfg), repo.get()) != 0)
-        return git_error("reading the repository configuration");
+    if (int rc = git_repository_config_snapshot(Setter(cfg), repo.get()); rc != 0)
+        return git_error(rc, "reading the repository configuration");
     git_buf buf = GIT_BUF_INIT;
     int rc = git_config_get_path(&buf, cfg.get(), "core.hooksPath");
     if (rc == 0) {
@@ -32,7 +32,7 @@ Result<fs::path> hooks_dir(const Repo& repo) {
         return p.lexically_normal();
     }
     git_buf_dispose(&buf);
-    if (rc != GIT_ENOTFOUND) return git_error("reading core.hooksPath");
+    if (rc != GIT_ENOTFOUND) return git_error(rc, "reading core.hooksPath");
     return repo.commondir() / "hooks";
 }
 
@@ -158,22 +158,22 @@ Result<bool> display_ref_shown(git_config* cfg) {
     git_config_iterator* raw = nullptr;
     int rc = git_config_multivar_iterator_new(&raw, cfg, "notes.displayRef", nullptr);
     if (rc == GIT_ENOTFOUND) return false;
-    if (rc != 0) return git_error("reading notes.displayRef");
+    if (rc != 0) return git_error(rc, "reading notes.displayRef");
     std::unique_ptr<git_config_iterator, Deleter<git_config_iterator_free>> it(raw);
     git_config_entry* e = nullptr;
     const std::string ours(kNotesRef);
     while ((rc = git_config_next(&e, it.get())) == 0)
         if (e->value && (ours == e->value || fnmatch(e->value, ours.c_str(), 0) == 0)) return true;
-    if (rc != GIT_ITEROVER) return git_error("reading notes.displayRef");
+    if (rc != GIT_ITEROVER) return git_error(rc, "reading notes.displayRef");
     return false;
 }
 
 Result<Config> local_config(const Repo& repo) {
     Config cfg, local;
-    if (git_repository_config(Setter(cfg), repo.get()) != 0)
-        return git_error("opening the repository configuration");
-    if (git_config_open_level(Setter(local), cfg.get(), GIT_CONFIG_LEVEL_LOCAL) != 0)
-        return git_error("opening the repository's local configuration");
+    if (int rc = git_repository_config(Setter(cfg), repo.get()); rc != 0)
+        return git_error(rc, "opening the repository configuration");
+    if (int rc = git_config_open_level(Setter(local), cfg.get(), GIT_CONFIG_LEVEL_LOCAL); rc != 0)
+        return git_error(rc, "opening the repository's local configuration");
     return local;
 }
 
@@ -302,17 +302,18 @@ Result<InstallReport> install(const Repo& repo, const fs::path& binary,
     bool added_ref = state_flag(state, "display_ref_added");
     {
         Config cfg;
-        if (git_repository_config_snapshot(Setter(cfg), repo.get()) != 0)
-            return git_error("reading the repository configuration");
+        if (int rc = git_repository_config_snapshot(Setter(cfg), repo.get()); rc != 0)
+            return git_error(rc, "reading the repository configuration");
         auto shown = display_ref_shown(cfg.get());
         if (!shown) return shown.error();
         if (!*shown) {
             auto local = local_config(repo);
             if (!local) return local.error();
             // A regexp that matches no value: adds one, keeps the others.
-            if (git_config_set_multivar(local->get(), "notes.displayRef", "^$x",
-                                        kNotesRef.data()) != 0)
-                return git_error("setting notes.displayRef");
+            if (int rc = git_config_set_multivar(local->get(), "notes.displayRef", "^$x",
+                                                 kNotesRef.data());
+                rc != 0)
+                return git_error(rc, "setting notes.displayRef");
             added_ref = true;
             rep.changed = true;
             rep.lines.push_back("notes.displayRef: added " + std::string(kNotesRef));
@@ -380,7 +381,7 @@ Result<InstallReport> uninstall(const Repo& repo) {
                 rep.changed = true;
                 rep.lines.push_back("notes.displayRef: removed " + std::string(kNotesRef));
             } else if (rc != GIT_ENOTFOUND) {
-                return git_error("removing notes.displayRef");
+                return git_error(rc, "removing notes.displayRef");
             }
         }
     }

@@ -129,7 +129,7 @@ Result<std::vector<uint32_t>> map_lines(Side old_side, Side new_side) {
                        : git_diff_buffers(old_head.data(), old_head.size(), nullptr,
                                           new_head.data(), new_head.size(), nullptr, &opts, nullptr,
                                           nullptr, on_hunk, nullptr, &m);
-    if (rc != 0) return git::git_error("diffing texts");
+    if (rc != 0) return git::git_error(rc, "diffing texts");
 #endif
     m.copy_until(old_count + 1);
     return map;

@@ -96,8 +96,8 @@ Result<Signature> note_signature(git_repository* repo) {
     Signature sig;
     if (git_signature_now(Setter(sig), name.c_str(), email.c_str()) != 0) {
         // A name git refuses (e.g. only '<'): fall back rather than fail the commit hook.
-        if (git_signature_now(Setter(sig), "provenant", "provenant@localhost") != 0)
-            return git_error("creating the notes signature");
+        if (int rc = git_signature_now(Setter(sig), "provenant", "provenant@localhost"); rc != 0)
+            return git_error(rc, "creating the notes signature");
     }
     return sig;
 }
@@ -106,7 +106,7 @@ Result<std::optional<std::string>> NoteStore::read_raw(const git_oid& commit) co
     GitNote note;
     int rc = git_note_read(Setter(note), repo_, ref_.c_str(), &commit);
     if (rc == GIT_ENOTFOUND) return std::optional<std::string>{};
-    if (rc != 0) return git_error("reading the note of " + to_hex(commit));
+    if (rc != 0) return git_error(rc, "reading the note of " + to_hex(commit));
     const char* msg = git_note_message(note.get());
     return std::optional<std::string>(msg ? msg : "");
 }
@@ -141,7 +141,7 @@ Status NoteStore::write_raw(const git_oid& commit, const std::string& text) {
                                text.c_str(), /*force=*/1);
     });
     if (!rc) return rc.error().context("writing the note of " + to_hex(commit));
-    if (*rc != 0) return git_error("writing the note of " + to_hex(commit) + " to " + ref_);
+    if (*rc != 0) return git_error(*rc, "writing the note of " + to_hex(commit) + " to " + ref_);
     return {};
 }
 
@@ -154,7 +154,7 @@ Result<bool> NoteStore::remove(const git_oid& commit) {
     if (!rc) return rc.error().context("removing the note of " + to_hex(commit));
     if (*rc == 0) return true;
     if (*rc == GIT_ENOTFOUND) return false;
-    return git_error("removing the note of " + to_hex(commit) + " from " + ref_);
+    return git_error(*rc, "removing the note of " + to_hex(commit) + " from " + ref_);
 }
 
 Result<std::vector<NoteStore::Entry>> NoteStore::list() const {
@@ -162,12 +162,12 @@ Result<std::vector<NoteStore::Entry>> NoteStore::list() const {
     NoteIterator it;
     int rc = git_note_iterator_new(Setter(it), repo_, ref_.c_str());
     if (rc == GIT_ENOTFOUND) return out;
-    if (rc != 0) return git_error("listing notes of " + ref_);
+    if (rc != 0) return git_error(rc, "listing notes of " + ref_);
     for (;;) {
         Entry e{};
         rc = git_note_next(&e.blob, &e.commit, it.get());
         if (rc == GIT_ITEROVER) break;
-        if (rc != 0) return git_error("listing notes of " + ref_);
+        if (rc != 0) return git_error(rc, "listing notes of " + ref_);
         out.push_back(e);
     }
     return out;

@@ -15,8 +15,8 @@ Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
             return {};
         }
         Tree sub;
-        if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
-            return git_error("reading the tree " + path);
+        if (int rc = git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)); rc != 0)
+            return git_error(rc, "reading the tree " + path);
         return changed_paths(repo, sub.get(), nullptr, path + "/", out);
     };
     const size_t na = a != nullptr ? git_tree_entrycount(a) : 0;
@@ -176,13 +176,13 @@ Result<Diff> diff_paths_with_renames(git_repository* repo, git_tree* old_tree, g
     opts.pathspec.count = specs.size();
     opts.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH; // exact paths, no globs
     Diff diff;
-    if (git_diff_tree_to_tree(Setter(diff), repo, old_tree, new_tree, &opts) != 0)
-        return git_error("diffing " + std::string(what));
+    if (int rc = git_diff_tree_to_tree(Setter(diff), repo, old_tree, new_tree, &opts); rc != 0)
+        return git_error(rc, "diffing " + std::string(what));
     git_diff_find_options find;
     git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
     find.flags = GIT_DIFF_FIND_RENAMES;
-    if (git_diff_find_similar(diff.get(), &find) != 0)
-        return git_error("finding renames in " + std::string(what));
+    if (int rc = git_diff_find_similar(diff.get(), &find); rc != 0)
+        return git_error(rc, "finding renames in " + std::string(what));
     return diff;
 }
 

@@ -58,7 +58,44 @@ inline std::string last_error_message() {
     return "unknown libgit2 error";
 }
 
-/// Error("<what>: <libgit2 message>"), to return right after a failing call.
+/// The kind of a libgit2 failure, from the code the call returned (git_error_last() does not
+/// keep it): what is missing, what exists or moved under us, what was malformed; the rest
+/// (GIT_ERROR, I/O, corrupt objects, network) is io.
+constexpr ErrorKind git_error_kind(int rc) {
+    switch (rc) {
+    case GIT_ENOTFOUND:
+    case GIT_EUNBORNBRANCH:
+        return ErrorKind::not_found;
+    case GIT_EEXISTS:
+    case GIT_ELOCKED:
+    case GIT_EMODIFIED:
+    case GIT_ENONFASTFORWARD:
+    case GIT_ECONFLICT:
+    case GIT_EMERGECONFLICT:
+    case GIT_EUNMERGED:
+    case GIT_EUNCOMMITTED:
+    case GIT_EINDEXDIRTY:
+        return ErrorKind::conflict;
+    case GIT_EINVALIDSPEC:
+    case GIT_EAMBIGUOUS:
+    case GIT_EINVALID:
+    case GIT_EPEEL:
+    case GIT_EBAREREPO:
+    case GIT_EDIRECTORY:
+        return ErrorKind::invalid_input;
+    default:
+        return ErrorKind::io;
+    }
+}
+
+/// Error("<what>: <libgit2 message>") with the kind of `rc`, the failing call's return code,
+/// to return right after it.
+inline Error git_error(int rc, const std::string& what) {
+    return Error(git_error_kind(rc), what + ": " + last_error_message());
+}
+
+/// git_error() for a failure with no return code (a call that returns null, or one of several
+/// calls): io.
 inline Error git_error(const std::string& what) {
     return Error(ErrorKind::io, what + ": " + last_error_message());
 }

@@ -96,7 +96,7 @@ Status for_each_hunk(std::string_view old_text, std::string_view new_text,
                               &payload);
     if (!payload.error.empty())
         return Error(ErrorKind::invalid_input, "diffing texts: " + payload.error);
-    if (rc != 0) return git_error("diffing texts");
+    if (rc != 0) return git_error(rc, "diffing texts");
     return {};
 }
 
@@ -164,18 +164,18 @@ std::filesystem::path Repo::commondir() const {
 
 Result<git_oid> Repo::resolve(const std::string& rev) const {
     Object obj;
-    if (git_revparse_single(Setter(obj), repo_.get(), rev.c_str()) != 0)
-        return git_error("resolving revision '" + rev + "'");
+    if (int rc = git_revparse_single(Setter(obj), repo_.get(), rev.c_str()); rc != 0)
+        return git_error(rc, "resolving revision '" + rev + "'");
     Object peeled;
-    if (git_object_peel(Setter(peeled), obj.get(), GIT_OBJECT_COMMIT) != 0)
-        return git_error("revision '" + rev + "' is not a commit");
+    if (int rc = git_object_peel(Setter(peeled), obj.get(), GIT_OBJECT_COMMIT); rc != 0)
+        return git_error(rc, "revision '" + rev + "' is not a commit");
     return *git_object_id(peeled.get());
 }
 
 Result<Commit> Repo::lookup_commit(const git_oid& id) const {
     Commit c;
-    if (git_commit_lookup(Setter(c), repo_.get(), &id) != 0)
-        return git_error("looking up commit " + to_hex(id));
+    if (int rc = git_commit_lookup(Setter(c), repo_.get(), &id); rc != 0)
+        return git_error(rc, "looking up commit " + to_hex(id));
     return c;
 }
 
@@ -193,20 +193,20 @@ Result<std::optional<git_oid>> Repo::blob_id_at(const git_oid& commit,
     auto c = lookup_commit(commit);
     if (!c) return c.error();
     Tree tree;
-    if (git_commit_tree(Setter(tree), c->get()) != 0)
-        return git_error("reading the tree of " + to_hex(commit));
+    if (int rc = git_commit_tree(Setter(tree), c->get()); rc != 0)
+        return git_error(rc, "reading the tree of " + to_hex(commit));
     TreeEntry entry;
     int rc = git_tree_entry_bypath(Setter(entry), tree.get(), path.c_str());
     if (rc == GIT_ENOTFOUND) return std::optional<git_oid>{};
-    if (rc != 0) return git_error("looking up " + path + " in " + to_hex(commit));
+    if (rc != 0) return git_error(rc, "looking up " + path + " in " + to_hex(commit));
     if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::optional<git_oid>{};
     return std::optional<git_oid>(*git_tree_entry_id(entry.get()));
 }
 
 Result<std::string> Repo::blob_text(const git_oid& blob) const {
     Blob b;
-    if (git_blob_lookup(Setter(b), repo_.get(), &blob) != 0)
-        return git_error("reading blob " + to_hex(blob));
+    if (int rc = git_blob_lookup(Setter(b), repo_.get(), &blob); rc != 0)
+        return git_error(rc, "reading blob " + to_hex(blob));
     return std::string(blob_view(b.get()));
 }
 
@@ -224,14 +224,14 @@ Result<std::vector<FileDiff>> Repo::added_lines(const git_oid& commit) const {
     auto c = lookup_commit(commit);
     if (!c) return c.error();
     Tree new_tree, old_tree;
-    if (git_commit_tree(Setter(new_tree), c->get()) != 0)
-        return git_error("reading the tree of " + to_hex(commit));
+    if (int rc = git_commit_tree(Setter(new_tree), c->get()); rc != 0)
+        return git_error(rc, "reading the tree of " + to_hex(commit));
     if (git_commit_parentcount(c->get()) > 0) {
         Commit parent;
-        if (git_commit_parent(Setter(parent), c->get(), 0) != 0)
-            return git_error("reading the parent of " + to_hex(commit));
-        if (git_commit_tree(Setter(old_tree), parent.get()) != 0)
-            return git_error("reading the parent tree of " + to_hex(commit));
+        if (int rc = git_commit_parent(Setter(parent), c->get(), 0); rc != 0)
+            return git_error(rc, "reading the parent of " + to_hex(commit));
+        if (int rc = git_commit_tree(Setter(old_tree), parent.get()); rc != 0)
+            return git_error(rc, "reading the parent tree of " + to_hex(commit));
     }
     auto r = added_lines(old_tree.get(), new_tree.get());
     if (!r) return r.error().context("listing the lines " + to_hex(commit) + " adds");
@@ -242,12 +242,14 @@ Result<std::vector<FileDiff>> Repo::added_lines(git_tree* old_tree, git_tree* ne
     git_diff_options opts = zero_context_options();
     opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
     Diff diff;
-    if (git_diff_tree_to_tree(Setter(diff), repo_.get(), old_tree, new_tree, &opts) != 0)
-        return git_error("diffing trees");
+    if (int rc = git_diff_tree_to_tree(Setter(diff), repo_.get(), old_tree, new_tree, &opts);
+        rc != 0)
+        return git_error(rc, "diffing trees");
     git_diff_find_options find;
     git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
     find.flags = GIT_DIFF_FIND_RENAMES;
-    if (git_diff_find_similar(diff.get(), &find) != 0) return git_error("finding renames");
+    if (int rc = git_diff_find_similar(diff.get(), &find); rc != 0)
+        return git_error(rc, "finding renames");
 
     std::vector<FileDiff> out;
     const size_t n = git_diff_num_deltas(diff.get());
@@ -283,8 +285,8 @@ Result<std::vector<FileDiff>> Repo::added_lines(git_tree* old_tree, git_tree* ne
             continue;
         }
         Blob blob;
-        if (git_blob_lookup(Setter(blob), repo_.get(), &fc.blob) != 0)
-            return git_error("reading blob of " + fc.path);
+        if (int rc = git_blob_lookup(Setter(blob), repo_.get(), &fc.blob); rc != 0)
+            return git_error(rc, "reading blob of " + fc.path);
         if (git_blob_rawsize(blob.get()) > kMaxDiffBytes) {
             fc.skipped = "too large";
         } else if (git_blob_is_binary(blob.get())) {
@@ -299,8 +301,8 @@ Result<std::vector<FileDiff>> Repo::added_lines(git_tree* old_tree, git_tree* ne
             continue;
         }
         Patch patch;
-        if (git_patch_from_diff(Setter(patch), diff.get(), i) != 0)
-            return git_error("diffing " + fc.path);
+        if (int rc = git_patch_from_diff(Setter(patch), diff.get(), i); rc != 0)
+            return git_error(rc, "diffing " + fc.path);
         const git_diff_delta* pd = git_patch_get_delta(patch.get());
         if (pd != nullptr && (pd->flags & GIT_DIFF_FLAG_BINARY) != 0) { // e.g. .gitattributes
             fc.skipped = "binary";
@@ -312,8 +314,8 @@ Result<std::vector<FileDiff>> Repo::added_lines(git_tree* old_tree, git_tree* ne
         for (size_t h = 0; h < hunks; ++h) {
             const git_diff_hunk* hunk = nullptr;
             size_t lines_in_hunk = 0;
-            if (git_patch_get_hunk(&hunk, &lines_in_hunk, patch.get(), h) != 0)
-                return git_error("reading a hunk of " + fc.path);
+            if (int rc = git_patch_get_hunk(&hunk, &lines_in_hunk, patch.get(), h); rc != 0)
+                return git_error(rc, "reading a hunk of " + fc.path);
             // With no context lines, a hunk's new side is exactly the added lines.
             for (int l = 0; l < hunk->new_lines; ++l)
                 fc.added.push_back(static_cast<uint32_t>(hunk->new_start + l));

@@ -132,8 +132,8 @@ Result<std::optional<RewriteSources>> reset_sources(const Repo& repo, const git_
             git_graph_descendant_of(repo.get(), &commit, &orphan) == 1)
             break; // a reset forward, or to something we still contain: nothing orphaned
         Revwalk walk;
-        if (git_revwalk_new(Setter(walk), repo.get()) != 0)
-            return git_error("walking the reset commits");
+        if (int rc = git_revwalk_new(Setter(walk), repo.get()); rc != 0)
+            return git_error(rc, "walking the reset commits");
         git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
         if (git_revwalk_push(walk.get(), &orphan) != 0) return std::optional<RewriteSources>{};
         if (parent) git_revwalk_hide(walk.get(), &*parent);

@@ -96,8 +96,8 @@ void follow_in_gitai_notes(const std::filesystem::path& workdir,
 Result<SyncReport> sync_notes(const std::filesystem::path& workdir, const SyncOptions& options) {
     ensure_libgit2();
     Repository repo;
-    if (git_repository_open_ext(Setter(repo), workdir.c_str(), 0, nullptr) != 0)
-        return git_error("opening the repository at " + workdir.string());
+    if (int rc = git_repository_open_ext(Setter(repo), workdir.c_str(), 0, nullptr); rc != 0)
+        return git_error(rc, "opening the repository at " + workdir.string());
     Remote remote;
     if (options.remote.empty() || options.remote[0] == '-' ||
         git_remote_lookup(Setter(remote), repo.get(), options.remote.c_str()) != 0)
@@ -171,7 +171,7 @@ Result<std::vector<std::string>> refspecs(git_remote* remote, bool push) {
     git_strarray specs{};
     int rc = push ? git_remote_get_push_refspecs(&specs, remote)
                   : git_remote_get_fetch_refspecs(&specs, remote);
-    if (rc != 0) return git_error("reading the remote's refspecs");
+    if (rc != 0) return git_error(rc, "reading the remote's refspecs");
     std::vector<std::string> out(specs.strings, specs.strings + specs.count);
     git_strarray_dispose(&specs);
     return out;
@@ -203,20 +203,22 @@ Result<std::string> configure_notes_refspecs(git_repository* repo, const std::st
     if (!push) return push.error();
     std::string done;
     if (!contains(*fetch, config_fetch_refspec(remote_name))) {
-        if (git_remote_add_fetch(repo, remote_name.c_str(),
-                                 config_fetch_refspec(remote_name).c_str()) != 0)
-            return git_error("adding a fetch refspec to " + remote_name);
+        if (int rc = git_remote_add_fetch(repo, remote_name.c_str(),
+                                          config_fetch_refspec(remote_name).c_str());
+            rc != 0)
+            return git_error(rc, "adding a fetch refspec to " + remote_name);
         done += "remote." + remote_name + ".fetch " + config_fetch_refspec(remote_name) + "\n";
     }
     if (!contains(*push, config_push_refspec())) {
         if (push->empty()) {
             // A push refspec replaces git's default of pushing the current branch: keep it.
-            if (git_remote_add_push(repo, remote_name.c_str(), "HEAD") != 0)
-                return git_error("adding a push refspec to " + remote_name);
+            if (int rc = git_remote_add_push(repo, remote_name.c_str(), "HEAD"); rc != 0)
+                return git_error(rc, "adding a push refspec to " + remote_name);
             done += "remote." + remote_name + ".push HEAD\n";
         }
-        if (git_remote_add_push(repo, remote_name.c_str(), config_push_refspec().c_str()) != 0)
-            return git_error("adding a push refspec to " + remote_name);
+        if (int rc = git_remote_add_push(repo, remote_name.c_str(), config_push_refspec().c_str());
+            rc != 0)
+            return git_error(rc, "adding a push refspec to " + remote_name);
         done += "remote." + remote_name + ".push " + config_push_refspec() + "\n";
     }
     return done;
@@ -224,14 +226,15 @@ Result<std::string> configure_notes_refspecs(git_repository* repo, const std::st
 
 Status remove_notes_refspecs(git_repository* repo, const std::string& remote_name) {
     Config config;
-    if (git_repository_config(Setter(config), repo) != 0) return git_error("reading git config");
+    if (int rc = git_repository_config(Setter(config), repo); rc != 0)
+        return git_error(rc, "reading git config");
     const std::pair<std::string, std::string> keys[] = {
         {"remote." + remote_name + ".fetch", config_fetch_refspec(remote_name)},
         {"remote." + remote_name + ".push", config_push_refspec()}};
     for (auto& [key, value] : keys) {
         std::string pattern = "^" + regex_escape(value) + "$";
         int rc = git_config_delete_multivar(config.get(), key.c_str(), pattern.c_str());
-        if (rc != 0 && rc != GIT_ENOTFOUND) return git_error("removing " + key);
+        if (rc != 0 && rc != GIT_ENOTFOUND) return git_error(rc, "removing " + key);
     }
     return {};
 }

@@ -65,8 +65,8 @@ Status walk_notes_tree(git_repository* repo, const git_tree* tree, const std::st
                 why = "not named by a whole commit id";
         } else if (mode == GIT_FILEMODE_TREE && name.size() == 2 && key.size() < 64) {
             Tree sub;
-            if (git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)) != 0)
-                return git_error("reading notes tree " + key + " of " + what);
+            if (int rc = git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)); rc != 0)
+                return git_error(rc, "reading notes tree " + key + " of " + what);
             if (Status st = walk_notes_tree(repo, sub.get(), key, what, out); !st) return st;
         } else {
             why = mode == GIT_FILEMODE_COMMIT ? "a gitlink"
@@ -87,11 +87,11 @@ Status walk_notes_tree(git_repository* repo, const git_tree* tree, const std::st
 Result<NoteTree> read_note_map(git_repository* repo, const git_oid& commit_id,
                                const std::string& what) {
     Commit commit;
-    if (git_commit_lookup(Setter(commit), repo, &commit_id) != 0)
-        return git_error("reading notes commit " + to_hex(commit_id));
+    if (int rc = git_commit_lookup(Setter(commit), repo, &commit_id); rc != 0)
+        return git_error(rc, "reading notes commit " + to_hex(commit_id));
     Tree tree;
-    if (git_commit_tree(Setter(tree), commit.get()) != 0)
-        return git_error("reading the tree of notes commit " + to_hex(commit_id));
+    if (int rc = git_commit_tree(Setter(tree), commit.get()); rc != 0)
+        return git_error(rc, "reading the tree of notes commit " + to_hex(commit_id));
     NoteTree out;
     if (Status st = walk_notes_tree(repo, tree.get(), "", what, out); !st) return st.error();
     if (out.skipped > kMaxSkipMessages)
@@ -105,13 +105,15 @@ using Entries = std::vector<std::pair<std::string, git_oid>>; // remaining name 
 /// sets (ab/cdef...), so that trees stay small; readers accept any fanout.
 Result<git_oid> write_tree(git_repository* repo, const Entries& entries, int fanout) {
     git_treebuilder* raw = nullptr;
-    if (git_treebuilder_new(&raw, repo, nullptr) != 0) return git_error("building notes tree");
+    if (int rc = git_treebuilder_new(&raw, repo, nullptr); rc != 0)
+        return git_error(rc, "building notes tree");
     std::unique_ptr<git_treebuilder, Deleter<git_treebuilder_free>> builder(raw);
     if (fanout == 0) {
         for (auto& [name, blob] : entries)
-            if (git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &blob,
-                                       GIT_FILEMODE_BLOB) != 0)
-                return git_error("building notes tree");
+            if (int rc = git_treebuilder_insert(nullptr, builder.get(), name.c_str(), &blob,
+                                                GIT_FILEMODE_BLOB);
+                rc != 0)
+                return git_error(rc, "building notes tree");
     } else {
         std::map<std::string, Entries> groups;
         for (auto& [name, blob] : entries)
@@ -119,20 +121,22 @@ Result<git_oid> write_tree(git_repository* repo, const Entries& entries, int fan
         for (auto& [prefix, group] : groups) {
             auto sub = write_tree(repo, group, fanout - 1);
             if (!sub) return sub.error();
-            if (git_treebuilder_insert(nullptr, builder.get(), prefix.c_str(), &*sub,
-                                       GIT_FILEMODE_TREE) != 0)
-                return git_error("building notes tree");
+            if (int rc = git_treebuilder_insert(nullptr, builder.get(), prefix.c_str(), &*sub,
+                                                GIT_FILEMODE_TREE);
+                rc != 0)
+                return git_error(rc, "building notes tree");
         }
     }
     git_oid out;
-    if (git_treebuilder_write(&out, builder.get()) != 0) return git_error("writing notes tree");
+    if (int rc = git_treebuilder_write(&out, builder.get()); rc != 0)
+        return git_error(rc, "writing notes tree");
     return out;
 }
 
 Result<std::string> read_blob(git_repository* repo, const git_oid& id) {
     Blob blob;
-    if (git_blob_lookup(Setter(blob), repo, &id) != 0)
-        return git_error("reading note " + to_hex(id));
+    if (int rc = git_blob_lookup(Setter(blob), repo, &id); rc != 0)
+        return git_error(rc, "reading note " + to_hex(id));
     const char* data = static_cast<const char*>(git_blob_rawcontent(blob.get()));
     return std::string(data, static_cast<size_t>(git_blob_rawsize(blob.get())));
 }
@@ -152,8 +156,8 @@ Result<git_oid> combine(git_repository* repo, const std::string& key, const git_
         return git_oid_cmp(&ours, &theirs) > 0 ? ours : theirs;
     }
     git_oid out;
-    if (git_blob_create_from_buffer(&out, repo, merged->data(), merged->size()) != 0)
-        return git_error("writing merged note for " + key);
+    if (int rc = git_blob_create_from_buffer(&out, repo, merged->data(), merged->size()); rc != 0)
+        return git_error(rc, "writing merged note for " + key);
     return out;
 }
 
@@ -217,7 +221,7 @@ Result<NotesMergeResult> merge_notes_refs(git_repository* repo, const std::strin
                 if (!m) return m.error();
                 base_map = std::move(m->notes);
             } else if (rc != GIT_ENOTFOUND) {
-                return git_error("finding the merge base of the notes");
+                return git_error(rc, "finding the merge base of the notes");
             }
         } else if (ours) {
             // Theirs descends from ours: ours is the base.
@@ -296,8 +300,8 @@ Result<NotesMergeResult> merge_notes_refs(git_repository* repo, const std::strin
             auto tree_id = write_tree(repo, merged, fanout);
             if (!tree_id) return tree_id.error();
             Tree tree;
-            if (git_tree_lookup(Setter(tree), repo, &*tree_id) != 0)
-                return git_error("reading notes tree");
+            if (int rc = git_tree_lookup(Setter(tree), repo, &*tree_id); rc != 0)
+                return git_error(rc, "reading notes tree");
             Commit c_ours, c_theirs;
             if ((ours && git_commit_lookup(Setter(c_ours), repo, &*ours) != 0) ||
                 git_commit_lookup(Setter(c_theirs), repo, &*theirs) != 0)
@@ -309,9 +313,11 @@ Result<NotesMergeResult> merge_notes_refs(git_repository* repo, const std::strin
             if (ours && !ahead) parents.push_back(c_ours.get());
             parents.push_back(c_theirs.get());
             std::string message = "Notes merged by 'provenant sync' from " + theirs_ref + "\n";
-            if (git_commit_create(&new_id, repo, nullptr, sig->get(), sig->get(), nullptr,
-                                  message.c_str(), tree.get(), parents.size(), parents.data()) != 0)
-                return git_error("committing merged notes");
+            if (int rc =
+                    git_commit_create(&new_id, repo, nullptr, sig->get(), sig->get(), nullptr,
+                                      message.c_str(), tree.get(), parents.size(), parents.data());
+                rc != 0)
+                return git_error(rc, "committing merged notes");
         }
 
         Reference updated;
@@ -325,7 +331,7 @@ Result<NotesMergeResult> merge_notes_refs(git_repository* repo, const std::strin
             return result;
         }
         if (rc != GIT_EMODIFIED && rc != GIT_EEXISTS && rc != GIT_ELOCKED)
-            return git_error("updating " + notes_ref);
+            return git_error(rc, "updating " + notes_ref);
         spdlog::debug("sync: {} moved while merging; merging again", notes_ref);
     }
     return Error(ErrorKind::conflict, "updating " + notes_ref + ": it kept changing while merging");

@@ -312,4 +312,10 @@ json to_json(const TextRange& r) {
                 {"end", {{"line", r.end.line}, {"character", r.end.character}}}};
 }
 
+json to_json(const session::DocumentProvenance& p) {
+    json out = {{"uri", p.uri}, {"version", p.version}};
+    add_to_json(out, p.attribution);
+    return out;
+}
+
 } // namespace provenant::lsp

@@ -5,6 +5,7 @@
 #include "core/document.h"
 #include "lsp/jsonrpc.h"
 #include "protocol/origin.h"
+#include "session/session.h"
 
 #include <optional>
 #include <string>
@@ -31,11 +32,8 @@ struct DidOpenParams {
     std::string_view text;
 };
 
-struct ContentChange {
-    std::optional<TextRange> range; ///< absent: the whole text is replaced
-    std::string_view text;
-    EditReason reason = EditReason::None;
-};
+/// One of didChange's contentChanges, read straight into the session's type.
+using ContentChange = session::TextChange;
 
 struct DidChangeParams {
     std::string uri;
@@ -99,5 +97,9 @@ std::optional<PositionEncoding> position_encoding_from_string(std::string_view s
 PositionEncoding negotiate_encoding(const std::vector<std::string>& offered);
 
 json to_json(const TextRange& r);
+
+/// provenant/documentProvenance's result: {"uri", "version"} and the attribution's shape
+/// (protocol/line_attribution.h, the same as status --json's per file).
+json to_json(const session::DocumentProvenance& p);
 
 } // namespace provenant::lsp

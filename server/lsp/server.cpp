@@ -1,9 +1,6 @@
 // The LSP binding's core: message dispatch, the reply-once guard, cancellation, lifecycle state.
 #include "lsp/server.h"
 
-#include "lsp/server_internal.h"
-
-#include <asio/post.hpp>
 #include <spdlog/spdlog.h>
 
 namespace provenant::lsp {
@@ -79,7 +76,8 @@ void Reply::error(ErrorCode code, std::string message) const {
 // ---- Server ----
 
 Server::Server(asio::io_context& core, Send send, ServerOptions options)
-    : core_(core), send_(std::move(send)), options_(options), flush_timer_(core) {
+    : send_(std::move(send)), runtime_(core, options.journal),
+      session_(runtime_, std::move(options)) {
     requests_ = {
         {"initialize", &Server::initialize},
         {"shutdown", &Server::shutdown},
@@ -96,20 +94,14 @@ Server::Server(asio::io_context& core, Send send, ServerOptions options)
         {"workspace/didRenameFiles", &Server::workspace_didRenameFiles},
         {"provenant/annotate", &Server::provenant_annotate},
     };
-    if (options_.journal) {
-        worker_ = std::make_unique<JournalWorker>(
-            [this](std::function<void()> fn) { asio::post(core_, std::move(fn)); },
-            [this](uint64_t id, std::shared_ptr<const Snapshot> evidence) { absorb(id, evidence); },
-            options_.poll_interval, options_.before_journal_write,
-            [this](uint64_t id, std::shared_ptr<const Snapshot> base) {
-                if (auto d = by_id_.find(id); d != by_id_.end())
-                    d->second->doc.rebase(std::move(base));
-            });
-    }
 }
 
 Server::~Server() {
     finish();
+}
+
+void Server::finish() {
+    session_.finish();
 }
 
 void Server::handle(const json& message) {
@@ -194,15 +186,16 @@ void Server::initialize(const json* params, const Reply& reply) {
         return reply.error(ErrorCode::InvalidRequest, "initialize: already initialized");
     InitializeParams p;
     if (auto err = from_json(params, p)) return reply.error(*err);
-    encoding_ = negotiate_encoding(p.position_encodings);
+    const PositionEncoding encoding = negotiate_encoding(p.position_encodings);
+    session_.set_encoding(encoding);
     phase_ = Phase::Running;
-    spdlog::info("lsp: initialized; positions in {}", to_string(encoding_));
-    // Renamed files keep their pending provenance (workspace.cpp): every file: URI, files and
+    spdlog::info("lsp: initialized; positions in {}", to_string(encoding));
+    // Renamed files keep their pending provenance (session/renames.cpp): every file: URI, files and
     // folders alike.
     json rename_filter = {{"scheme", "file"}, {"pattern", {{"glob", "**"}}}};
     json file_operations = {{"didRename", {{"filters", json::array({rename_filter})}}}};
     reply.result(json{{"capabilities",
-                       {{"positionEncoding", to_string(encoding_)},
+                       {{"positionEncoding", to_string(encoding)},
                         {"textDocumentSync",
                          {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
                         {"workspace", {{"fileOperations", file_operations}}}}},
@@ -213,11 +206,7 @@ void Server::initialized(const json*) {}
 
 void Server::shutdown(const json*, const Reply& reply) {
     phase_ = Phase::ShutDown;
-    // Restores on their way release their documents' writes first (text_document.cpp).
-    after_restores([this, reply] {
-        flush_all();
-        reply.result(nullptr);
-    });
+    session_.shutdown([reply] { reply.result(nullptr); });
 }
 
 void Server::exit(const json*) {

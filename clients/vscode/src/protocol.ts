@@ -28,12 +28,14 @@ export const DOCUMENT_PROVENANCE = 'provenant/documentProvenance';
 export interface DocumentProvenanceParams {
   textDocument: { uri: string };
 }
+/** The shape `provenant status --json` gives per file too (docs/editors.md): `lineOrigins[i]`
+ *  is the index in `origins` of line i's origin, null when it has none. */
 export interface DocumentProvenance {
   uri: string;
   version: number;
   lines: string[];
-  lineOrigins?: unknown[];
-  origins?: Record<string, unknown>;
+  lineOrigins?: (number | null)[];
+  origins?: Origin[];
   chars?: Record<string, number>;
 }
 

@@ -188,8 +188,9 @@ H.run("neovim-e2e", function()
   if H.check(type(p2) == "table" and type(p2.lines) == "table", "documentProvenance of the second buffer") then
     H.eq({ p2.lines[1], p2.lines[2], p2.lines[3] }, { "ai_modified", "paste", "paste" },
       "neocodeium accept is AI, the streamed paste is paste")
+    -- lineOrigins index the origins array from 0 (the shape of status --json)
     local id = p2.lineOrigins and p2.lineOrigins[1]
-    local origin = id and p2.origins and p2.origins[id] or {}
+    local origin = type(id) == "number" and p2.origins and p2.origins[id + 1] or {}
     H.eq({ origin.tool, origin.kind }, { "codeium", "completion" }, "the accepted line names codeium")
   end
   vim.cmd("buffer " .. bufnr)

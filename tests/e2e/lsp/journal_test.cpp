@@ -55,8 +55,8 @@ TEST_CASE("the journal is written on save and restored on reopen; outside edits 
         c.did_open(uri, text, 1);
         json p = c.provenance(uri);
         CHECK(p["lines"] == json::array({"unknown", "unknown", "human", "ai", "ai", "unknown"}));
-        REQUIRE(p["lineOrigins"][3].is_string());
-        CHECK(p["origins"][p["lineOrigins"][3].get<std::string>()]["tool"] == "claude-code");
+        REQUIRE(p["lineOrigins"][3].is_number_unsigned());
+        CHECK(p["origins"][p["lineOrigins"][3].get<size_t>()]["tool"] == "claude-code");
         CHECK(c.shutdown_and_exit() == 0);
     }
 }
@@ -145,8 +145,8 @@ TEST_CASE("an agent hook's journal record is merged into the open document") {
     c.sync(); // polls the journal and merges
     json p = c.provenance(uri);
     CHECK(p["lines"] == json::array({"unknown", "ai", "ai"}));
-    REQUIRE(p["lineOrigins"][1].is_string());
-    CHECK(p["origins"][p["lineOrigins"][1].get<std::string>()]["tool"] == "claude-code");
+    REQUIRE(p["lineOrigins"][1].is_number_unsigned());
+    CHECK(p["origins"][p["lineOrigins"][1].get<size_t>()]["tool"] == "claude-code");
 
     // And the merged entry keeps the hook's record after the sidecar writes again.
     c.did_save(uri);

@@ -183,3 +183,24 @@ TEST_CASE("count_lines counts as git does at every length and alignment, long te
     }
     CHECK(git::count_lines(std::string(100000, '\n')) == 100000);
 }
+
+TEST_CASE("libgit2's return codes give the error's kind: a missing ref is not_found") {
+    TempRepo repo;
+    repo.write("a.txt", "a\n");
+    repo.commit_all("initial");
+    auto r = git::Repo::open(repo.path());
+    REQUIRE(r.ok());
+    auto missing = r->resolve("refs/heads/no-such-branch");
+    REQUIRE(!missing.ok());
+    CHECK(missing.error().kind == ErrorKind::not_found);
+    auto malformed = r->resolve("HEAD@{");
+    REQUIRE(!malformed.ok());
+    CHECK(malformed.error().kind == ErrorKind::invalid_input);
+    CHECK(r->resolve("HEAD").ok());
+    // The mapping itself, for the codes the call sites above do not reach.
+    CHECK(git::git_error_kind(GIT_ELOCKED) == ErrorKind::conflict);
+    CHECK(git::git_error_kind(GIT_EMODIFIED) == ErrorKind::conflict);
+    CHECK(git::git_error_kind(GIT_EEXISTS) == ErrorKind::conflict);
+    CHECK(git::git_error_kind(GIT_EINVALIDSPEC) == ErrorKind::invalid_input);
+    CHECK(git::git_error_kind(GIT_ERROR) == ErrorKind::io);
+}

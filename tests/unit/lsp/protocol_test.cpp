@@ -1,12 +1,14 @@
 // Unit tests of JSON-RPC classification, parameter reading with JSON paths, and file URIs.
 #include "lsp/jsonrpc.h"
 #include "lsp/protocol.h"
-#include "lsp/uri.h"
+#include "session/uri.h"
 
 #include <doctest/doctest.h>
 
 using namespace provenant;
 using namespace provenant::lsp;
+using provenant::session::file_uri_to_path;
+using provenant::session::path_to_file_uri;
 
 namespace {
 

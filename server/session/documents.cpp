@@ -1,12 +1,13 @@
-// Text synchronisation handlers (didOpen/didChange/didSave/didClose) and the journal plumbing.
+// The session's documents (open/change/save/close) and the journal plumbing: restore at open,
+// the flush policy, absorbing evidence. Construction, the poll and the answers: session.cpp.
 #include "journal/journal.h"
-#include "lsp/server.h"
-#include "lsp/server_internal.h"
-#include "lsp/uri.h"
+#include "session/open_document.h"
+#include "session/session.h"
+#include "session/uri.h"
 
 #include <spdlog/spdlog.h>
 
-namespace provenant::lsp {
+namespace provenant::session {
 
 namespace {
 
@@ -22,7 +23,7 @@ SavedTyping combine(const SavedTyping& own, const SavedTyping& restored) {
 
 } // namespace
 
-Server::OpenDocument* Server::find(const std::string& uri, const char* method) {
+Session::OpenDocument* Session::find(const std::string& uri, const char* method) {
     auto it = documents_.find(uri);
     if (it == documents_.end()) {
         spdlog::warn("lsp: {}: {} is not open; ignored", method, uri);
@@ -31,15 +32,12 @@ Server::OpenDocument* Server::find(const std::string& uri, const char* method) {
     return it->second.get();
 }
 
-void Server::textDocument_didOpen(const json* params) {
-    DidOpenParams p;
-    if (auto err = from_json(params, p))
-        return spdlog::warn("lsp: textDocument/didOpen ignored: {}", err->message);
+void Session::open(const std::string& uri, int64_t version, std::string_view text) {
     std::vector<std::function<void()>> waiting; // on a replaced copy's restore
-    if (auto old = documents_.find(p.uri); old != documents_.end()) {
-        spdlog::warn("lsp: textDocument/didOpen: {} was already open; replacing it", p.uri);
+    if (auto old = documents_.find(uri); old != documents_.end()) {
+        spdlog::warn("lsp: textDocument/didOpen: {} was already open; replacing it", uri);
         flush(*old->second, false, /*force=*/true);
-        if (worker_) worker_->untrack(old->second->id);
+        if (sync_) sync_->untrack(old->second->id);
         by_id_.erase(old->second->id);
         // What waited for its restore goes on once the new copy is open (below).
         waiting = std::exchange(old->second->after_restore, {});
@@ -48,17 +46,17 @@ void Server::textDocument_didOpen(const json* params) {
 
     // A file in a git repository has a journal: its pending provenance is restored from there.
     std::optional<JournalTarget> target;
-    if (worker_) {
-        if (auto path = file_uri_to_path(p.uri)) {
+    if (sync_) {
+        if (auto path = file_uri_to_path(uri)) {
             if (auto repo = find_repository(*path)) {
                 auto rel = repo_relative_path(*repo, *path);
                 if (rel.ok())
                     target = JournalTarget{repo->gitdir, *rel, repo->workdir};
                 else
-                    spdlog::info("lsp: {} not journaled: {}", p.uri, rel.error().message);
+                    spdlog::info("lsp: {} not journaled: {}", uri, rel.error().message);
             }
         }
-        follow_rename_on_open(p.uri, p.text, target); // a rename reported as close + open
+        follow_rename_on_open(uri, text, target); // a rename reported as close + open
     }
 
     // Open at once; the journal's restore (its entry carried onto this text against HEAD's)
@@ -66,27 +64,26 @@ void Server::textDocument_didOpen(const json* params) {
     // (Document::apply_restored). The worker runs it before any save or poll queued after.
     const uint64_t id = next_doc_id_++;
     auto doc = std::make_unique<OpenDocument>(
-        OpenDocument{id, p.uri, Document(p.text, p.version, encoding_), target, false, false, {}});
-    spdlog::debug("lsp: opened {} (version {}, {} bytes{})", p.uri, p.version, p.text.size(),
+        OpenDocument{id, uri, Document(text, version, encoding_), target, false, false, {}});
+    spdlog::debug("lsp: opened {} (version {}, {} bytes{})", uri, version, text.size(),
                   target ? ", journal " + target->path : std::string(", memory only"));
-    if (worker_ && target) {
+    if (sync_ && target) {
         doc->restoring = true;
         doc->doc.expect_restore(); // the edits made meanwhile are kept to map it through
-        worker_->restore(*target, std::string(p.text),
-                         [this, id, version = p.version](Result<session::Reopened> r) {
-                             restored(id, version, std::move(r));
-                         });
-        worker_->track(id, *target);
+        sync_->restore(*target, std::string(text), [this, id, version](Result<Reopened> r) {
+            restored(id, version, std::move(r));
+        });
+        sync_->track(id, *target);
     }
     // A rename reported as open + close; forgotten if the restore finds an entry of its own.
-    remember_open(*doc, p.text, false);
+    remember_open(*doc, text, false);
     by_id_[id] = doc.get();
-    documents_[p.uri] = std::move(doc);
+    documents_[uri] = std::move(doc);
     for (auto& fn : waiting)
         fn();
 }
 
-void Server::restored(uint64_t doc_id, int64_t version, Result<session::Reopened> result) {
+void Session::restored(uint64_t doc_id, int64_t version, Result<Reopened> result) {
     auto it = by_id_.find(doc_id);
     if (it == by_id_.end()) return; // closed (or opened again) meanwhile
     OpenDocument& d = *it->second;
@@ -117,23 +114,21 @@ void Server::restored(uint64_t doc_id, int64_t version, Result<session::Reopened
         fn();
 }
 
-void Server::textDocument_didChange(const json* params) {
-    DidChangeParams p;
-    if (auto err = from_json(params, p))
-        return spdlog::warn("lsp: textDocument/didChange ignored: {}", err->message);
-    OpenDocument* d = find(p.uri, "textDocument/didChange");
+void Session::change(const std::string& uri, int64_t version,
+                     const std::vector<TextChange>& changes) {
+    OpenDocument* d = find(uri, "textDocument/didChange");
     if (!d) return;
-    if (p.version <= d->doc.version())
+    if (version <= d->doc.version())
         return spdlog::warn("lsp: textDocument/didChange for {} ignored: version {} is not after "
                             "the document's version {}",
-                            p.uri, p.version, d->doc.version());
-    for (size_t i = 0; i < p.changes.size(); ++i) {
-        const ContentChange& c = p.changes[i];
-        Status s = d->doc.apply_change(p.version, c.range, c.text, c.reason);
+                            uri, version, d->doc.version());
+    for (size_t i = 0; i < changes.size(); ++i) {
+        const TextChange& c = changes[i];
+        Status s = d->doc.apply_change(version, c.range, c.text, c.reason);
         if (!s.ok()) {
             // The first bad change leaves the document as it was; a bad change after good
             // ones leaves the good ones applied (they cannot be validated before applying).
-            spdlog::warn("lsp: textDocument/didChange for {}: change {} rejected: {}{}", p.uri, i,
+            spdlog::warn("lsp: textDocument/didChange for {}: change {} rejected: {}{}", uri, i,
                          s.error().message,
                          i > 0 ? "; earlier changes of this batch were applied" : "");
             break;
@@ -143,32 +138,26 @@ void Server::textDocument_didChange(const json* params) {
     log_dropped(*d);
 }
 
-void Server::textDocument_didSave(const json* params) {
-    DidSaveParams p;
-    if (auto err = from_json(params, p))
-        return spdlog::warn("lsp: textDocument/didSave ignored: {}", err->message);
-    OpenDocument* d = find(p.uri, "textDocument/didSave");
+void Session::save(const std::string& uri, std::optional<std::string_view> text) {
+    OpenDocument* d = find(uri, "textDocument/didSave");
     if (!d) return;
-    if (p.text && d->doc.size_bytes() != p.text->size())
+    if (text && d->doc.size_bytes() != text->size())
         spdlog::warn("lsp: textDocument/didSave for {}: the saved text ({} bytes) differs from "
                      "the synchronised text ({} bytes)",
-                     p.uri, p.text->size(), d->doc.size_bytes());
+                     uri, text->size(), d->doc.size_bytes());
     d->dirty = true;
     // Saved work reaches the journal now, not after the unsaved-edit delay; the entry learns
     // the file holds it (a reopen after a crash tells lost typing from a checkout by it).
     flush(*d, /*saved=*/true);
 }
 
-void Server::textDocument_didClose(const json* params) {
-    DidCloseParams p;
-    if (auto err = from_json(params, p))
-        return spdlog::warn("lsp: textDocument/didClose ignored: {}", err->message);
-    auto it = documents_.find(p.uri);
+void Session::close(const std::string& uri) {
+    auto it = documents_.find(uri);
     if (it == documents_.end())
-        return spdlog::warn("lsp: textDocument/didClose: {} is not open; ignored", p.uri);
+        return spdlog::warn("lsp: textDocument/didClose: {} is not open; ignored", uri);
     flush(*it->second, false, /*force=*/true);
     follow_rename_on_close(*it->second); // a rename reported as open + close
-    if (worker_) worker_->untrack(it->second->id);
+    if (sync_) sync_->untrack(it->second->id);
     by_id_.erase(it->second->id);
     // What waited for its restore goes on now (a sync; a request is answered "not open").
     auto waiting = std::exchange(it->second->after_restore, {});
@@ -177,26 +166,25 @@ void Server::textDocument_didClose(const json* params) {
         fn();
 }
 
-void Server::mark_dirty(OpenDocument& d) {
+void Session::mark_dirty(OpenDocument& d) {
     d.dirty = true;
-    if (!worker_ || !d.journal || flush_armed_ || finished_) return;
+    if (!sync_ || !d.journal || flush_armed_ || finished_) return;
     flush_armed_ = true;
-    flush_timer_.expires_after(options_.flush_delay);
-    flush_timer_.async_wait([this](const asio::error_code& ec) {
+    flush_timer_->start(options_.flush_delay, [this] {
         flush_armed_ = false;
-        if (!ec) flush_all();
+        flush_all();
     });
 }
 
-void Server::flush(OpenDocument& d, bool saved, bool force) {
+void Session::flush(OpenDocument& d, bool saved, bool force) {
     if (!d.dirty || finished_) return;
     if (d.restoring && !force) {
         // Written once the restore is here (restored()); a save's typing is noted now.
-        if (saved && worker_ && d.journal) d.saved_while_restoring = saved_typing(d.doc.snapshot());
+        if (saved && sync_ && d.journal) d.saved_while_restoring = saved_typing(d.doc.snapshot());
         return;
     }
     d.dirty = false;
-    if (!worker_ || !d.journal) return;
+    if (!sync_ || !d.journal) return;
     Snapshot snapshot = d.doc.snapshot();
     std::optional<SavedTyping> on_disk;
     if (saved)
@@ -204,15 +192,15 @@ void Server::flush(OpenDocument& d, bool saved, bool force) {
     else
         on_disk = std::exchange(d.saved_while_restoring, std::nullopt);
     d.saved_while_restoring.reset();
-    worker_->save_as(d.id, *d.journal, std::move(snapshot), on_disk, d.doc.take_base_reset());
+    sync_->save_as(d.id, *d.journal, std::move(snapshot), on_disk, d.doc.take_base_reset());
 }
 
-void Server::flush_all(bool force) {
+void Session::flush_all(bool force) {
     for (auto& [uri, d] : documents_)
         flush(*d, false, force);
 }
 
-void Server::after_restores(std::function<void()> fn) {
+void Session::after_restores(std::function<void()> fn) {
     for (auto& [uri, d] : documents_)
         if (d->restoring) {
             // Checked again then: another document may still be restoring.
@@ -222,24 +210,26 @@ void Server::after_restores(std::function<void()> fn) {
     fn();
 }
 
-void Server::absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence) {
+void Session::absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence) {
     auto it = by_id_.find(doc_id);
     if (it == by_id_.end() || !evidence) return; // closed meanwhile
     if (it->second->doc.absorb(*evidence))
         spdlog::debug("lsp: {}: merged evidence from the journal", it->second->uri);
 }
 
-void Server::log_dropped(OpenDocument& d) {
+void Session::log_dropped(OpenDocument& d) {
     for (const std::string& m : d.doc.take_dropped_annotations())
         spdlog::warn("lsp: {}: {}", d.uri, m);
 }
 
-void Server::finish() {
+void Session::finish() {
     if (finished_) return;
     flush_all(/*force=*/true);
     finished_ = true;
-    flush_timer_.cancel();
-    if (worker_) worker_->stop();
+    flush_timer_->cancel();
+    flush_armed_ = false;
+    poll_timer_->cancel();
+    if (sync_) runtime_.stop_journal();
 }
 
-} // namespace provenant::lsp
+} // namespace provenant::session

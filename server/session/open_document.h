@@ -1,9 +1,9 @@
-// The server's per-document state, shared by the handler files of the LSP binding.
+// The session's per-document state, shared by its files (session.cpp, documents.cpp, renames.cpp).
 #pragma once
 
 #include "core/document.h"
-#include "lsp/journal_worker.h"
-#include "lsp/server.h"
+#include "session/journal_sync.h"
+#include "session/session.h"
 
 #include <chrono>
 #include <filesystem>
@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-namespace provenant::lsp {
+namespace provenant::session {
 
-/// One open document. Owned by the Server, touched on the core thread only.
-struct Server::OpenDocument {
+/// One open document. Owned by the Session, touched on the documents thread only.
+struct Session::OpenDocument {
     uint64_t id = 0; ///< unique per didOpen, so late journal results find no reopened copy
     std::string uri;
     Document doc;
@@ -36,8 +36,8 @@ struct Server::OpenDocument {
 };
 
 /// A document recently closed, or opened with nothing in its journal, kept to recognise a
-/// rename reported as didClose + didOpen of the same text (workspace.cpp). Core thread only.
-struct Server::RecentDoc {
+/// rename reported as didClose + didOpen of the same text (renames.cpp). Documents thread only.
+struct Session::RecentDoc {
     uint64_t doc_id = 0;
     std::filesystem::path file; ///< absolute path
     JournalTarget journal;
@@ -47,4 +47,4 @@ struct Server::RecentDoc {
     std::chrono::steady_clock::time_point when;
 };
 
-} // namespace provenant::lsp
+} // namespace provenant::session

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace provenant::lsp {
+namespace provenant::session {
 
 /// The absolute local path named by a `file:` URI ("file:///a%20b/c.txt" -> "/a b/c.txt").
 /// nullopt for other schemes (untitled:, vscode-notebook-cell:, ...), remote hosts, bad
@@ -18,4 +18,4 @@ std::optional<std::filesystem::path> file_uri_to_path(std::string_view uri);
 /// unreserved set and '/'. Thread-safe.
 std::string path_to_file_uri(const std::filesystem::path& path);
 
-} // namespace provenant::lsp
+} // namespace provenant::session

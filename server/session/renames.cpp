@@ -1,16 +1,15 @@
 // Renamed files keep their pending provenance: workspace/didRenameFiles (LSP file operations),
 // and a rename the client reports only as didClose of the old name + didOpen of the new one.
 #include "journal/journal.h"
-#include "lsp/server.h"
-#include "lsp/server_internal.h"
-#include "lsp/uri.h"
+#include "session/open_document.h"
+#include "session/session.h"
+#include "session/uri.h"
 
 #include <algorithm>
-#include <asio/post.hpp>
 #include <functional>
 #include <spdlog/spdlog.h>
 
-namespace provenant::lsp {
+namespace provenant::session {
 namespace {
 
 namespace fs = std::filesystem;
@@ -42,7 +41,7 @@ size_t text_hash(std::string_view text) {
     return std::hash<std::string_view>{}(text);
 }
 
-template <typename Docs> void prune(Docs& docs) { // a deque of Server::RecentDoc
+template <typename Docs> void prune(Docs& docs) { // a deque of Session::RecentDoc
     auto now = Clock::now();
     while (!docs.empty() && (docs.size() > kRecentDocs || now - docs.front().when > kRecentWindow))
         docs.pop_front();
@@ -60,15 +59,7 @@ std::optional<std::string> moved_path(const std::string& rel, const std::string&
 
 } // namespace
 
-void Server::workspace_didRenameFiles(const json* params) {
-    RenameFilesParams p;
-    if (auto err = from_json(params, p))
-        return spdlog::warn("lsp: workspace/didRenameFiles ignored: {}", err->message);
-    for (const auto& f : p.files)
-        rename_journal(f.old_uri, f.new_uri);
-}
-
-void Server::rename_journal(const std::string& old_uri, const std::string& new_uri) {
+void Session::rename(const std::string& old_uri, const std::string& new_uri) {
     if (old_uri == new_uri) return;
     auto from = locate(old_uri);
     auto to = locate(new_uri);
@@ -92,9 +83,9 @@ void Server::rename_journal(const std::string& old_uri, const std::string& new_u
         d.uri = new_doc_uri;
         if (auto l = locate(new_doc_uri); l && d.journal) {
             d.journal = l->target;
-            if (worker_) {
-                worker_->untrack(d.id);
-                worker_->track(d.id, l->target);
+            if (sync_) {
+                sync_->untrack(d.id);
+                sync_->track(d.id, l->target);
             }
         }
         node.key() = new_doc_uri;
@@ -105,10 +96,10 @@ void Server::rename_journal(const std::string& old_uri, const std::string& new_u
     for (auto& [uri, d] : documents_)
         if (d->journal && moved_path(uri, new_uri, new_uri))
             open_at_new.emplace_back(d->id, d->journal->path);
-    if (!worker_) return;
+    if (!sync_) return;
     spdlog::info("lsp: {} renamed to {}: moving its pending provenance", old_uri, new_uri);
-    worker_->barrier([this, gitdir = from->target.gitdir, old_rel = from->target.path,
-                      new_rel = to->target.path, open_at_new = std::move(open_at_new)] {
+    sync_->barrier([this, gitdir = from->target.gitdir, old_rel = from->target.path,
+                    new_rel = to->target.path, open_at_new = std::move(open_at_new)] {
         if (options_.before_journal_write) options_.before_journal_write(gitdir);
         Journal journal(gitdir);
         auto moved = journal.rename(old_rel, new_rel);
@@ -131,7 +122,7 @@ void Server::rename_journal(const std::string& old_uri, const std::string& new_u
             auto entry = journal.load(rel);
             if (!entry.ok() || !*entry) continue;
             auto evidence = std::make_shared<const Snapshot>(std::move((*entry)->snapshot));
-            asio::post(core_, [this, id = doc_id, evidence] {
+            runtime_.post([this, id = doc_id, evidence] {
                 absorb(id, evidence);
                 // What the document saw under its new name merges with the moved entry.
                 if (auto it = by_id_.find(id); it != by_id_.end()) {
@@ -143,9 +134,9 @@ void Server::rename_journal(const std::string& old_uri, const std::string& new_u
     });
 }
 
-void Server::follow_rename_on_open(const std::string& uri, std::string_view text,
-                                   const std::optional<JournalTarget>& target) {
-    if (!worker_ || !target) return;
+void Session::follow_rename_on_open(const std::string& uri, std::string_view text,
+                                    const std::optional<JournalTarget>& target) {
+    if (!sync_ || !target) return;
     prune(recent_closed_);
     size_t hash = text_hash(text);
     auto it = std::find_if(recent_closed_.rbegin(), recent_closed_.rend(), [&](const RecentDoc& r) {
@@ -158,7 +149,7 @@ void Server::follow_rename_on_open(const std::string& uri, std::string_view text
     // Queued before didOpen's load, so the load restores what moved. The old file must be gone
     // (a copy keeps both names, and the original keeps its provenance) and the old entry's
     // text must be exactly the new text.
-    worker_->barrier([this, closed, to = *target, text = std::string(text), uri] {
+    sync_->barrier([this, closed, to = *target, text = std::string(text), uri] {
         std::error_code ec;
         if (fs::exists(closed.file, ec) || ec) return;
         if (options_.before_journal_write) options_.before_journal_write(to.gitdir);
@@ -176,8 +167,8 @@ void Server::follow_rename_on_open(const std::string& uri, std::string_view text
     });
 }
 
-void Server::remember_open(const OpenDocument& doc, std::string_view text, bool restored) {
-    if (!worker_ || !doc.journal || restored) return;
+void Session::remember_open(const OpenDocument& doc, std::string_view text, bool restored) {
+    if (!sync_ || !doc.journal || restored) return;
     auto file = file_uri_to_path(doc.uri);
     if (!file) return;
     prune(recent_opened_);
@@ -186,12 +177,12 @@ void Server::remember_open(const OpenDocument& doc, std::string_view text, bool 
     prune(recent_opened_);
 }
 
-void Server::forget_open(uint64_t doc_id) {
+void Session::forget_open(uint64_t doc_id) {
     std::erase_if(recent_opened_, [doc_id](const RecentDoc& r) { return r.doc_id == doc_id; });
 }
 
-void Server::follow_rename_on_close(const OpenDocument& closed) {
-    if (!worker_ || !closed.journal) return;
+void Session::follow_rename_on_close(const OpenDocument& closed) {
+    if (!sync_ || !closed.journal) return;
     auto file = file_uri_to_path(closed.uri);
     if (!file) return;
     prune(recent_opened_);
@@ -216,7 +207,7 @@ void Server::follow_rename_on_close(const OpenDocument& closed) {
     RecentDoc opened = *it;
     recent_opened_.erase(std::next(it).base());
     // Queued after didClose's flush of the old name: the entry moved holds all it saw.
-    worker_->barrier([this, opened, from = *closed.journal, file = *file, text = std::move(text)] {
+    sync_->barrier([this, opened, from = *closed.journal, file = *file, text = std::move(text)] {
         std::error_code ec;
         if (fs::exists(file, ec) || ec) return;
         if (options_.before_journal_write) options_.before_journal_write(from.gitdir);
@@ -236,7 +227,7 @@ void Server::follow_rename_on_close(const OpenDocument& closed) {
         auto entry = journal.load(opened.journal.path);
         if (!entry.ok() || !*entry) return;
         auto evidence = std::make_shared<const Snapshot>(std::move((*entry)->snapshot));
-        asio::post(core_, [this, id = opened.doc_id, evidence] {
+        runtime_.post([this, id = opened.doc_id, evidence] {
             absorb(id, evidence);
             if (auto d = by_id_.find(id); d != by_id_.end()) {
                 d->second->dirty = true;
@@ -246,4 +237,4 @@ void Server::follow_rename_on_close(const OpenDocument& closed) {
     });
 }
 
-} // namespace provenant::lsp
+} // namespace provenant::session

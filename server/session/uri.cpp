@@ -1,9 +1,9 @@
 // `file:` URI <-> path conversion with strict percent-decoding.
-#include "lsp/uri.h"
+#include "session/uri.h"
 
 #include <cctype>
 
-namespace provenant::lsp {
+namespace provenant::session {
 namespace {
 
 int hex_value(char c) {
@@ -67,4 +67,4 @@ std::string path_to_file_uri(const std::filesystem::path& path) {
     return out;
 }
 
-} // namespace provenant::lsp
+} // namespace provenant::session
