@@ -40,8 +40,8 @@ public:
     JournalWorker& operator=(const JournalWorker&) = delete;
 
     /// session::JournalSync's, on the worker thread.
-    void restore(const JournalTarget& target, std::string text, Restored done) {
-        sync_.restore(target, std::move(text), std::move(done));
+    void restore(uint64_t doc_id, const JournalTarget& target, std::string text, Restored done) {
+        sync_.restore(doc_id, target, std::move(text), std::move(done));
     }
     void track(uint64_t doc_id, const JournalTarget& target) { sync_.track(doc_id, target); }
     void untrack(uint64_t doc_id) { sync_.untrack(doc_id); }

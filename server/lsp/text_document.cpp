@@ -72,7 +72,7 @@ void Server::textDocument_didOpen(const json* params) {
     if (worker_ && target) {
         doc->restoring = true;
         doc->doc.expect_restore(); // the edits made meanwhile are kept to map it through
-        worker_->restore(*target, std::string(p.text),
+        worker_->restore(id, *target, std::string(p.text),
                          [this, id, version = p.version](Result<session::Reopened> r) {
                              restored(id, version, std::move(r));
                          });
