@@ -23,6 +23,10 @@ struct Restore {
     /// gone from the file is stale and must not come back (docs/model.md §3); the journal
     /// should take `snapshot` in its place.
     bool entry_stale = false;
+    /// The file is the entry's text less lost typing: every character kept the entry's
+    /// attribution exactly (no diff aligned it), so the entry holds nothing else the
+    /// document could still take from it.
+    bool exact = false;
 };
 
 /// The attribution of a document reopened on its file (`new_text`), `from` being its journal

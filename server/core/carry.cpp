@@ -565,6 +565,7 @@ Restore restore_reopened(const Snapshot& from, std::string_view new_text, const 
     Snapshot entry = carry_impl(from, new_text, unknown_new, OriginRecord{}, &saved, &kept);
     if (!head || kept) { // the entry's own text (less lost typing), or nothing to tell apart
         out.snapshot = std::move(entry);
+        out.exact = kept;
         return out;
     }
     // The file is not what the entry describes (a checkout, a restore, a branch switch, a

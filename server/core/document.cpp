@@ -170,6 +170,31 @@ std::vector<std::pair<size_t, size_t>> subtract(std::vector<std::pair<size_t, si
     return from;
 }
 
+/// Copies the runs of a run list over [pos, pos+len) in order; calls must move forward.
+class RunCopier {
+public:
+    explicit RunCopier(const std::vector<Run>& runs) : runs_(runs) {}
+    template <typename F> void copy(size_t pos, size_t len, F&& emit) {
+        while (len > 0 && idx_ < runs_.size()) {
+            const size_t run_end = start_ + runs_[idx_].length;
+            if (pos >= run_end) {
+                start_ = run_end;
+                ++idx_;
+                continue;
+            }
+            const size_t take = std::min(len, run_end - pos);
+            emit(static_cast<uint32_t>(take), runs_[idx_].attr);
+            pos += take;
+            len -= take;
+        }
+    }
+
+private:
+    const std::vector<Run>& runs_;
+    size_t idx_ = 0;
+    size_t start_ = 0;
+};
+
 } // namespace
 
 struct Document::Pending {
@@ -194,6 +219,10 @@ struct Document::Pending {
     std::array<int64_t, 256> base_diff{};
     size_t base_mismatch = 0;
     std::optional<uint32_t> base_reset;
+    /// The text and attribution a reload threw away when it made the text HEAD's (match_base;
+    /// origin ids of the document's table), until a reload brings exactly that text back
+    /// (`git stash` then `git stash pop`): what the journal knew of it then is not new.
+    std::optional<Snapshot> before_reset;
     /// The current change batch (one version): the whole lines it deleted or replaced
     /// (content without the break -> runs) and the ranges it inserted (current coordinates).
     struct OldLine {
@@ -320,10 +349,13 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
     p.batch.version = new_version;
     // 1. Remember every removed span first, so text moved within one change keeps its origin.
     std::vector<std::string> removed(pieces.size());
+    std::vector<std::vector<Run>> removed_runs(p.base ? pieces.size() : 0); // for match_base
     for (size_t i = 0; i < pieces.size(); ++i) {
         if (pieces[i].removed == 0) continue;
         removed[i] = text_->substr(pieces[i].offset, pieces[i].removed);
-        p.spans.remember(removed[i], text_->runs(pieces[i].offset, pieces[i].removed));
+        std::vector<Run> runs = text_->runs(pieces[i].offset, pieces[i].removed);
+        if (p.base) removed_runs[i] = runs;
+        p.spans.remember(removed[i], std::move(runs));
     }
     remember_lines(pieces, removed, replacement);
     if (p.base) {
@@ -332,6 +364,8 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
             count_base(pieces[i].inserted, +1);
         }
     }
+    // match_base may need what this change removed after the history took it.
+    const bool may_match_base = p.base && p.base_mismatch == 0;
     // 2. Inserts that bring back deleted text get its origin back; the rest are judged by
     // their total size (docs/model.md §5): a small insert is a person typing.
     std::vector<const std::vector<Run>*> restore(pieces.size(), nullptr);
@@ -379,7 +413,7 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
             p.floor = new_version;
             continue;
         }
-        h.removed_text = std::move(removed[k]);
+        h.removed_text = may_match_base ? removed[k] : std::move(removed[k]);
         p.history_bytes += h.removed_text.size();
         p.history.push_back(std::move(h));
     }
@@ -389,7 +423,8 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
     // when it spells HEAD's text again; a reload arrives as a replacement (a full text, or
     // a range's text replaced), a large insert, or a deletion.
     const bool typed = !replacement && inferred.evidence == Evidence::Inferred && chars > 0;
-    if (p.base && p.base_mismatch == 0 && !typed) match_base(pieces);
+    if (!typed && p.before_reset) match_before_reset(pieces);
+    if (p.base && p.base_mismatch == 0 && !typed) match_base(pieces, removed, removed_runs);
     // Only the oldest edits go; while a restore is awaited, the ones after its version stay
     // (up to kRestoreHistoryEdits), so it maps exactly through every edit made meanwhile.
     auto too_old = [&p, this](const HistEdit& e) {
@@ -737,6 +772,7 @@ void Document::rebase(std::shared_ptr<const Snapshot> head) {
         head && head->validate() && (!pending_->base || pending_->base->text != head->text);
     set_base(head);
     if (!moved) return;
+    pending_->before_reset.reset(); // its `fresh` flags were for the old HEAD
     // The commit took the lines HEAD now holds: as its attach did to the journal entry
     // (git/attach.cpp, retire), they are no longer new. By whole lines and long spans only: a
     // line edited since stays new as a whole (a gap), and no character typed since is taken
@@ -778,19 +814,71 @@ void Document::count_base(std::string_view bytes, int sign) {
     }
 }
 
-void Document::match_base(const std::vector<Piece>& pieces) {
+void Document::match_base(const std::vector<Piece>& pieces, const std::vector<std::string>& removed,
+                          const std::vector<std::vector<Run>>& removed_runs) {
     const Snapshot& base = *pending_->base;
     if (text_->size() != base.text.size() || text() != base.text) return;
-    // Where `pieces` inserted, in the new text (they are sorted and were applied last first).
-    std::vector<std::pair<size_t, size_t>> inserted;
-    int64_t shift = 0;
-    for (const Piece& pc : pieces) {
-        const auto at = static_cast<size_t>(static_cast<int64_t>(pc.offset) + shift);
-        if (!pc.inserted.empty()) inserted.emplace_back(at, at + pc.inserted.size());
-        shift += static_cast<int64_t>(pc.inserted.size()) - static_cast<int64_t>(pc.removed);
-    }
     Snapshot cur; // not snapshot(): the held annotations of this batch wait for its end
     text_->export_to(cur.text, cur.runs);
+    // What the reload threw away: the text before it (each piece's inserted range replaced
+    // by what it removed), for a reload that brings it back (match_before_reset).
+    Snapshot before;
+    RunCopier from_cur(cur.runs);
+    size_t p = 0;
+    for (const auto& [k, at] : inserted_at(pieces)) {
+        from_cur.copy(p, at - p, [&](uint32_t len, Attr a) { before.push_run(len, a); });
+        before.text.append(cur.text, p, at - p);
+        for (const Run& r : removed_runs[k])
+            before.push_run(r.length, r.attr);
+        before.text += removed[k];
+        p = at + pieces[k].inserted.size();
+    }
+    from_cur.copy(p, cur.text.size() - p, [&](uint32_t len, Attr a) { before.push_run(len, a); });
+    before.text.append(cur.text, p);
+    relabel(pieces, base, cur);
+    pending_->before_reset = std::move(before);
+    pending_->base_reset = clock_();
+}
+
+void Document::match_before_reset(const std::vector<Piece>& pieces) {
+    Pending& p = *pending_;
+    const std::string& was = p.before_reset->text;
+    if (text_->size() != was.size()) return;
+    // Cheap first (this runs for every change that is not typing, a backspace included): a
+    // change that brings the text back inserts, and inserts only what the text had there.
+    bool inserts = false;
+    for (const auto& [k, at] : inserted_at(pieces)) {
+        const std::string_view ins = pieces[k].inserted;
+        if (ins.empty()) continue;
+        if (was.compare(at, ins.size(), ins) != 0) return;
+        inserts = true;
+    }
+    if (!inserts || text() != was) return;
+    Snapshot cur; // not snapshot(): the held annotations of this batch wait for its end
+    text_->export_to(cur.text, cur.runs);
+    Snapshot before = std::move(*p.before_reset);
+    p.before_reset.reset();
+    before.origins = origins_; // its runs name this document's origin ids
+    relabel(pieces, before, cur);
+}
+
+std::vector<std::pair<size_t, size_t>> Document::inserted_at(const std::vector<Piece>& pieces) {
+    // Where each piece inserted, in the new text (they are sorted and were applied last first).
+    std::vector<std::pair<size_t, size_t>> out; // (piece index, offset)
+    int64_t shift = 0;
+    for (size_t k = 0; k < pieces.size(); ++k) {
+        const Piece& pc = pieces[k];
+        out.emplace_back(k, static_cast<size_t>(static_cast<int64_t>(pc.offset) + shift));
+        shift += static_cast<int64_t>(pc.inserted.size()) - static_cast<int64_t>(pc.removed);
+    }
+    return out;
+}
+
+void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base,
+                       const Snapshot& cur) {
+    std::vector<std::pair<size_t, size_t>> inserted;
+    for (const auto& [k, at] : inserted_at(pieces))
+        if (!pieces[k].inserted.empty()) inserted.emplace_back(at, at + pieces[k].inserted.size());
     std::unordered_map<uint32_t, uint32_t> ids; // base's origin ids -> ours
     auto ours = [&](uint32_t id) {
         auto [it, added] = ids.try_emplace(id, 0);
@@ -830,7 +918,6 @@ void Document::match_base(const std::vector<Piece>& pieces) {
         if (left_a == 0 && ++i < cur.runs.size()) left_a = cur.runs[i].length;
         if (left_b == 0 && ++j < base.runs.size()) left_b = base.runs[j].length;
     }
-    pending_->base_reset = clock_();
 }
 
 Snapshot Document::snapshot() const {
@@ -855,7 +942,10 @@ const std::string& Document::last_unknown_reason() const {
 }
 
 size_t Document::memory_bytes() const {
-    return text_->memory_bytes() + pending_->history_bytes + pending_->spans.bytes();
+    return text_->memory_bytes() + pending_->history_bytes + pending_->spans.bytes() +
+           (pending_->before_reset ? pending_->before_reset->text.size() +
+                                         pending_->before_reset->runs.size() * sizeof(Run)
+                                   : 0);
 }
 
 } // namespace provenant

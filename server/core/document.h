@@ -128,7 +128,10 @@ public:
     /// deletion; a keystroke-sized insert is typing) is not typing (docs/model.md §3,
     /// "text a reload brings back that HEAD explains keeps its class"): what it inserted, and
     /// the rest (unobserved text, an agent's text that now spells HEAD's), take HEAD's
-    /// attribution; what the sidecar saw a person type or paste before keeps its own. O(n) here;
+    /// attribution; what the sidecar saw a person type or paste before keeps its own. A later
+    /// change that is not typing and brings back exactly the text that change threw away (`git
+    /// stash` then `git stash pop`) gives it back the attribution it had then, the same way,
+    /// once (until HEAD moves): the journal dropped that evidence at the reset. O(n) here;
     /// each edit then costs O(its size) more (a byte histogram against HEAD's, so the whole-text
     /// comparison runs only when the histograms agree).
     void set_base(std::shared_ptr<const Snapshot> head);
@@ -181,7 +184,17 @@ private:
     void count_base(std::string_view bytes, int sign);
     /// After a change: when the text is now exactly HEAD's, relabels what `pieces` inserted
     /// (and unobserved fresh text) with HEAD's attribution (set_base).
-    void match_base(const std::vector<Piece>& pieces);
+    void match_base(const std::vector<Piece>& pieces, const std::vector<std::string>& removed,
+                    const std::vector<std::vector<Run>>& removed_runs);
+    /// After a reload (not typing): when the text is now exactly the text the last match_base
+    /// threw away, relabels what `pieces` inserted (and text no person was seen typing) with
+    /// that text's attribution, once.
+    void match_before_reset(const std::vector<Piece>& pieces);
+    /// Where each of `pieces` inserted, in the text after them: (piece index, offset).
+    static std::vector<std::pair<size_t, size_t>> inserted_at(const std::vector<Piece>& pieces);
+    /// Gives the text (`cur`, equal to `base.text`) `base`'s attribution where `pieces`
+    /// inserted and where no person was seen typing or pasting.
+    void relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur);
     void rematch_moved_lines(const std::vector<Piece>& pieces,
                              const std::vector<const std::vector<Run>*>& restore, bool unknown);
     Status apply_annotation(int64_t version, uint32_t origin, OriginClass cls,

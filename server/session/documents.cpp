@@ -70,7 +70,7 @@ void Session::open(const std::string& uri, int64_t version, std::string_view tex
     if (sync_ && target) {
         doc->restoring = true;
         doc->doc.expect_restore(); // the edits made meanwhile are kept to map it through
-        sync_->restore(*target, std::string(text), [this, id, version](Result<Reopened> r) {
+        sync_->restore(id, *target, std::string(text), [this, id, version](Result<Reopened> r) {
             restored(id, version, std::move(r));
         });
         sync_->track(id, *target);

@@ -30,18 +30,28 @@ Journal& JournalSync::journal_for(const std::filesystem::path& gitdir) {
     return *j;
 }
 
-void JournalSync::restore(const JournalTarget& target, std::string text, Restored done) {
-    journal_([this, target, text = std::move(text), done = std::move(done)] {
+void JournalSync::restore(uint64_t doc_id, const JournalTarget& target, std::string text,
+                          Restored done) {
+    journal_([this, doc_id, target, text = std::move(text), done = std::move(done)] {
         auto result = std::make_shared<std::optional<Result<Reopened>>>();
+        std::optional<EntryStamp> exact; // the entry version restored exactly
         try {
             std::optional<std::string> head;
             if (!target.workdir.empty()) head = head_.text(target.workdir, target.path);
-            result->emplace(
-                reopen(journal_for(target.gitdir), target.path, text, head ? &*head : nullptr));
+            Journal& journal = journal_for(target.gitdir);
+            const EntryStamp before = stamp_of(journal.entry_file(target.path));
+            result->emplace(reopen(journal, target.path, text, head ? &*head : nullptr));
+            // Read before the load: a writer in between makes it differ, and saves merge.
+            if (**result && (**result)->exact) exact = before;
         } catch (const std::exception& e) {
             result->emplace(make_error(ErrorKind::internal, e.what()));
         }
-        documents_([done, result] { done(std::move(**result)); });
+        documents_([this, doc_id, done, result, exact] {
+            // Queued before `done` applies the restore and writes: a save queued earlier (a
+            // close while restoring) lacks the restored evidence and still merges it.
+            if (exact) journal_([this, doc_id, stamp = *exact] { held_[doc_id] = stamp; });
+            done(std::move(**result));
+        });
     });
 }
 
@@ -53,7 +63,10 @@ void JournalSync::track(uint64_t doc_id, const JournalTarget& target) {
 }
 
 void JournalSync::untrack(uint64_t doc_id) {
-    journal_([this, doc_id] { tracked_.erase(doc_id); });
+    journal_([this, doc_id] {
+        tracked_.erase(doc_id);
+        held_.erase(doc_id);
+    });
 }
 
 void JournalSync::save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
@@ -91,11 +104,17 @@ void JournalSync::do_save(uint64_t doc_id) {
         if (callbacks_.before_write) callbacks_.before_write(job->target.gitdir);
         Journal& journal = journal_for(job->target.gitdir);
         const Snapshot& ours = job->snapshot;
+        const auto held = held_.find(doc_id);
         auto stored = journal.update(job->target.path, [&](std::optional<JournalEntry> current) {
             JournalEntry e;
             e.path = job->target.path;
             e.writer = "lsp";
             e.saved = job->saved; // none: update() keeps the stored one
+            // The version this document holds exactly (no writer since: the lock is held):
+            // nothing in it is missing from `ours`.
+            if (current && held != held_.end() &&
+                stamp_of(journal.entry_file(job->target.path)) == held->second)
+                current.reset();
             // A change made the text HEAD's again: what the entry observed before it
             // described the text that change threw away (drop_older_evidence).
             if (current && job->reset)
@@ -108,8 +127,14 @@ void JournalSync::do_save(uint64_t doc_id) {
             spdlog::warn("journal: saving {}: {}", job->target.path, stored.error().message);
             return;
         }
+        const EntryStamp written = stamp_of(journal.entry_file(job->target.path));
         auto t = tracked_.find(doc_id);
-        if (t != tracked_.end()) t->second.stamp = stamp_of(journal.entry_file(job->target.path));
+        if (t != tracked_.end()) t->second.stamp = written;
+        // Nothing merged in: the document holds this version exactly.
+        if (*stored && same_attribution((*stored)->snapshot, ours))
+            held_[doc_id] = written;
+        else
+            held_.erase(doc_id);
         if (*stored && !same_attribution((*stored)->snapshot, ours)) {
             auto evidence = std::make_shared<const Snapshot>(std::move((*stored)->snapshot));
             documents_([this, doc_id, evidence] { callbacks_.absorb(doc_id, evidence); });

@@ -71,10 +71,13 @@ public:
     JournalSync(const JournalSync&) = delete;
     JournalSync& operator=(const JournalSync&) = delete;
 
-    /// The attribution of `target`'s file opened with `text`, restored from its entry against
-    /// the file's text in HEAD (session::reopen: text HEAD explains is base text; a stale
-    /// entry is retired), after every task queued before; `done` gets it.
-    void restore(const JournalTarget& target, std::string text, Restored done);
+    /// The attribution of `target`'s file opened with `text` as document `doc_id`, restored
+    /// from its entry against the file's text in HEAD (session::reopen: text HEAD explains is
+    /// base text; a stale entry is retired), after every task queued before; `done` gets it.
+    /// When the restore is exact (Reopened::exact), saves queued once `done` has run write the
+    /// document's snapshot over that entry as it is, without merging it back by content
+    /// (save()), until another writer changes it.
+    void restore(uint64_t doc_id, const JournalTarget& target, std::string text, Restored done);
 
     /// Starts / stops watching `target` for writes by other processes on behalf of `doc_id`.
     void track(uint64_t doc_id, const JournalTarget& target);
@@ -82,12 +85,16 @@ public:
 
     /// Merges `snapshot` into `target`'s entry (Journal::update + merge_evidence, so stronger
     /// evidence already there survives). When the merge brought evidence the document lacks,
-    /// it is delivered back through Absorb. Saves queued for the same document coalesce: only
-    /// the latest snapshot is written. `on_disk`: the file holds this text (the editor saved
-    /// it): the entry's `saved` describes its typing (core/restore.h), also when a later
-    /// snapshot coalesces with it. `reset`: a change made the text HEAD's again in that second
-    /// (Document::take_base_reset): the entry's evidence observed before it is stale and is not
-    /// merged (drop_older_evidence).
+    /// it is delivered back through Absorb. An entry the document holds exactly (its exact
+    /// restore, or its own last write with nothing merged in, and no writer since) is not
+    /// merged: its evidence is in `snapshot` character by character already, and carrying it
+    /// back by content would only misalign it (typing lost in a crash taken for the saved
+    /// typing it resembles; docs/journal.md, "The merge rule"). Saves queued for the same
+    /// document coalesce: only the latest snapshot is written. `on_disk`: the file holds this
+    /// text (the editor saved it): the entry's `saved` describes its typing (core/restore.h), also
+    /// when a later snapshot coalesces with it. `reset`: a change made the text HEAD's again in
+    /// that second (Document::take_base_reset): the entry's evidence observed before it is stale
+    /// and is not merged (drop_older_evidence).
     void save(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot, bool on_disk = false,
               std::optional<uint32_t> reset = std::nullopt);
     /// save() with the typing the file holds given (`saved`, none: not known to be on disk):
@@ -119,6 +126,9 @@ private:
     // Journal-executor state.
     std::map<std::filesystem::path, std::unique_ptr<Journal>> journals_;
     std::unordered_map<uint64_t, Tracked> tracked_;
+    /// The entry version each document holds exactly (restored exactly from it once its
+    /// restore was applied, or wrote it with nothing merged in): saves need not merge it.
+    std::unordered_map<uint64_t, EntryStamp> held_;
     HeadReader head_;
 
     // Saves waiting for the journal executor: the latest snapshot per document (guarded by

@@ -76,6 +76,7 @@ Result<Reopened> reopen(Journal& journal, const std::string& path, std::string_v
                           path);
     }
     out.snapshot = std::move(r.snapshot);
+    out.exact = r.exact;
     return out;
 }
 

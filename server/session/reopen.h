@@ -20,6 +20,9 @@ struct Reopened {
     /// HEAD's text of the file with HEAD's meaning (core/base.h head_meaning; null: HEAD not
     /// known), for Document::set_base.
     std::shared_ptr<const Snapshot> base;
+    /// `snapshot` is the entry's attribution exactly (the file is its text less lost typing,
+    /// Restore::exact): the document holds all the entry says of its text.
+    bool exact = false;
 };
 
 /// The attribution of `path` opened with `text`, from its journal entry and `head`, the

@@ -1,9 +1,11 @@
 // Issue 9 end to end, through the real binary and real git: a person's typing over an agent's
 // deleted line is the person's in the note (the sidecar's journal merge), agent B rewriting
 // agent A's line is B's, and an entry that survived `git checkout -f` credits no similar text.
+#include "journal/journal.h"
 #include "support/lsp_client.h"
 #include "support/temp_repo.h"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -367,5 +369,77 @@ TEST_CASE("after a commit, committed text reopened or reloaded keeps its committ
         lsp.sync();
         CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "ai"});
         CHECK(lsp.shutdown_and_exit() == 0);
+    }
+}
+
+TEST_CASE("git stash, then git stash pop with the file open: the agent's lines keep their class") {
+    // Issue 9 §3, a reload to text that is not HEAD's: an agent changed one character of a line
+    // and added a line a minute ago; the file is open. `git stash` reloads HEAD's text (HEAD's
+    // meaning; the journal entry's older evidence is dropped), `git stash pop` reloads exactly
+    // the text the stash threw away. That text is what the document knew, not new typing: the
+    // agent's lines keep their class, in the document and in the note. Old code: the pop's one
+    // character was a keystroke's size, so the agent's changed line came back `human`.
+    for (const bool full : {true, false}) {
+        CAPTURE(full);
+        TempRepo r;
+        const std::string head = "x = 1\ny = 0\n";
+        r.write("t.py", head);
+        r.commit_all("initial");
+        REQUIRE(r.provenant({"install"}).exit_code == 0);
+        const std::string agent = "x = 10\ny = 0\nz = compute(x, y)\n";
+        agent_writes(r, "claude-code", "t.py", head, agent);
+        { // ... a minute ago: outside the agent-write / reload race window.
+            auto loc = provenant::find_repository(r.path());
+            REQUIRE(loc);
+            provenant::Journal journal(loc->gitdir);
+            REQUIRE(journal
+                        .update("t.py",
+                                [](std::optional<provenant::JournalEntry> e) {
+                                    if (!e) return e;
+                                    provenant::JournalEntry older = std::move(*e);
+                                    for (provenant::Run& run : older.snapshot.runs)
+                                        if (run.attr.seen != 0) run.attr.seen -= 60;
+                                    return std::optional<provenant::JournalEntry>(std::move(older));
+                                })
+                        .ok());
+        }
+
+        LspClient::Options o;
+        o.cwd = r.path();
+        LspClient lsp(o);
+        lsp.initialize();
+        const std::string uri = file_uri(r.file("t.py"));
+        lsp.did_open(uri, agent, 1, "python");
+        lsp.sync();
+        REQUIRE(lsp.line_classes(uri) == std::vector<std::string>{"ai", "unknown", "ai"});
+        int64_t v = 1;
+        // The editor reloads the file from disk: the whole text, or one change over its lines
+        // (as VS Code sends a reload).
+        auto reload = [&](const std::string& from, const std::string& to) {
+            if (full) {
+                lsp.did_change_full(uri, ++v, to);
+            } else {
+                const int end = static_cast<int>(std::count(from.begin(), from.end(), '\n'));
+                lsp.did_change(uri, ++v, range(0, 0, end, 0), to);
+            }
+            lsp.did_save(uri);
+            lsp.sync();
+        };
+        r.git({"stash", "-q"});
+        REQUIRE(r.read("t.py") == head);
+        reload(agent, head);
+        CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "unknown"});
+
+        r.git({"stash", "pop", "-q"});
+        REQUIRE(r.read("t.py") == agent);
+        reload(head, agent);
+        CHECK(lsp.line_classes(uri) == std::vector<std::string>{"ai", "unknown", "ai"});
+        CHECK(lsp.shutdown_and_exit() == 0);
+
+        r.git({"add", "t.py"});
+        r.git({"commit", "-q", "-m", "agent"});
+        const json f = note_file(r, "t.py");
+        CHECK(f["lines"].value("ai", "") == "1,3");
+        CHECK(!f["lines"].contains("human"));
     }
 }

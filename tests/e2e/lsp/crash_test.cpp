@@ -3,9 +3,12 @@
 #include "lsp_test_util.h"
 
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
 #include <random>
 #include <sstream>
 #include <thread>
+#include <unistd.h>
 
 using namespace provenant;
 using namespace provenant::test;
@@ -32,6 +35,24 @@ json position_of(const std::string& text, size_t offset) {
     return lsp_position(line, col);
 }
 
+std::string read_bytes(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+/// With PROVENANT_CRASH_DUMP=DIR, a trial whose restart lost typing leaves in DIR the entry
+/// the restart read and the file it opened, for a unit test to replay the restore on.
+void dump_failed_restart(int trial, const std::string& entry_before, const std::string& opened) {
+    const char* dir = std::getenv("PROVENANT_CRASH_DUMP");
+    if (!dir || !*dir) return;
+    const std::filesystem::path base =
+        std::filesystem::path(dir) /
+        ("trial" + std::to_string(trial) + "-" + std::to_string(::getpid()));
+    std::ofstream(base.string() + ".entry.json", std::ios::binary) << entry_before;
+    std::ofstream(base.string() + ".file", std::ios::binary) << opened;
+    MESSAGE("the restart's entry and file: " << base.string() << ".{entry.json,file}");
+}
+
 } // namespace
 
 TEST_CASE("kill -9 at random points never loses saved work or more than ~1 s of edits") {
@@ -52,6 +73,8 @@ TEST_CASE("kill -9 at random points never loses saved work or more than ~1 s of 
         CAPTURE(trial);
         std::optional<std::string> before; // the journal's text before this session
         if (auto e = journal.load("c.txt"); e.ok() && *e) before = (**e).snapshot.text;
+        const std::string entry_before = read_bytes(journal.entry_file("c.txt"));
+        const std::string opened = disk;
         LspClient c(LspClient::Options{{"--log-level", "debug"}, repo.path()});
         auto start = Clock::now();
         // Some trials die during startup, some after more than the allowed loss window (so a
@@ -118,6 +141,7 @@ TEST_CASE("kill -9 at random points never loses saved work or more than ~1 s of 
                     if (line.find("reopened") != std::string::npos ||
                         line.find("warn") != std::string::npos)
                         seen += line + "\n";
+                dump_failed_restart(trial, entry_before, opened);
                 CHECK_MESSAGE(not_typed == 0, not_typed << " typed characters of " << attrs.size()
                                                         << " are not typing in the journal; "
                                                         << "the server's log:\n"

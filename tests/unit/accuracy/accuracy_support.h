@@ -1,5 +1,5 @@
 // Test support for the accuracy tests: a journal in a temp git directory, the sidecar's
-// journal writes as JournalWorker does them (in process, in order), an agent's hook write.
+// journal writes as session::JournalSync does them (in process, in order), an agent's hook write.
 #pragma once
 
 #include "agents/hook_runner.h"
@@ -33,7 +33,7 @@ struct TempGitdir {
     }
 };
 
-/// What JournalWorker does for one document: save = Journal::update with merge_evidence(ours,
+/// What session::JournalSync does for one document: save = Journal::update with merge_evidence(ours,
 /// current) (less the evidence a change back to HEAD's text made stale) and the absorb of what
 /// was stored (`on_disk`: the editor saved this text, so the
 /// entry learns which typing the file holds, JournalEntry::saved); poll = load and absorb.

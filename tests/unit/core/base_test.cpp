@@ -273,3 +273,53 @@ TEST_CASE("after a commit moved HEAD, the committed lines are not new any more")
         }
     }
 }
+
+TEST_CASE("a reload that brings back the text a reload to HEAD threw away gets its class back") {
+    // `git stash`, then `git stash pop`, with the file open: the stash's reload makes the text
+    // HEAD's (HEAD's meaning), the pop's reload brings back exactly the text it threw away. An
+    // agent changed one character of line 1 (its hook and the editor reload); the pop inserts that
+    // one character, the size of a keystroke: it is not typing (a reload is a replacement), it is
+    // the agent's again. Old code: the pop's character was typed (`human`), so the agent's
+    // line came back a person's. Keystrokes after the reload stay typing.
+    const auto base = head_base();
+    Document d(*base, 1, PositionEncoding::Utf8);
+    uint32_t now = kNow;
+    d.set_clock([&now] { return now; });
+    d.set_base(base);
+    // The agent's edit, "b = 2" -> "b = 20", and its record (the journal's, merged by absorb).
+    const std::string agent = "a = 1\nb = 20\n";
+    REQUIRE(d.apply_change(2, std::nullopt, agent));
+    {
+        Snapshot rec = d.snapshot();
+        const uint32_t ai = rec.origins.intern(kClaude);
+        Snapshot r;
+        r.text = rec.text;
+        r.origins = rec.origins;
+        r.push_run(6, rec.runs[0].attr);
+        r.push_run(5, Attr{});
+        r.push_run(1, Attr{ai, Evidence::Recorded, true, kNow}); // the reload race
+        r.push_run(1, Attr{});
+        (void)d.absorb(r);
+    }
+    const std::string with_agent = classes(d);
+    CHECK(with_agent == "aaaaaauuuuuAu");
+    now = kNow + 5;
+    SUBCASE("full text") {
+        REQUIRE(d.apply_change(3, std::nullopt, base->text)); // git stash
+        CHECK(classes(d) == "aaaaaauuuuuu");
+        now = kNow + 8;
+        REQUIRE(d.apply_change(4, std::nullopt, agent)); // git stash pop
+        CHECK(classes(d) == with_agent);
+    }
+    SUBCASE("a change over the line, as VS Code sends a reload") {
+        REQUIRE(d.apply_change(3, rng(1, 0, 2, 0), "b = 2\n"));
+        CHECK(classes(d) == "aaaaaauuuuuu");
+        REQUIRE(d.apply_change(4, rng(1, 0, 2, 0), "b = 20\n"));
+        CHECK(classes(d) == with_agent);
+    }
+    SUBCASE("typed back, it is typing") {
+        REQUIRE(d.apply_change(3, std::nullopt, base->text));
+        REQUIRE(d.apply_change(4, rng(1, 5, 1, 5), "0"));
+        CHECK(classes(d) == "aaaaaauuuuuHu");
+    }
+}

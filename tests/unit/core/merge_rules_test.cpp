@@ -85,7 +85,7 @@ void type(Document& d, int64_t& version, uint32_t line, uint32_t col, const std:
     }
 }
 
-/// The journal write of the sidecar (JournalWorker::do_save) and the absorb it delivers.
+/// The journal write of the sidecar (session::JournalSync::do_save) and the absorb it delivers.
 Snapshot save(Document& d, const Snapshot& journal) {
     Snapshot stored = merge_evidence(d.snapshot(), journal);
     d.absorb(stored);

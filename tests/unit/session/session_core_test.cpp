@@ -75,7 +75,7 @@ TEST_CASE("the session core opens, restores, edits, saves and absorbs on one thr
     doc.set_clock([] { return kNow; });
     docs[1] = &doc;
     bool restored = false;
-    sync.restore(target, head, [&](Result<session::Reopened> r) {
+    sync.restore(1, target, head, [&](Result<session::Reopened> r) {
         REQUIRE(r.ok());
         CHECK(!r->snapshot); // no entry yet
         REQUIRE(r->base);    // HEAD's text is known
@@ -129,7 +129,7 @@ TEST_CASE("the session core opens, restores, edits, saves and absorbs on one thr
     // A second document opened on the same text gets it all back from the journal.
     Document again(with_agent, 1, PositionEncoding::Utf8);
     docs[2] = &again;
-    sync.restore(target, with_agent, [&](Result<session::Reopened> r) {
+    sync.restore(2, target, with_agent, [&](Result<session::Reopened> r) {
         REQUIRE(r.ok());
         REQUIRE(r->snapshot);
         CHECK(again.apply_restored(1, *r->snapshot));
@@ -142,7 +142,7 @@ TEST_CASE("the session core opens, restores, edits, saves and absorbs on one thr
     repo.git({"checkout", "-f", "--", "a.py"});
     Document reopened(head, 1, PositionEncoding::Utf8);
     docs[3] = &reopened;
-    sync.restore(target, head, [&](Result<session::Reopened> r) {
+    sync.restore(3, target, head, [&](Result<session::Reopened> r) {
         REQUIRE(r.ok());
         REQUIRE(r->snapshot);
         CHECK(reopened.apply_restored(1, *r->snapshot));

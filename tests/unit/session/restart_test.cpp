@@ -1,0 +1,148 @@
+// Unit tests: restarts after kill -9 through the session core (JournalSync on a real journal,
+// one thread): a document restored exactly from its entry writes what it holds, and its
+// entry's lost typing is never carried back by content onto the saved text.
+#include "core/carry.h"
+#include "core/document.h"
+#include "core/line_classifier.h"
+#include "journal/journal.h"
+#include "session/journal_sync.h"
+#include "support/temp_repo.h"
+
+#include <deque>
+#include <doctest/doctest.h>
+#include <unordered_map>
+
+using namespace provenant;
+
+namespace {
+
+constexpr uint32_t kSaved = 1'800'000'000; // the second of the last save
+
+/// One thread's task queue: both executors post here; run() runs everything queued, in order.
+struct FakeExecutor {
+    std::deque<std::function<void()>> tasks;
+    session::Executor executor() {
+        return [this](std::function<void()> fn) { tasks.push_back(std::move(fn)); };
+    }
+    void run() {
+        while (!tasks.empty()) {
+            auto fn = std::move(tasks.front());
+            tasks.pop_front();
+            fn();
+        }
+    }
+};
+
+/// One run of the sidecar: a JournalSync and the one document it has open (a kill -9 is
+/// destroying it without a final write).
+struct Sidecar {
+    FakeExecutor exec;
+    Document* doc = nullptr;
+    session::JournalSync sync{
+        exec.executor(), exec.executor(),
+        session::JournalSync::Callbacks{[this](uint64_t, std::shared_ptr<const Snapshot> evidence) {
+                                            if (doc) doc->absorb(*evidence);
+                                        },
+                                        {},
+                                        {}}};
+
+    /// didOpen of `d` (opened on `text`) and its restore from the journal.
+    void open(Document& d, const session::JournalTarget& target, const std::string& text) {
+        doc = &d;
+        sync.restore(1, target, text, [this](Result<session::Reopened> r) {
+            REQUIRE(r.ok());
+            if (r->snapshot) CHECK(doc->apply_restored(1, *r->snapshot));
+            doc->set_base(r->base);
+        });
+        sync.track(1, target);
+        exec.run();
+    }
+    void save(const session::JournalTarget& target, bool on_disk) {
+        sync.save(1, target, doc->snapshot(), on_disk, doc->take_base_reset());
+        exec.run();
+    }
+};
+
+/// Types `s` one keystroke at a time from (line, col), as an editor sends it.
+void type(Document& d, int64_t& version, uint32_t line, uint32_t col, std::string_view s) {
+    for (char c : s) {
+        const TextRange at{{line, col}, {line, col}};
+        REQUIRE(d.apply_change(++version, at, std::string(1, c)));
+        if (c == '\n') {
+            ++line;
+            col = 0;
+        } else {
+            ++col;
+        }
+    }
+}
+
+std::vector<LineClass> lines(const Document& d) {
+    std::vector<LineClass> out;
+    for (const LineVerdict& v : d.classify())
+        out.push_back(v.cls);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("a restart never takes the entry's lost typing for the saved typing it resembles") {
+    // Found by the kill -9 test under load (tests/e2e/lsp/crash_test.cpp): a session restored
+    // exactly from its entry wrote by merging that entry back by content. The merge aligned a
+    // space typed and lost before the restart with the saved space next to it, and the later
+    // observation won: the entry then said the saved space was typed after the save, so the
+    // next restart refused the exact restore and the saved typing came back `unknown`.
+    test::TempRepo repo;
+    const std::string head = "// crash test file\n";
+    repo.write("c.txt", head);
+    repo.commit_all("initial");
+    auto loc = find_repository(repo.path());
+    REQUIRE(loc);
+    const session::JournalTarget target{loc->gitdir, "c.txt", loc->workdir};
+    const std::string saved = head + "ab cd\nef";
+
+    { // Session 1 types two lines and saves them, types one more space, and is killed.
+        Sidecar s;
+        Document d(head, 1, PositionEncoding::Utf8);
+        uint32_t now = kSaved;
+        d.set_clock([&now] { return now; });
+        s.open(d, target, head);
+        int64_t v = 1;
+        type(d, v, 1, 0, "ab cd\nef");
+        s.save(target, /*on_disk=*/true);
+        now = kSaved + 2;
+        type(d, v, 1, 2, " "); // "ab  cd": never saved
+        s.save(target, /*on_disk=*/false);
+    }
+    { // Session 2 reopens the saved file, types at the end, and is killed.
+        Sidecar s;
+        Document d(saved, 1, PositionEncoding::Utf8);
+        d.set_clock([] { return kSaved + 100; });
+        s.open(d, target, saved);
+        CHECK(lines(d) ==
+              std::vector<LineClass>{LineClass::Unknown, LineClass::Human, LineClass::Human});
+        int64_t v = 1;
+        type(d, v, 2, 2, "q"); // "efq": never saved
+        s.save(target, /*on_disk=*/false);
+        // The entry still says which typing the file holds: none of the saved characters is
+        // later than the save.
+        Journal journal(loc->gitdir);
+        auto e = journal.load("c.txt");
+        REQUIRE(e.ok());
+        REQUIRE(*e);
+        const std::vector<Attr> attrs = (**e).snapshot.expand();
+        REQUIRE(attrs.size() == saved.size() + 1);
+        for (size_t i = head.size(); i < saved.size(); ++i) {
+            CAPTURE(i);
+            CHECK(attrs[i].evidence == Evidence::Inferred);
+            CHECK(attrs[i].seen == kSaved);
+        }
+    }
+    { // Session 3 reopens the saved file: every typed line is a person's.
+        Sidecar s;
+        Document d(saved, 1, PositionEncoding::Utf8);
+        s.open(d, target, saved);
+        CHECK(lines(d) ==
+              std::vector<LineClass>{LineClass::Unknown, LineClass::Human, LineClass::Human});
+    }
+}
