@@ -33,10 +33,10 @@ struct TempGitdir {
     }
 };
 
-/// What session::JournalSync does for one document: save = Journal::update with merge_evidence(ours,
-/// current) (less the evidence a change back to HEAD's text made stale) and the absorb of what
-/// was stored (`on_disk`: the editor saved this text, so the
-/// entry learns which typing the file holds, JournalEntry::saved); poll = load and absorb.
+/// What session::JournalSync does for one document: save = Journal::update with
+/// merge_evidence(ours, current) (less the evidence a change back to HEAD's text made stale) and
+/// the absorb of what was stored (`on_disk`: the editor saved this text, so the entry learns which
+/// typing the file holds, JournalEntry::saved); poll = load and absorb.
 struct Sidecar {
     Journal& journal;
     std::string path;
