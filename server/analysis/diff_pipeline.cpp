@@ -42,12 +42,14 @@ void DiffPipeline::run() {
         const DiffJob& job = jobs_[k];
         slot.status = differ.diff(job.has_parent ? &job.parent_tree : nullptr, job.tree,
                                   git::to_hex(job.commit), slot.diff);
+        // Read before the slot is handed over: from ++produced_ on, the consumer moves from it.
+        const bool failed = !slot.status;
         {
             std::lock_guard lock(mu_);
             ++produced_;
         }
         produced_cv_.notify_one();
-        if (!slot.status) return; // the consumer stops at this error
+        if (failed) return; // the consumer stops at this error
     }
 }
 

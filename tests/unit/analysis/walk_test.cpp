@@ -490,3 +490,37 @@ TEST_CASE("walk: a blob missing from the object store is an error naming the com
         CHECK(walked.error().message.find(c3) != std::string::npos);
     }
 }
+
+TEST_CASE("walk: a cold walk of more commits than the diff thread runs ahead gives the walk "
+          "made one commit at a time") {
+    // 150 commits: the ring of 64 diffs is reused twice over, the producer waiting for the
+    // walk and the walk for the producer. Going on one commit at a time diffs on the walk's
+    // own thread (one new commit: no pipeline), so the two must agree line for line.
+    TempRepo r;
+    constexpr int kCommits = 150;
+    for (int i = 0; i < kCommits; ++i) {
+        const int round = i / 4;
+        r.write("f" + std::to_string(i % 4) + ".txt",
+                "head " + std::to_string(i) + "\n" + lines("l", 0, round));
+        r.commit_all("c" + std::to_string(i));
+    }
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    const git::Repo& repo = *opened;
+    auto cold = analysis::walk_history(repo, tips_of(repo, {"main"}), {});
+    REQUIRE(cold);
+    CHECK(cold->stats.walked == kCommits);
+    auto step =
+        analysis::walk_history(repo, tips_of(repo, {"main~" + std::to_string(kCommits - 1)}));
+    REQUIRE(step);
+    for (int back = kCommits - 2; back >= 0; --back) {
+        auto next = analysis::extend_history(repo, std::move(*step),
+                                             tips_of(repo, {"main~" + std::to_string(back)}));
+        REQUIRE_MESSAGE(next, (next ? "" : next.error().message));
+        CHECK(next->stats.walked == 1);
+        step = std::move(next);
+    }
+    CHECK(step->lines.size() == cold->lines.size());
+    CHECK(step->ends.size() == cold->ends.size());
+    CHECK(canonical(*step) == canonical(*cold));
+}
