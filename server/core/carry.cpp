@@ -3,6 +3,7 @@
 
 #include "core/base.h"
 #include "core/restore.h"
+#include "core/run_cursor.h"
 #include "core/utf8.h"
 
 #include <algorithm>
@@ -299,31 +300,6 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
     }
     sink.add(ca, ha1 - ca, cb, hb1 - cb);
 }
-
-/// Copies the runs of `from` over [pos, pos+len) in order; calls must move forward.
-class RunCursor {
-public:
-    explicit RunCursor(const std::vector<Run>& runs) : runs_(runs) {}
-    template <typename F> void copy(size_t pos, size_t len, F&& emit) {
-        while (len > 0 && idx_ < runs_.size()) {
-            const size_t run_end = start_ + runs_[idx_].length;
-            if (pos >= run_end) {
-                start_ = run_end;
-                ++idx_;
-                continue;
-            }
-            const size_t take = std::min(len, run_end - pos);
-            emit(static_cast<uint32_t>(take), runs_[idx_].attr);
-            pos += take;
-            len -= take;
-        }
-    }
-
-private:
-    const std::vector<Run>& runs_;
-    size_t idx_ = 0;
-    size_t start_ = 0;
-};
 
 } // namespace
 

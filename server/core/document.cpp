@@ -6,6 +6,7 @@
 #include "core/deleted_spans.h"
 #include "core/origin_text.h"
 #include "core/restore.h"
+#include "core/run_cursor.h"
 #include "core/utf8.h"
 
 #include <algorithm>
@@ -169,31 +170,6 @@ std::vector<std::pair<size_t, size_t>> subtract(std::vector<std::pair<size_t, si
     }
     return from;
 }
-
-/// Copies the runs of a run list over [pos, pos+len) in order; calls must move forward.
-class RunCopier {
-public:
-    explicit RunCopier(const std::vector<Run>& runs) : runs_(runs) {}
-    template <typename F> void copy(size_t pos, size_t len, F&& emit) {
-        while (len > 0 && idx_ < runs_.size()) {
-            const size_t run_end = start_ + runs_[idx_].length;
-            if (pos >= run_end) {
-                start_ = run_end;
-                ++idx_;
-                continue;
-            }
-            const size_t take = std::min(len, run_end - pos);
-            emit(static_cast<uint32_t>(take), runs_[idx_].attr);
-            pos += take;
-            len -= take;
-        }
-    }
-
-private:
-    const std::vector<Run>& runs_;
-    size_t idx_ = 0;
-    size_t start_ = 0;
-};
 
 } // namespace
 
@@ -823,7 +799,7 @@ void Document::match_base(const std::vector<Piece>& pieces, const std::vector<st
     // What the reload threw away: the text before it (each piece's inserted range replaced
     // by what it removed), for a reload that brings it back (match_before_reset).
     Snapshot before;
-    RunCopier from_cur(cur.runs);
+    RunCursor from_cur(cur.runs);
     size_t p = 0;
     for (const auto& [k, at] : inserted_at(pieces)) {
         from_cur.copy(p, at - p, [&](uint32_t len, Attr a) { before.push_run(len, a); });
