@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: clang-format and clang-tidy on the changed files,
 # the build with its unit and end-to-end tests, the same under AddressSanitizer +
-# UndefinedBehaviorSanitizer, a short run of each fuzzer (clang), and the
-# editor-client tests (Neovim, Emacs, VS Code). Exits non-zero if anything fails.
+# UndefinedBehaviorSanitizer, a short run of each fuzzer (clang), the multi-threaded suites
+# under ThreadSanitizer, and the editor-client tests (Neovim, Emacs, VS Code). Exits non-zero
+# if anything fails.
 #   scripts/test.sh                 everything
 #   scripts/test.sh --fast          the fast set while developing: build, then the unit tests
 #                                   not labelled slow (ctest -L unit -LE slow); no setup, lint
 #                                   or sanitizers
 #   PROVENANT_SKIP_CLIENTS=1 ...    skip the editor-client tests
 #   PROVENANT_SKIP_SANITIZE=1 ...   skip the sanitizer builds (ASan + UBSan, TSan)
-#   PROVENANT_TSAN=1 ...            also the multi-threaded suites under ThreadSanitizer (not
-#                                   in CI until it has had a full clean run)
+#   PROVENANT_SKIP_TSAN=1 ...       skip only the ThreadSanitizer build of the multi-threaded
+#                                   suites
 #   PROVENANT_SKIP_LINT=1 ...       skip clang-format and clang-tidy
 #   PROVENANT_SKIP_FUZZ=1 ...       skip the short libFuzzer runs (scripts/fuzz.sh)
 # Benchmarks are not built here: scripts/bench.sh.
@@ -78,7 +79,7 @@ if [[ -z "${PROVENANT_SKIP_FUZZ:-}" ]]; then
   step "fuzzers (a short run of each: scripts/fuzz.sh)"
   scripts/fuzz.sh 15 || failed+=("fuzzers")
 fi
-if [[ -z "${PROVENANT_SKIP_SANITIZE:-}" && -n "${PROVENANT_TSAN:-}" ]]; then
+if [[ -z "${PROVENANT_SKIP_SANITIZE:-}" && -z "${PROVENANT_SKIP_TSAN:-}" ]]; then
   # The suites whose code runs on several threads: the LSP server (I/O, document and journal
   # threads), the journal, and the analysis (the report's walk diffs on a second thread:
   # analysis/diff_pipeline.cpp). Only their targets are built. The slow cases are left out: the
