@@ -407,6 +407,136 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
     }
 }
 
+namespace {
+
+/// `provenant --log-level info report <args> --format json`: the report and whether it came
+/// from the report cache.
+std::pair<json, bool> logged_report(const ReportRepo& r, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--log-level", "info", "report"});
+    args.insert(args.end(), {"--format", "json"});
+    auto out = r.provenant(args);
+    REQUIRE_MESSAGE(out.exit_code == 0, out.err);
+    return {json::parse(out.out), out.err.find("report cache: read") != std::string::npos};
+}
+
+/// The same report with --no-cache (computed from a fresh walk).
+json fresh(const ReportRepo& r, std::vector<std::string> args) {
+    args.push_back("--no-cache");
+    return r.report(args);
+}
+
+} // namespace
+
+TEST_CASE("report: the report cache answers only for the inputs it was computed from") {
+    History h;
+    build(h);
+    ReportRepo& r = h.repo;
+    const std::string dir = r.path() + "/..";
+    const std::string teams = dir + "/teams.toml", prices = dir + "/prices.json",
+                      deploys = dir + "/deploys.csv";
+    auto set_teams = [&](const std::string& team) {
+        std::ofstream(teams) << "[teams." << team << "]\nmembers = [\"author@example.com\"]\n";
+    };
+    auto set_prices = [&](double input) {
+        std::ofstream(prices) << json{{"schema", "provenant-prices/1"},
+                                      {"as_of", "2026-01-01"},
+                                      {"models", {{"gpt-5.4", {{"vendor", "openai"},
+                                                               {"input", input},
+                                                               {"output", 1.0}}}}}}
+                                     .dump();
+    };
+    auto set_deploys = [&](const std::string& commit) {
+        std::ofstream(deploys) << "commit,environment,deployed_at\n"
+                               << commit << ",production,2026-01-02T00:00:00Z\n";
+    };
+    set_teams("infra");
+    set_prices(1.0);
+    set_deploys(h.c1);
+    const std::vector<std::string> args = {"--by",     "team,tool",   "--teams",       teams,
+                                           "--prices", prices,        "--deployments", deploys,
+                                           "--release", "v*"};
+    auto [cold, cold_hit] = logged_report(r, args);
+    CHECK_FALSE(cold_hit);
+    CHECK(cold == fresh(r, args));
+    auto [warm, warm_hit] = logged_report(r, args);
+    CHECK(warm_hit); // the proof that what follows tests the cache's key
+    CHECK(warm == cold);
+
+    SUBCASE("a changed teams file") {
+        set_teams("web");
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == fresh(r, args));
+        CHECK(after["groups"][0]["key"]["team"] == "web");
+    }
+    SUBCASE("a changed price file") {
+        set_prices(1000.0);
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == fresh(r, args));
+        CHECK(after["spend"]["cost_usd"] != cold["spend"]["cost_usd"]);
+    }
+    SUBCASE("a changed deployments file") {
+        set_deploys(h.c50);
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == fresh(r, args));
+        CHECK(after["funnel"]["released"] != cold["funnel"]["released"]);
+    }
+    SUBCASE("other options") {
+        for (const std::vector<std::string>& extra :
+             {std::vector<std::string>{"--since", "2026-02-01"},
+              {"--until", "2026-01-10"},
+              {"--survival-days", "5"},
+              {"--rework-days", "3"},
+              {"--at", h.c8},
+              {"--main", "feat"},
+              {h.c1 + "..feat"}}) {
+            std::vector<std::string> a = args;
+            a.insert(a.end(), extra.begin(), extra.end());
+            auto [once, hit] = logged_report(r, a);
+            CHECK_FALSE(hit);
+            CHECK(once == fresh(r, a));
+            CHECK(once != cold);
+            CHECK(logged_report(r, a).second); // now cached, under its own key
+        }
+        // --by is part of the key too.
+        auto [by_model, hit] = logged_report(r, {"--by", "model"});
+        CHECK_FALSE(hit);
+        CHECK(by_model == fresh(r, {"--by", "model"}));
+    }
+    SUBCASE("a moved tag") {
+        r.git({"tag", "-f", "v1", h.c1});
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == fresh(r, args));
+    }
+    SUBCASE("a new commit, and its note changed") {
+        r.agent_write("src/e.py", "", "e 1\ne 2\n", "aider", "gpt-5.4", 1, 1);
+        const std::string e = r.commit_on(51, "e");
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == fresh(r, args));
+        CHECK(after["totals"]["lines_added"]["ai"] == 18);
+        r.git({"notes", "--ref=provenant", "remove", e});
+        auto [noted, noted_hit] = logged_report(r, args);
+        CHECK_FALSE(noted_hit);
+        CHECK(noted == fresh(r, args));
+        CHECK(noted["totals"]["lines_added"]["ai"] == 16);
+    }
+    SUBCASE("a damaged entry") {
+        const std::string reports = r.path() + "/.git/provenant/reports";
+        for (const auto& e : std::filesystem::directory_iterator(reports)) {
+            std::string bytes = r.read(".git/provenant/reports/" + e.path().filename().string());
+            bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
+            std::ofstream(e.path()) << bytes.substr(0, bytes.size() - 1);
+        }
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == cold);
+    }
+}
+
 TEST_CASE("report: a branch squash-merged by `provenant ci squash-merge` counts once, as merged") {
     ReportRepo r;
     //  d0  main  base.txt, 4 lines nobody watched                    -> 4 unknown
