@@ -13,7 +13,7 @@
 namespace provenant::analysis {
 
 /// The store's schema version; a store of any other version is rebuilt.
-inline constexpr int kStoreVersion = 2;
+inline constexpr int kStoreVersion = 3;
 
 /// The store file of a repository.
 std::filesystem::path store_path(const git::Repo& repo);

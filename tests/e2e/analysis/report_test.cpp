@@ -330,7 +330,10 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         CHECK(r.report({"--release", "v*"}) == cold);
     }
     SUBCASE("a stored row that points nowhere") {
-        auto q = run({"sqlite3", store_file(r), "UPDATE line_runs SET birth = 99999"});
+        // The first line run's birth (bytes 4-7 of its chunk, little-endian) becomes 99999.
+        auto q = run({"sqlite3", store_file(r),
+                      "UPDATE line_chunks SET data = substr(data, 1, 4) || X'9F860100' || "
+                      "substr(data, 9)"});
         REQUIRE_MESSAGE(q.exit_code == 0, q.err);
         CHECK(r.report({"--release", "v*"}) == cold);
     }
