@@ -242,10 +242,8 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
     size_t chunk_seq = 0, chunk_runs = 0;
     auto flush = [&](Inserter& into) -> Status {
         if (chunk_runs == 0) return {};
-        Status st = into.i(int64_t(chunk_seq))
-                        .i(int64_t(chunk_runs))
-                        .b(chunk.data(), chunk.size())
-                        .step();
+        Status st =
+            into.i(int64_t(chunk_seq)).i(int64_t(chunk_runs)).b(chunk.data(), chunk.size()).step();
         chunk.clear();
         chunk_runs = 0;
         return st;
@@ -504,8 +502,7 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
         for (size_t k = 0; k < runs; ++k, p += kEndRunBytes) {
             const uint64_t first = get_u32(p), count = get_u32(p + 4);
             const uint32_t c = get_u32(p + 8), by = p[12];
-            if (count == 0 || first + count > nl || c >= nc || by > 4 ||
-                f.ends.size() + count > ne)
+            if (count == 0 || first + count > nl || c >= nc || by > 4 || f.ends.size() + count > ne)
                 return false;
             for (uint64_t l = first; l < first + count; ++l)
                 f.ends.push_back({uint32_t(l), c, static_cast<EndBy>(by)});

@@ -94,8 +94,8 @@ void run(const Opts& opts) {
         for (const auto& k : keys)
             inputs += " " + k;
         if (use_cache && !loaded)
-            if (auto hit = analysis::read_cached_report(
-                    cache_dir, analysis::report_cache_key(key, inputs))) {
+            if (auto hit = analysis::read_cached_report(cache_dir,
+                                                        analysis::report_cache_key(key, inputs))) {
                 spdlog::info("report cache: read the report of these inputs from {}",
                              cache_dir.string());
                 return std::move(*hit);

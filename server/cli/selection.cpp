@@ -315,8 +315,8 @@ void load_selection(Selection& sel, const SelectionOptions& o, const std::string
     analysis::Fates& fates = sel.fates;
     {
         ProgressLine progress;
-        auto f = analysis::load_fates(repo, sel.tips, std::ref(progress), !o.no_cache,
-                                      &sel.store_key);
+        auto f =
+            analysis::load_fates(repo, sel.tips, std::ref(progress), !o.no_cache, &sel.store_key);
         if (!f) die(f.error());
         fates = std::move(*f);
     }

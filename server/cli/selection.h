@@ -44,10 +44,10 @@ struct Selection {
     analysis::StoreKey store_key;
     analysis::Fates fates;
     analysis::MetricsOptions metrics;
-    std::set<std::string> in_range;                       ///< the range's commits (40 hex)
-    std::vector<std::pair<git_oid, int64_t>> releases;    ///< tags, then deployments
-    size_t tagged = 0;                                    ///< how many of `releases` are tags
-    bool dated = false;                                   ///< --since or --until given
+    std::set<std::string> in_range;                    ///< the range's commits (40 hex)
+    std::vector<std::pair<git_oid, int64_t>> releases; ///< tags, then deployments
+    size_t tagged = 0;                                 ///< how many of `releases` are tags
+    bool dated = false;                                ///< --since or --until given
     int64_t since = INT64_MIN, until = INT64_MAX;
     /// The production deployments of --deployments (also in metrics.releases, which the
     /// report counts as releases); nullopt without --deployments. Export's `deployed`.

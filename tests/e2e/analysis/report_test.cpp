@@ -441,12 +441,12 @@ TEST_CASE("report: the report cache answers only for the inputs it was computed 
         std::ofstream(teams) << "[teams." << team << "]\nmembers = [\"author@example.com\"]\n";
     };
     auto set_prices = [&](double input) {
-        std::ofstream(prices) << json{{"schema", "provenant-prices/1"},
-                                      {"as_of", "2026-01-01"},
-                                      {"models", {{"gpt-5.4", {{"vendor", "openai"},
-                                                               {"input", input},
-                                                               {"output", 1.0}}}}}}
-                                     .dump();
+        std::ofstream(prices)
+            << json{{"schema", "provenant-prices/1"},
+                    {"as_of", "2026-01-01"},
+                    {"models",
+                     {{"gpt-5.4", {{"vendor", "openai"}, {"input", input}, {"output", 1.0}}}}}}
+                   .dump();
     };
     auto set_deploys = [&](const std::string& commit) {
         std::ofstream(deploys) << "commit,environment,deployed_at\n"
@@ -455,8 +455,8 @@ TEST_CASE("report: the report cache answers only for the inputs it was computed 
     set_teams("infra");
     set_prices(1.0);
     set_deploys(h.c1);
-    const std::vector<std::string> args = {"--by",     "team,tool",   "--teams",       teams,
-                                           "--prices", prices,        "--deployments", deploys,
+    const std::vector<std::string> args = {"--by",      "team,tool", "--teams",       teams,
+                                           "--prices",  prices,      "--deployments", deploys,
                                            "--release", "v*"};
     auto [cold, cold_hit] = logged_report(r, args);
     CHECK_FALSE(cold_hit);

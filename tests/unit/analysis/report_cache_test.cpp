@@ -3,8 +3,8 @@
 #include "analysis/report_cache.h"
 #include "support/process.h"
 
-#include <doctest/doctest.h>
 #include <chrono>
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <set>
 #include <sys/stat.h>
@@ -91,8 +91,8 @@ TEST_CASE("report cache: a torn, corrupt or foreign entry is a miss") {
     }
     SUBCASE("another key in the file") { // two keys of one file name, or a planted file
         const size_t line2 = bytes.find('\n') + 1;
-        test::write_text(file.string(), bytes.substr(0, line2) + "other" +
-                                            bytes.substr(bytes.find('\n', line2)));
+        test::write_text(file.string(),
+                         bytes.substr(0, line2) + "other" + bytes.substr(bytes.find('\n', line2)));
     }
     CHECK_FALSE(read_cached_report(dir, key).has_value());
 }
