@@ -308,10 +308,16 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
     REQUIRE(::stat(store_file(r).c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     CHECK(uncached(r) == cold);
+    // The report cache would answer the same options without reading the store: what follows
+    // damages the store, so the report must read it.
+    auto drop_report_cache = [&] {
+        std::filesystem::remove_all(r.path() + "/.git/provenant/reports");
+    };
     SUBCASE("second run") {
         CHECK(r.report({"--release", "v*"}) == cold);
     }
     SUBCASE("corrupt") {
+        drop_report_cache();
         std::string bytes = r.read(".git/provenant/analysis.sqlite");
         for (size_t i = 100; i < bytes.size(); i += 512)
             bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
@@ -319,23 +325,36 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         CHECK(r.report({"--release", "v*"}) == cold);
     }
     SUBCASE("truncated") {
+        drop_report_cache();
         std::string bytes = r.read(".git/provenant/analysis.sqlite");
         r.write(".git/provenant/analysis.sqlite", bytes.substr(0, bytes.size() / 3));
         CHECK(r.report({"--release", "v*"}) == cold);
     }
     SUBCASE("another version") {
+        drop_report_cache();
         auto q =
             run({"sqlite3", store_file(r), "UPDATE meta SET value = '0' WHERE name = 'version'"});
         REQUIRE_MESSAGE(q.exit_code == 0, q.err);
         CHECK(r.report({"--release", "v*"}) == cold);
     }
     SUBCASE("a stored row that points nowhere") {
+        drop_report_cache();
         // The first line run's birth (bytes 4-7 of its chunk, little-endian) becomes 99999.
+        auto hex =
+            run({"sqlite3", store_file(r), "SELECT hex(data) FROM line_chunks WHERE seq = 0"});
+        REQUIRE_MESSAGE(hex.exit_code == 0, hex.err);
+        std::string data = hex.out.substr(0, hex.out.find_first_of("\r\n"));
+        REQUIRE(data.size() >= 34);
+        data.replace(8, 8, "9F860100");
         auto q = run({"sqlite3", store_file(r),
-                      "UPDATE line_chunks SET data = substr(data, 1, 4) || X'9F860100' || "
-                      "substr(data, 9)"});
+                      "UPDATE line_chunks SET data = X'" + data + "' WHERE seq = 0"});
         REQUIRE_MESSAGE(q.exit_code == 0, q.err);
-        CHECK(r.report({"--release", "v*"}) == cold);
+        auto logged =
+            r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
+        REQUIRE_MESSAGE(logged.exit_code == 0, logged.err);
+        CHECK(logged.err.find("not used: inconsistent rows in: SELECT seq, runs, data FROM "
+                              "line_chunks") != std::string::npos);
+        CHECK(json::parse(logged.out) == cold);
     }
     SUBCASE("a new commit") {
         r.agent_write("src/e.py", "", "e 1\ne 2\n", "aider", "gpt-5.4", 1, 1);
