@@ -42,10 +42,8 @@ CREATE TABLE commit_origins (commit_idx INTEGER NOT NULL, origin INTEGER NOT NUL
   cache_write_5m BIGINT NOT NULL, cache_write_1h BIGINT NOT NULL, generated BIGINT NOT NULL,
   has_lines INTEGER NOT NULL);
 CREATE TABLE paths (idx INTEGER PRIMARY KEY, path TEXT NOT NULL);
-CREATE TABLE line_runs (first_line BIGINT PRIMARY KEY, count BIGINT NOT NULL,
-  birth INTEGER NOT NULL, path INTEGER NOT NULL, cls INTEGER NOT NULL, origin INTEGER NOT NULL);
-CREATE TABLE end_runs (seq BIGINT PRIMARY KEY, first_line BIGINT NOT NULL, count BIGINT NOT NULL,
-  commit_idx INTEGER NOT NULL, by_class INTEGER NOT NULL);
+CREATE TABLE line_chunks (seq INTEGER PRIMARY KEY, runs BIGINT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE end_chunks (seq INTEGER PRIMARY KEY, runs BIGINT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE warnings (seq INTEGER PRIMARY KEY, message TEXT NOT NULL);
 CREATE TABLE frontier (commit_idx INTEGER NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL,
   ids BLOB NOT NULL);
@@ -61,7 +59,9 @@ Error db_error(sqlite3* db, const std::string& what) {
 /// The store file opened with `flags` (SQLITE_OPEN_READONLY or _READWRITE), or why not.
 Result<Db> open_db(const fs::path& file, int flags) {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
+    // NOMUTEX: a connection is used by the thread that opened it only; SQLite's own locking
+    // of every call was a tenth of reading a store.
+    int rc = sqlite3_open_v2(file.c_str(), &raw, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     Db db(raw, sqlite3_close);
     if (rc != SQLITE_OK) return db_error(raw, "opening " + file.string());
     return db;
@@ -112,6 +112,23 @@ std::vector<std::string> split(const std::string& s) {
     return out;
 }
 
+// Line runs and end runs are stored packed, many to a row (a chunk): a row per run made
+// SQLite's interpreter most of reading a store (280,000 rows at 100,000 commits). A chunk's
+// `seq` is the index of its first line (first end); every field is a little-endian uint32
+// but the class byte. Checked field by field when read, like the rows before them.
+constexpr size_t kLineRunBytes = 17; // count, birth, path, origin, cls
+constexpr size_t kEndRunBytes = 13;  // first line, count, commit, by
+constexpr size_t kRunsPerChunk = 65536;
+
+void put_u32(std::vector<unsigned char>& out, uint32_t v) {
+    for (int b = 0; b < 4; ++b)
+        out.push_back(static_cast<unsigned char>(v >> (8 * b)));
+}
+
+uint32_t get_u32(const unsigned char* p) {
+    return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+
 /// Binds integers and texts positionally, steps, resets.
 class Inserter {
 public:
@@ -157,8 +174,8 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
     auto origins = mk("INSERT INTO origins VALUES (?, ?, ?, ?, ?)");
     auto corigins = mk("INSERT INTO commit_origins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     auto paths = mk("INSERT INTO paths VALUES (?, ?)");
-    auto runs = mk("INSERT INTO line_runs VALUES (?, ?, ?, ?, ?, ?)");
-    auto ends = mk("INSERT INTO end_runs VALUES (?, ?, ?, ?, ?)");
+    auto runs = mk("INSERT INTO line_chunks VALUES (?, ?, ?)");
+    auto ends = mk("INSERT INTO end_chunks VALUES (?, ?, ?)");
     auto warns = mk("INSERT INTO warnings VALUES (?, ?)");
     auto front = mk("INSERT INTO frontier VALUES (?, ?, ?, ?)");
     auto checks = mk("INSERT INTO checkpoints VALUES (?, ?, ?, ?)");
@@ -219,39 +236,53 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
             return st;
     for (size_t i = old.paths; i < f.paths.size(); ++i)
         if (auto st = paths->i(int64_t(i)).t(f.paths[i]).step(); !st) return st;
-    // Consecutive lines with the same birth, path, class and origin are one row (new lines
+    // Consecutive lines with the same birth, path, class and origin are one run (new lines
     // belong to new commits, so no run crosses `old.lines`).
+    std::vector<unsigned char> chunk;
+    size_t chunk_seq = 0, chunk_runs = 0;
+    auto flush = [&](Inserter& into) -> Status {
+        if (chunk_runs == 0) return {};
+        Status st =
+            into.i(int64_t(chunk_seq)).i(int64_t(chunk_runs)).b(chunk.data(), chunk.size()).step();
+        chunk.clear();
+        chunk_runs = 0;
+        return st;
+    };
     for (size_t i = old.lines; i < f.lines.size();) {
         const LineRow& a = f.lines[i];
         size_t j = i + 1;
         while (j < f.lines.size() && f.lines[j].birth == a.birth && f.lines[j].path == a.path &&
                f.lines[j].cls == a.cls && f.lines[j].origin == a.origin)
             ++j;
-        if (auto st = runs->i(int64_t(i))
-                          .i(int64_t(j - i))
-                          .i(a.birth)
-                          .i(a.path)
-                          .i(int64_t(a.cls))
-                          .i(a.origin)
-                          .step();
-            !st)
-            return st;
+        if (chunk_runs == 0) chunk_seq = i;
+        put_u32(chunk, uint32_t(j - i));
+        put_u32(chunk, a.birth);
+        put_u32(chunk, a.path);
+        put_u32(chunk, a.origin);
+        chunk.push_back(static_cast<unsigned char>(a.cls));
+        if (++chunk_runs == kRunsPerChunk)
+            if (auto st = flush(*runs); !st) return st;
         i = j;
     }
-    // Ends of consecutive lines by one commit with one replacing class are one row; `seq`
-    // is the index of the run's first end.
+    if (auto st = flush(*runs); !st) return st;
+    // Ends of consecutive lines by one commit with one replacing class are one run; a
+    // chunk's `seq` is the index of its first end.
     for (size_t i = old.ends; i < f.ends.size();) {
         const EndRow& a = f.ends[i];
         size_t j = i + 1;
         while (j < f.ends.size() && f.ends[j].commit == a.commit && f.ends[j].by == a.by &&
                f.ends[j].line == a.line + (j - i))
             ++j;
-        if (auto st =
-                ends->i(int64_t(i)).i(a.line).i(int64_t(j - i)).i(a.commit).i(int64_t(a.by)).step();
-            !st)
-            return st;
+        if (chunk_runs == 0) chunk_seq = i;
+        put_u32(chunk, a.line);
+        put_u32(chunk, uint32_t(j - i));
+        put_u32(chunk, a.commit);
+        chunk.push_back(static_cast<unsigned char>(a.by));
+        if (++chunk_runs == kRunsPerChunk)
+            if (auto st = flush(*ends); !st) return st;
         i = j;
     }
+    if (auto st = flush(*ends); !st) return st;
     for (size_t i = old.warnings; i < f.warnings.size(); ++i)
         if (auto st = warns->i(int64_t(i)).t(f.warnings[i]).step(); !st) return st;
     std::vector<unsigned char> buf;
@@ -276,7 +307,8 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
 }
 
 /// Runs `sql` and calls `row(stmt)` for each row; `row` returns false to reject the data.
-Status each_row(sqlite3* db, const char* sql, const std::function<bool(sqlite3_stmt*)>& row) {
+/// A template, not a std::function: it runs once per stored row.
+template <class Row> Status each_row(sqlite3* db, const char* sql, const Row& row) {
     auto s = prepare(db, sql);
     if (!s) return s.error();
     int rc;
@@ -368,10 +400,18 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
                       if (sqlite3_column_int64(s, 0) != int64_t(f.commits.size())) return false;
                       CommitRow r;
                       r.id = text_col(s, 1);
-                      for (const auto& p : split(text_col(s, 2))) {
-                          unsigned long v = std::strtoul(p.c_str(), nullptr, 10);
-                          if (v >= f.commits.size()) return false; // parents come first
+                      // Parsed in place: a string per parent of 100,000 commits showed.
+                      const auto* ps = reinterpret_cast<const char*>(sqlite3_column_text(s, 2));
+                      for (const char* p = ps != nullptr ? ps : ""; *p != '\0';) {
+                          if (*p == ' ') {
+                              ++p;
+                              continue;
+                          }
+                          char* end = nullptr;
+                          unsigned long v = std::strtoul(p, &end, 10);
+                          if (end == p || v >= f.commits.size()) return false; // parents first
                           r.parents.push_back(static_cast<uint32_t>(v));
+                          p = end;
                       }
                       r.author_email = text_col(s, 3);
                       r.author_time = sqlite3_column_int64(s, 4);
@@ -427,36 +467,48 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
     });
     if (!st) return st;
     f.lines.reserve(nl);
-    st = each_row(
-        db, "SELECT first_line, count, birth, path, cls, origin FROM line_runs ORDER BY first_line",
-        [&](sqlite3_stmt* s) {
-            const int64_t first = sqlite3_column_int64(s, 0), count = sqlite3_column_int64(s, 1);
-            const int64_t birth = sqlite3_column_int64(s, 2), path = sqlite3_column_int64(s, 3);
-            const int64_t cls = sqlite3_column_int64(s, 4), origin = sqlite3_column_int64(s, 5);
-            if (first != int64_t(f.lines.size()) || count <= 0 || size_t(first + count) > nl ||
-                birth < 0 || size_t(birth) >= nc || path < 0 || size_t(path) >= f.paths.size() ||
-                cls < 0 || cls > 5 || origin < 0 || size_t(origin) >= f.origins.size())
+    // Chunks in the table's own order (their seq, the rowid); any other order is rejected.
+    auto chunk_of = [](sqlite3_stmt* s, size_t size, size_t run_bytes, const unsigned char*& data,
+                       size_t& runs) {
+        const int64_t seq = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 1);
+        data = static_cast<const unsigned char*>(sqlite3_column_blob(s, 2));
+        const auto bytes = static_cast<size_t>(sqlite3_column_bytes(s, 2));
+        runs = static_cast<size_t>(n);
+        return seq == int64_t(size) && n > 0 && data != nullptr && bytes / run_bytes == runs &&
+               bytes % run_bytes == 0;
+    };
+    st = each_row(db, "SELECT seq, runs, data FROM line_chunks", [&](sqlite3_stmt* s) {
+        const unsigned char* p = nullptr;
+        size_t runs = 0;
+        if (!chunk_of(s, f.lines.size(), kLineRunBytes, p, runs)) return false;
+        for (size_t k = 0; k < runs; ++k, p += kLineRunBytes) {
+            const uint32_t count = get_u32(p), birth = get_u32(p + 4), path = get_u32(p + 8),
+                           origin = get_u32(p + 12), cls = p[16];
+            if (count == 0 || f.lines.size() + count > nl || birth >= nc ||
+                path >= f.paths.size() || cls > 5 || origin >= f.origins.size())
                 return false;
-            LineRow r{uint32_t(birth), uint32_t(path), static_cast<LineClass>(cls),
-                      uint32_t(origin)};
-            f.lines.insert(f.lines.end(), size_t(count), r);
-            return true;
-        });
+            f.lines.insert(f.lines.end(), count,
+                           LineRow{birth, path, static_cast<LineClass>(cls), origin});
+        }
+        return true;
+    });
     if (!st) return st;
     if (f.lines.size() != nl) return Error(ErrorKind::invalid_input, "lines are missing");
     f.ends.reserve(ne);
-    st = each_row(
-        db, "SELECT first_line, count, commit_idx, by_class FROM end_runs ORDER BY seq",
-        [&](sqlite3_stmt* s) {
-            const int64_t first = sqlite3_column_int64(s, 0), count = sqlite3_column_int64(s, 1);
-            const int64_t c = sqlite3_column_int64(s, 2), by = sqlite3_column_int64(s, 3);
-            if (first < 0 || count <= 0 || size_t(first + count) > nl || c < 0 || size_t(c) >= nc ||
-                by < 0 || by > 4 || f.ends.size() + size_t(count) > ne)
+    st = each_row(db, "SELECT seq, runs, data FROM end_chunks", [&](sqlite3_stmt* s) {
+        const unsigned char* p = nullptr;
+        size_t runs = 0;
+        if (!chunk_of(s, f.ends.size(), kEndRunBytes, p, runs)) return false;
+        for (size_t k = 0; k < runs; ++k, p += kEndRunBytes) {
+            const uint64_t first = get_u32(p), count = get_u32(p + 4);
+            const uint32_t c = get_u32(p + 8), by = p[12];
+            if (count == 0 || first + count > nl || c >= nc || by > 4 || f.ends.size() + count > ne)
                 return false;
-            for (int64_t k = 0; k < count; ++k)
-                f.ends.push_back({uint32_t(first + k), uint32_t(c), static_cast<EndBy>(by)});
-            return true;
-        });
+            for (uint64_t l = first; l < first + count; ++l)
+                f.ends.push_back({uint32_t(l), c, static_cast<EndBy>(by)});
+        }
+        return true;
+    });
     if (!st) return st;
     if (f.ends.size() != ne) return Error(ErrorKind::invalid_input, "ends are missing");
     return each_row(db, "SELECT message FROM warnings ORDER BY seq", [&](sqlite3_stmt* s) {
@@ -587,7 +639,7 @@ Result<Stored> read_store(const fs::path& file) {
     if (!db) return db.error();
     // A truncated or corrupt file fails here or in the reads below.
     auto st = check_tables(db->get(), {"meta", "commits", "origins", "commit_origins", "paths",
-                                       "line_runs", "end_runs", "warnings"});
+                                       "line_chunks", "end_chunks", "warnings"});
     if (!st) return st.error();
     Stored out;
     st = read_all(db->get(), out.key, out.fates);
@@ -657,7 +709,7 @@ Status append_store(const fs::path& file, const StoreKey& key, const Fates& fate
 }
 
 Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const Progress& progress,
-                         bool use_store) {
+                         bool use_store, StoreKey* key_out) {
     std::sort(tips.begin(), tips.end(),
               [](const git_oid& a, const git_oid& b) { return git_oid_cmp(&a, &b) < 0; });
     tips.erase(
@@ -666,6 +718,7 @@ Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const
         tips.end());
     if (!use_store) return walk_history(repo, tips, progress);
     const StoreKey key = store_key(repo, tips);
+    if (key_out != nullptr) *key_out = key;
     const fs::path file = store_path(repo);
     auto stored = read_store(file);
     if (stored && stored->key == key) return std::move(stored->fates);

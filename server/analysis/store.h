@@ -13,7 +13,7 @@
 namespace provenant::analysis {
 
 /// The store's schema version; a store of any other version is rebuilt.
-inline constexpr int kStoreVersion = 2;
+inline constexpr int kStoreVersion = 3;
 
 /// The store file of a repository.
 std::filesystem::path store_path(const git::Repo& repo);
@@ -63,7 +63,8 @@ Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std:
 
 /// The fates of the history reachable from `tips`: from the store when it matches, else by
 /// walking (and then storing, when `use_store`). Store problems are logged, never fatal.
+/// `key`, when given, is set to the store key the fates are of (with `use_store`).
 Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const Progress& progress,
-                         bool use_store = true);
+                         bool use_store = true, StoreKey* key = nullptr);
 
 } // namespace provenant::analysis

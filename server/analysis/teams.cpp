@@ -86,6 +86,19 @@ Result<void> TeamMap::add(std::string_view email_or_glob, std::string_view team)
     return {};
 }
 
+std::string TeamMap::canonical() const {
+    // Each string after its length: no email or team, whatever its bytes, reads as another.
+    std::string out;
+    auto put = [&](char kind, const std::string& a, const std::string& b) {
+        out += kind + std::to_string(a.size()) + ':' + a + std::to_string(b.size()) + ':' + b;
+    };
+    for (const auto& [email, team] : exact_)
+        put('=', email, team);
+    for (const Glob& g : globs_)
+        put('*', g.pattern, g.team);
+    return out;
+}
+
 std::optional<std::string> TeamMap::team_of(std::string_view email) const {
     std::string key = lower(email);
     if (auto it = exact_.find(key); it != exact_.end()) return it->second;

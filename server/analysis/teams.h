@@ -50,6 +50,9 @@ public:
     /// Every team name, sorted.
     std::vector<std::string> teams() const;
     bool empty() const { return exact_.empty() && globs_.empty(); }
+    /// Every entry in the order team_of tries them, as text: two maps with the same text
+    /// give every email the same team (the report cache keys on it).
+    std::string canonical() const;
 
 private:
     std::map<std::string, std::string> exact_; ///< lower-cased email -> team

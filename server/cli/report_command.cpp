@@ -1,5 +1,6 @@
 // `provenant report`: how much AI code reaches production, and at what cost (docs/report.md).
 #include "analysis/metrics.h"
+#include "analysis/report_cache.h"
 #include "analysis/report_format.h"
 #include "analysis/report_html.h"
 #include "cli/commands.h"
@@ -8,9 +9,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <set>
+#include <spdlog/spdlog.h>
 
 namespace provenant::cli {
 
@@ -31,6 +34,7 @@ struct Opts {
 /// The HTML page's charts: the same selection grouped by tool, by tool and model, and by week
 /// (month when the selected commits span more than half a year).
 analysis::HtmlReport html_views(const analysis::Fates& fates, const analysis::MetricsOptions& mo,
+                                const std::function<nlohmann::json(std::vector<std::string>)>& of,
                                 nlohmann::json report) {
     int64_t first = INT64_MAX, last = INT64_MIN;
     for (uint32_t i = 0; i < fates.commits.size(); ++i) {
@@ -41,14 +45,9 @@ analysis::HtmlReport html_views(const analysis::Fates& fates, const analysis::Me
     constexpr int64_t kHalfYear = 183LL * 86400;
     analysis::HtmlReport out;
     out.period = first <= last && last - first > kHalfYear ? "month" : "week";
-    auto grouped = [&](std::vector<std::string> by) {
-        analysis::MetricsOptions o = mo;
-        o.by = std::move(by);
-        return analysis::compute_report(fates, o);
-    };
-    out.by_tool = grouped({"tool"});
-    out.by_tool_model = grouped({"tool", "model"});
-    out.by_period = grouped({out.period});
+    out.by_tool = of({"tool"});
+    out.by_tool_model = of({"tool", "model"});
+    out.by_period = of({out.period});
     out.report = std::move(report);
     return out;
 }
@@ -76,13 +75,46 @@ void run(const Opts& opts) {
             pos = comma + 1;
         }
     }
-    std::unique_ptr<Selection> sel = resolve_selection(o, "report");
-    sel->metrics.by = by;
-    const analysis::Fates& fates = sel->fates;
+    std::unique_ptr<Selection> sel = resolve_options(o, "report");
     const auto& main_id = sel->main_id;
     const auto& at_id = sel->at_id;
 
-    nlohmann::json report = analysis::compute_report(fates, sel->metrics);
+    // A report computed before from the same history, notes and options is read from the
+    // report cache; the fates are read (or walked) only when one is not there.
+    const bool use_cache = !o.no_cache;
+    std::filesystem::path cache_dir;
+    analysis::StoreKey key;
+    if (use_cache) {
+        cache_dir = analysis::report_cache_dir(analysis::store_path(*sel->repo));
+        key = analysis::store_key(*sel->repo, sel->tips);
+    }
+    bool loaded = false;
+    auto report_by = [&](std::vector<std::string> keys) {
+        std::string inputs = sel->inputs + " by";
+        for (const auto& k : keys)
+            inputs += " " + k;
+        if (use_cache && !loaded)
+            if (auto hit = analysis::read_cached_report(cache_dir,
+                                                        analysis::report_cache_key(key, inputs))) {
+                spdlog::info("report cache: read the report of these inputs from {}",
+                             cache_dir.string());
+                return std::move(*hit);
+            }
+        if (!loaded) load_selection(*sel, o, "report");
+        loaded = true;
+        analysis::MetricsOptions mo = sel->metrics;
+        mo.by = std::move(keys);
+        nlohmann::json r = analysis::compute_report(sel->fates, mo);
+        r["warnings"] = sel->fates.warnings;
+        if (use_cache)
+            if (auto st = analysis::write_cached_report(
+                    cache_dir, analysis::report_cache_key(sel->store_key, inputs), r);
+                !st)
+                spdlog::warn("report cache not written: {}", st.error().message);
+        return r;
+    };
+
+    nlohmann::json report = report_by(by);
     report["selection"] = {
         {"range", o.range.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.range)},
         {"since", o.since.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.since)},
@@ -93,17 +125,22 @@ void run(const Opts& opts) {
     report["prices"] = sel->prices->label();
     // An unreadable note is a gap (its lines are unknown), said once.
     std::set<std::string> said;
-    for (const auto& w : fates.warnings)
-        if (said.insert(w).second)
+    for (const auto& w : report["warnings"])
+        if (w.is_string() && said.insert(w.get<std::string>()).second)
             std::fprintf(
                 stderr,
                 "provenant report: a note cannot be read (its commit counts as untracked): %s\n",
-                w.c_str());
-    report["warnings"] = fates.warnings;
-    const std::string text =
-        *fmt == analysis::ReportFormat::Html
-            ? analysis::render_report_html(html_views(fates, sel->metrics, report))
-            : analysis::render_report(report, *fmt);
+                w.get<std::string>().c_str());
+    std::string text;
+    if (*fmt == analysis::ReportFormat::Html) {
+        // The page's period needs the selected commits' dates: the fates.
+        if (!loaded) load_selection(*sel, o, "report");
+        loaded = true;
+        text = analysis::render_report_html(
+            html_views(sel->fates, sel->metrics, report_by, std::move(report)));
+    } else {
+        text = analysis::render_report(report, *fmt);
+    }
     if (opts.output.empty()) {
         std::cout << text;
         if (!text.empty() && text.back() != '\n') std::cout << '\n';

@@ -108,8 +108,10 @@ std::vector<Release> releases_of(const git::Repo& repo, const std::string& spec)
 }
 
 /// The commits of a revision range ("A..B", or one revision: everything reachable from it).
+/// `resolved` is set to the range's resolved ends ("<B>..<A>" or "<B>"): the set depends on
+/// nothing else (commits are immutable).
 std::set<std::string> range_commits(const git::Repo& repo, const std::string& range,
-                                    std::vector<git_oid>& tips) {
+                                    std::vector<git_oid>& tips, std::string& resolved) {
     git::Revwalk walk;
     if (git_revwalk_new(git::Setter(walk), repo.get()) != 0)
         die(ErrorKind::io, "starting a history walk");
@@ -124,12 +126,14 @@ std::set<std::string> range_commits(const git::Repo& repo, const std::string& ra
         if (!ia) die(ErrorKind::not_found, "unknown revision '" + a + "'");
         if (!ib) die(ErrorKind::not_found, "unknown revision '" + b + "'");
         tips.push_back(*ib);
+        resolved = git::to_hex(*ib) + ".." + git::to_hex(*ia);
         git_revwalk_push(walk.get(), &*ib);
         git_revwalk_hide(walk.get(), &*ia);
     } else {
         auto id = try_resolve(repo, range);
         if (!id) die(ErrorKind::not_found, "unknown revision '" + range + "'");
         tips.push_back(*id);
+        resolved = git::to_hex(*id);
         git_revwalk_push(walk.get(), &*id);
     }
     std::set<std::string> out;
@@ -188,8 +192,40 @@ void add_selection_options(CLI::App& cmd, SelectionOptions& o, bool with_by) {
     cmd.add_flag("--no-cache", o.no_cache, "Neither read nor write the analysis store");
 }
 
-std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
-                                             const std::string& command) {
+namespace {
+
+/// Every price the table holds, as text (each string after its length): the costs depend
+/// on nothing else.
+std::string prices_text(const PriceTable& t) {
+    std::string out;
+    auto put = [&](const std::string& s) { out += std::to_string(s.size()) + ':' + s; };
+    put(t.label());
+    char buf[32];
+    for (const auto& [model, p] : t.models()) {
+        put(model);
+        put(p.vendor);
+        for (double v : {p.input, p.output, p.cache_read, p.cache_write_5m, p.cache_write_1h}) {
+            std::snprintf(buf, sizeof buf, "%.17g;", v);
+            out += buf;
+        }
+    }
+    return out;
+}
+
+/// SHA-1 of `text`, 40 hex (a fixed-size stand-in for text of any size or bytes in a key).
+std::string digest_of(const std::string& text) {
+    git_oid id;
+    git_odb_hash(&id, text.data(), text.size(), GIT_OBJECT_BLOB);
+    return git::to_hex(id);
+}
+
+std::string hex_or_dash(const std::optional<git_oid>& id) {
+    return id ? git::to_hex(*id) : "-";
+}
+
+} // namespace
+
+std::unique_ptr<Selection> resolve_options(const SelectionOptions& o, const std::string& command) {
     g_command = &command;
     if (o.survival_days < 0) die(ErrorKind::invalid_input, "--survival-days must be 0 or more");
     if (o.rework_days < 0) die(ErrorKind::invalid_input, "--rework-days must be 0 or more");
@@ -211,7 +247,8 @@ std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
 
     auto tips_r = analysis::default_tips(repo);
     if (!tips_r) die(tips_r.error());
-    std::vector<git_oid> tips = std::move(*tips_r);
+    std::vector<git_oid>& tips = sel->tips;
+    tips = std::move(*tips_r);
 
     std::optional<git_oid>& main_id = sel->main_id;
     if (!o.main_ref.empty()) {
@@ -227,7 +264,7 @@ std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
         if (!at_id) die(ErrorKind::not_found, "--at: unknown ref '" + o.at + "'");
     }
     std::vector<Release> releases = releases_of(repo, o.release);
-    const size_t tagged = releases.size(); // the deployments follow
+    sel->tagged = releases.size(); // the deployments follow
     if (!o.deployments.empty()) {
         auto deps = analysis::load_deployments(o.deployments);
         if (!deps) die(deps.error());
@@ -246,17 +283,40 @@ std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
             releases.push_back({*id, d.deployed_at});
         }
     }
-    std::set<std::string> in_range;
-    if (!o.range.empty()) in_range = range_commits(repo, o.range, tips);
+    std::string range = "-";
+    if (!o.range.empty()) sel->in_range = range_commits(repo, o.range, tips, range);
     if (main_id) tips.push_back(*main_id);
     if (at_id) tips.push_back(*at_id);
-    for (const auto& r : releases)
+    for (const auto& r : releases) {
         tips.push_back(r.commit);
+        sel->releases.emplace_back(r.commit, r.date);
+    }
+    sel->dated = !o.since.empty() || !o.until.empty();
+    sel->since = o.since.empty() ? INT64_MIN : parse_date(o.since, "--since");
+    sel->until = o.until.empty() ? INT64_MAX : parse_date(o.until, "--until");
 
-    analysis::Fates& fates = sel->fates;
+    // Everything compute_report reads besides the fates, resolved (the report cache's key).
+    std::string& in = sel->inputs;
+    in = "main " + hex_or_dash(main_id) + " at " + hex_or_dash(at_id) + " range " + range +
+         " since " + std::to_string(sel->since) + " until " + std::to_string(sel->until) +
+         " survival " + std::to_string(o.survival_days) + " rework " +
+         std::to_string(o.rework_days) + " teams " +
+         (sel->teams ? digest_of(sel->teams->canonical()) : std::string("-")) + " prices " +
+         digest_of(prices_text(*sel->prices)) + " releases";
+    for (const auto& [commit, date] : sel->releases)
+        in += " " + git::to_hex(commit) + "@" + std::to_string(date);
+    g_command = nullptr;
+    return sel;
+}
+
+void load_selection(Selection& sel, const SelectionOptions& o, const std::string& command) {
+    g_command = &command;
+    git::Repo& repo = *sel.repo;
+    analysis::Fates& fates = sel.fates;
     {
         ProgressLine progress;
-        auto f = analysis::load_fates(repo, tips, std::ref(progress), !o.no_cache);
+        auto f =
+            analysis::load_fates(repo, sel.tips, std::ref(progress), !o.no_cache, &sel.store_key);
         if (!f) die(f.error());
         fates = std::move(*f);
     }
@@ -268,37 +328,40 @@ std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
         return it == index.end() ? kNone : it->second;
     };
 
-    analysis::MetricsOptions& mo = sel->metrics;
-    mo.main_tip = main_id ? idx(*main_id) : kNone;
-    mo.at = at_id ? idx(*at_id) : kNone;
-    for (const auto& r : releases)
-        mo.releases.push_back({idx(r.commit), r.date});
+    analysis::MetricsOptions& mo = sel.metrics;
+    mo.main_tip = sel.main_id ? idx(*sel.main_id) : kNone;
+    mo.at = sel.at_id ? idx(*sel.at_id) : kNone;
+    for (const auto& [commit, date] : sel.releases)
+        mo.releases.push_back({idx(commit), date});
     if (!o.deployments.empty())
-        sel->deployments.emplace(mo.releases.begin() + static_cast<ptrdiff_t>(tagged),
-                                 mo.releases.end());
+        sel.deployments.emplace(mo.releases.begin() + static_cast<ptrdiff_t>(sel.tagged),
+                                mo.releases.end());
     mo.survival_days = o.survival_days;
     mo.rework_days = o.rework_days;
-    mo.prices = &*sel->prices;
-    if (sel->teams) {
-        const analysis::TeamMap* teams = &*sel->teams;
+    mo.prices = &*sel.prices;
+    if (sel.teams) {
+        const analysis::TeamMap* teams = &*sel.teams;
         mo.team_of = [teams](std::string_view e) { return teams->team_of(e); };
     }
-    const bool dated = !o.since.empty() || !o.until.empty();
-    if (!o.range.empty() || dated) {
-        const int64_t since = o.since.empty() ? INT64_MIN : parse_date(o.since, "--since");
-        const int64_t until = o.until.empty() ? INT64_MAX : parse_date(o.until, "--until");
+    if (!o.range.empty() || sel.dated) {
         mo.selected.assign(fates.commits.size(), 0);
         size_t any = 0;
         for (uint32_t i = 0; i < fates.commits.size(); ++i) {
             const auto& c = fates.commits[i];
-            bool in = (o.range.empty() || in_range.count(c.id) != 0) && c.commit_time >= since &&
-                      c.commit_time <= until;
+            bool in = (o.range.empty() || sel.in_range.count(c.id) != 0) &&
+                      c.commit_time >= sel.since && c.commit_time <= sel.until;
             mo.selected[i] = in ? 1 : 0;
             any += in ? 1 : 0;
         }
         if (any == 0) die(ErrorKind::not_found, "no commits in the selection");
     }
     g_command = nullptr;
+}
+
+std::unique_ptr<Selection> resolve_selection(const SelectionOptions& o,
+                                             const std::string& command) {
+    auto sel = resolve_options(o, command);
+    load_selection(*sel, o, command);
     return sel;
 }
 

@@ -308,10 +308,16 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
     REQUIRE(::stat(store_file(r).c_str(), &st) == 0);
     CHECK((st.st_mode & 0777) == 0600);
     CHECK(uncached(r) == cold);
+    // The report cache would answer the same options without reading the store: what follows
+    // damages the store, so the report must read it.
+    auto drop_report_cache = [&] {
+        std::filesystem::remove_all(r.path() + "/.git/provenant/reports");
+    };
     SUBCASE("second run") {
         CHECK(r.report({"--release", "v*"}) == cold);
     }
     SUBCASE("corrupt") {
+        drop_report_cache();
         std::string bytes = r.read(".git/provenant/analysis.sqlite");
         for (size_t i = 100; i < bytes.size(); i += 512)
             bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
@@ -319,20 +325,36 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         CHECK(r.report({"--release", "v*"}) == cold);
     }
     SUBCASE("truncated") {
+        drop_report_cache();
         std::string bytes = r.read(".git/provenant/analysis.sqlite");
         r.write(".git/provenant/analysis.sqlite", bytes.substr(0, bytes.size() / 3));
         CHECK(r.report({"--release", "v*"}) == cold);
     }
     SUBCASE("another version") {
+        drop_report_cache();
         auto q =
             run({"sqlite3", store_file(r), "UPDATE meta SET value = '0' WHERE name = 'version'"});
         REQUIRE_MESSAGE(q.exit_code == 0, q.err);
         CHECK(r.report({"--release", "v*"}) == cold);
     }
     SUBCASE("a stored row that points nowhere") {
-        auto q = run({"sqlite3", store_file(r), "UPDATE line_runs SET birth = 99999"});
+        drop_report_cache();
+        // The first line run's birth (bytes 4-7 of its chunk, little-endian) becomes 99999.
+        auto hex =
+            run({"sqlite3", store_file(r), "SELECT hex(data) FROM line_chunks WHERE seq = 0"});
+        REQUIRE_MESSAGE(hex.exit_code == 0, hex.err);
+        std::string data = hex.out.substr(0, hex.out.find_first_of("\r\n"));
+        REQUIRE(data.size() >= 34);
+        data.replace(8, 8, "9F860100");
+        auto q = run({"sqlite3", store_file(r),
+                      "UPDATE line_chunks SET data = X'" + data + "' WHERE seq = 0"});
         REQUIRE_MESSAGE(q.exit_code == 0, q.err);
-        CHECK(r.report({"--release", "v*"}) == cold);
+        auto logged =
+            r.provenant({"--log-level", "info", "report", "--release", "v*", "--format", "json"});
+        REQUIRE_MESSAGE(logged.exit_code == 0, logged.err);
+        CHECK(logged.err.find("not used: inconsistent rows in: SELECT seq, runs, data FROM "
+                              "line_chunks") != std::string::npos);
+        CHECK(json::parse(logged.out) == cold);
     }
     SUBCASE("a new commit") {
         r.agent_write("src/e.py", "", "e 1\ne 2\n", "aider", "gpt-5.4", 1, 1);
@@ -404,6 +426,136 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
         CHECK(after["totals"]["lines_added"]["paste"] == 3);
         CHECK(after["totals"]["lines_added"]["human"] == 1);
         CHECK(after == uncached(r));
+    }
+}
+
+namespace {
+
+/// `provenant --log-level info report <args> --format json`: the report and whether it came
+/// from the report cache.
+std::pair<json, bool> logged_report(const ReportRepo& r, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--log-level", "info", "report"});
+    args.insert(args.end(), {"--format", "json"});
+    auto out = r.provenant(args);
+    REQUIRE_MESSAGE(out.exit_code == 0, out.err);
+    return {json::parse(out.out), out.err.find("report cache: read") != std::string::npos};
+}
+
+/// The same report with --no-cache (computed from a fresh walk).
+json fresh(const ReportRepo& r, std::vector<std::string> args) {
+    args.push_back("--no-cache");
+    return r.report(args);
+}
+
+} // namespace
+
+TEST_CASE("report: the report cache answers only for the inputs it was computed from") {
+    History h;
+    build(h);
+    ReportRepo& r = h.repo;
+    const std::string dir = r.path() + "/..";
+    const std::string teams = dir + "/teams.toml", prices = dir + "/prices.json",
+                      deploys = dir + "/deploys.csv";
+    auto set_teams = [&](const std::string& team) {
+        std::ofstream(teams) << "[teams." << team << "]\nmembers = [\"author@example.com\"]\n";
+    };
+    auto set_prices = [&](double input) {
+        std::ofstream(prices)
+            << json{{"schema", "provenant-prices/1"},
+                    {"as_of", "2026-01-01"},
+                    {"models",
+                     {{"gpt-5.4", {{"vendor", "openai"}, {"input", input}, {"output", 1.0}}}}}}
+                   .dump();
+    };
+    auto set_deploys = [&](const std::string& commit) {
+        std::ofstream(deploys) << "commit,environment,deployed_at\n"
+                               << commit << ",production,2026-01-02T00:00:00Z\n";
+    };
+    set_teams("infra");
+    set_prices(1.0);
+    set_deploys(h.c1);
+    const std::vector<std::string> args = {"--by",      "team,tool", "--teams",       teams,
+                                           "--prices",  prices,      "--deployments", deploys,
+                                           "--release", "v*"};
+    auto [cold, cold_hit] = logged_report(r, args);
+    CHECK_FALSE(cold_hit);
+    CHECK(cold == fresh(r, args));
+    auto [warm, warm_hit] = logged_report(r, args);
+    CHECK(warm_hit); // the proof that what follows tests the cache's key
+    CHECK(warm == cold);
+
+    SUBCASE("a changed teams file") {
+        set_teams("web");
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == fresh(r, args));
+        CHECK(after["groups"][0]["key"]["team"] == "web");
+    }
+    SUBCASE("a changed price file") {
+        set_prices(1000.0);
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == fresh(r, args));
+        CHECK(after["spend"]["cost_usd"] != cold["spend"]["cost_usd"]);
+    }
+    SUBCASE("a changed deployments file") {
+        set_deploys(h.c50);
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == fresh(r, args));
+        CHECK(after["funnel"]["released"] != cold["funnel"]["released"]);
+    }
+    SUBCASE("other options") {
+        for (const std::vector<std::string>& extra :
+             {std::vector<std::string>{"--since", "2026-02-01"},
+              {"--until", "2026-01-10"},
+              {"--survival-days", "5"},
+              {"--rework-days", "3"},
+              {"--at", h.c8},
+              {"--main", "feat"},
+              {h.c1 + "..feat"}}) {
+            std::vector<std::string> a = args;
+            a.insert(a.end(), extra.begin(), extra.end());
+            auto [once, hit] = logged_report(r, a);
+            CHECK_FALSE(hit);
+            CHECK(once == fresh(r, a));
+            CHECK(once != cold);
+            CHECK(logged_report(r, a).second); // now cached, under its own key
+        }
+        // --by is part of the key too.
+        auto [by_model, hit] = logged_report(r, {"--by", "model"});
+        CHECK_FALSE(hit);
+        CHECK(by_model == fresh(r, {"--by", "model"}));
+    }
+    SUBCASE("a moved tag") {
+        r.git({"tag", "-f", "v1", h.c1});
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == fresh(r, args));
+    }
+    SUBCASE("a new commit, and its note changed") {
+        r.agent_write("src/e.py", "", "e 1\ne 2\n", "aider", "gpt-5.4", 1, 1);
+        const std::string e = r.commit_on(51, "e");
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == fresh(r, args));
+        CHECK(after["totals"]["lines_added"]["ai"] == 18);
+        r.git({"notes", "--ref=provenant", "remove", e});
+        auto [noted, noted_hit] = logged_report(r, args);
+        CHECK_FALSE(noted_hit);
+        CHECK(noted == fresh(r, args));
+        CHECK(noted["totals"]["lines_added"]["ai"] == 16);
+    }
+    SUBCASE("a damaged entry") {
+        const std::string reports = r.path() + "/.git/provenant/reports";
+        for (const auto& e : std::filesystem::directory_iterator(reports)) {
+            std::string bytes = r.read(".git/provenant/reports/" + e.path().filename().string());
+            bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x20);
+            std::ofstream(e.path()) << bytes.substr(0, bytes.size() - 1);
+        }
+        auto [after, hit] = logged_report(r, args);
+        CHECK_FALSE(hit);
+        CHECK(after == cold);
     }
 }
 
