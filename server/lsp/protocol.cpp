@@ -57,7 +57,8 @@ std::optional<ParamsError> from_json(const json* params, InitializeParams& out) 
     Reader encodings = r.field("capabilities").field("general").field("positionEncodings");
     // (Readers copy their path, so chaining through temporaries is safe.)
     if (encodings.present())
-        encodings.each(out.position_encodings, [](const Reader& item, std::string& s) { item.read(s); });
+        encodings.each(out.position_encodings,
+                       [](const Reader& item, std::string& s) { item.read(s); });
     return err;
 }
 

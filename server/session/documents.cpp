@@ -119,9 +119,10 @@ void Session::change(const std::string& uri, int64_t version,
     OpenDocument* d = find(uri, "textDocument/didChange");
     if (!d) return;
     if (version <= d->doc.version())
-        return spdlog::warn("session: textDocument/didChange for {} ignored: version {} is not after "
-                            "the document's version {}",
-                            uri, version, d->doc.version());
+        return spdlog::warn(
+            "session: textDocument/didChange for {} ignored: version {} is not after "
+            "the document's version {}",
+            uri, version, d->doc.version());
     for (size_t i = 0; i < changes.size(); ++i) {
         const TextChange& c = changes[i];
         Status s = d->doc.apply_change(version, c.range, c.text, c.reason);
