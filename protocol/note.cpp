@@ -1,6 +1,7 @@
 // The provenant/1 note: JSON writing and strict, bounded reading with JSON-path errors.
 #include "protocol/note.h"
 
+#include "protocol/origin_reader.h"
 #include "support/json_fields.h"
 #include "support/json_text.h"
 #include "support/line_ranges.h"
@@ -373,20 +374,13 @@ private:
     static NoteOrigin read_origin(const nlohmann::json& j, const std::string& path) {
         expect_object(j, path);
         NoteOrigin o;
-        // The record's own strict reader reports its field; prefix our path.
-        try {
-            from_json(j, o.record);
-        } catch (const std::exception& e) {
-            fail(path, e.what());
-        }
-        if (auto it = j.find("tokens"); it != j.end() && !it->is_null()) {
-            expect_object(*it, path + ".tokens");
-            try {
-                from_json(*it, o.tokens);
-            } catch (const std::exception& e) {
-                fail(path, e.what());
-            }
-        }
+        // The record's own readers, at this origin's path.
+        std::optional<Error> err;
+        const json_fields::Reader r(&j, path, err);
+        provenant::read_origin(r, o.record);
+        if (json_fields::Reader tokens = r.field("tokens"); tokens.present())
+            read_tokens(tokens, o.tokens);
+        json_fields::throw_if(err);
         if (auto it = j.find("funnel"); it != j.end() && !it->is_null()) {
             std::string fp = path + ".funnel";
             expect_object(*it, fp);

@@ -1,7 +1,7 @@
 // Origin classes and records: names and JSON conversion.
 #include "protocol/origin.h"
 
-#include "support/json_fields.h"
+#include "protocol/origin_reader.h"
 
 #include <array>
 
@@ -64,22 +64,35 @@ void to_json(nlohmann::json& j, const OriginRecord& r) {
     if (!r.request.empty()) j["request"] = r.request;
 }
 
+void read_origin(const json_fields::Reader& r, OriginRecord& out) {
+    if (!r.expect_object()) return;
+    OriginRecord rec;
+    std::string cls;
+    auto optional = [&](const char* key, std::string& s) {
+        if (json_fields::Reader f = r.field(key); f.present()) f.read(s);
+    };
+    optional("class", cls);
+    optional("tool", rec.tool);
+    optional("kind", rec.kind);
+    optional("model", rec.model);
+    optional("session", rec.session);
+    optional("request", rec.request);
+    if (r.failed()) return;
+    auto c = origin_class_from_string(cls.empty() ? "ai" : cls);
+    if (!c) return r.field("class").fail("unknown class '" + cls + "'");
+    rec.cls = *c;
+    if (rec.cls == OriginClass::Ai && !rec.kind.empty() && !is_valid_ai_kind(rec.kind))
+        return r.field("kind").fail("expected completion, agent or chat, got '" + rec.kind + "'");
+    out = std::move(rec);
+}
+
 // Both throw json_fields::PathError (a std::invalid_argument), as nlohmann's from_json
 // protocol expects; their callers catch it. The paths are named from "origin" and "tokens"
 // because nlohmann's get<>() passes no path down.
 void from_json(const nlohmann::json& j, OriginRecord& r) {
-    namespace jf = json_fields;
-    std::string cls = jf::opt_string(j, "class", "origin").value_or("");
-    auto c = origin_class_from_string(cls.empty() ? "ai" : cls);
-    if (!c) jf::fail("origin.class", "unknown class '" + cls + "'");
-    r.cls = *c;
-    r.tool = jf::opt_string(j, "tool", "origin").value_or("");
-    r.kind = jf::opt_string(j, "kind", "origin").value_or("");
-    r.model = jf::opt_string(j, "model", "origin").value_or("");
-    r.session = jf::opt_string(j, "session", "origin").value_or("");
-    r.request = jf::opt_string(j, "request", "origin").value_or("");
-    if (r.cls == OriginClass::Ai && !r.kind.empty() && !is_valid_ai_kind(r.kind))
-        jf::fail("origin.kind", "expected completion, agent or chat, got '" + r.kind + "'");
+    std::optional<Error> err;
+    read_origin(json_fields::Reader(&j, "origin", err), r);
+    json_fields::throw_if(err);
 }
 
 void to_json(nlohmann::json& j, const TokenUsage& u) {
@@ -91,14 +104,25 @@ void to_json(nlohmann::json& j, const TokenUsage& u) {
     if (u.reasoning) j["reasoning"] = u.reasoning;
 }
 
+void read_tokens(const json_fields::Reader& r, TokenUsage& out) {
+    if (!r.expect_object()) return;
+    TokenUsage u;
+    auto count = [&](const char* key, uint64_t& n) {
+        if (json_fields::Reader f = r.field(key); f.present()) f.read(n);
+    };
+    count("input", u.input);
+    count("output", u.output);
+    count("cache_read", u.cache_read);
+    count("cache_write_5m", u.cache_write_5m);
+    count("cache_write_1h", u.cache_write_1h);
+    count("reasoning", u.reasoning);
+    if (!r.failed()) out = u;
+}
+
 void from_json(const nlohmann::json& j, TokenUsage& u) {
-    namespace jf = json_fields;
-    u.input = jf::opt_count(j, "input", "tokens");
-    u.output = jf::opt_count(j, "output", "tokens");
-    u.cache_read = jf::opt_count(j, "cache_read", "tokens");
-    u.cache_write_5m = jf::opt_count(j, "cache_write_5m", "tokens");
-    u.cache_write_1h = jf::opt_count(j, "cache_write_1h", "tokens");
-    u.reasoning = jf::opt_count(j, "reasoning", "tokens");
+    std::optional<Error> err;
+    read_tokens(json_fields::Reader(&j, "tokens", err), u);
+    json_fields::throw_if(err);
 }
 
 } // namespace provenant

@@ -7,12 +7,6 @@ using nlohmann::json;
 
 namespace {
 
-size_t opt_size(const json& obj, const char* key) {
-    auto it = obj.find(key);
-    if (it == obj.end() || !it->is_number_unsigned()) return 0;
-    return it->get<size_t>();
-}
-
 std::vector<Replacement> edits_of(const json& j, bool with_range) {
     std::vector<Replacement> out;
     const json* edits = field::opt_array(j, "edits", "");
@@ -23,9 +17,11 @@ std::vector<Replacement> edits_of(const json& j, bool with_range) {
         Replacement r;
         r.old_text = field::string(e, "old_string", where);
         r.new_text = field::string(e, "new_string", where);
-        if (with_range && e.contains("range") && e.at("range").is_object()) {
-            r.line = opt_size(e.at("range"), "start_line_number");
-            r.column = opt_size(e.at("range"), "start_column");
+        if (with_range) {
+            const std::string at = field::member_path(where, "range");
+            const json& range = field::opt_object(e, "range", where);
+            r.line = field::opt_count(range, "start_line_number", at);
+            r.column = field::opt_count(range, "start_column", at);
         }
         out.push_back(std::move(r));
     }
@@ -49,9 +45,9 @@ Result<HookEvent> parse_cursor(const json& j) {
         ev.transcript = field::opt_string(j, "transcript_path", "").value_or("");
         ev.cwd = field::opt_string(j, "cwd", "").value_or("");
         if (ev.cwd.empty()) {
-            if (auto it = j.find("workspace_roots");
-                it != j.end() && it->is_array() && !it->empty() && (*it)[0].is_string())
-                ev.cwd = (*it)[0].get<std::string>();
+            if (const json* roots = field::opt_array(j, "workspace_roots", "");
+                roots && !roots->empty())
+                ev.cwd = field::get_string((*roots)[0], "workspace_roots[0]");
         }
         const std::string& e = ev.event_name;
         if (e == "afterFileEdit" || e == "afterTabFileEdit") {

@@ -79,10 +79,8 @@ Result<HookEvent> parse_generic(const json& j) {
             c.path = field::string(f, "path", where);
             c.before = field::opt_string(f, "before", where);
             c.after = field::opt_string(f, "after", where);
-            if (auto it = f.find("created"); it != f.end() && it->is_boolean())
-                c.created = it->get<bool>();
-            if (auto it = f.find("deleted"); it != f.end() && it->is_boolean())
-                c.deleted = it->get<bool>();
+            c.created = field::opt_bool(f, "created", where).value_or(false);
+            c.deleted = field::opt_bool(f, "deleted", where).value_or(false);
             if (c.created && !c.before) c.before = std::string();
             if (const json* edits = field::opt_array(f, "edits", where)) {
                 for (size_t k = 0; k < edits->size(); ++k) {
@@ -91,8 +89,7 @@ Result<HookEvent> parse_generic(const json& j) {
                     Replacement r;
                     r.old_text = field::string(e, "old", w);
                     r.new_text = field::string(e, "new", w);
-                    if (auto a = e.find("all"); a != e.end() && a->is_boolean())
-                        r.replace_all = a->get<bool>();
+                    r.replace_all = field::opt_bool(e, "all", w).value_or(false);
                     c.replacements.push_back(std::move(r));
                 }
             }

@@ -2,6 +2,7 @@
 #include "agents/text_edits.h"
 
 #include "core/carry.h"
+#include "core/utf8.h"
 
 #include <algorithm>
 #include <vector>
@@ -10,7 +11,8 @@ namespace provenant::agents {
 
 namespace {
 
-/// Byte offset of 1-based (line, column) in `text`, column counted in code points.
+/// Byte offset of 1-based (line, column) in `text`, column counted in characters (code points;
+/// an invalid byte is one, as everywhere in core/utf8.h).
 std::optional<size_t> offset_of(std::string_view text, size_t line, size_t column) {
     if (line == 0 || column == 0) return std::nullopt;
     size_t off = 0;
@@ -21,9 +23,7 @@ std::optional<size_t> offset_of(std::string_view text, size_t line, size_t colum
     }
     for (size_t c = 1; c < column; ++c) {
         if (off >= text.size() || text[off] == '\n') return std::nullopt;
-        ++off;
-        while (off < text.size() && (static_cast<unsigned char>(text[off]) & 0xC0) == 0x80)
-            ++off;
+        off += utf8::token_length(text, off); // the core's "character"
     }
     return off;
 }

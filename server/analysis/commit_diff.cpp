@@ -55,8 +55,8 @@ Result<CommitDiffer::Driver> CommitDiffer::driver_of(const std::string& path) {
     // The look-up git_diff_driver_lookup makes (flags 0: the work tree's files, then the
     // index), once per path: the attribute files do not change during a walk.
     const char* value = nullptr;
-    if (git_attr_get(&value, repo_, 0, path.c_str(), "diff") != 0)
-        return git::git_error("reading the diff attribute of " + path);
+    if (int rc = git_attr_get(&value, repo_, 0, path.c_str(), "diff"); rc != 0)
+        return git::git_error(rc, "reading the diff attribute of " + path);
     Driver d = Driver::Named;
     switch (git_attr_value(value)) {
     case GIT_ATTR_VALUE_UNSPECIFIED:
@@ -85,16 +85,16 @@ Status CommitDiffer::add_patch(git_patch* patch, const std::string& path, Change
     for (size_t h = 0; h < hunks; ++h) {
         const git_diff_hunk* hunk = nullptr;
         size_t nlines = 0;
-        if (git_patch_get_hunk(&hunk, &nlines, patch, h) != 0)
-            return git::git_error("reading a hunk of " + path);
+        if (int rc = git_patch_get_hunk(&hunk, &nlines, patch, h); rc != 0)
+            return git::git_error(rc, "reading a hunk of " + path);
         DiffHunk dh;
         dh.old_start = static_cast<uint32_t>(hunk->old_start);
         dh.old_lines = static_cast<uint32_t>(hunk->old_lines);
         dh.first_added = static_cast<uint32_t>(out.added.size());
         for (size_t l = 0; l < nlines; ++l) {
             const git_diff_line* line = nullptr;
-            if (git_patch_get_line_in_hunk(&line, patch, h, l) != 0)
-                return git::git_error("reading a line of " + path);
+            if (int rc = git_patch_get_line_in_hunk(&line, patch, h, l); rc != 0)
+                return git::git_error(rc, "reading a line of " + path);
             if (line->origin != GIT_DIFF_LINE_ADDITION) continue;
             out.added.push_back({static_cast<uint32_t>(line->new_lineno),
                                  is_blank(line->content, line->content_len)});
@@ -136,10 +136,11 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
             auto driver = driver_of(e.path);
             if (!driver) return driver.error();
             git::Blob old_blob, new_blob;
-            if (e.old_mode != 0 && git_blob_lookup(Setter(old_blob), repo_, &e.old_id) != 0)
-                return git::git_error("reading " + e.path + " in the parent of " + what);
-            if (git_blob_lookup(Setter(new_blob), repo_, &e.new_id) != 0)
-                return git::git_error("reading " + e.path + " in " + what);
+            if (int rc = e.old_mode != 0 ? git_blob_lookup(Setter(old_blob), repo_, &e.old_id) : 0;
+                rc != 0)
+                return git::git_error(rc, "reading " + e.path + " in the parent of " + what);
+            if (int rc = git_blob_lookup(Setter(new_blob), repo_, &e.new_id); rc != 0)
+                return git::git_error(rc, "reading " + e.path + " in " + what);
             git::Patch patch;
             int rc = 0;
             if (*driver == Driver::Named) {
@@ -160,7 +161,7 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
                     Setter(patch), od, on, nullptr, git_blob_rawcontent(new_blob.get()),
                     static_cast<size_t>(git_blob_rawsize(new_blob.get())), nullptr, &opts);
             }
-            if (rc != 0) return git::git_error("diffing " + e.path + " in " + what);
+            if (rc != 0) return git::git_error(rc, "diffing " + e.path + " in " + what);
             if (auto st = add_patch(patch.get(), e.path, file, out); !st) return st;
         }
         file.old_path = e.path;
@@ -201,8 +202,8 @@ Status CommitDiffer::diff_with_libgit2(const git_tree* old_tree, const git_tree*
         if (delta->status != GIT_DELTA_DELETED && delta->new_file.mode != GIT_FILEMODE_COMMIT &&
             is_regular(delta->new_file.mode)) {
             git::Patch patch;
-            if (git_patch_from_diff(Setter(patch), diff, d) != 0)
-                return git::git_error("diffing " + file.new_path + " in " + what);
+            if (int rc = git_patch_from_diff(Setter(patch), diff, d); rc != 0)
+                return git::git_error(rc, "diffing " + file.new_path + " in " + what);
             if (auto st = add_patch(patch.get(), file.new_path, file, out); !st) return st;
         }
         out.files.push_back(std::move(file));

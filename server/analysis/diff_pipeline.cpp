@@ -10,8 +10,8 @@ Result<std::unique_ptr<DiffPipeline>> DiffPipeline::start(const git::Repo& repo,
     const char* where = git_repository_workdir(repo.get());
     if (where == nullptr) where = git_repository_path(repo.get());
     git::Repository own;
-    if (git_repository_open(git::Setter(own), where) != 0)
-        return git::git_error("opening the repository for the diff thread");
+    if (int rc = git_repository_open(git::Setter(own), where); rc != 0)
+        return git::git_error(rc, "opening the repository for the diff thread");
     std::unique_ptr<DiffPipeline> p(new DiffPipeline(std::move(own), std::move(jobs)));
     p->thread_ = std::thread([raw = p.get()] { raw->run(); });
     return p;

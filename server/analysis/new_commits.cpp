@@ -32,7 +32,7 @@ Result<std::vector<git_oid>> new_commits(const git::Repo& repo, const std::vecto
         Frame f;
         const int rc = git_commit_lookup(git::Setter(f.commit), repo.get(), &id);
         if (rc == GIT_ENOTFOUND && !is_tip) return {};
-        if (rc != 0) return git::git_error("reading the commit " + git::to_hex(id));
+        if (rc != 0) return git::git_error(rc, "reading the commit " + git::to_hex(id));
         stack.push_back(std::move(f));
         return {};
     };

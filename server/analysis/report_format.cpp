@@ -90,7 +90,9 @@ std::vector<json> sorted_groups(const json& report) {
         if (ca != cb) return ca > cb;
         const json* ka = at(a, "key");
         const json* kb = at(b, "key");
-        return (ka ? ka->dump() : "") < (kb ? kb->dump() : "");
+        // The key's text as the engine keys groups (quoted: a name that is not UTF-8 never
+        // throws, and two such names never compare equal).
+        return (ka ? json_text_quoted(*ka) : "") < (kb ? json_text_quoted(*kb) : "");
     });
     return groups;
 }
@@ -118,7 +120,7 @@ std::string key_value(const json& group, const std::string& name) {
     auto it = k->find(name);
     if (it == k->end() || it->is_null()) return "(none)";
     if (it->is_string()) return it->get<std::string>();
-    return it->dump();
+    return json_text_lossy(*it);
 }
 
 std::string key_label(const json& group, const std::vector<std::string>& names) {
@@ -434,7 +436,7 @@ std::string csv_value(const json* v) {
         double d = v->get<double>();
         if (!std::isfinite(d)) return "";
     }
-    return v->dump();
+    return json_text_lossy(*v);
 }
 
 std::string render_csv(const json& report) {

@@ -200,12 +200,12 @@ FrontierState to_stored(uint32_t commit, const TreeState& state) {
 
 Status Walker::list_commits(const std::vector<git_oid>& tips) {
     git::Revwalk walk;
-    if (git_revwalk_new(Setter(walk), repo_.get()) != 0)
-        return git::git_error("starting a history walk");
+    if (int rc = git_revwalk_new(Setter(walk), repo_.get()); rc != 0)
+        return git::git_error(rc, "starting a history walk");
     git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
     for (const git_oid& t : tips)
-        if (git_revwalk_push(walk.get(), &t) != 0)
-            return git::git_error("walking history from " + git::to_hex(t));
+        if (int rc = git_revwalk_push(walk.get(), &t); rc != 0)
+            return git::git_error(rc, "walking history from " + git::to_hex(t));
     CommitIndex index;
     git_oid id;
     int rc;
@@ -213,7 +213,7 @@ Status Walker::list_commits(const std::vector<git_oid>& tips) {
         index.emplace(id, static_cast<uint32_t>(ids_.size()));
         ids_.push_back(id);
     }
-    if (rc != GIT_ITEROVER) return git::git_error("walking history");
+    if (rc != GIT_ITEROVER) return git::git_error(rc, "walking history");
     open_notes(ids_.size());
     std::vector<uint32_t> needed; // none: nothing is stored
     return read_commit_rows(0, index, needed);
@@ -384,8 +384,8 @@ Status Walker::end_dropped(uint32_t i, git_tree* tree, const TreeState& state) {
         const TreeState* ps = states_[parents[k]].get();
         if (ps == nullptr) continue;
         git::Tree ptree;
-        if (git_tree_lookup(Setter(ptree), repo_.get(), &trees_[parents[k]]) != 0)
-            return git::git_error("reading a parent tree of " + out_.commits[i].id);
+        if (int rc = git_tree_lookup(Setter(ptree), repo_.get(), &trees_[parents[k]]); rc != 0)
+            return git::git_error(rc, "reading a parent tree of " + out_.commits[i].id);
         git_diff_options opts;
         git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
         opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
@@ -620,8 +620,8 @@ Status Walker::process(uint32_t i) {
     }
     if (row.parents.size() > 1 && !replay_) {
         git::Tree tree;
-        if (git_tree_lookup(Setter(tree), repo_.get(), &trees_[i]) != 0)
-            return git::git_error("reading the tree of " + row.id);
+        if (int rc = git_tree_lookup(Setter(tree), repo_.get(), &trees_[i]); rc != 0)
+            return git::git_error(rc, "reading the tree of " + row.id);
         auto st = end_dropped(i, tree.get(), *state);
         if (!st) return st;
     }
@@ -763,8 +763,8 @@ Result<std::vector<git_oid>> default_tips(const git::Repo& repo) {
     std::vector<git_oid> tips;
     for (const char* glob : {"refs/heads/*", "refs/remotes/*", "refs/tags/*"}) {
         git_reference_iterator* raw = nullptr;
-        if (git_reference_iterator_glob_new(&raw, repo.get(), glob) != 0)
-            return git::git_error("listing " + std::string(glob));
+        if (int rc = git_reference_iterator_glob_new(&raw, repo.get(), glob); rc != 0)
+            return git::git_error(rc, "listing " + std::string(glob));
         std::unique_ptr<git_reference_iterator, void (*)(git_reference_iterator*)> it(
             raw, git_reference_iterator_free);
         git_reference* ref = nullptr;

@@ -95,8 +95,7 @@ std::vector<Release> releases_of(const git::Repo& repo, const std::string& spec)
         return out;
     }
     git_strarray tags{};
-    if (git_tag_list(&tags, repo.get()) != 0)
-        die(ErrorKind::io, "listing tags: " + git::last_error_message());
+    if (int rc = git_tag_list(&tags, repo.get()); rc != 0) die(git::git_error(rc, "listing tags"));
     for (size_t i = 0; i < tags.count; ++i) {
         const std::string name = tags.strings[i];
         if (::fnmatch(spec.c_str(), name.c_str(), 0) != 0) continue;
@@ -113,8 +112,8 @@ std::vector<Release> releases_of(const git::Repo& repo, const std::string& spec)
 std::set<std::string> range_commits(const git::Repo& repo, const std::string& range,
                                     std::vector<git_oid>& tips, std::string& resolved) {
     git::Revwalk walk;
-    if (git_revwalk_new(git::Setter(walk), repo.get()) != 0)
-        die(ErrorKind::io, "starting a history walk");
+    if (int rc = git_revwalk_new(git::Setter(walk), repo.get()); rc != 0)
+        die(git::git_error(rc, "starting a history walk"));
     const auto dots = range.find("..");
     if (dots != std::string::npos) {
         if (range.find("...") != std::string::npos)
@@ -127,19 +126,24 @@ std::set<std::string> range_commits(const git::Repo& repo, const std::string& ra
         if (!ib) die(ErrorKind::not_found, "unknown revision '" + b + "'");
         tips.push_back(*ib);
         resolved = git::to_hex(*ib) + ".." + git::to_hex(*ia);
-        git_revwalk_push(walk.get(), &*ib);
-        git_revwalk_hide(walk.get(), &*ia);
+        if (int rc = git_revwalk_push(walk.get(), &*ib); rc != 0)
+            die(git::git_error(rc, "walking history from " + b));
+        if (int rc = git_revwalk_hide(walk.get(), &*ia); rc != 0)
+            die(git::git_error(rc, "walking history from " + b + " without " + a));
     } else {
         auto id = try_resolve(repo, range);
         if (!id) die(ErrorKind::not_found, "unknown revision '" + range + "'");
         tips.push_back(*id);
         resolved = git::to_hex(*id);
-        git_revwalk_push(walk.get(), &*id);
+        if (int rc = git_revwalk_push(walk.get(), &*id); rc != 0)
+            die(git::git_error(rc, "walking history from " + range));
     }
     std::set<std::string> out;
     git_oid id;
-    while (git_revwalk_next(&id, walk.get()) == 0)
+    int rc = 0;
+    while ((rc = git_revwalk_next(&id, walk.get())) == 0)
         out.insert(git::to_hex(id));
+    if (rc != GIT_ITEROVER) die(git::git_error(rc, "walking the range '" + range + "'"));
     if (out.empty()) die(ErrorKind::not_found, "the range '" + range + "' has no commits");
     return out;
 }

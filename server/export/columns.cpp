@@ -1,6 +1,8 @@
 // The columns of the export tables and each row's values, in one place.
 #include "export/columns.h"
 
+#include "support/json_text.h"
+
 #include <array>
 #include <nlohmann/json.hpp>
 
@@ -129,7 +131,7 @@ std::optional<std::string> as_text(const Value& v) {
     case 2:
         return std::to_string(std::get<int64_t>(v));
     case 3:
-        return nlohmann::json(std::get<double>(v)).dump();
+        return json_text_lossy(nlohmann::json(std::get<double>(v)));
     default:
         return std::get<bool>(v) ? "1" : "0";
     }

@@ -5,11 +5,10 @@
 #include "export/database.h"
 #include "export/pg_module.h"
 #include "export/schema_sql.h"
+#include "support/fs.h"
 
-#include <climits>
 #include <dlfcn.h>
 #include <filesystem>
-#include <unistd.h>
 
 namespace provenant::exporting {
 
@@ -21,11 +20,9 @@ constexpr const char* kModule = "provenant-postgresql.so";
 
 /// The module beside the binary (a build tree), else in <prefix>/lib/provenant (installed).
 Result<void*> load_module() {
-    char exe[PATH_MAX];
-    const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
     std::vector<fs::path> candidates;
-    if (n > 0) {
-        const fs::path dir = fs::path(std::string(exe, static_cast<size_t>(n))).parent_path();
+    if (const fs::path exe = self_path(); !exe.empty()) {
+        const fs::path dir = exe.parent_path();
         candidates = {dir / kModule, dir.parent_path() / "lib" / "provenant" / kModule};
     }
     std::string tried;

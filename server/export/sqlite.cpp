@@ -2,9 +2,8 @@
 #include "export/columns.h"
 #include "export/database.h"
 #include "export/schema_sql.h"
+#include "support/fs.h"
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <memory>
 #include <sqlite3.h>
@@ -162,7 +161,7 @@ Status run(sqlite3* db, const ExportData& d) {
 Status export_to_sqlite(const std::string& file, const ExportData& d) {
     // Created 0600 before SQLite opens it: the rows list authors and paths.
     const int fd = ::open(file.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
-    if (fd < 0) return make_error(ErrorKind::io, "opening " + file + ": " + std::strerror(errno));
+    if (fd < 0) return make_error(ErrorKind::io, "opening " + file + ": " + errno_text());
     ::close(fd);
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);

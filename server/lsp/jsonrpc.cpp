@@ -1,6 +1,8 @@
 // JSON-RPC 2.0: body parsing with a depth cap, message classification, reply objects.
 #include "lsp/jsonrpc.h"
 
+#include "support/json_text.h"
+
 namespace provenant::lsp {
 
 namespace {
@@ -113,7 +115,7 @@ json make_notification(std::string_view method, json params) {
 
 std::string id_to_string(const json& id) {
     if (id.is_string()) return id.get<std::string>();
-    return id.dump();
+    return json_text_lossy(id);
 }
 
 } // namespace provenant::lsp

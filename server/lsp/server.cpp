@@ -1,6 +1,8 @@
 // The LSP binding's core: message dispatch, the reply-once guard, cancellation, lifecycle state.
 #include "lsp/server.h"
 
+#include "support/json_text.h"
+
 #include <spdlog/spdlog.h>
 
 namespace provenant::lsp {
@@ -9,7 +11,7 @@ namespace provenant::lsp {
 
 void CancelRegistry::cancel(const json& id) {
     std::lock_guard lock(mutex_);
-    std::string key = id.dump();
+    std::string key = json_text_lossy(id);
     if (!ids_.insert(key).second) return;
     order_.push_back(key);
     if (order_.size() > kMax) {
@@ -21,7 +23,7 @@ void CancelRegistry::cancel(const json& id) {
 bool CancelRegistry::take(const json& id) {
     std::lock_guard lock(mutex_);
     if (ids_.empty()) return false;
-    return ids_.erase(id.dump()) > 0; // its order_ slot ages out harmlessly
+    return ids_.erase(json_text_lossy(id)) > 0; // its order_ slot ages out harmlessly
 }
 
 // ---- Reply ----

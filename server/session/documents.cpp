@@ -26,7 +26,7 @@ SavedTyping combine(const SavedTyping& own, const SavedTyping& restored) {
 Session::OpenDocument* Session::find(const std::string& uri, const char* method) {
     auto it = documents_.find(uri);
     if (it == documents_.end()) {
-        spdlog::warn("lsp: {}: {} is not open; ignored", method, uri);
+        spdlog::warn("session: {}: {} is not open; ignored", method, uri);
         return nullptr;
     }
     return it->second.get();
@@ -35,7 +35,7 @@ Session::OpenDocument* Session::find(const std::string& uri, const char* method)
 void Session::open(const std::string& uri, int64_t version, std::string_view text) {
     std::vector<std::function<void()>> waiting; // on a replaced copy's restore
     if (auto old = documents_.find(uri); old != documents_.end()) {
-        spdlog::warn("lsp: textDocument/didOpen: {} was already open; replacing it", uri);
+        spdlog::warn("session: textDocument/didOpen: {} was already open; replacing it", uri);
         flush(*old->second, false, /*force=*/true);
         if (sync_) sync_->untrack(old->second->id);
         by_id_.erase(old->second->id);
@@ -53,7 +53,7 @@ void Session::open(const std::string& uri, int64_t version, std::string_view tex
                 if (rel.ok())
                     target = JournalTarget{repo->gitdir, *rel, repo->workdir};
                 else
-                    spdlog::info("lsp: {} not journaled: {}", uri, rel.error().message);
+                    spdlog::info("session: {} not journaled: {}", uri, rel.error().message);
             }
         }
         follow_rename_on_open(uri, text, target); // a rename reported as close + open
@@ -65,7 +65,7 @@ void Session::open(const std::string& uri, int64_t version, std::string_view tex
     const uint64_t id = next_doc_id_++;
     auto doc = std::make_unique<OpenDocument>(
         OpenDocument{id, uri, Document(text, version, encoding_), target, false, false, {}});
-    spdlog::debug("lsp: opened {} (version {}, {} bytes{})", uri, version, text.size(),
+    spdlog::debug("session: opened {} (version {}, {} bytes{})", uri, version, text.size(),
                   target ? ", journal " + target->path : std::string(", memory only"));
     if (sync_ && target) {
         doc->restoring = true;
@@ -89,15 +89,15 @@ void Session::restored(uint64_t doc_id, int64_t version, Result<Reopened> result
     OpenDocument& d = *it->second;
     bool from_journal = false;
     if (!result.ok()) {
-        spdlog::warn("lsp: restoring {} from the journal: {}", d.uri, result.error().message);
+        spdlog::warn("session: restoring {} from the journal: {}", d.uri, result.error().message);
     } else {
         if (result->snapshot) {
             from_journal = true;
             if (!d.doc.apply_restored(version, *result->snapshot))
-                spdlog::warn("lsp: restoring {} from the journal: it does not fit version {}",
+                spdlog::warn("session: restoring {} from the journal: it does not fit version {}",
                              d.uri, version);
             else
-                spdlog::debug("lsp: {} restored from the journal", d.uri);
+                spdlog::debug("session: {} restored from the journal", d.uri);
         }
         d.doc.set_base(std::move(result->base));
     }
@@ -119,16 +119,17 @@ void Session::change(const std::string& uri, int64_t version,
     OpenDocument* d = find(uri, "textDocument/didChange");
     if (!d) return;
     if (version <= d->doc.version())
-        return spdlog::warn("lsp: textDocument/didChange for {} ignored: version {} is not after "
-                            "the document's version {}",
-                            uri, version, d->doc.version());
+        return spdlog::warn(
+            "session: textDocument/didChange for {} ignored: version {} is not after "
+            "the document's version {}",
+            uri, version, d->doc.version());
     for (size_t i = 0; i < changes.size(); ++i) {
         const TextChange& c = changes[i];
         Status s = d->doc.apply_change(version, c.range, c.text, c.reason);
         if (!s.ok()) {
             // The first bad change leaves the document as it was; a bad change after good
             // ones leaves the good ones applied (they cannot be validated before applying).
-            spdlog::warn("lsp: textDocument/didChange for {}: change {} rejected: {}{}", uri, i,
+            spdlog::warn("session: textDocument/didChange for {}: change {} rejected: {}{}", uri, i,
                          s.error().message,
                          i > 0 ? "; earlier changes of this batch were applied" : "");
             break;
@@ -142,7 +143,7 @@ void Session::save(const std::string& uri, std::optional<std::string_view> text)
     OpenDocument* d = find(uri, "textDocument/didSave");
     if (!d) return;
     if (text && d->doc.size_bytes() != text->size())
-        spdlog::warn("lsp: textDocument/didSave for {}: the saved text ({} bytes) differs from "
+        spdlog::warn("session: textDocument/didSave for {}: the saved text ({} bytes) differs from "
                      "the synchronised text ({} bytes)",
                      uri, text->size(), d->doc.size_bytes());
     d->dirty = true;
@@ -154,7 +155,7 @@ void Session::save(const std::string& uri, std::optional<std::string_view> text)
 void Session::close(const std::string& uri) {
     auto it = documents_.find(uri);
     if (it == documents_.end())
-        return spdlog::warn("lsp: textDocument/didClose: {} is not open; ignored", uri);
+        return spdlog::warn("session: textDocument/didClose: {} is not open; ignored", uri);
     flush(*it->second, false, /*force=*/true);
     follow_rename_on_close(*it->second); // a rename reported as open + close
     if (sync_) sync_->untrack(it->second->id);
@@ -214,12 +215,12 @@ void Session::absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evi
     auto it = by_id_.find(doc_id);
     if (it == by_id_.end() || !evidence) return; // closed meanwhile
     if (it->second->doc.absorb(*evidence))
-        spdlog::debug("lsp: {}: merged evidence from the journal", it->second->uri);
+        spdlog::debug("session: {}: merged evidence from the journal", it->second->uri);
 }
 
 void Session::log_dropped(OpenDocument& d) {
     for (const std::string& m : d.doc.take_dropped_annotations())
-        spdlog::warn("lsp: {}: {}", d.uri, m);
+        spdlog::warn("session: {}: {}", d.uri, m);
 }
 
 void Session::finish() {

@@ -65,7 +65,7 @@ void Session::rename(const std::string& old_uri, const std::string& new_uri) {
     auto to = locate(new_uri);
     if (!from || !to) return; // memory-only on either side: nothing on disk to move
     if (from->target.gitdir != to->target.gitdir) {
-        spdlog::info("lsp: {} renamed to {} in another repository: its pending provenance "
+        spdlog::info("session: {} renamed to {} in another repository: its pending provenance "
                      "stays behind",
                      old_uri, new_uri);
         return;
@@ -97,7 +97,7 @@ void Session::rename(const std::string& old_uri, const std::string& new_uri) {
         if (d->journal && moved_path(uri, new_uri, new_uri))
             open_at_new.emplace_back(d->id, d->journal->path);
     if (!sync_) return;
-    spdlog::info("lsp: {} renamed to {}: moving its pending provenance", old_uri, new_uri);
+    spdlog::info("session: {} renamed to {}: moving its pending provenance", old_uri, new_uri);
     sync_->barrier([this, gitdir = from->target.gitdir, old_rel = from->target.path,
                     new_rel = to->target.path, open_at_new = std::move(open_at_new)] {
         if (options_.before_journal_write) options_.before_journal_write(gitdir);
@@ -161,7 +161,7 @@ void Session::follow_rename_on_open(const std::string& uri, std::string_view tex
             spdlog::warn("journal: renaming {} to {}: {}", closed.journal.path, to.path,
                          moved.error().message);
         else if (*moved)
-            spdlog::info("lsp: {} was {} (closed, gone from disk, same text): its pending "
+            spdlog::info("session: {} was {} (closed, gone from disk, same text): its pending "
                          "provenance moved",
                          uri, closed.journal.path);
     });
@@ -221,7 +221,7 @@ void Session::follow_rename_on_close(const OpenDocument& closed) {
             return spdlog::warn("journal: renaming {} to {}: {}", from.path, opened.journal.path,
                                 moved.error().message);
         if (!*moved) return;
-        spdlog::info("lsp: {} was {} (same text, old name closed and gone): its pending "
+        spdlog::info("session: {} was {} (same text, old name closed and gone): its pending "
                      "provenance moved",
                      opened.journal.path, from.path);
         auto entry = journal.load(opened.journal.path);

@@ -48,7 +48,7 @@ void Session::annotate(const std::string& uri, int64_t version, const OriginReco
     if (!d) return;
     Status s = d->doc.annotate(version, origin, ranges);
     if (!s.ok())
-        spdlog::warn("lsp: provenant/annotate for {} (version {}) rejected: {}", uri, version,
+        spdlog::warn("session: provenant/annotate for {} (version {}) rejected: {}", uri, version,
                      s.error().message);
     else
         mark_dirty(*d);

@@ -48,6 +48,18 @@ TEST_CASE("malformed payloads: exit 0, a clear message, nothing recorded") {
         {"generic", R"({"agent":"x","files":[{"after":"a"}]})", "files[0].path: missing"},
         {"generic", R"({"agent":"x","kind":"robot","files":[]})", "kind"},
         {"generic", R"({"agent":"x","tokens":{"input":-3}})", "tokens.input"},
+        // Every field is read by the one reader: a wrong type is refused, never ignored.
+        {"generic", R"({"agent":"x","files":[{"path":"a","after":"a","created":"yes"}]})",
+         "files[0].created: expected a boolean, got string"},
+        {"generic",
+         R"({"agent":"x","files":[{"path":"a","edits":[{"old":"a","new":"b","all":1}]}]})",
+         "files[0].edits[0].all: expected a boolean, got number"},
+        {"cursor",
+         R"({"hook_event_name":"afterTabFileEdit","file_path":"a","edits":[{"old_string":"",
+         "new_string":"x","range":{"start_line_number":-1}}]})",
+         "edits[0].range.start_line_number: expected a non-negative integer, got -1"},
+        {"cursor", R"({"hook_event_name":"afterFileEdit","file_path":"a","workspace_roots":[3]})",
+         "workspace_roots[0]: expected a string, got number"},
         {"no-such-agent", "{}", "unknown agent"},
         // A path outside the repository is refused, not written.
         {"generic",

@@ -253,23 +253,33 @@ TEST_CASE("report: deployments mark what was released") {
     CHECK(bad.err.find(":4") != std::string::npos);
 }
 
-TEST_CASE("report: bad input gets a clear message and a non-zero exit") {
+TEST_CASE("report: bad input gets a clear message and exit code 1 (docs/report.md)") {
     ReportRepo r;
     r.write("x.txt", "x\n");
     r.commit_on(0, "x");
-    auto unknown_ref = r.provenant({"report", "--main", "nope"});
-    CHECK(unknown_ref.exit_code != 0);
-    CHECK(unknown_ref.err.find("nope") != std::string::npos);
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"report", "--main", "nope"},
+          {"report", "--at", "nope"},
+          {"report", "--release", "nope"},
+          {"report", "nope..HEAD"},
+          {"report", "HEAD..nope"},
+          {"report", "nope"}}) {
+        const std::string shown = args[1] + (args.size() > 2 ? " " + args[2] : "");
+        CAPTURE(shown);
+        auto unknown_ref = r.provenant(args);
+        CHECK(unknown_ref.exit_code == 1);
+        CHECK(unknown_ref.err.find("'nope'") != std::string::npos);
+    }
     auto empty = r.provenant({"report", "HEAD..HEAD"});
-    CHECK(empty.exit_code != 0);
+    CHECK(empty.exit_code == 1);
     CHECK(empty.err.find("no commits") != std::string::npos);
     auto by = r.provenant({"report", "--by", "colour"});
-    CHECK(by.exit_code != 0);
+    CHECK(by.exit_code == 1);
     CHECK(by.err.find("colour") != std::string::npos);
     const std::string teams = r.path() + "/../teams.toml";
     std::ofstream(teams) << "[teams.a]\nmembers = [\"x@y\"\n";
     auto bad_teams = r.provenant({"report", "--teams", teams});
-    CHECK(bad_teams.exit_code != 0);
+    CHECK(bad_teams.exit_code == 1);
     CHECK(bad_teams.err.find("teams.toml") != std::string::npos);
     // A note that cannot be read: its commit is untracked, said once, no crash.
     r.git({"notes", "--ref=provenant", "add", "-f", "-m", "{not json", "HEAD"});

@@ -56,6 +56,13 @@ TEST_CASE("non-UTF-8 names: show, blame, status, report and export say them quot
     CHECK(paths.count("\"d\\376\"") == 1);
     CHECK(paths.count(".") == 1);                                // \xff.txt, at the root
     CHECK(report.out.find("\xef\xbf\xbd") == std::string::npos); // nothing replaced
+    // Every rendering orders those groups (tied at 0 AI lines) by their key without throwing
+    // (the old table, CSV and Markdown sorts dumped the raw key).
+    for (const char* format : {"table", "csv", "markdown", "html"}) {
+        CAPTURE(format);
+        auto rendered = repo.provenant({"report", "--by", "path", "--format", format});
+        CHECK_MESSAGE(rendered.exit_code == 0, rendered.err);
+    }
 
     auto rows = repo.provenant({"export", "--rows", "fates"});
     REQUIRE_MESSAGE(rows.exit_code == 0, rows.err);

@@ -75,7 +75,7 @@ TEST_CASE("malformed framing and JSON are answered or logged, then valid message
         json e = c.request("provenant/documentProvenance", json{{"textDocument", {{"uri", 42}}}});
         REQUIRE(e.contains("error"));
         CHECK(e["error"]["code"] == -32602);
-        CHECK(e["error"]["message"] == "params.textDocument.uri: expected a string");
+        CHECK(e["error"]["message"] == "params.textDocument.uri: expected a string, got number");
         e = c.request("provenant/documentProvenance", "just a string");
         CHECK(e["error"]["code"] == -32600);
         e = c.request("provenant/documentProvenance", json::array());

@@ -42,6 +42,15 @@ TEST_CASE("undo_replacements uses a line/column hint (Cursor tab edits)") {
     CHECK(*before == "x = 1\n# c\nx = 1\n\n");
 }
 
+TEST_CASE("undo_replacements counts the column in the core's characters (an invalid byte is one)") {
+    // "\xe2\x82" is a cut-short sequence: two characters, as utf8::token_length counts them.
+    const std::string cut = "\xe2\x82";
+    std::string after = cut + "abab\n";
+    auto before = undo_replacements(after, {Replacement{"X", "ab", false, 1, 3}});
+    REQUIRE(before);
+    CHECK(*before == cut + "Xab\n");
+}
+
 TEST_CASE("locate_new_text finds every occurrence of the new text") {
     auto marks = locate_new_text("a foo b foo", {{"x", "foo"}});
     REQUIRE(marks.size() == 2);

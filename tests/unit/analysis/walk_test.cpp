@@ -488,7 +488,22 @@ TEST_CASE("walk: a blob missing from the object store is an error naming the com
         auto walked = analysis::walk_history(*opened, tips_of(*opened, {"main"}), {});
         REQUIRE_FALSE(walked);
         CHECK(walked.error().message.find(c3) != std::string::npos);
+        // The kind comes from libgit2's return code (git_error(rc, ...)): a missing object.
+        CHECK(walked.error().kind == ErrorKind::not_found);
     }
+}
+
+TEST_CASE("new_commits: a tip that is not in the repository is a not_found error") {
+    TempRepo r;
+    build_main(r);
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    auto missing = git::oid_from_hex(std::string(40, 'e'));
+    REQUIRE(missing);
+    auto fresh = analysis::new_commits(*opened, {*missing}, [](const git_oid&) { return false; });
+    REQUIRE_FALSE(fresh);
+    CHECK(fresh.error().message.find(std::string(40, 'e')) != std::string::npos);
+    CHECK(fresh.error().kind == ErrorKind::not_found);
 }
 
 TEST_CASE("walk: a cold walk of more commits than the diff thread runs ahead gives the walk "

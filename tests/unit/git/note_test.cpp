@@ -123,7 +123,14 @@ TEST_CASE("errors name the JSON path of the bad field") {
 
     j = sample_json();
     j["origins"]["o1"]["tokens"]["input"] = -5;
-    CHECK(error_of(j.dump()).find(R"($.origins["o1"])") != std::string::npos);
+    CHECK(error_of(j.dump()).find(
+              R"($.origins["o1"].tokens.input: expected a non-negative integer, got -5)") !=
+          std::string::npos);
+
+    j = sample_json();
+    j["origins"]["o1"]["kind"] = "magic";
+    CHECK(error_of(j.dump()).find(R"($.origins["o1"].kind: expected completion, agent or chat)") !=
+          std::string::npos);
 
     j = sample_json();
     j["origins"]["o1"]["funnel"]["generated"] = "many";

@@ -64,6 +64,76 @@ TEST_CASE("JSON fields: typed reads whose errors name the JSON path") {
     CHECK(error_of([&] { expect_array(j["o"], "$.o"); }) == "$.o: expected an array, got object");
 }
 
+TEST_CASE("JSON fields: the Reader never throws, keeps the first error and names its path") {
+    using json_fields::Reader;
+    const json j = json::parse(R"({"doc":{"uri":"u","n":-1,"big":18446744073709551615,
+        "f":1.5,"t":true,"z":null},"list":[{"a":1},{"a":"x"}],
+        "deep":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":1}}}}}}}}}})");
+    auto error_of = [&](auto&& read) {
+        std::optional<Error> err;
+        CHECK_NOTHROW(read(Reader(&j, "params", err)));
+        return err ? err->message : std::string("(no error)");
+    };
+    auto read_string = [](const Reader& r) {
+        std::string s;
+        r.read(s);
+    };
+    auto read_int = [](const Reader& r) {
+        int64_t v = 0;
+        r.read(v);
+    };
+    auto read_count = [](const Reader& r) {
+        uint64_t v = 0;
+        r.read(v);
+    };
+    CHECK(error_of([&](const Reader& r) { read_string(r.field("doc").field("uri")); }) ==
+          "(no error)");
+    CHECK(error_of([&](const Reader& r) { read_string(r.field("doc").field("n")); }) ==
+          "params.doc.n: expected a string, got number");
+    CHECK(error_of([&](const Reader& r) { read_count(r.field("doc").field("n")); }) ==
+          "params.doc.n: expected a non-negative integer, got -1");
+    CHECK(error_of([&](const Reader& r) { read_int(r.field("doc").field("big")); }) ==
+          "params.doc.big: out of range: 18446744073709551615");
+    CHECK(error_of([&](const Reader& r) { read_int(r.field("doc").field("f")); }) ==
+          "params.doc.f: expected an integer, got 1.5");
+    CHECK(error_of([&](const Reader& r) {
+              uint64_t v = 0;
+              r.field("list").at(0).field("a").read_count(v, 0);
+          }) == "params.list[0].a: out of range: 1");
+    // A null member is absent; a missing ancestor is named, not its descendant.
+    CHECK(error_of([&](const Reader& r) { read_string(r.field("doc").field("z")); }) ==
+          "params.doc.z: missing");
+    CHECK(error_of([&](const Reader& r) { read_string(r.field("no").field("uri")); }) ==
+          "params.no: missing");
+    CHECK(error_of([&](const Reader& r) { read_string(r.field("doc").field("uri").field("x")); }) ==
+          "params.doc.uri: expected an object, got string");
+    // The first error wins: later reads do nothing.
+    CHECK(error_of([&](const Reader& r) {
+              read_string(r.field("doc").field("n"));
+              read_string(r.field("doc").field("t"));
+          }) == "params.doc.n: expected a string, got number");
+    CHECK(error_of([&](const Reader& r) {
+              std::vector<std::string> out;
+              r.field("list").each(
+                  out, [](const Reader& item, std::string& s) { item.field("a").read(s); });
+          }) == "params.list[0].a: expected a string, got number");
+    // Paths deeper than the Reader keeps end in "...".
+    CHECK(error_of([&](const Reader& r) {
+              std::optional<Reader> at(r.field("deep")); // (a Reader is not assignable)
+              for (const char* key : {"a", "b", "c", "d", "e", "f", "g", "h", "i"})
+                  at.emplace(at->field(key));
+              read_string(*at);
+          }) == "params.deep.a.b.c.d.e.f.g...: expected a string, got number");
+    // An empty root names members bare and itself "payload".
+    std::optional<Error> err;
+    const json arr = json::array();
+    std::string s;
+    Reader(&arr, "", err).field("file_path").read(s);
+    REQUIRE(err);
+    CHECK(err->message == "payload: expected an object, got array");
+    CHECK(err->kind == ErrorKind::invalid_input);
+}
+
 TEST_CASE("JSON text: quoted writes names that are not UTF-8 as git quotes them; never throws") {
     json j = {{"path", std::string("caf\xff.txt")},
               {"other", std::string("caf\xfe.txt")},
