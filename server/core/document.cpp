@@ -681,13 +681,15 @@ void Document::expect_restore() {
     pending_->restore_from = version_;
 }
 
-bool Document::apply_restored(int64_t version, const Snapshot& restored) {
+Document::Restored Document::apply_restored(int64_t version, const Snapshot& restored) {
     apply_held_annotations();
     Pending& p = *pending_;
     if (p.restore_from && *p.restore_from == version) p.restore_from.reset();
-    if (!restored.validate()) return false;
-    if (version > version_) return false;
-    if (version < p.floor) return absorb(restored); // the history no longer reaches it
+    if (!restored.validate() || version > version_) return Restored::Misfit;
+    if (version < p.floor) { // the history no longer reaches it
+        absorb(restored);
+        return Restored::Merged;
+    }
     // Entries of the history after `version` (a suffix: versions never decrease).
     size_t first_after = p.history.size();
     while (first_after > 0 && p.history[first_after - 1].version > version)
@@ -697,7 +699,7 @@ bool Document::apply_restored(int64_t version, const Snapshot& restored) {
     for (size_t i = first_after; i < p.history.size(); ++i)
         then_size += static_cast<int64_t>(p.history[i].removed) -
                      static_cast<int64_t>(p.history[i].inserted);
-    if (then_size != static_cast<int64_t>(restored.text.size())) return false;
+    if (then_size != static_cast<int64_t>(restored.text.size())) return Restored::Misfit;
     // Replay the edits since onto a copy of `restored` (O(log n) each, however many there
     // were): what they inserted is marked as no part of it.
     std::unordered_map<uint32_t, uint32_t> ids; // restored's origin ids -> ours
@@ -717,7 +719,7 @@ bool Document::apply_restored(int64_t version, const Snapshot& restored) {
         const HistEdit& e = p.history[i];
         then.replace(e.offset, e.removed, std::string(e.inserted, ' '), inserted_since);
     }
-    if (then.size() != text_->size()) return false; // cannot happen: the sizes were checked
+    if (then.size() != text_->size()) return Restored::Misfit; // cannot happen: sizes checked
     size_t pos = 0;
     for (const Run& r : then.runs(0, then.size())) {
         // Only what nothing touched since the open (an annotation may have named it).
@@ -726,7 +728,7 @@ bool Document::apply_restored(int64_t version, const Snapshot& restored) {
                                 [a = r.attr](const Attr& cur) { return cur == Attr{} ? a : cur; });
         pos += r.length;
     }
-    return true;
+    return Restored::Exact;
 }
 
 void Document::set_base(std::shared_ptr<const Snapshot> head) {

@@ -112,9 +112,16 @@ public:
     /// since keep their own attribution (what the sidecar saw typed is never overruled);
     /// characters of that version that still exist and that nothing attributed since (an
     /// annotation) take `restored`'s, mapped through the edits since (O((runs + edits) log n)).
-    /// When the edit history no longer reaches `version`, falls back to absorb(). Returns false
-    /// when `restored` does not fit (its text is not that version's length).
-    bool apply_restored(int64_t version, const Snapshot& restored);
+    /// When the edit history no longer reaches `version`, falls back to absorb(): a merge by
+    /// content, after which the document does not hold `restored` exactly (the evidence of
+    /// lines edited since is lost to it, and a later merge with the journal entry may still
+    /// carry it back).
+    enum class Restored : uint8_t {
+        Exact,  ///< mapped through every edit since: the document holds `restored` exactly
+        Merged, ///< the history no longer reached `version`: merged by content (absorb)
+        Misfit, ///< `restored` does not fit (its text is not that version's length): ignored
+    };
+    Restored apply_restored(int64_t version, const Snapshot& restored);
     /// The journal's restore of the current version will come (apply_restored): until it
     /// does, the edit history back to this version is kept (bounded), however many edits are
     /// made meanwhile, so the restore maps exactly through them rather than falling back to a

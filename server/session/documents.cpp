@@ -93,11 +93,16 @@ void Session::restored(uint64_t doc_id, int64_t version, Result<Reopened> result
     } else {
         if (result->snapshot) {
             from_journal = true;
-            if (!d.doc.apply_restored(version, *result->snapshot))
+            const Document::Restored applied = d.doc.apply_restored(version, *result->snapshot);
+            if (applied == Document::Restored::Misfit)
                 spdlog::warn("lsp: restoring {} from the journal: it does not fit version {}",
                              d.uri, version);
             else
-                spdlog::debug("lsp: {} restored from the journal", d.uri);
+                spdlog::debug("lsp: {} restored from the journal{}", d.uri,
+                              applied == Document::Restored::Merged ? " (merged by content)" : "");
+            // Only a restore mapped exactly through the edits since leaves the document holding
+            // its entry: after a merge by content its saves still merge the entry.
+            if (applied == Document::Restored::Exact && result->exact && sync_) sync_->hold(doc_id);
         }
         d.doc.set_base(std::move(result->base));
     }

@@ -46,12 +46,22 @@ void JournalSync::restore(uint64_t doc_id, const JournalTarget& target, std::str
         } catch (const std::exception& e) {
             result->emplace(make_error(ErrorKind::internal, e.what()));
         }
-        documents_([this, doc_id, done, result, exact] {
-            // Queued before `done` applies the restore and writes: a save queued earlier (a
-            // close while restoring) lacks the restored evidence and still merges it.
-            if (exact) journal_([this, doc_id, stamp = *exact] { held_[doc_id] = stamp; });
-            done(std::move(**result));
-        });
+        // hold() takes it once the document applied the restore exactly; a save queued earlier
+        // (a close while restoring) lacks the restored evidence and still merges it.
+        if (exact)
+            offered_[doc_id] = *exact;
+        else
+            offered_.erase(doc_id);
+        documents_([doc_id, done, result] { done(std::move(**result)); });
+    });
+}
+
+void JournalSync::hold(uint64_t doc_id) {
+    journal_([this, doc_id] {
+        auto it = offered_.find(doc_id);
+        if (it == offered_.end()) return;
+        held_[doc_id] = it->second;
+        offered_.erase(it);
     });
 }
 
@@ -66,6 +76,7 @@ void JournalSync::untrack(uint64_t doc_id) {
     journal_([this, doc_id] {
         tracked_.erase(doc_id);
         held_.erase(doc_id);
+        offered_.erase(doc_id);
     });
 }
 

@@ -74,10 +74,16 @@ public:
     /// The attribution of `target`'s file opened with `text` as document `doc_id`, restored
     /// from its entry against the file's text in HEAD (session::reopen: text HEAD explains is
     /// base text; a stale entry is retired), after every task queued before; `done` gets it.
-    /// When the restore is exact (Reopened::exact), saves queued once `done` has run write the
-    /// document's snapshot over that entry as it is, without merging it back by content
-    /// (save()), until another writer changes it.
+    /// When the restore is exact (Reopened::exact) and the document applies it exactly (hold()),
+    /// saves queued after that write the document's snapshot over that entry as it is, without
+    /// merging it back by content (save()), until another writer changes it.
     void restore(uint64_t doc_id, const JournalTarget& target, std::string text, Restored done);
+    /// Document `doc_id` applied its exact restore exactly (Document::Restored::Exact): it holds
+    /// the entry version restore() read, and saves queued after this need not merge it. Not
+    /// called when the document merged the restore by content (its edit history no longer
+    /// reached the opened version): it then lacks the evidence of the lines edited since, and
+    /// its saves merge the entry as any other.
+    void hold(uint64_t doc_id);
 
     /// Starts / stops watching `target` for writes by other processes on behalf of `doc_id`.
     void track(uint64_t doc_id, const JournalTarget& target);
@@ -129,6 +135,9 @@ private:
     /// The entry version each document holds exactly (restored exactly from it once its
     /// restore was applied, or wrote it with nothing merged in): saves need not merge it.
     std::unordered_map<uint64_t, EntryStamp> held_;
+    /// The entry version each document's exact restore was read from, until hold() says the
+    /// document applied it exactly.
+    std::unordered_map<uint64_t, EntryStamp> offered_;
     HeadReader head_;
 
     // Saves waiting for the journal executor: the latest snapshot per document (guarded by

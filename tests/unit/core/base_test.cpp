@@ -163,11 +163,11 @@ TEST_CASE("a restore that arrives after edits keeps what they observed") {
     REQUIRE(d.apply_change(3, rng(1, 0, 1, 1), ""));  // "d" deleted
     REQUIRE(d.apply_change(4, rng(1, 1, 1, 1), "Y")); // typed inside "ef"
     Snapshot restored = Snapshot::uniform("abc\ndef\n", kClaude, Evidence::Recorded, true);
-    REQUIRE(d.apply_restored(1, restored));
+    REQUIRE(d.apply_restored(1, restored) == Document::Restored::Exact);
     CHECK(d.text() == "Xabc\neYf\n");
     CHECK(classes(d) == "HAAAAAHAA");
     // A restore that does not fit its version is refused.
-    CHECK(!d.apply_restored(4, restored));
+    CHECK(d.apply_restored(4, restored) == Document::Restored::Misfit);
 }
 
 TEST_CASE("a restore that arrives after many edits still maps through every one of them") {
@@ -198,10 +198,9 @@ TEST_CASE("a restore that arrives after many edits still maps through every one 
             REQUIRE(d.apply_change(++v, rng(1, 5, 1, 5), "x"));
             REQUIRE(d.apply_change(++v, rng(2, 0, 2, 0), "y"));
         }
-        // (Without expect_restore it falls back to absorb(), which reports whether anything
-        // changed.)
-        const bool applied = d.apply_restored(1, restored);
-        if (expected) REQUIRE(applied);
+        // (Without expect_restore it falls back to absorb(), a merge by content.)
+        const Document::Restored applied = d.apply_restored(1, restored);
+        REQUIRE(applied == (expected ? Document::Restored::Exact : Document::Restored::Merged));
         const std::string got = classes(d);
         CAPTURE(got);
         if (expected) {
@@ -229,7 +228,7 @@ TEST_CASE("edits inserted before a late restore keep their own attribution, in o
     REQUIRE(d.apply_change(4, rng(0, 0, 0, 2), ""));   // cXZYdef
     REQUIRE(d.apply_change(5, rng(0, 6, 0, 6), "W"));  // cXZYdeWf
     Snapshot restored = Snapshot::uniform("abcdef\n", kClaude, Evidence::Recorded, true);
-    REQUIRE(d.apply_restored(1, restored));
+    REQUIRE(d.apply_restored(1, restored) == Document::Restored::Exact);
     CHECK(d.text() == "cXZYdeWf\n");
     CHECK(classes(d) == "AHHHAAHAA");
 }
