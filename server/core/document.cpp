@@ -773,6 +773,16 @@ void Document::rebase(std::shared_ptr<const Snapshot> head) {
     unfresh(p, now.size() - p);
 }
 
+void Document::remember_left(const std::vector<Snapshot>& blocks) {
+    for (const Snapshot& block : blocks) {
+        if (block.text.empty() || !block.validate()) continue;
+        std::vector<Run> runs = block.runs;
+        for (Run& r : runs)
+            r.attr.origin = origins_.intern(block.origins.at(r.attr.origin));
+        pending_->spans.remember(block.text, std::move(runs));
+    }
+}
+
 std::optional<uint32_t> Document::take_base_reset() {
     return std::exchange(pending_->base_reset, std::nullopt);
 }

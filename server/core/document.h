@@ -149,6 +149,12 @@ public:
     /// not make committed text pending again (HEAD's text reloaded or reopened then came back
     /// `unknown` rather than with its committed class). O(n) plus a diff.
     void rebase(std::shared_ptr<const Snapshot> head);
+    /// Lines that left this file on a reset to HEAD before the document was opened (its
+    /// journal entry's, core/left_lines.h): remembered as deleted spans, so a reload that
+    /// brings exactly one of those blocks back (`git stash pop` after the sidecar restarted)
+    /// gets its attribution back. Typing never matches them (blocks have kLeftMinBytes of
+    /// text; a deleted span is matched by inserts of 3 bytes or more, or an undo/redo).
+    void remember_left(const std::vector<Snapshot>& blocks);
     /// When a change last made the text HEAD's (the clock's second), once: the journal
     /// entry's older evidence is then stale (it described text the change threw away).
     std::optional<uint32_t> take_base_reset();

@@ -105,6 +105,7 @@ void Session::restored(uint64_t doc_id, int64_t version, Result<Reopened> result
             if (applied == Document::Restored::Exact && result->exact && sync_) sync_->hold(doc_id);
         }
         d.doc.set_base(std::move(result->base));
+        d.doc.remember_left(result->left); // should a reload bring them back
     }
     // A document with pending provenance of its own under this name is no rename's target.
     if (from_journal) forget_open(doc_id);

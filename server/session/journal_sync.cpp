@@ -3,12 +3,15 @@
 
 #include "core/base.h"
 #include "core/carry.h"
+#include "core/left_lines.h"
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 namespace provenant::session {
 namespace {
+
+const std::vector<Snapshot> kNoLines;
 
 EntryStamp stamp_of(const std::filesystem::path& file) {
     struct stat st {};
@@ -121,6 +124,15 @@ void JournalSync::do_save(uint64_t doc_id) {
             e.path = job->target.path;
             e.writer = "lsp";
             e.saved = job->saved; // none: update() keeps the stored one
+            // Lines a change to HEAD's text took away are kept aside (core/left_lines.h), and
+            // kept ones that are back in the text are dropped: its attribution holds them.
+            if (current) {
+                std::vector<Snapshot> gone;
+                if (job->reset) gone = lines_that_left(current->snapshot, ours.text);
+                if (!gone.empty() || (current->left && !current->left->empty()))
+                    e.left =
+                        merge_left(std::move(gone), current->left.value_or(kNoLines), ours.text);
+            }
             // The version this document holds exactly (no writer since: the lock is held):
             // nothing in it is missing from `ours`.
             if (current && held != held_.end() &&
