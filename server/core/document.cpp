@@ -745,7 +745,7 @@ void Document::set_base(std::shared_ptr<const Snapshot> head) {
     count_base(p.base->text, -1);
 }
 
-void Document::rebase(std::shared_ptr<const Snapshot> head) {
+void Document::rebase(std::shared_ptr<const Snapshot> head, const HeadShare* share) {
     const bool moved =
         head && head->validate() && (!pending_->base || pending_->base->text != head->text);
     set_base(head);
@@ -757,7 +757,6 @@ void Document::rebase(std::shared_ptr<const Snapshot> head) {
     // for a committed one because it spells the same letter.
     apply_held_annotations();
     const std::string now = text();
-    size_t p = 0;
     const auto unfresh = [this](size_t at, size_t len) {
         if (len == 0) return;
         text_->update_attrs(at, len, [](const Attr& a) {
@@ -766,11 +765,12 @@ void Document::rebase(std::shared_ptr<const Snapshot> head) {
             return b;
         });
     };
-    for (const ByteEdit& e : diff_edits(head->text, now, DiffGranularity::Spans)) {
-        unfresh(p, e.inserted_offset - p);
-        p = e.inserted_offset + e.inserted;
-    }
-    unfresh(p, now.size() - p);
+    // The diff was made on the journal thread when the entry's text is still this text.
+    const bool shared = share && share->text == now;
+    const auto computed =
+        shared ? std::vector<std::pair<size_t, size_t>>{} : shared_with_head(now, head->text);
+    for (const auto& [at, len] : shared ? share->kept : computed)
+        unfresh(at, len);
 }
 
 void Document::remember_left(const std::vector<Snapshot>& blocks) {

@@ -2,6 +2,7 @@
 // turn edits and annotations into attribution. Usable with no LSP at all.
 #pragma once
 
+#include "core/base.h"
 #include "core/line_classifier.h"
 #include "core/provenance.h"
 #include "core/restore.h"
@@ -147,8 +148,10 @@ public:
     /// longer new: the characters of the whole lines (and long spans) that the text shares
     /// with HEAD's lose `fresh`, as the attach did to the journal entry, so a later write does
     /// not make committed text pending again (HEAD's text reloaded or reopened then came back
-    /// `unknown` rather than with its committed class). O(n) plus a diff.
-    void rebase(std::shared_ptr<const Snapshot> head);
+    /// `unknown` rather than with its committed class). O(n) plus a diff, unless `share` is
+    /// given and is of the current text (shared_with_head computed on the journal thread for
+    /// the entry's text, core/base.h): then O(n) and no diff on this thread.
+    void rebase(std::shared_ptr<const Snapshot> head, const HeadShare* share = nullptr);
     /// Lines that left this file on a reset to HEAD before the document was opened (its
     /// journal entry's, core/left_lines.h): remembered as deleted spans, so a reload that
     /// brings exactly one of those blocks back (`git stash pop` after the sidecar restarted)

@@ -189,15 +189,23 @@ void JournalSync::do_poll() {
                           (*entry)->writer);
             // HEAD may have moved with it (a commit's attach): the document's base follows.
             std::shared_ptr<const Snapshot> base;
+            std::shared_ptr<const HeadShare> share;
             if (callbacks_.rebase && !t.target.workdir.empty()) {
-                if (auto head = head_.text(t.target.workdir, t.target.path))
-                    base =
-                        std::make_shared<const Snapshot>(head_meaning(&(*entry)->snapshot, *head));
+                if (auto head = head_.text(t.target.workdir, t.target.path)) {
+                    const Snapshot& s = (*entry)->snapshot;
+                    base = std::make_shared<const Snapshot>(head_meaning(&s, *head));
+                    // HEAD moved: the rebase's diff, here rather than on the documents thread.
+                    const size_t hash = std::hash<std::string>{}(*head) | 1;
+                    if (hash != t.head_hash)
+                        share = std::make_shared<const HeadShare>(
+                            HeadShare{s.text, shared_with_head(s.text, *head)});
+                    t.head_hash = hash;
+                }
             }
             auto evidence = std::make_shared<const Snapshot>(std::move((*entry)->snapshot));
-            documents_([this, id = doc_id, evidence, base] {
+            documents_([this, id = doc_id, evidence, base, share] {
                 callbacks_.absorb(id, evidence);
-                if (callbacks_.rebase) callbacks_.rebase(id, base);
+                if (callbacks_.rebase) callbacks_.rebase(id, base, share);
             });
         } catch (const std::exception& e) {
             spdlog::error("journal: polling {}: {}", t.target.path, e.what());

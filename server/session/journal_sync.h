@@ -4,6 +4,7 @@
 // on one thread with no JSON-RPC at all.
 #pragma once
 
+#include "core/base.h"
 #include "core/provenance.h"
 #include "core/restore.h"
 #include "journal/journal.h"
@@ -52,9 +53,11 @@ public:
     /// after, what this process last stored). Invoked on the documents executor.
     using Absorb = std::function<void(uint64_t doc_id, std::shared_ptr<const Snapshot>)>;
     /// HEAD's text of the document's file with HEAD's meaning (null: not known), read again
-    /// when its entry changed (a commit's attach moves HEAD): for Document::set_base.
-    /// Invoked on the documents executor.
-    using Rebase = std::function<void(uint64_t doc_id, std::shared_ptr<const Snapshot>)>;
+    /// when its entry changed (a commit's attach moves HEAD): for Document::rebase, with what
+    /// the entry's text shares with it (null when HEAD's text did not change since the last
+    /// poll): the diff is made here, off the documents thread. Invoked on the documents executor.
+    using Rebase = std::function<void(uint64_t doc_id, std::shared_ptr<const Snapshot>,
+                                      std::shared_ptr<const HeadShare>)>;
     /// Runs on the journal executor before each write to a repository's journal (given its
     /// git directory): the CLI's deferred-attach drain.
     using BeforeWrite = std::function<void(const std::filesystem::path& gitdir)>;
@@ -119,7 +122,8 @@ public:
 private:
     struct Tracked {
         JournalTarget target;
-        EntryStamp stamp; ///< of the entry as this process last wrote or read it
+        EntryStamp stamp;     ///< of the entry as this process last wrote or read it
+        size_t head_hash = 0; ///< of HEAD's text at the last poll (0: not read yet)
     };
     Journal& journal_for(const std::filesystem::path& gitdir);
     void do_save(uint64_t doc_id);

@@ -273,6 +273,34 @@ TEST_CASE("after a commit moved HEAD, the committed lines are not new any more")
     }
 }
 
+TEST_CASE("rebase takes the diff made off the documents thread, only for the text it is of") {
+    // JournalSync's poll makes the rebase's diff on the journal thread, for the entry's text
+    // (HeadShare). The document uses it when that is still its text; edited since, it diffs
+    // itself. (A share with no kept ranges shows which one was used.)
+    const std::string head = "a = 1\nc = 3\n";
+    auto after = std::make_shared<const Snapshot>(
+        Snapshot::uniform(head, kClaude, Evidence::Recorded, false));
+    auto before = std::make_shared<const Snapshot>(
+        Snapshot::uniform("a = 1\n", OriginRecord{}, Evidence::None, false));
+    const Snapshot pending = Snapshot::uniform(head, kClaude, Evidence::Recorded, true);
+    const HeadShare computed{head, shared_with_head(head, head)};
+    REQUIRE(computed.kept == std::vector<std::pair<size_t, size_t>>{{0, head.size()}});
+    const HeadShare none{head, {}};
+    for (const HeadShare* share : {&computed, &none}) {
+        Document d(pending, 1, PositionEncoding::Utf8);
+        d.set_base(before);
+        d.rebase(after, share);
+        CHECK(classes(d) == (share == &computed ? "aaaaaaaaaaaa" : "AAAAAAAAAAAA"));
+    }
+    // Edited since the share was made: it is not of this text, and the document diffs itself.
+    Document d(pending, 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; });
+    d.set_base(before);
+    REQUIRE(d.apply_change(2, rng(2, 0, 2, 0), "d"));
+    d.rebase(after, &none);
+    CHECK(classes(d) == "aaaaaaaaaaaaH");
+}
+
 TEST_CASE("a reload that brings back the text a reload to HEAD threw away gets its class back") {
     // `git stash`, then `git stash pop`, with the file open: the stash's reload makes the text
     // HEAD's (HEAD's meaning), the pop's reload brings back exactly the text it threw away. An

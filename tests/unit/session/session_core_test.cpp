@@ -64,7 +64,8 @@ TEST_CASE("the session core opens, restores, edits, saves and absorbs on one thr
                                             if (auto it = docs.find(id); it != docs.end())
                                                 it->second->absorb(*evidence);
                                         },
-                                        [&](uint64_t id, std::shared_ptr<const Snapshot> base) {
+                                        [&](uint64_t id, std::shared_ptr<const Snapshot> base,
+                                            const std::shared_ptr<const HeadShare>&) {
                                             if (auto it = docs.find(id); it != docs.end())
                                                 it->second->set_base(base);
                                         },
