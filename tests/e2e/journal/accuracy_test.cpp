@@ -424,11 +424,7 @@ TEST_CASE("a branch switch there and back with the file open: agent lines never 
         lsp.did_open(uri, agent, 1, "python");
         lsp.sync();
         int64_t v = 1;
-        int col = 0;
-        for (char c : std::string("y = 2\n")) {
-            lsp.did_change(uri, ++v, range(2, col, 2, col), std::string(1, c));
-            ++col;
-        }
+        type_line(lsp, uri, v, 2, "y = 2\n");
         const std::string feat = agent + "y = 2\n";
         r.write("t.py", feat);
         lsp.did_save(uri);
@@ -497,11 +493,7 @@ TEST_CASE("git stash and pop of whole added lines with the file open, outside th
         lsp.did_open(uri, agent, 1, "python");
         lsp.sync();
         int64_t v = 1;
-        int col = 0;
-        for (char c : std::string("q = 3\n")) {
-            lsp.did_change(uri, ++v, range(4, col, 4, col), std::string(1, c));
-            ++col;
-        }
+        type_line(lsp, uri, v, 4, "q = 3\n");
         const std::string pending = agent + "q = 3\n";
         r.write("t.py", pending);
         lsp.did_save(uri);

@@ -43,6 +43,15 @@ void age_entry(const TempRepo& r, const std::string& path, uint32_t seconds) {
                 .ok());
 }
 
+void type_line(LspClient& lsp, const std::string& uri, int64_t& v, int line,
+               const std::string& text) {
+    int col = 0;
+    for (char c : text) {
+        lsp.did_change(uri, ++v, range(line, col, line, col), std::string(1, c));
+        ++col;
+    }
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;
     for (size_t a = 0; a < text.size();) {

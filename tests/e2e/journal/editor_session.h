@@ -23,6 +23,10 @@ void agent_writes(const TempRepo& r, const std::string& agent, const std::string
 /// happened outside the agent-write / reload race window (kRaceWindowSeconds) of what follows.
 void age_entry(const TempRepo& r, const std::string& path, uint32_t seconds);
 
+/// Types `text` into `uri` one key at a time from (line, 0), on one line (a final "\n" ends it).
+void type_line(LspClient& lsp, const std::string& uri, int64_t& v, int line,
+               const std::string& text);
+
 /// The lines of `text` (each with its line break; `text` ends with one).
 std::vector<std::string> lines_of(const std::string& text);
 

@@ -8,6 +8,7 @@
 #include "support/temp_repo.h"
 
 #include <doctest/doctest.h>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 using namespace provenant::test;
@@ -34,12 +35,8 @@ struct Stashed {
         agent_writes(r, "claude-code", "t.py", kHead, kAgent);
         age_entry(r, "t.py", 60); // outside the agent-write / reload race window
         uri = file_uri(r.file("t.py"));
-        LspClient::Options o;
-        o.cwd = r.path();
-        LspClient lsp(o);
-        lsp.initialize();
-        lsp.did_open(uri, kAgent, 1, "python");
-        lsp.sync();
+        auto sidecar = open(kAgent);
+        LspClient& lsp = *sidecar;
         REQUIRE(lsp.line_classes(uri) == kAgentLines);
         int64_t v = 1;
         r.git({"stash", "-q"});
@@ -51,6 +48,17 @@ struct Stashed {
         lsp.did_close(uri);
         lsp.sync();
         CHECK(lsp.shutdown_and_exit() == 0);
+    }
+
+    /// A sidecar with t.py open on `text`.
+    std::unique_ptr<LspClient> open(const std::string& text) const {
+        LspClient::Options o;
+        o.cwd = r.path();
+        auto lsp = std::make_unique<LspClient>(o);
+        lsp->initialize();
+        lsp->did_open(uri, text, 1, "python");
+        lsp->sync();
+        return lsp;
     }
 
     /// Commits t.py and checks the note: the agent's lines, nothing typed.
@@ -73,12 +81,8 @@ TEST_CASE("git stash, file closed, git stash pop, reopened: the agent's lines ar
         Stashed s(how);
         s.r.git({"stash", "pop", "-q"});
         REQUIRE(s.r.read("t.py") == kAgent);
-        LspClient::Options o;
-        o.cwd = s.r.path();
-        LspClient lsp(o);
-        lsp.initialize();
-        lsp.did_open(s.uri, kAgent, 1, "python");
-        lsp.sync();
+        auto sidecar = s.open(kAgent);
+        LspClient& lsp = *sidecar;
         CHECK(lsp.line_classes(s.uri) == kAgentLines);
         lsp.did_save(s.uri);
         lsp.sync();
@@ -94,12 +98,8 @@ TEST_CASE("git stash, sidecar restarted, git stash pop with the file open: the a
     for (const Reload how : {Reload::Range, Reload::Hunks}) {
         CAPTURE(static_cast<int>(how));
         Stashed s(how);
-        LspClient::Options o;
-        o.cwd = s.r.path();
-        LspClient lsp(o);
-        lsp.initialize();
-        lsp.did_open(s.uri, kHead, 1, "python");
-        lsp.sync();
+        auto sidecar = s.open(kHead);
+        LspClient& lsp = *sidecar;
         CHECK(lsp.line_classes(s.uri) == std::vector<std::string>{"unknown", "unknown"});
         int64_t v = 1;
         s.r.git({"stash", "pop", "-q"});
@@ -119,18 +119,10 @@ TEST_CASE("lines that left come back to no one who typed them: typed text stays 
     // agent's lines back by hand before the pop would have: what the sidecar saw typed is the
     // person's (the kept lines never overrule an observation).
     Stashed s(Reload::Range);
-    LspClient::Options o;
-    o.cwd = s.r.path();
-    LspClient lsp(o);
-    lsp.initialize();
-    lsp.did_open(s.uri, kHead, 1, "python");
-    lsp.sync();
+    auto sidecar = s.open(kHead);
+    LspClient& lsp = *sidecar;
     int64_t v = 1;
-    int col = 0;
-    for (char c : std::string("total = compute_total(order)\n")) {
-        lsp.did_change(s.uri, ++v, range(1, col, 1, col), std::string(1, c));
-        ++col;
-    }
+    type_line(lsp, s.uri, v, 1, "total = compute_total(order)\n");
     const std::string typed = "x = 1\ntotal = compute_total(order)\ny = 0\n";
     s.r.write("t.py", typed);
     lsp.did_save(s.uri);

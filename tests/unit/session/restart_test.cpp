@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <doctest/doctest.h>
+#include <optional>
 #include <unordered_map>
 
 using namespace provenant;
@@ -47,18 +48,24 @@ struct Sidecar {
                                         {},
                                         {}}};
 
-    /// didOpen of `d` (opened on `text`) and its restore from the journal.
-    void open(Document& d, const session::JournalTarget& target, const std::string& text) {
+    /// How the last restore was applied.
+    std::optional<Document::Restored> applied;
+
+    /// didOpen of `d` (opened on `text`) and its restore from the journal, queued: it arrives
+    /// when `exec` runs.
+    void queue_open(Document& d, const session::JournalTarget& target, const std::string& text) {
         doc = &d;
         sync.restore(1, target, text, [this](Result<session::Reopened> r) {
             REQUIRE(r.ok());
             // As Session::restored: the entry is held once the document applied it exactly.
-            if (r->snapshot && doc->apply_restored(1, *r->snapshot) == Document::Restored::Exact &&
-                r->exact)
-                sync.hold(1);
+            if (r->snapshot) applied = doc->apply_restored(1, *r->snapshot);
+            if (applied == Document::Restored::Exact && r->exact) sync.hold(1);
             doc->set_base(r->base);
         });
         sync.track(1, target);
+    }
+    void open(Document& d, const session::JournalTarget& target, const std::string& text) {
+        queue_open(d, target, text);
         exec.run();
     }
     void save(const session::JournalTarget& target, bool on_disk) {
@@ -192,19 +199,8 @@ TEST_CASE("a restore merged by content after too many edits does not hold the en
         Sidecar s;
         Document d(opened, 1, PositionEncoding::Utf8);
         d.set_clock([] { return kSaved + 100; });
-        s.doc = &d;
         d.expect_restore();
-        s.sync.restore(1, target, opened, [&](Result<session::Reopened> r) {
-            REQUIRE(r.ok());
-            REQUIRE(r->snapshot);
-            REQUIRE(r->exact);
-            const Document::Restored applied = d.apply_restored(1, *r->snapshot);
-            CHECK(applied ==
-                  (edits < 16'384 ? Document::Restored::Exact : Document::Restored::Merged));
-            if (applied == Document::Restored::Exact) s.sync.hold(1);
-            d.set_base(r->base);
-        });
-        s.sync.track(1, target);
+        s.queue_open(d, target, opened);
         // Before the restore arrives: the agent's line gets a "!", then the person types and
         // deletes a character on line 0, again and again.
         int64_t v = 1;
@@ -215,6 +211,8 @@ TEST_CASE("a restore merged by content after too many edits does not hold the en
             REQUIRE(d.apply_change(++v, TextRange{{0, 5}, {0, 6}}, ""));
         }
         s.exec.run(); // the restore
+        CHECK(s.applied ==
+              (edits < 16'384 ? Document::Restored::Exact : Document::Restored::Merged));
         // The "!" deleted: the line is the agent's text again, and no one typed it.
         REQUIRE(d.apply_change(++v, TextRange{{1, line1_end}, {1, line1_end + 1}}, ""));
         REQUIRE(d.text() == opened);
