@@ -6,6 +6,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace provenant {
 
@@ -15,6 +17,20 @@ namespace provenant {
 /// HEAD's, so text only it explains is base `unknown`. Every character is not fresh. O(n) plus
 /// a diff.
 Snapshot head_meaning(const Snapshot* entry, const std::string& head);
+
+/// The ranges of `text` that HEAD's text still holds, [offset, length) in order: all but what
+/// the line diff (whole lines and long spans, DiffGranularity::Spans) from `head` inserts.
+/// O(n) plus a diff.
+std::vector<std::pair<size_t, size_t>> shared_with_head(std::string_view text,
+                                                        std::string_view head);
+
+/// shared_with_head of a text, computed on the journal thread for the text a journal entry
+/// holds (JournalSync's poll), so Document::rebase need not diff on the documents thread while
+/// that is still the document's text.
+struct HeadShare {
+    std::string text; ///< the text the ranges are of
+    std::vector<std::pair<size_t, size_t>> kept;
+};
 
 /// A reopened document's attribution (restore_reopened).
 struct Restore {

@@ -522,6 +522,18 @@ Snapshot carry_restored(const Snapshot& from, std::string_view new_text, Attr in
     return carry_impl(from, new_text, inserted, inserted_record, &saved);
 }
 
+std::vector<std::pair<size_t, size_t>> shared_with_head(std::string_view text,
+                                                        std::string_view head) {
+    std::vector<std::pair<size_t, size_t>> kept;
+    size_t p = 0;
+    for (const ByteEdit& e : diff_edits(head, text, DiffGranularity::Spans)) {
+        if (e.inserted_offset > p) kept.emplace_back(p, e.inserted_offset - p);
+        p = e.inserted_offset + e.inserted;
+    }
+    if (text.size() > p) kept.emplace_back(p, text.size() - p);
+    return kept;
+}
+
 Snapshot head_meaning(const Snapshot* entry, const std::string& head) {
     if (!entry) return Snapshot::uniform(head, OriginRecord{}, Evidence::None, false);
     const Snapshot carried = carry(*entry, head, Attr{}, OriginRecord{});

@@ -681,13 +681,15 @@ void Document::expect_restore() {
     pending_->restore_from = version_;
 }
 
-bool Document::apply_restored(int64_t version, const Snapshot& restored) {
+Document::Restored Document::apply_restored(int64_t version, const Snapshot& restored) {
     apply_held_annotations();
     Pending& p = *pending_;
     if (p.restore_from && *p.restore_from == version) p.restore_from.reset();
-    if (!restored.validate()) return false;
-    if (version > version_) return false;
-    if (version < p.floor) return absorb(restored); // the history no longer reaches it
+    if (!restored.validate() || version > version_) return Restored::Misfit;
+    if (version < p.floor) { // the history no longer reaches it
+        absorb(restored);
+        return Restored::Merged;
+    }
     // Entries of the history after `version` (a suffix: versions never decrease).
     size_t first_after = p.history.size();
     while (first_after > 0 && p.history[first_after - 1].version > version)
@@ -697,7 +699,7 @@ bool Document::apply_restored(int64_t version, const Snapshot& restored) {
     for (size_t i = first_after; i < p.history.size(); ++i)
         then_size += static_cast<int64_t>(p.history[i].removed) -
                      static_cast<int64_t>(p.history[i].inserted);
-    if (then_size != static_cast<int64_t>(restored.text.size())) return false;
+    if (then_size != static_cast<int64_t>(restored.text.size())) return Restored::Misfit;
     // Replay the edits since onto a copy of `restored` (O(log n) each, however many there
     // were): what they inserted is marked as no part of it.
     std::unordered_map<uint32_t, uint32_t> ids; // restored's origin ids -> ours
@@ -717,7 +719,7 @@ bool Document::apply_restored(int64_t version, const Snapshot& restored) {
         const HistEdit& e = p.history[i];
         then.replace(e.offset, e.removed, std::string(e.inserted, ' '), inserted_since);
     }
-    if (then.size() != text_->size()) return false; // cannot happen: the sizes were checked
+    if (then.size() != text_->size()) return Restored::Misfit; // cannot happen: sizes checked
     size_t pos = 0;
     for (const Run& r : then.runs(0, then.size())) {
         // Only what nothing touched since the open (an annotation may have named it).
@@ -726,7 +728,7 @@ bool Document::apply_restored(int64_t version, const Snapshot& restored) {
                                 [a = r.attr](const Attr& cur) { return cur == Attr{} ? a : cur; });
         pos += r.length;
     }
-    return true;
+    return Restored::Exact;
 }
 
 void Document::set_base(std::shared_ptr<const Snapshot> head) {
@@ -743,7 +745,7 @@ void Document::set_base(std::shared_ptr<const Snapshot> head) {
     count_base(p.base->text, -1);
 }
 
-void Document::rebase(std::shared_ptr<const Snapshot> head) {
+void Document::rebase(std::shared_ptr<const Snapshot> head, const HeadShare* share) {
     const bool moved =
         head && head->validate() && (!pending_->base || pending_->base->text != head->text);
     set_base(head);
@@ -755,7 +757,6 @@ void Document::rebase(std::shared_ptr<const Snapshot> head) {
     // for a committed one because it spells the same letter.
     apply_held_annotations();
     const std::string now = text();
-    size_t p = 0;
     const auto unfresh = [this](size_t at, size_t len) {
         if (len == 0) return;
         text_->update_attrs(at, len, [](const Attr& a) {
@@ -764,11 +765,22 @@ void Document::rebase(std::shared_ptr<const Snapshot> head) {
             return b;
         });
     };
-    for (const ByteEdit& e : diff_edits(head->text, now, DiffGranularity::Spans)) {
-        unfresh(p, e.inserted_offset - p);
-        p = e.inserted_offset + e.inserted;
+    // The diff was made on the journal thread when the entry's text is still this text.
+    const bool shared = share && share->text == now;
+    const auto computed =
+        shared ? std::vector<std::pair<size_t, size_t>>{} : shared_with_head(now, head->text);
+    for (const auto& [at, len] : shared ? share->kept : computed)
+        unfresh(at, len);
+}
+
+void Document::remember_left(const std::vector<Snapshot>& blocks) {
+    for (const Snapshot& block : blocks) {
+        if (block.text.empty() || !block.validate()) continue;
+        std::vector<Run> runs = block.runs;
+        for (Run& r : runs)
+            r.attr.origin = origins_.intern(block.origins.at(r.attr.origin));
+        pending_->spans.remember(block.text, std::move(runs));
     }
-    unfresh(p, now.size() - p);
 }
 
 std::optional<uint32_t> Document::take_base_reset() {

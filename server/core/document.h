@@ -2,6 +2,7 @@
 // turn edits and annotations into attribution. Usable with no LSP at all.
 #pragma once
 
+#include "core/base.h"
 #include "core/line_classifier.h"
 #include "core/provenance.h"
 #include "core/restore.h"
@@ -112,9 +113,16 @@ public:
     /// since keep their own attribution (what the sidecar saw typed is never overruled);
     /// characters of that version that still exist and that nothing attributed since (an
     /// annotation) take `restored`'s, mapped through the edits since (O((runs + edits) log n)).
-    /// When the edit history no longer reaches `version`, falls back to absorb(). Returns false
-    /// when `restored` does not fit (its text is not that version's length).
-    bool apply_restored(int64_t version, const Snapshot& restored);
+    /// When the edit history no longer reaches `version`, falls back to absorb(): a merge by
+    /// content, after which the document does not hold `restored` exactly (the evidence of
+    /// lines edited since is lost to it, and a later merge with the journal entry may still
+    /// carry it back).
+    enum class Restored : uint8_t {
+        Exact,  ///< mapped through every edit since: the document holds `restored` exactly
+        Merged, ///< the history no longer reached `version`: merged by content (absorb)
+        Misfit, ///< `restored` does not fit (its text is not that version's length): ignored
+    };
+    Restored apply_restored(int64_t version, const Snapshot& restored);
     /// The journal's restore of the current version will come (apply_restored): until it
     /// does, the edit history back to this version is kept (bounded), however many edits are
     /// made meanwhile, so the restore maps exactly through them rather than falling back to a
@@ -140,8 +148,16 @@ public:
     /// longer new: the characters of the whole lines (and long spans) that the text shares
     /// with HEAD's lose `fresh`, as the attach did to the journal entry, so a later write does
     /// not make committed text pending again (HEAD's text reloaded or reopened then came back
-    /// `unknown` rather than with its committed class). O(n) plus a diff.
-    void rebase(std::shared_ptr<const Snapshot> head);
+    /// `unknown` rather than with its committed class). O(n) plus a diff, unless `share` is
+    /// given and is of the current text (shared_with_head computed on the journal thread for
+    /// the entry's text, core/base.h): then O(n) and no diff on this thread.
+    void rebase(std::shared_ptr<const Snapshot> head, const HeadShare* share = nullptr);
+    /// Lines that left this file on a reset to HEAD before the document was opened (its
+    /// journal entry's, core/left_lines.h): remembered as deleted spans, so a reload that
+    /// brings exactly one of those blocks back (`git stash pop` after the sidecar restarted)
+    /// gets its attribution back. Typing never matches them (blocks have kLeftMinBytes of
+    /// text; a deleted span is matched by inserts of 3 bytes or more, or an undo/redo).
+    void remember_left(const std::vector<Snapshot>& blocks);
     /// When a change last made the text HEAD's (the clock's second), once: the journal
     /// entry's older evidence is then stale (it described text the change threw away).
     std::optional<uint32_t> take_base_reset();

@@ -2,6 +2,7 @@
 // SAX reader that stops after the path so listing never parses whole snapshots.
 #include "journal/entry_format.h"
 
+#include "core/left_lines.h"
 #include "support/json_text.h"
 
 namespace provenant {
@@ -10,6 +11,25 @@ using nlohmann::json;
 namespace {
 constexpr std::string_view kSchemaFamily = "provenant-journal/";
 constexpr size_t kMaxWriterBytes = 256;
+
+/// The "left" blocks, bounded as core/left_lines.h keeps them.
+Result<std::vector<Snapshot>> left_from_json(const json& j) {
+    if (!j.is_array() || j.size() > kLeftMaxBlocks)
+        return make_error(ErrorKind::invalid_input,
+                          "not an array of at most " + std::to_string(kLeftMaxBlocks) + " blocks");
+    std::vector<Snapshot> out;
+    size_t bytes = 0;
+    for (const json& b : j) {
+        auto block = snapshot_from_json(b);
+        if (!block) return block.error();
+        bytes += block->text.size();
+        if (block->text.empty() || bytes > kLeftMaxBytes)
+            return make_error(ErrorKind::invalid_input,
+                              "empty, or over " + std::to_string(kLeftMaxBytes) + " bytes");
+        out.push_back(std::move(block).value());
+    }
+    return out;
+}
 } // namespace
 
 Result<std::string> journal_entry_to_text(const JournalEntry& entry) {
@@ -21,6 +41,12 @@ Result<std::string> journal_entry_to_text(const JournalEntry& entry) {
               {"writer", entry.writer.substr(0, kMaxWriterBytes)},
               {"snapshot", snapshot_to_json(entry.snapshot)}};
     if (entry.saved) j["saved"] = {entry.saved->seen, entry.saved->bytes};
+    if (entry.left && !entry.left->empty()) {
+        json left = json::array();
+        for (const Snapshot& block : *entry.left)
+            left.push_back(snapshot_to_json(prune_origins(block)));
+        j["left"] = std::move(left);
+    }
     // Invalid UTF-8 in the text (or path): JSON cannot carry it faithfully, so an error.
     auto text = json_text(j);
     if (!text) return text.error().context("the entry cannot be stored as JSON");
@@ -81,6 +107,15 @@ ParsedEntry parse_entry(std::string_view text) {
             return out;
         }
         out.entry.saved = SavedTyping{(*saved)[0].get<uint32_t>(), (*saved)[1].get<uint64_t>()};
+    }
+    // Optional: absent when no lines left, and in entries written before it existed.
+    if (auto left = j.find("left"); left != j.end()) {
+        auto blocks = left_from_json(*left);
+        if (!blocks) {
+            out.error = "\"left\": " + blocks.error().message;
+            return out;
+        }
+        out.entry.left = std::move(blocks).value();
     }
     auto snapshot = j.find("snapshot");
     if (snapshot == j.end()) {

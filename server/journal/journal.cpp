@@ -207,9 +207,9 @@ Status Journal::quarantine(const JournalTransaction& /*held*/, const fs::path& f
     // Unique per process and call: two quarantines within one millisecond must not replace
     // each other's bytes (rename silently overwrites).
     static std::atomic<uint64_t> sequence{0};
-    fs::path dest = corrupt_dir / (file.filename().string() + "." + std::to_string(now_ms()) + "." +
-                                   std::to_string(::getpid()) + "." +
-                                   std::to_string(sequence.fetch_add(1)));
+    fs::path dest =
+        corrupt_dir / (file.filename().string() + "." + std::to_string(now_ms()) + "." +
+                       std::to_string(::getpid()) + "." + std::to_string(sequence.fetch_add(1)));
     if (::rename(file.c_str(), dest.c_str()) != 0) {
         std::string msg =
             "moving unreadable journal entry " + file.string() + " aside: " + errno_text();
@@ -306,6 +306,7 @@ Result<std::optional<JournalEntry>> JournalTransaction::update(const std::string
     if (!current) return current.error();
     bool existed = current->has_value();
     const std::optional<SavedTyping> saved = existed ? (**current).saved : std::nullopt;
+    std::optional<std::vector<Snapshot>> left = existed ? (**current).left : std::nullopt;
     std::optional<JournalEntry> next;
     try {
         next = fn(std::move(current).value());
@@ -321,6 +322,7 @@ Result<std::optional<JournalEntry>> JournalTransaction::update(const std::string
     }
     next->path = path;
     if (!next->saved) next->saved = saved; // writers that do not know it keep it (journal.h)
+    if (!next->left) next->left = std::move(left);
     if (Status st = journal_->store_checked(*this, *next, existed); !st) return st.error();
     return next;
 }
@@ -333,6 +335,7 @@ Status JournalTransaction::store(const JournalEntry& entry) {
     if (!current) return current.error();
     JournalEntry copy = entry;
     if (*current && !copy.saved) copy.saved = (**current).saved;
+    if (*current && !copy.left) copy.left = (**current).left;
     return journal_->store_checked(*this, copy, current->has_value());
 }
 

@@ -28,6 +28,11 @@ struct JournalEntry {
     /// keep the stored value when the new entry has none, so writers that do not know it (hooks,
     /// attach, renames) keep it.
     std::optional<SavedTyping> saved;
+    /// Blocks of whole lines that left the file when a change made it HEAD's text again (a
+    /// stash, a branch switch), with their attribution, bounded (core/left_lines.h): given back
+    /// when exactly those lines come back. nullopt: not known; update() and
+    /// JournalTransaction::store keep the stored value then, as for `saved`. Empty: none.
+    std::optional<std::vector<Snapshot>> left;
 };
 
 class JournalTransaction;

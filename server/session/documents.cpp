@@ -93,13 +93,19 @@ void Session::restored(uint64_t doc_id, int64_t version, Result<Reopened> result
     } else {
         if (result->snapshot) {
             from_journal = true;
-            if (!d.doc.apply_restored(version, *result->snapshot))
+            const Document::Restored applied = d.doc.apply_restored(version, *result->snapshot);
+            if (applied == Document::Restored::Misfit)
                 spdlog::warn("session: restoring {} from the journal: it does not fit version {}",
                              d.uri, version);
             else
-                spdlog::debug("session: {} restored from the journal", d.uri);
+                spdlog::debug("session: {} restored from the journal{}", d.uri,
+                              applied == Document::Restored::Merged ? " (merged by content)" : "");
+            // Only a restore mapped exactly through the edits since leaves the document holding
+            // its entry: after a merge by content its saves still merge the entry.
+            if (applied == Document::Restored::Exact && result->exact && sync_) sync_->hold(doc_id);
         }
         d.doc.set_base(std::move(result->base));
+        d.doc.remember_left(result->left); // should a reload bring them back
     }
     // A document with pending provenance of its own under this name is no rename's target.
     if (from_journal) forget_open(doc_id);

@@ -3,12 +3,15 @@
 
 #include "core/base.h"
 #include "core/carry.h"
+#include "core/left_lines.h"
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 namespace provenant::session {
 namespace {
+
+const std::vector<Snapshot> kNoLines;
 
 EntryStamp stamp_of(const std::filesystem::path& file) {
     struct stat st {};
@@ -46,12 +49,22 @@ void JournalSync::restore(uint64_t doc_id, const JournalTarget& target, std::str
         } catch (const std::exception& e) {
             result->emplace(make_error(ErrorKind::internal, e.what()));
         }
-        documents_([this, doc_id, done, result, exact] {
-            // Queued before `done` applies the restore and writes: a save queued earlier (a
-            // close while restoring) lacks the restored evidence and still merges it.
-            if (exact) journal_([this, doc_id, stamp = *exact] { held_[doc_id] = stamp; });
-            done(std::move(**result));
-        });
+        // hold() takes it once the document applied the restore exactly; a save queued earlier
+        // (a close while restoring) lacks the restored evidence and still merges it.
+        if (exact)
+            offered_[doc_id] = *exact;
+        else
+            offered_.erase(doc_id);
+        documents_([doc_id, done, result] { done(std::move(**result)); });
+    });
+}
+
+void JournalSync::hold(uint64_t doc_id) {
+    journal_([this, doc_id] {
+        auto it = offered_.find(doc_id);
+        if (it == offered_.end()) return;
+        held_[doc_id] = it->second;
+        offered_.erase(it);
     });
 }
 
@@ -66,6 +79,7 @@ void JournalSync::untrack(uint64_t doc_id) {
     journal_([this, doc_id] {
         tracked_.erase(doc_id);
         held_.erase(doc_id);
+        offered_.erase(doc_id);
     });
 }
 
@@ -110,6 +124,15 @@ void JournalSync::do_save(uint64_t doc_id) {
             e.path = job->target.path;
             e.writer = "lsp";
             e.saved = job->saved; // none: update() keeps the stored one
+            // Lines a change to HEAD's text took away are kept aside (core/left_lines.h), and
+            // kept ones that are back in the text are dropped: its attribution holds them.
+            if (current) {
+                std::vector<Snapshot> gone;
+                if (job->reset) gone = lines_that_left(current->snapshot, ours.text);
+                if (!gone.empty() || (current->left && !current->left->empty()))
+                    e.left =
+                        merge_left(std::move(gone), current->left.value_or(kNoLines), ours.text);
+            }
             // The version this document holds exactly (no writer since: the lock is held):
             // nothing in it is missing from `ours`.
             if (current && held != held_.end() &&
@@ -166,15 +189,23 @@ void JournalSync::do_poll() {
                           (*entry)->writer);
             // HEAD may have moved with it (a commit's attach): the document's base follows.
             std::shared_ptr<const Snapshot> base;
+            std::shared_ptr<const HeadShare> share;
             if (callbacks_.rebase && !t.target.workdir.empty()) {
-                if (auto head = head_.text(t.target.workdir, t.target.path))
-                    base =
-                        std::make_shared<const Snapshot>(head_meaning(&(*entry)->snapshot, *head));
+                if (auto head = head_.text(t.target.workdir, t.target.path)) {
+                    const Snapshot& s = (*entry)->snapshot;
+                    base = std::make_shared<const Snapshot>(head_meaning(&s, *head));
+                    // HEAD moved: the rebase's diff, here rather than on the documents thread.
+                    const size_t hash = std::hash<std::string>{}(*head) | 1;
+                    if (hash != t.head_hash)
+                        share = std::make_shared<const HeadShare>(
+                            HeadShare{s.text, shared_with_head(s.text, *head)});
+                    t.head_hash = hash;
+                }
             }
             auto evidence = std::make_shared<const Snapshot>(std::move((*entry)->snapshot));
-            documents_([this, id = doc_id, evidence, base] {
+            documents_([this, id = doc_id, evidence, base, share] {
                 callbacks_.absorb(id, evidence);
-                if (callbacks_.rebase) callbacks_.rebase(id, base);
+                if (callbacks_.rebase) callbacks_.rebase(id, base, share);
             });
         } catch (const std::exception& e) {
             spdlog::error("journal: polling {}: {}", t.target.path, e.what());

@@ -4,6 +4,7 @@
 // on one thread with no JSON-RPC at all.
 #pragma once
 
+#include "core/base.h"
 #include "core/provenance.h"
 #include "core/restore.h"
 #include "journal/journal.h"
@@ -52,9 +53,11 @@ public:
     /// after, what this process last stored). Invoked on the documents executor.
     using Absorb = std::function<void(uint64_t doc_id, std::shared_ptr<const Snapshot>)>;
     /// HEAD's text of the document's file with HEAD's meaning (null: not known), read again
-    /// when its entry changed (a commit's attach moves HEAD): for Document::set_base.
-    /// Invoked on the documents executor.
-    using Rebase = std::function<void(uint64_t doc_id, std::shared_ptr<const Snapshot>)>;
+    /// when its entry changed (a commit's attach moves HEAD): for Document::rebase, with what
+    /// the entry's text shares with it (null when HEAD's text did not change since the last
+    /// poll): the diff is made here, off the documents thread. Invoked on the documents executor.
+    using Rebase = std::function<void(uint64_t doc_id, std::shared_ptr<const Snapshot>,
+                                      std::shared_ptr<const HeadShare>)>;
     /// Runs on the journal executor before each write to a repository's journal (given its
     /// git directory): the CLI's deferred-attach drain.
     using BeforeWrite = std::function<void(const std::filesystem::path& gitdir)>;
@@ -74,10 +77,16 @@ public:
     /// The attribution of `target`'s file opened with `text` as document `doc_id`, restored
     /// from its entry against the file's text in HEAD (session::reopen: text HEAD explains is
     /// base text; a stale entry is retired), after every task queued before; `done` gets it.
-    /// When the restore is exact (Reopened::exact), saves queued once `done` has run write the
-    /// document's snapshot over that entry as it is, without merging it back by content
-    /// (save()), until another writer changes it.
+    /// When the restore is exact (Reopened::exact) and the document applies it exactly (hold()),
+    /// saves queued after that write the document's snapshot over that entry as it is, without
+    /// merging it back by content (save()), until another writer changes it.
     void restore(uint64_t doc_id, const JournalTarget& target, std::string text, Restored done);
+    /// Document `doc_id` applied its exact restore exactly (Document::Restored::Exact): it holds
+    /// the entry version restore() read, and saves queued after this need not merge it. Not
+    /// called when the document merged the restore by content (its edit history no longer
+    /// reached the opened version): it then lacks the evidence of the lines edited since, and
+    /// its saves merge the entry as any other.
+    void hold(uint64_t doc_id);
 
     /// Starts / stops watching `target` for writes by other processes on behalf of `doc_id`.
     void track(uint64_t doc_id, const JournalTarget& target);
@@ -113,7 +122,8 @@ public:
 private:
     struct Tracked {
         JournalTarget target;
-        EntryStamp stamp; ///< of the entry as this process last wrote or read it
+        EntryStamp stamp;     ///< of the entry as this process last wrote or read it
+        size_t head_hash = 0; ///< of HEAD's text at the last poll (0: not read yet)
     };
     Journal& journal_for(const std::filesystem::path& gitdir);
     void do_save(uint64_t doc_id);
@@ -129,6 +139,9 @@ private:
     /// The entry version each document holds exactly (restored exactly from it once its
     /// restore was applied, or wrote it with nothing merged in): saves need not merge it.
     std::unordered_map<uint64_t, EntryStamp> held_;
+    /// The entry version each document's exact restore was read from, until hold() says the
+    /// document applied it exactly.
+    std::unordered_map<uint64_t, EntryStamp> offered_;
     HeadReader head_;
 
     // Saves waiting for the journal executor: the latest snapshot per document (guarded by

@@ -2,6 +2,7 @@
 #include "session/reopen.h"
 
 #include "core/base.h"
+#include "core/left_lines.h"
 
 #include <spdlog/spdlog.h>
 
@@ -48,6 +49,10 @@ Result<Reopened> reopen(Journal& journal, const std::string& path, std::string_v
     if (!entry) return out;
     const SavedTyping saved = entry->saved.value_or(SavedTyping{});
     Restore r = restore_reopened(entry->snapshot, text, saved, head);
+    // Lines a stash or a branch switch took away, back exactly where nothing explains them.
+    const std::vector<Snapshot> left = entry->left.value_or(std::vector<Snapshot>{});
+    if (const size_t n = give_back_left(r.snapshot, left); n > 0)
+        spdlog::debug("session: {}: {} block(s) of lines that had left came back", path, n);
     spdlog::debug("session: {} reopened on {} ({} bytes; the entry {} bytes, saved typing {} bytes "
                   "in second {})",
                   path, r.entry_stale ? "another text" : "the entry's text less lost typing",
@@ -65,6 +70,8 @@ Result<Reopened> reopen(Journal& journal, const std::string& path, std::string_v
             e.writer = "lsp";
             e.snapshot = r.snapshot;
             e.saved = saved_typing(r.snapshot); // the file holds exactly this text
+            // The stale entry's lines that left are kept aside, to come back exactly.
+            e.left = merge_left(lines_that_left(entry->snapshot, text), left, text);
             return std::optional<JournalEntry>(std::move(e));
         });
         if (!stored.ok())
@@ -77,6 +84,7 @@ Result<Reopened> reopen(Journal& journal, const std::string& path, std::string_v
     }
     out.snapshot = std::move(r.snapshot);
     out.exact = r.exact;
+    out.left = merge_left({}, left, text); // those not back already
     return out;
 }
 

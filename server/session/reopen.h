@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace provenant::session {
 
@@ -23,6 +24,9 @@ struct Reopened {
     /// `snapshot` is the entry's attribution exactly (the file is its text less lost typing,
     /// Restore::exact): the document holds all the entry says of its text.
     bool exact = false;
+    /// The entry's lines that left the file on a reset to HEAD and are not back
+    /// (JournalEntry::left): for Document::remember_left, should a reload bring them back.
+    std::vector<Snapshot> left;
 };
 
 /// The attribution of `path` opened with `text`, from its journal entry and `head`, the

@@ -17,9 +17,10 @@ Session::Session(Runtime& runtime, Options options)
         [this](std::function<void()> fn) { runtime_.post(std::move(fn)); },
         JournalSync::Callbacks{
             [this](uint64_t id, std::shared_ptr<const Snapshot> evidence) { absorb(id, evidence); },
-            [this](uint64_t id, std::shared_ptr<const Snapshot> base) {
+            [this](uint64_t id, std::shared_ptr<const Snapshot> base,
+                   const std::shared_ptr<const HeadShare>& share) {
                 if (auto d = by_id_.find(id); d != by_id_.end())
-                    d->second->doc.rebase(std::move(base));
+                    d->second->doc.rebase(std::move(base), share.get());
             },
             options_.before_journal_write});
     arm_poll();

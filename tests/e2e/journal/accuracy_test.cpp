@@ -1,6 +1,7 @@
 // Issue 9 end to end, through the real binary and real git: a person's typing over an agent's
 // deleted line is the person's in the note (the sidecar's journal merge), agent B rewriting
 // agent A's line is B's, and an entry that survived `git checkout -f` credits no similar text.
+#include "editor_session.h"
 #include "journal/journal.h"
 #include "support/lsp_client.h"
 #include "support/temp_repo.h"
@@ -13,35 +14,6 @@ using namespace provenant::test;
 using nlohmann::json;
 
 namespace {
-
-json pos(int line, int character) {
-    return {{"line", line}, {"character", character}};
-}
-json range(int l0, int c0, int l1, int c1) {
-    return {{"start", pos(l0, c0)}, {"end", pos(l1, c1)}};
-}
-
-/// `provenant hook generic` writing `before` -> `after` for `path` as `agent`.
-void agent_writes(const TempRepo& r, const std::string& agent, const std::string& path,
-                  const std::string& before, const std::string& after) {
-    r.write(path, after);
-    json j = {{"agent", agent},
-              {"model", agent + "-model"},
-              {"session", agent + "-session"},
-              {"cwd", r.path()},
-              {"files", {{{"path", path}, {"before", before}, {"after", after}}}}};
-    auto res = r.provenant({"hook", "generic"}, j.dump());
-    REQUIRE_MESSAGE(res.exit_code == 0, res.err);
-}
-
-json note_file(const TempRepo& r, const std::string& path) {
-    auto res = r.provenant({"show", "--json"});
-    REQUIRE_MESSAGE(res.exit_code == 0, res.err);
-    json note = json::parse(res.out);
-    INFO(note.dump(2));
-    REQUIRE(note["files"].contains(path));
-    return note["files"][path];
-}
 
 /// In the sidecar: replace line `line` (0-based) of the open file with `typed`, key by key,
 /// then save (the editor writes the file, then didSave).
@@ -388,21 +360,7 @@ TEST_CASE("git stash, then git stash pop with the file open: the agent's lines k
         REQUIRE(r.provenant({"install"}).exit_code == 0);
         const std::string agent = "x = 10\ny = 0\nz = compute(x, y)\n";
         agent_writes(r, "claude-code", "t.py", head, agent);
-        { // ... a minute ago: outside the agent-write / reload race window.
-            auto loc = provenant::find_repository(r.path());
-            REQUIRE(loc);
-            provenant::Journal journal(loc->gitdir);
-            REQUIRE(journal
-                        .update("t.py",
-                                [](std::optional<provenant::JournalEntry> e) {
-                                    if (!e) return e;
-                                    provenant::JournalEntry older = std::move(*e);
-                                    for (provenant::Run& run : older.snapshot.runs)
-                                        if (run.attr.seen != 0) run.attr.seen -= 60;
-                                    return std::optional<provenant::JournalEntry>(std::move(older));
-                                })
-                        .ok());
-        }
+        age_entry(r, "t.py", 60); // a minute ago: outside the agent-write / reload race window
 
         LspClient::Options o;
         o.cwd = r.path();
@@ -414,25 +372,21 @@ TEST_CASE("git stash, then git stash pop with the file open: the agent's lines k
         REQUIRE(lsp.line_classes(uri) == std::vector<std::string>{"ai", "unknown", "ai"});
         int64_t v = 1;
         // The editor reloads the file from disk: the whole text, or one change over its lines
-        // (as VS Code sends a reload).
-        auto reload = [&](const std::string& from, const std::string& to) {
-            if (full) {
-                lsp.did_change_full(uri, ++v, to);
-            } else {
-                const int end = static_cast<int>(std::count(from.begin(), from.end(), '\n'));
-                lsp.did_change(uri, ++v, range(0, 0, end, 0), to);
-            }
+        // (as VS Code sends a reload), and the file is saved.
+        const Reload how = full ? Reload::Full : Reload::Range;
+        auto reload_saved = [&](const std::string& from, const std::string& to) {
+            reload_from_disk(lsp, uri, v, how, from, to);
             lsp.did_save(uri);
             lsp.sync();
         };
         r.git({"stash", "-q"});
         REQUIRE(r.read("t.py") == head);
-        reload(agent, head);
+        reload_saved(agent, head);
         CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "unknown"});
 
         r.git({"stash", "pop", "-q"});
         REQUIRE(r.read("t.py") == agent);
-        reload(head, agent);
+        reload_saved(head, agent);
         CHECK(lsp.line_classes(uri) == std::vector<std::string>{"ai", "unknown", "ai"});
         CHECK(lsp.shutdown_and_exit() == 0);
 
@@ -441,5 +395,138 @@ TEST_CASE("git stash, then git stash pop with the file open: the agent's lines k
         const json f = note_file(r, "t.py");
         CHECK(f["lines"].value("ai", "") == "1,3");
         CHECK(!f["lines"].contains("human"));
+    }
+}
+
+TEST_CASE("a branch switch there and back with the file open: agent lines never come back human") {
+    // Issue 9 §3, outside the agent-write / reload race window: the agent wrote a short line
+    // and a person typed one on a branch, both committed a minute after the agent's write.
+    // `git checkout main` and back: the editor reloads the file each time (short, one-line
+    // inserts, a keystroke's size). The agent's line must come back `ai` (or `unknown`), never
+    // `human`; the typed line never `ai`; and the file, HEAD's text again, has nothing pending.
+    for (const Reload how : {Reload::Full, Reload::Range, Reload::Hunks}) {
+        CAPTURE(static_cast<int>(how));
+        TempRepo r;
+        const std::string head = "x = 1\n";
+        r.write("t.py", head);
+        r.commit_all("initial");
+        REQUIRE(r.provenant({"install"}).exit_code == 0);
+        r.git({"checkout", "-q", "-b", "feat"});
+        const std::string agent = head + "z = f(x)\n";
+        agent_writes(r, "claude-code", "t.py", head, agent);
+        age_entry(r, "t.py", 60);
+
+        LspClient::Options o;
+        o.cwd = r.path();
+        LspClient lsp(o);
+        lsp.initialize();
+        const std::string uri = file_uri(r.file("t.py"));
+        lsp.did_open(uri, agent, 1, "python");
+        lsp.sync();
+        int64_t v = 1;
+        type_line(lsp, uri, v, 2, "y = 2\n");
+        const std::string feat = agent + "y = 2\n";
+        r.write("t.py", feat);
+        lsp.did_save(uri);
+        lsp.sync();
+        REQUIRE(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "ai", "human"});
+        r.git({"add", "t.py"});
+        r.git({"commit", "-q", "-m", "feat"});
+        wait_for_pending_notes(r.path());
+        CHECK(note_file(r, "t.py")["lines"].value("ai", "") == "2");
+        lsp.sync(); // the sidecar sees the commit's journal change
+
+        for (int round = 0; round < 2; ++round) {
+            CAPTURE(round);
+            r.git({"checkout", "-q", "main"});
+            REQUIRE(r.read("t.py") == head);
+            reload_from_disk(lsp, uri, v, how, feat, head);
+            CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown"});
+            r.git({"checkout", "-q", "feat"});
+            REQUIRE(r.read("t.py") == feat);
+            reload_from_disk(lsp, uri, v, how, head, feat);
+            const auto lines = lsp.line_classes(uri);
+            REQUIRE(lines.size() == 3);
+            CHECK((lines[1] == "ai" || lines[1] == "unknown"));
+            CHECK((lines[2] == "human" || lines[2] == "unknown"));
+            lsp.did_save(uri);
+            lsp.sync();
+        }
+        // The agent edits its line again: the line is the agent's, the person's stays theirs.
+        const std::string after = head + "z = f(x) + 1\ny = 2\n";
+        agent_writes(r, "claude-code", "t.py", feat, after);
+        reload_from_disk(lsp, uri, v, how, feat, after);
+        CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "ai", "human"});
+        lsp.did_save(uri);
+        lsp.sync();
+        CHECK(lsp.shutdown_and_exit() == 0);
+        r.git({"add", "t.py"});
+        r.git({"commit", "-q", "-m", "agent again"});
+        const json f = note_file(r, "t.py");
+        CHECK(f["lines"].value("ai", "") == "2");
+        CHECK(!f["lines"].contains("human"));
+    }
+}
+
+TEST_CASE("git stash and pop of whole added lines with the file open, outside the race window") {
+    // Issue 9 §3: an agent added whole lines and a person typed whole lines, a minute apart;
+    // `git stash` and `git stash pop`, with the editor reloading each time. The pop's inserts
+    // are keystroke-sized (one short line), so a reload could pass for typing: the agent's
+    // lines must come back `ai` (or `unknown`), never `human`, the typed line never `ai`, in the
+    // document and in the note.
+    for (const Reload how : {Reload::Full, Reload::Range, Reload::Hunks}) {
+        CAPTURE(static_cast<int>(how));
+        TempRepo r;
+        const std::string head = "x = 1\ny = 0\n";
+        r.write("t.py", head);
+        r.commit_all("initial");
+        REQUIRE(r.provenant({"install"}).exit_code == 0);
+        const std::string agent = "x = 1\nz = f(x)\ny = 0\nw = g(y)\n";
+        agent_writes(r, "claude-code", "t.py", head, agent);
+        age_entry(r, "t.py", 60);
+
+        LspClient::Options o;
+        o.cwd = r.path();
+        LspClient lsp(o);
+        lsp.initialize();
+        const std::string uri = file_uri(r.file("t.py"));
+        lsp.did_open(uri, agent, 1, "python");
+        lsp.sync();
+        int64_t v = 1;
+        type_line(lsp, uri, v, 4, "q = 3\n");
+        const std::string pending = agent + "q = 3\n";
+        r.write("t.py", pending);
+        lsp.did_save(uri);
+        lsp.sync();
+        const std::vector<std::string> expected{"unknown", "ai", "unknown", "ai", "human"};
+        REQUIRE(lsp.line_classes(uri) == expected);
+        age_entry(r, "t.py", 60); // the typing, too, a minute before the stash
+
+        r.git({"stash", "-q"});
+        REQUIRE(r.read("t.py") == head);
+        reload_from_disk(lsp, uri, v, how, pending, head);
+        lsp.did_save(uri);
+        lsp.sync();
+        CHECK(lsp.line_classes(uri) == std::vector<std::string>{"unknown", "unknown"});
+        r.git({"stash", "pop", "-q"});
+        REQUIRE(r.read("t.py") == pending);
+        reload_from_disk(lsp, uri, v, how, head, pending);
+        const auto lines = lsp.line_classes(uri);
+        REQUIRE(lines.size() == 5);
+        for (const size_t agent_line : {1, 3})
+            CHECK((lines[agent_line] == "ai" || lines[agent_line] == "unknown"));
+        CHECK((lines[4] == "human" || lines[4] == "unknown"));
+        lsp.did_save(uri);
+        lsp.sync();
+        CHECK(lsp.shutdown_and_exit() == 0);
+
+        r.git({"add", "t.py"});
+        r.git({"commit", "-q", "-m", "pending"});
+        const json f = note_file(r, "t.py");
+        const std::string ai = f["lines"].value("ai", "");
+        CHECK((ai == "2,4" || ai.empty()));
+        const std::string human = f["lines"].value("human", "");
+        CHECK((human == "5" || human.empty()));
+        CHECK(!f["lines"].contains("ai_modified"));
     }
 }

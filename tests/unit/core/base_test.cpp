@@ -163,11 +163,11 @@ TEST_CASE("a restore that arrives after edits keeps what they observed") {
     REQUIRE(d.apply_change(3, rng(1, 0, 1, 1), ""));  // "d" deleted
     REQUIRE(d.apply_change(4, rng(1, 1, 1, 1), "Y")); // typed inside "ef"
     Snapshot restored = Snapshot::uniform("abc\ndef\n", kClaude, Evidence::Recorded, true);
-    REQUIRE(d.apply_restored(1, restored));
+    REQUIRE(d.apply_restored(1, restored) == Document::Restored::Exact);
     CHECK(d.text() == "Xabc\neYf\n");
     CHECK(classes(d) == "HAAAAAHAA");
     // A restore that does not fit its version is refused.
-    CHECK(!d.apply_restored(4, restored));
+    CHECK(d.apply_restored(4, restored) == Document::Restored::Misfit);
 }
 
 TEST_CASE("a restore that arrives after many edits still maps through every one of them") {
@@ -198,10 +198,9 @@ TEST_CASE("a restore that arrives after many edits still maps through every one 
             REQUIRE(d.apply_change(++v, rng(1, 5, 1, 5), "x"));
             REQUIRE(d.apply_change(++v, rng(2, 0, 2, 0), "y"));
         }
-        // (Without expect_restore it falls back to absorb(), which reports whether anything
-        // changed.)
-        const bool applied = d.apply_restored(1, restored);
-        if (expected) REQUIRE(applied);
+        // (Without expect_restore it falls back to absorb(), a merge by content.)
+        const Document::Restored applied = d.apply_restored(1, restored);
+        REQUIRE(applied == (expected ? Document::Restored::Exact : Document::Restored::Merged));
         const std::string got = classes(d);
         CAPTURE(got);
         if (expected) {
@@ -229,7 +228,7 @@ TEST_CASE("edits inserted before a late restore keep their own attribution, in o
     REQUIRE(d.apply_change(4, rng(0, 0, 0, 2), ""));   // cXZYdef
     REQUIRE(d.apply_change(5, rng(0, 6, 0, 6), "W"));  // cXZYdeWf
     Snapshot restored = Snapshot::uniform("abcdef\n", kClaude, Evidence::Recorded, true);
-    REQUIRE(d.apply_restored(1, restored));
+    REQUIRE(d.apply_restored(1, restored) == Document::Restored::Exact);
     CHECK(d.text() == "cXZYdeWf\n");
     CHECK(classes(d) == "AHHHAAHAA");
 }
@@ -272,6 +271,34 @@ TEST_CASE("after a commit moved HEAD, the committed lines are not new any more")
             CHECK(classes(d) == "uuuuuuAAAAAAH"); // the old behaviour: still pending
         }
     }
+}
+
+TEST_CASE("rebase takes the diff made off the documents thread, only for the text it is of") {
+    // JournalSync's poll makes the rebase's diff on the journal thread, for the entry's text
+    // (HeadShare). The document uses it when that is still its text; edited since, it diffs
+    // itself. (A share with no kept ranges shows which one was used.)
+    const std::string head = "a = 1\nc = 3\n";
+    auto after = std::make_shared<const Snapshot>(
+        Snapshot::uniform(head, kClaude, Evidence::Recorded, false));
+    auto before = std::make_shared<const Snapshot>(
+        Snapshot::uniform("a = 1\n", OriginRecord{}, Evidence::None, false));
+    const Snapshot pending = Snapshot::uniform(head, kClaude, Evidence::Recorded, true);
+    const HeadShare computed{head, shared_with_head(head, head)};
+    REQUIRE(computed.kept == std::vector<std::pair<size_t, size_t>>{{0, head.size()}});
+    const HeadShare none{head, {}};
+    for (const HeadShare* share : {&computed, &none}) {
+        Document d(pending, 1, PositionEncoding::Utf8);
+        d.set_base(before);
+        d.rebase(after, share);
+        CHECK(classes(d) == (share == &computed ? "aaaaaaaaaaaa" : "AAAAAAAAAAAA"));
+    }
+    // Edited since the share was made: it is not of this text, and the document diffs itself.
+    Document d(pending, 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; });
+    d.set_base(before);
+    REQUIRE(d.apply_change(2, rng(2, 0, 2, 0), "d"));
+    d.rebase(after, &none);
+    CHECK(classes(d) == "aaaaaaaaaaaaH");
 }
 
 TEST_CASE("a reload that brings back the text a reload to HEAD threw away gets its class back") {

@@ -1,5 +1,6 @@
 // Journal storage in one process: round trips, validation, corruption handling, bounds,
 // and the lock() transaction API.
+#include "core/left_lines.h"
 #include "journal/entry_format.h"
 #include "journal/journal.h"
 #include "support/temp_repo.h"
@@ -447,6 +448,54 @@ TEST_CASE("journal: `saved` round-trips, is validated, and survives writers that
           nlohmann::json::array({1, "x"}), nlohmann::json::array({uint64_t{1} << 40, 1})}) {
         j["saved"] = bad;
         CAPTURE(bad.dump());
+        CHECK(parse_entry(j.dump()).kind == ParsedEntry::Corrupt);
+    }
+}
+
+TEST_CASE("journal: `left` round-trips, is bounded and validated, and survives other writers") {
+    Fixture f;
+    JournalEntry e = entry("l.py");
+    Snapshot block = Snapshot::uniform("total = compute_total(order)\n", OriginRecord{},
+                                       Evidence::Recorded, true);
+    e.left = std::vector<Snapshot>{block};
+    REQUIRE(f.put(e));
+    auto loaded = f.journal.load("l.py");
+    REQUIRE(loaded);
+    REQUIRE(*loaded);
+    REQUIRE((**loaded).left.has_value());
+    REQUIRE((**loaded).left->size() == 1);
+    CHECK((**loaded).left->front().text == block.text);
+    CHECK((**loaded).left->front().runs == block.runs);
+    // A writer that does not know it (a hook, attach) keeps it; an empty list clears it.
+    REQUIRE(f.put(entry("l.py")));
+    loaded = f.journal.load("l.py");
+    REQUIRE((loaded && *loaded && (**loaded).left && (**loaded).left->size() == 1));
+    e.left = std::vector<Snapshot>{};
+    REQUIRE(f.put(e));
+    loaded = f.journal.load("l.py");
+    REQUIRE((loaded && *loaded));
+    CHECK((!(**loaded).left || (**loaded).left->empty()));
+    // Entries without it (written before it existed) read as none; malformed or oversized
+    // ones are corrupt entries.
+    auto text = journal_entry_to_text(entry("l.py"));
+    REQUIRE(text);
+    CHECK(text->find("\"left\"") == std::string::npos);
+    CHECK(parse_entry(*text).kind == ParsedEntry::Ok);
+    auto j = nlohmann::json::parse(*text);
+    const nlohmann::json good = snapshot_to_json(block);
+    nlohmann::json too_many = nlohmann::json::array();
+    for (size_t i = 0; i <= kLeftMaxBlocks; ++i)
+        too_many.push_back(good);
+    const nlohmann::json too_big = snapshot_to_json(Snapshot::uniform(
+        std::string(kLeftMaxBytes + 1, 'x'), OriginRecord{}, Evidence::Recorded, true));
+    const nlohmann::json empty =
+        snapshot_to_json(Snapshot::uniform("", OriginRecord{}, Evidence::Recorded, true));
+    for (const nlohmann::json& bad :
+         {nlohmann::json(5), nlohmann::json::object(), nlohmann::json::array({5}), too_many,
+          nlohmann::json::array({too_big}), nlohmann::json::array({empty}),
+          nlohmann::json::array({{{"text", "ab"}, {"runs", {{3, 0, 0, 0}}}, {"origins", {}}}})}) {
+        j["left"] = bad;
+        CAPTURE(bad.dump().substr(0, 200));
         CHECK(parse_entry(j.dump()).kind == ParsedEntry::Corrupt);
     }
 }

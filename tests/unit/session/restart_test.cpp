@@ -1,6 +1,7 @@
 // Unit tests: restarts after kill -9 through the session core (JournalSync on a real journal,
 // one thread): a document restored exactly from its entry writes what it holds, and its
-// entry's lost typing is never carried back by content onto the saved text.
+// entry's lost typing is never carried back by content onto the saved text; a document whose
+// restore came too late to map exactly still merges its entry when it writes.
 #include "core/carry.h"
 #include "core/document.h"
 #include "core/line_classifier.h"
@@ -10,6 +11,7 @@
 
 #include <deque>
 #include <doctest/doctest.h>
+#include <optional>
 #include <unordered_map>
 
 using namespace provenant;
@@ -46,15 +48,24 @@ struct Sidecar {
                                         {},
                                         {}}};
 
-    /// didOpen of `d` (opened on `text`) and its restore from the journal.
-    void open(Document& d, const session::JournalTarget& target, const std::string& text) {
+    /// How the last restore was applied.
+    std::optional<Document::Restored> applied;
+
+    /// didOpen of `d` (opened on `text`) and its restore from the journal, queued: it arrives
+    /// when `exec` runs.
+    void queue_open(Document& d, const session::JournalTarget& target, const std::string& text) {
         doc = &d;
         sync.restore(1, target, text, [this](Result<session::Reopened> r) {
             REQUIRE(r.ok());
-            if (r->snapshot) CHECK(doc->apply_restored(1, *r->snapshot));
+            // As Session::restored: the entry is held once the document applied it exactly.
+            if (r->snapshot) applied = doc->apply_restored(1, *r->snapshot);
+            if (applied == Document::Restored::Exact && r->exact) sync.hold(1);
             doc->set_base(r->base);
         });
         sync.track(1, target);
+    }
+    void open(Document& d, const session::JournalTarget& target, const std::string& text) {
+        queue_open(d, target, text);
         exec.run();
     }
     void save(const session::JournalTarget& target, bool on_disk) {
@@ -80,6 +91,12 @@ void type(Document& d, int64_t& version, uint32_t line, uint32_t col, std::strin
 std::vector<LineClass> lines(const Document& d) {
     std::vector<LineClass> out;
     for (const LineVerdict& v : d.classify())
+        out.push_back(v.cls);
+    return out;
+}
+std::vector<LineClass> lines(const Snapshot& s) {
+    std::vector<LineClass> out;
+    for (const LineVerdict& v : classify_lines(s))
         out.push_back(v.cls);
     return out;
 }
@@ -144,5 +161,67 @@ TEST_CASE("a restart never takes the entry's lost typing for the saved typing it
         s.open(d, target, saved);
         CHECK(lines(d) ==
               std::vector<LineClass>{LineClass::Unknown, LineClass::Human, LineClass::Human});
+    }
+}
+
+TEST_CASE("a restore merged by content after too many edits does not hold the entry") {
+    // The restore of an opened document arrives after more edits than the history keeps for
+    // it (16k): Document::apply_restored falls back to a merge by content, and the document
+    // lacks the evidence of the lines edited meanwhile. Its saves must still merge the entry.
+    // Old code: the entry's stamp was recorded as held all the same, the next save wrote the
+    // document over it, and the agent's line, edited meanwhile and put back by a deletion
+    // (not typing), stayed `unknown` in the journal instead of the agent's.
+    test::TempRepo repo;
+    const std::string head = "x = 1\n";
+    repo.write("a.py", head);
+    repo.commit_all("initial");
+    auto loc = find_repository(repo.path());
+    REQUIRE(loc);
+    const session::JournalTarget target{loc->gitdir, "a.py", loc->workdir};
+    const std::string agent_line = "z = compute(x, y)"; // shorter than kMinCarrySpan
+    const std::string opened = head + agent_line + "\n";
+    const OriginRecord claude{OriginClass::Ai, "claude-code", "agent", "m", "s", ""};
+    for (const int edits : {100, 17'000}) {
+        CAPTURE(edits);
+        { // The agent's write, as its hook stores it.
+            Journal journal(loc->gitdir);
+            JournalEntry e;
+            e.path = "a.py";
+            e.writer = "hook:claude-code";
+            e.snapshot.text = opened;
+            e.snapshot.push_run(static_cast<uint32_t>(head.size()), Attr{});
+            const uint32_t id = e.snapshot.origins.intern(claude);
+            e.snapshot.push_run(static_cast<uint32_t>(agent_line.size() + 1),
+                                Attr{id, Evidence::Recorded, true, kSaved});
+            REQUIRE(
+                journal.update("a.py", [&](auto) { return std::optional<JournalEntry>(e); }).ok());
+        }
+        Sidecar s;
+        Document d(opened, 1, PositionEncoding::Utf8);
+        d.set_clock([] { return kSaved + 100; });
+        d.expect_restore();
+        s.queue_open(d, target, opened);
+        // Before the restore arrives: the agent's line gets a "!", then the person types and
+        // deletes a character on line 0, again and again.
+        int64_t v = 1;
+        const auto line1_end = static_cast<uint32_t>(agent_line.size());
+        REQUIRE(d.apply_change(++v, TextRange{{1, line1_end}, {1, line1_end}}, "!"));
+        for (int i = 1; i < edits; i += 2) {
+            REQUIRE(d.apply_change(++v, TextRange{{0, 5}, {0, 5}}, "a"));
+            REQUIRE(d.apply_change(++v, TextRange{{0, 5}, {0, 6}}, ""));
+        }
+        s.exec.run(); // the restore
+        CHECK(s.applied ==
+              (edits < 16'384 ? Document::Restored::Exact : Document::Restored::Merged));
+        // The "!" deleted: the line is the agent's text again, and no one typed it.
+        REQUIRE(d.apply_change(++v, TextRange{{1, line1_end}, {1, line1_end + 1}}, ""));
+        REQUIRE(d.text() == opened);
+        s.save(target, /*on_disk=*/true);
+        CHECK(lines(d) == std::vector<LineClass>{LineClass::Unknown, LineClass::Ai});
+        Journal journal(loc->gitdir);
+        auto e = journal.load("a.py");
+        REQUIRE(e.ok());
+        REQUIRE(*e);
+        CHECK(lines((**e).snapshot) == std::vector<LineClass>{LineClass::Unknown, LineClass::Ai});
     }
 }

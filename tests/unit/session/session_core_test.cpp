@@ -64,7 +64,8 @@ TEST_CASE("the session core opens, restores, edits, saves and absorbs on one thr
                                             if (auto it = docs.find(id); it != docs.end())
                                                 it->second->absorb(*evidence);
                                         },
-                                        [&](uint64_t id, std::shared_ptr<const Snapshot> base) {
+                                        [&](uint64_t id, std::shared_ptr<const Snapshot> base,
+                                            const std::shared_ptr<const HeadShare>&) {
                                             if (auto it = docs.find(id); it != docs.end())
                                                 it->second->set_base(base);
                                         },
@@ -132,7 +133,7 @@ TEST_CASE("the session core opens, restores, edits, saves and absorbs on one thr
     sync.restore(2, target, with_agent, [&](Result<session::Reopened> r) {
         REQUIRE(r.ok());
         REQUIRE(r->snapshot);
-        CHECK(again.apply_restored(1, *r->snapshot));
+        CHECK(again.apply_restored(1, *r->snapshot) == Document::Restored::Exact);
     });
     exec.run();
     CHECK(lines(again) == lines(doc));
@@ -145,7 +146,7 @@ TEST_CASE("the session core opens, restores, edits, saves and absorbs on one thr
     sync.restore(3, target, head, [&](Result<session::Reopened> r) {
         REQUIRE(r.ok());
         REQUIRE(r->snapshot);
-        CHECK(reopened.apply_restored(1, *r->snapshot));
+        CHECK(reopened.apply_restored(1, *r->snapshot) == Document::Restored::Exact);
     });
     exec.run();
     CHECK(lines(reopened) == std::vector<LineClass>{LineClass::Unknown});
