@@ -595,8 +595,8 @@ Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std:
         if (!id) return id.error();
         auto c = repo.lookup_commit(*id);
         if (!c) return c.error();
-        if (git_commit_tree(git::Setter(out), c->get()) != 0)
-            return git::git_error("reading the notes tree of " + hex);
+        if (int rc = git_commit_tree(git::Setter(out), c->get()); rc != 0)
+            return git::git_error(rc, "reading the notes tree of " + hex);
         return {};
     };
     const std::string new_tip = ref_tip(repo, ref.c_str());
