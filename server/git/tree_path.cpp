@@ -79,4 +79,12 @@ Result<std::optional<git_oid>> blob_at_path(git_odb* odb, const git_oid& tree,
     }
 }
 
+Result<std::optional<RawTreeEntry>> raw_tree_entry(std::string_view data, std::string_view name,
+                                                   const git_oid& tree) {
+    auto entry = find_entry(data, name, tree);
+    if (!entry) return entry.error();
+    if (!*entry) return std::optional<RawTreeEntry>();
+    return std::optional<RawTreeEntry>(RawTreeEntry{(*entry)->mode, (*entry)->id});
+}
+
 } // namespace provenant::git

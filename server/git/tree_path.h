@@ -19,4 +19,16 @@ namespace provenant::git {
 Result<std::optional<git_oid>> blob_at_path(git_odb* odb, const git_oid& tree,
                                             std::string_view path);
 
+/// An entry of a raw tree object: its octal mode and its object's id.
+struct RawTreeEntry {
+    uint32_t mode = 0;
+    git_oid id{};
+};
+
+/// The entry named exactly `name` in `data`, the raw object of the tree `tree` (named in
+/// errors); nullopt when absent. A tree malformed before the entry is an Error, never read past
+/// its end. Any thread.
+Result<std::optional<RawTreeEntry>> raw_tree_entry(std::string_view data, std::string_view name,
+                                                   const git_oid& tree);
+
 } // namespace provenant::git
