@@ -5,10 +5,13 @@
 
 #include "git/raii.h"
 #include "git/repository.h"
+#include "git/tree_path.h"
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace provenant::git {
 
@@ -22,6 +25,8 @@ class NotesTree {
 public:
     /// A missing ref has no notes; a ref that cannot be resolved makes every read an Error.
     NotesTree(const Repo& repo, std::string_view ref);
+    NotesTree(const NotesTree&) = delete; // the index points into root_
+    NotesTree& operator=(const NotesTree&) = delete;
 
     /// The note text of `commit` (up to its first NUL byte, as git_note_message gives it),
     /// nullopt when it has none.
@@ -29,9 +34,19 @@ public:
 
 private:
     Status collect(const git_oid& tree, std::string_view rest, std::vector<git_oid>& out) const;
+    /// Given a level's entries named by the next two digits of `rest` and by all of it: the
+    /// notes under the first (a fan-out directory), then the second (a note).
+    Status collect_found(const std::optional<RawTreeEntry>& dir,
+                         const std::optional<RawTreeEntry>& flat, std::string_view rest,
+                         std::vector<git_oid>& out) const;
 
     Odb odb_;
     std::optional<git_oid> tree_; ///< the notes commit's tree; nullopt: no notes
+    /// The root tree's raw object, read once and indexed by name: libgit2 caches no tree over
+    /// 4 KiB, and a notes root is larger (256 fan-out directories, or one entry per note where
+    /// libgit2 wrote them flat); the subtrees of a fanned-out tree are small and cached.
+    std::string root_;
+    std::unordered_map<std::string_view, RawTreeEntry> root_index_;
     std::optional<Error> error_;  ///< why the ref could not be resolved
 };
 
