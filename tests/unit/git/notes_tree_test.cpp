@@ -15,20 +15,20 @@ using provenant::test::TempRepo;
 
 namespace {
 
-std::string trimmed(std::string s) {
-    while (!s.empty() && s.back() == '\n')
-        s.pop_back();
-    return s;
+/// The object id a git command printed (its first line).
+std::string id_out(const provenant::test::ProcessResult& res) {
+    return res.out.substr(0, 40);
 }
 
-git_oid oid_of(const std::string& hex) {
-    git_oid id{};
-    REQUIRE(git_oid_fromstr(&id, hex.c_str()) == 0);
-    return id;
+/// The id of the commit `hex` in `repo`, as libgit2 resolves it.
+git_oid commit_id(const git::Repo& repo, const std::string& hex) {
+    auto id = repo.resolve(hex);
+    REQUIRE(id);
+    return *id;
 }
 
 std::string blob(const TempRepo& r, const std::string& text) {
-    return trimmed(r.git({"hash-object", "-w", "--stdin"}, false, text).out);
+    return id_out(r.git({"hash-object", "-w", "--stdin"}, false, text));
 }
 
 /// `git mktree` of lines "<mode> <type> <id>\t<name>".
@@ -36,7 +36,7 @@ std::string mktree(const TempRepo& r, const std::vector<std::string>& entries) {
     std::string in;
     for (const auto& e : entries)
         in += e + "\n";
-    return trimmed(r.git({"mktree"}, false, in).out);
+    return id_out(r.git({"mktree"}, false, in));
 }
 
 std::string file_entry(const std::string& id, const std::string& name) {
@@ -49,7 +49,7 @@ std::string dir_entry(const std::string& id, const std::string& name) {
 
 /// Points refs/notes/provenant at a notes commit whose tree is `tree`.
 void set_notes_tree(const TempRepo& r, const std::string& tree) {
-    const std::string commit = trimmed(r.git({"commit-tree", "-m", "notes", tree}).out);
+    const std::string commit = id_out(r.git({"commit-tree", "-m", "notes", tree}));
     r.git({"update-ref", "refs/notes/provenant", commit});
 }
 
@@ -64,7 +64,7 @@ std::string our_note(const TempRepo& r, const std::string& commit) {
     auto repo = git::Repo::open(r.path());
     REQUIRE(repo);
     git::NotesTree notes(*repo, kNotesRef);
-    auto text = notes.read(oid_of(commit));
+    auto text = notes.read(commit_id(*repo, commit));
     if (!text) return "(error)";
     return *text ? **text : std::string("(none)");
 }
@@ -120,14 +120,14 @@ TEST_CASE("NoteReader: a fanned-out note is read, a blob that is not a note is a
     auto read = [&](const std::string& commit) {
         auto repo = git::Repo::open(r.path());
         REQUIRE(repo);
-        return git::NoteReader(*repo).read(oid_of(commit));
+        return git::NoteReader(*repo).read(commit_id(*repo, commit));
     };
     // No notes ref at all: no note, and no error.
     CHECK(git_shows(r, c0) == "(none)");
     CHECK(our_note(r, c0) == "(none)");
     CHECK(read(c0).state == git::NoteState::None);
 
-    const std::string f_blob = trimmed(r.git({"rev-parse", c0 + ":f.txt"}).out);
+    const std::string f_blob = id_out(r.git({"rev-parse", c0 + ":f.txt"}));
     const std::string note = R"({"schema":"provenant/1","commit":")" + c0 +
                              R"(","files":{"f.txt":{"blob":")" + f_blob +
                              R"(","lines":{"human":"1"}}},"origins":{}})";
