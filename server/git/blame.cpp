@@ -138,7 +138,9 @@ bool same_basename(std::string_view a, std::string_view b) {
            b.substr(sb == std::string_view::npos ? 0 : sb + 1);
 }
 
-bool is_regular(uint32_t mode) { return (mode & 0170000) == 0100000; }
+bool is_regular(uint32_t mode) {
+    return (mode & 0170000) == 0100000;
+}
 
 /// The source `dest` (blob `blob`, mode `mode`) is an exact rename of, as diffcore's
 /// find_exact_renames picks it: a deleted file with the same blob (and the same mode unless
@@ -323,7 +325,8 @@ Result<Blamer::Parents> Blamer::parents_of(const git_commit* commit, const std::
         // Renamed in this commit, or added: only now are whole trees parsed.
         git::Tree ptree;
         if (git_tree_lookup(Setter(ptree), repo_.get(), &slot.tree) != 0)
-            return git::git_error("reading the tree of " + git::to_hex(*git_commit_parent_id(commit, i)));
+            return git::git_error("reading the tree of " +
+                                  git::to_hex(*git_commit_parent_id(commit, i)));
         if (!tree && git_commit_tree(Setter(tree), commit) != 0)
             return git::git_error("reading a tree");
         auto from = renamed_from(repo_.get(), ptree.get(), tree.get(), path);

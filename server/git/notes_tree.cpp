@@ -99,8 +99,8 @@ Result<std::optional<std::string>> NotesTree::read(const git_oid& commit) const 
         auto it = root_index_.find(name);
         return it == root_index_.end() ? std::nullopt : std::optional<RawTreeEntry>(it->second);
     };
-    if (auto st = collect_found(at_root(std::string_view(hex).substr(0, 2)), at_root(hex), hex,
-                                blobs);
+    if (auto st =
+            collect_found(at_root(std::string_view(hex).substr(0, 2)), at_root(hex), hex, blobs);
         !st)
         return st.error().context("reading the note of " + to_hex(commit));
     if (blobs.empty()) return std::optional<std::string>();

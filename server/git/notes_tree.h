@@ -47,7 +47,7 @@ private:
     /// libgit2 wrote them flat); the subtrees of a fanned-out tree are small and cached.
     std::string root_;
     std::unordered_map<std::string_view, RawTreeEntry> root_index_;
-    std::optional<Error> error_;  ///< why the ref could not be resolved
+    std::optional<Error> error_; ///< why the ref could not be resolved
 };
 
 } // namespace provenant::git

@@ -26,9 +26,9 @@ struct RawTreeEntry {
     git_oid id{};
 };
 
-/// Calls `visit(mode, name, id)` (`id`: the entry's 20 raw bytes) for each entry of the raw tree object `data`, in order, until it
-/// returns false; false when it stopped there or the tree is malformed (never read past its
-/// end), true when every entry was visited. Any thread.
+/// Calls `visit(mode, name, id)` (`id`: the entry's 20 raw bytes) for each entry of the raw tree
+/// object `data`, in order, until it returns false; false when it stopped there or the tree is
+/// malformed (never read past its end), true when every entry was visited. Any thread.
 template <typename Visit> bool scan_raw_tree(std::string_view data, Visit&& visit) {
     size_t at = 0;
     while (at < data.size()) {
