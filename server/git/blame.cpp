@@ -72,14 +72,21 @@ struct Owner {
     uint32_t line = 0;
 };
 
-/// Appends every blob path of `tree` (under `prefix`) to `out`.
+/// A file a rename can come from: its path, blob and mode in the parent's tree.
+struct Source {
+    std::string path;
+    git_oid blob{};
+    uint32_t mode = 0;
+};
+
+/// Appends every blob of `tree` (under `prefix`) to `out`, in tree order.
 Status all_blobs(git_repository* repo, const git_tree* tree, const std::string& prefix,
-                 std::vector<std::string>& out) {
+                 std::vector<Source>& out) {
     for (size_t k = 0; k < git_tree_entrycount(tree); ++k) {
         const git_tree_entry* e = git_tree_entry_byindex(tree, k);
         const std::string name = prefix + git_tree_entry_name(e);
         if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
-            out.push_back(name);
+            out.push_back(Source{name, *git_tree_entry_id(e), git_tree_entry_filemode(e)});
         } else if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
             git::Tree sub;
             if (int rc = git_tree_lookup(Setter(sub), repo, git_tree_entry_id(e)); rc != 0)
@@ -90,11 +97,11 @@ Status all_blobs(git_repository* repo, const git_tree* tree, const std::string& 
     return {};
 }
 
-/// Appends the blob paths of `old_tree` that `new_tree` has no blob at (under `prefix`) to
-/// `out`, skipping identical subtrees: the candidates a rename can come from, found without
-/// a whole tree diff (most merges delete nothing, and then no diff runs at all).
-Status deleted_paths(git_repository* repo, const git_tree* old_tree, const git_tree* new_tree,
-                     const std::string& prefix, std::vector<std::string>& out) {
+/// Appends the blobs of `old_tree` that `new_tree` has no blob at (under `prefix`) to `out`,
+/// in tree order (git's diff order), skipping identical subtrees: the candidates a rename can
+/// come from, found without a whole tree diff.
+Status deleted_blobs(git_repository* repo, const git_tree* old_tree, const git_tree* new_tree,
+                     const std::string& prefix, std::vector<Source>& out) {
     for (size_t k = 0; k < git_tree_entrycount(old_tree); ++k) {
         const git_tree_entry* e = git_tree_entry_byindex(old_tree, k);
         const git_tree_entry* n = git_tree_entry_byname(new_tree, git_tree_entry_name(e));
@@ -103,7 +110,8 @@ Status deleted_paths(git_repository* repo, const git_tree* old_tree, const git_t
         if (n != nullptr && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(n))) continue;
         const bool same_type = n != nullptr && git_tree_entry_type(n) == type;
         if (type == GIT_OBJECT_BLOB) {
-            if (!same_type) out.push_back(name);
+            if (!same_type)
+                out.push_back(Source{name, *git_tree_entry_id(e), git_tree_entry_filemode(e)});
             continue;
         }
         if (type != GIT_OBJECT_TREE) continue;
@@ -117,22 +125,66 @@ Status deleted_paths(git_repository* repo, const git_tree* old_tree, const git_t
         git::Tree new_sub;
         if (int rc = git_tree_lookup(Setter(new_sub), repo, git_tree_entry_id(n)); rc != 0)
             return git::git_error(rc, "reading the tree " + name);
-        if (auto st = deleted_paths(repo, sub.get(), new_sub.get(), name + "/", out); !st)
+        if (auto st = deleted_blobs(repo, sub.get(), new_sub.get(), name + "/", out); !st)
             return st;
     }
     return {};
+}
+
+/// Whether the last components of two paths are the same (diffcore-rename's basename_same).
+bool same_basename(std::string_view a, std::string_view b) {
+    const size_t sa = a.rfind('/'), sb = b.rfind('/');
+    return a.substr(sa == std::string_view::npos ? 0 : sa + 1) ==
+           b.substr(sb == std::string_view::npos ? 0 : sb + 1);
+}
+
+bool is_regular(uint32_t mode) {
+    return (mode & 0170000) == 0100000;
+}
+
+/// The source `dest` (blob `blob`, mode `mode`) is an exact rename of, as diffcore's
+/// find_exact_renames picks it: a deleted file with the same blob (and the same mode unless
+/// both are regular files), one with the same basename first, else the first in tree order,
+/// looking at no more than 100 of them; nullptr when no deleted file has the blob.
+const Source* exact_rename(const std::vector<Source>& sources, std::string_view dest,
+                           const git_oid& blob, uint32_t mode) {
+    const Source* best = nullptr;
+    int best_score = -1, looked = 0;
+    for (const Source& s : sources) {
+        if (!git_oid_equal(&s.blob, &blob)) continue;
+        if ((!is_regular(s.mode) || !is_regular(mode)) && s.mode != mode) continue;
+        const int score = 1 + (same_basename(s.path, dest) ? 1 : 0);
+        if (score > best_score) {
+            best = &s;
+            best_score = score;
+            if (score == 2) break;
+        }
+        if (++looked == 100) break;
+    }
+    return best;
 }
 
 /// The path `path` of `new_tree` was renamed from in `old_tree` (git's rename detection), or
 /// "" when it was added. Like git blame (diffcore's single_follow), only the files deleted
 /// between the trees compete as sources, and only `path` as destination: a full detection
 /// over every added file costs minutes where two unrelated trees meet (tmux's merges of the
-/// OpenBSD tree, which has no `CHANGES`).
+/// OpenBSD tree, which has no `CHANGES`). As in git, a deleted file with the same blob is the
+/// source before any similarity is measured.
 Result<std::string> renamed_from(git_repository* repo, git_tree* old_tree, git_tree* new_tree,
                                  const std::string& path) {
+    std::vector<Source> sources;
+    if (auto st = deleted_blobs(repo, old_tree, new_tree, "", sources); !st) return st.error();
+    if (sources.empty()) return std::string(); // nothing deleted: nothing renamed
+    git::TreeEntry dest;
+    if (int rc = git_tree_entry_bypath(Setter(dest), new_tree, path.c_str()); rc != 0)
+        return git::git_error(rc, "finding " + path + " in a tree");
+    if (const Source* s = exact_rename(sources, path, *git_tree_entry_id(dest.get()),
+                                       git_tree_entry_filemode(dest.get())))
+        return s->path;
     std::vector<std::string> paths{path};
-    if (auto st = deleted_paths(repo, old_tree, new_tree, "", paths); !st) return st.error();
-    if (paths.size() == 1) return std::string(); // nothing deleted: nothing renamed
+    paths.reserve(sources.size() + 1);
+    for (const Source& s : sources)
+        paths.push_back(s.path);
     git_diff_options opts;
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
@@ -168,9 +220,16 @@ private:
         const std::string* path = nullptr;
         git_oid blob{};
     };
+    /// Where the suspect's version `blob` of `path` is in the parents: `whole` when a parent has
+    /// the same blob (it takes every line), else the parents' versions to diff, in parent order.
+    struct Parents {
+        std::optional<Parent> whole;
+        std::vector<Parent> diffed;
+    };
     Status process(const SuspectKey& key, Suspect s);
-    /// Where the suspect's file is in each parent (renames followed), in parent order.
-    Result<std::vector<Parent>> parents_of(const git_commit* commit, const std::string& path);
+    /// Where the suspect's file is in each parent (renames followed), as git blame finds it.
+    Result<Parents> parents_of(const git_commit* commit, const std::string& path,
+                               const git_oid& blob);
     Result<std::shared_ptr<const BlobText>> text(const git_oid& blob);
     Status add(const git_oid& commit, const std::string* path, const git_oid& blob,
                std::vector<Pending> lines);
@@ -219,60 +278,90 @@ Status Blamer::add(const git_oid& commit, const std::string* path, const git_oid
     return {};
 }
 
-Result<std::vector<Blamer::Parent>> Blamer::parents_of(const git_commit* commit,
-                                                       const std::string& path) {
-    std::vector<Parent> out;
-    git::Tree tree;
-    for (unsigned p = 0; p < git_commit_parentcount(commit); ++p) {
-        const git_oid* pid = git_commit_parent_id(commit, p);
+Result<Blamer::Parents> Blamer::parents_of(const git_commit* commit, const std::string& path,
+                                           const git_oid& blob) {
+    // git blame's pass_blame: pass 0 looks the path itself up in every parent, pass 1 searches
+    // for a rename only in the parents still without a version. A parent with the same blob ends
+    // the search either way, so a merge that kept the file from one side never searches the
+    // other side for renames (tmux's merges of the OpenBSD tree, which has no CHANGES).
+    const unsigned count = git_commit_parentcount(commit);
+    struct Slot {
+        bool present = false, has_path = false;
+        git_oid tree{};
+        std::optional<Parent> found;
+    };
+    std::vector<Slot> slots(count);
+    Parents out;
+    // git diffs each version once: a parent whose version an earlier parent has is left out.
+    auto keep = [&](unsigned i, const Parent& p) {
+        for (unsigned j = 0; j < i; ++j)
+            if (slots[j].found && git_oid_equal(&slots[j].found->blob, &p.blob)) return;
+        slots[i].found = p;
+    };
+    for (unsigned i = 0; i < count; ++i) {
+        const git_oid* pid = git_commit_parent_id(commit, i);
         git::Commit parent;
         int rc = git_commit_lookup(Setter(parent), repo_.get(), pid);
         if (rc == GIT_ENOTFOUND) continue; // shallow history: the parent is not there
         if (rc != 0) return git::git_error(rc, "reading a parent of " + git::to_hex(*pid));
-        const git_oid* ptree_id = git_commit_tree_id(parent.get());
-        Parent found;
-        found.commit = *pid;
-        auto b = blob_at_path(odb_.get(), *ptree_id, path);
+        Slot& slot = slots[i];
+        slot.present = true;
+        slot.tree = *git_commit_tree_id(parent.get());
+        auto b = blob_at_path(odb_.get(), slot.tree, path);
         if (!b) return b.error();
-        if (*b) {
-            found.path = intern(path);
-            found.blob = **b;
-        } else { // renamed in this commit, or added: only now are whole trees parsed
-            git::Tree ptree;
-            if (git_tree_lookup(Setter(ptree), repo_.get(), ptree_id) != 0)
-                return git::git_error("reading the tree of " + git::to_hex(*pid));
-            if (!tree && git_commit_tree(Setter(tree), commit) != 0)
-                return git::git_error("reading a tree");
-            auto from = renamed_from(repo_.get(), ptree.get(), tree.get(), path);
-            if (!from) return from.error();
-            if (from->empty()) continue;
-            auto fb = blob_at_path(odb_.get(), *ptree_id, *from);
-            if (!fb) return fb.error();
-            if (!*fb) continue;
-            found.path = intern(*from);
-            found.blob = **fb;
+        if (!*b) continue;
+        slot.has_path = true;
+        const Parent p{*pid, intern(path), **b};
+        if (git_oid_equal(&p.blob, &blob)) {
+            out.whole = p;
+            return out;
         }
-        out.push_back(found);
+        keep(i, p);
     }
+    git::Tree tree;
+    for (unsigned i = 0; i < count; ++i) {
+        Slot& slot = slots[i];
+        if (!slot.present || slot.has_path) continue;
+        // Renamed in this commit, or added: only now are whole trees parsed.
+        git::Tree ptree;
+        if (git_tree_lookup(Setter(ptree), repo_.get(), &slot.tree) != 0)
+            return git::git_error("reading the tree of " +
+                                  git::to_hex(*git_commit_parent_id(commit, i)));
+        if (!tree && git_commit_tree(Setter(tree), commit) != 0)
+            return git::git_error("reading a tree");
+        auto from = renamed_from(repo_.get(), ptree.get(), tree.get(), path);
+        if (!from) return from.error();
+        if (from->empty()) continue;
+        auto fb = blob_at_path(odb_.get(), slot.tree, *from);
+        if (!fb) return fb.error();
+        if (!*fb) continue;
+        const Parent p{*git_commit_parent_id(commit, i), intern(*from), **fb};
+        if (git_oid_equal(&p.blob, &blob)) {
+            out.whole = p;
+            return out;
+        }
+        keep(i, p);
+    }
+    for (Slot& slot : slots)
+        if (slot.found) out.diffed.push_back(*slot.found);
     return out;
 }
 
 Status Blamer::process(const SuspectKey& key, Suspect s) {
     auto commit = repo_.lookup_commit(s.commit);
     if (!commit) return commit.error();
-    auto parents = parents_of(commit->get(), key.path);
+    auto parents = parents_of(commit->get(), key.path, s.blob);
     if (!parents) return parents.error();
+    if (const auto& w = parents->whole) // unchanged here: every line is the parent's
+        return add(w->commit, w->path, w->blob, std::move(s.lines));
     const std::string* path = intern(key.path);
-    for (const Parent& p : *parents)
-        if (git_oid_equal(&p.blob, &s.blob)) // unchanged here: every line is the parent's
-            return add(p.commit, p.path, p.blob, std::move(s.lines));
     std::vector<Pending> left = std::move(s.lines);
-    if (!parents->empty()) {
+    if (!parents->diffed.empty()) {
         auto mine = text(s.blob);
         if (!mine) return mine.error();
         const auto mine_text = *mine; // kept alive while the parents' texts are read
         const uint32_t mine_lines = mine_text->lines;
-        for (const Parent& p : *parents) {
+        for (const Parent& p : parents->diffed) {
             if (left.empty()) break;
             auto theirs = text(p.blob);
             if (!theirs) return theirs.error();

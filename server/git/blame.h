@@ -21,10 +21,12 @@ struct BlameLine {
 
 /// Blames `path` (repository-relative) at `rev` as `git blame` does, so every line names the
 /// commit `git blame` names: backwards from `rev`, newest commit first, each commit passes its
-/// lines to its parents (all of them to the first parent whose blob is the same; otherwise,
-/// parent by parent, the lines that parent's version keeps unchanged by git's line diff,
-/// git/line_map.h) and keeps the rest; a parent without the path gets the name git's rename
-/// detection finds for it. The walk ends when no commit holds a line, so history older than
+/// lines to its parents (all of them to a parent whose blob is the same; otherwise, parent by
+/// parent, the lines that parent's version keeps unchanged by git's line diff, git/line_map.h)
+/// and keeps the rest. As in git, the path is looked up in every parent first; only a parent
+/// without it, and only when no parent has the same blob, gets the name git's rename detection
+/// finds (a deleted file with the same blob first, as diffcore's exact renames, then libgit2's
+/// similarity). The walk ends when no commit holds a line, so history older than
 /// the file's oldest surviving line is never read. A line's class and origin come from its
 /// commit's note (provenant's, else git-ai's) when the note's blob matches, else `unknown`;
 /// blank lines are `blank`. Lives in the git layer because attach (git/attach_kept.h) needs

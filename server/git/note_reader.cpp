@@ -28,7 +28,8 @@ std::optional<std::unordered_map<std::string, git_oid>> list_notes(const NoteSto
 } // namespace
 
 NoteReader::NoteReader(const Repo& repo, bool listed)
-    : repo_(repo), provenant_(repo), gitai_(repo, std::string(kGitAiNotesRef)) {
+    : repo_(repo), provenant_(repo), gitai_(repo, std::string(kGitAiNotesRef)),
+      provenant_tree_(repo, kNotesRef), gitai_tree_(repo, kGitAiNotesRef) {
     if (listed) {
         listed_provenant_ = list_notes(provenant_);
         listed_gitai_ = list_notes(gitai_);
@@ -38,7 +39,7 @@ NoteReader::NoteReader(const Repo& repo, bool listed)
 Result<std::optional<std::string>> NoteReader::raw(const NoteStore& store,
                                                    const git_oid& commit) const {
     const auto& listed = &store == &provenant_ ? listed_provenant_ : listed_gitai_;
-    if (!listed) return store.read_raw(commit);
+    if (!listed) return (&store == &provenant_ ? provenant_tree_ : gitai_tree_).read(commit);
     auto it = listed->find(oid_key(commit));
     if (it == listed->end()) return std::optional<std::string>{};
     auto text = repo_.blob_text(it->second);

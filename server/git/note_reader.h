@@ -2,6 +2,7 @@
 #pragma once
 
 #include "git/note_store.h"
+#include "git/notes_tree.h"
 
 #include <optional>
 #include <string>
@@ -25,8 +26,9 @@ struct CommitNote {
 class NoteReader {
 public:
     /// `listed`: list both notes trees once, here, and read each note's blob directly (for
-    /// readers of many commits: git_note_read looks the ref, its commit and its fan-out trees
-    /// up again for every commit). Otherwise each read asks libgit2.
+    /// readers of most commits of a history). Otherwise each read looks the commit's note up in
+    /// the raw notes trees, resolved here (git/notes_tree.h: git_note_read would resolve the
+    /// ref and parse its fan-out trees again for every commit).
     explicit NoteReader(const Repo& repo, bool listed = false);
     CommitNote read(const git_oid& commit) const;
 
@@ -36,6 +38,7 @@ private:
 
     const Repo& repo_;
     NoteStore provenant_, gitai_;
+    NotesTree provenant_tree_, gitai_tree_;
     /// With `listed`: annotated commit (raw 20 bytes) -> note blob, per ref.
     std::optional<std::unordered_map<std::string, git_oid>> listed_provenant_, listed_gitai_;
 };

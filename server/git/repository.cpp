@@ -2,6 +2,9 @@
 #include "git/repository.h"
 
 #include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -24,6 +27,21 @@ uint32_t count_lines(std::string_view text) {
     const char* p = text.data();
     size_t left = text.size();
     uint64_t n = 0;
+#if defined(__SSE2__)
+    // Sixteen bytes at a time where SSE2 is there (every x86-64): each '\n' byte of a block
+    // compares to 0xff, which subtracted counts one in its byte lane; the lanes are summed
+    // (psadbw) before any can pass 255.
+    const __m128i newlines = _mm_set1_epi8('\n');
+    while (left >= 16) {
+        __m128i lanes = _mm_setzero_si128();
+        for (int round = 0; round < 255 && left >= 16; ++round, p += 16, left -= 16) {
+            const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(block, newlines));
+        }
+        const __m128i sums = _mm_sad_epu8(lanes, _mm_setzero_si128());
+        n += uint64_t(_mm_cvtsi128_si32(sums)) + uint64_t(_mm_extract_epi16(sums, 4));
+    }
+#endif
     while (left >= 8) {
         uint64_t per_byte = 0;
         for (int round = 0; round < 255 && left >= 8; ++round, p += 8, left -= 8) {

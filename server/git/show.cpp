@@ -2,6 +2,7 @@
 #include "git/show.h"
 
 #include "support/line_ranges.h"
+#include "support/quoted_path.h"
 #include "support/terminal_text.h"
 
 #include <algorithm>
@@ -138,6 +139,86 @@ nlohmann::json blame_json(const std::vector<BlameLine>& lines) {
                        {"tool", opt(b.tool)},
                        {"model", opt(b.model)},
                        {"session", opt(b.session)}});
+    return out;
+}
+
+namespace {
+
+/// Appends `s` as a JSON string the way json_text_quoted prints it: quoted as git quotes paths
+/// when it is not UTF-8 or begins with `"`, then escaped as nlohmann's dump escapes (", \\ and
+/// control characters; \\b \\t \\n \\f \\r by name, the rest as \\u00xx).
+void append_json_string(std::string& out, const std::string& s) {
+    const bool quote = !valid_utf8(s) || (!s.empty() && s.front() == '"');
+    const std::string quoted = quote ? quote_path(s) : std::string();
+    const std::string_view v = quote ? std::string_view(quoted) : std::string_view(s);
+    out += '"';
+    for (const char c : v) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        default:
+            if (u < 0x20) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(u));
+                out += buf;
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+void append_optional(std::string& out, const std::string& s) {
+    if (s.empty())
+        out += "null";
+    else
+        append_json_string(out, s);
+}
+
+} // namespace
+
+std::string blame_json_text(const std::vector<BlameLine>& lines) {
+    std::string out;
+    out.reserve(lines.size() * 160 + 2);
+    out += '[';
+    for (const BlameLine& b : lines) {
+        if (out.size() > 1) out += ',';
+        out += "{\"class\":";
+        append_json_string(out, std::string(to_string(b.cls)));
+        out += ",\"commit\":";
+        append_json_string(out, b.commit);
+        out += ",\"line\":";
+        out += std::to_string(b.line);
+        out += ",\"model\":";
+        append_optional(out, b.model);
+        out += ",\"session\":";
+        append_optional(out, b.session);
+        out += ",\"tool\":";
+        append_optional(out, b.tool);
+        out += '}';
+    }
+    out += ']';
     return out;
 }
 

@@ -23,30 +23,17 @@ struct RawEntry {
 /// malformed before the entry is found.
 Result<std::optional<RawEntry>> find_entry(std::string_view data, std::string_view name,
                                            const git_oid& tree) {
-    auto malformed = [&] {
+    std::optional<RawEntry> found;
+    const bool whole =
+        scan_raw_tree(data, [&](uint32_t mode, std::string_view n, const unsigned char* id) {
+            if (n != name) return true;
+            found = RawEntry{mode, {}};
+            std::memcpy(found->id.id, id, GIT_OID_RAWSZ);
+            return false;
+        });
+    if (!whole && !found)
         return Error(ErrorKind::invalid_input, "malformed tree " + git::to_hex(tree));
-    };
-    size_t at = 0;
-    while (at < data.size()) {
-        uint32_t mode = 0;
-        size_t digits = 0;
-        for (; at < data.size() && data[at] >= '0' && data[at] <= '7'; ++at, ++digits)
-            mode = mode * 8 + uint32_t(data[at] - '0');
-        if (digits == 0 || digits > 7 || at >= data.size() || data[at] != ' ') return malformed();
-        const size_t name_start = ++at;
-        const void* nul = std::memchr(data.data() + at, '\0', data.size() - at);
-        if (nul == nullptr) return malformed();
-        const size_t name_end = size_t(static_cast<const char*>(nul) - data.data());
-        if (name_end == name_start || data.size() - name_end - 1 < GIT_OID_RAWSZ)
-            return malformed();
-        at = name_end + 1 + GIT_OID_RAWSZ;
-        if (data.substr(name_start, name_end - name_start) != name) continue;
-        RawEntry e;
-        e.mode = mode;
-        std::memcpy(e.id.id, data.data() + name_end + 1, GIT_OID_RAWSZ);
-        return std::optional<RawEntry>(e);
-    }
-    return std::optional<RawEntry>();
+    return found;
 }
 
 } // namespace
@@ -77,6 +64,14 @@ Result<std::optional<git_oid>> blob_at_path(git_odb* odb, const git_oid& tree,
         current = (*entry)->id;
         path.remove_prefix(slash + 1);
     }
+}
+
+Result<std::optional<RawTreeEntry>> raw_tree_entry(std::string_view data, std::string_view name,
+                                                   const git_oid& tree) {
+    auto entry = find_entry(data, name, tree);
+    if (!entry) return entry.error();
+    if (!*entry) return std::optional<RawTreeEntry>();
+    return std::optional<RawTreeEntry>(RawTreeEntry{(*entry)->mode, (*entry)->id});
 }
 
 } // namespace provenant::git

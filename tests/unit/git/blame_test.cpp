@@ -118,3 +118,50 @@ TEST_CASE("blame_file stops once every line has its commit: older versions are n
     for (uint32_t l = 1; l <= 3; ++l)
         CHECK(ours.at(l) == last);
 }
+
+TEST_CASE("blame_file: an exact rename takes git's source: the same basename, else the first") {
+    // Two deleted files hold the new file's very blob, each with its own history: git's
+    // find_exact_renames takes the one with the same basename, else the first in tree order.
+    const std::string text = repeat("shared line\n", 3) + "end\n";
+    for (const bool same_basename : {true, false}) {
+        CAPTURE(same_basename);
+        TempRepo r;
+        r.write("a/x.txt", text);
+        const std::string a = r.commit_all("a");
+        r.write(same_basename ? "b/f.txt" : "b/y.txt", text);
+        const std::string b = r.commit_all("b");
+        r.git({"rm", "-q", "-r", "a", "b"});
+        r.write("c/f.txt", text);
+        r.commit_all("both become c/f.txt");
+        const auto ours = our_blame(r, "c/f.txt");
+        REQUIRE(ours.size() == 4);
+        for (uint32_t l = 1; l <= 4; ++l)
+            CHECK(ours.at(l) == (same_basename ? b : a));
+        check_same(r, "c/f.txt");
+    }
+}
+
+TEST_CASE("blame_file: a parent with the same blob wins over a rename into an earlier parent") {
+    // git blame looks the path up in every parent before it searches any parent for renames:
+    // the merge's second parent has f.txt as it is, so every line is that side's, although the
+    // first parent had the same text as g.txt (which the merge deletes: an exact rename).
+    TempRepo r;
+    r.write("README", "base\n");
+    r.commit_all("base");
+    r.git({"checkout", "-q", "-b", "side"});
+    const std::string text = "one\ntwo\nthree\n";
+    r.write("f.txt", text);
+    const std::string side = r.commit_all("side adds f.txt");
+    r.git({"checkout", "-q", "main"});
+    r.write("g.txt", text);
+    const std::string main_g = r.commit_all("main adds g.txt");
+    r.git({"merge", "-q", "--no-ff", "--no-commit", "side"});
+    r.git({"rm", "-q", "g.txt"});
+    r.commit_all("merge side, drop g.txt");
+    const auto ours = our_blame(r, "f.txt");
+    REQUIRE(ours.size() == 3);
+    for (uint32_t l = 1; l <= 3; ++l)
+        CHECK(ours.at(l) == side);
+    CHECK(side != main_g);
+    check_same(r, "f.txt");
+}
