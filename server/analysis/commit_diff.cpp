@@ -110,20 +110,19 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
                           CommitDiff& out) {
     out.clear();
     entries_.clear();
-    trees_.next();
-    const git_tree* old_tree = nullptr;
-    if (old_id != nullptr) {
-        auto t = trees_.get(repo_, *old_id);
-        if (!t) return t.error().context("reading the parent tree of " + what);
-        old_tree = *t;
-    }
-    auto got = trees_.get(repo_, new_id);
-    if (!got) return got.error().context("reading the tree of " + what);
-    const git_tree* new_tree = *got;
-    if (auto st = git::changed_entries(repo_, old_tree, new_tree, "", entries_, &trees_); !st)
-        return st;
+    if (!odb_ && git_repository_odb(Setter(odb_), repo_) != 0)
+        return git::git_error("opening the object database for " + what);
+    if (auto st = git::changed_entries(odb_.get(), objects_, old_id, &new_id, "", entries_); !st)
+        return st.error().context("comparing the trees of " + what);
     if (entries_.empty()) return {};
-    if (renames_possible(entries_)) return diff_with_libgit2(old_tree, new_tree, what, out);
+    if (renames_possible(entries_)) {
+        git::Tree old_tree, new_tree;
+        if (old_id != nullptr && git_tree_lookup(Setter(old_tree), repo_, old_id) != 0)
+            return git::git_error("reading the parent tree of " + what);
+        if (git_tree_lookup(Setter(new_tree), repo_, &new_id) != 0)
+            return git::git_error("reading the tree of " + what);
+        return diff_with_libgit2(old_tree.get(), new_tree.get(), what, out);
+    }
     const git_diff_options base = base_options();
     for (git::EntryChange& e : entries_) {
         ChangedFile file;
@@ -135,30 +134,37 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
         if (file.status != GIT_DELTA_DELETED && is_regular(e.new_mode)) {
             auto driver = driver_of(e.path);
             if (!driver) return driver.error();
-            git::Blob old_blob, new_blob;
-            if (e.old_mode != 0 && git_blob_lookup(Setter(old_blob), repo_, &e.old_id) != 0)
-                return git::git_error("reading " + e.path + " in the parent of " + what);
-            if (git_blob_lookup(Setter(new_blob), repo_, &e.new_id) != 0)
-                return git::git_error("reading " + e.path + " in " + what);
             git::Patch patch;
             int rc = 0;
             if (*driver == Driver::Named) {
+                git::Blob old_blob, new_blob;
+                if (e.old_mode != 0 && git_blob_lookup(Setter(old_blob), repo_, &e.old_id) != 0)
+                    return git::git_error("reading " + e.path + " in the parent of " + what);
+                if (git_blob_lookup(Setter(new_blob), repo_, &e.new_id) != 0)
+                    return git::git_error("reading " + e.path + " in " + what);
                 rc = git_patch_from_blobs(Setter(patch), old_blob.get(), e.path.c_str(),
                                           new_blob.get(), e.path.c_str(), &base);
             } else {
-                // From the contents: without a repository libgit2 looks no driver up (the
-                // attribute is the one looked up above); it hashes the buffers, which costs
-                // less than the look-ups on files of a few KiB and about as much as the
-                // diff on large ones.
+                // The blobs' contents, raw and kept (the new one is the old side of a later
+                // diff); from the contents, libgit2 looks no driver up (the attribute is the
+                // one looked up above).
+                git::ObjectCache::Object old_blob, new_blob;
+                if (e.old_mode != 0) {
+                    auto got = objects_.get(odb_.get(), e.old_id, GIT_OBJECT_BLOB);
+                    if (!got) return got.error().context("reading " + e.path + " in the parent of " + what);
+                    old_blob = std::move(*got);
+                }
+                auto got = objects_.get(odb_.get(), e.new_id, GIT_OBJECT_BLOB);
+                if (!got) return got.error().context("reading " + e.path + " in " + what);
+                new_blob = std::move(*got);
                 git_diff_options opts = base;
                 if (*driver == Driver::Binary) opts.flags |= GIT_DIFF_FORCE_BINARY;
                 if (*driver == Driver::Text) opts.flags |= GIT_DIFF_FORCE_TEXT;
-                const void* od = old_blob ? git_blob_rawcontent(old_blob.get()) : nullptr;
-                const size_t on =
-                    old_blob ? static_cast<size_t>(git_blob_rawsize(old_blob.get())) : 0;
-                rc = git_patch_from_buffers(
-                    Setter(patch), od, on, nullptr, git_blob_rawcontent(new_blob.get()),
-                    static_cast<size_t>(git_blob_rawsize(new_blob.get())), nullptr, &opts);
+                const std::string_view od =
+                    old_blob ? git::data_of(old_blob.get()) : std::string_view();
+                const std::string_view nd = git::data_of(new_blob.get());
+                rc = git_patch_from_buffers(Setter(patch), od.data(), od.size(), nullptr,
+                                            nd.data(), nd.size(), nullptr, &opts);
             }
             if (rc != 0) return git::git_error("diffing " + e.path + " in " + what);
             if (auto st = add_patch(patch.get(), e.path, file, out); !st) return st;

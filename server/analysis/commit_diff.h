@@ -63,9 +63,9 @@ class CommitDiffer {
 public:
     explicit CommitDiffer(git_repository* repo) : repo_(repo) {}
     /// The diff of the tree `new_tree` against the tree `old_tree` (null: the empty tree) into
-    /// `out` (cleared first). `what` names the commit in errors. The trees read are kept
-    /// until the call after next (TreeCache): diffing commits parents first, each parent's
-    /// trees are read once.
+    /// `out` (cleared first). `what` names the commit in errors. The trees and blobs read are
+    /// kept (git::ObjectCache, bounded): diffing commits parents first, a version read as a
+    /// commit's new side is found again as a later commit's old side.
     Status diff(const git_oid* old_tree, const git_oid& new_tree, const std::string& what,
                 CommitDiff& out);
 
@@ -80,7 +80,8 @@ private:
     git_repository* repo_;
     std::unordered_map<std::string, Driver> drivers_;
     std::vector<git::EntryChange> entries_;
-    git::TreeCache trees_;
+    git::Odb odb_; // opened on the first diff
+    git::ObjectCache objects_;
 };
 
 } // namespace provenant::analysis

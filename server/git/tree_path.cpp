@@ -1,7 +1,9 @@
-// Path lookup over raw tree objects: "<octal mode> <name>\0<20-byte id>" entries, scanned.
+// Path lookup over raw tree objects (git/raw_tree), scanned.
 #include "git/tree_path.h"
 
 #include "git/raii.h"
+#include "git/raw_tree.h"
+#include "git/repository.h"
 
 #include <cstring>
 #include <memory>
@@ -12,41 +14,18 @@ namespace {
 
 using OdbObject = std::unique_ptr<git_odb_object, Deleter<git_odb_object_free>>;
 
-constexpr uint32_t kTypeMask = 0170000, kDirectory = 0040000, kGitlink = 0160000;
-
-struct RawEntry {
-    uint32_t mode = 0;
-    git_oid id{};
-};
-
 /// The entry `name` of the raw tree `data`, nullopt when absent; an Error when the tree is
 /// malformed before the entry is found.
-Result<std::optional<RawEntry>> find_entry(std::string_view data, std::string_view name,
-                                           const git_oid& tree) {
-    auto malformed = [&] {
-        return Error(ErrorKind::invalid_input, "malformed tree " + git::to_hex(tree));
-    };
-    size_t at = 0;
-    while (at < data.size()) {
-        uint32_t mode = 0;
-        size_t digits = 0;
-        for (; at < data.size() && data[at] >= '0' && data[at] <= '7'; ++at, ++digits)
-            mode = mode * 8 + uint32_t(data[at] - '0');
-        if (digits == 0 || digits > 7 || at >= data.size() || data[at] != ' ') return malformed();
-        const size_t name_start = ++at;
-        const void* nul = std::memchr(data.data() + at, '\0', data.size() - at);
-        if (nul == nullptr) return malformed();
-        const size_t name_end = size_t(static_cast<const char*>(nul) - data.data());
-        if (name_end == name_start || data.size() - name_end - 1 < GIT_OID_RAWSZ)
-            return malformed();
-        at = name_end + 1 + GIT_OID_RAWSZ;
-        if (data.substr(name_start, name_end - name_start) != name) continue;
-        RawEntry e;
-        e.mode = mode;
-        std::memcpy(e.id.id, data.data() + name_end + 1, GIT_OID_RAWSZ);
-        return std::optional<RawEntry>(e);
+Result<std::optional<RawTreeEntry>> find_entry(std::string_view data, std::string_view name,
+                                               const git_oid& tree) {
+    RawTreeReader reader(data, tree);
+    RawTreeEntry e;
+    while (true) {
+        auto more = reader.next(e);
+        if (!more) return more.error();
+        if (!*more) return std::optional<RawTreeEntry>();
+        if (e.name == name) return std::optional<RawTreeEntry>(e);
     }
-    return std::optional<RawEntry>();
 }
 
 } // namespace
@@ -68,13 +47,12 @@ Result<std::optional<git_oid>> blob_at_path(git_odb* odb, const git_oid& tree,
         auto entry = find_entry(data, name, current);
         if (!entry) return entry.error();
         if (!*entry) return std::optional<git_oid>();
-        const uint32_t type = (*entry)->mode & kTypeMask;
         if (slash == std::string_view::npos) { // the last name: a blob, or nothing
-            if (type == kDirectory || type == kGitlink) return std::optional<git_oid>();
-            return std::optional<git_oid>((*entry)->id);
+            if ((*entry)->is_tree() || (*entry)->is_gitlink()) return std::optional<git_oid>();
+            return std::optional<git_oid>((*entry)->oid());
         }
-        if (type != kDirectory) return std::optional<git_oid>();
-        current = (*entry)->id;
+        if (!(*entry)->is_tree()) return std::optional<git_oid>();
+        current = (*entry)->oid();
         path.remove_prefix(slash + 1);
     }
 }
