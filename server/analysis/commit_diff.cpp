@@ -2,10 +2,13 @@
 // contents where no rename is possible, libgit2's tree diff with rename detection elsewhere.
 #include "analysis/commit_diff.h"
 
+#include "git/libgit2_xdiff.h"
 #include "git/line_map.h"
 #include "git/repository.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 namespace provenant::analysis {
 
@@ -47,6 +50,24 @@ bool renames_possible(const std::vector<git::EntryChange>& entries) {
     }
     return removed && added;
 }
+
+#if PROVENANT_LIBGIT2_XDIFF
+/// Whether libgit2 calls `text` binary with no driver: a NUL in its first 8000 bytes
+/// (git_diff_driver_content_is_binary, GIT_FILTER_BYTES_TO_CHECK_NUL).
+bool nul_in_head(std::string_view text) {
+    return std::memchr(text.data(), 0, std::min<size_t>(text.size(), 8000)) != nullptr;
+}
+
+/// Texts up to this size are diffed by xdiff directly; larger ones by libgit2's patch, which
+/// has its own limits (binary by size from 512 MiB, no diff past 1 GiB).
+constexpr size_t kDirectMax = size_t{64} << 20;
+
+int on_hunk(long start_a, long count_a, long start_b, long count_b, void* priv) {
+    static_cast<std::vector<std::array<long, 4>>*>(priv)->push_back(
+        {start_a, count_a, start_b, count_b});
+    return 0;
+}
+#endif
 
 } // namespace
 
@@ -106,6 +127,56 @@ Status CommitDiffer::add_patch(git_patch* patch, const std::string& path, Change
     return {};
 }
 
+#if PROVENANT_LIBGIT2_XDIFF
+bool CommitDiffer::add_direct(std::string_view old_text, std::string_view new_text, Driver driver,
+                              ChangedFile& file, CommitDiff& out) {
+    if (old_text.size() > kDirectMax || new_text.size() > kDirectMax) return false;
+    if (driver == Driver::Binary) return true; // forced binary: not followed, as libgit2 has it
+    if (driver != Driver::Text && (nul_in_head(old_text) || nul_in_head(new_text))) return false;
+    // The xdiff call libgit2's git_xdiff makes for git_patch_from_buffers (the whole texts, no
+    // context, git's indent heuristic), with hunks only: no ids hashed, no lines emitted.
+    provenant_xdl_mmfile a{const_cast<char*>(old_text.data()), long(old_text.size())};
+    provenant_xdl_mmfile b{const_cast<char*>(new_text.data()), long(new_text.size())};
+    provenant_xdl_param xpp{};
+    xpp.flags = kXdfIndentHeuristic;
+    provenant_xdl_emitconf xecfg{};
+    xecfg.hunk_func = on_hunk;
+    provenant_xdl_emitcb ecb{};
+    xdl_hunks_.clear();
+    ecb.priv = &xdl_hunks_;
+    if (xdl_diff(&a, &b, &xpp, &xecfg, &ecb) < 0) return false; // out of memory: libgit2's way
+    file.text = true;
+    file.first_hunk = static_cast<uint32_t>(out.hunks.size());
+    // The new text's lines, walked once forwards (hunks come in order).
+    long line = 0;
+    size_t pos = 0;
+    auto line_end = [&](size_t from) {
+        const void* nl = std::memchr(new_text.data() + from, '\n', new_text.size() - from);
+        return nl == nullptr ? new_text.size()
+                             : size_t(static_cast<const char*>(nl) - new_text.data()) + 1;
+    };
+    for (const auto& [start_a, count_a, start_b, count_b] : xdl_hunks_) {
+        DiffHunk dh;
+        // git's numbering: an empty old side is numbered by the line before it.
+        dh.old_start = static_cast<uint32_t>(count_a > 0 ? start_a + 1 : start_a);
+        dh.old_lines = static_cast<uint32_t>(count_a);
+        dh.first_added = static_cast<uint32_t>(out.added.size());
+        for (; line < start_b; ++line)
+            pos = line_end(pos);
+        for (long k = 0; k < count_b; ++k, ++line) {
+            const size_t end = line_end(pos);
+            out.added.push_back(
+                {static_cast<uint32_t>(line + 1), is_blank(new_text.data() + pos, end - pos)});
+            pos = end;
+        }
+        dh.added = static_cast<uint32_t>(count_b);
+        out.hunks.push_back(dh);
+    }
+    file.hunks = static_cast<uint32_t>(out.hunks.size()) - file.first_hunk;
+    return true;
+}
+#endif
+
 Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const std::string& what,
                           CommitDiff& out) {
     out.clear();
@@ -157,12 +228,20 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
                 auto got = objects_.get(odb_.get(), e.new_id, GIT_OBJECT_BLOB);
                 if (!got) return got.error().context("reading " + e.path + " in " + what);
                 new_blob = std::move(*got);
-                git_diff_options opts = base;
-                if (*driver == Driver::Binary) opts.flags |= GIT_DIFF_FORCE_BINARY;
-                if (*driver == Driver::Text) opts.flags |= GIT_DIFF_FORCE_TEXT;
                 const std::string_view od =
                     old_blob ? git::data_of(old_blob.get()) : std::string_view();
                 const std::string_view nd = git::data_of(new_blob.get());
+#if PROVENANT_LIBGIT2_XDIFF
+                if (add_direct(od, nd, *driver, file, out)) {
+                    file.old_path = e.path;
+                    file.new_path = std::move(e.path);
+                    out.files.push_back(std::move(file));
+                    continue;
+                }
+#endif
+                git_diff_options opts = base;
+                if (*driver == Driver::Binary) opts.flags |= GIT_DIFF_FORCE_BINARY;
+                if (*driver == Driver::Text) opts.flags |= GIT_DIFF_FORCE_TEXT;
                 rc = git_patch_from_buffers(Setter(patch), od.data(), od.size(), nullptr,
                                             nd.data(), nd.size(), nullptr, &opts);
             }

@@ -7,6 +7,7 @@
 #include "git/path_diff.h"
 #include "support/result.h"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -68,12 +69,19 @@ public:
     /// commit's new side is found again as a later commit's old side.
     Status diff(const git_oid* old_tree, const git_oid& new_tree, const std::string& what,
                 CommitDiff& out);
+    /// The trees and blobs kept between diffs (for tests: how many were read, how many found).
+    const git::ObjectCache& objects() const { return objects_; }
 
 private:
     /// How the `diff` attribute has a path diffed.
     enum class Driver : uint8_t { Auto, Binary, Text, Named };
     Result<Driver> driver_of(const std::string& path);
     Status add_patch(git_patch* patch, const std::string& path, ChangedFile& file, CommitDiff& out);
+    /// The patch git_patch_from_buffers would give `file` with `driver` (not Named), made by
+    /// libgit2's xdiff directly (static libgit2 1.5 only: git/libgit2_xdiff.h); false when
+    /// libgit2 must make it (a NUL in a text's first 8000 bytes, a text over 64 MiB).
+    bool add_direct(std::string_view old_text, std::string_view new_text, Driver driver,
+                    ChangedFile& file, CommitDiff& out);
     Status diff_with_libgit2(const git_tree* old_tree, const git_tree* new_tree,
                              const std::string& what, CommitDiff& out);
 
@@ -82,6 +90,7 @@ private:
     std::vector<git::EntryChange> entries_;
     git::Odb odb_; // opened on the first diff
     git::ObjectCache objects_;
+    std::vector<std::array<long, 4>> xdl_hunks_; // add_direct's (reused)
 };
 
 } // namespace provenant::analysis
