@@ -233,6 +233,7 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
                 const std::string_view nd = git::data_of(new_blob.get());
 #if PROVENANT_LIBGIT2_XDIFF
                 if (add_direct(od, nd, *driver, file, out)) {
+                    if (e.old_mode != 0) objects_.drop(e.old_id); // superseded
                     file.old_path = e.path;
                     file.new_path = std::move(e.path);
                     out.files.push_back(std::move(file));
@@ -248,6 +249,7 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
             if (rc != 0) return git::git_error("diffing " + e.path + " in " + what);
             if (auto st = add_patch(patch.get(), e.path, file, out); !st) return st;
         }
+        if (e.old_mode != 0) objects_.drop(e.old_id); // superseded: the new blob stays
         file.old_path = e.path;
         file.new_path = std::move(e.path);
         out.files.push_back(std::move(file));

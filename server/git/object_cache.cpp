@@ -13,6 +13,14 @@ size_t OidHash::operator()(const git_oid& id) const noexcept {
     return h;
 }
 
+void ObjectCache::drop(const git_oid& id) {
+    auto it = index_.find(id);
+    if (it == index_.end()) return;
+    bytes_ -= it->second->size;
+    lru_.erase(it->second);
+    index_.erase(it);
+}
+
 Result<ObjectCache::Object> ObjectCache::get(git_odb* odb, const git_oid& id, git_object_t type) {
     Object object;
     if (auto it = index_.find(id); it != index_.end()) {

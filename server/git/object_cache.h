@@ -27,7 +27,9 @@ struct OidEq {
 };
 
 /// Raw objects (git_odb_read) by id, the least recently used dropped once their sizes pass a
-/// budget: memory is bounded whatever the history's length. An object handed out stays valid
+/// budget: memory is bounded whatever the history's length. An object is dropped too when its
+/// caller says it is superseded (drop): with the budget spent only on live objects, the old side
+/// of a file changed 10,000 commits after its last change is still there. An object handed out stays valid
 /// while its holder keeps it, dropped from the cache or not. One thread.
 class ObjectCache {
 public:
@@ -40,6 +42,10 @@ public:
     /// The object `id` read through `odb` (from the cache when it holds it), which must be
     /// of type `type`: a mismatch is an Error, as git_object_lookup makes it.
     Result<Object> get(git_odb* odb, const git_oid& id, git_object_t type);
+    /// Drops `id` (if held): a walk parents first calls it for the old side of a change,
+    /// superseded by the new one, so the cache holds about one tree's live objects, not every
+    /// version read lately. (A sibling branch that needs it again reads it again.)
+    void drop(const git_oid& id);
     /// The sum of the sizes of the objects held (for tests and the budget).
     size_t bytes() const { return bytes_; }
     /// How many look-ups were answered from the cache, and how many read.

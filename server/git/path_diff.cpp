@@ -142,6 +142,7 @@ Status changed_entries(git_odb* odb, ObjectCache& cache, const git_oid* a, const
         c.new_mode = y.filemode();
         out.push_back(std::move(c));
     }
+    if (a != nullptr && (b == nullptr || !git_oid_equal(a, b))) cache.drop(*a); // superseded
     return {};
 }
 

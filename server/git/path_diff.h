@@ -35,8 +35,9 @@ struct EntryChange {
 /// subtrees whose ids differ. The trees are read raw through `odb` and `cache` (no git_tree is
 /// built) and their sorted entries walked side by side (a merge of two sorted lists, no name
 /// look-ups). An entry that is a tree on one side and not on the other is listed as removed
-/// and added (with the tree's files). A malformed tree is an Error. Any thread, with its own
-/// odb and cache.
+/// and added (with the tree's files). The old side's trees that differ are dropped from the
+/// cache once compared (ObjectCache::drop). A malformed tree is an Error. Any thread, with its
+/// own odb and cache.
 Status changed_entries(git_odb* odb, ObjectCache& cache, const git_oid* a, const git_oid* b,
                        const std::string& prefix, std::vector<EntryChange>& out);
 
