@@ -67,7 +67,8 @@ if(PROVENANT_STATIC_DEPS)
   add_link_options(-static-libstdc++ -static-libgcc)
 else()
   target_link_libraries(provenant_spdlog INTERFACE spdlog::spdlog)
-  target_link_libraries(provenant_libgit2 INTERFACE PkgConfig::LIBGIT2)
+  # zlib directly too: git/pack_reader inflates pack entries itself.
+  target_link_libraries(provenant_libgit2 INTERFACE PkgConfig::LIBGIT2 z)
 endif()
 
 # toml++ (team maps, server/analysis/teams.cpp) compiled header-only in the one file that

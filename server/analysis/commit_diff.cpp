@@ -4,6 +4,7 @@
 
 #include "git/libgit2_xdiff.h"
 #include "git/line_map.h"
+#include "git/pack_reader.h"
 #include "git/repository.h"
 
 #include <algorithm>
@@ -55,7 +56,7 @@ bool renames_possible(const std::vector<git::EntryChange>& entries) {
 /// Whether libgit2 calls `text` binary with no driver: a NUL in its first 8000 bytes
 /// (git_diff_driver_content_is_binary, GIT_FILTER_BYTES_TO_CHECK_NUL).
 bool nul_in_head(std::string_view text) {
-    return std::memchr(text.data(), 0, std::min<size_t>(text.size(), 8000)) != nullptr;
+    return !text.empty() && std::memchr(text.data(), 0, std::min<size_t>(text.size(), 8000)) != nullptr;
 }
 
 /// Texts up to this size are diffed by xdiff directly; larger ones by libgit2's patch, which
@@ -181,8 +182,13 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
                           CommitDiff& out) {
     out.clear();
     entries_.clear();
-    if (!odb_ && git_repository_odb(Setter(odb_), repo_) != 0)
-        return git::git_error("opening the object database for " + what);
+    if (!odb_) {
+        if (git_repository_odb(Setter(odb_), repo_) != 0)
+            return git::git_error("opening the object database for " + what);
+        // The packs read directly, libgit2 for the rest (git/pack_reader.h says why).
+        packs_ = git::PackReader::open(git_repository_commondir(repo_));
+        objects_.use_packs(packs_.get());
+    }
     if (auto st = git::changed_entries(odb_.get(), objects_, old_id, &new_id, "", entries_); !st)
         return st.error().context("comparing the trees of " + what);
     if (entries_.empty()) return {};
@@ -222,15 +228,16 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
                 git::ObjectCache::Object old_blob, new_blob;
                 if (e.old_mode != 0) {
                     auto got = objects_.get(odb_.get(), e.old_id, GIT_OBJECT_BLOB);
-                    if (!got) return got.error().context("reading " + e.path + " in the parent of " + what);
+                    if (!got)
+                        return got.error().context("reading " + e.path + " in the parent of " +
+                                                   what);
                     old_blob = std::move(*got);
                 }
                 auto got = objects_.get(odb_.get(), e.new_id, GIT_OBJECT_BLOB);
                 if (!got) return got.error().context("reading " + e.path + " in " + what);
                 new_blob = std::move(*got);
-                const std::string_view od =
-                    old_blob ? git::data_of(old_blob.get()) : std::string_view();
-                const std::string_view nd = git::data_of(new_blob.get());
+                const std::string_view od = git::data_of(old_blob);
+                const std::string_view nd = git::data_of(new_blob);
 #if PROVENANT_LIBGIT2_XDIFF
                 if (add_direct(od, nd, *driver, file, out)) {
                     if (e.old_mode != 0) objects_.drop(e.old_id); // superseded
@@ -243,8 +250,8 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
                 git_diff_options opts = base;
                 if (*driver == Driver::Binary) opts.flags |= GIT_DIFF_FORCE_BINARY;
                 if (*driver == Driver::Text) opts.flags |= GIT_DIFF_FORCE_TEXT;
-                rc = git_patch_from_buffers(Setter(patch), od.data(), od.size(), nullptr,
-                                            nd.data(), nd.size(), nullptr, &opts);
+                rc = git_patch_from_buffers(Setter(patch), od.data(), od.size(), nullptr, nd.data(),
+                                            nd.size(), nullptr, &opts);
             }
             if (rc != 0) return git::git_error("diffing " + e.path + " in " + what);
             if (auto st = add_patch(patch.get(), e.path, file, out); !st) return st;

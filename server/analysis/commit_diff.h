@@ -4,11 +4,13 @@
 // and git_patch_from_diff, made more cheaply where that cannot change them.
 #pragma once
 
+#include "git/pack_reader.h"
 #include "git/path_diff.h"
 #include "support/result.h"
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -88,7 +90,8 @@ private:
     git_repository* repo_;
     std::unordered_map<std::string, Driver> drivers_;
     std::vector<git::EntryChange> entries_;
-    git::Odb odb_; // opened on the first diff
+    git::Odb odb_; // opened on the first diff, with packs_
+    std::unique_ptr<git::PackReader> packs_;
     git::ObjectCache objects_;
     std::vector<std::array<long, 4>> xdl_hunks_; // add_direct's (reused)
 };

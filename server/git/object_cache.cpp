@@ -1,6 +1,7 @@
 // A least-recently-used list of raw objects with an index by id.
 #include "git/object_cache.h"
 
+#include "git/pack_reader.h"
 #include "git/repository.h"
 
 #include <cstring>
@@ -28,12 +29,21 @@ Result<ObjectCache::Object> ObjectCache::get(git_odb* odb, const git_oid& id, gi
         object = it->second->object;
         ++hits_;
     } else {
-        git_odb_object* raw = nullptr;
-        if (int rc = git_odb_read(&raw, odb, &id); rc != 0)
-            return git_error(rc, "reading the object " + to_hex(id));
-        object.reset(raw, git_odb_object_free);
+        // The packs first; what they do not hold (or cannot read: libgit2 then decides)
+        // through libgit2.
+        if (packs_ != nullptr)
+            if (auto got = packs_->read(id); got && *got) object = std::move(**got);
+        if (!object) {
+            git_odb_object* raw = nullptr;
+            if (int rc = git_odb_read(&raw, odb, &id); rc != 0)
+                return git_error(rc, "reading the object " + to_hex(id));
+            object.type = git_odb_object_type(raw);
+            object.data = std::make_shared<const std::string>(
+                static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+            git_odb_object_free(raw);
+        }
         ++reads_;
-        const size_t size = git_odb_object_size(raw);
+        const size_t size = object.data->size();
         if (size <= budget_) {
             lru_.push_front(Entry{id, object, size});
             index_.emplace(id, lru_.begin());
@@ -45,7 +55,7 @@ Result<ObjectCache::Object> ObjectCache::get(git_odb* odb, const git_oid& id, gi
             }
         }
     }
-    if (git_odb_object_type(object.get()) != type)
+    if (object.type != type)
         return Error(ErrorKind::invalid_input,
                      to_hex(id) + " is not a " + git_object_type2string(type));
     return object;

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <list>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 
@@ -26,19 +27,35 @@ struct OidEq {
     }
 };
 
-/// Raw objects (git_odb_read) by id, the least recently used dropped once their sizes pass a
+/// An object's type and bytes, shared: valid as long as anyone holds it.
+struct RawObject {
+    git_object_t type = GIT_OBJECT_INVALID;
+    std::shared_ptr<const std::string> data;
+    explicit operator bool() const { return data != nullptr; }
+};
+
+/// The bytes of a raw object.
+inline std::string_view data_of(const RawObject& o) {
+    return o.data ? std::string_view(*o.data) : std::string_view();
+}
+
+class PackReader;
+
+/// Raw objects (a PackReader's, else git_odb_read) by id, the least recently used dropped once their sizes pass a
 /// budget: memory is bounded whatever the history's length. An object is dropped too when its
 /// caller says it is superseded (drop): with the budget spent only on live objects, the old side
-/// of a file changed 10,000 commits after its last change is still there. An object handed out stays valid
-/// while its holder keeps it, dropped from the cache or not. One thread.
+/// of a file changed 10,000 commits after its last change is still there. An object handed out
+/// stays valid while its holder keeps it, dropped from the cache or not. One thread.
 class ObjectCache {
 public:
-    using Object = std::shared_ptr<git_odb_object>;
+    using Object = RawObject;
     /// The budget of the default walk: a tree of 20,000 files and its directories with room
     /// for the versions a few hundred commits read.
     static constexpr size_t kDefaultBudget = size_t{64} << 20;
 
     explicit ObjectCache(size_t budget = kDefaultBudget) : budget_(budget) {}
+    /// Reads through `packs` first (not owned; null: libgit2 only).
+    void use_packs(PackReader* packs) { packs_ = packs; }
     /// The object `id` read through `odb` (from the cache when it holds it), which must be
     /// of type `type`: a mismatch is an Error, as git_object_lookup makes it.
     Result<Object> get(git_odb* odb, const git_oid& id, git_object_t type);
@@ -60,13 +77,8 @@ private:
     };
     std::list<Entry> lru_; // most recently used first
     std::unordered_map<git_oid, std::list<Entry>::iterator, OidHash, OidEq> index_;
+    PackReader* packs_ = nullptr;
     size_t budget_, bytes_ = 0, hits_ = 0, reads_ = 0;
 };
-
-/// The bytes of a raw object.
-inline std::string_view data_of(const git_odb_object* o) {
-    return {static_cast<const char*>(git_odb_object_data(const_cast<git_odb_object*>(o))),
-            git_odb_object_size(const_cast<git_odb_object*>(o))};
-}
 
 } // namespace provenant::git

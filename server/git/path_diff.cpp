@@ -66,7 +66,9 @@ Status read_tree(git_odb* odb, ObjectCache& cache, const git_oid* id, TreeEntrie
     auto object = cache.get(odb, *id, GIT_OBJECT_TREE);
     if (!object) return object.error().context("reading the tree " + to_hex(*id));
     out.object = std::move(*object);
-    RawTreeReader reader(data_of(out.object.get()), *id);
+    const std::string_view data = data_of(out.object);
+    out.entries.reserve(data.size() / 28 + 1); // an entry is 28 bytes or more
+    RawTreeReader reader(data, *id);
     RawTreeEntry e;
     while (true) {
         auto more = reader.next(e);

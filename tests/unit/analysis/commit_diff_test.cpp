@@ -93,8 +93,9 @@ TEST_CASE("commit_diff: patches equal git_patch_from_buffers' on random ambiguou
           "empty files") {
     TempRepo r;
     std::mt19937 rng(7);
-    const std::vector<std::string> pool = {"{\n", "}\n", "\n", "  \n", "\t\r\n", "x = 1;\n",
-                                           "return;\n", "if (a)\n", "  b();\n", "// c\n"};
+    const std::vector<std::string> pool = {"{\n",      "}\n",      "\n",        "  \n",
+                                           "\t\r\n",   "x = 1;\n", "return;\n", "if (a)\n",
+                                           "  b();\n", "// c\n"};
     auto random_text = [&] {
         std::string s;
         const int n = int(rng() % 40);

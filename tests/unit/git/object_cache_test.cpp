@@ -68,8 +68,8 @@ std::vector<std::string> our_changes(const git::Repo& repo, git::ObjectCache& ca
     REQUIRE(git::changed_entries(odb.get(), cache, &ia, &ib, "", changes));
     std::vector<std::string> lines;
     for (const auto& c : changes)
-        lines.push_back(line_of(c.old_mode, c.new_mode, git::to_hex(c.old_id),
-                                git::to_hex(c.new_id), c.path));
+        lines.push_back(
+            line_of(c.old_mode, c.new_mode, git::to_hex(c.old_id), git::to_hex(c.new_id), c.path));
     return lines;
 }
 
@@ -141,7 +141,7 @@ TEST_CASE("ObjectCache: within its budget, the least recently used dropped; a he
     CHECK(cache.bytes() == 2000);
     CHECK(cache.reads() == 4);
     // blobs[0] was dropped, and is still readable through the handle kept.
-    CHECK(git::data_of(first->get()) == std::string(1000, 'a'));
+    CHECK(git::data_of(*first) == std::string(1000, 'a'));
     REQUIRE(cache.get(odb.get(), oid_of(blobs[3]), GIT_OBJECT_BLOB));
     CHECK(cache.hits() == 1);
     REQUIRE(cache.get(odb.get(), oid_of(blobs[0]), GIT_OBJECT_BLOB));
