@@ -56,7 +56,8 @@ bool renames_possible(const std::vector<git::EntryChange>& entries) {
 /// Whether libgit2 calls `text` binary with no driver: a NUL in its first 8000 bytes
 /// (git_diff_driver_content_is_binary, GIT_FILTER_BYTES_TO_CHECK_NUL).
 bool nul_in_head(std::string_view text) {
-    return !text.empty() && std::memchr(text.data(), 0, std::min<size_t>(text.size(), 8000)) != nullptr;
+    return !text.empty() &&
+           std::memchr(text.data(), 0, std::min<size_t>(text.size(), 8000)) != nullptr;
 }
 
 /// Texts up to this size are diffed by xdiff directly; larger ones by libgit2's patch, which

@@ -41,11 +41,11 @@ inline std::string_view data_of(const RawObject& o) {
 
 class PackReader;
 
-/// Raw objects (a PackReader's, else git_odb_read) by id, the least recently used dropped once their sizes pass a
-/// budget: memory is bounded whatever the history's length. An object is dropped too when its
-/// caller says it is superseded (drop): with the budget spent only on live objects, the old side
-/// of a file changed 10,000 commits after its last change is still there. An object handed out
-/// stays valid while its holder keeps it, dropped from the cache or not. One thread.
+/// Raw objects (a PackReader's, else git_odb_read) by id, the least recently used dropped once
+/// their sizes pass a budget: memory is bounded whatever the history's length. An object is dropped
+/// too when its caller says it is superseded (drop): with the budget spent only on live objects,
+/// the old side of a file changed 10,000 commits after its last change is still there. An object
+/// handed out stays valid while its holder keeps it, dropped from the cache or not. One thread.
 class ObjectCache {
 public:
     using Object = RawObject;

@@ -28,7 +28,7 @@ uint32_t be32(const unsigned char* p) {
 const unsigned char* map_file(const std::string& path, size_t& size) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return nullptr;
-    struct stat st{};
+    struct stat st {};
     void* p = MAP_FAILED;
     if (::fstat(fd, &st) == 0 && st.st_size > 0) {
         size = size_t(st.st_size);
@@ -137,8 +137,8 @@ std::unique_ptr<PackReader> PackReader::open(const std::string& git_dir, size_t 
         p.idx = map_file(dir + n, p.idx_size);
         p.pack = map_file(dir + n.substr(0, n.size() - 4) + ".pack", p.pack_size);
         bool ok = p.idx != nullptr && p.pack != nullptr && p.idx_size >= kIdxHeader + 40 &&
-                        std::memcmp(p.idx, "\377tOc", 4) == 0 && be32(p.idx + 4) == 2 &&
-                        p.pack_size >= 32 && std::memcmp(p.pack, "PACK", 4) == 0;
+                  std::memcmp(p.idx, "\377tOc", 4) == 0 && be32(p.idx + 4) == 2 &&
+                  p.pack_size >= 32 && std::memcmp(p.pack, "PACK", 4) == 0;
         if (ok) {
             p.objects = be32(p.idx + 8 + 255 * 4);
             // ids, CRCs, 32-bit offsets and two checksums at least.
@@ -184,8 +184,10 @@ std::optional<uint64_t> PackReader::find(const Pack& p, const git_oid& id) const
             if (big + 8 + 40 > p.idx_size) return std::nullopt;
             return uint64_t(be32(p.idx + big)) << 32 | be32(p.idx + big + 4);
         }
-        if (c < 0) lo = mid + 1;
-        else hi = mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return std::nullopt;
 }

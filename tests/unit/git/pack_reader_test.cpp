@@ -96,7 +96,8 @@ TEST_CASE("PackReader: a pack cut short or overwritten reads as an Error or as m
     fs::permissions(pack, fs::perms::owner_write, fs::perm_options::add);
     for (int damage = 0; damage < 2; ++damage) {
         std::string bad = bytes;
-        if (damage == 0) bad.resize(bad.size() / 2); // cut short
+        if (damage == 0)
+            bad.resize(bad.size() / 2); // cut short
         else
             for (size_t k = 12; k < bad.size(); k += 7)
                 bad[k] = char(bad[k] ^ 0x5a); // overwritten throughout
