@@ -6,6 +6,7 @@
 #include "git/line_map.h"
 #include "git/raii.h"
 #include "git/repository.h"
+#include "support/git_ids.h"
 #include "support/temp_repo.h"
 
 #include <doctest/doctest.h>
@@ -14,21 +15,11 @@
 #include <vector>
 
 using namespace provenant;
+using provenant::test::oid_of;
 using provenant::test::TempRepo;
+using provenant::test::trimmed;
 
 namespace {
-
-std::string trimmed(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
-        s.pop_back();
-    return s;
-}
-
-git_oid oid_of(const std::string& hex) {
-    git_oid id{};
-    REQUIRE(git_oid_fromstr(&id, hex.c_str()) == 0);
-    return id;
-}
 
 /// A patch as text: "binary", or each hunk's old side and its added lines (number, blank).
 std::string describe(const analysis::CommitDiff& d, const analysis::ChangedFile& f) {

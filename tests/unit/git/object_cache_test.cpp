@@ -4,6 +4,7 @@
 #include "git/object_cache.h"
 #include "git/path_diff.h"
 #include "git/repository.h"
+#include "support/git_ids.h"
 #include "support/temp_repo.h"
 
 #include <doctest/doctest.h>
@@ -11,21 +12,11 @@
 #include <vector>
 
 using namespace provenant;
+using provenant::test::oid_of;
 using provenant::test::TempRepo;
+using provenant::test::trimmed;
 
 namespace {
-
-std::string trimmed(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
-        s.pop_back();
-    return s;
-}
-
-git_oid oid_of(const std::string& hex) {
-    git_oid id{};
-    REQUIRE(git_oid_fromstr(&id, hex.c_str()) == 0);
-    return id;
-}
 
 /// One changed entry as text: "<old mode> <new mode> <old id> <new id> <path>", modes in
 /// octal (0 and the zero id for a missing side), as `git diff-tree -r --raw` prints them.

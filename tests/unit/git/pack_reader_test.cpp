@@ -3,6 +3,7 @@
 // to read through libgit2); a damaged pack is an Error, never a read past its end.
 #include "git/pack_reader.h"
 #include "git/repository.h"
+#include "support/git_ids.h"
 #include "support/temp_repo.h"
 
 #include <doctest/doctest.h>
@@ -13,15 +14,10 @@
 #include <vector>
 
 using namespace provenant;
+using provenant::test::oid_of;
 using provenant::test::TempRepo;
 
 namespace {
-
-git_oid oid_of(const std::string& hex) {
-    git_oid id{};
-    REQUIRE(git_oid_fromstr(&id, hex.c_str()) == 0);
-    return id;
-}
 
 /// A history of 40 versions of three files, packed with deltas (git gc), and one loose blob.
 void make_history(const TempRepo& r) {
