@@ -57,15 +57,18 @@ if(PROVENANT_STATIC_DEPS)
   target_include_directories(provenant_libgit2 SYSTEM INTERFACE ${LIBGIT2_INCLUDE_DIRS})
   target_link_libraries(provenant_libgit2 INTERFACE ${_git_link} "${_gssapi}" Threads::Threads)
   # The archive also defines libgit2's xdiff entry point, which the shared library hides:
-  # git/line_map calls it directly (no hashing of the texts), declared as libgit2 1.5 has it.
+  # git/line_map (blame) and analysis/commit_diff (the report's walk) call it directly (no
+  # hashing of the texts), declared as libgit2 1.5 has it.
   if(LIBGIT2_VERSION VERSION_GREATER_EQUAL 1.5 AND LIBGIT2_VERSION VERSION_LESS 1.6)
     set_source_files_properties("${CMAKE_SOURCE_DIR}/server/git/line_map.cpp"
+                                "${CMAKE_SOURCE_DIR}/server/analysis/commit_diff.cpp"
                                 PROPERTIES COMPILE_DEFINITIONS PROVENANT_LIBGIT2_XDIFF=1)
   endif()
   add_link_options(-static-libstdc++ -static-libgcc)
 else()
   target_link_libraries(provenant_spdlog INTERFACE spdlog::spdlog)
-  target_link_libraries(provenant_libgit2 INTERFACE PkgConfig::LIBGIT2)
+  # zlib directly too: git/pack_reader inflates pack entries itself.
+  target_link_libraries(provenant_libgit2 INTERFACE PkgConfig::LIBGIT2 z)
 endif()
 
 # toml++ (team maps, server/analysis/teams.cpp) compiled header-only in the one file that

@@ -2,10 +2,14 @@
 // contents where no rename is possible, libgit2's tree diff with rename detection elsewhere.
 #include "analysis/commit_diff.h"
 
+#include "git/libgit2_xdiff.h"
 #include "git/line_map.h"
+#include "git/pack_reader.h"
 #include "git/repository.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 namespace provenant::analysis {
 
@@ -47,6 +51,25 @@ bool renames_possible(const std::vector<git::EntryChange>& entries) {
     }
     return removed && added;
 }
+
+#if PROVENANT_LIBGIT2_XDIFF
+/// Whether libgit2 calls `text` binary with no driver: a NUL in its first 8000 bytes
+/// (git_diff_driver_content_is_binary, GIT_FILTER_BYTES_TO_CHECK_NUL).
+bool nul_in_head(std::string_view text) {
+    return !text.empty() &&
+           std::memchr(text.data(), 0, std::min<size_t>(text.size(), 8000)) != nullptr;
+}
+
+/// Texts up to this size are diffed by xdiff directly; larger ones by libgit2's patch, which
+/// has its own limits (binary by size from 512 MiB, no diff past 1 GiB).
+constexpr size_t kDirectMax = size_t{64} << 20;
+
+int on_hunk(long start_a, long count_a, long start_b, long count_b, void* priv) {
+    static_cast<std::vector<std::array<long, 4>>*>(priv)->push_back(
+        {start_a, count_a, start_b, count_b});
+    return 0;
+}
+#endif
 
 } // namespace
 
@@ -106,24 +129,79 @@ Status CommitDiffer::add_patch(git_patch* patch, const std::string& path, Change
     return {};
 }
 
+#if PROVENANT_LIBGIT2_XDIFF
+bool CommitDiffer::add_direct(std::string_view old_text, std::string_view new_text, Driver driver,
+                              ChangedFile& file, CommitDiff& out) {
+    if (old_text.size() > kDirectMax || new_text.size() > kDirectMax) return false;
+    if (driver == Driver::Binary) return true; // forced binary: not followed, as libgit2 has it
+    if (driver != Driver::Text && (nul_in_head(old_text) || nul_in_head(new_text))) return false;
+    // The xdiff call libgit2's git_xdiff makes for git_patch_from_buffers (the whole texts, no
+    // context, git's indent heuristic), with hunks only: no ids hashed, no lines emitted.
+    provenant_xdl_mmfile a{const_cast<char*>(old_text.data()), long(old_text.size())};
+    provenant_xdl_mmfile b{const_cast<char*>(new_text.data()), long(new_text.size())};
+    provenant_xdl_param xpp{};
+    xpp.flags = kXdfIndentHeuristic;
+    provenant_xdl_emitconf xecfg{};
+    xecfg.hunk_func = on_hunk;
+    provenant_xdl_emitcb ecb{};
+    xdl_hunks_.clear();
+    ecb.priv = &xdl_hunks_;
+    if (xdl_diff(&a, &b, &xpp, &xecfg, &ecb) < 0) return false; // out of memory: libgit2's way
+    file.text = true;
+    file.first_hunk = static_cast<uint32_t>(out.hunks.size());
+    // The new text's lines, walked once forwards (hunks come in order).
+    long line = 0;
+    size_t pos = 0;
+    auto line_end = [&](size_t from) {
+        const void* nl = std::memchr(new_text.data() + from, '\n', new_text.size() - from);
+        return nl == nullptr ? new_text.size()
+                             : size_t(static_cast<const char*>(nl) - new_text.data()) + 1;
+    };
+    for (const auto& [start_a, count_a, start_b, count_b] : xdl_hunks_) {
+        DiffHunk dh;
+        // git's numbering: an empty old side is numbered by the line before it.
+        dh.old_start = static_cast<uint32_t>(count_a > 0 ? start_a + 1 : start_a);
+        dh.old_lines = static_cast<uint32_t>(count_a);
+        dh.first_added = static_cast<uint32_t>(out.added.size());
+        for (; line < start_b; ++line)
+            pos = line_end(pos);
+        for (long k = 0; k < count_b; ++k, ++line) {
+            const size_t end = line_end(pos);
+            out.added.push_back(
+                {static_cast<uint32_t>(line + 1), is_blank(new_text.data() + pos, end - pos)});
+            pos = end;
+        }
+        dh.added = static_cast<uint32_t>(count_b);
+        out.hunks.push_back(dh);
+    }
+    file.hunks = static_cast<uint32_t>(out.hunks.size()) - file.first_hunk;
+    return true;
+}
+#endif
+
 Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const std::string& what,
                           CommitDiff& out) {
     out.clear();
     entries_.clear();
-    trees_.next();
-    const git_tree* old_tree = nullptr;
-    if (old_id != nullptr) {
-        auto t = trees_.get(repo_, *old_id);
-        if (!t) return t.error().context("reading the parent tree of " + what);
-        old_tree = *t;
+    if (!odb_) {
+        if (int rc = git_repository_odb(Setter(odb_), repo_); rc != 0)
+            return git::git_error(rc, "opening the object database for " + what);
+        // The packs read directly, libgit2 for the rest (git/pack_reader.h says why).
+        packs_ = git::PackReader::open(git_repository_commondir(repo_));
+        objects_.use_packs(packs_.get());
     }
-    auto got = trees_.get(repo_, new_id);
-    if (!got) return got.error().context("reading the tree of " + what);
-    const git_tree* new_tree = *got;
-    if (auto st = git::changed_entries(repo_, old_tree, new_tree, "", entries_, &trees_); !st)
-        return st;
+    if (auto st = git::changed_entries(odb_.get(), objects_, old_id, &new_id, "", entries_); !st)
+        return st.error().context("comparing the trees of " + what);
     if (entries_.empty()) return {};
-    if (renames_possible(entries_)) return diff_with_libgit2(old_tree, new_tree, what, out);
+    if (renames_possible(entries_)) {
+        git::Tree old_tree, new_tree;
+        if (int rc = old_id != nullptr ? git_tree_lookup(Setter(old_tree), repo_, old_id) : 0;
+            rc != 0)
+            return git::git_error(rc, "reading the parent tree of " + what);
+        if (int rc = git_tree_lookup(Setter(new_tree), repo_, &new_id); rc != 0)
+            return git::git_error(rc, "reading the tree of " + what);
+        return diff_with_libgit2(old_tree.get(), new_tree.get(), what, out);
+    }
     const git_diff_options base = base_options();
     for (git::EntryChange& e : entries_) {
         ChangedFile file;
@@ -135,35 +213,55 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
         if (file.status != GIT_DELTA_DELETED && is_regular(e.new_mode)) {
             auto driver = driver_of(e.path);
             if (!driver) return driver.error();
-            git::Blob old_blob, new_blob;
-            if (int rc = e.old_mode != 0 ? git_blob_lookup(Setter(old_blob), repo_, &e.old_id) : 0;
-                rc != 0)
-                return git::git_error(rc, "reading " + e.path + " in the parent of " + what);
-            if (int rc = git_blob_lookup(Setter(new_blob), repo_, &e.new_id); rc != 0)
-                return git::git_error(rc, "reading " + e.path + " in " + what);
             git::Patch patch;
             int rc = 0;
             if (*driver == Driver::Named) {
+                git::Blob old_blob, new_blob;
+                if (int rc = e.old_mode != 0
+                                 ? git_blob_lookup(Setter(old_blob), repo_, &e.old_id)
+                                 : 0;
+                    rc != 0)
+                    return git::git_error(rc, "reading " + e.path + " in the parent of " + what);
+                if (int rc = git_blob_lookup(Setter(new_blob), repo_, &e.new_id); rc != 0)
+                    return git::git_error(rc, "reading " + e.path + " in " + what);
                 rc = git_patch_from_blobs(Setter(patch), old_blob.get(), e.path.c_str(),
                                           new_blob.get(), e.path.c_str(), &base);
             } else {
-                // From the contents: without a repository libgit2 looks no driver up (the
-                // attribute is the one looked up above); it hashes the buffers, which costs
-                // less than the look-ups on files of a few KiB and about as much as the
-                // diff on large ones.
+                // The blobs' contents, raw and kept (the new one is the old side of a later
+                // diff); from the contents, libgit2 looks no driver up (the attribute is the
+                // one looked up above).
+                git::ObjectCache::Object old_blob, new_blob;
+                if (e.old_mode != 0) {
+                    auto got = objects_.get(odb_.get(), e.old_id, GIT_OBJECT_BLOB);
+                    if (!got)
+                        return got.error().context("reading " + e.path + " in the parent of " +
+                                                   what);
+                    old_blob = std::move(*got);
+                }
+                auto got = objects_.get(odb_.get(), e.new_id, GIT_OBJECT_BLOB);
+                if (!got) return got.error().context("reading " + e.path + " in " + what);
+                new_blob = std::move(*got);
+                const std::string_view od = git::data_of(old_blob);
+                const std::string_view nd = git::data_of(new_blob);
+#if PROVENANT_LIBGIT2_XDIFF
+                if (add_direct(od, nd, *driver, file, out)) {
+                    if (e.old_mode != 0) objects_.drop(e.old_id); // superseded
+                    file.old_path = e.path;
+                    file.new_path = std::move(e.path);
+                    out.files.push_back(std::move(file));
+                    continue;
+                }
+#endif
                 git_diff_options opts = base;
                 if (*driver == Driver::Binary) opts.flags |= GIT_DIFF_FORCE_BINARY;
                 if (*driver == Driver::Text) opts.flags |= GIT_DIFF_FORCE_TEXT;
-                const void* od = old_blob ? git_blob_rawcontent(old_blob.get()) : nullptr;
-                const size_t on =
-                    old_blob ? static_cast<size_t>(git_blob_rawsize(old_blob.get())) : 0;
-                rc = git_patch_from_buffers(
-                    Setter(patch), od, on, nullptr, git_blob_rawcontent(new_blob.get()),
-                    static_cast<size_t>(git_blob_rawsize(new_blob.get())), nullptr, &opts);
+                rc = git_patch_from_buffers(Setter(patch), od.data(), od.size(), nullptr, nd.data(),
+                                            nd.size(), nullptr, &opts);
             }
             if (rc != 0) return git::git_error(rc, "diffing " + e.path + " in " + what);
             if (auto st = add_patch(patch.get(), e.path, file, out); !st) return st;
         }
+        if (e.old_mode != 0) objects_.drop(e.old_id); // superseded: the new blob stays
         file.old_path = e.path;
         file.new_path = std::move(e.path);
         out.files.push_back(std::move(file));

@@ -4,10 +4,13 @@
 // and git_patch_from_diff, made more cheaply where that cannot change them.
 #pragma once
 
+#include "git/pack_reader.h"
 #include "git/path_diff.h"
 #include "support/result.h"
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -63,24 +66,34 @@ class CommitDiffer {
 public:
     explicit CommitDiffer(git_repository* repo) : repo_(repo) {}
     /// The diff of the tree `new_tree` against the tree `old_tree` (null: the empty tree) into
-    /// `out` (cleared first). `what` names the commit in errors. The trees read are kept
-    /// until the call after next (TreeCache): diffing commits parents first, each parent's
-    /// trees are read once.
+    /// `out` (cleared first). `what` names the commit in errors. The trees and blobs read are
+    /// kept (git::ObjectCache, bounded): diffing commits parents first, a version read as a
+    /// commit's new side is found again as a later commit's old side.
     Status diff(const git_oid* old_tree, const git_oid& new_tree, const std::string& what,
                 CommitDiff& out);
+    /// The trees and blobs kept between diffs (for tests: how many were read, how many found).
+    const git::ObjectCache& objects() const { return objects_; }
 
 private:
     /// How the `diff` attribute has a path diffed.
     enum class Driver : uint8_t { Auto, Binary, Text, Named };
     Result<Driver> driver_of(const std::string& path);
     Status add_patch(git_patch* patch, const std::string& path, ChangedFile& file, CommitDiff& out);
+    /// The patch git_patch_from_buffers would give `file` with `driver` (not Named), made by
+    /// libgit2's xdiff directly (static libgit2 1.5 only: git/libgit2_xdiff.h); false when
+    /// libgit2 must make it (a NUL in a text's first 8000 bytes, a text over 64 MiB).
+    bool add_direct(std::string_view old_text, std::string_view new_text, Driver driver,
+                    ChangedFile& file, CommitDiff& out);
     Status diff_with_libgit2(const git_tree* old_tree, const git_tree* new_tree,
                              const std::string& what, CommitDiff& out);
 
     git_repository* repo_;
     std::unordered_map<std::string, Driver> drivers_;
     std::vector<git::EntryChange> entries_;
-    git::TreeCache trees_;
+    git::Odb odb_; // opened on the first diff, with packs_
+    std::unique_ptr<git::PackReader> packs_;
+    git::ObjectCache objects_;
+    std::vector<std::array<long, 4>> xdl_hunks_; // add_direct's (reused)
 };
 
 } // namespace provenant::analysis

@@ -89,6 +89,11 @@ public:
         // reads): a tenth of the walk's time. A damaged object still fails: zlib checks every
         // object's stream.
         git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+        // The walk's diffs keep the trees they read themselves (git::ObjectCache, bounded);
+        // libgit2 also kept every tree up to 4 KiB, each version of a root directory of a few
+        // hundred entries: at 100,000 commits its cache filled its 256 MiB with trees no one
+        // reads again. (A process-wide setting: the report's process reads trees only here.)
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{0});
     }
 
     /// Checkpoints (Fates::checkpoints) every `every` commits; 0: automatic.

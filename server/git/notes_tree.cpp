@@ -44,16 +44,16 @@ NotesTree::NotesTree(const Repo& repo, std::string_view ref) {
     }
     root_.assign(static_cast<const char*>(git_odb_object_data(raw.get())),
                  git_odb_object_size(raw.get()));
-    const bool whole =
-        scan_raw_tree(root_, [&](uint32_t mode, std::string_view entry, const unsigned char* id) {
-            RawTreeEntry e{mode, {}};
-            std::memcpy(e.id.id, id, GIT_OID_RAWSZ);
-            root_index_.emplace(entry, e); // a repeated name: the first, as a scan finds it
-            return true;
-        });
-    if (!whole) {
-        error_ = Error(ErrorKind::invalid_input, "malformed notes tree " + to_hex(tree));
-        return;
+    RawTreeReader reader(root_, tree);
+    RawTreeEntry e;
+    while (true) {
+        auto more = reader.next(e);
+        if (!more) {
+            error_ = Error(ErrorKind::invalid_input, "malformed notes tree " + to_hex(tree));
+            return;
+        }
+        if (!*more) break;
+        root_index_.emplace(e.name, e); // a repeated name: the first, as a scan finds it
     }
     tree_ = tree;
 }
@@ -85,8 +85,8 @@ Status NotesTree::collect_found(const std::optional<RawTreeEntry>& dir,
     // the rest of the id for a note; anything else is not a note. A subtree sorts before a flat
     // name that shares its digits, and git loads it first: its notes come first.
     if (dir && (dir->mode & kTypeMask) == kDirectory)
-        if (auto st = collect(dir->id, rest.substr(2), out); !st) return st;
-    if (flat && (flat->mode & kTypeMask) == kRegular) out.push_back(flat->id);
+        if (auto st = collect(dir->oid(), rest.substr(2), out); !st) return st;
+    if (flat && (flat->mode & kTypeMask) == kRegular) out.push_back(flat->oid());
     return {};
 }
 

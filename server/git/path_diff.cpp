@@ -1,5 +1,6 @@
 #include "git/path_diff.h"
 
+#include "git/raw_tree.h"
 #include "git/repository.h"
 
 #include <cstring>
@@ -52,115 +53,98 @@ Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
     return {};
 }
 
-size_t OidHash::operator()(const git_oid& id) const noexcept {
-    size_t h = 0;
-    std::memcpy(&h, id.id, sizeof h); // an object id is a hash already
-    return h;
-}
-
-void TreeCache::next() {
-    previous_ = std::move(current_);
-    current_.clear();
-}
-
-Result<const git_tree*> TreeCache::get(git_repository* repo, const git_oid& id) {
-    if (auto it = current_.find(id); it != current_.end()) return it->second.get();
-    if (auto it = previous_.find(id); it != previous_.end()) {
-        const git_tree* t = it->second.get();
-        current_.emplace(id, std::move(it->second));
-        previous_.erase(it);
-        return t;
-    }
-    Tree tree;
-    if (git_tree_lookup(Setter(tree), repo, &id) != 0)
-        return git_error("reading the tree " + to_hex(id));
-    const git_tree* t = tree.get();
-    current_.emplace(id, std::move(tree));
-    return t;
-}
-
 namespace {
 
-/// A subtree: from the cache when there is one (owned there), else read into `hold`.
-Result<const git_tree*> subtree(git_repository* repo, const git_oid& id, TreeCache* cache,
-                                Tree& hold) {
-    if (cache != nullptr) return cache->get(repo, id);
-    if (git_tree_lookup(Setter(hold), repo, &id) != 0)
-        return git_error("reading the tree " + to_hex(id));
-    return static_cast<const git_tree*>(hold.get());
+/// The entries of the raw tree `id`, with the object that holds their names and ids.
+struct TreeEntries {
+    ObjectCache::Object object;
+    std::vector<RawTreeEntry> entries;
+};
+
+Status read_tree(git_odb* odb, ObjectCache& cache, const git_oid* id, TreeEntries& out) {
+    if (id == nullptr) return {};
+    auto object = cache.get(odb, *id, GIT_OBJECT_TREE);
+    if (!object) return object.error().context("reading the tree " + to_hex(*id));
+    out.object = std::move(*object);
+    const std::string_view data = data_of(out.object);
+    out.entries.reserve(data.size() / 28 + 1); // an entry is 28 bytes or more
+    RawTreeReader reader(data, *id);
+    RawTreeEntry e;
+    while (true) {
+        auto more = reader.next(e);
+        if (!more) return more.error();
+        if (!*more) return {};
+        out.entries.push_back(e);
+    }
 }
 
-/// Every entry under the tree `id` (at `prefix`) as removed (`removed`) or added.
-Status all_entries(git_repository* repo, const git_tree_entry* e, const std::string& prefix,
-                   bool removed, std::vector<EntryChange>& out, TreeCache* cache) {
-    std::string path = prefix + git_tree_entry_name(e);
-    if (git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+/// Every entry under `e` (at `prefix`) as removed (`removed`) or added.
+Status all_entries(git_odb* odb, ObjectCache& cache, const RawTreeEntry& e,
+                   const std::string& prefix, bool removed, std::vector<EntryChange>& out) {
+    std::string path = prefix;
+    path += e.name;
+    if (!e.is_tree()) {
         EntryChange c;
         c.path = std::move(path);
-        (removed ? c.old_id : c.new_id) = *git_tree_entry_id(e);
-        (removed ? c.old_mode : c.new_mode) = git_tree_entry_filemode(e);
+        (removed ? c.old_id : c.new_id) = e.oid();
+        (removed ? c.old_mode : c.new_mode) = e.filemode();
         out.push_back(std::move(c));
         return {};
     }
-    Tree hold;
-    auto sub = subtree(repo, *git_tree_entry_id(e), cache, hold);
-    if (!sub) return sub.error();
+    TreeEntries sub;
+    const git_oid id = e.oid();
+    if (Status st = read_tree(odb, cache, &id, sub); !st) return st;
     path += '/';
-    const size_t n = git_tree_entrycount(*sub);
-    for (size_t k = 0; k < n; ++k)
-        if (auto st = all_entries(repo, git_tree_entry_byindex(*sub, k), path, removed, out, cache);
-            !st)
-            return st;
+    for (const RawTreeEntry& s : sub.entries)
+        if (Status st = all_entries(odb, cache, s, path, removed, out); !st) return st;
     return {};
 }
 
 } // namespace
 
-Status changed_entries(git_repository* repo, const git_tree* a, const git_tree* b,
-                       const std::string& prefix, std::vector<EntryChange>& out, TreeCache* cache) {
-    const size_t na = a != nullptr ? git_tree_entrycount(a) : 0;
-    const size_t nb = b != nullptr ? git_tree_entrycount(b) : 0;
+Status changed_entries(git_odb* odb, ObjectCache& cache, const git_oid* a, const git_oid* b,
+                       const std::string& prefix, std::vector<EntryChange>& out) {
+    TreeEntries ta, tb;
+    if (Status st = read_tree(odb, cache, a, ta); !st) return st;
+    if (Status st = read_tree(odb, cache, b, tb); !st) return st;
+    const std::vector<RawTreeEntry>& ea = ta.entries;
+    const std::vector<RawTreeEntry>& eb = tb.entries;
     size_t ka = 0, kb = 0;
-    while (ka < na || kb < nb) {
-        const git_tree_entry* ea = ka < na ? git_tree_entry_byindex(a, ka) : nullptr;
-        const git_tree_entry* eb = kb < nb ? git_tree_entry_byindex(b, kb) : nullptr;
+    while (ka < ea.size() || kb < eb.size()) {
         // git's order: a tree sorts as its name followed by '/'; equal means the same name
         // and both trees or both not.
-        const int cmp = ea == nullptr ? 1 : eb == nullptr ? -1 : git_tree_entry_cmp(ea, eb);
+        const int cmp = ka == ea.size()   ? 1
+                        : kb == eb.size() ? -1
+                                          : compare_entries(ea[ka], eb[kb]);
         if (cmp < 0) {
-            if (auto st = all_entries(repo, ea, prefix, true, out, cache); !st) return st;
-            ++ka;
+            if (Status st = all_entries(odb, cache, ea[ka++], prefix, true, out); !st) return st;
             continue;
         }
         if (cmp > 0) {
-            if (auto st = all_entries(repo, eb, prefix, false, out, cache); !st) return st;
-            ++kb;
+            if (Status st = all_entries(odb, cache, eb[kb++], prefix, false, out); !st) return st;
             continue;
         }
-        ++ka;
-        ++kb;
-        if (git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb)) &&
-            git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb))
-            continue;
-        if (git_tree_entry_type(ea) == GIT_OBJECT_TREE) { // both trees
-            Tree hold_a, hold_b;
-            auto sa = subtree(repo, *git_tree_entry_id(ea), cache, hold_a);
-            if (!sa) return sa.error();
-            auto sb = subtree(repo, *git_tree_entry_id(eb), cache, hold_b);
-            if (!sb) return sb.error();
-            auto st =
-                changed_entries(repo, *sa, *sb, prefix + git_tree_entry_name(ea) + "/", out, cache);
-            if (!st) return st;
+        const RawTreeEntry& x = ea[ka++];
+        const RawTreeEntry& y = eb[kb++];
+        if (std::memcmp(x.id, y.id, GIT_OID_RAWSZ) == 0 && x.filemode() == y.filemode()) continue;
+        if (x.is_tree()) { // both trees
+            const git_oid xa = x.oid(), yb = y.oid();
+            std::string sub = prefix;
+            sub += x.name;
+            sub += '/';
+            if (Status st = changed_entries(odb, cache, &xa, &yb, sub, out); !st) return st;
             continue;
         }
         EntryChange c;
-        c.path = prefix + git_tree_entry_name(ea);
-        c.old_id = *git_tree_entry_id(ea);
-        c.new_id = *git_tree_entry_id(eb);
-        c.old_mode = git_tree_entry_filemode(ea);
-        c.new_mode = git_tree_entry_filemode(eb);
+        c.path = prefix;
+        c.path += x.name;
+        c.old_id = x.oid();
+        c.new_id = y.oid();
+        c.old_mode = x.filemode();
+        c.new_mode = y.filemode();
         out.push_back(std::move(c));
     }
+    if (a != nullptr && (b == nullptr || !git_oid_equal(a, b))) cache.drop(*a); // superseded
     return {};
 }
 

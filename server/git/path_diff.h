@@ -2,6 +2,7 @@
 // the one libgit2 call the history walk and blame both make after comparing trees themselves.
 #pragma once
 
+#include "git/object_cache.h"
 #include "git/raii.h"
 #include "support/result.h"
 
@@ -29,40 +30,16 @@ struct EntryChange {
     uint32_t old_mode = 0, new_mode = 0;
 };
 
-/// Hashing and equality of object ids, for maps keyed by them (no string per key).
-struct OidHash {
-    size_t operator()(const git_oid& id) const noexcept;
-};
-struct OidEq {
-    bool operator()(const git_oid& a, const git_oid& b) const noexcept {
-        return git_oid_equal(&a, &b) != 0;
-    }
-};
-
-/// The trees read by the last two calls of a sequence of tree comparisons, by id. A walk
-/// compares each commit with its parent, so the parent's trees are the ones the previous
-/// comparison read for its new side; libgit2's object cache keeps no tree over 4 KiB (a
-/// directory of a hundred files), and reading them again from the pack (deltas resolved)
-/// was half of a cold walk at 100,000 commits. Bounded: two comparisons' trees. One thread.
-class TreeCache {
-public:
-    /// Starts the next comparison: trees not read since the one before are dropped.
-    void next();
-    /// The tree `id`, read once per two comparisons; owned by the cache until next() drops it.
-    Result<const git_tree*> get(git_repository* repo, const git_oid& id);
-
-private:
-    std::unordered_map<git_oid, Tree, OidHash, OidEq> current_, previous_;
-};
-
-/// Adds to `out` every entry (blob, link or submodule) that is not the same in `a` and `b`
-/// (either may be null), in git's path order, descending only into subtrees whose ids differ.
-/// Both trees' entries are walked side by side (a merge of two sorted lists, no name
+/// Adds to `out` every entry (blob, link or submodule) that is not the same in the trees `a`
+/// and `b` (ids; either may be null: no tree), in git's path order, descending only into
+/// subtrees whose ids differ. The trees are read raw through `odb` and `cache` (no git_tree is
+/// built) and their sorted entries walked side by side (a merge of two sorted lists, no name
 /// look-ups). An entry that is a tree on one side and not on the other is listed as removed
-/// and added (with the tree's files). Any thread, with its own repository handle.
-Status changed_entries(git_repository* repo, const git_tree* a, const git_tree* b,
-                       const std::string& prefix, std::vector<EntryChange>& out,
-                       TreeCache* cache = nullptr);
+/// and added (with the tree's files). The old side's trees that differ are dropped from the
+/// cache once compared (ObjectCache::drop). A malformed tree is an Error. Any thread, with its
+/// own odb and cache.
+Status changed_entries(git_odb* odb, ObjectCache& cache, const git_oid* a, const git_oid* b,
+                       const std::string& prefix, std::vector<EntryChange>& out);
 
 /// git_diff_tree_to_tree of `old_tree` and `new_tree` restricted to exactly `paths` (no glob
 /// matching; `paths` must not be empty: an empty pathspec would mean every path), then

@@ -3,6 +3,7 @@
 // path in every parent of every commit it visits).
 #pragma once
 
+#include "git/raw_tree.h"
 #include "support/result.h"
 
 #include <cstring>
@@ -20,38 +21,9 @@ namespace provenant::git {
 Result<std::optional<git_oid>> blob_at_path(git_odb* odb, const git_oid& tree,
                                             std::string_view path);
 
-/// An entry of a raw tree object: its octal mode and its object's id.
-struct RawTreeEntry {
-    uint32_t mode = 0;
-    git_oid id{};
-};
-
-/// Calls `visit(mode, name, id)` (`id`: the entry's 20 raw bytes) for each entry of the raw tree
-/// object `data`, in order, until it returns false; false when it stopped there or the tree is
-/// malformed (never read past its end), true when every entry was visited. Any thread.
-template <typename Visit> bool scan_raw_tree(std::string_view data, Visit&& visit) {
-    size_t at = 0;
-    while (at < data.size()) {
-        uint32_t mode = 0;
-        size_t digits = 0;
-        for (; at < data.size() && data[at] >= '0' && data[at] <= '7'; ++at, ++digits)
-            mode = mode * 8 + uint32_t(data[at] - '0');
-        if (digits == 0 || digits > 7 || at >= data.size() || data[at] != ' ') return false;
-        const size_t name_start = ++at;
-        const void* nul = std::memchr(data.data() + at, '\0', data.size() - at);
-        if (nul == nullptr) return false;
-        const size_t name_end = size_t(static_cast<const char*>(nul) - data.data());
-        if (name_end == name_start || data.size() - name_end - 1 < GIT_OID_RAWSZ) return false;
-        at = name_end + 1 + GIT_OID_RAWSZ;
-        const auto* id = reinterpret_cast<const unsigned char*>(data.data() + name_end + 1);
-        if (!visit(mode, data.substr(name_start, name_end - name_start), id)) return false;
-    }
-    return true;
-}
-
 /// The entry named exactly `name` in `data`, the raw object of the tree `tree` (named in
 /// errors); nullopt when absent. A tree malformed before the entry is an Error, never read past
-/// its end. Any thread.
+/// its end. The entry's name and id point into `data`. Any thread.
 Result<std::optional<RawTreeEntry>> raw_tree_entry(std::string_view data, std::string_view name,
                                                    const git_oid& tree);
 

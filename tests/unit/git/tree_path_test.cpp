@@ -3,6 +3,7 @@
 #include "git/raii.h"
 #include "git/repository.h"
 #include "git/tree_path.h"
+#include "support/git_ids.h"
 #include "support/temp_repo.h"
 
 #include <doctest/doctest.h>
@@ -11,21 +12,11 @@
 #include <vector>
 
 using namespace provenant;
+using provenant::test::oid_of;
 using provenant::test::TempRepo;
+using provenant::test::trimmed;
 
 namespace {
-
-std::string trimmed(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
-        s.pop_back();
-    return s;
-}
-
-git_oid oid_of(const std::string& hex) {
-    git_oid id{};
-    REQUIRE(git_oid_fromstr(&id, hex.c_str()) == 0);
-    return id;
-}
 
 /// What blob_at_path says for `path` in the tree `tree_hex`: a blob's hex id, "" for none, or
 /// "error".

@@ -1,0 +1,112 @@
+// git/pack_reader: every object of a packed history with deep delta chains reads back as git
+// reads it (`git cat-file`), whatever the order; an object in no pack is nullopt (the caller's
+// to read through libgit2); a damaged pack is an Error, never a read past its end.
+#include "git/pack_reader.h"
+#include "git/repository.h"
+#include "support/git_ids.h"
+#include "support/temp_repo.h"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace provenant;
+using provenant::test::oid_of;
+using provenant::test::TempRepo;
+
+namespace {
+
+/// A history of 40 versions of three files, packed with deltas (git gc), and one loose blob.
+void make_history(const TempRepo& r) {
+    std::string a, b;
+    for (int c = 0; c < 40; ++c) {
+        a += "line " + std::to_string(c) + " of a\n";
+        b = "head " + std::to_string(c) + "\n" + b;
+        r.write("d/a.txt", a);
+        r.write("d/b.txt", b);
+        r.write("c.txt", std::string(size_t(100 + c), char('a' + c % 26)));
+        r.commit_all("c" + std::to_string(c));
+    }
+    r.git({"gc", "-q", "--aggressive"});
+}
+
+} // namespace
+
+TEST_CASE("PackReader: every packed object reads as git cat-file reads it, oldest first and "
+          "newest first; a loose object is nullopt") {
+    TempRepo r;
+    make_history(r);
+    const std::string loose =
+        r.git({"hash-object", "-w", "--stdin"}, false, "loose, not packed\n").out.substr(0, 40);
+    std::vector<std::string> ids;
+    std::istringstream listed(
+        r.git({"cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)"})
+            .out);
+    std::string id, type;
+    while (listed >> id >> type)
+        if (id != loose) ids.push_back(id + " " + type);
+    REQUIRE(ids.size() > 100);
+    for (const bool reversed : {false, true}) {
+        auto reader = git::PackReader::open(r.path() + "/.git", 4096); // a small cache
+        REQUIRE(reader->packs() == 1);
+        std::vector<std::string> order = ids;
+        if (reversed) std::reverse(order.begin(), order.end());
+        for (const std::string& entry : order) {
+            const std::string hex = entry.substr(0, 40), t = entry.substr(41);
+            auto got = reader->read(oid_of(hex));
+            REQUIRE(got);
+            REQUIRE(*got);
+            CHECK(git_object_type2string((*got)->type) == t);
+            CHECK(git::data_of(**got) == r.git({"cat-file", t, hex}).out);
+        }
+        CHECK(reader->deltas_applied() > 0);
+        auto none = reader->read(oid_of(loose));
+        REQUIRE(none);
+        CHECK_FALSE(*none);
+    }
+}
+
+TEST_CASE("PackReader: a pack cut short or overwritten reads as an Error or as missing, never "
+          "past its end") {
+    TempRepo r;
+    make_history(r);
+    namespace fs = std::filesystem;
+    fs::path pack;
+    for (const auto& e : fs::directory_iterator(r.path() + "/.git/objects/pack"))
+        if (e.path().extension() == ".pack") pack = e.path();
+    REQUIRE(!pack.empty());
+    std::vector<std::string> ids;
+    std::istringstream listed(
+        r.git({"cat-file", "--batch-all-objects", "--batch-check=%(objectname)"}).out);
+    std::string id;
+    while (listed >> id)
+        ids.push_back(id);
+    std::string bytes;
+    {
+        std::ifstream in(pack, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    fs::permissions(pack, fs::perms::owner_write, fs::perm_options::add);
+    for (int damage = 0; damage < 2; ++damage) {
+        std::string bad = bytes;
+        if (damage == 0)
+            bad.resize(bad.size() / 2); // cut short
+        else
+            for (size_t k = 12; k < bad.size(); k += 7)
+                bad[k] = char(bad[k] ^ 0x5a); // overwritten throughout
+        {
+            std::ofstream out(pack, std::ios::binary | std::ios::trunc);
+            out << bad;
+        }
+        auto reader = git::PackReader::open(r.path() + "/.git");
+        size_t errors = 0;
+        for (const std::string& hex : ids) {
+            auto got = reader->read(oid_of(hex));
+            if (!got) ++errors;
+        }
+        CHECK(errors > 0);
+    }
+}
