@@ -217,13 +217,11 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
             int rc = 0;
             if (*driver == Driver::Named) {
                 git::Blob old_blob, new_blob;
-                if (int rc = e.old_mode != 0
-                                 ? git_blob_lookup(Setter(old_blob), repo_, &e.old_id)
-                                 : 0;
-                    rc != 0)
+                rc = e.old_mode != 0 ? git_blob_lookup(Setter(old_blob), repo_, &e.old_id) : 0;
+                if (rc != 0)
                     return git::git_error(rc, "reading " + e.path + " in the parent of " + what);
-                if (int rc = git_blob_lookup(Setter(new_blob), repo_, &e.new_id); rc != 0)
-                    return git::git_error(rc, "reading " + e.path + " in " + what);
+                rc = git_blob_lookup(Setter(new_blob), repo_, &e.new_id);
+                if (rc != 0) return git::git_error(rc, "reading " + e.path + " in " + what);
                 rc = git_patch_from_blobs(Setter(patch), old_blob.get(), e.path.c_str(),
                                           new_blob.get(), e.path.c_str(), &base);
             } else {
