@@ -135,18 +135,10 @@ bool CommitDiffer::add_direct(std::string_view old_text, std::string_view new_te
     if (old_text.size() > kDirectMax || new_text.size() > kDirectMax) return false;
     if (driver == Driver::Binary) return true; // forced binary: not followed, as libgit2 has it
     if (driver != Driver::Text && (nul_in_head(old_text) || nul_in_head(new_text))) return false;
-    // The xdiff call libgit2's git_xdiff makes for git_patch_from_buffers (the whole texts, no
-    // context, git's indent heuristic), with hunks only: no ids hashed, no lines emitted.
-    provenant_xdl_mmfile a{const_cast<char*>(old_text.data()), long(old_text.size())};
-    provenant_xdl_mmfile b{const_cast<char*>(new_text.data()), long(new_text.size())};
-    provenant_xdl_param xpp{};
-    xpp.flags = kXdfIndentHeuristic;
-    provenant_xdl_emitconf xecfg{};
-    xecfg.hunk_func = on_hunk;
-    provenant_xdl_emitcb ecb{};
+    // The xdiff call libgit2's git_xdiff makes for git_patch_from_buffers, with hunks only.
     xdl_hunks_.clear();
-    ecb.priv = &xdl_hunks_;
-    if (xdl_diff(&a, &b, &xpp, &xecfg, &ecb) < 0) return false; // out of memory: libgit2's way
+    if (git::xdiff_hunks(old_text, new_text, on_hunk, &xdl_hunks_) < 0)
+        return false; // out of memory: libgit2's way
     file.text = true;
     file.first_hunk = static_cast<uint32_t>(out.hunks.size());
     // The new text's lines, walked once forwards (hunks come in order).

@@ -48,4 +48,26 @@ int xdl_diff(provenant_xdl_mmfile* mf1, provenant_xdl_mmfile* mf2, const provena
 
 } // extern "C"
 
+#include <string_view>
+
+namespace provenant::git {
+
+/// The hunks of `old_text` against `new_text` as git computes them (the whole texts, no
+/// context, git's indent heuristic): `hunk(start_a, count_a, start_b, count_b, priv)` for each,
+/// and no ids hashed, no lines emitted. Negative when xdiff ran out of memory. Any thread.
+inline int xdiff_hunks(std::string_view old_text, std::string_view new_text,
+                       int (*hunk)(long, long, long, long, void*), void* priv) {
+    provenant_xdl_mmfile a{const_cast<char*>(old_text.data()), long(old_text.size())};
+    provenant_xdl_mmfile b{const_cast<char*>(new_text.data()), long(new_text.size())};
+    provenant_xdl_param xpp{};
+    xpp.flags = kXdfIndentHeuristic;
+    provenant_xdl_emitconf xecfg{};
+    xecfg.hunk_func = hunk;
+    provenant_xdl_emitcb ecb{};
+    ecb.priv = priv;
+    return xdl_diff(&a, &b, &xpp, &xecfg, &ecb);
+}
+
+} // namespace provenant::git
+
 #endif

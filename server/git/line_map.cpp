@@ -104,15 +104,7 @@ Result<std::vector<uint32_t>> map_lines(Side old_side, Side new_side) {
         return Error(ErrorKind::invalid_input, "a text over 1 GiB: not diffed");
 #if PROVENANT_LIBGIT2_XDIFF
     // libgit2's xdiff itself, as git blame calls it (hunks only): no ids, no patch object.
-    provenant_xdl_mmfile a{const_cast<char*>(old_head.data()), long(old_head.size())};
-    provenant_xdl_mmfile b{const_cast<char*>(new_head.data()), long(new_head.size())};
-    provenant_xdl_param xpp{};
-    xpp.flags = kXdfIndentHeuristic;
-    provenant_xdl_emitconf xecfg{};
-    xecfg.hunk_func = on_xdl_hunk;
-    provenant_xdl_emitcb ecb{};
-    ecb.priv = &m;
-    if (xdl_diff(&a, &b, &xpp, &xecfg, &ecb) < 0)
+    if (xdiff_hunks(old_head, new_head, on_xdl_hunk, &m) < 0)
         return Error(ErrorKind::io, "diffing texts: out of memory");
     (void)old_side.blob; // (only the libgit2 API below needs the blobs)
 #else
