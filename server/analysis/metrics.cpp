@@ -55,7 +55,9 @@ struct Acc {
     uint64_t generated = 0, committed = 0, merged = 0, released = 0, alive = 0,
              rewritten_before_merge = 0;
     Survival ai, human;
-    std::map<std::string, std::map<std::string, uint64_t>> rework;
+    /// rework[class][end by]: counted in arrays (a string key per reworked line showed at
+    /// 100,000 commits), named in acc_json.
+    std::array<std::array<uint64_t, 5>, 6> rework{};
     TokenUsage tokens;
     double cost = 0, uncommitted_cost = 0;
     uint64_t ai_only = 0, human_only = 0, mixed = 0, unknown_only = 0;
@@ -102,9 +104,11 @@ nlohmann::json acc_json(const Acc& a, int survival_days, int rework_days) {
                        {"rate", ratio(double(a.human.alive), double(a.human.eligible))},
                        {"curve", curve_json(a.human.obs)}}}};
     nlohmann::json matrix = nlohmann::json::object();
-    for (const auto& [from, row] : a.rework)
-        for (const auto& [to, n] : row)
-            matrix[from][to] = n;
+    for (size_t from = 0; from < a.rework.size(); ++from)
+        for (size_t to = 0; to < a.rework[from].size(); ++to)
+            if (a.rework[from][to] != 0)
+                matrix[std::string(to_string(static_cast<LineClass>(from)))]
+                      [std::string(to_string(static_cast<EndBy>(to)))] = a.rework[from][to];
     j["rework"] = {{"days", rework_days}, {"matrix", matrix}};
     j["spend"] = {{"tokens",
                    {{"input", a.tokens.input},
@@ -178,17 +182,36 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
         if (fresh) it->second.first = key;
         return it->second.second;
     };
+    // The group of the last key source: consecutive lines of a commit mostly share their
+    // origin and path, and a key (JSON, then its text) per line was most of a grouped report.
+    KeySource last{};
+    Acc* last_group = nullptr;
+    auto group_of = [&](const KeySource& s) -> Acc& {
+        if (last_group == nullptr || s.origin != last.origin || s.commit != last.commit ||
+            s.path != last.path) {
+            last_group = &group(key_of(s));
+            last = s;
+        }
+        return *last_group;
+    };
     auto each = [&](const KeySource& s, const auto& fn) {
         fn(total);
-        if (!o.by.empty()) fn(group(key_of(s)));
+        if (!o.by.empty()) fn(group_of(s));
     };
 
+    std::vector<std::pair<Acc*, std::array<uint64_t, 6>>> shapes;
     for (uint32_t c = 0; c < n; ++c) {
         if (x.counted[c] == 0) continue;
         const CommitRow& row = f.commits[c];
-        // Per group (total first): the commit's non-blank lines' classes for its shape.
-        std::map<Acc*, std::array<uint64_t, 6>> shape;
-        shape[&total];
+        // Per group (total first): the commit's non-blank lines' classes for its shape. A
+        // commit's lines fall in few groups: a short list, not a map per commit.
+        std::vector<std::pair<Acc*, std::array<uint64_t, 6>>>& shape = shapes;
+        shape.assign(1, {&total, {}});
+        auto shape_of = [&](Acc* a) -> std::array<uint64_t, 6>& {
+            for (auto& [acc, classes] : shape)
+                if (acc == a) return classes;
+            return shape.emplace_back(a, std::array<uint64_t, 6>{}).second;
+        };
         for (uint32_t l = row.first_line; l < row.line_end && l < nl; ++l) {
             const LineRow& line = f.lines[l];
             if (line.cls == LineClass::Blank) continue;
@@ -208,7 +231,7 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
                          &row, &f.paths[line.path]};
             each(ks, [&](Acc& a) {
                 a.added[line.cls] += 1;
-                ++shape[&a][static_cast<size_t>(line.cls)];
+                ++shape_of(&a)[static_cast<size_t>(line.cls)];
                 if (ai) {
                     ++a.committed;
                     if (merged) ++a.merged;
@@ -234,13 +257,12 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
                 }
                 if (merged && end_time != kNever &&
                     end_time - merge_date <= int64_t(o.rework_days) * kDaySeconds)
-                    ++a.rework[std::string(to_string(line.cls))]
-                              [std::string(to_string(x.end_by[l]))];
+                    ++a.rework[static_cast<size_t>(line.cls)][static_cast<size_t>(x.end_by[l])];
             });
         }
         // Commit counts: once per group the commit's lines fall in (a commit with no
         // non-blank line counts in the group of its own keys, with no origin and no path).
-        if (shape.size() == 1 && !o.by.empty()) shape[&group(key_of({nullptr, &row, nullptr}))];
+        if (shape.size() == 1 && !o.by.empty()) shape_of(&group(key_of({nullptr, &row, nullptr})));
         const bool readable = row.note == NoteState::Provenant || row.note == NoteState::GitAi;
         for (auto& [acc, classes] : shape) {
             ++acc->commits;

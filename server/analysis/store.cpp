@@ -7,6 +7,7 @@
 #include "support/fs.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <fcntl.h>
 #include <functional>
@@ -45,8 +46,9 @@ CREATE TABLE paths (idx INTEGER PRIMARY KEY, path TEXT NOT NULL);
 CREATE TABLE line_chunks (seq INTEGER PRIMARY KEY, runs BIGINT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE end_chunks (seq INTEGER PRIMARY KEY, runs BIGINT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE warnings (seq INTEGER PRIMARY KEY, message TEXT NOT NULL);
-CREATE TABLE frontier (commit_idx INTEGER NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL,
-  ids BLOB NOT NULL);
+CREATE TABLE frontier_states (slot INTEGER PRIMARY KEY, commit_idx INTEGER NOT NULL);
+CREATE TABLE frontier (slot INTEGER NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL,
+  ids BLOB NOT NULL, PRIMARY KEY (slot, path));
 CREATE TABLE checkpoints (commit_idx INTEGER NOT NULL, path TEXT NOT NULL, blob TEXT NOT NULL,
   ids BLOB NOT NULL);
 )sql";
@@ -129,46 +131,277 @@ uint32_t get_u32(const unsigned char* p) {
     return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
 }
 
-/// Binds integers and texts positionally, steps, resets.
+/// A 64-bit hash of one row's values (their types, lengths and bytes), against accidental
+/// damage (a flipped bit, a torn page, a row lost), not a hostile file: that one is bounded by
+/// the checks on every value instead. A table's digest is the sum of its rows' hashes, so
+/// appended rows add theirs and the rows can be read in any order.
+class RowHash {
+public:
+    void integer(int64_t v) {
+        mix(1);
+        mix(static_cast<uint64_t>(v));
+    }
+    void bytes(uint64_t tag, const void* data, size_t n) {
+        mix(tag);
+        mix(n);
+        const auto* p = static_cast<const unsigned char*>(data);
+        size_t k = 0;
+        for (; k + 8 <= n; k += 8) {
+            uint64_t w;
+            std::memcpy(&w, p + k, 8);
+            mix(w);
+        }
+        uint64_t tail = 0;
+        for (size_t b = 0; k + b < n; ++b)
+            tail |= uint64_t(p[k + b]) << (8 * b);
+        mix(tail);
+    }
+    /// The row's hash; starts the next row.
+    uint64_t done() {
+        uint64_t z = h_ + 0x9e3779b97f4a7c15ull; // splitmix64's finaliser
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        h_ = kSeed;
+        return z ^ (z >> 31);
+    }
+
+private:
+    static constexpr uint64_t kSeed = 0x243f6a8885a308d3ull;
+    void mix(uint64_t v) {
+        h_ = (h_ ^ v) * 0x100000001b3ull * 0x9e3779b97f4a7c15ull;
+        h_ ^= h_ >> 32;
+    }
+    uint64_t h_ = kSeed;
+};
+
+constexpr uint64_t kTextTag = 2, kBlobTag = 3;
+
+/// The hash of the current row of `s`, its first `columns` columns (as the Inserter hashes
+/// what it binds: a NULL is an empty blob).
+uint64_t row_hash(sqlite3_stmt* s, int columns) {
+    RowHash h;
+    for (int c = 0; c < columns; ++c) {
+        switch (sqlite3_column_type(s, c)) {
+        case SQLITE_INTEGER:
+            h.integer(sqlite3_column_int64(s, c));
+            break;
+        case SQLITE_TEXT: {
+            const unsigned char* t = sqlite3_column_text(s, c);
+            h.bytes(kTextTag, t, static_cast<size_t>(sqlite3_column_bytes(s, c)));
+            break;
+        }
+        case SQLITE_BLOB: {
+            const void* b = sqlite3_column_blob(s, c);
+            h.bytes(kBlobTag, b, static_cast<size_t>(sqlite3_column_bytes(s, c)));
+            break;
+        }
+        case SQLITE_NULL:
+            h.bytes(kBlobTag, nullptr, 0);
+            break;
+        default: // a REAL where the schema has none: never written by the Inserter
+            h.bytes(0, nullptr, 0);
+            break;
+        }
+    }
+    return h.done();
+}
+
+/// Binds integers, texts and blobs positionally, steps, resets; adds each row's hash to
+/// `digest()` (the table's digest, docs/report.md "The store").
 class Inserter {
 public:
     Inserter(sqlite3* db, Stmt s) : db_(db), s_(std::move(s)) {}
     Inserter& i(int64_t v) {
         sqlite3_bind_int64(s_.get(), ++n_, v);
+        hash_.integer(v);
         return *this;
     }
     Inserter& t(const std::string& v) {
         sqlite3_bind_text(s_.get(), ++n_, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+        hash_.bytes(kTextTag, v.data(), v.size());
         return *this;
     }
     Inserter& b(const void* data, size_t n) {
-        sqlite3_bind_blob(s_.get(), ++n_, data, static_cast<int>(n), SQLITE_TRANSIENT);
+        // A zero-length blob, not NULL (the column is NOT NULL), whatever `data` is.
+        if (n == 0)
+            sqlite3_bind_zeroblob(s_.get(), ++n_, 0);
+        else
+            sqlite3_bind_blob(s_.get(), ++n_, data, static_cast<int>(n), SQLITE_TRANSIENT);
+        hash_.bytes(kBlobTag, data, n);
         return *this;
     }
     Status step() {
         n_ = 0;
+        digest_ += hash_.done();
         int rc = sqlite3_step(s_.get());
         sqlite3_reset(s_.get());
         if (rc != SQLITE_DONE) return db_error(db_, "writing the analysis store");
         return {};
     }
+    uint64_t digest() const { return digest_; }
 
 private:
     sqlite3* db_;
     Stmt s_;
+    RowHash hash_;
     int n_ = 0;
+    uint64_t digest_ = 0;
 };
 
-/// Inserts every row of `f` beyond `old`, the frontier and the key (the caller holds the
-/// transaction); `checkpoints` is the number of checkpoints the store holds afterwards.
-Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const StoredCounts& old,
-                  size_t checkpoints) {
+/// The meta table's rows of the file.
+using Meta = std::map<std::string, std::string>;
+
+/// The digests a store keeps in meta ("digest.<table>"), one per table it reads.
+constexpr std::array<const char*, 10> kDigested = {
+    "commits",    "origins",  "commit_origins",  "paths",    "line_chunks",
+    "end_chunks", "warnings", "frontier_states", "frontier", "checkpoints"};
+
+std::string digest_name(const char* table) {
+    return std::string("digest.") + table;
+}
+
+uint64_t digest_in(const Meta& meta, const char* table) {
+    auto it = meta.find(digest_name(table));
+    return it == meta.end() ? 0 : std::strtoull(it->second.c_str(), nullptr, 10);
+}
+
+/// A file's ids as stored: little-endian uint32s, whatever the host.
+void ids_bytes(const std::vector<uint32_t>& ids, std::vector<unsigned char>& buf) {
+    buf.resize(ids.size() * 4);
+    for (size_t k = 0; k < ids.size(); ++k)
+        for (int b = 0; b < 4; ++b)
+            buf[k * 4 + size_t(b)] = static_cast<unsigned char>(ids[k] >> (8 * b));
+}
+
+/// Writes the frontier so that the file holds `f.frontier`: with `old` (what the file holds),
+/// only what changed (a state moved to a child is one updated row, then its changed files);
+/// without, every row (the caller emptied the tables). Sets the tables' digests.
+Status write_frontier(sqlite3* db, const Fates& f, const StoredCounts& counts,
+                      const StoredFrontier* old, Meta& digests) {
     auto mk = [&](const char* sql) -> Result<Inserter> {
         auto s = prepare(db, sql);
         if (!s) return s.error();
         return Inserter(db, std::move(*s));
     };
-    if (auto st = exec(db, "DELETE FROM meta; DELETE FROM frontier"); !st) return st;
+    auto state_ins = mk("INSERT INTO frontier_states VALUES (?, ?)");
+    auto state_upd = mk("UPDATE frontier_states SET commit_idx = ? WHERE slot = ?");
+    auto state_del = mk("DELETE FROM frontier_states WHERE slot = ?");
+    auto file_ins = mk("INSERT INTO frontier VALUES (?, ?, ?, ?)");
+    auto file_upd = mk("UPDATE frontier SET blob = ?, ids = ? WHERE slot = ? AND path = ?");
+    auto file_del = mk("DELETE FROM frontier WHERE slot = ? AND path = ?");
+    auto files_del = mk("DELETE FROM frontier WHERE slot = ?");
+    for (auto* r :
+         {&state_ins, &state_upd, &state_del, &file_ins, &file_upd, &file_del, &files_del})
+        if (!*r) return r->error();
+    const size_t n_old = old != nullptr ? old->states.size() : 0;
+    // Each new state takes the slot of the stored state of its own commit, else of the stored
+    // commit its new first-parent chain starts from (a commit on a stored tip moves the tip's
+    // state), else a new slot.
+    std::vector<size_t> donor(f.frontier.size(), SIZE_MAX);
+    std::vector<uint8_t> taken(n_old, 0);
+    auto take = [&](size_t n, uint32_t commit) {
+        for (size_t k = 0; k < n_old && donor[n] == SIZE_MAX; ++k)
+            if (taken[k] == 0 && old->states[k].commit == commit) {
+                taken[k] = 1;
+                donor[n] = k;
+            }
+    };
+    for (size_t n = 0; n < f.frontier.size(); ++n)
+        take(n, f.frontier[n].commit);
+    for (size_t n = 0; n < f.frontier.size(); ++n) {
+        uint32_t c = f.frontier[n].commit;
+        while (c >= counts.commits && c < f.commits.size() && !f.commits[c].parents.empty())
+            c = f.commits[c].parents[0];
+        if (donor[n] == SIZE_MAX && c < counts.commits) take(n, c);
+    }
+    int64_t next_slot = 0;
+    for (size_t k = 0; k < n_old; ++k)
+        next_slot = std::max(next_slot, old->slots[k] + 1);
+    for (size_t k = 0; k < n_old; ++k) {
+        if (taken[k] != 0) continue;
+        if (auto st = files_del->i(old->slots[k]).step(); !st) return st;
+        if (auto st = state_del->i(old->slots[k]).step(); !st) return st;
+    }
+    uint64_t states_digest = 0, files_digest = 0;
+    std::vector<unsigned char> buf;
+    for (size_t n = 0; n < f.frontier.size(); ++n) {
+        const FrontierState& fs = f.frontier[n];
+        const int64_t slot = donor[n] != SIZE_MAX ? old->slots[donor[n]] : next_slot++;
+        RowHash h;
+        h.integer(slot);
+        h.integer(fs.commit);
+        states_digest += h.done();
+        const std::vector<FrontierFile>* before = nullptr;
+        if (donor[n] == SIZE_MAX) {
+            if (auto st = state_ins->i(slot).i(fs.commit).step(); !st) return st;
+        } else {
+            const FrontierState& o = old->states[donor[n]];
+            if (o.commit != fs.commit)
+                if (auto st = state_upd->i(fs.commit).i(slot).step(); !st) return st;
+            before = &o.files;
+        }
+        // Both lists are sorted by path: one merge finds what changed.
+        size_t k = 0;
+        for (const FrontierFile& file : fs.files) {
+            ids_bytes(file.ids, buf);
+            h.integer(slot);
+            h.bytes(kTextTag, file.path.data(), file.path.size());
+            h.bytes(kTextTag, file.blob.data(), file.blob.size());
+            h.bytes(kBlobTag, buf.data(), buf.size());
+            files_digest += h.done();
+            if (before == nullptr) {
+                if (auto st = file_ins->i(slot)
+                                  .t(file.path)
+                                  .t(file.blob)
+                                  .b(buf.data(), buf.size())
+                                  .step();
+                    !st)
+                    return st;
+                continue;
+            }
+            for (; k < before->size() && (*before)[k].path < file.path; ++k)
+                if (auto st = file_del->i(slot).t((*before)[k].path).step(); !st) return st;
+            if (k < before->size() && (*before)[k].path == file.path) {
+                const FrontierFile& was = (*before)[k++];
+                if (was.blob != file.blob || was.ids != file.ids)
+                    if (auto st = file_upd->t(file.blob)
+                                      .b(buf.data(), buf.size())
+                                      .i(slot)
+                                      .t(file.path)
+                                      .step();
+                        !st)
+                        return st;
+            } else if (auto st = file_ins->i(slot)
+                                     .t(file.path)
+                                     .t(file.blob)
+                                     .b(buf.data(), buf.size())
+                                     .step();
+                       !st) {
+                return st;
+            }
+        }
+        for (; before != nullptr && k < before->size(); ++k)
+            if (auto st = file_del->i(slot).t((*before)[k].path).step(); !st) return st;
+    }
+    digests[digest_name("frontier_states")] = std::to_string(states_digest);
+    digests[digest_name("frontier")] = std::to_string(files_digest);
+    return {};
+}
+
+/// Inserts every row of `f` beyond `old`, the frontier and the key (the caller holds the
+/// transaction); `checkpoints` is the number of checkpoints the store holds afterwards,
+/// `meta` what the file's meta table held (empty for a new file): its digests are added to.
+/// `frontier`: what the file's frontier holds (null: the frontier tables are rewritten).
+Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const StoredCounts& old,
+                  size_t checkpoints, const Meta& meta_before, const StoredFrontier* frontier) {
+    auto mk = [&](const char* sql) -> Result<Inserter> {
+        auto s = prepare(db, sql);
+        if (!s) return s.error();
+        return Inserter(db, std::move(*s));
+    };
+    if (auto st = exec(db, "DELETE FROM meta"); !st) return st;
+    if (frontier == nullptr)
+        if (auto st = exec(db, "DELETE FROM frontier; DELETE FROM frontier_states"); !st) return st;
     auto meta = mk("INSERT INTO meta (name, value) VALUES (?, ?)");
     auto commits = mk("INSERT INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     auto origins = mk("INSERT INTO origins VALUES (?, ?, ?, ?, ?)");
@@ -177,22 +410,9 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
     auto runs = mk("INSERT INTO line_chunks VALUES (?, ?, ?)");
     auto ends = mk("INSERT INTO end_chunks VALUES (?, ?, ?)");
     auto warns = mk("INSERT INTO warnings VALUES (?, ?)");
-    auto front = mk("INSERT INTO frontier VALUES (?, ?, ?, ?)");
     auto checks = mk("INSERT INTO checkpoints VALUES (?, ?, ?, ?)");
-    for (auto* r :
-         {&meta, &commits, &origins, &corigins, &paths, &runs, &ends, &warns, &front, &checks})
+    for (auto* r : {&meta, &commits, &origins, &corigins, &paths, &runs, &ends, &warns, &checks})
         if (!*r) return r->error();
-    const std::pair<std::string, std::string> metas[] = {
-        {"version", std::to_string(kStoreVersion)},
-        {"tips", key.tips},
-        {"notes", key.notes},
-        {"ai", key.ai},
-        {"commits", std::to_string(f.commits.size())},
-        {"lines", std::to_string(f.lines.size())},
-        {"ends", std::to_string(f.ends.size())},
-        {"checkpoints", std::to_string(checkpoints)}};
-    for (const auto& [k, v] : metas)
-        if (auto st = meta->t(k).t(v).step(); !st) return st;
     for (size_t c = old.commits; c < f.commits.size(); ++c) {
         const CommitRow& r = f.commits[c];
         std::vector<std::string> ps;
@@ -286,101 +506,139 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
     for (size_t i = old.warnings; i < f.warnings.size(); ++i)
         if (auto st = warns->i(int64_t(i)).t(f.warnings[i]).step(); !st) return st;
     std::vector<unsigned char> buf;
-    auto states = [&](Inserter& into, const FrontierState& fs) -> Status {
-        for (const FrontierFile& file : fs.files) {
-            buf.resize(file.ids.size() * 4);
-            for (size_t k = 0; k < file.ids.size(); ++k) // little-endian, whatever the host
-                for (int b = 0; b < 4; ++b)
-                    buf[k * 4 + size_t(b)] = static_cast<unsigned char>(file.ids[k] >> (8 * b));
-            if (auto st =
-                    into.i(fs.commit).t(file.path).t(file.blob).b(buf.data(), buf.size()).step();
+    for (size_t k = old.checkpoints; k < f.checkpoints.size(); ++k)
+        for (const FrontierFile& file : f.checkpoints[k].files) {
+            ids_bytes(file.ids, buf);
+            if (auto st = checks->i(f.checkpoints[k].commit)
+                              .t(file.path)
+                              .t(file.blob)
+                              .b(buf.data(), buf.size())
+                              .step();
                 !st)
                 return st;
         }
-        return {};
-    };
-    for (const FrontierState& fs : f.frontier)
-        if (auto st = states(*front, fs); !st) return st;
-    for (size_t k = old.checkpoints; k < f.checkpoints.size(); ++k)
-        if (auto st = states(*checks, f.checkpoints[k]); !st) return st;
+    Meta digests;
+    if (auto st = write_frontier(db, f, old, frontier, digests); !st) return st;
+    const std::pair<const char*, const Inserter*> appended[] = {
+        {"commits", &*commits}, {"origins", &*origins},   {"commit_origins", &*corigins},
+        {"paths", &*paths},     {"line_chunks", &*runs},  {"end_chunks", &*ends},
+        {"warnings", &*warns},  {"checkpoints", &*checks}};
+    for (const auto& [table, ins] : appended)
+        digests[digest_name(table)] = std::to_string(digest_in(meta_before, table) + ins->digest());
+    digests["version"] = std::to_string(kStoreVersion);
+    digests["tips"] = key.tips;
+    digests["notes"] = key.notes;
+    digests["ai"] = key.ai;
+    digests["commits"] = std::to_string(f.commits.size());
+    digests["lines"] = std::to_string(f.lines.size());
+    digests["ends"] = std::to_string(f.ends.size());
+    digests["checkpoints"] = std::to_string(checkpoints);
+    for (const auto& [k, v] : digests)
+        if (auto st = meta->t(k).t(v).step(); !st) return st;
     return {};
 }
 
 /// Runs `sql` and calls `row(stmt)` for each row; `row` returns false to reject the data.
-/// A template, not a std::function: it runs once per stored row.
-template <class Row> Status each_row(sqlite3* db, const char* sql, const Row& row) {
+/// A template, not a std::function: it runs once per stored row. With `table`, the rows
+/// (every column of the table, in its order) must sum to the table's digest in `meta`.
+template <class Row>
+Status each_row(sqlite3* db, const char* sql, const Row& row, const Meta* meta = nullptr,
+                const char* table = nullptr) {
     auto s = prepare(db, sql);
     if (!s) return s.error();
+    const int columns = sqlite3_column_count(s->get());
+    uint64_t digest = 0;
     int rc;
-    while ((rc = sqlite3_step(s->get())) == SQLITE_ROW)
+    while ((rc = sqlite3_step(s->get())) == SQLITE_ROW) {
         if (!row(s->get()))
             return Error(ErrorKind::invalid_input, std::string("inconsistent rows in: ") + sql);
+        if (table != nullptr) digest += row_hash(s->get(), columns);
+    }
     if (rc != SQLITE_DONE) return db_error(db, "reading the analysis store");
-    return {};
-}
-
-/// PRAGMA quick_check of each of `tables` (with their indexes): a corrupt page is found before
-/// its rows are used. Per table rather than the whole file, so a report checks only what it
-/// reads: the checkpoints, most of a store's pages, are checked when they are read.
-Status check_tables(sqlite3* db, std::initializer_list<const char*> tables) {
-    for (const char* table : tables) {
-        std::string check;
-        const std::string sql = std::string("PRAGMA quick_check(") + table + ")";
-        auto st = each_row(db, sql.c_str(), [&](sqlite3_stmt* s) {
-            if (check.empty()) check = text_col(s, 0);
-            return true;
-        });
-        if (!st) return st;
-        if (check != "ok") return Error(ErrorKind::invalid_input, "the store is corrupt: " + check);
+    if (table != nullptr) {
+        auto it = meta->find(digest_name(table));
+        if (it == meta->end() || it->second != std::to_string(digest))
+            return Error(ErrorKind::invalid_input,
+                         std::string("the store's ") + table +
+                             " do not match their digest (a damaged file)");
     }
     return {};
 }
 
-/// Reads the file states of `sql` (frontier or checkpoints rows), one FrontierState per
-/// commit in commit order, files sorted by path; every id must be below `nl` and every commit
-/// below `nc`. Sorted here rather than by an ORDER BY: SQLite's sorter would copy every row,
-/// id blobs included.
-Status read_states(sqlite3* db, const char* sql, size_t nc, size_t nl,
-                   std::vector<FrontierState>& out) {
-    std::map<uint32_t, std::vector<FrontierFile>> by_commit;
-    auto st = each_row(db, sql, [&](sqlite3_stmt* s) {
-        const int64_t c = sqlite3_column_int64(s, 0);
-        if (c < 0 || size_t(c) >= nc) return false;
-        FrontierFile file{text_col(s, 1), text_col(s, 2), {}};
-        if (file.blob.size() != 40) return false;
-        const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(s, 3));
-        const auto n = static_cast<size_t>(sqlite3_column_bytes(s, 3));
-        if (n % 4 != 0 || (n > 0 && bytes == nullptr)) return false;
-        file.ids.resize(n / 4);
-        for (size_t k = 0; k < n / 4; ++k) {
-            uint32_t v = 0;
-            for (int b = 0; b < 4; ++b)
-                v |= uint32_t(bytes[k * 4 + size_t(b)]) << (8 * b);
-            if (v >= nl) return false;
-            file.ids[k] = v;
-        }
-        by_commit[uint32_t(c)].push_back(std::move(file));
-        return true;
-    });
-    if (!st) return st;
-    for (auto& [commit, files] : by_commit) {
-        std::sort(files.begin(), files.end(),
-                  [](const FrontierFile& a, const FrontierFile& b) { return a.path < b.path; });
-        out.push_back({commit, std::move(files)});
-    }
-    return {};
-}
-
-Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
-    std::map<std::string, std::string> meta;
+/// The meta table, and the version checked.
+Result<Meta> read_meta(sqlite3* db) {
+    Meta meta;
     auto st = each_row(db, "SELECT name, value FROM meta", [&](sqlite3_stmt* s) {
         meta[text_col(s, 0)] = text_col(s, 1);
         return true;
     });
-    if (!st) return st;
+    if (!st) return st.error();
     if (meta["version"] != std::to_string(kStoreVersion))
         return Error(ErrorKind::invalid_input,
                      "the store is of another version (" + meta["version"] + ")");
+    return meta;
+}
+
+/// Reads the file states of `sql` (frontier or checkpoints rows: slot or commit, path, blob,
+/// ids), one FrontierState per slot in slot order, files sorted by path; every id must be
+/// below `nl` and every commit below `nc`. With `slots` (the frontier), column 0 is a slot
+/// of it, else a commit. Sorted here rather than by an ORDER BY: SQLite's sorter would copy
+/// every row, id blobs included.
+Status read_states(sqlite3* db, const char* sql, size_t nc, size_t nl, const Meta& meta,
+                   const char* table, const std::map<int64_t, uint32_t>* slots,
+                   std::vector<FrontierState>& out, std::vector<int64_t>* out_slots) {
+    std::map<int64_t, std::vector<FrontierFile>> by_slot;
+    auto st = each_row(
+        db, sql,
+        [&](sqlite3_stmt* s) {
+            const int64_t c = sqlite3_column_int64(s, 0);
+            if (slots != nullptr ? slots->count(c) == 0 : c < 0 || size_t(c) >= nc) return false;
+            FrontierFile file{text_col(s, 1), text_col(s, 2), {}};
+            if (file.blob.size() != 40) return false;
+            const auto* bytes = static_cast<const unsigned char*>(sqlite3_column_blob(s, 3));
+            const auto n = static_cast<size_t>(sqlite3_column_bytes(s, 3));
+            if (n % 4 != 0 || (n > 0 && bytes == nullptr)) return false;
+            file.ids.resize(n / 4);
+            for (size_t k = 0; k < n / 4; ++k) {
+                const uint32_t v = get_u32(bytes + k * 4);
+                if (v >= nl) return false;
+                file.ids[k] = v;
+            }
+            by_slot[c].push_back(std::move(file));
+            return true;
+        },
+        &meta, table);
+    if (!st) return st;
+    if (slots != nullptr) // a state of no file (an empty tree) has no rows
+        for (const auto& [slot, commit] : *slots)
+            by_slot.try_emplace(slot);
+    for (auto& [slot, files] : by_slot) {
+        std::sort(files.begin(), files.end(),
+                  [](const FrontierFile& a, const FrontierFile& b) { return a.path < b.path; });
+        for (size_t k = 1; k < files.size(); ++k)
+            if (files[k].path == files[k - 1].path)
+                return Error(ErrorKind::invalid_input, "a stored state lists a path twice");
+        out.push_back({slots != nullptr ? slots->at(slot) : uint32_t(slot), std::move(files)});
+        if (out_slots != nullptr) out_slots->push_back(slot);
+    }
+    return {};
+}
+
+/// The most lines (and ends) a store of `bytes` bytes is believed to hold: a line run of 17
+/// bytes stands for any number of lines, so no exact bound exists; 16 a byte is far more
+/// than a real history packs (a store holds every commit, path and end too) and bounds what a
+/// hostile file can make a reader allocate to 16 lines of 16 bytes per byte of file. A
+/// store beyond it is rebuilt: slower, never wrong.
+constexpr uint64_t kLinesPerByte = 16;
+/// A commit row holds at least its 40 hex digits.
+constexpr uint64_t kCommitRowBytes = 40;
+
+/// Reads every table a report needs of a store of `file_bytes` bytes, each checked against
+/// its digest, every count against what the file can hold and every index against the data.
+Status read_all(sqlite3* db, uint64_t file_bytes, StoreKey& key, Fates& f) {
+    auto read = read_meta(db);
+    if (!read) return read.error();
+    Meta& meta = *read;
     key = StoreKey{meta["tips"], meta["notes"], meta["ai"]};
     size_t nc = 0, nl = 0, ne = 0;
     try {
@@ -390,46 +648,55 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
     } catch (const std::exception&) {
         return Error(ErrorKind::invalid_input, "the store's counts are missing");
     }
-    if (nc > (1u << 28) || nl > (1ull << 34) || ne > (1ull << 34))
-        return Error(ErrorKind::invalid_input, "absurd counts");
+    // Counts come from the file: bounded by what it can hold before anything is allocated.
+    if (nc > file_bytes / kCommitRowBytes || nl > file_bytes * kLinesPerByte ||
+        ne > file_bytes * kLinesPerByte || nl > kNone || nc > kNone)
+        return Error(ErrorKind::invalid_input, "the store's counts are more than its " +
+                                                   std::to_string(file_bytes) + " bytes can hold");
+    Status st;
     f.commits.reserve(nc);
-    st = each_row(db,
-                  "SELECT idx, id, parents, author_email, author_time, commit_time, note, "
-                  "rewritten_from, first_line, line_end FROM commits ORDER BY idx",
-                  [&](sqlite3_stmt* s) {
-                      if (sqlite3_column_int64(s, 0) != int64_t(f.commits.size())) return false;
-                      CommitRow r;
-                      r.id = text_col(s, 1);
-                      // Parsed in place: a string per parent of 100,000 commits showed.
-                      const auto* ps = reinterpret_cast<const char*>(sqlite3_column_text(s, 2));
-                      for (const char* p = ps != nullptr ? ps : ""; *p != '\0';) {
-                          if (*p == ' ') {
-                              ++p;
-                              continue;
-                          }
-                          char* end = nullptr;
-                          unsigned long v = std::strtoul(p, &end, 10);
-                          if (end == p || v >= f.commits.size()) return false; // parents first
-                          r.parents.push_back(static_cast<uint32_t>(v));
-                          p = end;
-                      }
-                      r.author_email = text_col(s, 3);
-                      r.author_time = sqlite3_column_int64(s, 4);
-                      r.commit_time = sqlite3_column_int64(s, 5);
-                      const int64_t note = sqlite3_column_int64(s, 6);
-                      if (note < 0 || note > 3) return false;
-                      r.note = static_cast<NoteState>(note);
-                      r.rewritten_from = split(text_col(s, 7));
-                      const int64_t a = sqlite3_column_int64(s, 8), b = sqlite3_column_int64(s, 9);
-                      if (a < 0 || b < a || size_t(b) > nl) return false;
-                      r.first_line = uint32_t(a);
-                      r.line_end = uint32_t(b);
-                      if (r.id.size() != 40) return false;
-                      f.commits.push_back(std::move(r));
-                      return true;
-                  });
+    st = each_row(
+        db,
+        "SELECT idx, id, parents, author_email, author_time, commit_time, note, "
+        "rewritten_from, first_line, line_end FROM commits ORDER BY idx",
+        [&](sqlite3_stmt* s) {
+            if (sqlite3_column_int64(s, 0) != int64_t(f.commits.size())) return false;
+            CommitRow r;
+            r.id = text_col(s, 1);
+            // Parsed in place: a string per parent of 100,000 commits showed.
+            const auto* ps = reinterpret_cast<const char*>(sqlite3_column_text(s, 2));
+            for (const char* p = ps != nullptr ? ps : ""; *p != '\0';) {
+                if (*p == ' ') {
+                    ++p;
+                    continue;
+                }
+                char* end = nullptr;
+                unsigned long v = std::strtoul(p, &end, 10);
+                if (end == p || v >= f.commits.size()) return false; // parents first
+                r.parents.push_back(static_cast<uint32_t>(v));
+                p = end;
+            }
+            r.author_email = text_col(s, 3);
+            r.author_time = sqlite3_column_int64(s, 4);
+            r.commit_time = sqlite3_column_int64(s, 5);
+            const int64_t note = sqlite3_column_int64(s, 6);
+            if (note < 0 || note > 3) return false;
+            r.note = static_cast<NoteState>(note);
+            r.rewritten_from = split(text_col(s, 7));
+            const int64_t a = sqlite3_column_int64(s, 8), b = sqlite3_column_int64(s, 9);
+            // Each commit's lines follow the previous commit's.
+            const int64_t from = f.commits.empty() ? 0 : int64_t(f.commits.back().line_end);
+            if (a != from || b < a || size_t(b) > nl) return false;
+            r.first_line = uint32_t(a);
+            r.line_end = uint32_t(b);
+            if (r.id.size() != 40) return false;
+            f.commits.push_back(std::move(r));
+            return true;
+        },
+        &meta, "commits");
     if (!st) return st;
-    if (f.commits.size() != nc) return Error(ErrorKind::invalid_input, "commits are missing");
+    if (f.commits.size() != nc || (nc > 0 ? f.commits.back().line_end : 0) != nl)
+        return Error(ErrorKind::invalid_input, "commits are missing");
     f.origins.clear();
     st = each_row(
         db, "SELECT idx, tool, kind, model, session FROM origins ORDER BY idx",
@@ -437,36 +704,41 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
             if (sqlite3_column_int64(s, 0) != int64_t(f.origins.size())) return false;
             f.origins.push_back({text_col(s, 1), text_col(s, 2), text_col(s, 3), text_col(s, 4)});
             return true;
-        });
+        },
+        &meta, "origins");
     if (!st) return st;
     if (f.origins.empty()) return Error(ErrorKind::invalid_input, "origins are missing");
-    st = each_row(db,
-                  "SELECT commit_idx, origin, input, output, cache_read, cache_write_5m, "
-                  "cache_write_1h, generated, has_lines FROM commit_origins",
-                  [&](sqlite3_stmt* s) {
-                      const int64_t c = sqlite3_column_int64(s, 0), o = sqlite3_column_int64(s, 1);
-                      if (c < 0 || size_t(c) >= nc || o < 0 || size_t(o) >= f.origins.size())
-                          return false;
-                      CommitOrigin co;
-                      co.origin = uint32_t(o);
-                      co.tokens.input = uint64_t(sqlite3_column_int64(s, 2));
-                      co.tokens.output = uint64_t(sqlite3_column_int64(s, 3));
-                      co.tokens.cache_read = uint64_t(sqlite3_column_int64(s, 4));
-                      co.tokens.cache_write_5m = uint64_t(sqlite3_column_int64(s, 5));
-                      co.tokens.cache_write_1h = uint64_t(sqlite3_column_int64(s, 6));
-                      co.generated = uint64_t(sqlite3_column_int64(s, 7));
-                      co.has_lines = sqlite3_column_int64(s, 8) != 0;
-                      f.commits[size_t(c)].origins.push_back(co);
-                      return true;
-                  });
+    st = each_row(
+        db,
+        "SELECT commit_idx, origin, input, output, cache_read, cache_write_5m, "
+        "cache_write_1h, generated, has_lines FROM commit_origins",
+        [&](sqlite3_stmt* s) {
+            const int64_t c = sqlite3_column_int64(s, 0), o = sqlite3_column_int64(s, 1);
+            if (c < 0 || size_t(c) >= nc || o < 0 || size_t(o) >= f.origins.size()) return false;
+            CommitOrigin co;
+            co.origin = uint32_t(o);
+            co.tokens.input = uint64_t(sqlite3_column_int64(s, 2));
+            co.tokens.output = uint64_t(sqlite3_column_int64(s, 3));
+            co.tokens.cache_read = uint64_t(sqlite3_column_int64(s, 4));
+            co.tokens.cache_write_5m = uint64_t(sqlite3_column_int64(s, 5));
+            co.tokens.cache_write_1h = uint64_t(sqlite3_column_int64(s, 6));
+            co.generated = uint64_t(sqlite3_column_int64(s, 7));
+            co.has_lines = sqlite3_column_int64(s, 8) != 0;
+            f.commits[size_t(c)].origins.push_back(co);
+            return true;
+        },
+        &meta, "commit_origins");
     if (!st) return st;
-    st = each_row(db, "SELECT idx, path FROM paths ORDER BY idx", [&](sqlite3_stmt* s) {
-        if (sqlite3_column_int64(s, 0) != int64_t(f.paths.size())) return false;
-        f.paths.push_back(text_col(s, 1));
-        return true;
-    });
+    st = each_row(
+        db, "SELECT idx, path FROM paths ORDER BY idx",
+        [&](sqlite3_stmt* s) {
+            if (sqlite3_column_int64(s, 0) != int64_t(f.paths.size())) return false;
+            f.paths.push_back(text_col(s, 1));
+            return true;
+        },
+        &meta, "paths");
     if (!st) return st;
-    f.lines.reserve(nl);
+    f.lines.reserve(std::min<uint64_t>(nl, file_bytes)); // nl: believed only once read
     // Chunks in the table's own order (their seq, the rowid); any other order is rejected.
     auto chunk_of = [](sqlite3_stmt* s, size_t size, size_t run_bytes, const unsigned char*& data,
                        size_t& runs) {
@@ -477,44 +749,56 @@ Status read_all(sqlite3* db, StoreKey& key, Fates& f) {
         return seq == int64_t(size) && n > 0 && data != nullptr && bytes / run_bytes == runs &&
                bytes % run_bytes == 0;
     };
-    st = each_row(db, "SELECT seq, runs, data FROM line_chunks", [&](sqlite3_stmt* s) {
-        const unsigned char* p = nullptr;
-        size_t runs = 0;
-        if (!chunk_of(s, f.lines.size(), kLineRunBytes, p, runs)) return false;
-        for (size_t k = 0; k < runs; ++k, p += kLineRunBytes) {
-            const uint32_t count = get_u32(p), birth = get_u32(p + 4), path = get_u32(p + 8),
-                           origin = get_u32(p + 12), cls = p[16];
-            if (count == 0 || f.lines.size() + count > nl || birth >= nc ||
-                path >= f.paths.size() || cls > 5 || origin >= f.origins.size())
-                return false;
-            f.lines.insert(f.lines.end(), count,
-                           LineRow{birth, path, static_cast<LineClass>(cls), origin});
-        }
-        return true;
-    });
+    st = each_row(
+        db, "SELECT seq, runs, data FROM line_chunks",
+        [&](sqlite3_stmt* s) {
+            const unsigned char* p = nullptr;
+            size_t runs = 0;
+            if (!chunk_of(s, f.lines.size(), kLineRunBytes, p, runs)) return false;
+            for (size_t k = 0; k < runs; ++k, p += kLineRunBytes) {
+                const uint32_t count = get_u32(p), birth = get_u32(p + 4), path = get_u32(p + 8),
+                               origin = get_u32(p + 12), cls = p[16];
+                // A run lies inside its birth commit's lines.
+                if (count == 0 || birth >= nc || f.lines.size() < f.commits[birth].first_line ||
+                    f.lines.size() + count > f.commits[birth].line_end || path >= f.paths.size() ||
+                    cls > 5 || origin >= f.origins.size())
+                    return false;
+                f.lines.insert(f.lines.end(), count,
+                               LineRow{birth, path, static_cast<LineClass>(cls), origin});
+            }
+            return true;
+        },
+        &meta, "line_chunks");
     if (!st) return st;
     if (f.lines.size() != nl) return Error(ErrorKind::invalid_input, "lines are missing");
-    f.ends.reserve(ne);
-    st = each_row(db, "SELECT seq, runs, data FROM end_chunks", [&](sqlite3_stmt* s) {
-        const unsigned char* p = nullptr;
-        size_t runs = 0;
-        if (!chunk_of(s, f.ends.size(), kEndRunBytes, p, runs)) return false;
-        for (size_t k = 0; k < runs; ++k, p += kEndRunBytes) {
-            const uint64_t first = get_u32(p), count = get_u32(p + 4);
-            const uint32_t c = get_u32(p + 8), by = p[12];
-            if (count == 0 || first + count > nl || c >= nc || by > 4 || f.ends.size() + count > ne)
-                return false;
-            for (uint64_t l = first; l < first + count; ++l)
-                f.ends.push_back({uint32_t(l), c, static_cast<EndBy>(by)});
-        }
-        return true;
-    });
+    f.ends.reserve(std::min<uint64_t>(ne, file_bytes));
+    st = each_row(
+        db, "SELECT seq, runs, data FROM end_chunks",
+        [&](sqlite3_stmt* s) {
+            const unsigned char* p = nullptr;
+            size_t runs = 0;
+            if (!chunk_of(s, f.ends.size(), kEndRunBytes, p, runs)) return false;
+            for (size_t k = 0; k < runs; ++k, p += kEndRunBytes) {
+                const uint64_t first = get_u32(p), count = get_u32(p + 4);
+                const uint32_t c = get_u32(p + 8), by = p[12];
+                if (count == 0 || first + count > nl || c >= nc || by > 4 ||
+                    f.ends.size() + count > ne)
+                    return false;
+                for (uint64_t l = first; l < first + count; ++l)
+                    f.ends.push_back({uint32_t(l), c, static_cast<EndBy>(by)});
+            }
+            return true;
+        },
+        &meta, "end_chunks");
     if (!st) return st;
     if (f.ends.size() != ne) return Error(ErrorKind::invalid_input, "ends are missing");
-    return each_row(db, "SELECT message FROM warnings ORDER BY seq", [&](sqlite3_stmt* s) {
-        f.warnings.push_back(text_col(s, 0));
-        return true;
-    });
+    return each_row(
+        db, "SELECT seq, message FROM warnings ORDER BY seq",
+        [&](sqlite3_stmt* s) {
+            f.warnings.push_back(text_col(s, 1));
+            return true;
+        },
+        &meta, "warnings");
 }
 
 std::string ref_tip(const git::Repo& repo, const char* ref) {
@@ -544,14 +828,28 @@ StoredCounts counts_of(const Fates& f) {
             f.paths.size(),   f.warnings.size(), f.checkpoints.size()};
 }
 
-Result<std::vector<FrontierState>> read_frontier(const fs::path& file, const Fates& fates) {
+Result<std::vector<FrontierState>> read_frontier(const fs::path& file, const Fates& fates,
+                                                 std::vector<int64_t>* out_slots) {
     auto db = open_db(file, SQLITE_OPEN_READONLY);
     if (!db) return db.error();
-    auto st = check_tables(db->get(), {"frontier"});
+    auto meta = read_meta(db->get());
+    if (!meta) return meta.error();
+    const size_t nc = fates.commits.size();
+    std::map<int64_t, uint32_t> slots;
+    std::unordered_set<uint32_t> commits;
+    auto st = each_row(
+        db->get(), "SELECT slot, commit_idx FROM frontier_states",
+        [&](sqlite3_stmt* s) {
+            const int64_t slot = sqlite3_column_int64(s, 0), c = sqlite3_column_int64(s, 1);
+            if (c < 0 || size_t(c) >= nc || !commits.insert(uint32_t(c)).second) return false;
+            slots[slot] = uint32_t(c);
+            return true;
+        },
+        &*meta, "frontier_states");
     if (!st) return st.error();
     std::vector<FrontierState> out;
-    st = read_states(db->get(), "SELECT commit_idx, path, blob, ids FROM frontier",
-                     fates.commits.size(), fates.lines.size(), out);
+    st = read_states(db->get(), "SELECT slot, path, blob, ids FROM frontier", nc,
+                     fates.lines.size(), *meta, "frontier", &slots, out, out_slots);
     if (!st) return st.error();
     return out;
 }
@@ -562,17 +860,12 @@ namespace {
 Result<std::vector<FrontierState>> read_checkpoints_of(const fs::path& file, size_t nc, size_t nl) {
     auto db = open_db(file, SQLITE_OPEN_READONLY);
     if (!db) return db.error();
-    auto st = check_tables(db->get(), {"checkpoints"});
-    if (!st) return st.error();
-    std::string count;
-    st = each_row(db->get(), "SELECT value FROM meta WHERE name = 'checkpoints'",
-                  [&](sqlite3_stmt* s) {
-                      count = text_col(s, 0);
-                      return true;
-                  });
-    if (!st) return st.error();
+    auto meta = read_meta(db->get());
+    if (!meta) return meta.error();
+    const std::string count = (*meta)["checkpoints"];
     std::vector<FrontierState> out;
-    st = read_states(db->get(), "SELECT commit_idx, path, blob, ids FROM checkpoints", nc, nl, out);
+    auto st = read_states(db->get(), "SELECT commit_idx, path, blob, ids FROM checkpoints", nc, nl,
+                          *meta, "checkpoints", nullptr, out, nullptr);
     if (!st) return st.error();
     // A checkpoint without files (an empty tree) has no rows: fewer is not proof of loss,
     // more is.
@@ -635,14 +928,14 @@ Result<std::vector<std::string>> changed_notes(const git::Repo& repo, const std:
 Result<Stored> read_store(const fs::path& file) {
     std::error_code ec;
     if (!fs::exists(file, ec)) return Error(ErrorKind::not_found, "no store");
+    const uint64_t bytes = fs::file_size(file, ec);
+    if (ec) return Error(ErrorKind::io, "reading " + file.string() + ": " + ec.message());
     auto db = open_db(file, SQLITE_OPEN_READONLY);
     if (!db) return db.error();
-    // A truncated or corrupt file fails here or in the reads below.
-    auto st = check_tables(db->get(), {"meta", "commits", "origins", "commit_origins", "paths",
-                                       "line_chunks", "end_chunks", "warnings"});
-    if (!st) return st.error();
+    // A truncated or corrupt file fails in SQLite's reads (a page that is not one) or a
+    // table's digest (a value that changed); what the file claims is bounded by its size.
     Stored out;
-    st = read_all(db->get(), out.key, out.fates);
+    auto st = read_all(db->get(), bytes, out.key, out.fates);
     if (!st) return st.error();
     return out;
 }
@@ -669,7 +962,8 @@ Status write_store(const fs::path& file, const StoreKey& key, const Fates& fates
             st = exec(db->get(), kSchema);
             if (st) st = exec(db->get(), "BEGIN");
             if (st)
-                st = write_rows(db->get(), key, fates, StoredCounts{}, fates.checkpoints.size());
+                st = write_rows(db->get(), key, fates, StoredCounts{}, fates.checkpoints.size(),
+                                Meta{}, nullptr);
             if (st) st = exec(db->get(), "COMMIT");
         }
     }
@@ -682,25 +976,22 @@ Status write_store(const fs::path& file, const StoreKey& key, const Fates& fates
 }
 
 Status append_store(const fs::path& file, const StoreKey& key, const Fates& fates,
-                    const StoredCounts& old) {
+                    const StoredCounts& old, const StoredFrontier* frontier) {
     auto db = open_db(file, SQLITE_OPEN_READWRITE);
     if (!db) return db.error();
     sqlite3_busy_timeout(db->get(), 5000);
     if (auto st = exec(db->get(), "BEGIN IMMEDIATE"); !st) return st;
-    // The checkpoints the file holds (fates may hold none of them: they are read only when
-    // a walk needs one) plus the new ones.
-    std::string count;
-    auto st = each_row(db->get(), "SELECT value FROM meta WHERE name = 'checkpoints'",
-                       [&](sqlite3_stmt* s) {
-                           count = text_col(s, 0);
-                           return true;
-                       });
-    if (st && count.empty())
+    // The digests and the checkpoints the file holds (fates may hold none of them: they are
+    // read only when a walk needs one) plus the new ones.
+    auto meta = read_meta(db->get());
+    Status st = meta ? Status{} : Status(meta.error());
+    if (st && (*meta)["checkpoints"].empty())
         st = Error(ErrorKind::invalid_input, "the store's checkpoint count is missing");
     if (st)
         st = write_rows(db->get(), key, fates, old,
-                        std::strtoull(count.c_str(), nullptr, 10) + fates.checkpoints.size() -
-                            old.checkpoints);
+                        std::strtoull((*meta)["checkpoints"].c_str(), nullptr, 10) +
+                            fates.checkpoints.size() - old.checkpoints,
+                        *meta, frontier);
     if (!st) {
         (void)exec(db->get(), "ROLLBACK");
         return st;
@@ -748,8 +1039,10 @@ Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const
                         return Error(ErrorKind::conflict, "the note of " + c + " changed");
             }
             // The frontier now; the checkpoints only if the walk must rebuild an old state.
-            auto frontier = read_frontier(file, stored->fates);
+            StoredFrontier before;
+            auto frontier = read_frontier(file, stored->fates, &before.slots);
             if (!frontier) return frontier.error();
+            before.states = *frontier; // to write only what the walk changes
             stored->fates.frontier = std::move(*frontier);
             StoredCounts old = counts_of(stored->fates);
             size_t loaded = 0;
@@ -765,7 +1058,7 @@ Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const
                          "{}, stored commits diffed again {}, checkpoints read: {}",
                          file.string(), f->stats.walked, f->stats.replayed,
                          f->stats.checkpoints_loaded ? "yes" : "no");
-            if (auto st = append_store(file, key, *f, old); !st)
+            if (auto st = append_store(file, key, *f, old, &before); !st)
                 spdlog::warn("analysis store not updated: {}", st.error().message);
             return f;
         }();

@@ -13,7 +13,7 @@
 namespace provenant::analysis {
 
 /// The store's schema version; a store of any other version is rebuilt.
-inline constexpr int kStoreVersion = 3;
+inline constexpr int kStoreVersion = 4;
 
 /// The store file of a repository.
 std::filesystem::path store_path(const git::Repo& repo);
@@ -37,9 +37,16 @@ struct Stored {
 /// (read_frontier, read_checkpoints): a report that walks nothing does not need them.
 Result<Stored> read_store(const std::filesystem::path& file);
 /// The frontier of the store `file` that holds `fates` (checked against its rows): read only
-/// to go on walking, like the checkpoints.
+/// to go on walking, like the checkpoints. `slots`, when given, is set to each state's slot
+/// in the file (what append_store needs to write only what changed).
 Result<std::vector<FrontierState>> read_frontier(const std::filesystem::path& file,
-                                                 const Fates& fates);
+                                                 const Fates& fates,
+                                                 std::vector<int64_t>* slots = nullptr);
+/// What a store file's frontier holds: its states and their slots (read_frontier).
+struct StoredFrontier {
+    std::vector<int64_t> slots;
+    std::vector<FrontierState> states;
+};
 /// The checkpoints of the store `file` that holds `fates` (checked against its rows).
 Result<std::vector<FrontierState>> read_checkpoints(const std::filesystem::path& file,
                                                     const Fates& fates);
@@ -48,13 +55,14 @@ Result<std::vector<FrontierState>> read_checkpoints(const std::filesystem::path&
 Status write_store(const std::filesystem::path& file, const StoreKey& key, const Fates& fates);
 /// Adds to `file` (a store of the first `old.commits` commits, `old.lines` lines, and so on,
 /// of `fates`) what `fates` holds beyond them, replaces the frontier and the key. One
-/// transaction.
+/// transaction. With `frontier` (what the file's frontier holds), only the frontier rows that
+/// changed are written; without, the whole frontier.
 struct StoredCounts {
     size_t commits = 0, lines = 0, ends = 0, origins = 0, paths = 0, warnings = 0, checkpoints = 0;
 };
 StoredCounts counts_of(const Fates& fates);
 Status append_store(const std::filesystem::path& file, const StoreKey& key, const Fates& fates,
-                    const StoredCounts& old);
+                    const StoredCounts& old, const StoredFrontier* frontier = nullptr);
 
 /// The commits whose note in `ref` differs between the notes commit `old_tip` (40 hex, or
 /// "-" for none) and the ref's current tip.

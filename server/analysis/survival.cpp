@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <map>
 
 namespace provenant::analysis {
 
@@ -22,17 +21,38 @@ double clean(double days) {
 } // namespace
 
 std::vector<CurvePoint> kaplan_meier(std::vector<SurvivalObservation> observations) {
-    // Per day: lines that ended on it, lines censored on it.
+    // Per day: lines that ended on it, lines censored on it. Counted in an array by day when
+    // the days are few for the lines (a history's span), else sorted; a map node per line
+    // was most of a report's survival at 100,000 commits. Either way the days are visited in
+    // order with the same counts: the same curve.
     struct Day {
         uint64_t events = 0, censored = 0;
     };
-    std::map<int, Day> days;
-    for (const SurvivalObservation& o : observations) {
-        double d = clean(o.days);
-        if (o.ended)
-            days[std::max(1, static_cast<int>(std::ceil(d)))].events++;
-        else
-            days[static_cast<int>(std::floor(d))].censored++;
+    std::vector<int> keys(observations.size());
+    int max_day = 0;
+    for (size_t k = 0; k < observations.size(); ++k) {
+        const SurvivalObservation& o = observations[k];
+        const double d = clean(o.days);
+        const int day =
+            o.ended ? std::max(1, static_cast<int>(std::ceil(d))) : static_cast<int>(std::floor(d));
+        // Events and censorings of one day apart: the low bit says which.
+        keys[k] = day * 2 + (o.ended ? 0 : 1);
+        max_day = std::max(max_day, day);
+    }
+    std::vector<std::pair<int, Day>> days;
+    if (size_t(max_day) <= 4 * observations.size() + 1024) {
+        std::vector<Day> by_day(size_t(max_day) + 1);
+        for (int key : keys)
+            ++((key & 1) != 0 ? by_day[size_t(key >> 1)].censored
+                              : by_day[size_t(key >> 1)].events);
+        for (size_t d = 0; d < by_day.size(); ++d)
+            if (by_day[d].events + by_day[d].censored > 0) days.emplace_back(int(d), by_day[d]);
+    } else {
+        std::sort(keys.begin(), keys.end());
+        for (int key : keys) {
+            if (days.empty() || days.back().first != key >> 1) days.emplace_back(key >> 1, Day{});
+            ++((key & 1) != 0 ? days.back().second.censored : days.back().second.events);
+        }
     }
 
     std::vector<CurvePoint> curve{{0, 1.0}};

@@ -441,6 +441,178 @@ TEST_CASE("report: the store gives the same answer, and is rebuilt when it canno
 
 namespace {
 
+/// `provenant --log-level info report <args> --format json`: its output, byte for byte, and
+/// its log.
+std::pair<std::string, std::string> raw_report(const ReportRepo& r, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--log-level", "info", "report"});
+    args.insert(args.end(), {"--format", "json"});
+    auto out = r.provenant(args);
+    REQUIRE_MESSAGE(out.exit_code == 0, out.err);
+    return {out.out, out.err};
+}
+
+/// Runs `sql` on the store with the sqlite3 tool; its output.
+std::string sql(const ReportRepo& r, const std::string& statement) {
+    auto q = run({"sqlite3", store_file(r), statement});
+    REQUIRE_MESSAGE(q.exit_code == 0, q.err);
+    return q.out.substr(0, q.out.find_first_of("\r\n"));
+}
+
+} // namespace
+
+TEST_CASE("report: after each new commit, rebase and changed note, every report equals a cold "
+          "computation byte for byte") {
+    History h;
+    build(h);
+    ReportRepo& r = h.repo;
+    const std::vector<std::vector<std::string>> options = {{},
+                                                           {"--by", "tool,model"},
+                                                           {"--by", "author,month"},
+                                                           {"--since", "2026-01-05"},
+                                                           {"--at", h.c8},
+                                                           {"--survival-days", "5"},
+                                                           {"--rework-days", "3"},
+                                                           {"--release", "v*", "--by", "path"}};
+    // Each step, then every report through the store (the first goes on from it, the others
+    // read what it appended) against the same report walked cold with nothing stored.
+    auto check_all = [&](const std::string& step, bool walked_on) {
+        for (size_t k = 0; k < options.size(); ++k) {
+            CAPTURE(step);
+            CAPTURE(k);
+            auto [stored, log] = raw_report(r, options[k]);
+            if (k == 0 && walked_on) {
+                CHECK(log.find("went on from the stored walk") != std::string::npos);
+                CHECK(log.find("full walk") == std::string::npos);
+            }
+            if (k > 0) CHECK(log.find("not used") == std::string::npos);
+            std::vector<std::string> cold = options[k];
+            cold.push_back("--no-cache");
+            CHECK(stored == raw_report(r, cold).first);
+            CHECK(stored == raw_report(r, options[k]).first); // and from the report cache
+        }
+    };
+    check_all("stored", false);
+    r.write("src/a.py", numbered("a", 3, 4) + "A FIVE\nA SIX\n");
+    r.commit_on(51, "a5, no note");
+    check_all("+1 without a note", true);
+    r.agent_write("src/a.py", numbered("a", 3, 4) + "A FIVE\nA SIX\n",
+                  "a 3\nA FOUR\nA FIVE\nA SIX\nA SEVEN\n", "aider", "gpt-5.4", 30, 5);
+    r.commit_on(52, "a4 and a7 by aider");
+    check_all("+1 with its note", true);
+    r.git({"checkout", "-q", "feat"});
+    r.agent_write("src/b.py", "b 1\nB TWO\nb 3\nb 4\n", "b 1\nB TWO\nb 3\nb 4\nb 5\n", "aider",
+                  "gpt-5.4", 10, 2);
+    r.commit_on(53, "b5 on feat");
+    r.git({"checkout", "-q", "main"});
+    check_all("+1 on a side branch", true);
+    r.merge_on(54, "feat");
+    check_all("+1, a merge", true);
+    r.git({"checkout", "-q", "wip"});
+    r.git({"rebase", "-q", "main"});
+    r.git({"checkout", "-q", "main"});
+    check_all("a rebase of a reported branch", false);
+    const std::string blob = r.git({"rev-parse", h.ch + ":notes.md"}).out.substr(0, 40);
+    json note = {{"schema", "provenant/1"},
+                 {"commit", h.ch},
+                 {"parent", h.c5},
+                 {"files", {{"notes.md", {{"blob", blob}, {"lines", {{"paste", "1-3"}}}}}}},
+                 {"origins", json::object()}};
+    r.git({"notes", "--ref=provenant", "add", "-f", "-m", note.dump(), h.ch});
+    check_all("a changed note", false);
+    r.write("notes.md", "one\n");
+    r.commit_on(55, "notes 2");
+    check_all("+1 after the rebuild", true);
+}
+
+TEST_CASE("report: a store that lies is rebuilt, never trusted (digests, counts, frontier)") {
+    History h;
+    build(h);
+    ReportRepo& r = h.repo;
+    const std::vector<std::string> by_author = {"--by", "author", "--release", "v*"};
+    const json cold = r.report(by_author);
+    auto drop_report_cache = [&] {
+        std::filesystem::remove_all(r.path() + "/.git/provenant/reports");
+    };
+    auto rebuilt = [&](const std::string& why) {
+        drop_report_cache();
+        auto [out, log] = raw_report(r, by_author);
+        CHECK(log.find(why) != std::string::npos);
+        CHECK(json::parse(out) == cold);
+    };
+    SUBCASE("a changed value (a page check passes it; the table's digest does not)") {
+        sql(r, "UPDATE commits SET author_email = 'mallory@example.com' WHERE idx = 1");
+        CHECK(sql(r, "PRAGMA quick_check") == "ok");
+        rebuilt("the store's commits do not match their digest");
+    }
+    SUBCASE("a changed frontier id") {
+        sql(r, "UPDATE frontier SET ids = X'00000000' || substr(ids, 5) WHERE length(ids) > 4 "
+               "AND rowid = (SELECT min(rowid) FROM frontier WHERE length(ids) > 4)");
+        r.write("src/a.py", "x\n");
+        r.commit_on(51, "x");
+        drop_report_cache();
+        auto [out, log] = raw_report(r, by_author);
+        CHECK(log.find("the store's frontier do not match their digest") != std::string::npos);
+        CHECK(out == raw_report(r, {"--by", "author", "--release", "v*", "--no-cache"}).first);
+    }
+    SUBCASE("counts beyond what the file can hold") {
+        // 2^33 lines, and a first line run that claims 2^32 - 1 of them: read as it says, a
+        // reader would allocate 128 GiB.
+        sql(r, "UPDATE meta SET value = '8589934592' WHERE name = 'lines'");
+        const std::string data = sql(r, "SELECT hex(data) FROM line_chunks WHERE seq = 0");
+        REQUIRE(data.size() >= 34);
+        sql(r, "UPDATE line_chunks SET data = X'FFFFFFFF" + data.substr(8) + "' WHERE seq = 0");
+        rebuilt("the store's counts are more than its");
+    }
+    SUBCASE("a commit count beyond the file") {
+        sql(r, "UPDATE meta SET value = '268435455' WHERE name = 'commits'");
+        rebuilt("the store's counts are more than its");
+    }
+    SUBCASE("a line run outside its commit's lines") {
+        // The first run's birth (bytes 4-7) becomes commit 1: its lines are not commit 1's.
+        const std::string data = sql(r, "SELECT hex(data) FROM line_chunks WHERE seq = 0");
+        REQUIRE(data.size() >= 34);
+        sql(r, "UPDATE line_chunks SET data = X'" + data.substr(0, 8) + "01000000" +
+                   data.substr(16) + "' WHERE seq = 0");
+        rebuilt("inconsistent rows in: SELECT seq, runs, data FROM line_chunks");
+    }
+    SUBCASE("a store of the previous version") {
+        sql(r, "UPDATE meta SET value = '3' WHERE name = 'version'");
+        rebuilt("the store is of another version (3)");
+    }
+}
+
+TEST_CASE("report: a new commit writes only the frontier rows it changed") {
+    History h;
+    build(h);
+    ReportRepo& r = h.repo;
+    (void)r.report({});
+    // Every write to the frontier's files is logged by a trigger (not a table the store reads).
+    sql(r, "CREATE TABLE t_log (op TEXT); "
+           "CREATE TRIGGER t_i AFTER INSERT ON frontier BEGIN INSERT INTO t_log VALUES ('i'); END; "
+           "CREATE TRIGGER t_u AFTER UPDATE ON frontier BEGIN INSERT INTO t_log VALUES ('u'); END; "
+           "CREATE TRIGGER t_d AFTER DELETE ON frontier BEGIN INSERT INTO t_log VALUES ('d'); END; "
+           "SELECT 1");
+    const std::string files = sql(r, "SELECT count(*) FROM frontier");
+    CHECK(std::stoi(files) >= 6); // main's 5 files and wip's 2: a rewrite writes them all
+    r.write("src/a.py", numbered("a", 3, 4) + "A FIVE\nA SIX\n");
+    r.commit_on(51, "a5");
+    auto [out, log] = raw_report(r, {});
+    CHECK(log.find("went on from the stored walk") != std::string::npos);
+    // One file of main's state changed: one row updated, nothing else written.
+    CHECK(sql(r, "SELECT group_concat(op) FROM t_log") == "u");
+    CHECK(sql(r, "SELECT count(*) FROM frontier") == files);
+    CHECK(out == raw_report(r, {"--no-cache"}).first);
+    // A new file is one row more.
+    sql(r, "DELETE FROM t_log");
+    r.write("src/g.py", "g\n");
+    r.commit_on(52, "g");
+    (void)raw_report(r, {});
+    CHECK(sql(r, "SELECT group_concat(op) FROM t_log") == "i");
+    CHECK(raw_report(r, {}).first == raw_report(r, {"--no-cache"}).first);
+}
+
+namespace {
+
 /// `provenant --log-level info report <args> --format json`: the report and whether it came
 /// from the report cache.
 std::pair<json, bool> logged_report(const ReportRepo& r, std::vector<std::string> args) {
