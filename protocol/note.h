@@ -154,5 +154,10 @@ std::string serialize_note(const Note& note);
 /// ..."). Unknown fields are ignored. Never throws.
 Result<Note> note_from_json(const nlohmann::json& j);
 Result<Note> parse_note(std::string_view text);
+/// parse_note for a reader of one file (blame): the same note with only the entry of `path` in
+/// `files` (none when it has none). The whole text is checked for JSON syntax, as parse_note
+/// checks it, and everything but the other files' entries is read as strictly; those are not
+/// read, so a fault in one of them alone is no error here. Never throws.
+Result<Note> parse_note_for(std::string_view text, std::string_view path);
 
 } // namespace provenant

@@ -4,6 +4,8 @@
 
 #include "git/line_map.h"
 #include "git/note_reader.h"
+#include "git/object_cache.h"
+#include "git/pack_reader.h"
 #include "git/path_diff.h"
 #include "git/tree_path.h"
 #include "support/text_lines.h"
@@ -56,13 +58,71 @@ struct Suspect {
     std::vector<Pending> lines;
 };
 
-/// A version's text: the blob itself (its bytes are not copied) and its line count, counted
-/// once for every diff the version takes part in.
+/// A version's text: the blob's raw object (its bytes are not copied) and its line count,
+/// counted once for every diff the version takes part in.
 struct BlobText {
-    git::Blob blob;
+    RawObject blob;
     std::string_view text;
     uint32_t lines = 0;
 };
+
+/// What blame needs of a commit, read from its raw object as git's parse_commit reads it
+/// (libgit2's git_commit_lookup parses and copies the signatures and the message too).
+struct CommitInfo {
+    git_oid tree{};
+    std::vector<git_oid> parents;
+    int64_t time = 0; ///< the committer's time, as git_commit_time gives it
+};
+
+/// The 20-byte id spelled by the 40 lowercase or uppercase hex digits at the start of `hex`.
+bool parse_id(std::string_view hex, git_oid& out) {
+    return hex.size() >= GIT_OID_HEXSZ && git_oid_fromstrn(&out, hex.data(), GIT_OID_HEXSZ) == 0;
+}
+
+/// Parses the raw commit `data` as libgit2's commit parser does for what blame reads: `tree`
+/// first, then the `parent` lines, then the headers up to the blank line, of which the
+/// `committer` one gives the time (the number after its last '>', 0 when there is none). A
+/// commit without a tree, or with a malformed id, is an Error.
+Result<CommitInfo> parse_commit(std::string_view data, const git_oid& id) {
+    auto malformed = [&] {
+        return Error(ErrorKind::invalid_input, "malformed commit " + git::to_hex(id));
+    };
+    CommitInfo info;
+    auto line_after = [&](std::string_view prefix, git_oid& out) {
+        if (data.substr(0, prefix.size()) != prefix) return false;
+        const std::string_view rest = data.substr(prefix.size());
+        if (!parse_id(rest, out) || rest.size() <= GIT_OID_HEXSZ || rest[GIT_OID_HEXSZ] != '\n')
+            return false;
+        data.remove_prefix(prefix.size() + GIT_OID_HEXSZ + 1);
+        return true;
+    };
+    if (!line_after("tree ", info.tree)) return malformed();
+    git_oid parent;
+    while (line_after("parent ", parent))
+        info.parents.push_back(parent);
+    while (!data.empty() && data.front() != '\n') {
+        const size_t end = std::min(data.find('\n'), data.size());
+        const std::string_view line = data.substr(0, end);
+        data.remove_prefix(std::min(end + 1, data.size()));
+        if (line.substr(0, 10) != "committer ") continue;
+        const size_t gt = line.rfind('>');
+        if (gt == std::string_view::npos || gt < line.find('<') || line.find('<') == line.npos)
+            return malformed();
+        // libgit2 reads the time from two bytes after the '>' (past "> "), strtol-like.
+        size_t at = gt + 2;
+        int64_t time = 0;
+        bool negative = false;
+        if (at < line.size() && (line[at] == '-' || line[at] == '+')) negative = line[at++] == '-';
+        const size_t digits_at = at;
+        while (at < line.size() && line[at] >= '0' && line[at] <= '9' &&
+               time < (INT64_MAX - 9) / 10)
+            time = time * 10 + (line[at++] - '0');
+        if (gt + 2 < line.size() && at == digits_at) return malformed();
+        info.time = negative ? -time : time;
+        break;
+    }
+    return info;
+}
 
 /// Who last changed a line: the commit, the file's name and blob there, the line's number.
 struct Owner {
@@ -228,15 +288,23 @@ private:
     };
     Status process(const SuspectKey& key, Suspect s);
     /// Where the suspect's file is in each parent (renames followed), as git blame finds it.
-    Result<Parents> parents_of(const git_commit* commit, const std::string& path,
+    Result<Parents> parents_of(const CommitInfo& commit, const std::string& path,
                                const git_oid& blob);
+    /// The commit `id`, read once; a not_found Error when the object is not there.
+    Result<const CommitInfo*> commit(const git_oid& id);
     Result<std::shared_ptr<const BlobText>> text(const git_oid& blob);
     Status add(const git_oid& commit, const std::string* path, const git_oid& blob,
                std::vector<Pending> lines);
     const std::string* intern(const std::string& path) { return &*paths_.insert(path).first; }
 
     const Repo& repo_;
-    git::Odb odb_; // trees are read raw, scanned up to the entry (git/tree_path.h)
+    git::Odb odb_; // what the packs do not hold (loose objects, alternates)
+    /// Commits, trees and blobs read raw from the packs (each delta chain resolved once: a
+    /// version's base is mostly the newer version read just before), trees scanned up to the
+    /// entry (git/tree_path.h).
+    std::unique_ptr<PackReader> packs_;
+    ObjectCache objects_{size_t{8} << 20};
+    std::unordered_map<git_oid, CommitInfo, OidHash, OidEq> commits_;
     std::map<SuspectKey, Suspect> queue_;
     std::set<std::string> paths_;
     std::shared_ptr<const BlobText> final_text_;
@@ -245,14 +313,23 @@ private:
     std::unordered_map<std::string, std::shared_ptr<const BlobText>> texts_;
 };
 
+Result<const CommitInfo*> Blamer::commit(const git_oid& id) {
+    if (auto it = commits_.find(id); it != commits_.end()) return &it->second;
+    auto raw = objects_.get(odb_.get(), id, GIT_OBJECT_COMMIT);
+    if (!raw) return raw.error();
+    auto info = parse_commit(data_of(*raw), id);
+    if (!info) return info.error();
+    return &commits_.emplace(id, std::move(*info)).first->second;
+}
+
 Result<std::shared_ptr<const BlobText>> Blamer::text(const git_oid& blob) {
     const std::string key = oid_key(blob);
     if (auto it = texts_.find(key); it != texts_.end()) return it->second;
     auto t = std::make_shared<BlobText>();
-    if (git_blob_lookup(Setter(t->blob), repo_.get(), &blob) != 0)
-        return git::git_error("reading blob " + git::to_hex(blob));
-    t->text = std::string_view(static_cast<const char*>(git_blob_rawcontent(t->blob.get())),
-                               static_cast<size_t>(git_blob_rawsize(t->blob.get())));
+    auto raw = objects_.get(odb_.get(), blob, GIT_OBJECT_BLOB);
+    if (!raw) return raw.error().context("reading blob " + git::to_hex(blob));
+    t->blob = std::move(*raw);
+    t->text = data_of(t->blob);
     t->lines = git::count_lines(t->text);
     if (texts_.size() >= 64) texts_.clear(); // bounded; the next few are read again at most
     texts_.emplace(key, t);
@@ -262,9 +339,9 @@ Result<std::shared_ptr<const BlobText>> Blamer::text(const git_oid& blob) {
 Status Blamer::add(const git_oid& commit, const std::string* path, const git_oid& blob,
                    std::vector<Pending> lines) {
     if (lines.empty()) return {};
-    auto c = repo_.lookup_commit(commit);
+    auto c = this->commit(commit);
     if (!c) return c.error();
-    SuspectKey key{static_cast<int64_t>(git_commit_time(c->get())), oid_key(commit), *path};
+    SuspectKey key{(*c)->time, oid_key(commit), *path};
     auto [it, fresh] = queue_.try_emplace(std::move(key));
     if (fresh) {
         it->second.commit = commit;
@@ -278,13 +355,13 @@ Status Blamer::add(const git_oid& commit, const std::string* path, const git_oid
     return {};
 }
 
-Result<Blamer::Parents> Blamer::parents_of(const git_commit* commit, const std::string& path,
+Result<Blamer::Parents> Blamer::parents_of(const CommitInfo& commit, const std::string& path,
                                            const git_oid& blob) {
     // git blame's pass_blame: pass 0 looks the path itself up in every parent, pass 1 searches
     // for a rename only in the parents still without a version. A parent with the same blob ends
     // the search either way, so a merge that kept the file from one side never searches the
     // other side for renames (tmux's merges of the OpenBSD tree, which has no CHANGES).
-    const unsigned count = git_commit_parentcount(commit);
+    const auto count = static_cast<unsigned>(commit.parents.size());
     struct Slot {
         bool present = false, has_path = false;
         git_oid tree{};
@@ -299,15 +376,15 @@ Result<Blamer::Parents> Blamer::parents_of(const git_commit* commit, const std::
         slots[i].found = p;
     };
     for (unsigned i = 0; i < count; ++i) {
-        const git_oid* pid = git_commit_parent_id(commit, i);
-        git::Commit parent;
-        int rc = git_commit_lookup(Setter(parent), repo_.get(), pid);
-        if (rc == GIT_ENOTFOUND) continue; // shallow history: the parent is not there
-        if (rc != 0) return git::git_error(rc, "reading a parent of " + git::to_hex(*pid));
+        const git_oid* pid = &commit.parents[i];
+        auto parent = this->commit(*pid);
+        if (!parent && parent.error().kind == ErrorKind::not_found)
+            continue; // shallow history: the parent is not there
+        if (!parent) return parent.error().context("reading a parent");
         Slot& slot = slots[i];
         slot.present = true;
-        slot.tree = *git_commit_tree_id(parent.get());
-        auto b = blob_at_path(odb_.get(), slot.tree, path);
+        slot.tree = (*parent)->tree;
+        auto b = blob_at_path(objects_, odb_.get(), slot.tree, path);
         if (!b) return b.error();
         if (!*b) continue;
         slot.has_path = true;
@@ -325,17 +402,16 @@ Result<Blamer::Parents> Blamer::parents_of(const git_commit* commit, const std::
         // Renamed in this commit, or added: only now are whole trees parsed.
         git::Tree ptree;
         if (git_tree_lookup(Setter(ptree), repo_.get(), &slot.tree) != 0)
-            return git::git_error("reading the tree of " +
-                                  git::to_hex(*git_commit_parent_id(commit, i)));
-        if (!tree && git_commit_tree(Setter(tree), commit) != 0)
+            return git::git_error("reading the tree of " + git::to_hex(commit.parents[i]));
+        if (!tree && git_tree_lookup(Setter(tree), repo_.get(), &commit.tree) != 0)
             return git::git_error("reading a tree");
         auto from = renamed_from(repo_.get(), ptree.get(), tree.get(), path);
         if (!from) return from.error();
         if (from->empty()) continue;
-        auto fb = blob_at_path(odb_.get(), slot.tree, *from);
+        auto fb = blob_at_path(objects_, odb_.get(), slot.tree, *from);
         if (!fb) return fb.error();
         if (!*fb) continue;
-        const Parent p{*git_commit_parent_id(commit, i), intern(*from), **fb};
+        const Parent p{commit.parents[i], intern(*from), **fb};
         if (git_oid_equal(&p.blob, &blob)) {
             out.whole = p;
             return out;
@@ -348,9 +424,9 @@ Result<Blamer::Parents> Blamer::parents_of(const git_commit* commit, const std::
 }
 
 Status Blamer::process(const SuspectKey& key, Suspect s) {
-    auto commit = repo_.lookup_commit(s.commit);
-    if (!commit) return commit.error();
-    auto parents = parents_of(commit->get(), key.path, s.blob);
+    auto info = commit(s.commit);
+    if (!info) return info.error();
+    auto parents = parents_of(**info, key.path, s.blob);
     if (!parents) return parents.error();
     if (const auto& w = parents->whole) // unchanged here: every line is the parent's
         return add(w->commit, w->path, w->blob, std::move(s.lines));
@@ -365,8 +441,8 @@ Status Blamer::process(const SuspectKey& key, Suspect s) {
             if (left.empty()) break;
             auto theirs = text(p.blob);
             if (!theirs) return theirs.error();
-            auto map = unchanged_lines(CountedBlob{(*theirs)->blob.get(), (*theirs)->lines},
-                                       CountedBlob{mine_text->blob.get(), mine_text->lines});
+            auto map = unchanged_lines(CountedText{(*theirs)->text, (*theirs)->lines},
+                                       CountedText{mine_text->text, mine_text->lines});
             if (!map) return map.error();
             std::vector<uint32_t> back(size_t(mine_lines) + 1, 0); // mine -> theirs
             for (uint32_t ol = 1; ol < map->size(); ++ol)
@@ -391,9 +467,11 @@ Status Blamer::process(const SuspectKey& key, Suspect s) {
 Status Blamer::run(const git_oid& tip, const std::string& path, const std::string& rev) {
     if (git_repository_odb(Setter(odb_), repo_.get()) != 0)
         return git::git_error("opening the object database");
-    auto c = repo_.lookup_commit(tip);
+    packs_ = PackReader::open(git_repository_commondir(repo_.get()), size_t{32} << 20);
+    objects_.use_packs(packs_.get());
+    auto c = commit(tip);
     if (!c) return c.error();
-    auto b = blob_at_path(odb_.get(), *git_commit_tree_id(c->get()), path);
+    auto b = blob_at_path(objects_, odb_.get(), (*c)->tree, path);
     if (!b) return b.error();
     if (!*b) return Error(ErrorKind::not_found, "no file '" + path + "' at " + rev);
     auto t = text(**b);
@@ -439,7 +517,7 @@ Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& p
         auto it = cache.find(key);
         if (it != cache.end()) return it->second;
         Attribution a;
-        CommitNote cn = notes.read(o.commit);
+        CommitNote cn = notes.read_for(o.commit, *o.path);
         if (cn.note) {
             auto fit = cn.note->files.find(*o.path);
             // A note whose blob is not the commit's says nothing about these lines.

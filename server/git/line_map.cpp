@@ -144,4 +144,9 @@ Result<std::vector<uint32_t>> unchanged_lines(CountedBlob old_blob, CountedBlob 
                      Side{text_of(new_blob.blob), new_blob.blob, new_blob.lines});
 }
 
+Result<std::vector<uint32_t>> unchanged_lines(CountedText old_text, CountedText new_text) {
+    return map_lines(Side{old_text.text, nullptr, old_text.lines},
+                     Side{new_text.text, nullptr, new_text.lines});
+}
+
 } // namespace provenant::git

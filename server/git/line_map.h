@@ -32,4 +32,14 @@ struct CountedBlob {
 /// than hashing the texts. Any thread (one repository's blobs from one thread at a time).
 Result<std::vector<uint32_t>> unchanged_lines(CountedBlob old_blob, CountedBlob new_blob);
 
+/// A text and the number of its lines (git::count_lines).
+struct CountedText {
+    std::string_view text;
+    uint32_t lines = 0;
+};
+
+/// The same map for two texts whose lines are counted (only the common tail is counted again).
+/// Any thread.
+Result<std::vector<uint32_t>> unchanged_lines(CountedText old_text, CountedText new_text);
+
 } // namespace provenant::git

@@ -50,12 +50,20 @@ Result<std::optional<std::string>> NoteReader::raw(const NoteStore& store,
 }
 
 CommitNote NoteReader::read(const git_oid& commit) const {
+    return read(commit, nullptr);
+}
+
+CommitNote NoteReader::read_for(const git_oid& commit, std::string_view path) const {
+    return read(commit, &path);
+}
+
+CommitNote NoteReader::read(const git_oid& commit, const std::string_view* path) const {
     CommitNote out;
     Result<std::optional<Note>> mine = std::optional<Note>{};
     if (auto text = raw(provenant_, commit); !text) {
         mine = text.error();
     } else if (*text) {
-        auto note = parse_note(**text);
+        auto note = path != nullptr ? parse_note_for(**text, *path) : parse_note(**text);
         if (note)
             mine = std::optional<Note>(std::move(*note));
         else

@@ -31,8 +31,12 @@ public:
     /// ref and parse its fan-out trees again for every commit).
     explicit NoteReader(const Repo& repo, bool listed = false);
     CommitNote read(const git_oid& commit) const;
+    /// The same for a reader of one file: provenant's note with only `path`'s entry in
+    /// `files` (parse_note_for: the other entries are not read), git-ai's whole.
+    CommitNote read_for(const git_oid& commit, std::string_view path) const;
 
 private:
+    CommitNote read(const git_oid& commit, const std::string_view* path) const;
     /// The note text of `commit` in `store`, nullopt when it has none.
     Result<std::optional<std::string>> raw(const NoteStore& store, const git_oid& commit) const;
 

@@ -1,7 +1,9 @@
-// Note look-up over the raw notes tree: at each level, the fan-out directory named by the next
-// two hex digits (searched first, as git loads it first), then the blob named by the rest.
+// Note look-up over the raw notes tree, level by level as git's notes.c loads it: the entries
+// named by the commit's next two hex digits (fan-out directories) or by all the rest (notes),
+// in either case, in tree order.
 #include "git/notes_tree.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace provenant::git {
@@ -11,6 +13,50 @@ namespace {
 using OdbObject = std::unique_ptr<git_odb_object, Deleter<git_odb_object_free>>;
 
 constexpr uint32_t kTypeMask = 0170000, kDirectory = 0040000, kRegular = 0100000;
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/// The bytes `name` spells in hex digits of either case (git's hex_to_bytes) into `out`
+/// (name.size() / 2 of them); false when it is not all hex digits.
+bool hex_bytes(std::string_view name, unsigned char* out) {
+    for (size_t k = 0; k + 1 < name.size(); k += 2) {
+        const int hi = hex_digit(name[k]), lo = hex_digit(name[k + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out[k / 2] = static_cast<unsigned char>(hi << 4 | lo);
+    }
+    return true;
+}
+
+/// Whether `name` spells `hex` (lowercase digits) in digits of either case.
+bool same_digits(std::string_view name, std::string_view hex) {
+    if (name.size() != hex.size()) return false;
+    for (size_t k = 0; k < name.size(); ++k) {
+        const char c = name[k] >= 'A' && name[k] <= 'F' ? char(name[k] - 'A' + 'a') : name[k];
+        if (c != hex[k]) return false;
+    }
+    return true;
+}
+
+/// Whether an entry of a level with `rest` digits left may hold the note of `rest`: a note
+/// named by all of it, or a fan-out directory named by its next two (git's load_subtree tells
+/// them apart by the name's length, the full length first).
+bool may_hold(std::string_view name, std::string_view rest) {
+    return same_digits(name, rest) || (name.size() == 2 && same_digits(name, rest.substr(0, 2)));
+}
+
+Result<std::string_view> read_tree(git_odb* odb, const git_oid& tree, OdbObject& raw) {
+    if (int rc = git_odb_read(Setter(raw), odb, &tree); rc != 0)
+        return git_error(rc, "reading the notes tree " + to_hex(tree));
+    if (git_odb_object_type(raw.get()) != GIT_OBJECT_TREE)
+        return Error(ErrorKind::invalid_input, to_hex(tree) + " in the notes is not a tree");
+    return std::string_view(static_cast<const char*>(git_odb_object_data(raw.get())),
+                            git_odb_object_size(raw.get()));
+}
 
 } // namespace
 
@@ -34,95 +80,129 @@ NotesTree::NotesTree(const Repo& repo, std::string_view ref) {
     }
     const git_oid tree = *git_commit_tree_id(commit.get());
     OdbObject raw;
-    if (rc = git_odb_read(Setter(raw), odb_.get(), &tree); rc != 0) {
-        error_ = git_error(rc, "reading the notes tree " + to_hex(tree));
+    auto data = read_tree(odb_.get(), tree, raw);
+    if (!data) {
+        error_ = data.error();
         return;
     }
-    if (git_odb_object_type(raw.get()) != GIT_OBJECT_TREE) {
-        error_ = Error(ErrorKind::invalid_input, to_hex(tree) + " in the notes is not a tree");
-        return;
-    }
-    root_.assign(static_cast<const char*>(git_odb_object_data(raw.get())),
-                 git_odb_object_size(raw.get()));
+    root_.assign(data->data(), data->size());
     RawTreeReader reader(root_, tree);
     RawTreeEntry e;
-    while (true) {
+    for (uint32_t pos = 0;; ++pos) {
         auto more = reader.next(e);
         if (!more) {
             error_ = Error(ErrorKind::invalid_input, "malformed notes tree " + to_hex(tree));
             return;
         }
         if (!*more) break;
-        root_index_.emplace(e.name, e); // a repeated name: the first, as a scan finds it
+        Indexed at{{}, pos, e};
+        if (e.name.size() == 2 && hex_bytes(e.name, at.key.id))
+            fanout_[at.key.id[0]].push_back(at);
+        else if (e.name.size() == 2 * GIT_OID_RAWSZ && hex_bytes(e.name, at.key.id))
+            flat_.push_back(at);
     }
+    std::sort(flat_.begin(), flat_.end(), [](const Indexed& a, const Indexed& b) {
+        const int c = std::memcmp(a.key.id, b.key.id, GIT_OID_RAWSZ);
+        return c != 0 ? c < 0 : a.pos < b.pos;
+    });
     tree_ = tree;
 }
 
-Status NotesTree::collect(const git_oid& tree, std::string_view rest,
-                          std::vector<git_oid>& out) const {
-    OdbObject raw;
-    if (int rc = git_odb_read(Setter(raw), odb_.get(), &tree); rc != 0)
-        return git_error(rc, "reading the notes tree " + to_hex(tree));
-    if (git_odb_object_type(raw.get()) != GIT_OBJECT_TREE)
-        return Error(ErrorKind::invalid_input, to_hex(tree) + " in the notes is not a tree");
-    const std::string_view data(static_cast<const char*>(git_odb_object_data(raw.get())),
-                                git_odb_object_size(raw.get()));
-    std::optional<RawTreeEntry> dir;
-    if (rest.size() > 2) {
-        auto found = raw_tree_entry(data, rest.substr(0, 2), tree);
-        if (!found) return found.error();
-        dir = *found;
+Status NotesTree::collect(const std::vector<RawTreeEntry>& level, std::string_view rest,
+                          std::vector<git_oid>& out, size_t& parts) const {
+    for (const RawTreeEntry& e : level) {
+        // git's load_subtree: a name of the full remaining length is a note if it is a regular
+        // file; a two-digit name a fan-out level if it is a directory; anything else no note.
+        const bool note = e.name.size() == rest.size();
+        if (note ? (e.mode & kTypeMask) != kRegular : (e.mode & kTypeMask) != kDirectory) continue;
+        if (!(note ? same_digits(e.name, rest) : same_digits(e.name, rest.substr(0, 2)))) continue;
+        if (++parts > kMaxNoteParts)
+            return Error(ErrorKind::invalid_input, "the notes tree names one note in over " +
+                                                       std::to_string(kMaxNoteParts) + " places");
+        if (note) {
+            out.push_back(e.oid());
+            continue;
+        }
+        OdbObject raw;
+        const git_oid sub = e.oid();
+        auto data = read_tree(odb_.get(), sub, raw);
+        if (!data) return data.error();
+        const std::string_view below = rest.substr(2);
+        std::vector<RawTreeEntry> next;
+        RawTreeReader reader(*data, sub);
+        RawTreeEntry s;
+        while (true) {
+            auto more = reader.next(s);
+            if (!more) return more.error();
+            if (!*more) break;
+            if (may_hold(s.name, below)) next.push_back(s);
+        }
+        if (auto st = collect(next, below, out, parts); !st) return st;
     }
-    auto flat = raw_tree_entry(data, rest, tree);
-    if (!flat) return flat.error();
-    return collect_found(dir, *flat, rest, out);
-}
-
-Status NotesTree::collect_found(const std::optional<RawTreeEntry>& dir,
-                                const std::optional<RawTreeEntry>& flat, std::string_view rest,
-                                std::vector<git_oid>& out) const {
-    // git's notes.c takes a two-digit directory for a fan-out level and a regular file named by
-    // the rest of the id for a note; anything else is not a note. A subtree sorts before a flat
-    // name that shares its digits, and git loads it first: its notes come first.
-    if (dir && (dir->mode & kTypeMask) == kDirectory)
-        if (auto st = collect(dir->oid(), rest.substr(2), out); !st) return st;
-    if (flat && (flat->mode & kTypeMask) == kRegular) out.push_back(flat->oid());
     return {};
 }
 
 Result<std::optional<std::string>> NotesTree::read(const git_oid& commit) const {
     if (error_) return *error_;
     if (!tree_) return std::optional<std::string>();
-    std::vector<git_oid> blobs;
     const std::string hex = to_hex(commit);
-    auto at_root = [&](std::string_view name) -> std::optional<RawTreeEntry> {
-        auto it = root_index_.find(name);
-        return it == root_index_.end() ? std::nullopt : std::optional<RawTreeEntry>(it->second);
-    };
-    if (auto st =
-            collect_found(at_root(std::string_view(hex).substr(0, 2)), at_root(hex), hex, blobs);
-        !st)
-        return st.error().context("reading the note of " + to_hex(commit));
+    // The root's candidates in tree order: its fan-out directories and flat notes merged.
+    std::vector<RawTreeEntry> level;
+    const auto& dirs = fanout_[commit.id[0]];
+    auto [lo, hi] = std::equal_range(flat_.begin(), flat_.end(), Indexed{commit, 0, {}},
+                                     [](const Indexed& a, const Indexed& b) {
+                                         return std::memcmp(a.key.id, b.key.id, GIT_OID_RAWSZ) < 0;
+                                     });
+    auto d = dirs.begin();
+    for (auto f = lo; d != dirs.end() || f != hi;) {
+        const bool dir_first = f == hi || (d != dirs.end() && d->pos < f->pos);
+        level.push_back(dir_first ? (d++)->entry : (f++)->entry);
+    }
+    std::vector<git_oid> blobs;
+    size_t parts = 0;
+    if (auto st = collect(level, hex, blobs, parts); !st)
+        return st.error().context("reading the note of " + hex);
     if (blobs.empty()) return std::optional<std::string>();
+    // git's combine_notes_concatenate, applied as git inserts each note found: the same blob as
+    // the current value adds nothing; an empty (or non-blob) note adds nothing; an empty
+    // current value is replaced; otherwise one blank line between the texts (the current
+    // one's final newline counted in it), and the joined text is the new value.
     std::string text;
-    for (const git_oid& blob : blobs) {
+    git_oid current = blobs.front();
+    git_object_t first_type = GIT_OBJECT_INVALID;
+    for (size_t k = 0; k < blobs.size(); ++k) {
+        const git_oid& blob = blobs[k];
+        if (k > 0 && git_oid_equal(&blob, &current)) continue;
+        size_t size = 0;
+        git_object_t type = GIT_OBJECT_INVALID;
+        if (int rc = git_odb_read_header(&size, &type, odb_.get(), &blob); rc != 0)
+            return git_error(rc, "reading the note of " + hex);
+        if (k == 0) first_type = type;
+        if (type != GIT_OBJECT_BLOB || size == 0) continue; // adds nothing
+        if (size > kMaxNoteText || text.size() + 2 + size > kMaxNoteText)
+            return Error(ErrorKind::invalid_input, "the note of " + hex + " is larger than " +
+                                                       std::to_string(kMaxNoteText) + " bytes");
         OdbObject raw;
         if (int rc = git_odb_read(Setter(raw), odb_.get(), &blob); rc != 0)
-            return git_error(rc, "reading the note of " + to_hex(commit));
-        if (git_odb_object_type(raw.get()) != GIT_OBJECT_BLOB)
-            return Error(ErrorKind::invalid_input,
-                         "the note of " + to_hex(commit) + " is not a blob");
+            return git_error(rc, "reading the note of " + hex);
         const std::string_view more(static_cast<const char*>(git_odb_object_data(raw.get())),
                                     git_odb_object_size(raw.get()));
-        // git's combine_notes_concatenate: an empty note adds nothing; otherwise one blank line
-        // between the texts (the first one's final newline counted in it).
-        if (more.empty()) continue;
-        if (!text.empty()) {
-            if (text.back() == '\n') text.pop_back();
-            text += "\n\n";
+        if (text.empty()) { // the first text, or one replacing an empty or non-blob value
+            text.assign(more);
+            current = blob;
+            continue;
         }
+        if (text.back() == '\n') text.pop_back();
+        text += "\n\n";
         text += more;
+        // git writes the joined text as a blob of its own: its id is the new value.
+        if (k + 1 < blobs.size() &&
+            git_odb_hash(&current, text.data(), text.size(), GIT_OBJECT_BLOB) != 0)
+            return git_error("hashing the note of " + hex);
     }
+    // No text: the value is still the first note, which must be a blob (an empty one).
+    if (text.empty() && first_type != GIT_OBJECT_BLOB)
+        return Error(ErrorKind::invalid_input, "the note of " + hex + " is not a blob");
     // git_note_message's text ends at the first NUL: the same text either way.
     text.resize(::strnlen(text.data(), text.size()));
     return std::optional<std::string>(std::move(text));

@@ -21,6 +21,13 @@ namespace provenant::git {
 Result<std::optional<git_oid>> blob_at_path(git_odb* odb, const git_oid& tree,
                                             std::string_view path);
 
+class ObjectCache;
+
+/// The same, the trees read through `objects` (its packs and cache; `odb` for what they do not
+/// hold). One thread (the cache's rule).
+Result<std::optional<git_oid>> blob_at_path(ObjectCache& objects, git_odb* odb, const git_oid& tree,
+                                            std::string_view path);
+
 /// The entry named exactly `name` in `data`, the raw object of the tree `tree` (named in
 /// errors); nullopt when absent. A tree malformed before the entry is an Error, never read past
 /// its end. The entry's name and id point into `data`. Any thread.
