@@ -44,7 +44,7 @@ struct EntryStamp {
 struct FileLook {
     bool exists = false; ///< a regular file
     uint64_t size = 0;
-    int64_t mtime_ns = 0; ///< its last write, wall clock
+    int64_t mtime_ns = 0;   ///< its last write, wall clock
     bool same_text = false; ///< it holds exactly the text asked about
 };
 

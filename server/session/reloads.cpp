@@ -64,11 +64,9 @@ void Session::looked(uint64_t doc_id, int64_t version, bool with_text, const Fil
     if (!candidate || (with_text && !look.same_text)) return end_look(d);
     d.looking = true;
     if (!with_text) { // the text, O(n), only for a file that may hold it
-        sync_->look_at_file(d.journal->workdir / d.journal->path,
-                            std::make_shared<const std::string>(d.doc.text()),
-                            [this, doc_id, version](const FileLook& l) {
-                                looked(doc_id, version, true, l);
-                            });
+        sync_->look_at_file(
+            d.journal->workdir / d.journal->path, std::make_shared<const std::string>(d.doc.text()),
+            [this, doc_id, version](const FileLook& l) { looked(doc_id, version, true, l); });
         return;
     }
     // The file holds the text: a reload, unless a didSave says the editor wrote it.

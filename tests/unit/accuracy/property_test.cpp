@@ -432,8 +432,7 @@ private:
         save();
         last_op_ = "git stash, git stash pop reloaded a hunk at a time";
         // Texts of whole lines (line_hunks), so that a hunk is a range of lines.
-        if (disk_ == head_ || disk_.back() != '\n' || head_.empty() || head_.back() != '\n')
-            return;
+        if (disk_ == head_ || disk_.back() != '\n' || head_.empty() || head_.back() != '\n') return;
         const std::string stashed = disk_;
         const std::vector<char> stashed_truth = truth_;
         repo_.git({"stash", "-q"});
