@@ -195,6 +195,7 @@ struct Document::Pending {
     std::array<int64_t, 256> base_diff{};
     size_t base_mismatch = 0;
     std::optional<uint32_t> base_reset;
+    int64_t typed_version = 0; ///< the last version that inserted inferred typing
     /// The text and attribution a reload threw away when it made the text HEAD's (match_base;
     /// origin ids of the document's table), until a reload brings exactly that text back
     /// (`git stash` then `git stash pop`): what the journal knew of it then is not new.
@@ -399,6 +400,7 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
     // when it spells HEAD's text again; a reload arrives as a replacement (a full text, or
     // a range's text replaced), a large insert, or a deletion.
     const bool typed = !replacement && inferred.evidence == Evidence::Inferred && chars > 0;
+    if (inferred.evidence == Evidence::Inferred && chars > 0) p.typed_version = new_version;
     if (!typed && p.before_reset) match_before_reset(pieces);
     if (p.base && p.base_mismatch == 0 && !typed) match_base(pieces, removed, removed_runs);
     // Only the oldest edits go; while a restore is awaited, the ones after its version stay
@@ -781,6 +783,53 @@ void Document::remember_left(const std::vector<Snapshot>& blocks) {
             r.attr.origin = origins_.intern(block.origins.at(r.attr.origin));
         pending_->spans.remember(block.text, std::move(runs));
     }
+}
+
+int64_t Document::last_typed_version() const {
+    return pending_->typed_version;
+}
+
+bool Document::reloaded_from_disk(uint32_t since) {
+    apply_held_annotations();
+    Pending& p = *pending_;
+    Snapshot cur;
+    text_->export_to(cur.text, cur.runs);
+    bool changed = false;
+    size_t pos = 0;
+    for (const Run& r : cur.runs) {
+        const Attr& a = r.attr;
+        if (typed_since(a, origins_.class_of(a.origin), since)) {
+            text_->set_attr(pos, r.length, Attr{kUnknownOrigin, Evidence::None, a.fresh, 0});
+            changed = true;
+        }
+        pos += r.length;
+    }
+    if (!changed) return false;
+    // The reload made the text HEAD's, or brought back what the last reset threw away: what
+    // match_base / match_before_reset do for a reload they can tell from typing.
+    const auto now = [this] {
+        Snapshot s;
+        text_->export_to(s.text, s.runs);
+        return s;
+    };
+    if (p.base && p.base_mismatch == 0 && text_->size() == p.base->text.size()) {
+        const Snapshot s = now();
+        if (s.text == p.base->text) {
+            relabel({}, *p.base, s);
+            p.base_reset = clock_();
+            return true;
+        }
+    }
+    if (p.before_reset && text_->size() == p.before_reset->text.size()) {
+        const Snapshot s = now();
+        if (s.text == p.before_reset->text) {
+            Snapshot before = std::move(*p.before_reset);
+            p.before_reset.reset();
+            before.origins = origins_; // its runs name this document's origin ids
+            relabel({}, before, s);
+        }
+    }
+    return true;
 }
 
 std::optional<uint32_t> Document::take_base_reset() {

@@ -158,6 +158,18 @@ public:
     /// gets its attribution back. Typing never matches them (blocks have kLeftMinBytes of
     /// text; a deleted span is matched by inserts of 3 bytes or more, or an undo/redo).
     void remember_left(const std::vector<Snapshot>& blocks);
+    /// The text is exactly the file's content on disk as another writer left it after the
+    /// inserts the sidecar took for typing: an editor reloading the file a hunk at a time after
+    /// `git stash pop` or `git checkout -- FILE` (each hunk the size of a keystroke's line). What
+    /// was inferred typed (Evidence::Inferred, observed) in second `since` or later came from
+    /// disk: it becomes fresh `unknown`, unobserved (evidence carried by whole-line content
+    /// may explain it); then, as for a reload that is no typing (set_base), a text exactly
+    /// HEAD's takes HEAD's attribution and a text exactly the one the last reset threw away
+    /// takes that text's. What was typed earlier, pasted or annotated keeps its own. O(n):
+    /// call off the keystroke path. Returns whether anything changed.
+    bool reloaded_from_disk(uint32_t since);
+    /// The version whose change last inserted text inferred typed (0: none yet).
+    int64_t last_typed_version() const;
     /// When a change last made the text HEAD's (the clock's second), once: the journal
     /// entry's older evidence is then stale (it described text the change threw away).
     std::optional<uint32_t> take_base_reset();

@@ -42,6 +42,13 @@ struct Attr {
     bool operator==(const Attr&) const = default;
 };
 
+/// Whether `a` (of class `cls`) is typing the sidecar inferred (Evidence::Inferred, a
+/// person's, observed) in second `second` or later.
+inline bool typed_since(const Attr& a, OriginClass cls, uint32_t second) {
+    return a.evidence == Evidence::Inferred && a.seen != 0 && a.seen >= second &&
+           cls == OriginClass::Human;
+}
+
 /// Interns origin records to small ids. Ids 0, 1, 2 are unknown, human, paste.
 /// Not thread-safe: owned by one Document / Snapshot at a time.
 class OriginTable {

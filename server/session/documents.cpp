@@ -39,8 +39,10 @@ void Session::open(const std::string& uri, int64_t version, std::string_view tex
         flush(*old->second, false, /*force=*/true);
         if (sync_) sync_->untrack(old->second->id);
         by_id_.erase(old->second->id);
-        // What waited for its restore goes on once the new copy is open (below).
+        // What waited for its restore or a look at its file goes on once the new copy is open.
         waiting = std::exchange(old->second->after_restore, {});
+        for (auto& fn : std::exchange(old->second->after_look, {}))
+            waiting.push_back(std::move(fn));
         documents_.erase(old);
     }
 
@@ -75,6 +77,7 @@ void Session::open(const std::string& uri, int64_t version, std::string_view tex
         });
         sync_->track(id, *target);
     }
+    note_on_disk(*doc);
     // A rename reported as open + close; forgotten if the restore finds an entry of its own.
     remember_open(*doc, text, false);
     by_id_[id] = doc.get();
@@ -142,6 +145,7 @@ void Session::change(const std::string& uri, int64_t version,
         }
         mark_dirty(*d);
     }
+    if (d->doc.last_typed_version() == version) note_typing(*d); // or a reload from disk?
     log_dropped(*d);
 }
 
@@ -153,6 +157,7 @@ void Session::save(const std::string& uri, std::optional<std::string_view> text)
                      "the synchronised text ({} bytes)",
                      uri, text->size(), d->doc.size_bytes());
     d->dirty = true;
+    note_on_disk(*d);
     // Saved work reaches the journal now, not after the unsaved-edit delay; the entry learns
     // the file holds it (a reopen after a crash tells lost typing from a checkout by it).
     flush(*d, /*saved=*/true);
@@ -166,8 +171,10 @@ void Session::close(const std::string& uri) {
     follow_rename_on_close(*it->second); // a rename reported as open + close
     if (sync_) sync_->untrack(it->second->id);
     by_id_.erase(it->second->id);
-    // What waited for its restore goes on now (a sync; a request is answered "not open").
+    // What waited for its restore or a look goes on now (a sync; a request: "not open").
     auto waiting = std::exchange(it->second->after_restore, {});
+    for (auto& fn : std::exchange(it->second->after_look, {}))
+        waiting.push_back(std::move(fn));
     documents_.erase(it);
     for (auto& fn : waiting)
         fn();
@@ -199,7 +206,8 @@ void Session::flush(OpenDocument& d, bool saved, bool force) {
     else
         on_disk = std::exchange(d.saved_while_restoring, std::nullopt);
     d.saved_while_restoring.reset();
-    sync_->save_as(d.id, *d.journal, std::move(snapshot), on_disk, d.doc.take_base_reset());
+    sync_->save_as(d.id, *d.journal, std::move(snapshot), on_disk, d.doc.take_base_reset(),
+                   std::exchange(d.reloaded, std::nullopt));
 }
 
 void Session::flush_all(bool force) {

@@ -4,6 +4,7 @@
 #include "core/base.h"
 #include "core/carry.h"
 #include "core/left_lines.h"
+#include "support/fs.h"
 
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -92,7 +93,8 @@ void JournalSync::save(uint64_t doc_id, const JournalTarget& target, Snapshot sn
 }
 
 void JournalSync::save_as(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
-                          std::optional<SavedTyping> saved, std::optional<uint32_t> reset) {
+                          std::optional<SavedTyping> saved, std::optional<uint32_t> reset,
+                          std::optional<uint32_t> reloaded) {
     bool queued;
     {
         std::lock_guard lock(mutex_);
@@ -100,7 +102,10 @@ void JournalSync::save_as(uint64_t doc_id, const JournalTarget& target, Snapshot
         queued = it != pending_.end(); // a task for this document is waiting: it takes the latest
         if (queued && !saved) saved = it->second.saved; // the last save still describes the file
         if (queued && !reset) reset = it->second.reset; // a later snapshot still follows it
-        pending_.insert_or_assign(doc_id, PendingSave{target, std::move(snapshot), saved, reset});
+        if (queued && it->second.reloaded)
+            reloaded = std::min(reloaded.value_or(*it->second.reloaded), *it->second.reloaded);
+        pending_.insert_or_assign(doc_id,
+                                  PendingSave{target, std::move(snapshot), saved, reset, reloaded});
     }
     if (!queued) journal_([this, doc_id] { do_save(doc_id); });
 }
@@ -142,6 +147,9 @@ void JournalSync::do_save(uint64_t doc_id) {
             // described the text that change threw away (drop_older_evidence).
             if (current && job->reset)
                 current->snapshot = drop_older_evidence(current->snapshot, *job->reset);
+            // What the document took for typing, and wrote, was a reload from disk.
+            if (current && job->reloaded)
+                current->snapshot = drop_typing_since(current->snapshot, *job->reloaded);
             // Keep what others recorded (agent hooks' explicit records) by merging by content.
             e.snapshot = current ? merge_evidence(ours, current->snapshot) : ours;
             return std::optional<JournalEntry>(std::move(e));
@@ -165,6 +173,26 @@ void JournalSync::do_save(uint64_t doc_id) {
     } catch (const std::exception& e) {
         spdlog::error("journal: saving {}: {}", job->target.path, e.what());
     }
+}
+
+void JournalSync::look_at_file(std::filesystem::path file, std::shared_ptr<const std::string> text,
+                               std::function<void(FileLook)> done) {
+    journal_([this, file = std::move(file), text = std::move(text), done = std::move(done)] {
+        FileLook look;
+        struct stat st {};
+        if (::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+            look.exists = true;
+            look.size = static_cast<uint64_t>(st.st_size);
+            look.mtime_ns =
+                static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+            // Read only a file of the text's size (the document holds as much already).
+            if (text && look.size == text->size()) {
+                auto content = read_file(file);
+                look.same_text = content.ok() && *content == *text;
+            }
+        }
+        documents_([done, look] { done(look); });
+    });
 }
 
 void JournalSync::poll_now() {

@@ -40,6 +40,14 @@ struct EntryStamp {
     bool operator==(const EntryStamp&) const = default;
 };
 
+/// What the journal thread saw of a document's file on disk (JournalSync::look_at_file).
+struct FileLook {
+    bool exists = false; ///< a regular file
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;   ///< its last write, wall clock
+    bool same_text = false; ///< it holds exactly the text asked about
+};
+
 /// Runs a task later, in order with the executor's other tasks (a thread's queue, or a test's).
 using Executor = std::function<void(std::function<void()>)>;
 
@@ -109,8 +117,18 @@ public:
     /// save() with the typing the file holds given (`saved`, none: not known to be on disk):
     /// for a save whose snapshot is taken later than the file was written (a didSave while
     /// the document's restore was on its way).
+    /// `reloaded`: the document found that what it took for typing in that second or later
+    /// was an editor's reload from disk (Document::reloaded_from_disk): the entry's typing
+    /// observed since then (written before the document knew) is not merged (drop_typing_since).
     void save_as(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
-                 std::optional<SavedTyping> saved, std::optional<uint32_t> reset = std::nullopt);
+                 std::optional<SavedTyping> saved, std::optional<uint32_t> reset = std::nullopt,
+                 std::optional<uint32_t> reloaded = std::nullopt);
+
+    /// Looks at `file` on disk (after every task queued before): its size and last write, and,
+    /// when `text` is given and the sizes agree, whether it holds exactly `text`. `done` gets
+    /// it on the documents executor. File I/O for the journal thread, never the editing one.
+    void look_at_file(std::filesystem::path file, std::shared_ptr<const std::string> text,
+                      std::function<void(FileLook)> done);
 
     /// Checks every tracked entry (queued).
     void poll_now();
@@ -151,6 +169,7 @@ private:
         Snapshot snapshot;
         std::optional<SavedTyping> saved; ///< JournalEntry::saved to store (none: keep it)
         std::optional<uint32_t> reset;    ///< the text became HEAD's (save's `reset`)
+        std::optional<uint32_t> reloaded; ///< typing since then was a reload (save_as)
     };
     std::mutex mutex_;
     std::unordered_map<uint64_t, PendingSave> pending_;

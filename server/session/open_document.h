@@ -33,6 +33,17 @@ struct Session::OpenDocument {
     /// A didSave while restoring: the typing the file held then, of what the document itself
     /// observed (core/restore.h; the restored characters are added when they arrive).
     std::optional<SavedTyping> saved_while_restoring;
+
+    // Telling an editor's reload from typing (reloads.cpp). Wall-clock nanoseconds.
+    int64_t typed_ns = 0;  ///< when a change last inserted text inferred typed
+    int64_t synced_ns = 0; ///< when the editor last read or wrote the file (didOpen, didSave)
+    /// A look at the file is on its way, or a reload found waits for its grace period: a sync
+    /// answers after it (`after_look`).
+    bool looking = false;
+    std::unique_ptr<Timer> reload_timer; ///< the grace period of a reload found
+    std::vector<std::function<void()>> after_look;
+    /// The next journal write says that typing since this second was a reload (save_as).
+    std::optional<uint32_t> reloaded;
 };
 
 /// A document recently closed, or opened with nothing in its journal, kept to recognise a

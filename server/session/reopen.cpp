@@ -30,6 +30,18 @@ Snapshot drop_older_evidence(const Snapshot& entry, uint32_t second) {
     return out;
 }
 
+Snapshot drop_typing_since(const Snapshot& entry, uint32_t second) {
+    Snapshot out;
+    out.text = entry.text;
+    out.origins = entry.origins;
+    for (const Run& r : entry.runs) {
+        const Attr& a = r.attr;
+        const bool typed = typed_since(a, entry.origins.class_of(a.origin), second);
+        out.push_run(r.length, typed ? Attr{kUnknownOrigin, Evidence::None, a.fresh, 0} : a);
+    }
+    return out;
+}
+
 Result<Reopened> reopen(Journal& journal, const std::string& path, std::string_view text,
                         const std::string* head) {
     auto loaded = journal.load(path);

@@ -45,6 +45,12 @@ Result<Reopened> reopen(Journal& journal, const std::string& path, std::string_v
 /// editor) is kept.
 Snapshot drop_older_evidence(const Snapshot& entry, uint32_t second);
 
+/// `entry` without the typing inferred (Evidence::Inferred, observed) in `second` or later:
+/// fresh `unknown` instead. What a document merges with once it found that what it took for
+/// typing since then was an editor's reload from disk (Document::reloaded_from_disk), so the
+/// inference it wrote before it knew does not come back as an observation.
+Snapshot drop_typing_since(const Snapshot& entry, uint32_t second);
+
 /// Whether two snapshots attribute the same text identically (origins compared by record).
 bool same_attribution(const Snapshot& a, const Snapshot& b);
 

@@ -87,7 +87,8 @@ void Session::sync(std::function<void()> done) {
         flush_all();
         if (!sync_ || finished_) return done();
         sync_->poll_now();
-        sync_->barrier([this, done] { runtime_.post(done); });
+        // Looks at files for a reload (reloads.cpp) may change documents: the answer waits.
+        sync_->barrier([this, done] { runtime_.post([this, done] { after_looks(done); }); });
     });
 }
 

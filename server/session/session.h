@@ -36,6 +36,10 @@ struct Options {
     /// directory). The CLI passes the git layer's deferred-attach drain, so a commit's note is
     /// written before edits made after it reach the journal; empty: nothing.
     std::function<void(const std::filesystem::path& gitdir)> before_journal_write;
+    /// A change the sidecar took for typing that made the document the file's text on disk, as
+    /// written after the document last knew it, is an editor's reload unless a didSave comes
+    /// within this time (the editor wrote it: editors send the save right after the write).
+    std::chrono::milliseconds reload_grace{300};
 };
 
 /// One change of an edit batch (LSP's TextDocumentContentChangeEvent). `text` is a view: valid
@@ -122,6 +126,24 @@ private:
     void restored(uint64_t doc_id, int64_t version, Result<Reopened> result);
     void log_dropped(OpenDocument& doc);
     void arm_poll();
+
+    // reloads.cpp: an editor's reload from disk sent as edits the size of typing.
+    /// After a change that inserted text inferred typed.
+    void note_typing(OpenDocument& doc);
+    /// Asks the journal thread to look at the file, unless a look is on its way.
+    void look_for_reload(OpenDocument& doc);
+    /// The look of document `doc_id` at `version` (`with_text`: compared with its text).
+    void looked(uint64_t doc_id, int64_t version, bool with_text, const FileLook& look);
+    /// The grace period of a reload found at `version` of a file written at `mtime_ns` is over.
+    void reload_confirmed(uint64_t doc_id, int64_t version, int64_t mtime_ns);
+    /// A didOpen or a didSave: the file holds the document's text (the editor read or wrote
+    /// it); a reload found and not yet confirmed is none.
+    void note_on_disk(OpenDocument& doc);
+    /// No look is on its way any more: what waited for it goes on.
+    void end_look(OpenDocument& doc);
+    /// Runs `fn` once no document is looking at its file, and what those looks flushed is
+    /// written (sync).
+    void after_looks(std::function<void()> fn);
 
     // renames.cpp: workspace/didRenameFiles, and didClose + didOpen of the same text.
     void follow_rename_on_open(const std::string& uri, std::string_view text,

@@ -52,16 +52,6 @@ void type_line(LspClient& lsp, const std::string& uri, int64_t& v, int line,
     }
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> out;
-    for (size_t a = 0; a < text.size();) {
-        const size_t b = text.find('\n', a) + 1;
-        out.push_back(text.substr(a, b - a));
-        a = b;
-    }
-    return out;
-}
-
 void reload_from_disk(LspClient& lsp, const std::string& uri, int64_t& v, Reload how,
                       const std::string& from, const std::string& to) {
     const auto a = lines_of(from), b = lines_of(to);
@@ -80,33 +70,7 @@ void reload_from_disk(LspClient& lsp, const std::string& uri, int64_t& v, Reload
         lsp.did_change(
             uri, ++v, range(static_cast<int>(head), 0, static_cast<int>(a.size() - tail), 0), text);
     } else {
-        // A longest common subsequence of lines (the texts are a few lines long).
-        std::vector<std::vector<size_t>> lcs(a.size() + 1, std::vector<size_t>(b.size() + 1));
-        for (size_t i = a.size(); i-- > 0;)
-            for (size_t j = b.size(); j-- > 0;)
-                lcs[i][j] =
-                    a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-        struct Hunk {
-            size_t a0, a1;
-            std::string text;
-        };
-        std::vector<Hunk> hunks;
-        for (size_t i = 0, j = 0; i < a.size() || j < b.size();) {
-            if (i < a.size() && j < b.size() && a[i] == b[j]) {
-                ++i, ++j;
-                continue;
-            }
-            Hunk h{i, i, {}};
-            while ((i < a.size() || j < b.size()) &&
-                   !(i < a.size() && j < b.size() && a[i] == b[j])) {
-                if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j]))
-                    h.text += b[j++];
-                else
-                    ++i;
-            }
-            h.a1 = i;
-            hunks.push_back(std::move(h));
-        }
+        const std::vector<LineHunk> hunks = line_hunks(from, to);
         for (size_t k = hunks.size(); k-- > 0;)
             lsp.did_change(
                 uri, ++v, range(static_cast<int>(hunks[k].a0), 0, static_cast<int>(hunks[k].a1), 0),

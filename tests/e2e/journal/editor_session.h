@@ -2,6 +2,7 @@
 // editor's reload from disk in the ways editors send one, and the note of HEAD.
 #pragma once
 
+#include "support/line_hunks.h"
 #include "support/lsp_client.h"
 #include "support/temp_repo.h"
 
@@ -26,9 +27,6 @@ void age_entry(const TempRepo& r, const std::string& path, uint32_t seconds);
 /// Types `text` into `uri` one key at a time from (line, 0), on one line (a final "\n" ends it).
 void type_line(LspClient& lsp, const std::string& uri, int64_t& v, int line,
                const std::string& text);
-
-/// The lines of `text` (each with its line break; `text` ends with one).
-std::vector<std::string> lines_of(const std::string& text);
 
 /// How an editor sends a reload from disk.
 enum class Reload {

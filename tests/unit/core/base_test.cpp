@@ -350,3 +350,35 @@ TEST_CASE("a reload that brings back the text a reload to HEAD threw away gets i
         CHECK(classes(d) == "aaaaaauuuuuHu");
     }
 }
+
+TEST_CASE("typing that was a reload from disk is no one's: unknown, or HEAD's text again") {
+    // An editor reloading a changed file a hunk at a time sends hunks the size of typing; the
+    // session finds the file held that text before they came (reloads.cpp) and says since
+    // when. Old code: no way to take the inference back, the hunks stayed `human`.
+    const auto base = head_base();
+    Document d(*base, 1, PositionEncoding::Utf8);
+    uint32_t now = kNow;
+    d.set_clock([&now] { return now; });
+    d.set_base(base);
+    REQUIRE(d.apply_change(2, rng(2, 0, 2, 0), "x")); // typed a while before the write
+    CHECK(d.last_typed_version() == 2);
+    now = kNow + 30;
+    SUBCASE("text HEAD does not explain: unknown, typing before the write kept") {
+        REQUIRE(d.apply_change(3, rng(1, 0, 1, 0), "z = 9\n")); // the reload's hunk
+        CHECK(d.last_typed_version() == 3);
+        CHECK(classes(d) == "aaaaaaHHHHHHuuuuuuH");
+        CHECK(d.reloaded_from_disk(kNow + 29));
+        CHECK(classes(d) == "aaaaaaUUUUUUuuuuuuH");
+        CHECK(!d.reloaded_from_disk(kNow + 29)); // nothing left to take back
+        CHECK(!d.take_base_reset());
+    }
+    SUBCASE("text that is HEAD's again takes HEAD's meaning") {
+        REQUIRE(d.apply_change(3, rng(2, 0, 2, 1), "")); // the reload removes the "x"
+        REQUIRE(d.apply_change(4, rng(0, 4, 0, 5), "")); // and rewrites the agent's "1"
+        REQUIRE(d.apply_change(5, rng(0, 4, 0, 4), "1"));
+        CHECK(classes(d) == "aaaaHauuuuuu");
+        CHECK(d.reloaded_from_disk(kNow + 30));
+        CHECK(classes(d) == "aaaaaauuuuuu");
+        CHECK(d.take_base_reset() == kNow + 30);
+    }
+}

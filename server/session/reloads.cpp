@@ -1,0 +1,119 @@
+// Telling an editor's reload from typing. An editor that reloads a file changed on disk
+// (`git stash pop`, `git checkout -- FILE`) sends the difference as edits, a hunk at a time
+// (Neovim's :checktime, VS Code's reload): each hunk may be the size of a keystroke's line, and
+// was taken for a person typing it. The sign of a reload is on disk: after such edits the
+// document is exactly the file's text, written after the document last knew the file's
+// content (its didOpen, its last didSave) and before the edits came, and no didSave follows
+// (an editor that saves writes the file, then sends didSave at once). The journal thread looks
+// at the file (a stat, and a read when the sizes agree); the documents thread never touches
+// the disk. What was taken for typing since the write is then no one's observation
+// (Document::reloaded_from_disk): `unknown`, or what HEAD or the journal explain by content.
+#include "session/open_document.h"
+#include "session/session.h"
+
+#include <spdlog/spdlog.h>
+
+namespace provenant::session {
+
+namespace {
+
+int64_t wall_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+void Session::note_typing(OpenDocument& d) {
+    d.typed_ns = wall_ns();
+    look_for_reload(d);
+}
+
+void Session::note_on_disk(OpenDocument& d) {
+    d.synced_ns = wall_ns();
+    if (d.reload_timer) {
+        d.reload_timer->cancel(); // the editor wrote what it had: its own save, no reload
+        end_look(d);
+    }
+}
+
+void Session::look_for_reload(OpenDocument& d) {
+    if (!sync_ || finished_ || d.looking || !d.journal || d.journal->workdir.empty()) return;
+    d.looking = true;
+    sync_->look_at_file(d.journal->workdir / d.journal->path, nullptr,
+                        [this, id = d.id, version = d.doc.version()](const FileLook& look) {
+                            looked(id, version, false, look);
+                        });
+}
+
+void Session::looked(uint64_t doc_id, int64_t version, bool with_text, const FileLook& look) {
+    auto it = by_id_.find(doc_id);
+    if (it == by_id_.end()) return; // closed meanwhile
+    OpenDocument& d = *it->second;
+    d.looking = false;
+    if (d.doc.version() != version) {
+        look_for_reload(d); // edited meanwhile: look again at the text it has now
+        if (!d.looking) end_look(d);
+        return;
+    }
+    // Written after the document last knew the file, before the latest typing, and of the
+    // document's size: perhaps a reload. Anything else is typing (or not known as a reload).
+    const bool candidate = look.exists && look.size == d.doc.size_bytes() &&
+                           look.mtime_ns > d.synced_ns && d.typed_ns > look.mtime_ns;
+    if (!candidate || (with_text && !look.same_text)) return end_look(d);
+    d.looking = true;
+    if (!with_text) { // the text, O(n), only for a file that may hold it
+        sync_->look_at_file(
+            d.journal->workdir / d.journal->path, std::make_shared<const std::string>(d.doc.text()),
+            [this, doc_id, version](const FileLook& l) { looked(doc_id, version, true, l); });
+        return;
+    }
+    // The file holds the text: a reload, unless a didSave says the editor wrote it.
+    if (!d.reload_timer) d.reload_timer = runtime_.make_timer();
+    d.reload_timer->start(options_.reload_grace, [this, doc_id, version, m = look.mtime_ns] {
+        reload_confirmed(doc_id, version, m);
+    });
+}
+
+void Session::reload_confirmed(uint64_t doc_id, int64_t version, int64_t mtime_ns) {
+    auto it = by_id_.find(doc_id);
+    if (it == by_id_.end()) return;
+    OpenDocument& d = *it->second;
+    d.looking = false;
+    if (d.doc.version() != version) {
+        look_for_reload(d); // edited meanwhile: the file may not hold its text any more
+        if (!d.looking) end_look(d);
+        return;
+    }
+    // Typing in the second of the write but before it is taken too (a gap, never a credit).
+    const auto since = static_cast<uint32_t>(mtime_ns / 1000000000);
+    if (d.doc.reloaded_from_disk(since)) {
+        spdlog::debug("session: {}: the edits taken for typing since {} were a reload from disk",
+                      d.uri, since);
+        d.reloaded = std::min(d.reloaded.value_or(since), since);
+        mark_dirty(d);
+    }
+    end_look(d);
+}
+
+void Session::end_look(OpenDocument& d) {
+    d.looking = false;
+    for (auto& fn : std::exchange(d.after_look, {}))
+        fn();
+}
+
+void Session::after_looks(std::function<void()> fn) {
+    for (auto& [uri, d] : documents_)
+        if (d->looking) {
+            // Checked again then: another document may still be looking.
+            d->after_look.emplace_back([this, fn = std::move(fn)] { after_looks(fn); });
+            return;
+        }
+    // What a reload found changed is written before the answer.
+    flush_all();
+    if (!sync_ || finished_) return fn();
+    sync_->barrier([this, fn = std::move(fn)] { runtime_.post(fn); });
+}
+
+} // namespace provenant::session
