@@ -21,6 +21,8 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace provenant::session {
 
@@ -112,6 +114,16 @@ public:
     void save_as(uint64_t doc_id, const JournalTarget& target, Snapshot snapshot,
                  std::optional<SavedTyping> saved, std::optional<uint32_t> reset = std::nullopt);
 
+    /// Lines an AI completion generated in `target`'s file (Document::take_generated), for
+    /// the completion session's funnel (journal/sessions.h: no hook reports completions).
+    /// Recorded in the repository's session store before the next journal write to that
+    /// repository (a commit whose note holds the lines also sees them generated).
+    struct GeneratedLines {
+        OriginRecord origin;
+        uint64_t lines = 0;
+    };
+    void add_generated(const JournalTarget& target, std::vector<GeneratedLines> generated);
+
     /// Checks every tracked entry (queued).
     void poll_now();
 
@@ -127,6 +139,8 @@ private:
     };
     Journal& journal_for(const std::filesystem::path& gitdir);
     void do_save(uint64_t doc_id);
+    /// Writes the generated lines waiting for `gitdir` (all of them when empty).
+    void record_generated(const std::filesystem::path& gitdir);
     void do_poll();
 
     Executor journal_;
@@ -154,6 +168,9 @@ private:
     };
     std::mutex mutex_;
     std::unordered_map<uint64_t, PendingSave> pending_;
+    /// Generated lines waiting for the journal executor, by git directory and path (guarded
+    /// by mutex_).
+    std::map<std::filesystem::path, std::vector<std::pair<std::string, GeneratedLines>>> generated_;
 };
 
 } // namespace provenant::session
