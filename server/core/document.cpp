@@ -14,6 +14,8 @@
 #include <chrono>
 #include <deque>
 #include <limits>
+#include <map>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -187,6 +189,10 @@ struct Document::Pending {
     };
     std::vector<Held> held;
     std::vector<std::string> dropped;
+    /// Per AI origin id: the lines an annotation newly attributed to it since the last
+    /// take_generated() (a line counts when one of its non-blank characters became the
+    /// origin's; characters already the origin's do not count again).
+    std::map<uint32_t, uint64_t> generated;
     DeletedSpans spans;
     std::string unknown_reason;
     /// HEAD's text and meaning (set_base), the byte histogram of the text minus HEAD's, and
@@ -638,6 +644,7 @@ Status Document::apply_annotation(int64_t version, uint32_t origin, OriginClass 
         }
         cur = subtract(std::move(cur), restored);
     }
+    if (cls == OriginClass::Ai) count_generated(origin, cur);
     for (auto [a, b] : cur)
         if (b > a)
             text_->update_attrs(a, b - a, [origin, now = clock_()](const Attr& x) {
@@ -967,6 +974,38 @@ Snapshot Document::snapshot() const {
 
 std::vector<LineVerdict> Document::classify(CharCounts* chars) const {
     return classify_lines(snapshot(), chars, /*lone_cr_breaks=*/true);
+}
+
+void Document::count_generated(uint32_t origin,
+                               const std::vector<std::pair<size_t, size_t>>& ranges) const {
+    // O(annotated bytes + log n): the characters of the ranges only.
+    std::set<size_t> lines;
+    for (auto [a, b] : ranges) {
+        if (b <= a) continue;
+        const std::string bytes = text_->substr(a, b - a);
+        size_t line = text_->line_of(a), at = 0;
+        for (const Run& run : text_->runs(a, b - a)) {
+            const bool counts = run.attr.origin != origin;
+            for (size_t i = at; i < at + run.length && i < bytes.size(); ++i) {
+                const char c = bytes[i];
+                // Line breaks as classify() counts them: LF, CRLF, and a lone CR.
+                if (c == '\n' || (c == '\r' && (i + 1 >= bytes.size() || bytes[i + 1] != '\n')))
+                    ++line;
+                else if (counts && c != ' ' && c != '\t' && c != '\r')
+                    lines.insert(line);
+            }
+            at += run.length;
+        }
+    }
+    if (!lines.empty()) pending_->generated[origin] += lines.size();
+}
+
+std::vector<std::pair<OriginRecord, uint64_t>> Document::take_generated() {
+    apply_held_annotations();
+    std::vector<std::pair<OriginRecord, uint64_t>> out;
+    for (const auto& [id, n] : std::exchange(pending_->generated, {}))
+        out.emplace_back(origins_.at(id), n);
+    return out;
 }
 
 std::vector<std::string> Document::take_dropped_annotations() {

@@ -191,6 +191,10 @@ public:
 
     /// Messages about annotations dropped since the last call (for the log).
     std::vector<std::string> take_dropped_annotations();
+    /// The lines annotations attributed to each AI origin since the last call (non-blank
+    /// lines with at least one character newly the origin's): the session's `generated`
+    /// count for completions, which no hook reports (docs/model.md §7).
+    std::vector<std::pair<OriginRecord, uint64_t>> take_generated();
 
     /// Why the last change that inserted text without evidence was labelled `unknown`
     /// (e.g. "insert of 400 characters over 12 lines with no annotation"); empty if none.
@@ -204,6 +208,8 @@ private:
     struct Piece;
     /// Applies the annotations held for a version once that version's edits are complete.
     void apply_held_annotations() const;
+    void count_generated(uint32_t origin,
+                         const std::vector<std::pair<size_t, size_t>>& ranges) const;
     Status apply_pieces(int64_t new_version, std::vector<Piece>& pieces, EditReason reason,
                         bool replacement);
     void remember_lines(const std::vector<Piece>& pieces, const std::vector<std::string>& removed,

@@ -198,7 +198,14 @@ void Session::flush(OpenDocument& d, bool saved, bool force) {
         return;
     }
     d.dirty = false;
+    auto generated = d.doc.take_generated();
     if (!sync_ || !d.journal) return;
+    // Completions: what the client's annotation attributed is what the completion generated
+    // (agents' and chats' lines are counted by their hooks, from their own edits).
+    std::vector<JournalSync::GeneratedLines> completions;
+    for (auto& [origin, lines] : generated)
+        if (origin.kind == "completion") completions.push_back({std::move(origin), lines});
+    sync_->add_generated(*d.journal, std::move(completions));
     Snapshot snapshot = d.doc.snapshot();
     std::optional<SavedTyping> on_disk;
     if (saved)

@@ -4,6 +4,7 @@
 #include "core/base.h"
 #include "core/carry.h"
 #include "core/left_lines.h"
+#include "journal/sessions.h"
 #include "support/fs.h"
 
 #include <spdlog/spdlog.h>
@@ -110,6 +111,45 @@ void JournalSync::save_as(uint64_t doc_id, const JournalTarget& target, Snapshot
     if (!queued) journal_([this, doc_id] { do_save(doc_id); });
 }
 
+void JournalSync::add_generated(const JournalTarget& target,
+                                std::vector<GeneratedLines> generated) {
+    if (generated.empty()) return;
+    {
+        std::lock_guard lock(mutex_);
+        auto& waiting = generated_[target.gitdir];
+        for (GeneratedLines& g : generated)
+            waiting.emplace_back(target.path, std::move(g));
+    }
+    journal_([this, gitdir = target.gitdir] { record_generated(gitdir); });
+}
+
+void JournalSync::record_generated(const std::filesystem::path& gitdir) {
+    std::map<std::filesystem::path, std::vector<std::pair<std::string, GeneratedLines>>> take;
+    {
+        std::lock_guard lock(mutex_);
+        if (gitdir.empty()) {
+            take.swap(generated_);
+        } else if (auto it = generated_.find(gitdir); it != generated_.end()) {
+            take.emplace(it->first, std::move(it->second));
+            generated_.erase(it);
+        }
+    }
+    for (const auto& [dir, items] : take) {
+        SessionStore store(dir);
+        for (const auto& [path, g] : items) {
+            const SessionKey key{g.origin.tool, g.origin.session};
+            auto st = store.update(key, [&](SessionRecord& r) {
+                if (r.kind.empty()) r.kind = g.origin.kind;
+                r.note_model(g.origin.model);
+                r.add_generated(path, g.lines);
+            });
+            if (!st)
+                spdlog::warn("session: {} generated lines of {} in {} not recorded: {}", g.lines,
+                             key.str(), path, st.error().message);
+        }
+    }
+}
+
 void JournalSync::do_save(uint64_t doc_id) {
     std::optional<PendingSave> job;
     {
@@ -121,6 +161,8 @@ void JournalSync::do_save(uint64_t doc_id) {
     }
     try {
         if (callbacks_.before_write) callbacks_.before_write(job->target.gitdir);
+        // Before the entry that holds the lines: a commit that sees them sees them generated.
+        record_generated(job->target.gitdir);
         Journal& journal = journal_for(job->target.gitdir);
         const Snapshot& ours = job->snapshot;
         const auto held = held_.find(doc_id);

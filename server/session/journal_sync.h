@@ -21,6 +21,8 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace provenant::session {
 
@@ -130,6 +132,16 @@ public:
     void look_at_file(std::filesystem::path file, std::shared_ptr<const std::string> text,
                       std::function<void(FileLook)> done);
 
+    /// Lines an AI completion generated in `target`'s file (Document::take_generated), for
+    /// the completion session's funnel (journal/sessions.h: no hook reports completions).
+    /// Recorded in the repository's session store before the next journal write to that
+    /// repository (a commit whose note holds the lines also sees them generated).
+    struct GeneratedLines {
+        OriginRecord origin;
+        uint64_t lines = 0;
+    };
+    void add_generated(const JournalTarget& target, std::vector<GeneratedLines> generated);
+
     /// Checks every tracked entry (queued).
     void poll_now();
 
@@ -145,6 +157,8 @@ private:
     };
     Journal& journal_for(const std::filesystem::path& gitdir);
     void do_save(uint64_t doc_id);
+    /// Writes the generated lines waiting for `gitdir` (all of them when empty).
+    void record_generated(const std::filesystem::path& gitdir);
     void do_poll();
 
     Executor journal_;
@@ -173,6 +187,9 @@ private:
     };
     std::mutex mutex_;
     std::unordered_map<uint64_t, PendingSave> pending_;
+    /// Generated lines waiting for the journal executor, by git directory and path (guarded
+    /// by mutex_).
+    std::map<std::filesystem::path, std::vector<std::pair<std::string, GeneratedLines>>> generated_;
 };
 
 } // namespace provenant::session

@@ -337,3 +337,26 @@ TEST_CASE("random edits: an annotation early, on time or late gives the same pro
         CHECK(same_provenance(on_time, run(later.size() / 2)));
     }
 }
+
+TEST_CASE("take_generated counts the non-blank lines an annotation newly attributed to an AI") {
+    Document d("x\n", 1, PositionEncoding::Utf16);
+    REQUIRE(d.apply_change(2, at(1, 0), "a\n\n  \nb\r\nc").ok());
+    // Held until its version arrives: nothing counted before it applies.
+    REQUIRE(d.annotate(3, kCopilot, {rng(1, 0, 5, 2)}).ok());
+    CHECK(d.take_generated().empty());
+    REQUIRE(d.apply_change(3, at(5, 1), "d").ok()); // "c" becomes "cd" at version 3
+    auto g = d.take_generated();
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].first == kCopilot);
+    CHECK(g[0].second == 3); // a, b, c: the blank and the whitespace-only lines do not count
+    // The same text annotated again, and a paste or a person's annotation: nothing generated.
+    REQUIRE(d.annotate(3, kCopilot, {rng(1, 0, 5, 2)}).ok());
+    REQUIRE(d.annotate(3, kPasteRec, {rng(0, 0, 1, 0)}).ok());
+    CHECK(d.take_generated().empty());
+    // Another AI over part of the lines: only the lines it newly holds, for it.
+    REQUIRE(d.annotate(3, kClaude, {rng(1, 0, 1, 1), rng(4, 0, 4, 1)}).ok());
+    g = d.take_generated();
+    REQUIRE(g.size() == 1);
+    CHECK(g[0].first == kClaude);
+    CHECK(g[0].second == 2);
+}
