@@ -13,7 +13,7 @@ if ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz: clang++ not found (Debian package clang): fuzzers skipped"
   exit 0
 fi
-targets=(fuzz_note fuzz_journal_entry fuzz_agent_payload fuzz_lsp fuzz_origin_text)
+targets=(fuzz_note fuzz_journal_entry fuzz_agent_payload fuzz_lsp fuzz_origin_text fuzz_pack)
 CC=clang CXX=clang++ "$root/scripts/build.sh" "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DPROVENANT_FUZZ=ON -DPROVENANT_TESTS=OFF -DPROVENANT_BENCH=OFF -DPROVENANT_STATIC_DEPS=OFF \
   -- "${targets[@]}"

@@ -179,7 +179,7 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
         if (int rc = git_repository_odb(Setter(odb_), repo_); rc != 0)
             return git::git_error(rc, "opening the object database for " + what);
         // The packs read directly, libgit2 for the rest (git/pack_reader.h says why).
-        packs_ = git::PackReader::open(git_repository_commondir(repo_));
+        if (!packs_) packs_ = git::PackReader::open(git_repository_commondir(repo_));
         objects_.use_packs(packs_.get());
     }
     if (auto st = git::changed_entries(odb_.get(), objects_, old_id, &new_id, "", entries_); !st)

@@ -65,6 +65,9 @@ struct CommitDiff {
 class CommitDiffer {
 public:
     explicit CommitDiffer(git_repository* repo) : repo_(repo) {}
+    /// Reads the packs through `packs` (a reader of this repository's packs, see
+    /// PackReader::share) rather than mapping them again; before the first diff.
+    void use_packs(std::unique_ptr<git::PackReader> packs) { packs_ = std::move(packs); }
     /// The diff of the tree `new_tree` against the tree `old_tree` (null: the empty tree) into
     /// `out` (cleared first). `what` names the commit in errors. The trees and blobs read are
     /// kept (git::ObjectCache, bounded): diffing commits parents first, a version read as a

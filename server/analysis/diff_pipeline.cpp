@@ -5,7 +5,8 @@
 namespace provenant::analysis {
 
 Result<std::unique_ptr<DiffPipeline>> DiffPipeline::start(const git::Repo& repo,
-                                                          std::vector<DiffJob> jobs) {
+                                                          std::vector<DiffJob> jobs,
+                                                          std::unique_ptr<git::PackReader> packs) {
     // The work tree when there is one: the producer reads the same attribute files.
     const char* where = git_repository_workdir(repo.get());
     if (where == nullptr) where = git_repository_path(repo.get());
@@ -13,6 +14,7 @@ Result<std::unique_ptr<DiffPipeline>> DiffPipeline::start(const git::Repo& repo,
     if (int rc = git_repository_open(git::Setter(own), where); rc != 0)
         return git::git_error(rc, "opening the repository for the diff thread");
     std::unique_ptr<DiffPipeline> p(new DiffPipeline(std::move(own), std::move(jobs)));
+    p->packs_ = std::move(packs);
     p->thread_ = std::thread([raw = p.get()] { raw->run(); });
     return p;
 }
@@ -31,6 +33,7 @@ DiffPipeline::~DiffPipeline() {
 
 void DiffPipeline::run() {
     CommitDiffer differ(repo_.get());
+    if (packs_) differ.use_packs(std::move(packs_));
     for (size_t k = 0; k < jobs_.size(); ++k) {
         {
             std::unique_lock lock(mu_);

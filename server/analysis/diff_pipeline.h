@@ -28,10 +28,12 @@ struct DiffJob {
 class DiffPipeline {
 public:
     static constexpr size_t kAhead = 64;
-    /// Opens a second handle on `repo` and starts the producer; an Error when it cannot be
-    /// opened (the walk then diffs on its own thread).
-    static Result<std::unique_ptr<DiffPipeline>> start(const git::Repo& repo,
-                                                       std::vector<DiffJob> jobs);
+    /// Opens a second handle on `repo` and starts the producer, which reads the packs through
+    /// `packs` when given (a reader of the same repository's packs, PackReader::share); an
+    /// Error when it cannot be opened (the walk then diffs on its own thread).
+    static Result<std::unique_ptr<DiffPipeline>>
+    start(const git::Repo& repo, std::vector<DiffJob> jobs,
+          std::unique_ptr<git::PackReader> packs = nullptr);
     ~DiffPipeline();
     DiffPipeline(const DiffPipeline&) = delete;
     DiffPipeline& operator=(const DiffPipeline&) = delete;
@@ -47,7 +49,8 @@ private:
         CommitDiff diff;
         Status status;
     };
-    git::Repository repo_; // the producer's own handle
+    git::Repository repo_;                   // the producer's own handle
+    std::unique_ptr<git::PackReader> packs_; // handed to the producer's differ
     std::vector<DiffJob> jobs_;
     std::vector<Slot> slots_; // a ring of kAhead
     std::mutex mu_;

@@ -40,6 +40,10 @@ namespace {
 
 using git::Setter;
 
+/// The delta bases the notes' reader keeps: a note blob is read once, but its delta chain
+/// shares bases with the next notes'.
+constexpr size_t kNoteBases = size_t{16} << 20;
+
 /// Walked commits by id -> walk index.
 using CommitIndex = std::unordered_map<git_oid, uint32_t, git::OidHash, git::OidEq>;
 
@@ -94,6 +98,10 @@ public:
         // hundred entries: at 100,000 commits its cache filled its 256 MiB with trees no one
         // reads again. (A process-wide setting: the report's process reads trees only here.)
         git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, size_t{0});
+        // Nor commits: the walk reads each once (its rows), and libgit2 kept all of them,
+        // parsed, for the process's life (at 100,000 commits, tens of MiB that grew with the
+        // history).
+        git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT, size_t{0});
     }
 
     /// Checkpoints (Fates::checkpoints) every `every` commits; 0: automatic.
@@ -154,6 +162,8 @@ private:
 
     const git::Repo& repo_;
     Fates& out_;
+    // The packs (set when the notes are listed: open_notes), before notes_, which reads them.
+    std::unique_ptr<git::PackReader> packs_;
     std::optional<git::NoteReader> notes_;
     CommitDiffer differ_;
     CommitDiff diff_; // the commit being processed (reused: no allocations per commit)
@@ -254,7 +264,14 @@ Status Walker::read_commit_rows(uint32_t from, const CommitIndex& index,
 }
 
 void Walker::open_notes(size_t commits) {
-    notes_.emplace(repo_, commits >= 64);
+    const bool listed = commits >= 64;
+    notes_.emplace(repo_, listed);
+    if (!listed) return;
+    // The packs mapped once for both threads: the notes' blobs read here, the diffs' trees and
+    // blobs on the diff thread (and replays here) each through a reader with its own cache.
+    packs_ = git::PackReader::open(git_repository_commondir(repo_.get()), kNoteBases);
+    notes_->use_packs(packs_.get());
+    differ_.use_packs(packs_->share());
 }
 
 Status Walker::replay_stored(std::vector<uint32_t> needed) {
@@ -659,7 +676,9 @@ Status Walker::process_range(uint32_t from, const Progress& progress) {
             if (job.has_parent) job.parent_tree = trees_[row.parents[0]];
             jobs.push_back(job);
         }
-        if (auto p = DiffPipeline::start(repo_, std::move(jobs))) pipeline_ = std::move(*p);
+        if (auto p =
+                DiffPipeline::start(repo_, std::move(jobs), packs_ ? packs_->share() : nullptr))
+            pipeline_ = std::move(*p);
         // else diffed here
     }
     struct Stop { // the producer stops with the range, an error included

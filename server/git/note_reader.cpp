@@ -42,6 +42,14 @@ Result<std::optional<std::string>> NoteReader::raw(const NoteStore& store,
     if (!listed) return (&store == &provenant_ ? provenant_tree_ : gitai_tree_).read(commit);
     auto it = listed->find(oid_key(commit));
     if (it == listed->end()) return std::optional<std::string>{};
+    if (packs_ != nullptr) {
+        // From the pack when it holds a blob there; anything else (not packed, unreadable, not
+        // a blob) as libgit2 reads it, errors included.
+        if (auto got = packs_->read(it->second); got && *got && (*got)->type == GIT_OBJECT_BLOB) {
+            const std::string_view d = data_of(**got);
+            return std::optional<std::string>(std::string(d.data(), ::strnlen(d.data(), d.size())));
+        }
+    }
     auto text = repo_.blob_text(it->second);
     if (!text) return text.error().context("reading the note of " + to_hex(commit));
     // git_note_message's text ends at the first NUL: the same text either way.

@@ -3,6 +3,7 @@
 
 #include "git/note_store.h"
 #include "git/notes_tree.h"
+#include "git/pack_reader.h"
 
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ public:
     /// the raw notes trees, resolved here (git/notes_tree.h: git_note_read would resolve the
     /// ref and parse its fan-out trees again for every commit).
     explicit NoteReader(const Repo& repo, bool listed = false);
+    /// With `listed`, the note blobs are read through `packs` first (not owned; null: libgit2
+    /// only), which keeps the delta bases it resolved: libgit2 resolves each note's delta
+    /// chain again from the newest version.
+    void use_packs(PackReader* packs) { packs_ = packs; }
     CommitNote read(const git_oid& commit) const;
     /// The same for a reader of one file: provenant's note with only `path`'s entry in
     /// `files` (parse_note_for: the other entries are not read), git-ai's whole.
@@ -45,6 +50,7 @@ private:
     NotesTree provenant_tree_, gitai_tree_;
     /// With `listed`: annotated commit (raw 20 bytes) -> note blob, per ref.
     std::optional<std::unordered_map<std::string, git_oid>> listed_provenant_, listed_gitai_;
+    PackReader* packs_ = nullptr;
 };
 
 } // namespace provenant::git

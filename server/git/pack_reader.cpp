@@ -1,5 +1,5 @@
-// Pack index version 2 look-ups, pack entry headers, zlib streams and git's delta format, each
-// bounds-checked against the mapped files.
+// Pack index look-ups (versions 1 and 2), pack entry headers, zlib streams and git's delta format,
+// each bounds-checked against the mapped files.
 #include "git/pack_reader.h"
 
 #include "git/repository.h"
@@ -112,14 +112,65 @@ git_object_t object_type(unsigned t) {
 
 } // namespace
 
-std::unique_ptr<PackReader> PackReader::open(const std::string& git_dir, size_t budget) {
-    std::unique_ptr<PackReader> r(new PackReader(budget));
+PackReader::Mapping::~Mapping() {
+    if (mapped) ::munmap(const_cast<unsigned char*>(data), size);
+}
+
+PackReader::PackReader(size_t budget) : budget_(budget) {
     auto* zs = new z_stream{};
     if (inflateInit(zs) != Z_OK) {
         delete zs;
-        return r; // no stream: no packs, every read answers nullopt
+        return; // no stream: every read answers nullopt
     }
-    r->zstream_ = zs;
+    zstream_ = zs;
+}
+
+PackReader::~PackReader() {
+    if (zstream_ != nullptr) {
+        inflateEnd(static_cast<z_stream*>(zstream_));
+        delete static_cast<z_stream*>(zstream_);
+    }
+}
+
+std::optional<PackReader::Pack> PackReader::checked(Pack p) {
+    if (p.idx_file == nullptr || p.pack_file == nullptr || p.idx_file->data == nullptr ||
+        p.pack_file->data == nullptr)
+        return std::nullopt;
+    p.idx = p.idx_file->data;
+    p.idx_size = p.idx_file->size;
+    p.pack = p.pack_file->data;
+    p.pack_size = p.pack_file->size;
+    // A pack: "PACK", a version, the object count, the entries and a 20-byte checksum.
+    if (p.pack_size < 32 || std::memcmp(p.pack, "PACK", 4) != 0) return std::nullopt;
+    // Index version 2 starts with a magic number and its version; version 1 (git before 1.5.2,
+    // or pack-objects --index-version=1) with the fan-out table (git's test for which it is).
+    size_t fan = 0;
+    if (p.idx_size >= 8 && std::memcmp(p.idx, "\377tOc", 4) == 0) {
+        if (be32(p.idx + 4) != 2) return std::nullopt;
+        p.version = 2;
+        fan = 8;
+    } else {
+        p.version = 1;
+    }
+    if (p.idx_size < fan + 256 * 4 + 40) return std::nullopt;
+    // Every fan-out count at most the next (git's "non-monotonic index"): look-ups below stay
+    // within the entries.
+    for (size_t k = 0; k + 1 < 256; ++k)
+        if (be32(p.idx + fan + 4 * k) > be32(p.idx + fan + 4 * (k + 1))) return std::nullopt;
+    p.objects = be32(p.idx + fan + 255 * 4);
+    if (p.objects != be32(p.pack + 8)) return std::nullopt;
+    if (p.version == 1) {
+        // Entries of a 32-bit offset and an id, then two checksums: exactly that size.
+        if (uint64_t(p.objects) * 24 + 256 * 4 + 40 != p.idx_size) return std::nullopt;
+    } else if (uint64_t(p.objects) * 28 + kIdxHeader + 40 > p.idx_size) {
+        return std::nullopt; // ids, CRCs, 32-bit offsets and two checksums at least
+    }
+    return p;
+}
+
+std::unique_ptr<PackReader> PackReader::open(const std::string& git_dir, size_t budget) {
+    std::unique_ptr<PackReader> r(new PackReader(budget));
+    if (r->zstream_ == nullptr) return r;
     std::string dir = git_dir;
     if (!dir.empty() && dir.back() != '/') dir += '/';
     dir += "objects/pack/";
@@ -132,52 +183,74 @@ std::unique_ptr<PackReader> PackReader::open(const std::string& git_dir, size_t 
     }
     ::closedir(d);
     std::sort(names.begin(), names.end());
+    auto map = [](const std::string& path) {
+        auto m = std::make_shared<Mapping>();
+        m->data = map_file(path, m->size);
+        m->mapped = m->data != nullptr;
+        return m;
+    };
     for (const std::string& n : names) {
         Pack p;
-        p.idx = map_file(dir + n, p.idx_size);
-        p.pack = map_file(dir + n.substr(0, n.size() - 4) + ".pack", p.pack_size);
-        bool ok = p.idx != nullptr && p.pack != nullptr && p.idx_size >= kIdxHeader + 40 &&
-                  std::memcmp(p.idx, "\377tOc", 4) == 0 && be32(p.idx + 4) == 2 &&
-                  p.pack_size >= 32 && std::memcmp(p.pack, "PACK", 4) == 0;
-        if (ok) {
-            p.objects = be32(p.idx + 8 + 255 * 4);
-            // ids, CRCs, 32-bit offsets and two checksums at least.
-            ok = p.objects == be32(p.pack + 8) &&
-                 uint64_t(p.objects) * 28 + kIdxHeader + 40 <= p.idx_size;
-        }
-        if (ok && r->packs_.size() < 0xFFFF) {
-            r->packs_.push_back(p);
-            continue;
-        }
-        if (p.idx != nullptr) ::munmap(const_cast<unsigned char*>(p.idx), p.idx_size);
-        if (p.pack != nullptr) ::munmap(const_cast<unsigned char*>(p.pack), p.pack_size);
+        p.idx_file = map(dir + n);
+        p.pack_file = map(dir + n.substr(0, n.size() - 4) + ".pack");
+        if (auto ok = checked(std::move(p)); ok && r->packs_.size() < 0xFFFF)
+            r->packs_.push_back(std::move(*ok));
+        // else unmapped here; libgit2 reads its objects
     }
     return r;
 }
 
-PackReader::~PackReader() {
-    for (const Pack& p : packs_) {
-        ::munmap(const_cast<unsigned char*>(p.idx), p.idx_size);
-        ::munmap(const_cast<unsigned char*>(p.pack), p.pack_size);
-    }
-    if (zstream_ != nullptr) {
-        inflateEnd(static_cast<z_stream*>(zstream_));
-        delete static_cast<z_stream*>(zstream_);
-    }
+std::unique_ptr<PackReader> PackReader::in_memory(std::string_view idx, std::string_view pack,
+                                                  size_t budget) {
+    std::unique_ptr<PackReader> r(new PackReader(budget));
+    if (r->zstream_ == nullptr) return r;
+    auto borrow = [](std::string_view bytes) {
+        auto m = std::make_shared<Mapping>();
+        m->data = reinterpret_cast<const unsigned char*>(bytes.data());
+        m->size = bytes.size();
+        return m;
+    };
+    Pack p;
+    p.idx_file = borrow(idx);
+    p.pack_file = borrow(pack);
+    if (auto ok = checked(std::move(p))) r->packs_.push_back(std::move(*ok));
+    return r;
+}
+
+std::unique_ptr<PackReader> PackReader::share(size_t budget) const {
+    std::unique_ptr<PackReader> r(new PackReader(budget));
+    if (r->zstream_ != nullptr) r->packs_ = packs_;
+    return r;
+}
+
+const unsigned char* PackReader::id_at(const Pack& p, uint32_t k) const {
+    return p.version == 1 ? p.idx + 256 * 4 + size_t(k) * 24 + 4
+                          : p.idx + kIdxHeader + size_t(k) * 20;
+}
+
+std::vector<git_oid> PackReader::ids() const {
+    std::vector<git_oid> out;
+    for (const Pack& p : packs_)
+        for (uint32_t k = 0; k < p.objects; ++k) {
+            git_oid id;
+            std::memcpy(id.id, id_at(p, k), 20);
+            out.push_back(id);
+        }
+    return out;
 }
 
 std::optional<uint64_t> PackReader::find(const Pack& p, const git_oid& id) const {
-    const unsigned char* fan = p.idx + 8;
+    const unsigned char* fan = p.idx + (p.version == 1 ? 0 : 8);
     const uint32_t lo0 = id.id[0] == 0 ? 0 : be32(fan + 4 * (id.id[0] - 1));
     const uint32_t hi0 = be32(fan + 4 * id.id[0]);
     if (hi0 > p.objects || lo0 > hi0) return std::nullopt;
-    const unsigned char* ids = p.idx + kIdxHeader;
     uint32_t lo = lo0, hi = hi0;
     while (lo < hi) {
         const uint32_t mid = lo + (hi - lo) / 2;
-        const int c = std::memcmp(ids + size_t(mid) * 20, id.id, 20);
+        const int c = std::memcmp(id_at(p, mid), id.id, 20);
         if (c == 0) {
-            const unsigned char* offs = ids + size_t(p.objects) * 24;
+            if (p.version == 1) return be32(p.idx + 256 * 4 + size_t(mid) * 24);
+            const unsigned char* offs = p.idx + kIdxHeader + size_t(p.objects) * 24;
             const uint32_t o = be32(offs + size_t(mid) * 4);
             if ((o & 0x80000000U) == 0) return o;
             const size_t big = size_t(p.objects) * 28 + kIdxHeader + size_t(o & 0x7fffffffU) * 8;
@@ -306,6 +379,7 @@ Result<std::optional<RawObject>> PackReader::read(const git_oid& id) {
         if (!at) continue;
         auto object = resolve(k, *at);
         if (!object) return object.error().context("reading " + to_hex(id) + " from its pack");
+        ++found_;
         return std::optional<RawObject>(std::move(*object));
     }
     return std::optional<RawObject>();

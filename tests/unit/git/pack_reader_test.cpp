@@ -110,3 +110,99 @@ TEST_CASE("PackReader: a pack cut short or overwritten reads as an Error or as m
         CHECK(errors > 0);
     }
 }
+
+namespace {
+
+/// The ids and types of every object of `r` but `except`, as `git cat-file` lists them.
+std::vector<std::pair<std::string, std::string>> packed_objects(const TempRepo& r) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::istringstream listed(
+        r.git({"cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)"})
+            .out);
+    std::string id, type;
+    while (listed >> id >> type)
+        out.emplace_back(id, type);
+    return out;
+}
+
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// The one pack's index and pack files of `r`.
+std::pair<std::filesystem::path, std::filesystem::path> the_pack(const TempRepo& r) {
+    std::filesystem::path idx;
+    for (const auto& e : std::filesystem::directory_iterator(r.path() + "/.git/objects/pack"))
+        if (e.path().extension() == ".idx") idx = e.path();
+    auto pack = idx;
+    return {idx, pack.replace_extension(".pack")};
+}
+
+} // namespace
+
+TEST_CASE("PackReader: an index of version 1 is read (every object as git cat-file reads it), "
+          "and lists the same ids as version 2's") {
+    TempRepo r;
+    make_history(r);
+    const auto objects = packed_objects(r);
+    auto v2 = git::PackReader::open(r.path() + "/.git");
+    REQUIRE(v2->packs() == 1);
+    // The same pack indexed as git before 1.5.2 did.
+    r.git({"-c", "pack.indexVersion=1", "repack", "-adf", "-q"});
+    const auto [idx, pack] = the_pack(r);
+    REQUIRE(read_file(idx).compare(0, 4, "\377tOc") != 0); // no version-2 magic: version 1
+    auto v1 = git::PackReader::open(r.path() + "/.git", 4096);
+    REQUIRE(v1->packs() == 1);
+    CHECK(v1->ids().size() == objects.size());
+    for (const auto& [hex, type] : objects) {
+        auto got = v1->read(oid_of(hex));
+        REQUIRE(got);
+        REQUIRE(*got);
+        CHECK(git_object_type2string((*got)->type) == type);
+        CHECK(git::data_of(**got) == r.git({"cat-file", type, hex}).out);
+    }
+    CHECK(v1->deltas_applied() > 0);
+}
+
+TEST_CASE("PackReader: an index of version 1 of the wrong size, or a fan-out that decreases, "
+          "is not read (libgit2 reads those objects)") {
+    TempRepo r;
+    make_history(r);
+    r.git({"-c", "pack.indexVersion=1", "repack", "-adf", "-q"});
+    const auto [idx_path, pack_path] = the_pack(r);
+    const std::string idx = read_file(idx_path), pack = read_file(pack_path);
+    CHECK(git::PackReader::in_memory(idx, pack)->packs() == 1);
+    CHECK(git::PackReader::in_memory(idx.substr(0, idx.size() - 1), pack)->packs() == 0);
+    CHECK(git::PackReader::in_memory(idx + "x", pack)->packs() == 0);
+    std::string bad = idx;
+    bad[4 * 10 + 3] = char(0xff); // fan-out[10] above fan-out[11]
+    CHECK(git::PackReader::in_memory(bad, pack)->packs() == 0);
+    CHECK(git::PackReader::in_memory(idx, pack.substr(0, 20))->packs() == 0);
+}
+
+TEST_CASE("PackReader: a shared reader reads the same packs with a cache of its own, after the "
+          "one it came from is gone; bytes in memory read as the mapped files") {
+    TempRepo r;
+    make_history(r);
+    const auto objects = packed_objects(r);
+    auto first = git::PackReader::open(r.path() + "/.git");
+    auto shared = first->share(4096);
+    const auto [idx_path, pack_path] = the_pack(r);
+    const std::string idx = read_file(idx_path), pack = read_file(pack_path);
+    auto memory = git::PackReader::in_memory(idx, pack);
+    first.reset(); // the mappings stay while a reader holds them
+    REQUIRE(shared->packs() == 1);
+    REQUIRE(memory->packs() == 1);
+    CHECK(shared->ids().size() == objects.size());
+    for (const auto& [hex, type] : objects) {
+        auto a = shared->read(oid_of(hex));
+        auto b = memory->read(oid_of(hex));
+        REQUIRE(a);
+        REQUIRE(b);
+        REQUIRE(*a);
+        REQUIRE(*b);
+        CHECK(git::data_of(**a) == r.git({"cat-file", type, hex}).out);
+        CHECK(git::data_of(**b) == git::data_of(**a));
+    }
+}
