@@ -5,6 +5,7 @@
 #include "git/notes_tree.h"
 #include "support/temp_repo.h"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <map>
 #include <string>
@@ -162,12 +163,19 @@ std::string upper(std::string s) {
 
 /// Commits of `r` whose ids begin with two hex letters, so their names have an uppercase
 /// spelling at every level.
-std::vector<std::string> letter_commits(const TempRepo& r, size_t n) {
+/// `distinct_fanout`: no two share their first two digits (their fan-out directory), so a
+/// test's damaged directory holds one commit's note only (36 such prefixes: without it, two
+/// commits share one in 1 run of 36).
+std::vector<std::string> letter_commits(const TempRepo& r, size_t n, bool distinct_fanout = false) {
     std::vector<std::string> out;
+    auto taken = [&](const std::string& c) {
+        return std::any_of(out.begin(), out.end(),
+                           [&](const std::string& o) { return o.compare(0, 2, c, 0, 2) == 0; });
+    };
     for (int i = 0; out.size() < n && i < 2000; ++i) {
         r.write("f.txt", std::to_string(i) + "\n");
         const std::string c = r.commit_all("c" + std::to_string(i));
-        if (c[0] >= 'a' && c[1] >= 'a') out.push_back(c);
+        if (c[0] >= 'a' && c[1] >= 'a' && !(distinct_fanout && taken(c))) out.push_back(c);
     }
     REQUIRE(out.size() == n);
     return out;
@@ -238,7 +246,7 @@ TEST_CASE("NotesTree: notes named in uppercase and mixed-case hex are read, join
 
 TEST_CASE("NotesTree: damaged notes trees are errors, never read past their end") {
     TempRepo r;
-    const std::vector<std::string> c = letter_commits(r, 2);
+    const std::vector<std::string> c = letter_commits(r, 2, /*distinct_fanout=*/true);
     const std::string note = blob(r, "a note\n");
     const std::string sub = raw_entry("100644", c[0].substr(2), note);
     const std::string flat = raw_entry("100644", c[1], note);
