@@ -94,19 +94,21 @@ bool Scanner::string(bool& escaped) {
             continue;
         }
         // UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+        // cont() consumes a byte: repeated calls are successive bytes (hence the NOLINTs).
         bool ok = false;
         if (c >= 0xC2 && c <= 0xDF)
             ok = cont(0x80, 0xBF);
         else if (c == 0xE0)
             ok = cont(0xA0, 0xBF) && cont(0x80, 0xBF);
         else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
-            ok = cont(0x80, 0xBF) && cont(0x80, 0xBF);
+            ok = cont(0x80, 0xBF) && cont(0x80, 0xBF); // NOLINT(misc-redundant-expression)
         else if (c == 0xED)
             ok = cont(0x80, 0x9F) && cont(0x80, 0xBF);
         else if (c == 0xF0)
             ok = cont(0x90, 0xBF) && cont(0x80, 0xBF) && cont(0x80, 0xBF);
         else if (c >= 0xF1 && c <= 0xF3)
-            ok = cont(0x80, 0xBF) && cont(0x80, 0xBF) && cont(0x80, 0xBF);
+            ok = cont(0x80, 0xBF) && cont(0x80, 0xBF) && // NOLINT(misc-redundant-expression)
+                 cont(0x80, 0xBF);
         else if (c == 0xF4)
             ok = cont(0x80, 0x8F) && cont(0x80, 0xBF) && cont(0x80, 0xBF);
         if (!ok) return false;

@@ -136,7 +136,9 @@ void JournalSync::record_generated(const std::filesystem::path& gitdir) {
     }
     for (const auto& [dir, items] : take) {
         SessionStore store(dir);
-        for (const auto& [path, g] : items) {
+        for (const auto& item : items) {
+            const std::string& path = item.first;
+            const GeneratedLines& g = item.second;
             const SessionKey key{g.origin.tool, g.origin.session};
             auto st = store.update(key, [&](SessionRecord& r) {
                 if (r.kind.empty()) r.kind = g.origin.kind;
