@@ -1,6 +1,7 @@
 // One file's entry of a note read without the others: the whole text checked for JSON syntax as
 // nlohmann's parser checks it, then only the note's own fields and that entry parsed into values.
 #include "protocol/note.h"
+#include "support/quoted_path.h"
 
 #include <cmath>
 #include <cstdlib>
@@ -65,11 +66,6 @@ bool Scanner::string(bool& escaped) {
     escaped = false;
     if (!take('"')) return false;
     auto byte = [&](size_t k) { return static_cast<unsigned char>(t_[k]); };
-    auto cont = [&](unsigned char lo, unsigned char hi) {
-        if (at_ >= t_.size() || byte(at_) < lo || byte(at_) > hi) return false;
-        ++at_;
-        return true;
-    };
     while (at_ < t_.size()) {
         const unsigned char c = byte(at_++);
         if (c == '"') return true;
@@ -93,25 +89,12 @@ bool Scanner::string(bool& escaped) {
             }
             continue;
         }
-        // UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
-        // cont() consumes a byte: repeated calls are successive bytes (hence the NOLINTs).
-        bool ok = false;
-        if (c >= 0xC2 && c <= 0xDF)
-            ok = cont(0x80, 0xBF);
-        else if (c == 0xE0)
-            ok = cont(0xA0, 0xBF) && cont(0x80, 0xBF);
-        else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF)
-            ok = cont(0x80, 0xBF) && cont(0x80, 0xBF); // NOLINT(misc-redundant-expression)
-        else if (c == 0xED)
-            ok = cont(0x80, 0x9F) && cont(0x80, 0xBF);
-        else if (c == 0xF0)
-            ok = cont(0x90, 0xBF) && cont(0x80, 0xBF) && cont(0x80, 0xBF);
-        else if (c >= 0xF1 && c <= 0xF3)
-            ok = cont(0x80, 0xBF) && cont(0x80, 0xBF) && // NOLINT(misc-redundant-expression)
-                 cont(0x80, 0xBF);
-        else if (c == 0xF4)
-            ok = cont(0x80, 0x8F) && cont(0x80, 0xBF) && cont(0x80, 0xBF);
-        if (!ok) return false;
+        // A run of non-ASCII bytes: whole UTF-8 sequences (support's RFC 3629 check: no
+        // overlong forms, no surrogates, nothing above U+10FFFF), as nlohmann requires.
+        const size_t from = at_ - 1;
+        while (at_ < t_.size() && byte(at_) >= 0x80)
+            ++at_;
+        if (!valid_utf8(t_.substr(from, at_ - from))) return false;
     }
     return false;
 }

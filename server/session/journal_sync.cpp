@@ -124,31 +124,27 @@ void JournalSync::add_generated(const JournalTarget& target,
 }
 
 void JournalSync::record_generated(const std::filesystem::path& gitdir) {
-    std::map<std::filesystem::path, std::vector<std::pair<std::string, GeneratedLines>>> take;
+    std::vector<std::pair<std::string, GeneratedLines>> items;
     {
         std::lock_guard lock(mutex_);
-        if (gitdir.empty()) {
-            take.swap(generated_);
-        } else if (auto it = generated_.find(gitdir); it != generated_.end()) {
-            take.emplace(it->first, std::move(it->second));
-            generated_.erase(it);
-        }
+        auto it = generated_.find(gitdir);
+        if (it == generated_.end()) return;
+        items = std::move(it->second);
+        generated_.erase(it);
     }
-    for (const auto& [dir, items] : take) {
-        SessionStore store(dir);
-        for (const auto& item : items) {
-            const std::string& path = item.first;
-            const GeneratedLines& g = item.second;
-            const SessionKey key{g.origin.tool, g.origin.session};
-            auto st = store.update(key, [&](SessionRecord& r) {
-                if (r.kind.empty()) r.kind = g.origin.kind;
-                r.note_model(g.origin.model);
-                r.add_generated(path, g.lines);
-            });
-            if (!st)
-                spdlog::warn("session: {} generated lines of {} in {} not recorded: {}", g.lines,
-                             key.str(), path, st.error().message);
-        }
+    SessionStore store(gitdir);
+    for (const auto& item : items) {
+        const std::string& path = item.first;
+        const GeneratedLines& g = item.second;
+        const SessionKey key{g.origin.tool, g.origin.session};
+        auto st = store.update(key, [&](SessionRecord& r) {
+            if (r.kind.empty()) r.kind = g.origin.kind;
+            r.note_model(g.origin.model);
+            r.add_generated(path, g.lines);
+        });
+        if (!st)
+            spdlog::warn("session: {} generated lines of {} in {} not recorded: {}", g.lines,
+                         key.str(), path, st.error().message);
     }
 }
 

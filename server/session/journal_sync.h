@@ -157,7 +157,7 @@ private:
     };
     Journal& journal_for(const std::filesystem::path& gitdir);
     void do_save(uint64_t doc_id);
-    /// Writes the generated lines waiting for `gitdir` (all of them when empty).
+    /// Writes the generated lines waiting for `gitdir`.
     void record_generated(const std::filesystem::path& gitdir);
     void do_poll();
 
