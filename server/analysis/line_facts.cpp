@@ -85,31 +85,4 @@ LineFacts compute_line_facts(const Fates& f, const MetricsOptions& o) {
     return x;
 }
 
-bool LineFacts::merged(const Fates& f, uint32_t l) const {
-    const uint32_t mb = main_idx[f.lines[l].birth];
-    return mb != kNone && end_main[l] != mb;
-}
-
-bool LineFacts::rewritten_before_merge(const Fates& f, uint32_t l) const {
-    const uint32_t mb = main_idx[f.lines[l].birth];
-    return mb != kNone && end_main[l] == mb;
-}
-
-bool LineFacts::released(const Fates& f, uint32_t l) const {
-    const uint32_t rb = rel_idx[f.lines[l].birth];
-    return rb != kNone && end_rel[l] != rb;
-}
-
-bool LineFacts::alive(const Fates& f, uint32_t l) const {
-    return at_anc[f.lines[l].birth] != 0 && end_time[l] == kNever;
-}
-
-int64_t LineFacts::merge_date(const Fates& f, uint32_t l) const {
-    return f.commits[chain[main_idx[f.lines[l].birth]]].commit_time;
-}
-
-int64_t LineFacts::release_date(const Fates& f, uint32_t l) const {
-    return releases[rel_idx[f.lines[l].birth]].date;
-}
-
 } // namespace provenant::analysis

@@ -38,15 +38,31 @@ struct LineFacts {
     std::vector<uint32_t> end_commit;
     std::vector<EndBy> end_by;
 
-    /// Per line (by index into Fates::lines): the derived facts the report counts.
-    bool merged(const Fates& f, uint32_t line) const;
-    bool rewritten_before_merge(const Fates& f, uint32_t line) const;
-    bool released(const Fates& f, uint32_t line) const;
-    bool alive(const Fates& f, uint32_t line) const;
+    /// Per line (by index into Fates::lines): the derived facts the report counts. Inline:
+    /// called for every line of a history.
+    bool merged(const Fates& f, uint32_t l) const {
+        const uint32_t mb = main_idx[f.lines[l].birth];
+        return mb != kNone && end_main[l] != mb;
+    }
+    bool rewritten_before_merge(const Fates& f, uint32_t l) const {
+        const uint32_t mb = main_idx[f.lines[l].birth];
+        return mb != kNone && end_main[l] == mb;
+    }
+    bool released(const Fates& f, uint32_t l) const {
+        const uint32_t rb = rel_idx[f.lines[l].birth];
+        return rb != kNone && end_rel[l] != rb;
+    }
+    bool alive(const Fates& f, uint32_t l) const {
+        return at_anc[f.lines[l].birth] != 0 && end_time[l] == kNever;
+    }
     /// The committer date of the main commit that merged the line (only when merged()).
-    int64_t merge_date(const Fates& f, uint32_t line) const;
+    int64_t merge_date(const Fates& f, uint32_t l) const {
+        return f.commits[chain[main_idx[f.lines[l].birth]]].commit_time;
+    }
     /// The date of the first release that holds the line (only when released()).
-    int64_t release_date(const Fates& f, uint32_t line) const;
+    int64_t release_date(const Fates& f, uint32_t l) const {
+        return releases[rel_idx[f.lines[l].birth]].date;
+    }
 };
 
 /// Computes the marks: O(commits + ends). Pure; any thread.

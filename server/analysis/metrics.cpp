@@ -199,6 +199,8 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
         if (!o.by.empty()) fn(group_of(s));
     };
 
+    std::vector<std::optional<ModelPrice>> price_of(f.origins.size());
+    std::vector<uint8_t> priced(f.origins.size(), 0);
     std::vector<std::pair<Acc*, std::array<uint64_t, 6>>> shapes;
     for (uint32_t c = 0; c < n; ++c) {
         if (x.counted[c] == 0) continue;
@@ -287,8 +289,15 @@ nlohmann::json compute_report(const Fates& f, const MetricsOptions& o) {
         for (const CommitOrigin& co : row.origins) {
             const OriginRow* og = co.origin < f.origins.size() ? &f.origins[co.origin] : nullptr;
             double cost = 0;
-            if (o.prices != nullptr && og != nullptr)
-                cost = o.prices->cost(og->model, co.tokens).value_or(0.0);
+            if (o.prices != nullptr && og != nullptr) {
+                // The price of each origin's model looked up once (a case-folded search of
+                // the table per commit origin was a tenth of computing a report).
+                if (priced[co.origin] == 0) {
+                    price_of[co.origin] = o.prices->find(og->model);
+                    priced[co.origin] = 1;
+                }
+                if (const auto& price = price_of[co.origin]) cost = cost_of(*price, co.tokens);
+            }
             each({og, &row, nullptr}, [&](Acc& a) {
                 a.generated += co.generated;
                 a.tokens += co.tokens;

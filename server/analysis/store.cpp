@@ -32,16 +32,10 @@ using Stmt = std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)>;
 // Portable DDL: the same statements create the tables on PostgreSQL.
 constexpr const char* kSchema = R"sql(
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE commits (idx INTEGER PRIMARY KEY, id TEXT NOT NULL, parents TEXT NOT NULL,
-  author_email TEXT NOT NULL, author_time BIGINT NOT NULL, commit_time BIGINT NOT NULL,
-  note INTEGER NOT NULL, rewritten_from TEXT NOT NULL, first_line BIGINT NOT NULL,
-  line_end BIGINT NOT NULL);
+CREATE TABLE commit_chunks (seq INTEGER PRIMARY KEY, commits BIGINT NOT NULL,
+  data BLOB NOT NULL);
 CREATE TABLE origins (idx INTEGER PRIMARY KEY, tool TEXT NOT NULL, kind TEXT NOT NULL,
   model TEXT NOT NULL, session TEXT NOT NULL);
-CREATE TABLE commit_origins (commit_idx INTEGER NOT NULL, origin INTEGER NOT NULL,
-  input BIGINT NOT NULL, output BIGINT NOT NULL, cache_read BIGINT NOT NULL,
-  cache_write_5m BIGINT NOT NULL, cache_write_1h BIGINT NOT NULL, generated BIGINT NOT NULL,
-  has_lines INTEGER NOT NULL);
 CREATE TABLE paths (idx INTEGER PRIMARY KEY, path TEXT NOT NULL);
 CREATE TABLE line_chunks (seq INTEGER PRIMARY KEY, runs BIGINT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE end_chunks (seq INTEGER PRIMARY KEY, runs BIGINT NOT NULL, data BLOB NOT NULL);
@@ -102,18 +96,6 @@ std::string join(const std::vector<std::string>& v) {
     return out;
 }
 
-std::vector<std::string> split(const std::string& s) {
-    std::vector<std::string> out;
-    size_t pos = 0;
-    while (pos < s.size()) {
-        size_t sp = s.find(' ', pos);
-        if (sp == std::string::npos) sp = s.size();
-        if (sp > pos) out.push_back(s.substr(pos, sp - pos));
-        pos = sp + 1;
-    }
-    return out;
-}
-
 // Line runs and end runs are stored packed, many to a row (a chunk): a row per run made
 // SQLite's interpreter most of reading a store (280,000 rows at 100,000 commits). A chunk's
 // `seq` is the index of its first line (first end); every field is a little-endian uint32
@@ -130,6 +112,127 @@ void put_u32(std::vector<unsigned char>& out, uint32_t v) {
 uint32_t get_u32(const unsigned char* p) {
     return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
 }
+
+void put_u64(std::vector<unsigned char>& out, uint64_t v) {
+    for (int b = 0; b < 8; ++b)
+        out.push_back(static_cast<unsigned char>(v >> (8 * b)));
+}
+
+void put_bytes(std::vector<unsigned char>& out, const std::string& v) {
+    put_u32(out, static_cast<uint32_t>(v.size()));
+    out.insert(out.end(), v.begin(), v.end());
+}
+
+// Commits are packed too, many to a row (`commit_chunks`: `seq` the index of the chunk's
+// first commit, `commits`, the records back to back): 100,000 rows of commits and 50,000 of
+// their origins, each column read, hashed and copied through SQLite's row machine, were
+// most of reading a store at 100,000 commits. A record, little-endian:
+//   id (20 bytes) | note (1) | parent count (u32) | parents (u32 each) | author_time (i64) |
+//   commit_time (i64) | line_end (u32) | author_email (u32 length, bytes) |
+//   rewritten_from (u32 count, each a u32 length and its bytes) | origin count (u32) |
+//   per origin: origin (u32), input, output, cache_read, cache_write_5m, cache_write_1h,
+//   generated (u64 each), has_lines (1)
+// A commit's first line is the previous commit's line_end (0 for the first).
+constexpr size_t kCommitsPerChunk = 4096;
+constexpr size_t kOriginBytes = 4 + 6 * 8 + 1;
+
+/// The 20 bytes of a 40-hex id; false when it is not one.
+bool put_id(std::vector<unsigned char>& out, const std::string& hex) {
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    if (hex.size() != 40) return false;
+    for (size_t k = 0; k < 40; k += 2) {
+        const int hi = nibble(hex[k]), lo = nibble(hex[k + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out.push_back(static_cast<unsigned char>(hi << 4 | lo));
+    }
+    return true;
+}
+
+/// Appends `c`'s record; false when its id is not 40 lowercase hex digits (the walk writes
+/// only those).
+bool put_commit(std::vector<unsigned char>& out, const CommitRow& c) {
+    if (!put_id(out, c.id)) return false;
+    out.push_back(static_cast<unsigned char>(c.note));
+    put_u32(out, static_cast<uint32_t>(c.parents.size()));
+    for (uint32_t p : c.parents)
+        put_u32(out, p);
+    put_u64(out, static_cast<uint64_t>(c.author_time));
+    put_u64(out, static_cast<uint64_t>(c.commit_time));
+    put_u32(out, c.line_end);
+    put_bytes(out, c.author_email);
+    put_u32(out, static_cast<uint32_t>(c.rewritten_from.size()));
+    for (const std::string& r : c.rewritten_from)
+        put_bytes(out, r);
+    put_u32(out, static_cast<uint32_t>(c.origins.size()));
+    for (const CommitOrigin& o : c.origins) {
+        put_u32(out, o.origin);
+        for (uint64_t v : {o.tokens.input, o.tokens.output, o.tokens.cache_read,
+                           o.tokens.cache_write_5m, o.tokens.cache_write_1h, o.generated})
+            put_u64(out, v);
+        out.push_back(o.has_lines ? 1 : 0);
+    }
+    return true;
+}
+
+/// Reads a record's fields off a chunk; every read is bounded by the chunk's end.
+class RecordReader {
+public:
+    RecordReader(const unsigned char* p, size_t n) : p_(p), end_(p + n) {}
+    bool done() const { return p_ == end_; }
+    bool u8(uint32_t& v) {
+        if (end_ - p_ < 1) return false;
+        v = *p_++;
+        return true;
+    }
+    bool u32(uint32_t& v) {
+        if (end_ - p_ < 4) return false;
+        v = get_u32(p_);
+        p_ += 4;
+        return true;
+    }
+    bool u64(uint64_t& v) {
+        if (end_ - p_ < 8) return false;
+        v = uint64_t(get_u32(p_)) | uint64_t(get_u32(p_ + 4)) << 32;
+        p_ += 8;
+        return true;
+    }
+    /// `n` bytes, only if the chunk holds them (a count read from the file is checked
+    /// against what is left before anything is allocated for it).
+    bool bytes(size_t n, const unsigned char*& out) {
+        if (size_t(end_ - p_) < n) return false;
+        out = p_;
+        p_ += n;
+        return true;
+    }
+    bool id(std::string& out) {
+        const unsigned char* b = nullptr;
+        if (!bytes(20, b)) return false;
+        static constexpr char kHex[] = "0123456789abcdef";
+        out.resize(40);
+        for (size_t k = 0; k < 20; ++k) {
+            out[2 * k] = kHex[b[k] >> 4];
+            out[2 * k + 1] = kHex[b[k] & 15];
+        }
+        return true;
+    }
+    /// A u32 length and that many bytes.
+    bool text(std::string& out) {
+        uint32_t n = 0;
+        const unsigned char* b = nullptr;
+        if (!u32(n) || !bytes(n, b)) return false;
+        out.assign(reinterpret_cast<const char*>(b), n);
+        return true;
+    }
+    size_t left() const { return size_t(end_ - p_); }
+
+private:
+    const unsigned char* p_;
+    const unsigned char* end_;
+};
 
 /// A 64-bit hash of one row's values (their types, lengths and bytes), against accidental
 /// damage (a flipped bit, a torn page, a row lost), not a hostile file: that one is bounded by
@@ -252,9 +355,9 @@ private:
 using Meta = std::map<std::string, std::string>;
 
 /// The digests a store keeps in meta ("digest.<table>"), one per table it reads.
-constexpr std::array<const char*, 10> kDigested = {
-    "commits",    "origins",  "commit_origins",  "paths",    "line_chunks",
-    "end_chunks", "warnings", "frontier_states", "frontier", "checkpoints"};
+constexpr std::array<const char*, 9> kDigested = {
+    "commit_chunks", "origins",         "paths",    "line_chunks", "end_chunks",
+    "warnings",      "frontier_states", "frontier", "checkpoints"};
 
 std::string digest_name(const char* table) {
     return std::string("digest.") + table;
@@ -403,47 +506,31 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
     if (frontier == nullptr)
         if (auto st = exec(db, "DELETE FROM frontier; DELETE FROM frontier_states"); !st) return st;
     auto meta = mk("INSERT INTO meta (name, value) VALUES (?, ?)");
-    auto commits = mk("INSERT INTO commits VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto commits = mk("INSERT INTO commit_chunks VALUES (?, ?, ?)");
     auto origins = mk("INSERT INTO origins VALUES (?, ?, ?, ?, ?)");
-    auto corigins = mk("INSERT INTO commit_origins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     auto paths = mk("INSERT INTO paths VALUES (?, ?)");
     auto runs = mk("INSERT INTO line_chunks VALUES (?, ?, ?)");
     auto ends = mk("INSERT INTO end_chunks VALUES (?, ?, ?)");
     auto warns = mk("INSERT INTO warnings VALUES (?, ?)");
     auto checks = mk("INSERT INTO checkpoints VALUES (?, ?, ?, ?)");
-    for (auto* r : {&meta, &commits, &origins, &corigins, &paths, &runs, &ends, &warns, &checks})
+    for (auto* r : {&meta, &commits, &origins, &paths, &runs, &ends, &warns, &checks})
         if (!*r) return r->error();
-    for (size_t c = old.commits; c < f.commits.size(); ++c) {
-        const CommitRow& r = f.commits[c];
-        std::vector<std::string> ps;
-        for (uint32_t p : r.parents)
-            ps.push_back(std::to_string(p));
-        if (auto st = commits->i(int64_t(c))
-                          .t(r.id)
-                          .t(join(ps))
-                          .t(r.author_email)
-                          .i(r.author_time)
-                          .i(r.commit_time)
-                          .i(int64_t(r.note))
-                          .t(join(r.rewritten_from))
-                          .i(r.first_line)
-                          .i(r.line_end)
-                          .step();
-            !st)
-            return st;
-        for (const CommitOrigin& o : r.origins)
-            if (auto st = corigins->i(int64_t(c))
-                              .i(o.origin)
-                              .i(int64_t(o.tokens.input))
-                              .i(int64_t(o.tokens.output))
-                              .i(int64_t(o.tokens.cache_read))
-                              .i(int64_t(o.tokens.cache_write_5m))
-                              .i(int64_t(o.tokens.cache_write_1h))
-                              .i(int64_t(o.generated))
-                              .i(o.has_lines ? 1 : 0)
+    {
+        std::vector<unsigned char> data;
+        for (size_t c = old.commits; c < f.commits.size();) {
+            const size_t first = c;
+            data.clear();
+            for (; c < f.commits.size() && c - first < kCommitsPerChunk; ++c)
+                if (!put_commit(data, f.commits[c]))
+                    return Error(ErrorKind::invalid_input,
+                                 "commit " + std::to_string(c) + " has no 40-hex id");
+            if (auto st = commits->i(int64_t(first))
+                              .i(int64_t(c - first))
+                              .b(data.data(), data.size())
                               .step();
                 !st)
                 return st;
+        }
     }
     for (size_t i = old.origins; i < f.origins.size(); ++i)
         if (auto st = origins->i(int64_t(i))
@@ -520,9 +607,9 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
     Meta digests;
     if (auto st = write_frontier(db, f, old, frontier, digests); !st) return st;
     const std::pair<const char*, const Inserter*> appended[] = {
-        {"commits", &*commits}, {"origins", &*origins},   {"commit_origins", &*corigins},
-        {"paths", &*paths},     {"line_chunks", &*runs},  {"end_chunks", &*ends},
-        {"warnings", &*warns},  {"checkpoints", &*checks}};
+        {"commit_chunks", &*commits}, {"origins", &*origins},   {"paths", &*paths},
+        {"line_chunks", &*runs},      {"end_chunks", &*ends},   {"warnings", &*warns},
+        {"checkpoints", &*checks}};
     for (const auto& [table, ins] : appended)
         digests[digest_name(table)] = std::to_string(digest_in(meta_before, table) + ins->digest());
     digests["version"] = std::to_string(kStoreVersion);
@@ -613,8 +700,11 @@ Status read_states(sqlite3* db, const char* sql, size_t nc, size_t nl, const Met
         for (const auto& [slot, commit] : *slots)
             by_slot.try_emplace(slot);
     for (auto& [slot, files] : by_slot) {
-        std::sort(files.begin(), files.end(),
-                  [](const FrontierFile& a, const FrontierFile& b) { return a.path < b.path; });
+        // Mostly in order already (rows are written by path): checked in one pass, sorted
+        // only if not (a sort of 20,000 files moved every path, blob and id list).
+        auto by_path = [](const FrontierFile& a, const FrontierFile& b) { return a.path < b.path; };
+        if (!std::is_sorted(files.begin(), files.end(), by_path))
+            std::sort(files.begin(), files.end(), by_path);
         for (size_t k = 1; k < files.size(); ++k)
             if (files[k].path == files[k - 1].path)
                 return Error(ErrorKind::invalid_input, "a stored state lists a path twice");
@@ -630,8 +720,8 @@ Status read_states(sqlite3* db, const char* sql, size_t nc, size_t nl, const Met
 /// hostile file can make a reader allocate to 16 lines of 16 bytes per byte of file. A
 /// store beyond it is rebuilt: slower, never wrong.
 constexpr uint64_t kLinesPerByte = 16;
-/// A commit row holds at least its 40 hex digits.
-constexpr uint64_t kCommitRowBytes = 40;
+/// A commit's record holds at least 57 bytes (its id, note, counts, dates and line end).
+constexpr uint64_t kCommitRowBytes = 57;
 
 /// Reads every table a report needs of a store of `file_bytes` bytes, each checked against
 /// its digest, every count against what the file can hold and every index against the data.
@@ -655,48 +745,7 @@ Status read_all(sqlite3* db, uint64_t file_bytes, StoreKey& key, Fates& f) {
                                                    std::to_string(file_bytes) + " bytes can hold");
     Status st;
     f.commits.reserve(nc);
-    st = each_row(
-        db,
-        "SELECT idx, id, parents, author_email, author_time, commit_time, note, "
-        "rewritten_from, first_line, line_end FROM commits ORDER BY idx",
-        [&](sqlite3_stmt* s) {
-            if (sqlite3_column_int64(s, 0) != int64_t(f.commits.size())) return false;
-            CommitRow r;
-            r.id = text_col(s, 1);
-            // Parsed in place: a string per parent of 100,000 commits showed.
-            const auto* ps = reinterpret_cast<const char*>(sqlite3_column_text(s, 2));
-            for (const char* p = ps != nullptr ? ps : ""; *p != '\0';) {
-                if (*p == ' ') {
-                    ++p;
-                    continue;
-                }
-                char* end = nullptr;
-                unsigned long v = std::strtoul(p, &end, 10);
-                if (end == p || v >= f.commits.size()) return false; // parents first
-                r.parents.push_back(static_cast<uint32_t>(v));
-                p = end;
-            }
-            r.author_email = text_col(s, 3);
-            r.author_time = sqlite3_column_int64(s, 4);
-            r.commit_time = sqlite3_column_int64(s, 5);
-            const int64_t note = sqlite3_column_int64(s, 6);
-            if (note < 0 || note > 3) return false;
-            r.note = static_cast<NoteState>(note);
-            r.rewritten_from = split(text_col(s, 7));
-            const int64_t a = sqlite3_column_int64(s, 8), b = sqlite3_column_int64(s, 9);
-            // Each commit's lines follow the previous commit's.
-            const int64_t from = f.commits.empty() ? 0 : int64_t(f.commits.back().line_end);
-            if (a != from || b < a || size_t(b) > nl) return false;
-            r.first_line = uint32_t(a);
-            r.line_end = uint32_t(b);
-            if (r.id.size() != 40) return false;
-            f.commits.push_back(std::move(r));
-            return true;
-        },
-        &meta, "commits");
-    if (!st) return st;
-    if (f.commits.size() != nc || (nc > 0 ? f.commits.back().line_end : 0) != nl)
-        return Error(ErrorKind::invalid_input, "commits are missing");
+    // Origins first: a commit's origins point into them.
     f.origins.clear();
     st = each_row(
         db, "SELECT idx, tool, kind, model, session FROM origins ORDER BY idx",
@@ -708,27 +757,60 @@ Status read_all(sqlite3* db, uint64_t file_bytes, StoreKey& key, Fates& f) {
         &meta, "origins");
     if (!st) return st;
     if (f.origins.empty()) return Error(ErrorKind::invalid_input, "origins are missing");
+    // Chunks in the table's own order (their seq, the rowid); any other order is rejected.
     st = each_row(
-        db,
-        "SELECT commit_idx, origin, input, output, cache_read, cache_write_5m, "
-        "cache_write_1h, generated, has_lines FROM commit_origins",
+        db, "SELECT seq, commits, data FROM commit_chunks",
         [&](sqlite3_stmt* s) {
-            const int64_t c = sqlite3_column_int64(s, 0), o = sqlite3_column_int64(s, 1);
-            if (c < 0 || size_t(c) >= nc || o < 0 || size_t(o) >= f.origins.size()) return false;
-            CommitOrigin co;
-            co.origin = uint32_t(o);
-            co.tokens.input = uint64_t(sqlite3_column_int64(s, 2));
-            co.tokens.output = uint64_t(sqlite3_column_int64(s, 3));
-            co.tokens.cache_read = uint64_t(sqlite3_column_int64(s, 4));
-            co.tokens.cache_write_5m = uint64_t(sqlite3_column_int64(s, 5));
-            co.tokens.cache_write_1h = uint64_t(sqlite3_column_int64(s, 6));
-            co.generated = uint64_t(sqlite3_column_int64(s, 7));
-            co.has_lines = sqlite3_column_int64(s, 8) != 0;
-            f.commits[size_t(c)].origins.push_back(co);
-            return true;
+            const int64_t seq = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 1);
+            const auto* data = static_cast<const unsigned char*>(sqlite3_column_blob(s, 2));
+            const auto bytes = static_cast<size_t>(sqlite3_column_bytes(s, 2));
+            if (seq != int64_t(f.commits.size()) || n <= 0 || data == nullptr ||
+                uint64_t(n) > nc - f.commits.size())
+                return false;
+            RecordReader in(data, bytes);
+            for (int64_t k = 0; k < n; ++k) {
+                CommitRow& r = f.commits.emplace_back();
+                uint32_t note = 0, parents = 0, line_end = 0, rewritten = 0, origins = 0;
+                uint64_t author_time = 0, commit_time = 0;
+                if (!in.id(r.id) || !in.u8(note) || note > 3 || !in.u32(parents) ||
+                    parents > in.left() / 4) // each parent takes 4 bytes
+                    return false;
+                r.note = static_cast<NoteState>(note);
+                r.parents.resize(parents);
+                for (uint32_t& p : r.parents)
+                    // Parents first: a parent is an earlier commit.
+                    if (!in.u32(p) || p >= f.commits.size() - 1) return false;
+                if (!in.u64(author_time) || !in.u64(commit_time) || !in.u32(line_end) ||
+                    !in.text(r.author_email) || !in.u32(rewritten) || rewritten > in.left() / 4)
+                    return false;
+                r.author_time = static_cast<int64_t>(author_time);
+                r.commit_time = static_cast<int64_t>(commit_time);
+                // Each commit's lines follow the previous commit's.
+                r.first_line = f.commits.size() == 1 ? 0 : f.commits[f.commits.size() - 2].line_end;
+                if (line_end < r.first_line || line_end > nl) return false;
+                r.line_end = line_end;
+                r.rewritten_from.resize(rewritten);
+                for (std::string& from : r.rewritten_from)
+                    if (!in.text(from)) return false;
+                if (!in.u32(origins) || origins > in.left() / kOriginBytes) return false;
+                r.origins.resize(origins);
+                for (CommitOrigin& co : r.origins) {
+                    uint32_t has_lines = 0;
+                    if (!in.u32(co.origin) || co.origin >= f.origins.size() ||
+                        !in.u64(co.tokens.input) || !in.u64(co.tokens.output) ||
+                        !in.u64(co.tokens.cache_read) || !in.u64(co.tokens.cache_write_5m) ||
+                        !in.u64(co.tokens.cache_write_1h) || !in.u64(co.generated) ||
+                        !in.u8(has_lines) || has_lines > 1)
+                        return false;
+                    co.has_lines = has_lines != 0;
+                }
+            }
+            return in.done();
         },
-        &meta, "commit_origins");
+        &meta, "commit_chunks");
     if (!st) return st;
+    if (f.commits.size() != nc || (nc > 0 ? f.commits.back().line_end : 0) != nl)
+        return Error(ErrorKind::invalid_input, "commits are missing");
     st = each_row(
         db, "SELECT idx, path FROM paths ORDER BY idx",
         [&](sqlite3_stmt* s) {

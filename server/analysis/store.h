@@ -13,7 +13,7 @@
 namespace provenant::analysis {
 
 /// The store's schema version; a store of any other version is rebuilt.
-inline constexpr int kStoreVersion = 4;
+inline constexpr int kStoreVersion = 5;
 
 /// The store file of a repository.
 std::filesystem::path store_path(const git::Repo& repo);

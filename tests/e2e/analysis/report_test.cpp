@@ -540,9 +540,14 @@ TEST_CASE("report: a store that lies is rebuilt, never trusted (digests, counts,
         CHECK(json::parse(out) == cold);
     };
     SUBCASE("a changed value (a page check passes it; the table's digest does not)") {
-        sql(r, "UPDATE commits SET author_email = 'mallory@example.com' WHERE idx = 1");
+        // Every author's '@' becomes '#' (same length, still a blob): the records still parse.
+        sql(r, "UPDATE commit_chunks SET data = CAST(replace(data, CAST('@' AS BLOB), "
+               "CAST('#' AS BLOB)) AS BLOB)");
+        CHECK(sql(r, "SELECT typeof(data) FROM commit_chunks WHERE seq = 0") == "blob");
+        CHECK(sql(r, "SELECT instr(data, CAST('#' AS BLOB)) > 0 FROM commit_chunks WHERE seq = 0") ==
+              "1");
         CHECK(sql(r, "PRAGMA quick_check") == "ok");
-        rebuilt("the store's commits do not match their digest");
+        rebuilt("the store's commit_chunks do not match their digest");
     }
     SUBCASE("a changed frontier id") {
         sql(r, "UPDATE frontier SET ids = X'00000000' || substr(ids, 5) WHERE length(ids) > 4 "
@@ -575,9 +580,36 @@ TEST_CASE("report: a store that lies is rebuilt, never trusted (digests, counts,
                    data.substr(16) + "' WHERE seq = 0");
         rebuilt("inconsistent rows in: SELECT seq, runs, data FROM line_chunks");
     }
+    SUBCASE("a commit record that claims more parents than its chunk holds") {
+        // The first commit's parent count (bytes 21-24 of its record, after the id and the
+        // note byte) becomes 2^32 - 1: read as it says, a reader would allocate 16 GiB.
+        const std::string data = sql(r, "SELECT hex(data) FROM commit_chunks WHERE seq = 0");
+        REQUIRE(data.size() >= 114);
+        CHECK(data.substr(42, 8) == "00000000"); // a root commit: no parent
+        sql(r, "UPDATE commit_chunks SET data = X'" + data.substr(0, 42) + "FFFFFFFF" +
+                   data.substr(50) + "' WHERE seq = 0");
+        rebuilt("inconsistent rows in: SELECT seq, commits, data FROM commit_chunks");
+    }
+    SUBCASE("a commit record whose parent is not an earlier commit") {
+        // The second commit's record starts after the first's; its first parent (commit 0)
+        // becomes commit 1, itself.
+        const std::string data = sql(r, "SELECT hex(data) FROM commit_chunks WHERE seq = 0");
+        const std::string first = sql(r, "SELECT hex(substr(data, 1, 20)) FROM commit_chunks");
+        REQUIRE(first.size() == 40);
+        // The first commit has no origin (a plain commit) and no rewrite: its record is the
+        // id, the note, 0 parents, two dates, its line end, its email, 0 rewrites, 0 origins.
+        const std::string email_len = data.substr(2 * (20 + 1 + 4 + 8 + 8 + 4), 8);
+        const size_t len = std::stoul(email_len.substr(0, 2), nullptr, 16);
+        const size_t second = 20 + 1 + 4 + 8 + 8 + 4 + 4 + len + 4 + 4;
+        REQUIRE(data.size() > 2 * (second + 29));
+        CHECK(data.substr(2 * (second + 21), 16) == "0100000000000000"); // one parent: 0
+        sql(r, "UPDATE commit_chunks SET data = X'" + data.substr(0, 2 * (second + 25)) +
+                   "01000000" + data.substr(2 * (second + 29)) + "' WHERE seq = 0");
+        rebuilt("inconsistent rows in: SELECT seq, commits, data FROM commit_chunks");
+    }
     SUBCASE("a store of the previous version") {
-        sql(r, "UPDATE meta SET value = '3' WHERE name = 'version'");
-        rebuilt("the store is of another version (3)");
+        sql(r, "UPDATE meta SET value = '4' WHERE name = 'version'");
+        rebuilt("the store is of another version (4)");
     }
 }
 
