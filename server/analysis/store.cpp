@@ -355,9 +355,9 @@ private:
 using Meta = std::map<std::string, std::string>;
 
 /// The digests a store keeps in meta ("digest.<table>"), one per table it reads.
-constexpr std::array<const char*, 9> kDigested = {
-    "commit_chunks", "origins",         "paths",    "line_chunks", "end_chunks",
-    "warnings",      "frontier_states", "frontier", "checkpoints"};
+constexpr std::array<const char*, 9> kDigested = {"commit_chunks",   "origins",    "paths",
+                                                  "line_chunks",     "end_chunks", "warnings",
+                                                  "frontier_states", "frontier",   "checkpoints"};
 
 std::string digest_name(const char* table) {
     return std::string("digest.") + table;
@@ -607,8 +607,8 @@ Status write_rows(sqlite3* db, const StoreKey& key, const Fates& f, const Stored
     Meta digests;
     if (auto st = write_frontier(db, f, old, frontier, digests); !st) return st;
     const std::pair<const char*, const Inserter*> appended[] = {
-        {"commit_chunks", &*commits}, {"origins", &*origins},   {"paths", &*paths},
-        {"line_chunks", &*runs},      {"end_chunks", &*ends},   {"warnings", &*warns},
+        {"commit_chunks", &*commits}, {"origins", &*origins}, {"paths", &*paths},
+        {"line_chunks", &*runs},      {"end_chunks", &*ends}, {"warnings", &*warns},
         {"checkpoints", &*checks}};
     for (const auto& [table, ins] : appended)
         digests[digest_name(table)] = std::to_string(digest_in(meta_before, table) + ins->digest());

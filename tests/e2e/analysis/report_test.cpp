@@ -544,8 +544,9 @@ TEST_CASE("report: a store that lies is rebuilt, never trusted (digests, counts,
         sql(r, "UPDATE commit_chunks SET data = CAST(replace(data, CAST('@' AS BLOB), "
                "CAST('#' AS BLOB)) AS BLOB)");
         CHECK(sql(r, "SELECT typeof(data) FROM commit_chunks WHERE seq = 0") == "blob");
-        CHECK(sql(r, "SELECT instr(data, CAST('#' AS BLOB)) > 0 FROM commit_chunks WHERE seq = 0") ==
-              "1");
+        CHECK(
+            sql(r, "SELECT instr(data, CAST('#' AS BLOB)) > 0 FROM commit_chunks WHERE seq = 0") ==
+            "1");
         CHECK(sql(r, "PRAGMA quick_check") == "ok");
         rebuilt("the store's commit_chunks do not match their digest");
     }
