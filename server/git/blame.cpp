@@ -273,8 +273,6 @@ public:
 
     std::string_view text() const { return final_text_->text; }
     const std::vector<Owner>& owners() const { return owners_; }
-    /// The packs the walk read (null before run): the notes are read through them too.
-    PackReader* packs() const { return packs_.get(); }
 
 private:
     struct Parent {
@@ -509,7 +507,6 @@ Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& p
     if (auto st = blamer.run(*tip, path, rev); !st) return st.error();
 
     NoteReader notes(repo);
-    notes.use_packs(blamer.packs()); // the notes' delta chains resolved once, not per note
     struct Attribution {
         std::optional<NoteFile> file;
         std::map<std::string, NoteOrigin> origins;

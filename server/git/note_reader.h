@@ -34,12 +34,7 @@ public:
     /// With `listed`, the note blobs are read through `packs` first (not owned; null: libgit2
     /// only), which keeps the delta bases it resolved: libgit2 resolves each note's delta
     /// chain again from the newest version.
-    /// The notes trees (read_for, and read without `listed`) read through `packs` too.
-    void use_packs(PackReader* packs) {
-        packs_ = packs;
-        provenant_tree_.use_packs(packs);
-        gitai_tree_.use_packs(packs);
-    }
+    void use_packs(PackReader* packs) { packs_ = packs; }
     CommitNote read(const git_oid& commit) const;
     /// The same for a reader of one file: provenant's note with only `path`'s entry in
     /// `files` (parse_note_for: the other entries are not read), git-ai's whole.

@@ -3,8 +3,6 @@
 // in either case, in tree order.
 #include "git/notes_tree.h"
 
-#include "git/pack_reader.h"
-
 #include <algorithm>
 #include <cstring>
 
@@ -61,21 +59,6 @@ Result<std::string_view> read_tree(git_odb* odb, const git_oid& tree, OdbObject&
 }
 
 } // namespace
-
-Result<RawObject> NotesTree::object(const git_oid& id) const {
-    if (packs_ != nullptr) {
-        auto got = packs_->read(id);
-        if (!got) return got.error().context("reading " + to_hex(id) + " in the notes");
-        if (*got) return std::move(**got);
-    }
-    OdbObject raw;
-    if (int rc = git_odb_read(Setter(raw), odb_.get(), &id); rc != 0)
-        return git_error(rc, "reading " + to_hex(id) + " in the notes");
-    return RawObject{git_odb_object_type(raw.get()),
-                     std::make_shared<const std::string>(
-                         static_cast<const char*>(git_odb_object_data(raw.get())),
-                         git_odb_object_size(raw.get()))};
-}
 
 NotesTree::NotesTree(const Repo& repo, std::string_view ref) {
     const std::string name(ref);
@@ -140,14 +123,13 @@ Status NotesTree::collect(const std::vector<RawTreeEntry>& level, std::string_vi
             out.push_back(e.oid());
             continue;
         }
+        OdbObject raw;
         const git_oid sub = e.oid();
-        auto raw = object(sub);
-        if (!raw) return raw.error();
-        if (raw->type != GIT_OBJECT_TREE)
-            return Error(ErrorKind::invalid_input, to_hex(sub) + " in the notes is not a tree");
+        auto data = read_tree(odb_.get(), sub, raw);
+        if (!data) return data.error();
         const std::string_view below = rest.substr(2);
         std::vector<RawTreeEntry> next;
-        RawTreeReader reader(data_of(*raw), sub);
+        RawTreeReader reader(*data, sub);
         RawTreeEntry s;
         while (true) {
             auto more = reader.next(s);
@@ -200,9 +182,11 @@ Result<std::optional<std::string>> NotesTree::read(const git_oid& commit) const 
         if (size > kMaxNoteText || text.size() + 2 + size > kMaxNoteText)
             return Error(ErrorKind::invalid_input, "the note of " + hex + " is larger than " +
                                                        std::to_string(kMaxNoteText) + " bytes");
-        auto raw = object(blob);
-        if (!raw) return raw.error().context("reading the note of " + hex);
-        const std::string_view more = data_of(*raw);
+        OdbObject raw;
+        if (int rc = git_odb_read(Setter(raw), odb_.get(), &blob); rc != 0)
+            return git_error(rc, "reading the note of " + hex);
+        const std::string_view more(static_cast<const char*>(git_odb_object_data(raw.get())),
+                                    git_odb_object_size(raw.get()));
         if (text.empty()) { // the first text, or one replacing an empty or non-blob value
             text.assign(more);
             current = blob;

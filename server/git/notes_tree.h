@@ -3,7 +3,6 @@
 // every fan-out tree in full again for each commit asked about).
 #pragma once
 
-#include "git/object_cache.h"
 #include "git/raii.h"
 #include "git/raw_tree.h"
 #include "git/repository.h"
@@ -27,8 +26,6 @@ namespace provenant::git {
 /// is an Error, never read past its end; a tree that names one commit's note in more than
 /// kMaxNoteParts places, or whose texts pass kMaxNoteText bytes, too. Same thread rules as the
 /// Repo.
-class PackReader;
-
 class NotesTree {
 public:
     /// Bounds on what one read collects (trees visited, notes joined; the joined text).
@@ -43,16 +40,8 @@ public:
     /// The note text of `commit` (up to its first NUL byte, as git_note_message gives it),
     /// nullopt when it has none.
     Result<std::optional<std::string>> read(const git_oid& commit) const;
-    /// Reads the fan-out trees and note blobs through `packs` first (not owned; null: libgit2
-    /// only): a notes ref written in one go (fast-import, a long `git notes add` history
-    /// repacked) stores each note as a delta on the one before, and libgit2 resolves each
-    /// chain (up to 50 deltas) again from its base for every note read.
-    void use_packs(PackReader* packs) { packs_ = packs; }
 
 private:
-    /// The object `id`: from the packs when they hold it, else through libgit2.
-    Result<RawObject> object(const git_oid& id) const;
-
     /// The note blobs for `rest` (the commit's lowercase hex digits below this level) among
     /// `level`, the level's entries whose names may hold them, in tree order; appended to
     /// `out`. `parts` counts the trees and blobs taken so far.
@@ -60,7 +49,6 @@ private:
                    std::vector<git_oid>& out, size_t& parts) const;
 
     Odb odb_;
-    PackReader* packs_ = nullptr;
     std::optional<git_oid> tree_; ///< the notes commit's tree; nullopt: no notes
     /// The root tree's raw object, read once and indexed: libgit2 caches no tree over 4 KiB,
     /// and a notes root is larger (256 fan-out directories, or one entry per note where

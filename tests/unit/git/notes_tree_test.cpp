@@ -3,7 +3,6 @@
 // and NoteReader, which reads through it, treats a note blob that is not a note as a gap.
 #include "git/note_reader.h"
 #include "git/notes_tree.h"
-#include "git/pack_reader.h"
 #include "support/temp_repo.h"
 
 #include <algorithm>
@@ -61,18 +60,12 @@ std::string git_shows(const TempRepo& r, const std::string& commit) {
     return res.exit_code == 0 ? res.out : std::string("(none)");
 }
 
-/// What NotesTree says, in the same terms ("(error)" for an Error). `packed`: read through a
-/// PackReader (loose objects go to libgit2); `all_packed`: every object is in a pack, so a note
-/// found must have been read from it.
-std::string our_note(const TempRepo& r, const std::string& commit, bool packed = false,
-                     bool all_packed = false) {
+/// What NotesTree says, in the same terms ("(error)" for an Error).
+std::string our_note(const TempRepo& r, const std::string& commit) {
     auto repo = git::Repo::open(r.path());
     REQUIRE(repo);
     git::NotesTree notes(*repo, kNotesRef);
-    auto packs = git::PackReader::open(git_repository_commondir(repo->get()));
-    if (packed) notes.use_packs(packs.get());
     auto text = notes.read(commit_id(*repo, commit));
-    if (all_packed && text && *text) CHECK(packs->found() > 0);
     if (!text) return "(error)";
     return *text ? **text : std::string("(none)");
 }
@@ -115,16 +108,6 @@ TEST_CASE("NotesTree: flat, fanned out at one and two levels, and both at once, 
     CHECK(git_shows(r, c[5]) == "(none)");
     for (const auto& commit : c)
         CHECK(our_note(r, commit) == git_shows(r, commit));
-    // The same notes packed as deltas (as fast-import writes them), then one more note added
-    // loose (a new root and fan-out tree beside the packed ones): read through the packs, the
-    // same texts.
-    r.git({"repack", "-adf", "--depth=50", "--window=50"});
-    for (const auto& commit : c)
-        CHECK(our_note(r, commit, true, true) == git_shows(r, commit));
-    r.git({"notes", "--ref=refs/notes/provenant", "add", "-m", "loose note", c[5]});
-    CHECK(git_shows(r, c[5]) == "loose note\n");
-    for (const auto& commit : c)
-        CHECK(our_note(r, commit, true) == git_shows(r, commit));
 }
 
 TEST_CASE("NoteReader: a fanned-out note is read, a blob that is not a note is a gap, no ref") {
