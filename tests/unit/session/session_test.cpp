@@ -353,6 +353,7 @@ TEST_CASE("a reload found on disk takes its own edits only: typing before and af
     f.runtime.run(); // the look at the file: it holds the text; the grace period begins
     REQUIRE(f.runtime.armed(kGrace));
     Lines expected{"unknown", "unknown", "human"};
+    SUBCASE("nothing typed after it") {}
     SUBCASE("typing during the grace period") {
         s.change(f.uri, 4, {insert(3, 0, "w = 4\n")});
         expected.push_back("human");
@@ -362,7 +363,13 @@ TEST_CASE("a reload found on disk takes its own edits only: typing before and af
     Answer a;
     s.provenance(f.uri, a.callback());
     f.runtime.run();
-    CHECK(a.lines() == expected);
+    const auto joined = [](const Lines& l) {
+        std::string out;
+        for (const std::string& c : l)
+            out += c + " ";
+        return out;
+    };
+    CHECK(joined(a.lines()) == joined(expected));
     s.save(f.uri, std::nullopt);
     f.runtime.run();
     auto e = f.entry("a.py"); // the journal agrees: the reload's line is no one's typing
@@ -371,5 +378,5 @@ TEST_CASE("a reload found on disk takes its own edits only: typing before and af
     std::vector<std::string> classes;
     for (const LineVerdict& v : written.classify())
         classes.push_back(std::string(to_string(v.cls)));
-    CHECK(classes == expected);
+    CHECK(joined(classes) == joined(expected));
 }
