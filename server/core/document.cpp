@@ -726,6 +726,11 @@ Document::Restored Document::apply_restored(int64_t version, const Snapshot& res
     OriginText then(restored.text, runs);
     for (size_t i = first_after; i < p.history.size(); ++i) {
         const HistEdit& e = p.history[i];
+        // What this edit deleted was remembered with the attribution it had then, before the
+        // restore said whose it was: remember it again with the restored attribution, so an
+        // edit that brings it back (an undo, a reload) gets that back, not `unknown`.
+        if (e.removed > 0 && e.removed_text.size() == e.removed)
+            remember_restored(e.removed_text, then.runs(e.offset, e.removed), kInsertedSince);
         then.replace(e.offset, e.removed, std::string(e.inserted, ' '), inserted_since);
     }
     if (then.size() != text_->size()) return Restored::Misfit; // cannot happen: sizes checked
@@ -738,6 +743,30 @@ Document::Restored Document::apply_restored(int64_t version, const Snapshot& res
         pos += r.length;
     }
     return Restored::Exact;
+}
+
+void Document::remember_restored(const std::string& text, const std::vector<Run>& restored,
+                                 uint32_t inserted_since) {
+    Pending& p = *pending_;
+    // Per character, as apply_restored gives the current text: the restored attribution where
+    // the deleted text had none (Attr{}), its own where it had some or was inserted since.
+    const std::vector<Run>* had = p.spans.find(text);
+    std::vector<Run> was = had ? *had : std::vector<Run>{Run{static_cast<uint32_t>(text.size()), {}}};
+    Snapshot out;
+    RunCursor from_was(was);
+    size_t pos = 0;
+    bool gains = false;
+    for (const Run& r : restored) {
+        from_was.copy(pos, r.length, [&](uint32_t len, Attr a) {
+            if (r.attr.origin != inserted_since && a == Attr{} && !(r.attr == Attr{})) {
+                a = r.attr;
+                gains = true;
+            }
+            out.push_run(len, a);
+        });
+        pos += r.length;
+    }
+    if (gains && pos == text.size()) p.spans.remember(text, std::move(out.runs));
 }
 
 void Document::set_base(std::shared_ptr<const Snapshot> head) {

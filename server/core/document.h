@@ -235,6 +235,10 @@ private:
     /// Gives the text (`cur`, equal to `base.text`) `base`'s attribution where `pieces`
     /// inserted and where no person was seen typing or pasting.
     void relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur);
+    /// apply_restored's: the deleted `text` (remembered in the deleted spans) takes the
+    /// `restored` attribution where it had none, except where `restored` says `inserted_since`.
+    void remember_restored(const std::string& text, const std::vector<Run>& restored,
+                           uint32_t inserted_since);
     void rematch_moved_lines(const std::vector<Piece>& pieces,
                              const std::vector<const std::vector<Run>*>& restore, bool unknown);
     /// The ranges of the current text that the edits of versions (after, upto] inserted (not

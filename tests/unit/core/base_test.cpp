@@ -426,3 +426,43 @@ TEST_CASE("a reload's own edits are taken by version: typing in the same second 
         CHECK(classes(d) == "aaaaaaUUUUUUuuuuuuUU");
     }
 }
+
+TEST_CASE("a line deleted before a late restore, then brought back, gets the restored origin") {
+    // Opened at version 1; the line is deleted before the journal's restore of version 1
+    // arrives (it says the agent wrote it); then an undo or a reload brings exactly that line
+    // back. Old code: the deleted-span store held it as the document had it then (`unknown`,
+    // before the restore), so it came back `unknown`.
+    const std::string opened = "x = 1\ny = compute(x)\n";
+    Document d(opened, 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; });
+    d.expect_restore();
+    REQUIRE(d.apply_change(2, rng(1, 0, 2, 0), "")); // the line is deleted
+    REQUIRE(d.apply_change(3, rng(0, 0, 0, 0), "#")); // and something typed
+    Snapshot restored;
+    restored.text = opened;
+    const uint32_t ai = restored.origins.intern(kClaude);
+    restored.push_run(6, Attr{});
+    restored.push_run(15, Attr{ai, Evidence::Recorded, true, kNow - 100});
+    REQUIRE(d.apply_restored(1, restored) == Document::Restored::Exact);
+    CHECK(classes(d) == "Huuuuuu");
+    SUBCASE("an undo") {
+        REQUIRE(d.apply_change(4, rng(1, 0, 1, 0), "y = compute(x)\n", EditReason::Undo));
+    }
+    SUBCASE("a reload's insert") {
+        REQUIRE(d.apply_change(4, rng(1, 0, 1, 0), "y = compute(x)\n"));
+    }
+    CHECK(classes(d) == "Huuuuuu" + std::string(15, 'A'));
+}
+
+TEST_CASE("a late restore gives deleted text its origin only where it had none") {
+    // Text typed since the open and deleted with the restored text keeps what it had.
+    Document d("abc\n", 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; });
+    d.expect_restore();
+    REQUIRE(d.apply_change(2, rng(0, 1, 0, 1), "X"));  // aXbc
+    REQUIRE(d.apply_change(3, rng(0, 0, 0, 4), ""));   // "aXbc" deleted
+    Snapshot restored = Snapshot::uniform("abc\n", kClaude, Evidence::Recorded, true);
+    REQUIRE(d.apply_restored(1, restored) == Document::Restored::Exact);
+    REQUIRE(d.apply_change(4, rng(0, 0, 0, 0), "aXbc", EditReason::Undo));
+    CHECK(classes(d) == "AHAAA");
+}
