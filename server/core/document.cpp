@@ -751,7 +751,8 @@ void Document::remember_restored(const std::string& text, const std::vector<Run>
     // Per character, as apply_restored gives the current text: the restored attribution where
     // the deleted text had none (Attr{}), its own where it had some or was inserted since.
     const std::vector<Run>* had = p.spans.find(text);
-    std::vector<Run> was = had ? *had : std::vector<Run>{Run{static_cast<uint32_t>(text.size()), {}}};
+    std::vector<Run> was =
+        had ? *had : std::vector<Run>{Run{static_cast<uint32_t>(text.size()), {}}};
     Snapshot out;
     RunCursor from_was(was);
     size_t pos = 0;

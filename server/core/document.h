@@ -245,7 +245,7 @@ private:
     /// those the deleted-span store gave back), moved and cut by the later edits as the text
     /// was; none when the edit history no longer reaches `after`.
     std::optional<std::vector<std::pair<size_t, size_t>>> inserted_between(int64_t after,
-                                                                          int64_t upto) const;
+                                                                           int64_t upto) const;
     Status apply_annotation(int64_t version, uint32_t origin, OriginClass cls,
                             const std::vector<TextRange>& ranges) const;
     std::unique_ptr<OriginText> text_;

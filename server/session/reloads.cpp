@@ -82,10 +82,9 @@ void Session::looked(uint64_t doc_id, int64_t version, bool with_text, const Fil
     for (const auto& [ns, v] : d.arrivals)
         if (ns < look.mtime_ns && v <= version) after = std::max(after, v);
     if (!d.reload_timer) d.reload_timer = runtime_.make_timer();
-    d.reload_timer->start(options_.reload_grace,
-                          [this, doc_id, version, after, m = look.mtime_ns] {
-                              reload_confirmed(doc_id, version, after, m);
-                          });
+    d.reload_timer->start(options_.reload_grace, [this, doc_id, version, after, m = look.mtime_ns] {
+        reload_confirmed(doc_id, version, after, m);
+    });
 }
 
 void Session::reload_confirmed(uint64_t doc_id, int64_t version, int64_t after, int64_t mtime_ns) {
@@ -99,8 +98,8 @@ void Session::reload_confirmed(uint64_t doc_id, int64_t version, int64_t after, 
     // keeps its own.
     const auto since = static_cast<uint32_t>(mtime_ns / 1000000000);
     if (d.doc.reloaded_from_disk(after, version, since)) {
-        spdlog::debug("session: {}: the edits of versions {} to {} were a reload from disk",
-                      d.uri, after + 1, version);
+        spdlog::debug("session: {}: the edits of versions {} to {} were a reload from disk", d.uri,
+                      after + 1, version);
         d.reloaded = std::min(d.reloaded.value_or(since), since);
         mark_dirty(d);
     }

@@ -436,7 +436,7 @@ TEST_CASE("a line deleted before a late restore, then brought back, gets the res
     Document d(opened, 1, PositionEncoding::Utf8);
     d.set_clock([] { return kNow; });
     d.expect_restore();
-    REQUIRE(d.apply_change(2, rng(1, 0, 2, 0), "")); // the line is deleted
+    REQUIRE(d.apply_change(2, rng(1, 0, 2, 0), ""));  // the line is deleted
     REQUIRE(d.apply_change(3, rng(0, 0, 0, 0), "#")); // and something typed
     Snapshot restored;
     restored.text = opened;
@@ -459,8 +459,8 @@ TEST_CASE("a late restore gives deleted text its origin only where it had none")
     Document d("abc\n", 1, PositionEncoding::Utf8);
     d.set_clock([] { return kNow; });
     d.expect_restore();
-    REQUIRE(d.apply_change(2, rng(0, 1, 0, 1), "X"));  // aXbc
-    REQUIRE(d.apply_change(3, rng(0, 0, 0, 4), ""));   // "aXbc" deleted
+    REQUIRE(d.apply_change(2, rng(0, 1, 0, 1), "X")); // aXbc
+    REQUIRE(d.apply_change(3, rng(0, 0, 0, 4), ""));  // "aXbc" deleted
     Snapshot restored = Snapshot::uniform("abc\n", kClaude, Evidence::Recorded, true);
     REQUIRE(d.apply_restored(1, restored) == Document::Restored::Exact);
     REQUIRE(d.apply_change(4, rng(0, 0, 0, 0), "aXbc", EditReason::Undo));

@@ -349,7 +349,7 @@ TEST_CASE("a reload found on disk takes its own edits only: typing before and af
     s.save(f.uri, std::nullopt);
     f.runtime.run();
     write_now(f.repo.file("a.py"), "x = 1\nz = 3\ny = 2\n"); // another writer
-    s.change(f.uri, 3, {insert(1, 0, "z = 3\n")});          // the editor's reload
+    s.change(f.uri, 3, {insert(1, 0, "z = 3\n")});           // the editor's reload
     f.runtime.run(); // the look at the file: it holds the text; the grace period begins
     REQUIRE(f.runtime.armed(kGrace));
     Lines expected{"unknown", "unknown", "human"};
