@@ -726,6 +726,11 @@ Document::Restored Document::apply_restored(int64_t version, const Snapshot& res
     OriginText then(restored.text, runs);
     for (size_t i = first_after; i < p.history.size(); ++i) {
         const HistEdit& e = p.history[i];
+        // What this edit deleted was remembered with the attribution it had then, before the
+        // restore said whose it was: remember it again with the restored attribution, so an
+        // edit that brings it back (an undo, a reload) gets that back, not `unknown`.
+        if (e.removed > 0 && e.removed_text.size() == e.removed)
+            remember_restored(e.removed_text, then.runs(e.offset, e.removed), kInsertedSince);
         then.replace(e.offset, e.removed, std::string(e.inserted, ' '), inserted_since);
     }
     if (then.size() != text_->size()) return Restored::Misfit; // cannot happen: sizes checked
@@ -738,6 +743,31 @@ Document::Restored Document::apply_restored(int64_t version, const Snapshot& res
         pos += r.length;
     }
     return Restored::Exact;
+}
+
+void Document::remember_restored(const std::string& text, const std::vector<Run>& restored,
+                                 uint32_t inserted_since) {
+    Pending& p = *pending_;
+    // Per character, as apply_restored gives the current text: the restored attribution where
+    // the deleted text had none (Attr{}), its own where it had some or was inserted since.
+    const std::vector<Run>* had = p.spans.find(text);
+    std::vector<Run> was =
+        had ? *had : std::vector<Run>{Run{static_cast<uint32_t>(text.size()), {}}};
+    Snapshot out;
+    RunCursor from_was(was);
+    size_t pos = 0;
+    bool gains = false;
+    for (const Run& r : restored) {
+        from_was.copy(pos, r.length, [&](uint32_t len, Attr a) {
+            if (r.attr.origin != inserted_since && a == Attr{} && !(r.attr == Attr{})) {
+                a = r.attr;
+                gains = true;
+            }
+            out.push_run(len, a);
+        });
+        pos += r.length;
+    }
+    if (gains && pos == text.size()) p.spans.remember(text, std::move(out.runs));
 }
 
 void Document::set_base(std::shared_ptr<const Snapshot> head) {
@@ -796,20 +826,62 @@ int64_t Document::last_typed_version() const {
     return pending_->typed_version;
 }
 
-bool Document::reloaded_from_disk(uint32_t since) {
+std::optional<std::vector<std::pair<size_t, size_t>>>
+Document::inserted_between(int64_t after, int64_t upto) const {
+    const Pending& p = *pending_;
+    if (after < p.floor) return std::nullopt; // the history no longer reaches it
+    // Entries of the history after `after` (a suffix: versions never decrease).
+    size_t first_after = p.history.size();
+    while (first_after > 0 && p.history[first_after - 1].version > after)
+        --first_after;
+    int64_t then_size = static_cast<int64_t>(text_->size());
+    for (size_t i = first_after; i < p.history.size(); ++i)
+        then_size += static_cast<int64_t>(p.history[i].removed) -
+                     static_cast<int64_t>(p.history[i].inserted);
+    if (then_size < 0) return std::nullopt; // cannot happen: the history is of this text
+    // Replay the edits since onto a blank text of that version's length (O(log n) each):
+    // what the edits of (after, upto] inserted is marked, what later ones inserted is not,
+    // and later edits move and cut the marked ranges as they did the text.
+    const Attr old_text{0, Evidence::None, false};
+    const Attr marked{1, Evidence::None, false};
+    const Attr later{2, Evidence::None, false};
+    OriginText then(std::string(static_cast<size_t>(then_size), ' '), old_text);
+    for (size_t i = first_after; i < p.history.size(); ++i) {
+        const HistEdit& e = p.history[i];
+        then.replace(e.offset, e.removed, std::string(e.inserted, ' '),
+                     e.version <= upto && !e.restored ? marked : later);
+    }
+    if (then.size() != text_->size()) return std::nullopt; // cannot happen: sizes checked
+    std::vector<std::pair<size_t, size_t>> out;
+    size_t pos = 0;
+    for (const Run& r : then.runs(0, then.size())) {
+        if (r.attr == marked) out.emplace_back(pos, pos + r.length);
+        pos += r.length;
+    }
+    return out;
+}
+
+bool Document::reloaded_from_disk(int64_t after, int64_t upto, uint32_t since) {
     apply_held_annotations();
     Pending& p = *pending_;
-    Snapshot cur;
-    text_->export_to(cur.text, cur.runs);
+    // Exactly what the reload's edits inserted: typing before them (in the same second too)
+    // and after them keeps its own. Only when the history no longer reaches `after`, all
+    // typing seen since the write's second (a gap, never a credit).
+    const auto ranges = inserted_between(after, upto);
+    std::vector<std::pair<size_t, size_t>> all;
+    if (!ranges) all.emplace_back(0, text_->size());
     bool changed = false;
-    size_t pos = 0;
-    for (const Run& r : cur.runs) {
-        const Attr& a = r.attr;
-        if (typed_since(a, origins_.class_of(a.origin), since)) {
-            text_->set_attr(pos, r.length, Attr{kUnknownOrigin, Evidence::None, a.fresh, 0});
-            changed = true;
+    for (auto [a, b] : ranges ? *ranges : all) {
+        if (b <= a) continue;
+        size_t pos = a;
+        for (const Run& r : text_->runs(a, b - a)) {
+            const Attr& x = r.attr;
+            if (typed_since(x, origins_.class_of(x.origin), since)) {
+                text_->set_attr(pos, r.length, Attr{kUnknownOrigin, Evidence::None, x.fresh, 0});
+                changed = true;
+            }
+            pos += r.length;
         }
-        pos += r.length;
     }
     if (!changed) return false;
     // The reload made the text HEAD's, or brought back what the last reset threw away: what

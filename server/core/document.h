@@ -161,13 +161,19 @@ public:
     /// The text is exactly the file's content on disk as another writer left it after the
     /// inserts the sidecar took for typing: an editor reloading the file a hunk at a time after
     /// `git stash pop` or `git checkout -- FILE` (each hunk the size of a keystroke's line). What
-    /// was inferred typed (Evidence::Inferred, observed) in second `since` or later came from
-    /// disk: it becomes fresh `unknown`, unobserved (evidence carried by whole-line content
-    /// may explain it); then, as for a reload that is no typing (set_base), a text exactly
-    /// HEAD's takes HEAD's attribution and a text exactly the one the last reset threw away
-    /// takes that text's. What was typed earlier, pasted or annotated keeps its own. O(n):
-    /// call off the keystroke path. Returns whether anything changed.
-    bool reloaded_from_disk(uint32_t since);
+    /// the edits of versions `after` (exclusive: the document's version when the file was
+    /// written, or when it last knew the file) to `upto` (inclusive: the version that equals
+    /// the file) inserted, and that was inferred typed (Evidence::Inferred, observed) in second
+    /// `since` (the write's) or later, came from disk: it becomes fresh `unknown`, unobserved
+    /// (evidence carried by whole-line content may explain it). Typing before those edits, in
+    /// the same second too, and after them keeps its own; so do inserts the deleted-span store
+    /// gave back. Only when the edit history no longer reaches `after` is all typing seen in
+    /// `since` or later taken (a gap, never a credit). Then, as for a reload that is no typing
+    /// (set_base), a text exactly HEAD's takes HEAD's attribution and a text exactly the one
+    /// the last reset threw away takes that text's. What was pasted or annotated keeps its own.
+    /// O(n + edits since `after` · log n): call off the keystroke path. Returns whether
+    /// anything changed.
+    bool reloaded_from_disk(int64_t after, int64_t upto, uint32_t since);
     /// The version whose change last inserted text inferred typed (0: none yet).
     int64_t last_typed_version() const;
     /// When a change last made the text HEAD's (the clock's second), once: the journal
@@ -229,8 +235,17 @@ private:
     /// Gives the text (`cur`, equal to `base.text`) `base`'s attribution where `pieces`
     /// inserted and where no person was seen typing or pasting.
     void relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur);
+    /// apply_restored's: the deleted `text` (remembered in the deleted spans) takes the
+    /// `restored` attribution where it had none, except where `restored` says `inserted_since`.
+    void remember_restored(const std::string& text, const std::vector<Run>& restored,
+                           uint32_t inserted_since);
     void rematch_moved_lines(const std::vector<Piece>& pieces,
                              const std::vector<const std::vector<Run>*>& restore, bool unknown);
+    /// The ranges of the current text that the edits of versions (after, upto] inserted (not
+    /// those the deleted-span store gave back), moved and cut by the later edits as the text
+    /// was; none when the edit history no longer reaches `after`.
+    std::optional<std::vector<std::pair<size_t, size_t>>> inserted_between(int64_t after,
+                                                                           int64_t upto) const;
     Status apply_annotation(int64_t version, uint32_t origin, OriginClass cls,
                             const std::vector<TextRange>& ranges) const;
     std::unique_ptr<OriginText> text_;

@@ -145,7 +145,7 @@ void Session::change(const std::string& uri, int64_t version,
         }
         mark_dirty(*d);
     }
-    if (d->doc.last_typed_version() == version) note_typing(*d); // or a reload from disk?
+    note_change(*d, d->doc.last_typed_version() == version); // typing, or a reload from disk?
     log_dropped(*d);
 }
 

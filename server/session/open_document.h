@@ -6,6 +6,7 @@
 #include "session/session.h"
 
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -37,6 +38,12 @@ struct Session::OpenDocument {
     // Telling an editor's reload from typing (reloads.cpp). Wall-clock nanoseconds.
     int64_t typed_ns = 0;  ///< when a change last inserted text inferred typed
     int64_t synced_ns = 0; ///< when the editor last read or wrote the file (didOpen, didSave)
+    int64_t synced_version = 0; ///< the document's version then
+    /// When the latest didChanges arrived (wall ns, version), oldest first, at most
+    /// kArrivalsKept: the version the document had when the file was written is the last one
+    /// that arrived before it (a reload's edits come after the write).
+    std::deque<std::pair<int64_t, int64_t>> arrivals;
+    static constexpr size_t kArrivalsKept = 64;
     /// A look at the file is on its way, or a reload found waits for its grace period: a sync
     /// answers after it (`after_look`).
     bool looking = false;

@@ -25,13 +25,18 @@ int64_t wall_ns() {
 
 } // namespace
 
-void Session::note_typing(OpenDocument& d) {
-    d.typed_ns = wall_ns();
+void Session::note_change(OpenDocument& d, bool typed) {
+    const int64_t now = wall_ns();
+    d.arrivals.emplace_back(now, d.doc.version());
+    if (d.arrivals.size() > OpenDocument::kArrivalsKept) d.arrivals.pop_front();
+    if (!typed) return;
+    d.typed_ns = now;
     look_for_reload(d);
 }
 
 void Session::note_on_disk(OpenDocument& d) {
     d.synced_ns = wall_ns();
+    d.synced_version = d.doc.version();
     if (d.reload_timer) {
         d.reload_timer->cancel(); // the editor wrote what it had: its own save, no reload
         end_look(d);
@@ -69,30 +74,40 @@ void Session::looked(uint64_t doc_id, int64_t version, bool with_text, const Fil
             [this, doc_id, version](const FileLook& l) { looked(doc_id, version, true, l); });
         return;
     }
-    // The file holds the text: a reload, unless a didSave says the editor wrote it.
+    // The file holds the text: a reload, unless a didSave says the editor wrote it. Its edits
+    // came after the write: the document had the version of the last change that arrived
+    // before it (or of its last didOpen/didSave, whichever is later). A change that arrived
+    // in the kernel tick before the write may count as after it (mtimes are coarse): a gap.
+    int64_t after = d.synced_version;
+    for (const auto& [ns, v] : d.arrivals)
+        if (ns < look.mtime_ns && v <= version) after = std::max(after, v);
     if (!d.reload_timer) d.reload_timer = runtime_.make_timer();
-    d.reload_timer->start(options_.reload_grace, [this, doc_id, version, m = look.mtime_ns] {
-        reload_confirmed(doc_id, version, m);
+    d.reload_timer->start(options_.reload_grace, [this, doc_id, version, after, m = look.mtime_ns] {
+        reload_confirmed(doc_id, version, after, m);
     });
 }
 
-void Session::reload_confirmed(uint64_t doc_id, int64_t version, int64_t mtime_ns) {
+void Session::reload_confirmed(uint64_t doc_id, int64_t version, int64_t after, int64_t mtime_ns) {
     auto it = by_id_.find(doc_id);
     if (it == by_id_.end()) return;
     OpenDocument& d = *it->second;
     d.looking = false;
-    if (d.doc.version() != version) {
-        look_for_reload(d); // edited meanwhile: the file may not hold its text any more
-        if (!d.looking) end_look(d);
-        return;
-    }
-    // Typing in the second of the write but before it is taken too (a gap, never a credit).
+    // The edits of (after, version] made the text the file's, and no didSave followed: they
+    // were the reload. Only what they inserted is taken, by the edit history: a person's typing
+    // before them (in the write's second too) or after them (typed during the grace period)
+    // keeps its own.
     const auto since = static_cast<uint32_t>(mtime_ns / 1000000000);
-    if (d.doc.reloaded_from_disk(since)) {
-        spdlog::debug("session: {}: the edits taken for typing since {} were a reload from disk",
-                      d.uri, since);
+    if (d.doc.reloaded_from_disk(after, version, since)) {
+        spdlog::debug("session: {}: the edits of versions {} to {} were a reload from disk", d.uri,
+                      after + 1, version);
         d.reloaded = std::min(d.reloaded.value_or(since), since);
         mark_dirty(d);
+    }
+    d.synced_version = std::max(d.synced_version, version); // it matched the file there
+    if (d.doc.version() != version) {
+        look_for_reload(d); // typed meanwhile: perhaps another reload came after
+        if (!d.looking) end_look(d);
+        return;
     }
     end_look(d);
 }

@@ -128,14 +128,15 @@ private:
     void arm_poll();
 
     // reloads.cpp: an editor's reload from disk sent as edits the size of typing.
-    /// After a change that inserted text inferred typed.
-    void note_typing(OpenDocument& doc);
+    /// After an applied didChange (`typed`: it inserted text inferred typed).
+    void note_change(OpenDocument& doc, bool typed);
     /// Asks the journal thread to look at the file, unless a look is on its way.
     void look_for_reload(OpenDocument& doc);
     /// The look of document `doc_id` at `version` (`with_text`: compared with its text).
     void looked(uint64_t doc_id, int64_t version, bool with_text, const FileLook& look);
-    /// The grace period of a reload found at `version` of a file written at `mtime_ns` is over.
-    void reload_confirmed(uint64_t doc_id, int64_t version, int64_t mtime_ns);
+    /// The grace period of a reload found at `version` of a file written at `mtime_ns`, when
+    /// the document was at version `after`, is over.
+    void reload_confirmed(uint64_t doc_id, int64_t version, int64_t after, int64_t mtime_ns);
     /// A didOpen or a didSave: the file holds the document's text (the editor read or wrote
     /// it); a reload found and not yet confirmed is none.
     void note_on_disk(OpenDocument& doc);

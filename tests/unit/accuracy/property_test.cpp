@@ -455,6 +455,7 @@ private:
         // An incremental editor's reload: one change per hunk, last first, each the size of
         // typing when the hunk is a short line. The model: the stash's owners come back.
         const std::vector<test::LineHunk> hunks = test::line_hunks(head_, stashed);
+        const int64_t written_at = version_; // the document's version when the pop wrote
         for (size_t k = hunks.size(); k-- > 0;) {
             const std::string t = text();
             auto line_start = [&t](size_t line) {
@@ -469,7 +470,7 @@ private:
         truth_ = stashed_truth;
         // The session's look at the file (session/reloads.cpp): written in this second, before
         // the hunks came, and no didSave.
-        doc_->reloaded_from_disk(now_);
+        doc_->reloaded_from_disk(written_at, version_, now_);
         side_->save();
     }
 

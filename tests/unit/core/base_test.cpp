@@ -367,9 +367,9 @@ TEST_CASE("typing that was a reload from disk is no one's: unknown, or HEAD's te
         REQUIRE(d.apply_change(3, rng(1, 0, 1, 0), "z = 9\n")); // the reload's hunk
         CHECK(d.last_typed_version() == 3);
         CHECK(classes(d) == "aaaaaaHHHHHHuuuuuuH");
-        CHECK(d.reloaded_from_disk(kNow + 29));
+        CHECK(d.reloaded_from_disk(2, 3, kNow + 29));
         CHECK(classes(d) == "aaaaaaUUUUUUuuuuuuH");
-        CHECK(!d.reloaded_from_disk(kNow + 29)); // nothing left to take back
+        CHECK(!d.reloaded_from_disk(2, 3, kNow + 29)); // nothing left to take back
         CHECK(!d.take_base_reset());
     }
     SUBCASE("text that is HEAD's again takes HEAD's meaning") {
@@ -377,8 +377,92 @@ TEST_CASE("typing that was a reload from disk is no one's: unknown, or HEAD's te
         REQUIRE(d.apply_change(4, rng(0, 4, 0, 5), "")); // and rewrites the agent's "1"
         REQUIRE(d.apply_change(5, rng(0, 4, 0, 4), "1"));
         CHECK(classes(d) == "aaaaHauuuuuu");
-        CHECK(d.reloaded_from_disk(kNow + 30));
+        CHECK(d.reloaded_from_disk(2, 5, kNow + 30));
         CHECK(classes(d) == "aaaaaauuuuuu");
         CHECK(d.take_base_reset() == kNow + 30);
     }
+}
+
+TEST_CASE("a reload's own edits are taken by version: typing in the same second keeps its own") {
+    // An agent writes the file, the editor reloads it a hunk at a time, and the person typed
+    // just before (and goes on typing just after), all in one second. The reload is exactly
+    // the edits after the version the document had when the file was written, up to the one
+    // that made it the file's. Old code: every typing seen in the write's second was taken,
+    // the person's too (`unknown`, a gap in everyday use).
+    const auto base = head_base();
+    Document d(*base, 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; }); // one second throughout
+    d.set_base(base);
+    REQUIRE(d.apply_change(2, rng(2, 0, 2, 0), "x")); // the person types
+    REQUIRE(d.apply_change(3, rng(2, 1, 2, 1), "y"));
+    // The file is written here (the document at version 3); the editor reloads its hunk.
+    REQUIRE(d.apply_change(4, rng(1, 0, 1, 0), "z = 9\n"));
+    CHECK(d.last_typed_version() == 4);
+    CHECK(classes(d) == "aaaaaaHHHHHHuuuuuuHH");
+    SUBCASE("only the reload's hunk") {
+        CHECK(d.reloaded_from_disk(3, 4, kNow));
+        CHECK(classes(d) == "aaaaaaUUUUUUuuuuuuHH");
+        CHECK(!d.reloaded_from_disk(3, 4, kNow)); // nothing left to take back
+    }
+    SUBCASE("typing after it, before and inside it, keeps its own") {
+        // During the grace period the person types at the start and inside the reloaded line,
+        // and deletes part of it: the later edits move and cut the reload's range.
+        REQUIRE(d.apply_change(5, rng(0, 0, 0, 0), "q"));
+        REQUIRE(d.apply_change(6, rng(1, 2, 1, 2), "w"));
+        REQUIRE(d.apply_change(7, rng(1, 0, 1, 1), ""));
+        CHECK(d.text() == "qa = 1\n w= 9\nb = 2\nxy");
+        CHECK(classes(d) == "HaaaaaaHHHHHHuuuuuuHH");
+        CHECK(d.reloaded_from_disk(3, 4, kNow));
+        CHECK(classes(d) == "HaaaaaaUHUUUUuuuuuuHH");
+    }
+    SUBCASE("several hunks, the last one first") {
+        REQUIRE(d.apply_change(5, rng(3, 2, 3, 2), "t = 0\n")); // another hunk, after the typing
+        CHECK(d.text() == "a = 1\nz = 9\nb = 2\nxyt = 0\n");
+        CHECK(d.reloaded_from_disk(3, 5, kNow));
+        CHECK(classes(d) == "aaaaaaUUUUUUuuuuuuHHUUUUUU");
+    }
+    SUBCASE("a history that no longer reaches the write: all typing of that second (a gap)") {
+        CHECK(d.reloaded_from_disk(0, 4, kNow));
+        CHECK(classes(d) == "aaaaaaUUUUUUuuuuuuUU");
+    }
+}
+
+TEST_CASE("a line deleted before a late restore, then brought back, gets the restored origin") {
+    // Opened at version 1; the line is deleted before the journal's restore of version 1
+    // arrives (it says the agent wrote it); then an undo or a reload brings exactly that line
+    // back. Old code: the deleted-span store held it as the document had it then (`unknown`,
+    // before the restore), so it came back `unknown`.
+    const std::string opened = "x = 1\ny = compute(x)\n";
+    Document d(opened, 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; });
+    d.expect_restore();
+    REQUIRE(d.apply_change(2, rng(1, 0, 2, 0), ""));  // the line is deleted
+    REQUIRE(d.apply_change(3, rng(0, 0, 0, 0), "#")); // and something typed
+    Snapshot restored;
+    restored.text = opened;
+    const uint32_t ai = restored.origins.intern(kClaude);
+    restored.push_run(6, Attr{});
+    restored.push_run(15, Attr{ai, Evidence::Recorded, true, kNow - 100});
+    REQUIRE(d.apply_restored(1, restored) == Document::Restored::Exact);
+    CHECK(classes(d) == "Huuuuuu");
+    SUBCASE("an undo") {
+        REQUIRE(d.apply_change(4, rng(1, 0, 1, 0), "y = compute(x)\n", EditReason::Undo));
+    }
+    SUBCASE("a reload's insert") {
+        REQUIRE(d.apply_change(4, rng(1, 0, 1, 0), "y = compute(x)\n"));
+    }
+    CHECK(classes(d) == "Huuuuuu" + std::string(15, 'A'));
+}
+
+TEST_CASE("a late restore gives deleted text its origin only where it had none") {
+    // Text typed since the open and deleted with the restored text keeps what it had.
+    Document d("abc\n", 1, PositionEncoding::Utf8);
+    d.set_clock([] { return kNow; });
+    d.expect_restore();
+    REQUIRE(d.apply_change(2, rng(0, 1, 0, 1), "X")); // aXbc
+    REQUIRE(d.apply_change(3, rng(0, 0, 0, 4), ""));  // "aXbc" deleted
+    Snapshot restored = Snapshot::uniform("abc\n", kClaude, Evidence::Recorded, true);
+    REQUIRE(d.apply_restored(1, restored) == Document::Restored::Exact);
+    REQUIRE(d.apply_change(4, rng(0, 0, 0, 0), "aXbc", EditReason::Undo));
+    CHECK(classes(d) == "AHAAA");
 }

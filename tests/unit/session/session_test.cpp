@@ -8,10 +8,15 @@
 #include "session/uri.h"
 #include "support/temp_repo.h"
 
+#include <array>
+#include <ctime>
 #include <deque>
 #include <doctest/doctest.h>
+#include <fcntl.h>
 #include <filesystem>
+#include <fstream>
 #include <optional>
+#include <sys/stat.h>
 
 using namespace provenant;
 using namespace std::chrono_literals;
@@ -305,4 +310,73 @@ TEST_CASE("provenance of a document that is not open is not_found") {
     REQUIRE(a.result);
     REQUIRE(!a.result->ok());
     CHECK(a.result->error().kind == ErrorKind::not_found);
+}
+
+namespace {
+
+constexpr auto kGrace = 300ms;
+
+/// Writes `text` to `file` with an exact mtime of now (not the kernel's coarse tick, which
+/// may fall before the session's last note of the disk), as another writer would.
+void write_now(const fs::path& file, const std::string& text) {
+    {
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out << text;
+    }
+    timespec now{};
+    REQUIRE(clock_gettime(CLOCK_REALTIME, &now) == 0);
+    const std::array<timespec, 2> times{now, now};
+    REQUIRE(utimensat(AT_FDCWD, file.c_str(), times.data(), 0) == 0);
+}
+
+} // namespace
+
+TEST_CASE("a reload found on disk takes its own edits only: typing before and after stays human") {
+    // Issue 9: the person types and saves, another writer (a script, `git checkout`) changes
+    // the file in the same second, the editor reloads it a hunk at a time (a keystroke's size),
+    // and the person may type on at once. The reload is the edits after the write up to the one
+    // that made the buffer the file's. Old code: every typing seen in the write's second was
+    // taken (the person's saved line `unknown`), and typing during the grace period cancelled
+    // the reload (its hunk stayed `human`).
+    Fixture f;
+    session::Options o = options();
+    o.reload_grace = kGrace;
+    session::Session s(f.runtime, o);
+    s.open(f.uri, 1, "x = 1\n");
+    f.runtime.run();
+    s.change(f.uri, 2, {insert(1, 0, "y = 2\n")}); // the person types a line
+    f.repo.write("a.py", "x = 1\ny = 2\n");
+    s.save(f.uri, std::nullopt);
+    f.runtime.run();
+    write_now(f.repo.file("a.py"), "x = 1\nz = 3\ny = 2\n"); // another writer
+    s.change(f.uri, 3, {insert(1, 0, "z = 3\n")});           // the editor's reload
+    f.runtime.run(); // the look at the file: it holds the text; the grace period begins
+    REQUIRE(f.runtime.armed(kGrace));
+    Lines expected{"unknown", "unknown", "human"};
+    SUBCASE("nothing typed after it") {}
+    SUBCASE("typing during the grace period") {
+        s.change(f.uri, 4, {insert(3, 0, "w = 4\n")});
+        expected.push_back("human");
+    }
+    f.runtime.fire(kGrace);
+    f.runtime.run();
+    Answer a;
+    s.provenance(f.uri, a.callback());
+    f.runtime.run();
+    const auto joined = [](const Lines& l) {
+        std::string out;
+        for (const std::string& c : l)
+            out += c + " ";
+        return out;
+    };
+    CHECK(joined(a.lines()) == joined(expected));
+    s.save(f.uri, std::nullopt);
+    f.runtime.run();
+    auto e = f.entry("a.py"); // the journal agrees: the reload's line is no one's typing
+    REQUIRE(e);
+    Document written(e->snapshot, 1, PositionEncoding::Utf8);
+    std::vector<std::string> classes;
+    for (const LineVerdict& v : written.classify())
+        classes.push_back(std::string(to_string(v.cls)));
+    CHECK(joined(classes) == joined(expected));
 }
