@@ -106,6 +106,24 @@ struct HistEdit {
     bool restored = false;    ///< the inserted text's origin came from the deleted spans
 };
 
+/// The first entry of `history` after `version` (those entries are a suffix: versions never
+/// decrease).
+size_t first_edit_after(const std::deque<HistEdit>& history, int64_t version) {
+    size_t first = history.size();
+    while (first > 0 && history[first - 1].version > version)
+        --first;
+    return first;
+}
+
+/// The text's length before the edits `history[first..]`, from its length `now` after them.
+int64_t length_before(const std::deque<HistEdit>& history, size_t first, size_t now) {
+    auto length = static_cast<int64_t>(now);
+    for (size_t i = first; i < history.size(); ++i)
+        length +=
+            static_cast<int64_t>(history[i].removed) - static_cast<int64_t>(history[i].inserted);
+    return length;
+}
+
 /// A piece of an older version's text: a range of the current text, or removed text.
 struct Seg {
     const std::string* removed = nullptr; ///< null: a range of the current text
@@ -586,10 +604,7 @@ Status Document::apply_annotation(int64_t version, uint32_t origin, OriginClass 
     const Pending& p = *pending_;
     const Units u = units_of(encoding_);
     std::vector<std::pair<size_t, size_t>> cur; // current byte ranges
-    // Entries of the history after `version` (a suffix: versions never decrease).
-    size_t first_after = p.history.size();
-    while (first_after > 0 && p.history[first_after - 1].version > version)
-        --first_after;
+    const size_t first_after = first_edit_after(p.history, version);
     if (version == version_) {
         for (const TextRange& r : ranges) {
             Result<size_t> a = offset_in(*text_, r.start, u);
@@ -699,15 +714,8 @@ Document::Restored Document::apply_restored(int64_t version, const Snapshot& res
         absorb(restored);
         return Restored::Merged;
     }
-    // Entries of the history after `version` (a suffix: versions never decrease).
-    size_t first_after = p.history.size();
-    while (first_after > 0 && p.history[first_after - 1].version > version)
-        --first_after;
-    // The length of the text at `version`, from the current one and the edits since.
-    int64_t then_size = static_cast<int64_t>(text_->size());
-    for (size_t i = first_after; i < p.history.size(); ++i)
-        then_size += static_cast<int64_t>(p.history[i].removed) -
-                     static_cast<int64_t>(p.history[i].inserted);
+    const size_t first_after = first_edit_after(p.history, version);
+    const int64_t then_size = length_before(p.history, first_after, text_->size());
     if (then_size != static_cast<int64_t>(restored.text.size())) return Restored::Misfit;
     // Replay the edits since onto a copy of `restored` (O(log n) each, however many there
     // were): what they inserted is marked as no part of it.
@@ -830,14 +838,8 @@ std::optional<std::vector<std::pair<size_t, size_t>>>
 Document::inserted_between(int64_t after, int64_t upto) const {
     const Pending& p = *pending_;
     if (after < p.floor) return std::nullopt; // the history no longer reaches it
-    // Entries of the history after `after` (a suffix: versions never decrease).
-    size_t first_after = p.history.size();
-    while (first_after > 0 && p.history[first_after - 1].version > after)
-        --first_after;
-    int64_t then_size = static_cast<int64_t>(text_->size());
-    for (size_t i = first_after; i < p.history.size(); ++i)
-        then_size += static_cast<int64_t>(p.history[i].removed) -
-                     static_cast<int64_t>(p.history[i].inserted);
+    const size_t first_after = first_edit_after(p.history, after);
+    const int64_t then_size = length_before(p.history, first_after, text_->size());
     if (then_size < 0) return std::nullopt; // cannot happen: the history is of this text
     // Replay the edits since onto a blank text of that version's length (O(log n) each):
     // what the edits of (after, upto] inserted is marked, what later ones inserted is not,
