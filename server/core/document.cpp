@@ -159,6 +159,25 @@ void replace_segs(std::vector<Seg>& segs, size_t off, size_t len, const Seg& wit
     segs = std::move(out);
 }
 
+/// The pieces of the text as it was before the edits `history[first..]`, from the current
+/// text of `now` bytes and the removed spans. O(pieces) per edit: for rare look-ups only.
+std::vector<Seg> segments_before(const std::deque<HistEdit>& history, size_t first, size_t now) {
+    std::vector<Seg> segs{Seg{nullptr, 0, now}};
+    for (size_t i = history.size(); i > first; --i) {
+        const HistEdit& e = history[i - 1];
+        replace_segs(segs, e.offset, e.inserted, Seg{&e.removed_text, 0, e.removed_text.size()});
+    }
+    return segs;
+}
+
+/// The text the pieces spell, from `text` (the current one) and the removed spans.
+std::string text_of(const std::vector<Seg>& segs, const OriginText& text) {
+    std::string out;
+    for (const Seg& s : segs)
+        out += s.removed ? s.removed->substr(s.start, s.len) : text.substr(s.start, s.len);
+    return out;
+}
+
 /// Maps [a, b) through one later edit: the parts that survive it, in its after-coordinates.
 void map_through(const HistEdit& e, std::vector<std::pair<size_t, size_t>>& ranges) {
     std::vector<std::pair<size_t, size_t>> out;
@@ -290,6 +309,14 @@ size_t Document::line_count() const {
 }
 std::string Document::text() const {
     return text_->substr(0, text_->size());
+}
+
+std::optional<std::string> Document::text_at(int64_t version) const {
+    const Pending& p = *pending_;
+    if (version == version_) return text();
+    if (version > version_ || version < p.floor) return std::nullopt;
+    return text_of(segments_before(p.history, first_edit_after(p.history, version), text_->size()),
+                   *text_);
 }
 
 Result<size_t> Document::offset_of(Position p) const {
@@ -619,16 +646,8 @@ Status Document::apply_annotation(int64_t version, uint32_t origin, OriginClass 
         // Rebuild the text at `version` from the current text and the removed spans, convert
         // the ranges there, and keep the parts that still exist: text inserted afterwards is
         // not covered. O(n) in the text, but rare (an annotation arriving after more edits).
-        std::vector<Seg> segs{Seg{nullptr, 0, text_->size()}};
-        for (size_t i = p.history.size(); i > first_after; --i) {
-            const HistEdit& e = p.history[i - 1];
-            replace_segs(segs, e.offset, e.inserted,
-                         Seg{&e.removed_text, 0, e.removed_text.size()});
-        }
-        std::string old;
-        for (const Seg& s : segs)
-            old += s.removed ? s.removed->substr(s.start, s.len) : text_->substr(s.start, s.len);
-        const OriginText then(old, Attr{});
+        const std::vector<Seg> segs = segments_before(p.history, first_after, text_->size());
+        const OriginText then(text_of(segs, *text_), Attr{});
         for (const TextRange& r : ranges) {
             Result<size_t> a = offset_in(then, r.start, u);
             Result<size_t> b = offset_in(then, r.end, u);

@@ -183,6 +183,11 @@ public:
     /// The text and attribution, O(n).
     Snapshot snapshot() const;
     std::string text() const;
+    /// The text at `version`: this one, or an older one the edit history still reaches,
+    /// rebuilt from the edits since (none when it no longer reaches it). O(n + edits since ·
+    /// their pieces): for rare look-ups off the keystroke path (a look at the file on disk
+    /// that typing overtook).
+    std::optional<std::string> text_at(int64_t version) const;
     size_t size_bytes() const;
     size_t line_count() const;
 

@@ -47,31 +47,46 @@ void Session::look_for_reload(OpenDocument& d) {
     if (!sync_ || finished_ || d.looking || !d.journal || d.journal->workdir.empty()) return;
     d.looking = true;
     sync_->look_at_file(d.journal->workdir / d.journal->path, nullptr,
-                        [this, id = d.id, version = d.doc.version()](const FileLook& look) {
-                            looked(id, version, false, look);
-                        });
+                        [this, id = d.id, version = d.doc.version(), typed = d.typed_ns](
+                            const FileLook& look) { looked(id, version, typed, false, look); });
 }
 
-void Session::looked(uint64_t doc_id, int64_t version, bool with_text, const FileLook& look) {
+void Session::look_again_or_end(OpenDocument& d, int64_t version) {
+    if (d.doc.version() != version) look_for_reload(d); // at the text it has now
+    if (!d.looking) end_look(d);
+}
+
+void Session::looked(uint64_t doc_id, int64_t version, int64_t typed_ns, bool with_text,
+                     const FileLook& look) {
     auto it = by_id_.find(doc_id);
     if (it == by_id_.end()) return; // closed meanwhile
     OpenDocument& d = *it->second;
     d.looking = false;
-    if (d.doc.version() != version) {
-        look_for_reload(d); // edited meanwhile: look again at the text it has now
-        if (!d.looking) end_look(d);
-        return;
+    // Typing that arrived while the journal thread looked does not make the look void: it is
+    // about `version`, whose text the edit history rebuilds, and a reload found there takes
+    // only its own edits (reload_confirmed, by version). A person typing on at once after a
+    // reload (or a busy machine) would otherwise leave the reload's hunks taken for typing.
+    std::optional<std::string> then; // the text at `version` when the document moved on
+    size_t size = d.doc.size_bytes();
+    if (!with_text && d.doc.version() != version) {
+        then = d.doc.text_at(version);
+        if (!then) return look_again_or_end(d, version); // the history no longer reaches it
+        size = then->size();
     }
-    // Written after the document last knew the file, before the latest typing, and of the
-    // document's size: perhaps a reload. Anything else is typing (or not known as a reload).
-    const bool candidate = look.exists && look.size == d.doc.size_bytes() &&
-                           look.mtime_ns > d.synced_ns && d.typed_ns > look.mtime_ns;
-    if (!candidate || (with_text && !look.same_text)) return end_look(d);
+    // Written after the document last knew the file, before the typing at `version`, and of
+    // the document's size then: perhaps a reload. Anything else is typing (or not known as a
+    // reload). The text look stats the file again: a write in between (the person's save)
+    // is after that typing, so it is no candidate.
+    const bool candidate = look.exists && (with_text || look.size == size) &&
+                           look.mtime_ns > d.synced_ns && typed_ns > look.mtime_ns;
+    if (!candidate || (with_text && !look.same_text)) return look_again_or_end(d, version);
     d.looking = true;
     if (!with_text) { // the text, O(n), only for a file that may hold it
-        sync_->look_at_file(
-            d.journal->workdir / d.journal->path, std::make_shared<const std::string>(d.doc.text()),
-            [this, doc_id, version](const FileLook& l) { looked(doc_id, version, true, l); });
+        auto text = std::make_shared<const std::string>(then ? std::move(*then) : d.doc.text());
+        sync_->look_at_file(d.journal->workdir / d.journal->path, std::move(text),
+                            [this, doc_id, version, typed_ns](const FileLook& l) {
+                                looked(doc_id, version, typed_ns, true, l);
+                            });
         return;
     }
     // The file holds the text: a reload, unless a didSave says the editor wrote it. Its edits

@@ -132,8 +132,14 @@ private:
     void note_change(OpenDocument& doc, bool typed);
     /// Asks the journal thread to look at the file, unless a look is on its way.
     void look_for_reload(OpenDocument& doc);
-    /// The look of document `doc_id` at `version` (`with_text`: compared with its text).
-    void looked(uint64_t doc_id, int64_t version, bool with_text, const FileLook& look);
+    /// The look of document `doc_id` at `version`, whose typing arrived at `typed_ns`
+    /// (`with_text`: compared with its text). Typing may have overtaken it: it is still about
+    /// `version`.
+    void looked(uint64_t doc_id, int64_t version, int64_t typed_ns, bool with_text,
+                const FileLook& look);
+    /// A look found no reload at `version`: the document may have moved on to one (the
+    /// next hunk of a reload), else nothing waits for a look any more.
+    void look_again_or_end(OpenDocument& doc, int64_t version);
     /// The grace period of a reload found at `version` of a file written at `mtime_ns`, when
     /// the document was at version `after`, is over.
     void reload_confirmed(uint64_t doc_id, int64_t version, int64_t after, int64_t mtime_ns);

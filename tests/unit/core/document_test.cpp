@@ -195,6 +195,28 @@ TEST_CASE("a late annotation does not cover text typed into its range afterwards
     CHECK(classes(d)[1] == 'a');
 }
 
+TEST_CASE("text_at rebuilds an older version from the edit history, and says when it cannot") {
+    Document d("one\ntwo\n", 1, PositionEncoding::Utf16);
+    REQUIRE(d.apply_change(2, at(1, 0), "x"));             // an insert
+    REQUIRE(d.apply_change(3, rng(0, 0, 0, 3), "1"));      // a replacement
+    REQUIRE(d.apply_change(4, rng(1, 0, 2, 0), ""));       // a deletion across a line break
+    REQUIRE(d.apply_change(5, std::nullopt, "all new\n")); // a whole text
+    CHECK(d.text_at(5) == "all new\n");
+    CHECK(d.text_at(4) == "1\n");
+    CHECK(d.text_at(3) == "1\nxtwo\n");
+    CHECK(d.text_at(2) == "one\nxtwo\n");
+    CHECK(d.text_at(1) == "one\ntwo\n");
+    CHECK(!d.text_at(0)); // before the document was opened
+    CHECK(!d.text_at(6)); // not yet
+    // An edit too large to keep ends the history: older versions cannot be rebuilt.
+    REQUIRE(d.apply_change(6, std::nullopt, std::string(1 << 21, 'y')));
+    CHECK(d.text_at(5) == "all new\n");
+    REQUIRE(d.apply_change(7, std::nullopt, "z\n"));
+    CHECK(d.text_at(7) == "z\n");
+    CHECK(!d.text_at(6));
+    CHECK(!d.text_at(5));
+}
+
 TEST_CASE("bad ranges and versions going backwards leave the document unchanged") {
     Document d("ab\r\ncd😀e\n", 5, PositionEncoding::Utf16);
     const Snapshot before = d.snapshot();

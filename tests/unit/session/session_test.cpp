@@ -63,6 +63,10 @@ public:
     }
 
     size_t journal_tasks() const { return journal_.size(); }
+    /// Runs only the journal thread's queue (what it answers waits on the documents thread).
+    void run_journal() { run(journal_); }
+    /// Runs only the documents thread's queue.
+    void run_documents() { run(documents_); }
     /// Runs the journal thread's queue, then the documents thread's, until both are empty.
     void run() {
         while (!journal_.empty() || !documents_.empty()) {
@@ -379,4 +383,76 @@ TEST_CASE("a reload found on disk takes its own edits only: typing before and af
     for (const LineVerdict& v : written.classify())
         classes.push_back(std::string(to_string(v.cls)));
     CHECK(joined(classes) == joined(expected));
+}
+
+TEST_CASE("a look at the file that typing overtook still finds the reload") {
+    // Issue 9: the editor reloads a file another writer changed (one hunk, a keystroke's size)
+    // and the person types on at once, before the journal thread's look at the file answers
+    // (a stat, then the text). Old code: the look was void once the document moved on, and a
+    // new look at the text with the typing never matched the file, so the reload's hunk stayed
+    // the person's typing (`human`: text the person did not write credited to them).
+    Fixture f;
+    session::Options o = options();
+    o.reload_grace = kGrace;
+    session::Session s(f.runtime, o);
+    s.open(f.uri, 1, "x = 1\n");
+    f.runtime.run();
+    write_now(f.repo.file("a.py"), "x = 1\nz = 3\n"); // another writer
+    s.change(f.uri, 2, {insert(1, 0, "z = 3\n")});    // the editor's reload
+    SUBCASE("typing before the stat's answer") {
+        f.runtime.run_journal(); // the stat: its answer waits on the documents thread
+        s.change(f.uri, 3, {insert(2, 0, "w = 4\n")});
+    }
+    SUBCASE("typing before the text's answer") {
+        f.runtime.run_journal();
+        f.runtime.run_documents(); // the stat's answer: the text look is asked for
+        REQUIRE(f.runtime.journal_tasks() == 1);
+        s.change(f.uri, 3, {insert(2, 0, "w = 4\n")});
+    }
+    SUBCASE("two keystrokes, each before an answer") {
+        f.runtime.run_journal();
+        s.change(f.uri, 3, {insert(2, 0, "w = ")});
+        f.runtime.run_documents();
+        f.runtime.run_journal();
+        s.change(f.uri, 4, {insert(2, 4, "4\n")});
+    }
+    f.runtime.run();
+    REQUIRE(f.runtime.armed(kGrace)); // found at version 2, though the document moved on
+    f.runtime.fire(kGrace);
+    f.runtime.run();
+    Answer a;
+    s.provenance(f.uri, a.callback());
+    f.runtime.run();
+    CHECK(a.lines() == Lines{"unknown", "unknown", "human"});
+    s.save(f.uri, std::nullopt);
+    f.runtime.run();
+    auto e = f.entry("a.py"); // the journal agrees
+    REQUIRE(e);
+    CHECK(e->snapshot.text == "x = 1\nz = 3\nw = 4\n");
+    Document written(e->snapshot, 1, PositionEncoding::Utf8);
+    Lines classes;
+    for (const LineVerdict& v : written.classify())
+        classes.push_back(std::string(to_string(v.cls)));
+    CHECK(classes == Lines{"unknown", "unknown", "human"});
+}
+
+TEST_CASE("a look that typing overtook finds no reload where the file does not hold that text") {
+    // The other side of the same rule: the look is about the version it was asked for, so a
+    // file that does not hold that version's text is no reload, whatever came after.
+    Fixture f;
+    session::Options o = options();
+    o.reload_grace = kGrace;
+    session::Session s(f.runtime, o);
+    s.open(f.uri, 1, "x = 1\n");
+    f.runtime.run();
+    write_now(f.repo.file("a.py"), "x = 1\nz = 9\n"); // of the same size, another text
+    s.change(f.uri, 2, {insert(1, 0, "z = 3\n")});    // typed
+    f.runtime.run_journal();
+    s.change(f.uri, 3, {insert(2, 0, "w")});
+    f.runtime.run();
+    CHECK(!f.runtime.armed(kGrace));
+    Answer a;
+    s.provenance(f.uri, a.callback());
+    f.runtime.run();
+    CHECK(a.lines() == Lines{"unknown", "human", "human"});
 }
