@@ -283,7 +283,7 @@ TEST_CASE("JsonScanner decodes strings as nlohmann does") {
         CHECK(nlohmann::json::parse(bad, nullptr, false).is_discarded());
     }
     // Counts: plain digits only.
-    for (const auto& [text, ok] :
+    for (const auto& count :
          std::vector<std::pair<std::string, bool>>{{"0", true},
                                                    {"42", true},
                                                    {"9999999999999999999", true},
@@ -293,10 +293,11 @@ TEST_CASE("JsonScanner decodes strings as nlohmann does") {
                                                    {"1.0", false},
                                                    {"1e2", false},
                                                    {"", false}}) {
+        const std::string& text = count.first;
         CAPTURE(text);
         JsonScanner s(text);
         uint64_t v = 0;
-        CHECK(s.plain_count(v) == ok);
-        if (ok) CHECK(v == nlohmann::json::parse(text).get<uint64_t>());
+        CHECK(s.plain_count(v) == count.second);
+        if (count.second) CHECK(v == nlohmann::json::parse(text).get<uint64_t>());
     }
 }
