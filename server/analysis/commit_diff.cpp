@@ -182,9 +182,7 @@ Status CommitDiffer::diff(const git_oid* old_id, const git_oid& new_id, const st
         if (!packs_) packs_ = git::PackReader::open(git_repository_commondir(repo_));
         objects_.use_packs(packs_.get());
     }
-    if (auto st =
-            git::changed_entries(odb_.get(), objects_, old_id, &new_id, "", entries_, &trees_);
-        !st)
+    if (auto st = git::changed_entries(odb_.get(), objects_, old_id, &new_id, "", entries_); !st)
         return st.error().context("comparing the trees of " + what);
     if (entries_.empty()) return {};
     if (renames_possible(entries_)) {

@@ -96,7 +96,6 @@ private:
     git::Odb odb_; // opened on the first diff, with packs_
     std::unique_ptr<git::PackReader> packs_;
     git::ObjectCache objects_;
-    git::ParsedTrees trees_; // each tree version parsed once (as a new side, then an old one)
     std::vector<std::array<long, 4>> xdl_hunks_; // add_direct's (reused)
 };
 

@@ -55,28 +55,26 @@ Status changed_paths(git_repository* repo, const git_tree* a, const git_tree* b,
 
 namespace {
 
-using Parsed = std::shared_ptr<const ParsedTree>;
+/// The entries of the raw tree `id`, with the object that holds their names and ids.
+struct TreeEntries {
+    ObjectCache::Object object;
+    std::vector<RawTreeEntry> entries;
+};
 
-/// The entries of the raw tree `id` (none when null), from `parsed` when it keeps them. The
-/// object is read through `cache` either way: its order and counts are what they were.
-Result<Parsed> read_tree(git_odb* odb, ObjectCache& cache, const ParsedTrees* parsed,
-                         const git_oid* id) {
-    if (id == nullptr) return Parsed(std::make_shared<const ParsedTree>());
+Status read_tree(git_odb* odb, ObjectCache& cache, const git_oid* id, TreeEntries& out) {
+    if (id == nullptr) return {};
     auto object = cache.get(odb, *id, GIT_OBJECT_TREE);
     if (!object) return object.error().context("reading the tree " + to_hex(*id));
-    if (parsed != nullptr)
-        if (Parsed kept = parsed->find(*id)) return kept;
-    auto out = std::make_shared<ParsedTree>();
-    out->object = std::move(*object);
-    const std::string_view data = data_of(out->object);
-    out->entries.reserve(data.size() / 28 + 1); // an entry is 28 bytes or more
+    out.object = std::move(*object);
+    const std::string_view data = data_of(out.object);
+    out.entries.reserve(data.size() / 28 + 1); // an entry is 28 bytes or more
     RawTreeReader reader(data, *id);
     RawTreeEntry e;
     while (true) {
         auto more = reader.next(e);
         if (!more) return more.error();
-        if (!*more) return Parsed(std::move(out));
-        out->entries.push_back(e);
+        if (!*more) return {};
+        out.entries.push_back(e);
     }
 }
 
@@ -93,54 +91,24 @@ Status all_entries(git_odb* odb, ObjectCache& cache, const RawTreeEntry& e,
         out.push_back(std::move(c));
         return {};
     }
+    TreeEntries sub;
     const git_oid id = e.oid();
-    auto sub = read_tree(odb, cache, nullptr, &id);
-    if (!sub) return sub.error();
+    if (Status st = read_tree(odb, cache, &id, sub); !st) return st;
     path += '/';
-    for (const RawTreeEntry& s : (*sub)->entries)
+    for (const RawTreeEntry& s : sub.entries)
         if (Status st = all_entries(odb, cache, s, path, removed, out); !st) return st;
     return {};
 }
 
 } // namespace
 
-std::shared_ptr<const ParsedTree> ParsedTrees::find(const git_oid& id) const {
-    auto it = trees_.find(id);
-    return it != trees_.end() ? it->second : nullptr;
-}
-
-size_t ParsedTrees::size_of(const ParsedTree& t) {
-    return data_of(t.object).size() + t.entries.size() * sizeof(RawTreeEntry);
-}
-
-void ParsedTrees::keep(const git_oid& id, std::shared_ptr<const ParsedTree> tree) {
-    if (trees_.count(id) != 0) return;
-    const size_t size = size_of(*tree);
-    if (bytes_ + size > budget_) { // start again: what is kept now is the recent trees
-        trees_.clear();
-        bytes_ = 0;
-        if (size > budget_) return;
-    }
-    bytes_ += size;
-    trees_.emplace(id, std::move(tree));
-}
-
-void ParsedTrees::drop(const git_oid& id) {
-    auto it = trees_.find(id);
-    if (it == trees_.end()) return;
-    bytes_ -= size_of(*it->second);
-    trees_.erase(it);
-}
-
 Status changed_entries(git_odb* odb, ObjectCache& cache, const git_oid* a, const git_oid* b,
-                       const std::string& prefix, std::vector<EntryChange>& out,
-                       ParsedTrees* parsed) {
-    auto ta = read_tree(odb, cache, parsed, a);
-    if (!ta) return ta.error();
-    auto tb = read_tree(odb, cache, parsed, b);
-    if (!tb) return tb.error();
-    const std::vector<RawTreeEntry>& ea = (*ta)->entries;
-    const std::vector<RawTreeEntry>& eb = (*tb)->entries;
+                       const std::string& prefix, std::vector<EntryChange>& out) {
+    TreeEntries ta, tb;
+    if (Status st = read_tree(odb, cache, a, ta); !st) return st;
+    if (Status st = read_tree(odb, cache, b, tb); !st) return st;
+    const std::vector<RawTreeEntry>& ea = ta.entries;
+    const std::vector<RawTreeEntry>& eb = tb.entries;
     size_t ka = 0, kb = 0;
     while (ka < ea.size() || kb < eb.size()) {
         // git's order: a tree sorts as its name followed by '/'; equal means the same name
@@ -164,7 +132,7 @@ Status changed_entries(git_odb* odb, ObjectCache& cache, const git_oid* a, const
             std::string sub = prefix;
             sub += x.name;
             sub += '/';
-            if (Status st = changed_entries(odb, cache, &xa, &yb, sub, out, parsed); !st) return st;
+            if (Status st = changed_entries(odb, cache, &xa, &yb, sub, out); !st) return st;
             continue;
         }
         EntryChange c;
@@ -176,11 +144,7 @@ Status changed_entries(git_odb* odb, ObjectCache& cache, const git_oid* a, const
         c.new_mode = y.filemode();
         out.push_back(std::move(c));
     }
-    if (a != nullptr && (b == nullptr || !git_oid_equal(a, b))) { // superseded
-        cache.drop(*a);
-        if (parsed != nullptr) parsed->drop(*a);
-    }
-    if (parsed != nullptr && b != nullptr) parsed->keep(*b, *tb);
+    if (a != nullptr && (b == nullptr || !git_oid_equal(a, b))) cache.drop(*a); // superseded
     return {};
 }
 

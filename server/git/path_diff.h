@@ -4,10 +4,8 @@
 
 #include "git/object_cache.h"
 #include "git/raii.h"
-#include "git/raw_tree.h"
 #include "support/result.h"
 
-#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,47 +30,16 @@ struct EntryChange {
     uint32_t old_mode = 0, new_mode = 0;
 };
 
-/// A tree's raw object and its entries (views into that object).
-struct ParsedTree {
-    ObjectCache::Object object;
-    std::vector<RawTreeEntry> entries;
-};
-
-/// The trees changed_entries parsed as a comparison's new side, kept for the later comparison
-/// that reads the same tree as its old side (a commit's new version of a directory is the old
-/// side of the next commit that changes it): each version is parsed once, not twice (parsing
-/// was a tenth of a cold walk). A tree is dropped when compared as an old side that changed
-/// (superseded, as ObjectCache::drop does); past `budget` bytes (objects and entries) all are
-/// dropped and the cache fills again: bounded whatever the history. One thread.
-class ParsedTrees {
-public:
-    static constexpr size_t kDefaultBudget = size_t{16} << 20;
-    explicit ParsedTrees(size_t budget = kDefaultBudget) : budget_(budget) {}
-    /// The entries of tree `id` when kept, else null.
-    std::shared_ptr<const ParsedTree> find(const git_oid& id) const;
-    void keep(const git_oid& id, std::shared_ptr<const ParsedTree> tree);
-    void drop(const git_oid& id);
-    size_t size() const { return trees_.size(); }
-    size_t bytes() const { return bytes_; }
-
-private:
-    static size_t size_of(const ParsedTree& t);
-    std::unordered_map<git_oid, std::shared_ptr<const ParsedTree>, OidHash, OidEq> trees_;
-    size_t budget_, bytes_ = 0;
-};
-
 /// Adds to `out` every entry (blob, link or submodule) that is not the same in the trees `a`
 /// and `b` (ids; either may be null: no tree), in git's path order, descending only into
 /// subtrees whose ids differ. The trees are read raw through `odb` and `cache` (no git_tree is
 /// built) and their sorted entries walked side by side (a merge of two sorted lists, no name
 /// look-ups). An entry that is a tree on one side and not on the other is listed as removed
 /// and added (with the tree's files). The old side's trees that differ are dropped from the
-/// cache once compared (ObjectCache::drop). A malformed tree is an Error. With `parsed`, the
-/// trees compared are parsed at most once while it keeps them (the same entries either way).
-/// Any thread, with its own odb and caches.
+/// cache once compared (ObjectCache::drop). A malformed tree is an Error. Any thread, with its
+/// own odb and cache.
 Status changed_entries(git_odb* odb, ObjectCache& cache, const git_oid* a, const git_oid* b,
-                       const std::string& prefix, std::vector<EntryChange>& out,
-                       ParsedTrees* parsed = nullptr);
+                       const std::string& prefix, std::vector<EntryChange>& out);
 
 /// git_diff_tree_to_tree of `old_tree` and `new_tree` restricted to exactly `paths` (no glob
 /// matching; `paths` must not be empty: an empty pathspec would mean every path), then
