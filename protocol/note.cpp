@@ -1,6 +1,8 @@
 // The provenant/1 note: JSON writing and strict, bounded reading with JSON-path errors.
 #include "protocol/note.h"
 
+#include "protocol/note_rules.h"
+#include "protocol/note_text.h"
 #include "protocol/origin_reader.h"
 #include "support/json_fields.h"
 #include "support/json_text.h"
@@ -254,39 +256,11 @@ uint64_t optional_count(const nlohmann::json& obj, const char* field, const std:
     return json_fields::opt_count(obj, field, path);
 }
 
-bool is_hex_id(const std::string& s) {
-    return (s.size() == 40 || s.size() == 64) && std::all_of(s.begin(), s.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-           });
-}
-
 std::string get_id(const nlohmann::json& j, const std::string& path) {
     std::string s = get_string(j, path);
-    if (!is_hex_id(s))
+    if (!note_rules::is_hex_id(s))
         fail(path, "expected a lowercase hex object id, got '" + s.substr(0, 80) + "'");
     return s;
-}
-
-bool is_origin_id(const std::string& s) {
-    return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               c == '_' || c == '-' || c == '.';
-    });
-}
-
-bool is_valid_path(const std::string& p) {
-    if (p.empty() || p.size() > 4096 || p.front() == '/' || p.back() == '/') return false;
-    if (p.find('\0') != std::string::npos) return false;
-    size_t pos = 0;
-    while (pos <= p.size()) { // no empty, "." or ".." components
-        size_t slash = p.find('/', pos);
-        std::string_view part(p.data() + pos,
-                              (slash == std::string::npos ? p.size() : slash) - pos);
-        if (part.empty() || part == "." || part == "..") return false;
-        if (slash == std::string::npos) break;
-        pos = slash + 1;
-    }
-    return true;
 }
 
 class Reader {
@@ -309,7 +283,8 @@ public:
             expect_object(*it, "$.origins");
             for (const auto& [id, oj] : it->items()) {
                 std::string path = key_path("$.origins", id);
-                if (!is_origin_id(id)) fail(path, "bad origin id (expected [A-Za-z0-9_.-]{1,64})");
+                if (!note_rules::is_origin_id(id))
+                    fail(path, "bad origin id (expected [A-Za-z0-9_.-]{1,64})");
                 n.origins[id] = read_origin(oj, path);
             }
         }
@@ -319,7 +294,7 @@ public:
             std::string path = key_path("$.files", key);
             auto p = path_from_note_key(key);
             if (!p) fail(path, "bad quoted file path (see docs/note-format.md §4)");
-            if (!is_valid_path(*p))
+            if (!note_rules::is_valid_path(*p))
                 fail(path, "bad file path (must be relative, '/'-separated, no '..')");
             n.files[*p] = read_file(fj, path, n);
         }
@@ -343,12 +318,9 @@ private:
     uint32_t budget_ = kMaxNoteLines; // line numbers left to expand in this note
 
     static void check_schema(const std::string& s) {
-        constexpr std::string_view prefix = "provenant/";
-        if (s.rfind(prefix, 0) != 0)
+        if (!note_rules::is_provenant_schema(s))
             fail("$.schema", "not a provenant note schema: '" + s.substr(0, 80) + "'");
-        std::string version = s.substr(prefix.size());
-        std::string major = version.substr(0, version.find('.'));
-        if (major != "1")
+        if (!note_rules::is_supported_schema(s))
             fail("$.schema", "unsupported note schema '" + s.substr(0, 80) +
                                  "' (this provenant reads " + std::string(kNoteSchema) + ")");
     }
@@ -459,6 +431,9 @@ Result<Note> parse_note(std::string_view text) {
     if (text.size() > kMaxNoteBytes)
         return Error(ErrorKind::invalid_input, "invalid provenant note: larger than " +
                                                    std::to_string(kMaxNoteBytes) + " bytes");
+    // Most notes are read straight from the text; the rest (and every faulty one, for its
+    // error) through a JSON document, which reads the same notes.
+    if (auto note = read_note_text(text)) return std::move(*note);
     nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded())
         return Error(ErrorKind::invalid_input, "invalid provenant note: not valid JSON");

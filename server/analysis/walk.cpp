@@ -5,6 +5,7 @@
 
 #include "analysis/commit_diff.h"
 #include "analysis/diff_pipeline.h"
+#include "analysis/listing_cache.h"
 #include "analysis/new_commits.h"
 #include "git/line_map.h"
 #include "git/note_reader.h"
@@ -128,8 +129,9 @@ private:
     std::pair<LineClass, uint32_t> note_class(const NoteFile* file, uint32_t line) const;
     /// Fills the rows, trees and child counts of commits [from, ids_.size()) from git; the
     /// states of parents below `from` (stored commits) that are not stored tips are rebuilt
-    /// (replay_stored).
-    Status read_commit_rows(uint32_t from, const CommitIndex& index, std::vector<uint32_t>& needed);
+    /// (replay_stored). The commits are read through `source` (a handle of repo_'s repository).
+    Status read_commit_rows(uint32_t from, const CommitIndex& index, std::vector<uint32_t>& needed,
+                            git_repository* source);
     /// Opens the notes: all listed at once for a walk of many commits (one read of the notes
     /// trees), else read per commit (a few commits of a long history: listing every note
     /// would cost more than the walk).
@@ -214,8 +216,10 @@ FrontierState to_stored(uint32_t commit, const TreeState& state) {
 }
 
 Status Walker::list_commits(const std::vector<git_oid>& tips) {
+    // The rows are read from the commits the revwalk read, not inflated again.
+    ListingCache listing(repo_);
     git::Revwalk walk;
-    if (int rc = git_revwalk_new(Setter(walk), repo_.get()); rc != 0)
+    if (int rc = git_revwalk_new(Setter(walk), listing.get()); rc != 0)
         return git::git_error(rc, "starting a history walk");
     git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
     for (const git_oid& t : tips)
@@ -229,30 +233,34 @@ Status Walker::list_commits(const std::vector<git_oid>& tips) {
         ids_.push_back(id);
     }
     if (rc != GIT_ITEROVER) return git::git_error(rc, "walking history");
-    open_notes(ids_.size());
+    walk.reset();
+    listing.stop_keeping();
     std::vector<uint32_t> needed; // none: nothing is stored
-    return read_commit_rows(0, index, needed);
+    if (Status st = read_commit_rows(0, index, needed, listing.get()); !st) return st;
+    open_notes(ids_.size());
+    return {};
 }
 
 Status Walker::read_commit_rows(uint32_t from, const CommitIndex& index,
-                                std::vector<uint32_t>& needed) {
+                                std::vector<uint32_t>& needed, git_repository* source) {
     const auto n = static_cast<uint32_t>(ids_.size());
     out_.commits.resize(n);
     trees_.resize(n);
     children_.resize(n, 0);
     for (uint32_t i = from; i < n; ++i) {
-        auto c = repo_.lookup_commit(ids_[i]);
-        if (!c) return c.error();
+        git::Commit c;
+        if (int rc = git_commit_lookup(Setter(c), source, &ids_[i]); rc != 0)
+            return git::git_error(rc, "looking up commit " + git::to_hex(ids_[i]));
         CommitRow& row = out_.commits[i];
         row.id = git::to_hex(ids_[i]);
-        trees_[i] = *git_commit_tree_id(c->get());
-        const git_signature* a = git_commit_author(c->get());
+        trees_[i] = *git_commit_tree_id(c.get());
+        const git_signature* a = git_commit_author(c.get());
         row.author_email = a != nullptr && a->email != nullptr ? a->email : "";
         row.author_time = a != nullptr ? a->when.time : 0;
-        row.commit_time = git_commit_time(c->get());
-        const unsigned parents = git_commit_parentcount(c->get());
+        row.commit_time = git_commit_time(c.get());
+        const unsigned parents = git_commit_parentcount(c.get());
         for (unsigned p = 0; p < parents; ++p) {
-            auto it = index.find(*git_commit_parent_id(c->get(), p));
+            auto it = index.find(*git_commit_parent_id(c.get(), p));
             if (it == index.end()) continue; // shallow clone: parent missing
             // A new commit on a stored commit that is not a tip: its state is rebuilt.
             if (it->second < from && !states_[it->second]) needed.push_back(it->second);
@@ -762,7 +770,7 @@ Status Walker::resume(const std::vector<git_oid>& tips, const Progress& progress
         ids_.push_back(id);
     }
     std::vector<uint32_t> needed;
-    if (Status st = read_commit_rows(old_n, index, needed); !st) return st;
+    if (Status st = read_commit_rows(old_n, index, needed, repo_.get()); !st) return st;
     // Every stored commit is an ancestor of a frontier commit: all must still be reachable.
     // A frontier commit has no stored child, so it is reachable exactly when it is a tip or
     // the parent of a new commit (the first child on any path to it from a tip is new, and

@@ -16,18 +16,43 @@ uint32_t RawTreeEntry::filemode() const {
     return GIT_FILEMODE_BLOB;
 }
 
+namespace {
+
+constexpr uint32_t kDirMode = 040000;
+
+/// The mode of an entry that starts `rest` when it is spelled as git writes its five modes
+/// ("100644 ", "40000 ", ...), else 0. The walk reads millions of entries: matched whole,
+/// they cost a tenth of reading them digit by digit (which gives the same mode for these).
+uint32_t common_mode(std::string_view rest) {
+    if (rest.size() >= 6 && rest.substr(0, 6) == "40000 ") return kDirMode;
+    if (rest.size() < 7 || rest[0] != '1' || rest[6] != ' ') return 0;
+    const std::string_view digits = rest.substr(1, 5);
+    if (digits == "00644") return 0100644;
+    if (digits == "00755") return 0100755;
+    if (digits == "20000") return 0120000;
+    if (digits == "60000") return 0160000;
+    return 0;
+}
+
+} // namespace
+
 Result<bool> RawTreeReader::next(RawTreeEntry& out) {
     if (at_ >= data_.size()) return false;
     auto malformed = [&] {
         return Error(ErrorKind::invalid_input, "malformed tree " + to_hex(tree_));
     };
     uint32_t mode = 0;
-    size_t digits = 0;
-    for (; at_ < data_.size() && data_[at_] >= '0' && data_[at_] <= '7'; ++at_, ++digits) {
-        mode = mode * 8 + uint32_t(data_[at_] - '0');
-        if (mode > 0xFFFF) return malformed(); // libgit2 keeps modes in 16 bits
+    if (const uint32_t common = common_mode(data_.substr(at_)); common != 0) {
+        mode = common;
+        at_ += common == kDirMode ? 5 : 6;
+    } else {
+        size_t digits = 0;
+        for (; at_ < data_.size() && data_[at_] >= '0' && data_[at_] <= '7'; ++at_, ++digits) {
+            mode = mode * 8 + uint32_t(data_[at_] - '0');
+            if (mode > 0xFFFF) return malformed(); // libgit2 keeps modes in 16 bits
+        }
+        if (digits == 0 || at_ >= data_.size() || data_[at_] != ' ') return malformed();
     }
-    if (digits == 0 || at_ >= data_.size() || data_[at_] != ' ') return malformed();
     const size_t name_start = ++at_;
     const void* nul = std::memchr(data_.data() + at_, '\0', data_.size() - at_);
     if (nul == nullptr) return malformed();

@@ -20,7 +20,11 @@ void sort_line_runs(std::vector<uint32_t>& lines);
 std::string format_line_ranges(std::vector<uint32_t> lines);
 
 /// Parse "1-4,9,12-20" into sorted line numbers. Rejects zero, reversed ranges, junk, and
-/// expansions beyond `max_lines` (a hostile note must not allocate gigabytes).
-Result<std::vector<uint32_t>> parse_line_ranges(std::string_view text, uint32_t max_lines = 10'000'000);
+/// expansions beyond `max_lines` (a hostile note must not allocate gigabytes). `expanded`, when
+/// given, is set to the lines the ranges expanded to before duplicates were dropped: the count
+/// `max_lines` bounds.
+Result<std::vector<uint32_t>> parse_line_ranges(std::string_view text,
+                                                uint32_t max_lines = 10'000'000,
+                                                uint64_t* expanded = nullptr);
 
 } // namespace provenant
