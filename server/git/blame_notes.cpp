@@ -33,7 +33,7 @@ FileAttribution read_one(const NoteReader& notes, const git_oid& commit, const s
 
 } // namespace
 
-BlameNotes::BlameNotes(const Repo& repo, const PackReader* packs)
+BlameNotes::BlameNotes(const Repo& repo, const PackReader* packs, bool worker)
     : repo_(repo), gitdir_(repo.gitdir().string()) {
     if (packs != nullptr) {
         // Shared here, on the blame's thread, before the worker exists: share() reads the
@@ -41,6 +41,7 @@ BlameNotes::BlameNotes(const Repo& repo, const PackReader* packs)
         worker_packs_ = packs->share(kNotePackBudget);
         caller_packs_ = packs->share(kNotePackBudget);
     }
+    if (!worker) return;
     try {
         worker_ = std::thread([this] { work(); });
     } catch (const std::system_error&) {
@@ -106,16 +107,37 @@ void BlameNotes::finish() {
         closing_ = true; // the worker reads what is queued, then ends
     }
     wake_.notify_one();
-    if (worker_.joinable()) worker_.join();
+    // What the worker has not taken yet is read here too, beside it: on a loaded machine the
+    // worker may not have run at all, and the blame then waits no longer than reading the notes
+    // itself would take.
     std::optional<NoteReader> notes;
-    for (const Ask& ask : all_) {
-        Key key{raw_key(ask.commit), ask.path};
-        if (results_.count(key) != 0) continue;
+    auto reader = [&]() -> const NoteReader& {
         if (!notes) {
             notes.emplace(repo_);
             notes->use_packs(caller_packs_.get());
         }
-        results_.emplace(std::move(key), read_one(*notes, ask.commit, *ask.path, ask.blob));
+        return *notes;
+    };
+    std::map<Key, FileAttribution> mine;
+    for (;;) {
+        Ask ask{};
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (queue_.empty()) break;
+            ask = queue_.front();
+            queue_.pop_front();
+        }
+        mine.emplace(Key{raw_key(ask.commit), ask.path},
+                     read_one(reader(), ask.commit, *ask.path, ask.blob));
+    }
+    if (worker_.joinable()) worker_.join();
+    results_.merge(mine);
+    // And what the worker took but did not finish (an exception), or never took (no thread, or
+    // no repository there).
+    for (const Ask& ask : all_) {
+        Key key{raw_key(ask.commit), ask.path};
+        if (results_.count(key) == 0)
+            results_.emplace(std::move(key), read_one(reader(), ask.commit, *ask.path, ask.blob));
     }
 }
 

@@ -32,15 +32,17 @@ struct FileAttribution {
 
 /// The attributions blame asks for, read by a worker thread with its own repository handle
 /// (libgit2's rule: one per thread) and its own reader of `packs`' mappings, in the order they
-/// are asked. Whatever the worker could not read (the repository does not open there, the
-/// thread cannot start, an exception) is read by finish(), on the caller's thread: the results
-/// never depend on the timing or on the thread. want() and finish() belong to one thread (the
-/// blame's); the worker touches only the queue (under the lock) and its own results.
+/// are asked. finish() reads, beside the worker, what it has not taken yet, and whatever it
+/// could not read (the repository does not open there, the thread cannot start, an
+/// exception): the results never depend on the timing or on the thread. want() and finish()
+/// belong to one thread (the blame's); the worker touches only the queue (under the lock) and
+/// its own results.
 class BlameNotes {
 public:
-    /// Starts the worker. `packs` (may be null) is shared, not used, by the worker: its
-    /// mappings only, with a cache of the worker's own.
-    BlameNotes(const Repo& repo, const PackReader* packs);
+    /// Starts the worker (none with `worker` false: finish() reads every ask, in order, as a
+    /// test's reference). `packs` (may be null) is shared, not used: its mappings only, with
+    /// caches of their own.
+    BlameNotes(const Repo& repo, const PackReader* packs, bool worker = true);
     ~BlameNotes();
     BlameNotes(const BlameNotes&) = delete;
     BlameNotes& operator=(const BlameNotes&) = delete;
@@ -54,7 +56,8 @@ public:
     /// The attribution of an ask, after finish(); an empty one for what was never asked.
     const FileAttribution& get(const git_oid& commit, const std::string* path) const;
 
-    /// How many asks the worker read (the rest were read by finish()): for tests.
+    /// How many asks the worker read (the rest were read by finish()): for tests. Only with
+    /// no worker is it certain (0): finish() and the worker share what is left at the end.
     size_t read_by_worker() const { return by_worker_; }
 
 private:
