@@ -3,8 +3,8 @@
 // to hold a chain (every version evicted as soon as it is resolved) and with a note's object
 // damaged in the pack (an error either way, never another note's text).
 #include "git/notes_tree.h"
-#include "protocol/note.h"
 #include "git/pack_reader.h"
+#include "protocol/note.h"
 #include "support/git_ids.h"
 #include "support/temp_repo.h"
 
@@ -60,8 +60,8 @@ TEST_CASE("NotesTree through a PackReader: fast-import's delta chains read as li
         for (int k = 0; k < 12; ++k)
             note += ",\"field" + std::to_string(k) + "\":\"value " + std::to_string(c * k) + "\"";
         note += "}\n";
-        stream += "N inline " + commits[c] + "\ndata " + std::to_string(note.size()) + "\n" +
-                  note + "\n";
+        stream +=
+            "N inline " + commits[c] + "\ndata " + std::to_string(note.size()) + "\n" + note + "\n";
     }
     r.git({"fast-import", "--quiet"}, false, stream);
 
@@ -70,7 +70,7 @@ TEST_CASE("NotesTree through a PackReader: fast-import's delta chains read as li
     CHECK(plain.back() == "(none)");
     size_t deltas = 0;
     CHECK(read_all(r, commits, size_t{64} << 20, &deltas) == plain);
-    CHECK(deltas > 50); // the notes came from the pack, resolved as deltas
+    CHECK(deltas > 50);                       // the notes came from the pack, resolved as deltas
     CHECK(read_all(r, commits, 64) == plain); // nothing fits: every version evicted
 
     // Damage the compressed bytes of a note in the middle of a chain (its header kept).
