@@ -359,6 +359,9 @@ Result<RawObject> PackReader::resolve(uint32_t pack, uint64_t offset) {
         if (type == GIT_OBJECT_INVALID) return malformed("an object type");
         auto data = std::make_shared<std::string>();
         if (Status st = inflate_at(p, pos, size, *data); !st) return st.error();
+        // inflate_at's room past the end would stay allocated in the cache, uncounted by its
+        // budget (a commit is ~250 bytes): given back (a small copy, against an inflation).
+        data->shrink_to_fit();
         base.type = type;
         base.data = std::move(data);
         remember(Key{pack, at}, base);
