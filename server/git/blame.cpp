@@ -2,8 +2,8 @@
 // git's line diff until every line has its commit.
 #include "git/blame.h"
 
+#include "git/blame_notes.h"
 #include "git/line_map.h"
-#include "git/note_reader.h"
 #include "git/object_cache.h"
 #include "git/pack_reader.h"
 #include "git/path_diff.h"
@@ -262,7 +262,10 @@ Result<std::string> renamed_from(git_repository* repo, git_tree* old_tree, git_t
 /// One blame: the suspects still holding lines, and the owners found. One thread.
 class Blamer {
 public:
-    explicit Blamer(const Repo& repo) : repo_(repo) {}
+    /// `packs` (not owned) reads the objects; `notes` (not owned; may be null) is told of
+    /// every owner as it is found, so its worker reads the note while the walk goes on.
+    Blamer(const Repo& repo, PackReader* packs, BlameNotes* notes)
+        : repo_(repo), packs_(packs), notes_(notes) {}
 
     /// Finds the owner of every line of `path` at `tip`: takes the newest suspect, passes its
     /// lines to its parents (all of them to the first parent with the same blob; else, parent by
@@ -302,13 +305,15 @@ private:
     /// Commits, trees and blobs read raw from the packs (each delta chain resolved once: a
     /// version's base is mostly the newer version read just before), trees scanned up to the
     /// entry (git/tree_path.h).
-    std::unique_ptr<PackReader> packs_;
+    PackReader* packs_;
+    BlameNotes* notes_;
     ObjectCache objects_{size_t{8} << 20};
     std::unordered_map<git_oid, CommitInfo, OidHash, OidEq> commits_;
     std::map<SuspectKey, Suspect> queue_;
     std::set<std::string> paths_;
     std::shared_ptr<const BlobText> final_text_;
     std::vector<Owner> owners_; // [final line]; [0] unused
+    std::vector<bool> blank_;   // [final line]: whether it is blank; [0] unused
     /// Recent texts by blob: a version is read as a child and again as its parent's child.
     std::unordered_map<std::string, std::shared_ptr<const BlobText>> texts_;
 };
@@ -461,14 +466,20 @@ Status Blamer::process(const SuspectKey& key, Suspect s) {
     }
     for (const Pending& l : left)
         owners_[l.final_line] = Owner{s.commit, path, s.blob, l.line};
+    // Only lines with text take a class from the note (a blank line is `blank`).
+    if (notes_ != nullptr)
+        for (const Pending& l : left)
+            if (!blank_[l.final_line]) {
+                notes_->want(s.commit, path, s.blob);
+                break;
+            }
     return {};
 }
 
 Status Blamer::run(const git_oid& tip, const std::string& path, const std::string& rev) {
     if (git_repository_odb(Setter(odb_), repo_.get()) != 0)
         return git::git_error("opening the object database");
-    packs_ = PackReader::open(git_repository_commondir(repo_.get()), size_t{32} << 20);
-    objects_.use_packs(packs_.get());
+    objects_.use_packs(packs_);
     auto c = commit(tip);
     if (!c) return c.error();
     auto b = blob_at_path(objects_, odb_.get(), (*c)->tree, path);
@@ -479,6 +490,10 @@ Status Blamer::run(const git_oid& tip, const std::string& path, const std::strin
     final_text_ = *t;
     const uint32_t lines = final_text_->lines;
     owners_.assign(size_t(lines) + 1, Owner{});
+    blank_.assign(size_t(lines) + 1, false);
+    uint32_t at = 1;
+    for (std::string_view line : split_lines(final_text_->text))
+        if (at <= lines) blank_[at++] = is_blank(line);
     std::vector<Pending> all(lines);
     for (uint32_t l = 1; l <= lines; ++l)
         all[l - 1] = Pending{l, l};
@@ -503,32 +518,13 @@ Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& p
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
     auto tip = repo.resolve(rev);
     if (!tip) return tip.error();
-    Blamer blamer(repo);
+    auto packs = PackReader::open(git_repository_commondir(repo.get()), size_t{32} << 20);
+    // The owners' notes are read on a second thread while the walk runs (they are work git
+    // blame does not do); what they say is the same whoever reads them.
+    BlameNotes notes(repo, packs.get());
+    Blamer blamer(repo, packs.get(), &notes);
     if (auto st = blamer.run(*tip, path, rev); !st) return st.error();
-
-    NoteReader notes(repo);
-    struct Attribution {
-        std::optional<NoteFile> file;
-        std::map<std::string, NoteOrigin> origins;
-    };
-    std::map<std::pair<std::string, const std::string*>, Attribution> cache;
-    auto note_of = [&](const Owner& o) -> const Attribution& {
-        auto key = std::make_pair(oid_key(o.commit), o.path);
-        auto it = cache.find(key);
-        if (it != cache.end()) return it->second;
-        Attribution a;
-        CommitNote cn = notes.read_for(o.commit, *o.path);
-        if (cn.note) {
-            auto fit = cn.note->files.find(*o.path);
-            // A note whose blob is not the commit's says nothing about these lines.
-            if (fit != cn.note->files.end() &&
-                (fit->second.blob.empty() || fit->second.blob == git::to_hex(o.blob))) {
-                a.file = std::move(fit->second);
-                a.origins = std::move(cn.note->origins);
-            }
-        }
-        return cache.emplace(std::move(key), std::move(a)).first->second;
-    };
+    notes.finish();
     std::vector<BlameLine> out;
     const auto lines = split_lines(blamer.text());
     const auto& owners = blamer.owners();
@@ -542,7 +538,7 @@ Result<std::vector<BlameLine>> blame_file(const Repo& repo, const std::string& p
         b.origin_line = o.line;
         if (is_blank(b.text)) {
             b.cls = LineClass::Blank;
-        } else if (const Attribution& a = note_of(o); a.file) {
+        } else if (const FileAttribution& a = notes.get(o.commit, o.path); a.file) {
             if (auto hit = a.file->lookup(o.line)) {
                 b.cls = hit->first;
                 if (auto oit = a.origins.find(hit->second); oit != a.origins.end()) {

@@ -31,10 +31,14 @@ public:
     /// the raw notes trees, resolved here (git/notes_tree.h: git_note_read would resolve the
     /// ref and parse its fan-out trees again for every commit).
     explicit NoteReader(const Repo& repo, bool listed = false);
-    /// With `listed`, the note blobs are read through `packs` first (not owned; null: libgit2
-    /// only), which keeps the delta bases it resolved: libgit2 resolves each note's delta
-    /// chain again from the newest version.
-    void use_packs(PackReader* packs) { packs_ = packs; }
+    /// The note blobs (and, unlisted, the notes trees) are read through `packs` first (not
+    /// owned; null: libgit2 only), which keeps the delta bases it resolved: libgit2 resolves
+    /// each note's delta chain again from its base.
+    void use_packs(PackReader* packs) {
+        packs_ = packs;
+        provenant_tree_.use_packs(packs);
+        gitai_tree_.use_packs(packs);
+    }
     CommitNote read(const git_oid& commit) const;
     /// The same for a reader of one file: provenant's note with only `path`'s entry in
     /// `files` (parse_note_for: the other entries are not read), git-ai's whole.

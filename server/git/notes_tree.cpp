@@ -3,6 +3,8 @@
 // in either case, in tree order.
 #include "git/notes_tree.h"
 
+#include "git/pack_reader.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -123,13 +125,14 @@ Status NotesTree::collect(const std::vector<RawTreeEntry>& level, std::string_vi
             out.push_back(e.oid());
             continue;
         }
-        OdbObject raw;
         const git_oid sub = e.oid();
-        auto data = read_tree(odb_.get(), sub, raw);
-        if (!data) return data.error();
+        auto raw = object(sub, "reading the notes tree " + to_hex(sub));
+        if (!raw) return raw.error();
+        if (raw->type != GIT_OBJECT_TREE)
+            return Error(ErrorKind::invalid_input, to_hex(sub) + " in the notes is not a tree");
         const std::string_view below = rest.substr(2);
         std::vector<RawTreeEntry> next;
-        RawTreeReader reader(*data, sub);
+        RawTreeReader reader(data_of(*raw), sub);
         RawTreeEntry s;
         while (true) {
             auto more = reader.next(s);
@@ -140,6 +143,24 @@ Status NotesTree::collect(const std::vector<RawTreeEntry>& level, std::string_vi
         if (auto st = collect(next, below, out, parts); !st) return st;
     }
     return {};
+}
+
+RawObject NotesTree::from_packs(const git_oid& id) const {
+    if (packs_ == nullptr) return {};
+    // What the packs cannot read is left to libgit2, which decides (errors included).
+    auto got = packs_->read(id);
+    return got && *got ? std::move(**got) : RawObject{};
+}
+
+Result<RawObject> NotesTree::object(const git_oid& id, const std::string& what) const {
+    if (RawObject packed = from_packs(id)) return packed;
+    OdbObject raw;
+    if (int rc = git_odb_read(Setter(raw), odb_.get(), &id); rc != 0) return git_error(rc, what);
+    RawObject out;
+    out.type = git_odb_object_type(raw.get());
+    out.data = std::make_shared<const std::string>(
+        static_cast<const char*>(git_odb_object_data(raw.get())), git_odb_object_size(raw.get()));
+    return out;
 }
 
 Result<std::optional<std::string>> NotesTree::read(const git_oid& commit) const {
@@ -173,20 +194,27 @@ Result<std::optional<std::string>> NotesTree::read(const git_oid& commit) const 
     for (size_t k = 0; k < blobs.size(); ++k) {
         const git_oid& blob = blobs[k];
         if (k > 0 && git_oid_equal(&blob, &current)) continue;
-        size_t size = 0;
-        git_object_t type = GIT_OBJECT_INVALID;
-        if (int rc = git_odb_read_header(&size, &type, odb_.get(), &blob); rc != 0)
-            return git_error(rc, "reading the note of " + hex);
+        // From the packs when they hold it; otherwise libgit2's header first, so that a note
+        // over the bound is never read.
+        const RawObject packed = from_packs(blob);
+        size_t size = packed ? packed.data->size() : 0;
+        git_object_t type = packed.type;
+        if (!packed)
+            if (int rc = git_odb_read_header(&size, &type, odb_.get(), &blob); rc != 0)
+                return git_error(rc, "reading the note of " + hex);
         if (k == 0) first_type = type;
         if (type != GIT_OBJECT_BLOB || size == 0) continue; // adds nothing
         if (size > kMaxNoteText || text.size() + 2 + size > kMaxNoteText)
             return Error(ErrorKind::invalid_input, "the note of " + hex + " is larger than " +
                                                        std::to_string(kMaxNoteText) + " bytes");
         OdbObject raw;
-        if (int rc = git_odb_read(Setter(raw), odb_.get(), &blob); rc != 0)
-            return git_error(rc, "reading the note of " + hex);
-        const std::string_view more(static_cast<const char*>(git_odb_object_data(raw.get())),
-                                    git_odb_object_size(raw.get()));
+        if (!packed)
+            if (int rc = git_odb_read(Setter(raw), odb_.get(), &blob); rc != 0)
+                return git_error(rc, "reading the note of " + hex);
+        const std::string_view more =
+            packed ? data_of(packed)
+                   : std::string_view(static_cast<const char*>(git_odb_object_data(raw.get())),
+                                      git_odb_object_size(raw.get()));
         if (text.empty()) { // the first text, or one replacing an empty or non-blob value
             text.assign(more);
             current = blob;

@@ -3,6 +3,7 @@
 // every fan-out tree in full again for each commit asked about).
 #pragma once
 
+#include "git/object_cache.h"
 #include "git/raii.h"
 #include "git/raw_tree.h"
 #include "git/repository.h"
@@ -26,6 +27,8 @@ namespace provenant::git {
 /// is an Error, never read past its end; a tree that names one commit's note in more than
 /// kMaxNoteParts places, or whose texts pass kMaxNoteText bytes, too. Same thread rules as the
 /// Repo.
+class PackReader;
+
 class NotesTree {
 public:
     /// Bounds on what one read collects (trees visited, notes joined; the joined text).
@@ -41,7 +44,20 @@ public:
     /// nullopt when it has none.
     Result<std::optional<std::string>> read(const git_oid& commit) const;
 
+    /// Reads the fan-out trees and note blobs through `packs` first (not owned; null: libgit2
+    /// only; the same thread as this reader). A notes ref written by `git fast-import` stores
+    /// each note as a delta on the one written before it, in chains of up to 50: libgit2
+    /// resolves every note's chain from its base again, the PackReader keeps each version it
+    /// resolved on the way, so notes of one chain are resolved once.
+    void use_packs(PackReader* packs) { packs_ = packs; }
+
 private:
+    /// The object `id` from the packs, or an empty one when they do not hold it (or cannot read
+    /// it: libgit2 then decides).
+    RawObject from_packs(const git_oid& id) const;
+    /// The object `id`, from the packs when they hold it, else from libgit2 (its Error says
+    /// `what` was being done).
+    Result<RawObject> object(const git_oid& id, const std::string& what) const;
     /// The note blobs for `rest` (the commit's lowercase hex digits below this level) among
     /// `level`, the level's entries whose names may hold them, in tree order; appended to
     /// `out`. `parts` counts the trees and blobs taken so far.
@@ -65,6 +81,7 @@ private:
     std::array<std::vector<Indexed>, 256> fanout_;
     std::vector<Indexed> flat_;
     std::optional<Error> error_; ///< why the ref could not be resolved
+    PackReader* packs_ = nullptr;
 };
 
 } // namespace provenant::git

@@ -19,6 +19,7 @@ namespace {
 
 constexpr size_t kIdxHeader = 8 + 256 * 4;
 constexpr size_t kMaxChain = 10000; // git caps depth at 4095; a cycle of REF_DELTAs ends here
+constexpr size_t kInflateSlack = 258; // zlib's inflate_fast needs this much output room
 
 uint32_t be32(const unsigned char* p) {
     return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
@@ -273,11 +274,16 @@ Status PackReader::inflate_at(const Pack& p, uint64_t at, size_t size, std::stri
     // have the buffer below allocate whatever it says).
     if (size / 1032 > end - at + 1) return malformed("an entry larger than its stream allows");
     if (inflateReset(zs) != Z_OK) return malformed("zlib");
-    out.resize(size + 1); // one more: a stream longer than its header says is an error
+    // Room past the end: zlib decodes with its fast loop only while 258 bytes of output space
+    // are left (a match's longest copy), and byte by byte (~4x the instructions) below that, so
+    // with exactly size + 1 bytes the last 258 of every object were decoded slowly: most of a
+    // commit (~250 bytes) or a note. Any room past `size` also makes a stream longer than its
+    // header says an error. (git gives zlib size + 1 and pays that.)
+    out.resize(size + kInflateSlack);
     zs->next_in = const_cast<unsigned char*>(p.pack + at);
     zs->avail_in = static_cast<uInt>(std::min<uint64_t>(end - at, 0xFFFFFFFFU));
     zs->next_out = reinterpret_cast<unsigned char*>(out.data());
-    zs->avail_out = static_cast<uInt>(std::min<size_t>(size + 1, 0xFFFFFFFFU));
+    zs->avail_out = static_cast<uInt>(std::min<size_t>(size + kInflateSlack, 0xFFFFFFFFU));
     const int rc = inflate(zs, Z_FINISH);
     if (rc != Z_STREAM_END || zs->total_out != size) return malformed("a zlib stream");
     out.resize(size);
@@ -353,6 +359,9 @@ Result<RawObject> PackReader::resolve(uint32_t pack, uint64_t offset) {
         if (type == GIT_OBJECT_INVALID) return malformed("an object type");
         auto data = std::make_shared<std::string>();
         if (Status st = inflate_at(p, pos, size, *data); !st) return st.error();
+        // inflate_at's room past the end would stay allocated in the cache, uncounted by its
+        // budget (a commit is ~250 bytes): given back (a small copy, against an inflation).
+        data->shrink_to_fit();
         base.type = type;
         base.data = std::move(data);
         remember(Key{pack, at}, base);
