@@ -313,9 +313,9 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
             const size_t piece = nl == std::string_view::npos ? e.len - k : nl + 1;
             const size_t pa = e.a + k, pb = e.b + k;
             const bool starts = (pa == 0 || a[pa - 1] == '\n') && (pb == 0 || b[pb - 1] == '\n');
-            const bool ends = a[pa + piece - 1] == '\n' ||
-                              ((pa + piece == a.size() || a[pa + piece] == '\n') &&
-                               (pb + piece == b.size() || b[pb + piece] == '\n'));
+            const bool ends =
+                a[pa + piece - 1] == '\n' || ((pa + piece == a.size() || a[pa + piece] == '\n') &&
+                                              (pb + piece == b.size() || b[pb + piece] == '\n'));
             if ((starts && ends) || piece >= min_keep) keep(pa, pb, piece);
             k += piece;
         }

@@ -996,8 +996,8 @@ std::vector<std::pair<size_t, size_t>> Document::inserted_at(const std::vector<P
     return out;
 }
 
-void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base,
-                       const Snapshot& cur, uint32_t person_since) {
+void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur,
+                       uint32_t person_since) {
     std::vector<std::pair<size_t, size_t>> inserted;
     for (const auto& [k, at] : inserted_at(pieces))
         if (!pieces[k].inserted.empty()) inserted.emplace_back(at, at + pieces[k].inserted.size());

@@ -169,7 +169,8 @@ TEST_CASE("a long common span counts line by line: a short end of another line i
     const uint32_t a = entry.origins.intern(kAgentA), b = entry.origins.intern(kAgentB);
     entry.push_run(static_cast<uint32_t>(agent_line.size()),
                    Attr{a, Evidence::Recorded, true, kT0 + 600});
-    entry.push_run(static_cast<uint32_t>(shared.size() + 5), Attr{b, Evidence::Recorded, true, kT0});
+    entry.push_run(static_cast<uint32_t>(shared.size() + 5),
+                   Attr{b, Evidence::Recorded, true, kT0});
     const std::string text = typed_line + shared + " NEW\n";
     // Carried by content: nothing of the agent's line, the shared line's long head.
     const std::string carried = classes(carry(entry, text, Attr{}, {}));
