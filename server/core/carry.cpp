@@ -292,11 +292,33 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
     if (a1 < ha1) eqs.push_back(Eq{a1, b1, ha1 - a1});
     // Emit the changes between the kept equal spans.
     size_t ca = ha0, cb = hb0;
+    auto keep = [&](size_t at_a, size_t at_b, size_t len) {
+        sink.add(ca, at_a - ca, cb, at_b - cb);
+        ca = at_a + len;
+        cb = at_b + len;
+    };
     for (const Eq& e : eqs) {
         if (e.len < min_keep) continue;
-        sink.add(ca, e.a - ca, cb, e.b - cb);
-        ca = e.a + e.len;
-        cb = e.b + e.len;
+        if (min_keep == 0) {
+            keep(e.a, e.b, e.len);
+            continue;
+        }
+        // A long span is kept line by line: of each line it touches, the part it covers is
+        // the same text when it is that whole line on both sides or long by itself. A short
+        // end of another line that happens to run into it (an agent's line ending in
+        // " 0tem.price items:)\n" before a line both texts share) is a coincidence, however
+        // long the span it belongs to.
+        for (size_t k = 0; k < e.len;) {
+            const size_t nl = a.substr(e.a + k, e.len - k).find('\n');
+            const size_t piece = nl == std::string_view::npos ? e.len - k : nl + 1;
+            const size_t pa = e.a + k, pb = e.b + k;
+            const bool starts = (pa == 0 || a[pa - 1] == '\n') && (pb == 0 || b[pb - 1] == '\n');
+            const bool ends =
+                a[pa + piece - 1] == '\n' || ((pa + piece == a.size() || a[pa + piece] == '\n') &&
+                                              (pb + piece == b.size() || b[pb + piece] == '\n'));
+            if ((starts && ends) || piece >= min_keep) keep(pa, pb, piece);
+            k += piece;
+        }
     }
     sink.add(ca, ha1 - ca, cb, hb1 - cb);
 }

@@ -10,7 +10,8 @@ namespace provenant {
 
 /// Carrying by content matches whole lines (equal but for whitespace) or common spans of at
 /// least this many bytes inside changed lines, never shorter coincidences ("return sum(" of
-/// two different lines is not the same text).
+/// two different lines is not the same text). A long span that runs across lines counts line
+/// by line: each part is a whole line on both sides or at least this long itself.
 inline constexpr size_t kMinCarrySpan = 64;
 /// Two observations of the same characters this close in time (seconds) are one event
 /// reported twice: an agent's write and the editor's reload of the file it wrote.

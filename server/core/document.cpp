@@ -243,6 +243,9 @@ struct Document::Pending {
     /// origin ids of the document's table), until a reload brings exactly that text back
     /// (`git stash` then `git stash pop`): what the journal knew of it then is not new.
     std::optional<Snapshot> before_reset;
+    /// When that reload came (the clock's second): a person's typing or paste the text holds
+    /// from before it is no sign of typing since, only what was seen at or after it is.
+    uint32_t before_reset_at = 0;
     /// The current change batch (one version): the whole lines it deleted or replaced
     /// (content without the break -> runs) and the ranges it inserted (current coordinates).
     struct OldLine {
@@ -926,7 +929,7 @@ bool Document::reloaded_from_disk(int64_t after, int64_t upto, uint32_t since) {
             Snapshot before = std::move(*p.before_reset);
             p.before_reset.reset();
             before.origins = origins_; // its runs name this document's origin ids
-            relabel({}, before, s);
+            relabel({}, before, s, p.before_reset_at);
         }
     }
     return true;
@@ -975,6 +978,7 @@ void Document::match_base(const std::vector<Piece>& pieces, const std::vector<st
     relabel(pieces, base, cur);
     pending_->before_reset = std::move(before);
     pending_->base_reset = clock_();
+    pending_->before_reset_at = *pending_->base_reset;
 }
 
 void Document::match_before_reset(const std::vector<Piece>& pieces) {
@@ -996,7 +1000,7 @@ void Document::match_before_reset(const std::vector<Piece>& pieces) {
     Snapshot before = std::move(*p.before_reset);
     p.before_reset.reset();
     before.origins = origins_; // its runs name this document's origin ids
-    relabel(pieces, before, cur);
+    relabel(pieces, before, cur, p.before_reset_at);
 }
 
 std::vector<std::pair<size_t, size_t>> Document::inserted_at(const std::vector<Piece>& pieces) {
@@ -1011,8 +1015,8 @@ std::vector<std::pair<size_t, size_t>> Document::inserted_at(const std::vector<P
     return out;
 }
 
-void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base,
-                       const Snapshot& cur) {
+void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur,
+                       uint32_t person_since) {
     std::vector<std::pair<size_t, size_t>> inserted;
     for (const auto& [k, at] : inserted_at(pieces))
         if (!pieces[k].inserted.empty()) inserted.emplace_back(at, at + pieces[k].inserted.size());
@@ -1043,7 +1047,8 @@ void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base,
         // What a person was seen typing or pasting keeps its own; the rest (an agent's text
         // the reload kept, unobserved text) is HEAD's text now, with HEAD's meaning.
         const OriginClass cls = origins_.class_of(a.origin);
-        const bool person = a.seen != 0 && (cls == OriginClass::Human || cls == OriginClass::Paste);
+        const bool person = a.seen != 0 && a.seen >= person_since &&
+                            (cls == OriginClass::Human || cls == OriginClass::Paste);
         if (in_change || !person) {
             Attr b = base.runs[j].attr;
             b.origin = ours(b.origin);

@@ -238,8 +238,11 @@ private:
     /// Where each of `pieces` inserted, in the text after them: (piece index, offset).
     static std::vector<std::pair<size_t, size_t>> inserted_at(const std::vector<Piece>& pieces);
     /// Gives the text (`cur`, equal to `base.text`) `base`'s attribution where `pieces`
-    /// inserted and where no person was seen typing or pasting.
-    void relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur);
+    /// inserted and where no person was seen typing or pasting in second `person_since` or
+    /// later (a word the deleted-span store gave back keeps the second it was typed: a reload
+    /// that spells it again elsewhere is no sign of typing since).
+    void relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur,
+                 uint32_t person_since = 0);
     /// apply_restored's: the deleted `text` (remembered in the deleted spans) takes the
     /// `restored` attribution where it had none, except where `restored` says `inserted_since`.
     void remember_restored(const std::string& text, const std::vector<Run>& restored,

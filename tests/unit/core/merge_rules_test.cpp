@@ -154,6 +154,41 @@ TEST_CASE("carrying by content matches whole lines and long spans, never coincid
     CHECK(classes(carry(c, "CONFLICT MAIN VERSION\n", none, {})) == std::string(22, 'u'));
 }
 
+TEST_CASE("a long common span counts line by line: a short end of another line is no carry") {
+    // Property seed 5028, step 178, reduced: the entry holds an agent's line and a changed
+    // line after it; the document holds, in its place, a line a person typed earlier that
+    // ends as the agent's line does. The span " 0tem.price items:)\n" + the next line's long
+    // head is over kMinCarrySpan bytes, but its first part is a coincidence of two different
+    // lines: it must not carry the agent's (later) observation onto the typed characters.
+    const std::string shared =
+        "    shared_setting = load_settings_from_the_environment_or_the_file(defaults)";
+    const std::string agent_line = "    tax = rate * 0tem.price items:)\n";
+    const std::string typed_line = "    typed in 0tem.price items:)\n";
+    Snapshot entry;
+    entry.text = agent_line + shared + " OLD\n";
+    const uint32_t a = entry.origins.intern(kAgentA), b = entry.origins.intern(kAgentB);
+    entry.push_run(static_cast<uint32_t>(agent_line.size()),
+                   Attr{a, Evidence::Recorded, true, kT0 + 600});
+    entry.push_run(static_cast<uint32_t>(shared.size() + 5),
+                   Attr{b, Evidence::Recorded, true, kT0});
+    const std::string text = typed_line + shared + " NEW\n";
+    // Carried by content: nothing of the agent's line, the shared line's long head.
+    const std::string carried = classes(carry(entry, text, Attr{}, {}));
+    CHECK(carried.substr(0, typed_line.size()) == std::string(typed_line.size(), 'u'));
+    CHECK(carried.substr(typed_line.size() + 4, 64) == std::string(64, 'a'));
+    // The journal's merge with the document that typed the line (before the agent wrote its
+    // own): the typed line stays the person's.
+    Snapshot ours;
+    ours.text = text;
+    ours.push_run(4, Attr{kHumanOrigin, Evidence::Inferred, true, kT0});
+    ours.push_run(static_cast<uint32_t>(typed_line.size() - 4),
+                  Attr{kHumanOrigin, Evidence::Inferred, true, kT0 + 1});
+    ours.push_run(static_cast<uint32_t>(shared.size() + 5), Attr{});
+    const std::string merged = classes(merge_evidence(ours, entry));
+    CHECK(merged.substr(0, typed_line.size()) == std::string(typed_line.size(), 'h'));
+    CHECK(merged.substr(typed_line.size() + 4, 64) == std::string(64, 'a'));
+}
+
 TEST_CASE("an agent's write reloaded by the editor is the agent's, in either order") {
     const std::string before = "def f():\n    return 1\n";
     const std::string after = "def f():\n    return 2\n"; // a one-character change: "typing"
