@@ -350,13 +350,10 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
     p.batch.version = new_version;
     // 1. Remember every removed span first, so text moved within one change keeps its origin.
     std::vector<std::string> removed(pieces.size());
-    std::vector<std::vector<Run>> removed_runs(p.base ? pieces.size() : 0); // for match_base
     for (size_t i = 0; i < pieces.size(); ++i) {
         if (pieces[i].removed == 0) continue;
         removed[i] = text_->substr(pieces[i].offset, pieces[i].removed);
-        std::vector<Run> runs = text_->runs(pieces[i].offset, pieces[i].removed);
-        if (p.base) removed_runs[i] = runs;
-        p.spans.remember(removed[i], std::move(runs));
+        p.spans.remember(removed[i], text_->runs(pieces[i].offset, pieces[i].removed));
     }
     remember_lines(pieces, removed, replacement);
     if (p.base) {
@@ -365,8 +362,6 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
             count_base(pieces[i].inserted, +1);
         }
     }
-    // match_base may need what this change removed after the history took it.
-    const bool may_match_base = p.base && p.base_mismatch == 0;
     // 2. Inserts that bring back deleted text get its origin back; the rest are judged by
     // their total size (docs/model.md §5): a small insert is a person typing.
     std::vector<const std::vector<Run>*> restore(pieces.size(), nullptr);
@@ -398,6 +393,19 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
         p.unknown_reason =
             "replacement changing " + std::to_string(places) + " places with no annotation";
     }
+    // Typing (an un-annotated small insert at a range) is what the sidecar saw typed, even
+    // when it spells HEAD's text again; a reload arrives as a replacement (a full text, or
+    // a range's text replaced), a large insert, or a deletion.
+    const bool typed = !replacement && inferred.evidence == Evidence::Inferred && chars > 0;
+    // A change that is no typing and may make the text HEAD's (the byte histograms agree):
+    // the text and attribution it throws away, as they are now (match_base). Taken before
+    // the change, not rebuilt after it: the moved-line matching below may relabel characters
+    // the change keeps, and the text it threw away had them as they were.
+    std::optional<Snapshot> before;
+    if (p.base && p.base_mismatch == 0 && !typed) {
+        before.emplace();
+        text_->export_to(before->text, before->runs);
+    }
     // 3. Apply, last piece first so earlier offsets stay valid; record the history.
     for (size_t k = pieces.size(); k-- > 0;) {
         const Piece& pc = pieces[k];
@@ -414,19 +422,15 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
             p.floor = new_version;
             continue;
         }
-        h.removed_text = may_match_base ? removed[k] : std::move(removed[k]);
+        h.removed_text = std::move(removed[k]);
         p.history_bytes += h.removed_text.size();
         p.history.push_back(std::move(h));
     }
     version_ = new_version;
     rematch_moved_lines(pieces, restore, inferred.evidence == Evidence::None);
-    // Typing (an un-annotated small insert at a range) is what the sidecar saw typed, even
-    // when it spells HEAD's text again; a reload arrives as a replacement (a full text, or
-    // a range's text replaced), a large insert, or a deletion.
-    const bool typed = !replacement && inferred.evidence == Evidence::Inferred && chars > 0;
     if (inferred.evidence == Evidence::Inferred && chars > 0) p.typed_version = new_version;
     if (!typed && p.before_reset) match_before_reset(pieces);
-    if (p.base && p.base_mismatch == 0 && !typed) match_base(pieces, removed, removed_runs);
+    if (before && p.base_mismatch == 0) match_base(pieces, std::move(*before));
     // Only the oldest edits go; while a restore is awaited, the ones after its version stay
     // (up to kRestoreHistoryEdits), so it maps exactly through every edit made meanwhile.
     auto too_old = [&p, this](const HistEdit& e) {
@@ -896,7 +900,7 @@ bool Document::reloaded_from_disk(int64_t after, int64_t upto, uint32_t since) {
     if (p.base && p.base_mismatch == 0 && text_->size() == p.base->text.size()) {
         const Snapshot s = now();
         if (s.text == p.base->text) {
-            relabel({}, *p.base, s);
+            relabel({}, *p.base, s, Typing::Seen);
             p.base_reset = clock_();
             return true;
         }
@@ -907,7 +911,7 @@ bool Document::reloaded_from_disk(int64_t after, int64_t upto, uint32_t since) {
             Snapshot before = std::move(*p.before_reset);
             p.before_reset.reset();
             before.origins = origins_; // its runs name this document's origin ids
-            relabel({}, before, s);
+            relabel({}, before, s, Typing::Pending);
         }
     }
     return true;
@@ -932,28 +936,13 @@ void Document::count_base(std::string_view bytes, int sign) {
     }
 }
 
-void Document::match_base(const std::vector<Piece>& pieces, const std::vector<std::string>& removed,
-                          const std::vector<std::vector<Run>>& removed_runs) {
+void Document::match_base(const std::vector<Piece>& pieces, Snapshot before) {
     const Snapshot& base = *pending_->base;
     if (text_->size() != base.text.size() || text() != base.text) return;
     Snapshot cur; // not snapshot(): the held annotations of this batch wait for its end
     text_->export_to(cur.text, cur.runs);
-    // What the reload threw away: the text before it (each piece's inserted range replaced
-    // by what it removed), for a reload that brings it back (match_before_reset).
-    Snapshot before;
-    RunCursor from_cur(cur.runs);
-    size_t p = 0;
-    for (const auto& [k, at] : inserted_at(pieces)) {
-        from_cur.copy(p, at - p, [&](uint32_t len, Attr a) { before.push_run(len, a); });
-        before.text.append(cur.text, p, at - p);
-        for (const Run& r : removed_runs[k])
-            before.push_run(r.length, r.attr);
-        before.text += removed[k];
-        p = at + pieces[k].inserted.size();
-    }
-    from_cur.copy(p, cur.text.size() - p, [&](uint32_t len, Attr a) { before.push_run(len, a); });
-    before.text.append(cur.text, p);
-    relabel(pieces, base, cur);
+    relabel(pieces, base, cur, Typing::Seen);
+    // What the reload threw away, for a reload that brings it back (match_before_reset).
     pending_->before_reset = std::move(before);
     pending_->base_reset = clock_();
 }
@@ -977,7 +966,7 @@ void Document::match_before_reset(const std::vector<Piece>& pieces) {
     Snapshot before = std::move(*p.before_reset);
     p.before_reset.reset();
     before.origins = origins_; // its runs name this document's origin ids
-    relabel(pieces, before, cur);
+    relabel(pieces, before, cur, Typing::Pending);
 }
 
 std::vector<std::pair<size_t, size_t>> Document::inserted_at(const std::vector<Piece>& pieces) {
@@ -992,8 +981,8 @@ std::vector<std::pair<size_t, size_t>> Document::inserted_at(const std::vector<P
     return out;
 }
 
-void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base,
-                       const Snapshot& cur) {
+void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur,
+                       Typing keep) {
     std::vector<std::pair<size_t, size_t>> inserted;
     for (const auto& [k, at] : inserted_at(pieces))
         if (!pieces[k].inserted.empty()) inserted.emplace_back(at, at + pieces[k].inserted.size());
@@ -1022,9 +1011,13 @@ void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base,
         }
         const Attr& a = cur.runs[i].attr;
         // What a person was seen typing or pasting keeps its own; the rest (an agent's text
-        // the reload kept, unobserved text) is HEAD's text now, with HEAD's meaning.
+        // the reload kept, unobserved text) is HEAD's text now, with HEAD's meaning. Text
+        // coming back after a reset: only typing since (pending); committed typing there is
+        // what the reset gave HEAD's meaning, and the text it threw away had its own.
         const OriginClass cls = origins_.class_of(a.origin);
-        const bool person = a.seen != 0 && (cls == OriginClass::Human || cls == OriginClass::Paste);
+        const bool person = a.seen != 0 &&
+                            (cls == OriginClass::Human || cls == OriginClass::Paste) &&
+                            (keep == Typing::Seen || a.fresh);
         if (in_change || !person) {
             Attr b = base.runs[j].attr;
             b.origin = ours(b.origin);

@@ -223,18 +223,23 @@ private:
     /// Updates the byte histogram against HEAD's text for removed / inserted bytes.
     void count_base(std::string_view bytes, int sign);
     /// After a change: when the text is now exactly HEAD's, relabels what `pieces` inserted
-    /// (and unobserved fresh text) with HEAD's attribution (set_base).
-    void match_base(const std::vector<Piece>& pieces, const std::vector<std::string>& removed,
-                    const std::vector<std::vector<Run>>& removed_runs);
+    /// (and unobserved fresh text) with HEAD's attribution (set_base), and keeps `before`
+    /// (the text and attribution just before the change) as what the reset threw away.
+    void match_base(const std::vector<Piece>& pieces, Snapshot before);
     /// After a reload (not typing): when the text is now exactly the text the last match_base
     /// threw away, relabels what `pieces` inserted (and text no person was seen typing) with
     /// that text's attribution, once.
     void match_before_reset(const std::vector<Piece>& pieces);
     /// Where each of `pieces` inserted, in the text after them: (piece index, offset).
     static std::vector<std::pair<size_t, size_t>> inserted_at(const std::vector<Piece>& pieces);
+    /// Which typing or pasting relabel keeps: all the sidecar saw (a reset to HEAD), or only
+    /// what is pending (fresh: text coming back after a reset, whose committed typing the
+    /// reset gave HEAD's meaning).
+    enum class Typing : uint8_t { Seen, Pending };
     /// Gives the text (`cur`, equal to `base.text`) `base`'s attribution where `pieces`
-    /// inserted and where no person was seen typing or pasting.
-    void relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur);
+    /// inserted and where no person was seen typing or pasting (as `keep` says).
+    void relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur,
+                 Typing keep);
     /// apply_restored's: the deleted `text` (remembered in the deleted spans) takes the
     /// `restored` attribution where it had none, except where `restored` says `inserted_since`.
     void remember_restored(const std::string& text, const std::vector<Run>& restored,
