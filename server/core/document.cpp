@@ -106,6 +106,23 @@ struct HistEdit {
     bool restored = false;    ///< the inserted text's origin came from the deleted spans
 };
 
+/// Adds `bytes` (sign +1) or takes them away (-1) from the byte histogram `diff` of a text
+/// against another; `mismatch` counts the byte values that differ (zero: the texts may be equal).
+void count_bytes(std::array<int64_t, 256>& diff, size_t& mismatch, std::string_view bytes,
+                 int sign) {
+    for (const char c : bytes) {
+        int64_t& d = diff[static_cast<unsigned char>(c)];
+        const bool was = d != 0;
+        d += sign;
+        if (was != (d != 0)) {
+            if (was)
+                --mismatch;
+            else
+                ++mismatch;
+        }
+    }
+}
+
 /// The first entry of `history` after `version` (those entries are a suffix: versions never
 /// decrease).
 size_t first_edit_after(const std::deque<HistEdit>& history, int64_t version) {
@@ -218,6 +235,9 @@ struct Document::Pending {
     std::shared_ptr<const Snapshot> base;
     std::array<int64_t, 256> base_diff{};
     size_t base_mismatch = 0;
+    /// The same histogram against before_reset's text, while there is one.
+    std::array<int64_t, 256> before_diff{};
+    size_t before_mismatch = 0;
     std::optional<uint32_t> base_reset;
     int64_t typed_version = 0; ///< the last version that inserted inferred typing
     /// The text and attribution a reload threw away when it made the text HEAD's (match_base;
@@ -360,6 +380,12 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
         for (size_t i = 0; i < pieces.size(); ++i) {
             count_base(removed[i], -1);
             count_base(pieces[i].inserted, +1);
+        }
+    }
+    if (p.before_reset) {
+        for (size_t i = 0; i < pieces.size(); ++i) {
+            count_bytes(p.before_diff, p.before_mismatch, removed[i], -1);
+            count_bytes(p.before_diff, p.before_mismatch, pieces[i].inserted, +1);
         }
     }
     // 2. Inserts that bring back deleted text get its origin back; the rest are judged by
@@ -922,18 +948,7 @@ std::optional<uint32_t> Document::take_base_reset() {
 }
 
 void Document::count_base(std::string_view bytes, int sign) {
-    Pending& p = *pending_;
-    for (const char c : bytes) {
-        int64_t& d = p.base_diff[static_cast<unsigned char>(c)];
-        const bool was = d != 0;
-        d += sign;
-        if (was != (d != 0)) {
-            if (was)
-                --p.base_mismatch;
-            else
-                ++p.base_mismatch;
-        }
-    }
+    count_bytes(pending_->base_diff, pending_->base_mismatch, bytes, sign);
 }
 
 void Document::match_base(const std::vector<Piece>& pieces, Snapshot before) {
@@ -942,25 +957,29 @@ void Document::match_base(const std::vector<Piece>& pieces, Snapshot before) {
     Snapshot cur; // not snapshot(): the held annotations of this batch wait for its end
     text_->export_to(cur.text, cur.runs);
     relabel(pieces, base, cur, Typing::Seen);
-    // What the reload threw away, for a reload that brings it back (match_before_reset).
-    pending_->before_reset = std::move(before);
+    // What the reload threw away, for a reload that brings it back (match_before_reset),
+    // and the byte histogram of the text against it (the text is HEAD's now).
+    Pending& p = *pending_;
+    p.before_diff.fill(0);
+    p.before_mismatch = 0;
+    count_bytes(p.before_diff, p.before_mismatch, cur.text, +1);
+    count_bytes(p.before_diff, p.before_mismatch, before.text, -1);
+    p.before_reset = std::move(before);
     pending_->base_reset = clock_();
 }
 
 void Document::match_before_reset(const std::vector<Piece>& pieces) {
     Pending& p = *pending_;
     const std::string& was = p.before_reset->text;
-    if (text_->size() != was.size()) return;
-    // Cheap first (this runs for every change that is not typing, a backspace included): a
-    // change that brings the text back inserts, and inserts only what the text had there.
-    bool inserts = false;
+    // Cheap first (this runs for every change that is not typing, a backspace included): the
+    // byte histograms agree, and what the change inserted is what the text had there. A
+    // change that only deletes may bring it back too (the last hunk of a reload).
+    if (p.before_mismatch != 0 || text_->size() != was.size()) return;
     for (const auto& [k, at] : inserted_at(pieces)) {
         const std::string_view ins = pieces[k].inserted;
-        if (ins.empty()) continue;
-        if (was.compare(at, ins.size(), ins) != 0) return;
-        inserts = true;
+        if (!ins.empty() && was.compare(at, ins.size(), ins) != 0) return;
     }
-    if (!inserts || text() != was) return;
+    if (text() != was) return;
     Snapshot cur; // not snapshot(): the held annotations of this batch wait for its end
     text_->export_to(cur.text, cur.runs);
     Snapshot before = std::move(*p.before_reset);

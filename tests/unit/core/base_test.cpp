@@ -583,3 +583,33 @@ TEST_CASE("text that comes back after a reset takes what it had, not HEAD's comm
         CHECK(classes(d) == "Huuuuu" + std::string(23, 'A'));
     }
 }
+
+TEST_CASE("a reload whose last change only deletes brings back the text a reset threw away") {
+    // Property seed 8034, reduced: an editor reloads `git stash pop` a hunk at a time, and
+    // the diff of the last hunk only deletes. Old code looked for the text it threw away only
+    // after a change that inserts: the agent's line kept HEAD's meaning, a person's typing.
+    Snapshot head;
+    head.text = "a = compute(x, y)\n";
+    head.push_run(18, Attr{kHumanOrigin, Evidence::Inferred, false, kNow - 200});
+    const auto base = std::make_shared<const Snapshot>(head);
+    Document d(head, 1, PositionEncoding::Utf8);
+    uint32_t now = kNow;
+    d.set_clock([&now] { return now; });
+    d.set_base(base);
+    const std::string agent = "a = compute(x)\n";
+    REQUIRE(d.apply_change(2, std::nullopt, agent)); // the agent's write, reloaded
+    {
+        Snapshot r;
+        r.text = agent;
+        const uint32_t ai = r.origins.intern(kClaude);
+        r.push_run(15, Attr{ai, Evidence::Recorded, true, kNow}); // the hook's record
+        (void)d.absorb(r);
+    }
+    CHECK(classes(d) == std::string(15, 'A'));
+    now = kNow + 20;
+    REQUIRE(d.apply_change(3, std::nullopt, head.text)); // git stash, reloaded
+    CHECK(classes(d) == std::string(18, 'h'));
+    now = kNow + 40;
+    REQUIRE(d.apply_change(4, rng(0, 0, 1, 0), agent)); // git stash pop: deletes ", y"
+    CHECK(classes(d) == std::string(15, 'A'));
+}
