@@ -244,6 +244,7 @@ struct Document::Pending {
     /// origin ids of the document's table), until a reload brings exactly that text back
     /// (`git stash` then `git stash pop`): what the journal knew of it then is not new.
     std::optional<Snapshot> before_reset;
+    uint32_t before_reset_at = 0; ///< the second of the reset that threw it away
     /// The current change batch (one version): the whole lines it deleted or replaced
     /// (content without the break -> runs) and the ranges it inserted (current coordinates).
     struct OldLine {
@@ -926,7 +927,7 @@ bool Document::reloaded_from_disk(int64_t after, int64_t upto, uint32_t since) {
     if (p.base && p.base_mismatch == 0 && text_->size() == p.base->text.size()) {
         const Snapshot s = now();
         if (s.text == p.base->text) {
-            relabel({}, *p.base, s, Typing::Seen);
+            relabel({}, *p.base, s, 0);
             p.base_reset = clock_();
             return true;
         }
@@ -937,7 +938,7 @@ bool Document::reloaded_from_disk(int64_t after, int64_t upto, uint32_t since) {
             Snapshot before = std::move(*p.before_reset);
             p.before_reset.reset();
             before.origins = origins_; // its runs name this document's origin ids
-            relabel({}, before, s, Typing::Pending);
+            relabel({}, before, s, p.before_reset_at);
         }
     }
     return true;
@@ -956,7 +957,7 @@ void Document::match_base(const std::vector<Piece>& pieces, Snapshot before) {
     if (text_->size() != base.text.size() || text() != base.text) return;
     Snapshot cur; // not snapshot(): the held annotations of this batch wait for its end
     text_->export_to(cur.text, cur.runs);
-    relabel(pieces, base, cur, Typing::Seen);
+    relabel(pieces, base, cur, 0);
     // What the reload threw away, for a reload that brings it back (match_before_reset),
     // and the byte histogram of the text against it (the text is HEAD's now).
     Pending& p = *pending_;
@@ -965,6 +966,7 @@ void Document::match_base(const std::vector<Piece>& pieces, Snapshot before) {
     count_bytes(p.before_diff, p.before_mismatch, cur.text, +1);
     count_bytes(p.before_diff, p.before_mismatch, before.text, -1);
     p.before_reset = std::move(before);
+    p.before_reset_at = std::max<uint32_t>(clock_(), 1);
     pending_->base_reset = clock_();
 }
 
@@ -985,7 +987,7 @@ void Document::match_before_reset(const std::vector<Piece>& pieces) {
     Snapshot before = std::move(*p.before_reset);
     p.before_reset.reset();
     before.origins = origins_; // its runs name this document's origin ids
-    relabel(pieces, before, cur, Typing::Pending);
+    relabel(pieces, before, cur, p.before_reset_at);
 }
 
 std::vector<std::pair<size_t, size_t>> Document::inserted_at(const std::vector<Piece>& pieces) {
@@ -1001,7 +1003,7 @@ std::vector<std::pair<size_t, size_t>> Document::inserted_at(const std::vector<P
 }
 
 void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur,
-                       Typing keep) {
+                       uint32_t typed_since) {
     std::vector<std::pair<size_t, size_t>> inserted;
     for (const auto& [k, at] : inserted_at(pieces))
         if (!pieces[k].inserted.empty()) inserted.emplace_back(at, at + pieces[k].inserted.size());
@@ -1031,12 +1033,13 @@ void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base, c
         const Attr& a = cur.runs[i].attr;
         // What a person was seen typing or pasting keeps its own; the rest (an agent's text
         // the reload kept, unobserved text) is HEAD's text now, with HEAD's meaning. Text
-        // coming back after a reset: only typing since (pending); committed typing there is
-        // what the reset gave HEAD's meaning, and the text it threw away had its own.
+        // coming back after a reset: only what was typed since (pending, seen then or later);
+        // committed typing there is what the reset gave HEAD's meaning, and typing the
+        // deleted-span store gave back was seen before it: the text it threw away had its own.
         const OriginClass cls = origins_.class_of(a.origin);
         const bool person = a.seen != 0 &&
                             (cls == OriginClass::Human || cls == OriginClass::Paste) &&
-                            (keep == Typing::Seen || a.fresh);
+                            (typed_since == 0 || (a.fresh && a.seen >= typed_since));
         if (in_change || !person) {
             Attr b = base.runs[j].attr;
             b.origin = ours(b.origin);

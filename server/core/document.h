@@ -232,14 +232,12 @@ private:
     void match_before_reset(const std::vector<Piece>& pieces);
     /// Where each of `pieces` inserted, in the text after them: (piece index, offset).
     static std::vector<std::pair<size_t, size_t>> inserted_at(const std::vector<Piece>& pieces);
-    /// Which typing or pasting relabel keeps: all the sidecar saw (a reset to HEAD), or only
-    /// what is pending (fresh: text coming back after a reset, whose committed typing the
-    /// reset gave HEAD's meaning).
-    enum class Typing : uint8_t { Seen, Pending };
     /// Gives the text (`cur`, equal to `base.text`) `base`'s attribution where `pieces`
-    /// inserted and where no person was seen typing or pasting (as `keep` says).
+    /// inserted and where no person was seen typing or pasting: any the sidecar saw
+    /// (`typed_since` 0: a reset to HEAD), or only pending typing seen in second
+    /// `typed_since` or later (text coming back after the reset of that second).
     void relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur,
-                 Typing keep);
+                 uint32_t typed_since);
     /// apply_restored's: the deleted `text` (remembered in the deleted spans) takes the
     /// `restored` attribution where it had none, except where `restored` says `inserted_since`.
     void remember_restored(const std::string& text, const std::vector<Run>& restored,

@@ -613,3 +613,42 @@ TEST_CASE("a reload whose last change only deletes brings back the text a reset 
     REQUIRE(d.apply_change(4, rng(0, 0, 1, 0), agent)); // git stash pop: deletes ", y"
     CHECK(classes(d) == std::string(15, 'A'));
 }
+
+TEST_CASE("typing the deleted-span store gives back during a pop is not typing since the reset") {
+    // Property seed 6007, reduced: the pop's reload, a change at a time, first inserts "for",
+    // which the deleted-span store gives back as a person's (typed and deleted before the
+    // stash), then the change that makes the text the one the stash threw away. Old code kept
+    // any pending typing there: the agent's "for" stayed the person's.
+    Snapshot head;
+    head.text = "x = y)\nz\n";
+    head.push_run(9, Attr{});
+    const auto base = std::make_shared<const Snapshot>(head);
+    Document d(head, 1, PositionEncoding::Utf8);
+    uint32_t now = kNow;
+    d.set_clock([&now] { return now; });
+    d.set_base(base);
+    const std::string agent = "x = for(y)\nz\n";
+    REQUIRE(d.apply_change(2, std::nullopt, agent)); // the agent's write, reloaded
+    {
+        Snapshot r;
+        r.text = agent;
+        const uint32_t ai = r.origins.intern(kClaude);
+        r.push_run(10, Attr{ai, Evidence::Recorded, true, kNow});
+        r.push_run(3, Attr{});
+        (void)d.absorb(r);
+    }
+    REQUIRE(d.apply_change(3, rng(1, 1, 1, 1), "f")); // the person types "for" and deletes it
+    REQUIRE(d.apply_change(4, rng(1, 2, 1, 2), "o"));
+    REQUIRE(d.apply_change(5, rng(1, 3, 1, 3), "r"));
+    REQUIRE(d.apply_change(6, rng(1, 1, 1, 4), ""));
+    const std::string with_agent = classes(d);
+    CHECK(with_agent == std::string(10, 'A') + "uuu");
+    now = kNow + 20;
+    REQUIRE(d.apply_change(7, std::nullopt, head.text)); // git stash, reloaded
+    now = kNow + 40;
+    REQUIRE(d.apply_change(8, rng(0, 4, 0, 4), "for")); // the pop, a change at a time
+    CHECK(classes(d).substr(4, 3) == "HHH");            // given back as the person's
+    REQUIRE(d.apply_change(9, rng(0, 7, 0, 8), "(y"));
+    CHECK(d.text() == agent);
+    CHECK(classes(d) == with_agent);
+}
