@@ -106,6 +106,23 @@ struct HistEdit {
     bool restored = false;    ///< the inserted text's origin came from the deleted spans
 };
 
+/// Adds `bytes` (sign +1) or takes them away (-1) from the byte histogram `diff` of a text
+/// against another; `mismatch` counts the byte values that differ (zero: the texts may be equal).
+void count_bytes(std::array<int64_t, 256>& diff, size_t& mismatch, std::string_view bytes,
+                 int sign) {
+    for (const char c : bytes) {
+        int64_t& d = diff[static_cast<unsigned char>(c)];
+        const bool was = d != 0;
+        d += sign;
+        if (was != (d != 0)) {
+            if (was)
+                --mismatch;
+            else
+                ++mismatch;
+        }
+    }
+}
+
 /// The first entry of `history` after `version` (those entries are a suffix: versions never
 /// decrease).
 size_t first_edit_after(const std::deque<HistEdit>& history, int64_t version) {
@@ -237,15 +254,16 @@ struct Document::Pending {
     std::shared_ptr<const Snapshot> base;
     std::array<int64_t, 256> base_diff{};
     size_t base_mismatch = 0;
+    /// The same histogram against before_reset's text, while there is one.
+    std::array<int64_t, 256> before_diff{};
+    size_t before_mismatch = 0;
     std::optional<uint32_t> base_reset;
     int64_t typed_version = 0; ///< the last version that inserted inferred typing
     /// The text and attribution a reload threw away when it made the text HEAD's (match_base;
     /// origin ids of the document's table), until a reload brings exactly that text back
     /// (`git stash` then `git stash pop`): what the journal knew of it then is not new.
     std::optional<Snapshot> before_reset;
-    /// When that reload came (the clock's second): a person's typing or paste the text holds
-    /// from before it is no sign of typing since, only what was seen at or after it is.
-    uint32_t before_reset_at = 0;
+    uint32_t before_reset_at = 0; ///< the second of the reset that threw it away
     /// The current change batch (one version): the whole lines it deleted or replaced
     /// (content without the break -> runs) and the ranges it inserted (current coordinates).
     struct OldLine {
@@ -380,13 +398,10 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
     p.batch.version = new_version;
     // 1. Remember every removed span first, so text moved within one change keeps its origin.
     std::vector<std::string> removed(pieces.size());
-    std::vector<std::vector<Run>> removed_runs(p.base ? pieces.size() : 0); // for match_base
     for (size_t i = 0; i < pieces.size(); ++i) {
         if (pieces[i].removed == 0) continue;
         removed[i] = text_->substr(pieces[i].offset, pieces[i].removed);
-        std::vector<Run> runs = text_->runs(pieces[i].offset, pieces[i].removed);
-        if (p.base) removed_runs[i] = runs;
-        p.spans.remember(removed[i], std::move(runs));
+        p.spans.remember(removed[i], text_->runs(pieces[i].offset, pieces[i].removed));
     }
     remember_lines(pieces, removed, replacement);
     if (p.base) {
@@ -395,8 +410,12 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
             count_base(pieces[i].inserted, +1);
         }
     }
-    // match_base may need what this change removed after the history took it.
-    const bool may_match_base = p.base && p.base_mismatch == 0;
+    if (p.before_reset) {
+        for (size_t i = 0; i < pieces.size(); ++i) {
+            count_bytes(p.before_diff, p.before_mismatch, removed[i], -1);
+            count_bytes(p.before_diff, p.before_mismatch, pieces[i].inserted, +1);
+        }
+    }
     // 2. Inserts that bring back deleted text get its origin back; the rest are judged by
     // their total size (docs/model.md §5): a small insert is a person typing.
     std::vector<const std::vector<Run>*> restore(pieces.size(), nullptr);
@@ -428,6 +447,19 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
         p.unknown_reason =
             "replacement changing " + std::to_string(places) + " places with no annotation";
     }
+    // Typing (an un-annotated small insert at a range) is what the sidecar saw typed, even
+    // when it spells HEAD's text again; a reload arrives as a replacement (a full text, or
+    // a range's text replaced), a large insert, or a deletion.
+    const bool typed = !replacement && inferred.evidence == Evidence::Inferred && chars > 0;
+    // A change that is no typing and may make the text HEAD's (the byte histograms agree):
+    // the text and attribution it throws away, as they are now (match_base). Taken before
+    // the change, not rebuilt after it: the moved-line matching below may relabel characters
+    // the change keeps, and the text it threw away had them as they were.
+    std::optional<Snapshot> before;
+    if (p.base && p.base_mismatch == 0 && !typed) {
+        before.emplace();
+        text_->export_to(before->text, before->runs);
+    }
     // 3. Apply, last piece first so earlier offsets stay valid; record the history.
     for (size_t k = pieces.size(); k-- > 0;) {
         const Piece& pc = pieces[k];
@@ -444,19 +476,15 @@ Status Document::apply_pieces(int64_t new_version, std::vector<Piece>& pieces, E
             p.floor = new_version;
             continue;
         }
-        h.removed_text = may_match_base ? removed[k] : std::move(removed[k]);
+        h.removed_text = std::move(removed[k]);
         p.history_bytes += h.removed_text.size();
         p.history.push_back(std::move(h));
     }
     version_ = new_version;
     rematch_moved_lines(pieces, restore, inferred.evidence == Evidence::None);
-    // Typing (an un-annotated small insert at a range) is what the sidecar saw typed, even
-    // when it spells HEAD's text again; a reload arrives as a replacement (a full text, or
-    // a range's text replaced), a large insert, or a deletion.
-    const bool typed = !replacement && inferred.evidence == Evidence::Inferred && chars > 0;
     if (inferred.evidence == Evidence::Inferred && chars > 0) p.typed_version = new_version;
     if (!typed && p.before_reset) match_before_reset(pieces);
-    if (p.base && p.base_mismatch == 0 && !typed) match_base(pieces, removed, removed_runs);
+    if (before && p.base_mismatch == 0) match_base(pieces, std::move(*before));
     // Only the oldest edits go; while a restore is awaited, the ones after its version stay
     // (up to kRestoreHistoryEdits), so it maps exactly through every edit made meanwhile.
     auto too_old = [&p, this](const HistEdit& e) {
@@ -918,7 +946,7 @@ bool Document::reloaded_from_disk(int64_t after, int64_t upto, uint32_t since) {
     if (p.base && p.base_mismatch == 0 && text_->size() == p.base->text.size()) {
         const Snapshot s = now();
         if (s.text == p.base->text) {
-            relabel({}, *p.base, s);
+            relabel({}, *p.base, s, 0);
             p.base_reset = clock_();
             return true;
         }
@@ -940,61 +968,39 @@ std::optional<uint32_t> Document::take_base_reset() {
 }
 
 void Document::count_base(std::string_view bytes, int sign) {
-    Pending& p = *pending_;
-    for (const char c : bytes) {
-        int64_t& d = p.base_diff[static_cast<unsigned char>(c)];
-        const bool was = d != 0;
-        d += sign;
-        if (was != (d != 0)) {
-            if (was)
-                --p.base_mismatch;
-            else
-                ++p.base_mismatch;
-        }
-    }
+    count_bytes(pending_->base_diff, pending_->base_mismatch, bytes, sign);
 }
 
-void Document::match_base(const std::vector<Piece>& pieces, const std::vector<std::string>& removed,
-                          const std::vector<std::vector<Run>>& removed_runs) {
+void Document::match_base(const std::vector<Piece>& pieces, Snapshot before) {
     const Snapshot& base = *pending_->base;
     if (text_->size() != base.text.size() || text() != base.text) return;
     Snapshot cur; // not snapshot(): the held annotations of this batch wait for its end
     text_->export_to(cur.text, cur.runs);
-    // What the reload threw away: the text before it (each piece's inserted range replaced
-    // by what it removed), for a reload that brings it back (match_before_reset).
-    Snapshot before;
-    RunCursor from_cur(cur.runs);
-    size_t p = 0;
-    for (const auto& [k, at] : inserted_at(pieces)) {
-        from_cur.copy(p, at - p, [&](uint32_t len, Attr a) { before.push_run(len, a); });
-        before.text.append(cur.text, p, at - p);
-        for (const Run& r : removed_runs[k])
-            before.push_run(r.length, r.attr);
-        before.text += removed[k];
-        p = at + pieces[k].inserted.size();
-    }
-    from_cur.copy(p, cur.text.size() - p, [&](uint32_t len, Attr a) { before.push_run(len, a); });
-    before.text.append(cur.text, p);
-    relabel(pieces, base, cur);
-    pending_->before_reset = std::move(before);
+    relabel(pieces, base, cur, 0);
+    // What the reload threw away, for a reload that brings it back (match_before_reset),
+    // and the byte histogram of the text against it (the text is HEAD's now).
+    Pending& p = *pending_;
+    p.before_diff.fill(0);
+    p.before_mismatch = 0;
+    count_bytes(p.before_diff, p.before_mismatch, cur.text, +1);
+    count_bytes(p.before_diff, p.before_mismatch, before.text, -1);
+    p.before_reset = std::move(before);
+    p.before_reset_at = std::max<uint32_t>(clock_(), 1);
     pending_->base_reset = clock_();
-    pending_->before_reset_at = *pending_->base_reset;
 }
 
 void Document::match_before_reset(const std::vector<Piece>& pieces) {
     Pending& p = *pending_;
     const std::string& was = p.before_reset->text;
-    if (text_->size() != was.size()) return;
-    // Cheap first (this runs for every change that is not typing, a backspace included): a
-    // change that brings the text back inserts, and inserts only what the text had there.
-    bool inserts = false;
+    // Cheap first (this runs for every change that is not typing, a backspace included): the
+    // byte histograms agree, and what the change inserted is what the text had there. A
+    // change that only deletes may bring it back too (the last hunk of a reload).
+    if (p.before_mismatch != 0 || text_->size() != was.size()) return;
     for (const auto& [k, at] : inserted_at(pieces)) {
         const std::string_view ins = pieces[k].inserted;
-        if (ins.empty()) continue;
-        if (was.compare(at, ins.size(), ins) != 0) return;
-        inserts = true;
+        if (!ins.empty() && was.compare(at, ins.size(), ins) != 0) return;
     }
-    if (!inserts || text() != was) return;
+    if (text() != was) return;
     Snapshot cur; // not snapshot(): the held annotations of this batch wait for its end
     text_->export_to(cur.text, cur.runs);
     Snapshot before = std::move(*p.before_reset);
@@ -1016,7 +1022,7 @@ std::vector<std::pair<size_t, size_t>> Document::inserted_at(const std::vector<P
 }
 
 void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur,
-                       uint32_t person_since) {
+                       uint32_t typed_since) {
     std::vector<std::pair<size_t, size_t>> inserted;
     for (const auto& [k, at] : inserted_at(pieces))
         if (!pieces[k].inserted.empty()) inserted.emplace_back(at, at + pieces[k].inserted.size());
@@ -1045,10 +1051,14 @@ void Document::relabel(const std::vector<Piece>& pieces, const Snapshot& base, c
         }
         const Attr& a = cur.runs[i].attr;
         // What a person was seen typing or pasting keeps its own; the rest (an agent's text
-        // the reload kept, unobserved text) is HEAD's text now, with HEAD's meaning.
+        // the reload kept, unobserved text) is HEAD's text now, with HEAD's meaning. Text
+        // coming back after a reset: only what was typed since (pending, seen then or later);
+        // committed typing there is what the reset gave HEAD's meaning, and typing the
+        // deleted-span store gave back was seen before it: the text it threw away had its own.
         const OriginClass cls = origins_.class_of(a.origin);
-        const bool person = a.seen != 0 && a.seen >= person_since &&
-                            (cls == OriginClass::Human || cls == OriginClass::Paste);
+        const bool person = a.seen != 0 &&
+                            (cls == OriginClass::Human || cls == OriginClass::Paste) &&
+                            (typed_since == 0 || (a.fresh && a.seen >= typed_since));
         if (in_change || !person) {
             Attr b = base.runs[j].attr;
             b.origin = ours(b.origin);

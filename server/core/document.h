@@ -228,9 +228,9 @@ private:
     /// Updates the byte histogram against HEAD's text for removed / inserted bytes.
     void count_base(std::string_view bytes, int sign);
     /// After a change: when the text is now exactly HEAD's, relabels what `pieces` inserted
-    /// (and unobserved fresh text) with HEAD's attribution (set_base).
-    void match_base(const std::vector<Piece>& pieces, const std::vector<std::string>& removed,
-                    const std::vector<std::vector<Run>>& removed_runs);
+    /// (and unobserved fresh text) with HEAD's attribution (set_base), and keeps `before`
+    /// (the text and attribution just before the change) as what the reset threw away.
+    void match_base(const std::vector<Piece>& pieces, Snapshot before);
     /// After a reload (not typing): when the text is now exactly the text the last match_base
     /// threw away, relabels what `pieces` inserted (and text no person was seen typing) with
     /// that text's attribution, once.
@@ -238,11 +238,11 @@ private:
     /// Where each of `pieces` inserted, in the text after them: (piece index, offset).
     static std::vector<std::pair<size_t, size_t>> inserted_at(const std::vector<Piece>& pieces);
     /// Gives the text (`cur`, equal to `base.text`) `base`'s attribution where `pieces`
-    /// inserted and where no person was seen typing or pasting in second `person_since` or
-    /// later (a word the deleted-span store gave back keeps the second it was typed: a reload
-    /// that spells it again elsewhere is no sign of typing since).
+    /// inserted and where no person was seen typing or pasting: any the sidecar saw
+    /// (`typed_since` 0: a reset to HEAD), or only pending typing seen in second
+    /// `typed_since` or later (text coming back after the reset of that second).
     void relabel(const std::vector<Piece>& pieces, const Snapshot& base, const Snapshot& cur,
-                 uint32_t person_since = 0);
+                 uint32_t typed_since);
     /// apply_restored's: the deleted `text` (remembered in the deleted spans) takes the
     /// `restored` attribution where it had none, except where `restored` says `inserted_since`.
     void remember_restored(const std::string& text, const std::vector<Run>& restored,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "agents/hook_runner.h"
+#include "core/base.h"
 #include "core/carry.h"
 #include "core/document.h"
 #include "core/line_classifier.h"
@@ -56,10 +57,15 @@ struct Sidecar {
         REQUIRE(stored.ok());
         if (*stored) doc.absorb((**stored).snapshot);
     }
-    void poll() {
+    /// `head`: HEAD's text of the file, as JournalSync::do_poll reads it when the entry
+    /// changed (a commit's attach): the document's base follows HEAD (Document::rebase).
+    void poll(const std::string* head = nullptr) {
         auto e = journal.load(path);
         REQUIRE(e.ok());
-        if (*e) doc.absorb((**e).snapshot);
+        if (!*e) return;
+        doc.absorb((**e).snapshot);
+        if (head)
+            doc.rebase(std::make_shared<const Snapshot>(head_meaning(&(**e).snapshot, *head)));
     }
 };
 

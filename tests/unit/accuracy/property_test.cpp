@@ -383,7 +383,7 @@ private:
         if (res->written) check_note(res->note);
         head_ = disk_;
         head_truth_ = truth_;
-        side_->poll();
+        side_->poll(&head_); // the session's poll sees the attach's entry: HEAD moved
     }
     void check_note(const Note& note) {
         auto f = note.files.find("f.py");

@@ -466,3 +466,189 @@ TEST_CASE("a late restore gives deleted text its origin only where it had none")
     REQUIRE(d.apply_change(4, rng(0, 0, 0, 0), "aXbc", EditReason::Undo));
     CHECK(classes(d) == "AHAAA");
 }
+
+TEST_CASE("the text a reset to HEAD threw away is remembered as it was, not as the reset left it") {
+    // Property seed 5014, reduced. HEAD's line 2 is codex's; claude-code rewrites it into a line
+    // that keeps a span of it (its hook's record says the whole line is its own). `git stash`
+    // is reloaded (two places: no typing): the reload's line equals the line the agent's write
+    // replaced a version before, so the moved-line match gives it codex's runs, and it is HEAD's
+    // text. `git stash pop` brings back exactly the text the stash threw away. Old code rebuilt
+    // that text from the text after the stash, so the characters the stash kept came back with
+    // the labels the stash gave them (codex): the agent's line came back half codex's.
+    const OriginRecord codex{OriginClass::Ai, "codex", "agent", "gpt-5-codex", "s3", ""};
+    Snapshot head;
+    head.text = "a = 1\n    FEATURE FEATURtax=rate)E\n";
+    const uint32_t cx = head.origins.intern(codex);
+    head.push_run(6, Attr{});
+    head.push_run(29, Attr{cx, Evidence::Recorded, false, kNow - 100});
+    const auto base = std::make_shared<const Snapshot>(head);
+    Document d(head, 1, PositionEncoding::Utf8);
+    uint32_t now = kNow;
+    d.set_clock([&now] { return now; });
+    d.set_base(base);
+    int64_t v = 1;
+    uint32_t at = 5;
+    for (char c : std::string(" return")) { // the person types at the end of line 1
+        REQUIRE(d.apply_change(++v, rng(0, at, 0, at), std::string(1, c)));
+        ++at;
+    }
+    REQUIRE(d.apply_change(++v, rng(0, 0, 0, 1), "")); // and deletes its first character
+    const std::string agent = " = 1 return\n    sum( FEATURtax=rate)E\n";
+    REQUIRE(d.apply_change(++v, std::nullopt, agent)); // the agent's write, reloaded
+    {
+        // The agent's record of its whole line, merged from the journal (the reload race).
+        Snapshot rec = d.snapshot();
+        const uint32_t ai = rec.origins.intern(kClaude);
+        Snapshot r;
+        r.text = rec.text;
+        r.origins = rec.origins;
+        r.push_run(12, Attr{});
+        r.push_run(26, Attr{ai, Evidence::Recorded, true, kNow});
+        (void)d.absorb(r);
+    }
+    const auto tools = [&d] {
+        const Snapshot s = d.snapshot();
+        std::string out;
+        for (const Attr& a : s.expand()) {
+            const OriginRecord& o = s.origins.at(a.origin);
+            out += o.tool == "codex" ? 'x' : o.tool == "claude-code" ? 'c' : '.';
+        }
+        return out;
+    };
+    const std::string with_agent = tools();
+    REQUIRE(with_agent == std::string(12, '.') + std::string(26, 'c'));
+    now = kNow + 20;
+    REQUIRE(d.apply_change(++v, std::nullopt, head.text)); // git stash, reloaded
+    CHECK(tools() == "......" + std::string(29, 'x'));
+    CHECK(d.take_base_reset());
+    now = kNow + 40;
+    SUBCASE("the pop as the whole text") {
+        REQUIRE(d.apply_change(v + 1, std::nullopt, agent));
+    }
+    SUBCASE("the pop as one range, as VS Code sends it") {
+        REQUIRE(d.apply_change(v + 1, rng(0, 0, 2, 0), agent));
+    }
+    CHECK(tools() == with_agent);
+    CHECK(classes(d).substr(4, 7) == "HHHHHHH"); // the person's typing is the person's again
+}
+
+TEST_CASE("text that comes back after a reset takes what it had, not HEAD's committed typing") {
+    // Property seed 5018, reduced. HEAD's line 2 is codex's with a word a person typed before
+    // the commit (committed `human`, seen). claude-code rewrites the line, keeping that word
+    // (its record says the whole line is its own). `git stash` makes the text HEAD's, with
+    // HEAD's meaning; `git stash pop` brings back exactly the text the stash threw away. Old
+    // code kept what looked like a person's typing at the pop, and HEAD's committed word is
+    // such: the agent's characters came back `human`. Typing since the reset keeps its own.
+    const OriginRecord codex{OriginClass::Ai, "codex", "agent", "gpt-5-codex", "s3", ""};
+    Snapshot head;
+    head.text = "a = 1\n    b = compute(items)\n";
+    const uint32_t cx = head.origins.intern(codex);
+    head.push_run(6, Attr{});
+    head.push_run(16, Attr{cx, Evidence::Recorded, false, kNow - 300});
+    head.push_run(5, Attr{kHumanOrigin, Evidence::Inferred, false, kNow - 200}); // "items"
+    head.push_run(2, Attr{cx, Evidence::Recorded, false, kNow - 300});
+    const auto base = std::make_shared<const Snapshot>(head);
+    Document d(head, 1, PositionEncoding::Utf8);
+    uint32_t now = kNow;
+    d.set_clock([&now] { return now; });
+    d.set_base(base);
+    const std::string agent = "a = 1\n    c = compute(items)\n";
+    REQUIRE(d.apply_change(2, std::nullopt, agent)); // the agent's write, reloaded
+    {
+        Snapshot rec = d.snapshot();
+        const uint32_t ai = rec.origins.intern(kClaude);
+        Snapshot r;
+        r.text = rec.text;
+        r.origins = rec.origins;
+        r.push_run(6, Attr{});
+        r.push_run(23, Attr{ai, Evidence::Recorded, true, kNow});
+        (void)d.absorb(r);
+    }
+    CHECK(classes(d) == "uuuuuu" + std::string(23, 'A'));
+    const Snapshot with_agent = d.snapshot();
+    now = kNow + 20;
+    REQUIRE(d.apply_change(3, std::nullopt, head.text)); // git stash, reloaded
+    CHECK(classes(d) == "uuuuuu" + std::string(16, 'a') + "hhhhhaa");
+    now = kNow + 40;
+    SUBCASE("the pop") {
+        REQUIRE(d.apply_change(4, std::nullopt, agent));
+        CHECK(classes(d) == "uuuuuu" + std::string(23, 'A'));
+        CHECK(d.snapshot().expand() == with_agent.expand());
+    }
+    SUBCASE("typed since the reset, then the pop") {
+        // The person deletes "a" of line 1 and types it again: typing since the reset.
+        REQUIRE(d.apply_change(4, rng(0, 0, 0, 1), ""));
+        REQUIRE(d.apply_change(5, rng(0, 0, 0, 0), "a"));
+        REQUIRE(d.apply_change(6, std::nullopt, agent));
+        CHECK(classes(d) == "Huuuuu" + std::string(23, 'A'));
+    }
+}
+
+TEST_CASE("a reload whose last change only deletes brings back the text a reset threw away") {
+    // Property seed 8034, reduced: an editor reloads `git stash pop` a hunk at a time, and
+    // the diff of the last hunk only deletes. Old code looked for the text it threw away only
+    // after a change that inserts: the agent's line kept HEAD's meaning, a person's typing.
+    Snapshot head;
+    head.text = "a = compute(x, y)\n";
+    head.push_run(18, Attr{kHumanOrigin, Evidence::Inferred, false, kNow - 200});
+    const auto base = std::make_shared<const Snapshot>(head);
+    Document d(head, 1, PositionEncoding::Utf8);
+    uint32_t now = kNow;
+    d.set_clock([&now] { return now; });
+    d.set_base(base);
+    const std::string agent = "a = compute(x)\n";
+    REQUIRE(d.apply_change(2, std::nullopt, agent)); // the agent's write, reloaded
+    {
+        Snapshot r;
+        r.text = agent;
+        const uint32_t ai = r.origins.intern(kClaude);
+        r.push_run(15, Attr{ai, Evidence::Recorded, true, kNow}); // the hook's record
+        (void)d.absorb(r);
+    }
+    CHECK(classes(d) == std::string(15, 'A'));
+    now = kNow + 20;
+    REQUIRE(d.apply_change(3, std::nullopt, head.text)); // git stash, reloaded
+    CHECK(classes(d) == std::string(18, 'h'));
+    now = kNow + 40;
+    REQUIRE(d.apply_change(4, rng(0, 0, 1, 0), agent)); // git stash pop: deletes ", y"
+    CHECK(classes(d) == std::string(15, 'A'));
+}
+
+TEST_CASE("typing the deleted-span store gives back during a pop is not typing since the reset") {
+    // Property seed 6007, reduced: the pop's reload, a change at a time, first inserts "for",
+    // which the deleted-span store gives back as a person's (typed and deleted before the
+    // stash), then the change that makes the text the one the stash threw away. Old code kept
+    // any pending typing there: the agent's "for" stayed the person's.
+    Snapshot head;
+    head.text = "x = y)\nz\n";
+    head.push_run(9, Attr{});
+    const auto base = std::make_shared<const Snapshot>(head);
+    Document d(head, 1, PositionEncoding::Utf8);
+    uint32_t now = kNow;
+    d.set_clock([&now] { return now; });
+    d.set_base(base);
+    const std::string agent = "x = for(y)\nz\n";
+    REQUIRE(d.apply_change(2, std::nullopt, agent)); // the agent's write, reloaded
+    {
+        Snapshot r;
+        r.text = agent;
+        const uint32_t ai = r.origins.intern(kClaude);
+        r.push_run(10, Attr{ai, Evidence::Recorded, true, kNow});
+        r.push_run(3, Attr{});
+        (void)d.absorb(r);
+    }
+    REQUIRE(d.apply_change(3, rng(1, 1, 1, 1), "f")); // the person types "for" and deletes it
+    REQUIRE(d.apply_change(4, rng(1, 2, 1, 2), "o"));
+    REQUIRE(d.apply_change(5, rng(1, 3, 1, 3), "r"));
+    REQUIRE(d.apply_change(6, rng(1, 1, 1, 4), ""));
+    const std::string with_agent = classes(d);
+    CHECK(with_agent == std::string(10, 'A') + "uuu");
+    now = kNow + 20;
+    REQUIRE(d.apply_change(7, std::nullopt, head.text)); // git stash, reloaded
+    now = kNow + 40;
+    REQUIRE(d.apply_change(8, rng(0, 4, 0, 4), "for")); // the pop, a change at a time
+    CHECK(classes(d).substr(4, 3) == "HHH");            // given back as the person's
+    REQUIRE(d.apply_change(9, rng(0, 7, 0, 8), "(y"));
+    CHECK(d.text() == agent);
+    CHECK(classes(d) == with_agent);
+}
