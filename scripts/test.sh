@@ -81,11 +81,12 @@ if [[ -z "${PROVENANT_SKIP_FUZZ:-}" ]]; then
 fi
 if [[ -z "${PROVENANT_SKIP_SANITIZE:-}" && -z "${PROVENANT_SKIP_TSAN:-}" ]]; then
   # The suites whose code runs on several threads: the LSP server (I/O, document and journal
-  # threads), the journal, and the analysis (the report's walk diffs on a second thread:
-  # analysis/diff_pipeline.cpp). Only their targets are built. The slow cases are left out: the
+  # threads), the journal, the analysis (the report's walk diffs on a second thread:
+  # analysis/diff_pipeline.cpp) and git (blame reads the owners' notes on a second thread:
+  # git/blame_notes.cpp). Only their targets are built. The slow cases are left out: the
   # crash test's timing bounds are not ThreadSanitizer's concern and run above twice.
-  step "build (TSan: unit_lsp, e2e_lsp, unit_journal, unit_analysis)"
-  tsan_targets=(unit_lsp e2e_lsp unit_journal unit_analysis)
+  step "build (TSan: unit_lsp, e2e_lsp, unit_journal, unit_analysis, unit_git)"
+  tsan_targets=(unit_lsp e2e_lsp unit_journal unit_analysis unit_git)
   scripts/build.sh "$root/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPROVENANT_SANITIZE=thread \
     -DPROVENANT_BENCH=OFF -- "${tsan_targets[@]}"
   step "tests under TSan"
