@@ -80,3 +80,46 @@ TEST_CASE("BlameNotes: the worker reads what the caller reads: an entry, another
     CHECK(seen[0][3] == "(nothing)");
     CHECK(seen[0][4] == seen[0][0]);
 }
+
+TEST_CASE("BlameNotes: more asks than a wake batch: the worker reads beside the caller, and "
+          "every result is the in-order one") {
+    // 40 owners: the worker is woken after 32 asks and reads while the caller asks on and then
+    // shares the rest in finish() (the path tmux's blames take; run under ThreadSanitizer).
+    TempRepo r;
+    constexpr int kCommits = 40;
+    std::vector<std::string> commits, blobs;
+    for (int c = 0; c < kCommits; ++c) {
+        r.write("f.txt", "one " + std::to_string(c) + "\ntwo\nthree\n");
+        commits.push_back(r.commit_all("c" + std::to_string(c)));
+        blobs.push_back(r.git({"rev-parse", commits.back() + ":f.txt"}).out.substr(0, 40));
+        if (c % 3 == 0) continue; // some owners have no note
+        const std::string cls = c % 2 ? "ai" : "human";
+        r.git({"notes", "--ref=refs/notes/provenant", "add", "-f", "-m",
+               R"({"schema":"provenant/1","commit":")" + commits[c] +
+                   R"(","files":{"f.txt":{"blob":")" + blobs[c] + R"(","lines":{")" + cls +
+                   R"(":"1-3"}}},"origins":{}})",
+               commits[c]});
+    }
+    r.git({"gc", "-q"});
+    auto repo = git::Repo::open(r.path());
+    REQUIRE(repo);
+    auto packs = git::PackReader::open(r.path() + "/.git");
+    const std::string path = "f.txt";
+    std::vector<std::string> seen[2];
+    for (const bool worker : {false, true}) {
+        CAPTURE(worker);
+        git::BlameNotes notes(*repo, packs.get(), worker);
+        for (int c = 0; c < kCommits; ++c)
+            notes.want(oid_of(commits[c]), &path, oid_of(blobs[c]));
+        notes.finish();
+        for (int c = 0; c < kCommits; ++c)
+            seen[worker].push_back(describe(notes.get(oid_of(commits[c]), &path)));
+    }
+    CHECK(seen[1] == seen[0]);
+    for (int c = 0; c < kCommits; ++c) {
+        CAPTURE(c);
+        CHECK(seen[0][c] == (c % 3 == 0 ? "(nothing)"
+                             : c % 2   ? "ai: ai: ai: "
+                                       : "human: human: human: "));
+    }
+}
