@@ -119,7 +119,7 @@ TEST_CASE("BlameNotes: more asks than a wake batch: the worker reads beside the 
     for (int c = 0; c < kCommits; ++c) {
         CAPTURE(c);
         CHECK(seen[0][c] == (c % 3 == 0 ? "(nothing)"
-                             : c % 2   ? "ai: ai: ai: "
-                                       : "human: human: human: "));
+                             : c % 2    ? "ai: ai: ai: "
+                                        : "human: human: human: "));
     }
 }
