@@ -1,5 +1,6 @@
 // Unit tests: Document edits, typing inference, deleted spans, annotations in either order.
 #include "core/document.h"
+#include "support/class_letters.h"
 
 #include <doctest/doctest.h>
 #include <random>
@@ -20,27 +21,7 @@ TextRange at(uint32_t l, uint32_t c) {
 }
 
 /// The class of every byte of the document, as one letter each: a(i) h(uman) p(aste) u(nknown).
-std::string classes(const Document& d) {
-    const Snapshot s = d.snapshot();
-    std::string out;
-    for (const Attr& a : s.expand()) {
-        switch (s.origins.class_of(a.origin)) {
-        case OriginClass::Ai:
-            out += 'a';
-            break;
-        case OriginClass::Human:
-            out += 'h';
-            break;
-        case OriginClass::Paste:
-            out += 'p';
-            break;
-        case OriginClass::Unknown:
-            out += 'u';
-            break;
-        }
-    }
-    return out;
-}
+using test::class_letters;
 
 /// Snapshots compared by content: text, and per byte the record, evidence and freshness.
 bool same_provenance(const Snapshot& a, const Snapshot& b) {
@@ -57,10 +38,10 @@ bool same_provenance(const Snapshot& a, const Snapshot& b) {
 
 TEST_CASE("typing is human, a large insert is unknown with a reason") {
     Document d("hello\n", 1, PositionEncoding::Utf16);
-    CHECK(classes(d) == "uuuuuu");
+    CHECK(class_letters(d) == "uuuuuu");
     REQUIRE(d.apply_change(2, at(0, 5), " world"));
     CHECK(d.text() == "hello world\n");
-    CHECK(classes(d) == "uuuuuhhhhhhu");
+    CHECK(class_letters(d) == "uuuuuhhhhhhu");
     const Snapshot s = d.snapshot();
     CHECK(s.expand()[6].evidence == Evidence::Inferred);
     CHECK(s.expand()[6].fresh);
@@ -72,65 +53,65 @@ TEST_CASE("typing is human, a large insert is unknown with a reason") {
 
     const std::string big(400, 'x');
     REQUIRE(d.apply_change(3, at(1, 0), big));
-    CHECK(classes(d).substr(12) == std::string(400, 'u'));
+    CHECK(class_letters(d).substr(12) == std::string(400, 'u'));
     CHECK(d.snapshot().expand()[12].fresh);
     CHECK(d.last_unknown_reason().find("400 characters") != std::string::npos);
     // Two lines of text is not typing either, even when short.
     REQUIRE(d.apply_change(4, at(0, 0), "a\nb\nc"));
-    CHECK(classes(d).substr(0, 5) == "uuuuu");
+    CHECK(class_letters(d).substr(0, 5) == "uuuuu");
     // Enter plus indentation is typing.
     REQUIRE(d.apply_change(5, at(0, 0), "\n    "));
-    CHECK(classes(d).substr(0, 5) == "hhhhh");
+    CHECK(class_letters(d).substr(0, 5) == "hhhhh");
 }
 
 TEST_CASE("a full replacement keeps the origin of what it does not change") {
     Document d("int f() {\nreturn 1;\n}\n", 1, PositionEncoding::Utf16);
     REQUIRE(d.annotate(1, kCopilot, {rng(1, 0, 1, 9)}));
-    CHECK(classes(d) == "uuuuuuuuuu"
-                        "aaaaaaaaau"
-                        "uu");
+    CHECK(class_letters(d) == "uuuuuuuuuu"
+                              "aaaaaaaaau"
+                              "uu");
     // A formatter re-indents: the AI characters stay AI, the new indentation is typing-sized.
     REQUIRE(d.apply_change(2, std::nullopt, "int f() {\n    return 1;\n}\n"));
-    CHECK(classes(d) == "uuuuuuuuuu"
-                        "hhhh"
-                        "aaaaaaaaau"
-                        "uu");
+    CHECK(class_letters(d) == "uuuuuuuuuu"
+                              "hhhh"
+                              "aaaaaaaaau"
+                              "uu");
     auto lines = d.classify();
     REQUIRE(lines.size() == 3);
     CHECK(lines[1].cls == LineClass::Ai); // whitespace never changes a line's class
     // A one-character change relabels one character.
     REQUIRE(d.apply_change(3, std::nullopt, "int f() {\n    return 2;\n}\n"));
-    CHECK(classes(d) == "uuuuuuuuuu"
-                        "hhhh"
-                        "aaaaaaaha"
-                        "uuu");
+    CHECK(class_letters(d) == "uuuuuuuuuu"
+                              "hhhh"
+                              "aaaaaaaha"
+                              "uuu");
     CHECK(d.classify()[1].cls == LineClass::AiModified);
     // A large reload with no evidence is unknown, but unchanged lines keep their origin.
     std::string reloaded = "int f() {\n    return 2;\n}\n";
     for (int i = 0; i < 10; ++i)
         reloaded += "int g" + std::to_string(i) + "() { return " + std::to_string(i) + "; }\n";
     REQUIRE(d.apply_change(4, std::nullopt, reloaded));
-    CHECK(classes(d).substr(0, 26) == "uuuuuuuuuu"
-                                      "hhhh"
-                                      "aaaaaaaha"
-                                      "uuu");
-    CHECK(classes(d).substr(26) == std::string(reloaded.size() - 26, 'u'));
+    CHECK(class_letters(d).substr(0, 26) == "uuuuuuuuuu"
+                                            "hhhh"
+                                            "aaaaaaaha"
+                                            "uuu");
+    CHECK(class_letters(d).substr(26) == std::string(reloaded.size() - 26, 'u'));
 }
 
 TEST_CASE("undo and redo restore origins through the deleted-span store") {
     Document d("x\n", 1, PositionEncoding::Utf16);
     REQUIRE(d.apply_change(2, at(0, 1), " = compute(a, b);"));
     REQUIRE(d.annotate(2, kCopilot, {rng(0, 1, 0, 18)}));
-    const std::string before = classes(d);
+    const std::string before = class_letters(d);
     CHECK(before == "uaaaaaaaaaaaaaaaaau");
     REQUIRE(d.apply_change(3, rng(0, 1, 0, 18), ""));
     CHECK(d.text() == "x\n");
     REQUIRE(d.apply_change(4, at(0, 1), " = compute(a, b);", EditReason::Undo));
-    CHECK(classes(d) == before);
+    CHECK(class_letters(d) == before);
     CHECK(same_provenance(d.snapshot(), d.snapshot()));
     REQUIRE(d.apply_change(5, rng(0, 1, 0, 18), "", EditReason::Undo));
     REQUIRE(d.apply_change(6, at(0, 1), " = compute(a, b);", EditReason::Redo));
-    CHECK(classes(d) == before);
+    CHECK(class_letters(d) == before);
 }
 
 TEST_CASE("cut and paste keeps the origin, and a paste annotation does not override it") {
@@ -141,12 +122,13 @@ TEST_CASE("cut and paste keeps the origin, and a paste annotation does not overr
     CHECK(d.text() == "a\nb\n");
     REQUIRE(d.apply_change(4, at(0, 0), "auto v = std::vector<int>{1, 2, 3};\n")); // paste
     REQUIRE(d.annotate(4, kPasteRec, {rng(0, 0, 1, 0)}));
-    CHECK(classes(d).substr(0, 36) == std::string(36, 'a'));
+    CHECK(class_letters(d).substr(0, 36) == std::string(36, 'a'));
     // A new paste is paste.
     const std::string other = "int unrelated_function_name(int argument_one);\n";
     REQUIRE(d.apply_change(5, at(3, 0), other));
     REQUIRE(d.annotate(5, kPasteRec, {rng(3, 0, 4, 0)}));
-    CHECK(classes(d).substr(classes(d).size() - other.size()) == std::string(other.size(), 'p'));
+    CHECK(class_letters(d).substr(class_letters(d).size() - other.size()) ==
+          std::string(other.size(), 'p'));
 }
 
 TEST_CASE("an annotation gives the same result before or after its didChange") {
@@ -184,7 +166,7 @@ TEST_CASE("a late annotation does not cover text typed into its range afterwards
     REQUIRE(d.apply_change(5, rng(0, 0, 0, 1), "")); // delete 'f'
     REQUIRE(d.annotate(2, kCopilot, {rng(0, 0, 0, 11)}));
     CHECK(d.text() == "oo XYbar bazZ\n");
-    CHECK(classes(d) == "aaahhaaaaaaahu");
+    CHECK(class_letters(d) == "aaahhaaaaaaahu");
     // Far-future and far-past annotations are refused; a skipped version is dropped.
     CHECK(!d.annotate(1000, kCopilot, {at(0, 0)}));
     REQUIRE(d.annotate(6, kCopilot, {rng(0, 0, 0, 1)}));
@@ -192,7 +174,7 @@ TEST_CASE("a late annotation does not cover text typed into its range afterwards
     auto dropped = d.take_dropped_annotations();
     REQUIRE(dropped.size() == 1);
     CHECK(dropped[0].find("version 6") != std::string::npos);
-    CHECK(classes(d)[1] == 'a');
+    CHECK(class_letters(d)[1] == 'a');
 }
 
 TEST_CASE("text_at rebuilds an older version from the edit history, and says when it cannot") {
@@ -258,10 +240,10 @@ TEST_CASE("absorb merges stronger evidence by content, and reset_base clears fre
     Document d("head\n", 1, PositionEncoding::Utf16);
     const std::string body = "def agent_wrote_this():\n    return 42\n";
     REQUIRE(d.apply_change(2, at(1, 0), body)); // a reload: unknown
-    CHECK(classes(d).substr(5) == std::string(body.size(), 'u'));
+    CHECK(class_letters(d).substr(5) == std::string(body.size(), 'u'));
     Snapshot hook = Snapshot::uniform("head\n" + body, kClaude, Evidence::Recorded, true);
     CHECK(d.absorb(hook));
-    CHECK(classes(d) == std::string(5 + body.size(), 'a'));
+    CHECK(class_letters(d) == std::string(5 + body.size(), 'a'));
     CHECK(!d.absorb(hook)); // twice changes nothing: never counted twice
     d.reset_base();
     for (const Attr& a : d.snapshot().expand())
@@ -272,9 +254,9 @@ TEST_CASE("a restored journal snapshot is carried onto the opened text") {
     Snapshot j = Snapshot::uniform("one\ntwo\n", kCopilot, Evidence::Recorded, true);
     Document d("one\nTWO\nthree\n", 1, PositionEncoding::Utf16, &j);
     // Only whitespace may be matched across changed lines: "three" shares no origin.
-    CHECK(classes(d).substr(0, 8) == "aaaa"
-                                     "uuuu");
-    CHECK(classes(d).substr(8, 5) == "uuuuu");
+    CHECK(class_letters(d).substr(0, 8) == "aaaa"
+                                           "uuuu");
+    CHECK(class_letters(d).substr(8, 5) == "uuuuu");
     auto lines = d.classify();
     REQUIRE(lines.size() == 3);
     CHECK(lines[0].cls == LineClass::Ai);
@@ -304,10 +286,10 @@ TEST_CASE("retyping a character or an auto-pair just deleted is typing, not a re
     REQUIRE(d.annotate(2, kCopilot, {rng(0, 0, 0, 3)}));
     REQUIRE(d.apply_change(3, rng(0, 1, 0, 3), "")); // delete "()"
     REQUIRE(d.apply_change(4, at(0, 1), "()"));      // an auto-pair typed again
-    CHECK(classes(d) == "ahhu");
+    CHECK(class_letters(d) == "ahhu");
     REQUIRE(d.apply_change(5, rng(0, 1, 0, 3), ""));
     REQUIRE(d.apply_change(6, at(0, 1), "()", EditReason::Undo)); // the client says undo
-    CHECK(classes(d) == "ahhu"); // the newest deleted "()" was the typed one
+    CHECK(class_letters(d) == "ahhu"); // the newest deleted "()" was the typed one
 }
 
 TEST_CASE("random edits: an annotation early, on time or late gives the same provenance") {

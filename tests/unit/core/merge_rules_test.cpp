@@ -4,6 +4,7 @@
 // moved lines in one change (Neovim's :%!sort, VS Code's Sort Lines and its undo / redo).
 #include "core/carry.h"
 #include "core/document.h"
+#include "support/class_letters.h"
 
 #include <doctest/doctest.h>
 
@@ -39,37 +40,14 @@ Snapshot with_agent(const std::string& text, const std::string& agent_text,
     return s;
 }
 
-/// One letter per byte: a(i, any origin) h(uman) p(aste) u(nknown).
-std::string classes(const Snapshot& s) {
-    std::string out;
-    for (const Attr& a : s.expand()) {
-        switch (s.origins.class_of(a.origin)) {
-        case OriginClass::Ai:
-            out += 'a';
-            break;
-        case OriginClass::Human:
-            out += 'h';
-            break;
-        case OriginClass::Paste:
-            out += 'p';
-            break;
-        case OriginClass::Unknown:
-            out += 'u';
-            break;
-        }
-    }
-    return out;
-}
-std::string classes(const Document& d) {
-    return classes(d.snapshot());
-}
+using test::class_letters;
 
 /// The classes of the bytes of the first occurrence of `part` in the document.
 std::string classes_of(const Document& d, const std::string& part) {
     const Snapshot s = d.snapshot();
     const size_t at = s.text.find(part);
     REQUIRE(at != std::string::npos);
-    return classes(s).substr(at, part.size());
+    return class_letters(s).substr(at, part.size());
 }
 
 /// Types `text` at (line, col) one character per version, as an editor's keystrokes.
@@ -107,7 +85,7 @@ void retype_line(const std::string& agent_line, const std::string& typed) {
     CHECK(classes_of(d, typed) == human);
     // The journal's older entry, merged by the save and absorbed back, changes nothing.
     const Snapshot stored = save(d, journal);
-    CHECK(classes(stored).substr(6, typed.size()) == human);
+    CHECK(class_letters(stored).substr(6, typed.size()) == human);
     CHECK(classes_of(d, typed) == human);
     CHECK(!d.absorb(journal));
     // Nor does a restart that restores the document from what was stored.
@@ -134,24 +112,25 @@ TEST_CASE("carrying by content matches whole lines and long spans, never coincid
     const Snapshot from = with_agent("a\n" + agent, agent, kAgentA, kT0);
     const Attr none{};
     // A similar line: nothing of it is the agent's.
-    CHECK(classes(carry(from, "a\nreturn sum(i.price for i in items)\n", none, {})) ==
+    CHECK(class_letters(carry(from, "a\nreturn sum(i.price for i in items)\n", none, {})) ==
           std::string(2 + 35, 'u'));
     // The same line re-indented: every non-whitespace character is.
     const Snapshot indented = carry(from, "a\n    " + agent, none, {});
-    CHECK(classes(indented).substr(6, agent.size() - 1) == std::string(agent.size() - 1, 'a'));
+    CHECK(class_letters(indented).substr(6, agent.size() - 1) ==
+          std::string(agent.size() - 1, 'a'));
     // A long span kept inside a changed line (one word changed in a long line).
     const std::string longer =
         "configuration_value = load_settings_from_the_environment_or_the_file(defaults)\n";
     const Snapshot lf = with_agent(longer, longer, kAgentA, kT0);
     const std::string edited =
         "configuration_value = load_settings_from_the_environment_or_the_file(override)\n";
-    const std::string got = classes(carry(lf, edited, none, {}));
+    const std::string got = class_letters(carry(lf, edited, none, {}));
     CHECK(got.substr(0, 64) == std::string(64, 'a'));
     CHECK(got.substr(edited.find("override"), 8) == "uuuuuuuu");
     // Short common ends are not kept.
     const Snapshot c =
         with_agent("CONFLICT FEATURE VERSION\n", "CONFLICT FEATURE VERSION\n", kAgentA, kT0);
-    CHECK(classes(carry(c, "CONFLICT MAIN VERSION\n", none, {})) == std::string(22, 'u'));
+    CHECK(class_letters(carry(c, "CONFLICT MAIN VERSION\n", none, {})) == std::string(22, 'u'));
 }
 
 TEST_CASE("a long common span counts line by line: a short end of another line is no carry") {
@@ -173,7 +152,7 @@ TEST_CASE("a long common span counts line by line: a short end of another line i
                    Attr{b, Evidence::Recorded, true, kT0});
     const std::string text = typed_line + shared + " NEW\n";
     // Carried by content: nothing of the agent's line, the shared line's long head.
-    const std::string carried = classes(carry(entry, text, Attr{}, {}));
+    const std::string carried = class_letters(carry(entry, text, Attr{}, {}));
     CHECK(carried.substr(0, typed_line.size()) == std::string(typed_line.size(), 'u'));
     CHECK(carried.substr(typed_line.size() + 4, 64) == std::string(64, 'a'));
     // The journal's merge with the document that typed the line (before the agent wrote its
@@ -184,7 +163,7 @@ TEST_CASE("a long common span counts line by line: a short end of another line i
     ours.push_run(static_cast<uint32_t>(typed_line.size() - 4),
                   Attr{kHumanOrigin, Evidence::Inferred, true, kT0 + 1});
     ours.push_run(static_cast<uint32_t>(shared.size() + 5), Attr{});
-    const std::string merged = classes(merge_evidence(ours, entry));
+    const std::string merged = class_letters(merge_evidence(ours, entry));
     CHECK(merged.substr(0, typed_line.size()) == std::string(typed_line.size(), 'h'));
     CHECK(merged.substr(typed_line.size() + 4, 64) == std::string(64, 'a'));
 }
@@ -203,7 +182,7 @@ TEST_CASE("an agent's write reloaded by the editor is the agent's, in either ord
         CHECK(classes_of(d, "2") == "h");                // looks like typing until merged
         const Snapshot stored = save(d, hook);
         CHECK(classes_of(d, "2") == "a");
-        CHECK(classes(stored).substr(after.find('2'), 1) == "a");
+        CHECK(class_letters(stored).substr(after.find('2'), 1) == "a");
     }
     SUBCASE("reload first, then the hook") {
         uint32_t now = kT0 - 1;
@@ -213,7 +192,7 @@ TEST_CASE("an agent's write reloaded by the editor is the agent's, in either ord
         const Snapshot saved = d.snapshot();
         // The hook merges its record with the entry the sidecar saved (record_edit).
         const Snapshot entry = merge_evidence(hook, saved);
-        CHECK(classes(entry).substr(after.find('2'), 1) == "a");
+        CHECK(class_letters(entry).substr(after.find('2'), 1) == "a");
         d.absorb(entry);
         CHECK(classes_of(d, "2") == "a");
     }
@@ -254,17 +233,17 @@ TEST_CASE("stale evidence: gone text does not come back onto similar text; exact
     uint32_t now = kT0 + 3600;
     Document d(head, 1, PositionEncoding::Utf16, &entry);
     d.set_clock([&] { return now; });
-    CHECK(classes(d).find('a') == std::string::npos);
+    CHECK(class_letters(d).find('a') == std::string::npos);
     int64_t v = 1;
     REQUIRE(d.apply_change(++v, rng(1, 0, 2, 0), ""));
     type(d, v, 1, 0, "    return sum(i.price for i in items)\n");
     save(d, entry);
-    CHECK(classes(d).find('a') == std::string::npos);
+    CHECK(class_letters(d).find('a') == std::string::npos);
     // Opened without a watcher's history (the file written by some other tool): similar is
     // not the same either.
     Document unwatched("def total(items):\n    return sum(i.price for i in items)\n", 1,
                        PositionEncoding::Utf16, &entry);
-    CHECK(classes(unwatched).find('a') == std::string::npos);
+    CHECK(class_letters(unwatched).find('a') == std::string::npos);
     // git stash pop brings back exactly the agent's line: its evidence comes back.
     Document popped(worked, 1, PositionEncoding::Utf16, &entry);
     CHECK(classes_of(popped, "return sum(item.price") == std::string(21, 'a'));
@@ -278,24 +257,24 @@ TEST_CASE("an observed deletion of unsaved typing lost in a crash keeps the save
     for (char c : typed.text)
         typed.push_run(1, Attr{kHumanOrigin, Evidence::Inferred, true, c == 'x' ? kT0 + 5 : kT0});
     Document d("abcdef\n", 1, PositionEncoding::Utf16, &typed, SavedTyping{kT0, 7});
-    CHECK(classes(d) == "hhhhhhh");
+    CHECK(class_letters(d) == "hhhhhhh");
     // The same when the typing after the save fell in the second of the save: the file holds
     // the seven bytes it held then.
     Snapshot same_second = typed;
     for (Run& r : same_second.runs)
         r.attr.seen = kT0;
     Document d2("abcdef\n", 1, PositionEncoding::Utf16, &same_second, SavedTyping{kT0, 7});
-    CHECK(classes(d2) == "hhhhhhh");
+    CHECK(class_letters(d2) == "hhhhhhh");
     // Saved typing the file no longer holds was not lost in a crash: the file changed outside
     // (a checkout). Without the last save known, no typing is taken as saved.
     Document d3("abcdef\n", 1, PositionEncoding::Utf16, &same_second, SavedTyping{kT0, 13});
-    CHECK(classes(d3).find('h') == std::string::npos);
+    CHECK(class_letters(d3).find('h') == std::string::npos);
     Document d4("abcdef\n", 1, PositionEncoding::Utf16, &same_second);
-    CHECK(classes(d4).find('h') == std::string::npos);
+    CHECK(class_letters(d4).find('h') == std::string::npos);
     // Not so when what was removed is an agent's text: a subsequence is no evidence.
     const Snapshot agent = with_agent("axbxcxdxexfx\n", "axbxcxdxexfx", kAgentA, kT0);
     Document e("abcdef\n", 1, PositionEncoding::Utf16, &agent);
-    CHECK(classes(e).substr(0, 6) == "uuuuuu");
+    CHECK(class_letters(e).substr(0, 6) == "uuuuuu");
 }
 
 namespace {
@@ -420,10 +399,10 @@ TEST_CASE("a reload bringing back text changed in several places is not typing")
     int64_t v = 1;
     REQUIRE(d.apply_change(++v, rng(0, 16, 0, 17), "9"));
     REQUIRE(d.apply_change(++v, rng(1, 15, 1, 16), "8"));
-    CHECK(classes(d).find('h') != std::string::npos);
+    CHECK(class_letters(d).find('h') != std::string::npos);
     now += 60;
     REQUIRE(d.apply_change(++v, std::nullopt, head));
-    CHECK(classes(d).find('h') == std::string::npos);
+    CHECK(class_letters(d).find('h') == std::string::npos);
     for (const Attr& a : d.snapshot().expand())
         CHECK(a.seen == 0);
     CHECK(d.last_unknown_reason().find("2 places") != std::string::npos);

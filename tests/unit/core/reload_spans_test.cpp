@@ -2,6 +2,7 @@
 // the deleted-span store matched by content: the text the reload makes, when it is one the
 // document knows (HEAD's, or the one the last reset threw away), decides their attribution.
 #include "core/document.h"
+#include "support/class_letters.h"
 
 #include <doctest/doctest.h>
 
@@ -12,28 +13,7 @@ namespace {
 const OriginRecord kAgent{OriginClass::Ai, "codex", "agent", "gpt-5-codex", "sb", ""};
 constexpr uint32_t kNow = 1'800'000'000;
 
-/// One letter per byte: a(i) h(uman) p(aste) u(nknown).
-std::string classes(const Document& d) {
-    const Snapshot s = d.snapshot();
-    std::string out;
-    for (const Attr& a : s.expand()) {
-        switch (s.origins.class_of(a.origin)) {
-        case OriginClass::Ai:
-            out += 'a';
-            break;
-        case OriginClass::Human:
-            out += 'h';
-            break;
-        case OriginClass::Paste:
-            out += 'p';
-            break;
-        case OriginClass::Unknown:
-            out += 'u';
-            break;
-        }
-    }
-    return out;
-}
+using test::class_letters;
 
 TextRange lines(uint32_t from, uint32_t to) {
     return {{from, 0}, {to, 0}};
@@ -66,16 +46,16 @@ void stash_pop(const std::string& head0, const std::string& stash0, uint32_t age
     uint32_t now = kNow + 20;
     d.set_clock([&now] { return now; });
     d.set_base(std::make_shared<const Snapshot>(head));
-    const std::string before = classes(d);
+    const std::string before = class_letters(d);
     REQUIRE(d.apply_change(2, std::nullopt, head.text)); // git stash
-    CHECK(classes(d) == std::string(head.text.size(), 'u'));
+    CHECK(class_letters(d) == std::string(head.text.size(), 'u'));
     now = kNow + 40;
     REQUIRE(d.apply_change(3, lines(2, 3), "b = cart\n")); // git stash pop, last hunk first
     REQUIRE(d.apply_change(4, lines(1, 2), "sum(cart in items)\n"));
     REQUIRE(d.apply_change(5, last, last_text));
     REQUIRE(d.text() == stashed);
     if (look) CHECK(d.reloaded_from_disk(2, 5, now));
-    CHECK(classes(d) == before);
+    CHECK(class_letters(d) == before);
 }
 
 } // namespace
