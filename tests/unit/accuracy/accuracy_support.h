@@ -1,5 +1,5 @@
 // Test support for the accuracy tests: a journal in a temp git directory, the sidecar's
-// journal writes as session::JournalSync does them (in process, in order), an agent's hook write.
+// journal side (session::JournalSync, in process, in order), an agent's hook write.
 #pragma once
 
 #include "agents/hook_runner.h"
@@ -9,9 +9,11 @@
 #include "core/line_classifier.h"
 #include "core/restore.h"
 #include "journal/journal.h"
+#include "session/journal_sync.h"
 #include "session/reopen.h"
 #include "support/process.h"
 
+#include <deque>
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <memory>
@@ -34,39 +36,76 @@ struct TempGitdir {
     }
 };
 
-/// What session::JournalSync does for one document: save = Journal::update with
-/// merge_evidence(ours, current) (less the evidence a change back to HEAD's text made stale) and
-/// the absorb of what was stored (`on_disk`: the editor saved this text, so the entry learns which
-/// typing the file holds, JournalEntry::saved); poll = load and absorb.
-struct Sidecar {
-    Journal& journal;
-    std::string path;
-    Document& doc;
-    void save(bool on_disk = true) {
-        const Snapshot ours = doc.snapshot();
-        const std::optional<uint32_t> reset = doc.take_base_reset();
-        auto stored = journal.update(path, [&](std::optional<JournalEntry> cur) {
-            JournalEntry e;
-            e.path = path;
-            e.writer = "lsp";
-            if (on_disk) e.saved = saved_typing(ours);
-            if (cur && reset) cur->snapshot = session::drop_older_evidence(cur->snapshot, *reset);
-            e.snapshot = cur ? merge_evidence(ours, cur->snapshot) : ours;
-            return std::optional<JournalEntry>(std::move(e));
-        });
-        REQUIRE(stored.ok());
-        if (*stored) doc.absorb((**stored).snapshot);
+/// The sidecar's journal side for one document: the real session::JournalSync, its journal and
+/// documents tasks run in order on this thread after each call, driven as session::Session
+/// drives it (documents.cpp, reloads.cpp): the restore at didOpen (apply_restored, hold() when
+/// exact, the base and the lines left), saves with the typing the file holds, the reset and
+/// the reload, polls that absorb and rebase on HEAD's text. Its held entries and reload
+/// handling are the session's own, not a copy that can drift from it. One thread.
+class Sidecar {
+public:
+    /// `workdir`: the worktree (HEAD's text is read from it; empty: not known). `restore`: the
+    /// document was just opened on its file's text and takes its restore from the journal.
+    Sidecar(std::filesystem::path gitdir, std::string path, Document& doc,
+            std::filesystem::path workdir = {}, bool restore = false)
+        : target_{std::move(gitdir), std::move(path), std::move(workdir)}, doc_(doc) {
+        if (restore) {
+            doc_.expect_restore();
+            const int64_t version = doc_.version();
+            sync_.restore(kDoc, target_, doc_.text(), [this, version](Result<session::Reopened> r) {
+                REQUIRE(r.ok());
+                if (r->snapshot) {
+                    const Document::Restored applied = doc_.apply_restored(version, *r->snapshot);
+                    REQUIRE(applied != Document::Restored::Misfit);
+                    if (applied == Document::Restored::Exact && r->exact) sync_.hold(kDoc);
+                }
+                doc_.set_base(std::move(r->base));
+                doc_.remember_left(r->left);
+            });
+        }
+        sync_.track(kDoc, target_);
+        run();
     }
-    /// `head`: HEAD's text of the file, as JournalSync::do_poll reads it when the entry
-    /// changed (a commit's attach): the document's base follows HEAD (Document::rebase).
-    void poll(const std::string* head = nullptr) {
-        auto e = journal.load(path);
-        REQUIRE(e.ok());
-        if (!*e) return;
-        doc.absorb((**e).snapshot);
-        if (head)
-            doc.rebase(std::make_shared<const Snapshot>(head_meaning(&(**e).snapshot, *head)));
+    /// A write of the document's snapshot (`on_disk`: a didSave, the file holds it).
+    /// `reloaded`: Document::reloaded_from_disk found typing since that second was a reload.
+    void save(bool on_disk = true, std::optional<uint32_t> reloaded = std::nullopt) {
+        Snapshot s = doc_.snapshot();
+        std::optional<SavedTyping> saved;
+        if (on_disk) saved = saved_typing(s);
+        sync_.save_as(kDoc, target_, std::move(s), saved, doc_.take_base_reset(), reloaded);
+        run();
     }
+    /// The poll timer: another writer's entry is absorbed, the base follows HEAD.
+    void poll() {
+        sync_.poll_now();
+        run();
+    }
+
+private:
+    static constexpr uint64_t kDoc = 1;
+    void run() {
+        while (!tasks_.empty()) {
+            auto fn = std::move(tasks_.front());
+            tasks_.pop_front();
+            fn();
+        }
+    }
+    session::Executor executor() {
+        return [this](std::function<void()> fn) { tasks_.push_back(std::move(fn)); };
+    }
+
+    session::JournalTarget target_;
+    Document& doc_;
+    std::deque<std::function<void()>> tasks_;
+    session::JournalSync sync_{
+        executor(), executor(),
+        session::JournalSync::Callbacks{
+            [this](uint64_t, std::shared_ptr<const Snapshot> evidence) { doc_.absorb(*evidence); },
+            [this](uint64_t, std::shared_ptr<const Snapshot> base,
+                   const std::shared_ptr<const HeadShare>& share) {
+                doc_.rebase(std::move(base), share.get());
+            },
+            {}}};
 };
 
 /// An agent's post-tool hook writing `before` -> `after` (agents::record_edit).

@@ -12,11 +12,12 @@ TEST_CASE("the agent-write / editor-reload race gives the same journal in either
     const std::string after =
         "def greet(name):\n    if not name:\n        raise ValueError(\"x\")\n    return name\n";
     auto run = [&](bool hook_first) {
-        Journal journal(TempGitdir::make());
+        const auto gitdir = TempGitdir::make();
+        Journal journal(gitdir);
         uint32_t now = kT0;
         Document d(before, 1, PositionEncoding::Utf16);
         d.set_clock([&] { return now; });
-        Sidecar side{journal, "app.py", d};
+        Sidecar side(gitdir, "app.py", d);
         side.save();
         if (hook_first) {
             record(journal, "app.py", before, after, kAgentA, now);
@@ -44,7 +45,8 @@ TEST_CASE("the agent-write / editor-reload race gives the same journal in either
 }
 
 TEST_CASE("agent B rewriting agent A's line into a similar one makes it B's") {
-    Journal journal(TempGitdir::make());
+    const auto gitdir = TempGitdir::make();
+    Journal journal(gitdir);
     const std::string v0 = "def total(items):\n    pass\n";
     const std::string v1 = "def total(items):\n    return sum(item.price for item in items)\n";
     const std::string v2 = "def total(items):\n    return sum(i.price for i in items)\n";
@@ -67,7 +69,8 @@ TEST_CASE("agent B rewriting agent A's line into a similar one makes it B's") {
 }
 
 TEST_CASE("a person's typing is never taken by an agent's older record of a similar line") {
-    Journal journal(TempGitdir::make());
+    const auto gitdir = TempGitdir::make();
+    Journal journal(gitdir);
     const std::string v0 = "x = 1\n";
     const std::string v1 = "x = 1\nCONFLICT FEATURE VERSION\n";
     record(journal, "c.txt", v0, v1, kAgentA, kT0);
@@ -77,7 +80,7 @@ TEST_CASE("a person's typing is never taken by an agent's older record of a simi
     REQUIRE(*loaded);
     Document d(v1, 1, PositionEncoding::Utf16, &(**loaded).snapshot);
     d.set_clock([&] { return now; });
-    Sidecar side{journal, "c.txt", d};
+    Sidecar side(gitdir, "c.txt", d);
     int64_t v = 1;
     REQUIRE(d.apply_change(++v, TextRange{{1, 0}, {2, 0}}, ""));
     const std::string typed = "CONFLICT MAIN VERSION\n";

@@ -78,8 +78,10 @@ public:
         head_truth_ = truth_;
         auto loc = find_repository(repo_.path());
         REQUIRE(loc);
+        gitdir_ = loc->gitdir;
+        workdir_ = loc->workdir;
         journal_ = std::make_unique<Journal>(loc->gitdir);
-        open(nullptr, std::make_shared<const Snapshot>(head_meaning(nullptr, head_)));
+        open();
     }
 
     void run(int steps) {
@@ -156,15 +158,14 @@ private:
     }
 
     // ---- the editor ----
-    /// Opens the editor's document on `disk_`; `restored`: its attribution from the journal
-    /// (session::reopen, as the sidecar's journal thread restores it at didOpen).
-    void open(const Snapshot* restored, std::shared_ptr<const Snapshot> base) {
-        doc_ = restored ? std::make_unique<Document>(*restored, 1, PositionEncoding::Utf16)
-                        : std::make_unique<Document>(disk_, 1, PositionEncoding::Utf16);
-        doc_->set_base(std::move(base));
+    /// Opens the editor's document on `disk_` in a new sidecar, which restores its attribution
+    /// from the journal against HEAD's text (JournalSync::restore, as at didOpen).
+    void open() {
+        side_.reset();
+        doc_ = std::make_unique<Document>(disk_, 1, PositionEncoding::Utf16);
         doc_->set_clock([this] { return now_; });
         version_ = 1;
-        side_ = std::make_unique<Sidecar>(Sidecar{*journal_, "f.py", *doc_});
+        side_ = std::make_unique<Sidecar>(gitdir_, "f.py", *doc_, workdir_, /*restore=*/true);
     }
     TextRange range(size_t a, size_t b) const {
         return TextRange{doc_->position_of(a), doc_->position_of(b)};
@@ -383,7 +384,7 @@ private:
         if (res->written) check_note(res->note);
         head_ = disk_;
         head_truth_ = truth_;
-        side_->poll(&head_); // the session's poll sees the attach's entry: HEAD moved
+        side_->poll(); // the session's poll sees the attach's entry: HEAD moved
     }
     void check_note(const Note& note) {
         auto f = note.files.find("f.py");
@@ -420,9 +421,7 @@ private:
         truth_ = head_truth_;
         // The sidecar restores the reopened file against HEAD's text (text HEAD explains is
         // base text, never the entry's uncommitted evidence) and retires the stale entry.
-        auto restored = session::reopen(*journal_, "f.py", disk_, &head_);
-        REQUIRE(restored.ok());
-        open(restored->snapshot ? &*restored->snapshot : nullptr, restored->base);
+        open();
         auto e = journal_->load("f.py");
         REQUIRE(e.ok());
         if (*e) check((**e).snapshot, "journal after the reopen");
@@ -444,10 +443,7 @@ private:
         } else { // no sidecar ran: it reopens the file on HEAD's text
             last_op_ += " (reopened after the stash)";
             truth_ = head_truth_;
-            auto restored = session::reopen(*journal_, "f.py", disk_, &head_);
-            REQUIRE(restored.ok());
-            open(restored->snapshot ? &*restored->snapshot : nullptr, restored->base);
-            doc_->remember_left(restored->left);
+            open();
         }
         now_ += 20;
         repo_.git({"stash", "pop", "-q"});
@@ -470,13 +466,15 @@ private:
         truth_ = stashed_truth;
         // The session's look at the file (session/reloads.cpp): written in this second, before
         // the hunks came, and no didSave.
-        doc_->reloaded_from_disk(written_at, version_, now_);
-        side_->save();
+        std::optional<uint32_t> reloaded;
+        if (doc_->reloaded_from_disk(written_at, version_, now_)) reloaded = now_;
+        side_->save(/*on_disk=*/false, reloaded);
     }
 
     test::TempRepo repo_;
     std::mt19937_64 rng_;
     std::vector<std::string> words_;
+    std::filesystem::path gitdir_, workdir_;
     std::unique_ptr<Journal> journal_;
     std::unique_ptr<Document> doc_;
     std::unique_ptr<Sidecar> side_;
