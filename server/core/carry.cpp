@@ -56,6 +56,7 @@ private:
 struct Line {
     size_t begin = 0, end = 0; // bytes, including the terminator
     uint64_t hash = 0;         // of the non-whitespace bytes
+    uint64_t exact = 0;        // of the bytes before the terminator
 };
 
 std::vector<Line> split_lines(std::string_view s, size_t begin, size_t end) {
@@ -66,7 +67,9 @@ std::vector<Line> split_lines(std::string_view s, size_t begin, size_t end) {
         const auto c = static_cast<unsigned char>(s[i]);
         if (!utf8::is_space(c)) norm.push_back(static_cast<char>(c));
         if (c == '\n' || i + 1 == end) {
-            out.push_back(Line{start, i + 1, std::hash<std::string_view>{}(norm)});
+            const size_t len = i + 1 - start - (c == '\n' ? 1 : 0);
+            out.push_back(Line{start, i + 1, std::hash<std::string_view>{}(norm),
+                               std::hash<std::string_view>{}(s.substr(start, len))});
             norm.clear();
             start = i + 1;
         }
@@ -76,15 +79,17 @@ std::vector<Line> split_lines(std::string_view s, size_t begin, size_t end) {
 
 enum class Op : uint8_t { Common, Delete, Add };
 
-/// Line-level diff of x[x0,x1) against y[y0,y1) by hash, appending ops in order.
+/// Line-level diff of x[x0,x1) against y[y0,y1) by the hash `key` (Line::hash or Line::exact),
+/// appending ops in order.
 void diff_lines(const std::vector<Line>& x, size_t x0, size_t x1, const std::vector<Line>& y,
-                size_t y0, size_t y1, std::vector<Op>& ops, int depth) {
+                size_t y0, size_t y1, std::vector<Op>& ops, int depth,
+                uint64_t Line::*key = &Line::hash) {
     size_t pre = 0;
-    while (x0 + pre < x1 && y0 + pre < y1 && x[x0 + pre].hash == y[y0 + pre].hash)
+    while (x0 + pre < x1 && y0 + pre < y1 && x[x0 + pre].*key == y[y0 + pre].*key)
         ++pre;
     size_t suf = 0;
     while (x1 - suf > x0 + pre && y1 - suf > y0 + pre &&
-           x[x1 - 1 - suf].hash == y[y1 - 1 - suf].hash)
+           x[x1 - 1 - suf].*key == y[y1 - 1 - suf].*key)
         ++suf;
     ops.insert(ops.end(), pre, Op::Common);
     const size_t a0 = x0 + pre, a1 = x1 - suf, b0 = y0 + pre, b1 = y1 - suf;
@@ -97,9 +102,9 @@ void diff_lines(const std::vector<Line>& x, size_t x0, size_t x1, const std::vec
         sa.reserve(na);
         sb.reserve(nb);
         for (size_t i = a0; i < a1; ++i)
-            sa.push_back(x[i].hash);
+            sa.push_back(x[i].*key);
         for (size_t i = b0; i < b1; ++i)
-            sb.push_back(y[i].hash);
+            sb.push_back(y[i].*key);
         dtl::Diff<uint64_t, std::vector<uint64_t>> d(sa, sb);
         d.compose();
         for (const auto& e : d.getSes().getSequence())
@@ -110,17 +115,17 @@ void diff_lines(const std::vector<Line>& x, size_t x0, size_t x1, const std::vec
         // Patience anchoring: lines unique on both sides, longest increasing subsequence.
         std::unordered_map<uint64_t, std::pair<int64_t, int64_t>> seen; // hash -> (ax, by)
         for (size_t i = a0; i < a1; ++i) {
-            auto [it, fresh] = seen.try_emplace(x[i].hash, static_cast<int64_t>(i), -1);
+            auto [it, fresh] = seen.try_emplace(x[i].*key, static_cast<int64_t>(i), -1);
             if (!fresh) it->second.first = -2; // not unique in x
         }
         for (size_t j = b0; j < b1; ++j) {
-            auto it = seen.find(y[j].hash);
+            auto it = seen.find(y[j].*key);
             if (it == seen.end() || it->second.first < 0) continue;
             it->second.second = it->second.second == -1 ? static_cast<int64_t>(j) : -2;
         }
         std::vector<std::pair<size_t, size_t>> pairs;
         for (size_t i = a0; i < a1; ++i) {
-            auto it = seen.find(x[i].hash);
+            auto it = seen.find(x[i].*key);
             if (it->second.first >= 0 && it->second.second >= 0)
                 pairs.emplace_back(i, static_cast<size_t>(it->second.second));
         }
@@ -148,12 +153,12 @@ void diff_lines(const std::vector<Line>& x, size_t x0, size_t x1, const std::vec
         } else {
             size_t ca = a0, cb = b0;
             for (auto [ai, bj] : anchors) {
-                diff_lines(x, ca, ai, y, cb, bj, ops, depth + 1);
+                diff_lines(x, ca, ai, y, cb, bj, ops, depth + 1, key);
                 ops.push_back(Op::Common);
                 ca = ai + 1;
                 cb = bj + 1;
             }
-            diff_lines(x, ca, a1, y, cb, b1, ops, depth + 1);
+            diff_lines(x, ca, a1, y, cb, b1, ops, depth + 1, key);
         }
     }
     ops.insert(ops.end(), suf, Op::Common);
@@ -355,8 +360,27 @@ std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b, DiffGra
         return sink.take();
     }
     const std::vector<Line> la = split_lines(a, p, na - s), lb = split_lines(b, p, nb - s);
-    std::vector<Op> ops;
-    diff_lines(la, 0, la.size(), lb, 0, lb.size(), ops, 0);
+    // Lines equal byte for byte first; then, inside what that leaves changed, lines equal but
+    // for whitespace (a re-indent keeps its class). A whitespace-blind diff alone aligns a line
+    // with the first one that differs from it only in spaces, when its exact copy comes after:
+    // the other line's attribution then crosses over (an agent's line credited with a person's
+    // typing of a line that differs from it by one space).
+    std::vector<Op> exact, ops;
+    diff_lines(la, 0, la.size(), lb, 0, lb.size(), exact, 0, &Line::exact);
+    ops.reserve(exact.size());
+    for (size_t k = 0, i = 0, j = 0; k < exact.size();) {
+        if (exact[k] == Op::Common) {
+            ops.push_back(Op::Common);
+            ++i, ++j, ++k;
+            continue;
+        }
+        size_t di = 0, dj = 0; // the changed run's lines on each side
+        for (; k < exact.size() && exact[k] != Op::Common; ++k)
+            ++(exact[k] == Op::Delete ? di : dj);
+        diff_lines(la, i, i + di, lb, j, j + dj, ops, 0);
+        i += di;
+        j += dj;
+    }
 
     size_t budget = kRefineBudgetBytes;
     size_t i = 0, j = 0;   // next line of each side

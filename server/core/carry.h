@@ -60,9 +60,10 @@ struct ByteEdit {
     size_t inserted = 0;
 };
 
-/// The minimal-ish edit script from `a` to `b`, in increasing order: a line diff (lines equal
-/// but for whitespace aligned by their whitespace), refined inside changed hunks as `g` says
-/// (`carry` uses Spans).
+/// The minimal-ish edit script from `a` to `b`, in increasing order: a line diff of equal lines,
+/// then, inside what it leaves changed, of lines equal but for whitespace (aligned by their
+/// whitespace: a line's exact copy is its match before a re-spaced one), refined inside changed
+/// hunks as `g` says (`carry` uses Spans).
 std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b,
                                  DiffGranularity g = DiffGranularity::Characters);
 

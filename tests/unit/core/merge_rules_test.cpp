@@ -133,6 +133,30 @@ TEST_CASE("carrying by content matches whole lines and long spans, never coincid
     CHECK(class_letters(carry(c, "CONFLICT MAIN VERSION\n", none, {})) == std::string(22, 'u'));
 }
 
+TEST_CASE("a line equal to the other text's line is matched before one equal but for spaces") {
+    // Property seed 8043, step 370 (a `git checkout -f` reopen): HEAD held an agent's line and,
+    // after it, the person's line that differs from it only by a space; the entry held only
+    // the person's line. The line diff, by whitespace-blind hashes, aligned the person's line
+    // with the agent's one (the first equal but for whitespace), and HEAD's meaning gave the
+    // agent's committed line the person's typing: `human`.
+    const std::string agent = "    value = items: total load(path)\n";
+    const std::string typed = "    value = items: totalload(path)\n";
+    const std::string from_text = "x\n" + typed + "y\n";
+    const Snapshot from = with_agent(from_text, typed, kAgentA, kT0);
+    const std::string to = "x\n" + agent + typed + "y\n";
+    const std::string got = class_letters(carry(from, to, Attr{}, {}));
+    CHECK(got.substr(2, agent.size()) == std::string(agent.size(), 'u'));
+    CHECK(got.substr(2 + agent.size(), typed.size()) == std::string(typed.size(), 'a'));
+    // Either order.
+    const std::string to2 = "x\n" + typed + agent + "y\n";
+    const std::string got2 = class_letters(carry(from, to2, Attr{}, {}));
+    CHECK(got2.substr(2, typed.size()) == std::string(typed.size(), 'a'));
+    CHECK(got2.substr(2 + typed.size(), agent.size()) == std::string(agent.size(), 'u'));
+    // With no exact partner, a re-spaced line still keeps its class (a re-indent).
+    const std::string got3 = class_letters(carry(from, "x\n" + agent + "y\n", Attr{}, {}));
+    CHECK(got3.substr(2 + 4, 5) == "aaaaa");
+}
+
 TEST_CASE("a long common span counts line by line: a short end of another line is no carry") {
     // Property seed 5028, step 178, reduced: the entry holds an agent's line and a changed
     // line after it; the document holds, in its place, a line a person typed earlier that
