@@ -598,7 +598,15 @@ void Document::rematch_moved_lines(const std::vector<Piece>& pieces,
             auto it = bt.old_lines.find(text_->substr(ls, le - ls));
             if (it == bt.old_lines.end()) continue;
             if (!r.unknown && it->second.version != r.version) continue;
-            if (text_->runs(ls, le - ls) == it->second.runs) continue;
+            const std::vector<Run> now = text_->runs(ls, le - ls);
+            if (now == it->second.runs) continue;
+            // A range inserted by an earlier change is matched again only while nothing has
+            // explained it since: evidence that came after the insert (an agent's record
+            // absorbed, an annotation, an earlier match) is newer than a content match.
+            if (r.version != version_ &&
+                std::any_of(now.begin(), now.end(),
+                            [](const Run& x) { return x.attr.evidence != Evidence::None; }))
+                continue;
             size_t pos = ls;
             for (const Run& run : it->second.runs) {
                 text_->set_attr(pos, run.length, run.attr);

@@ -379,6 +379,40 @@ TEST_CASE("VS Code's Sort Lines: one replacement; its undo and redo keep every c
     check_classes_kept(d);
 }
 
+TEST_CASE("a moved-line match never overrules evidence that came after the insert") {
+    // A person joins an agent's line onto the line above (the break deleted: the agent's
+    // line is remembered for moved-line matching); another agent then writes that same line
+    // again below, and the editor reloads it (longer than typing, so no evidence): the
+    // moved-line match gives it the remembered line's origin, and the hook's record (absorbed)
+    // then says which agent wrote it. The changes after it must not match the reload's line
+    // again over that record.
+    const std::string line = "    for item in items: print(item.price, item.name)";
+    const std::string text = "alpha = 1\n" + line + "\n";
+    const Snapshot journal = with_agent(text, line, kAgentA, kT0);
+    uint32_t now = kT0 + 100;
+    Document d(text, 1, PositionEncoding::Utf16, &journal);
+    d.set_clock([&now] { return now; });
+    int64_t v = 1;
+    REQUIRE(d.apply_change(++v, rng(0, 5, 1, 1), "")); // " = 1\n " deleted: lines joined
+    const std::string joined = d.text();
+    REQUIRE(joined == "alpha" + line.substr(1) + "\n");
+    now += 20;
+    const std::string after = joined + line + "\n";
+    REQUIRE(d.apply_change(++v, std::nullopt, after)); // agent B's write, reloaded
+    d.absorb(with_agent(after, "\n" + line, kAgentB, now));
+    auto tool_of_line = [&d, &line] { // of the last line, the one agent B wrote
+        const Snapshot s = d.snapshot();
+        REQUIRE(s.text.size() > line.size() + 1);
+        REQUIRE(s.text.substr(s.text.size() - line.size() - 1) == line + "\n");
+        return s.origins.at(s.expand()[s.text.size() - 4].origin).tool;
+    };
+    CHECK(tool_of_line() == kAgentB.tool);
+    type(d, v, 0, 0, "x"); // a keystroke elsewhere
+    CHECK(tool_of_line() == kAgentB.tool);
+    REQUIRE(d.apply_change(++v, rng(0, 0, 0, 1), "")); // and a deletion
+    CHECK(tool_of_line() == kAgentB.tool);
+}
+
 TEST_CASE("moved-line matching never turns typing into a restore across batches") {
     uint32_t now = kT0 + 100;
     Document d = three_lines(now);
