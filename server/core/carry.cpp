@@ -216,6 +216,12 @@ Tokens tokenize(std::string_view s, size_t begin, size_t end) {
     return t;
 }
 
+/// Whether `text` holds `piece` at two places or more (overlapping ones too).
+bool spelled_twice(std::string_view text, std::string_view piece) {
+    const size_t first = text.find(piece);
+    return first != std::string_view::npos && text.find(piece, first + 1) != std::string_view::npos;
+}
+
 /// A changed hunk: refined to characters when small enough, else one replacement. With
 /// `min_keep` > 0 (carrying by content), only common spans of at least `min_keep` bytes are
 /// kept: shorter ones are coincidences between different texts, not the same characters.
@@ -321,7 +327,15 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
             const bool ends =
                 a[pa + piece - 1] == '\n' || ((pa + piece == a.size() || a[pa + piece] == '\n') &&
                                               (pb + piece == b.size() || b[pb + piece] == '\n'));
-            if ((starts && ends) || piece >= min_keep) keep(pa, pb, piece);
+            // A long part that is not a whole line is the same text only where nothing else in
+            // the hunk spells it: a person's near copy of an agent's line (or lines reordered
+            // since) gives one span two places, and the diff's first choice between them is
+            // no evidence of which line's characters these are (property seeds 8096, 6001).
+            const bool whole = starts && ends;
+            if (whole || (piece >= min_keep &&
+                          !spelled_twice(a.substr(ha0, ha1 - ha0), a.substr(pa, piece)) &&
+                          !spelled_twice(b.substr(hb0, hb1 - hb0), b.substr(pb, piece))))
+                keep(pa, pb, piece);
             k += piece;
         }
     }

@@ -5,6 +5,7 @@
 #include "core/run_cursor.h"
 
 #include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -26,6 +27,31 @@ size_t find_block(std::string_view text, std::string_view block, size_t from) {
         if (starts && ends) return at;
     }
     return std::string_view::npos;
+}
+
+/// Each non-blank line of `block` (with its line break, if any) and its attribution as a
+/// comparable string: the origin record and evidence of each run of the line.
+std::vector<std::pair<std::string, std::string>> attributed_lines(const Snapshot& block) {
+    std::vector<std::pair<std::string, std::string>> out;
+    RunCursor runs(block.runs);
+    const std::string& t = block.text;
+    for (size_t a = 0; a < t.size();) {
+        const size_t nl = t.find('\n', a);
+        const size_t b = nl == std::string::npos ? t.size() : nl + 1;
+        const std::string line = t.substr(a, b - a);
+        if (std::any_of(line.begin(), line.end(), [](char c) { return !is_space(c); })) {
+            std::string who;
+            runs.copy(a, b - a, [&](uint32_t len, Attr attr) {
+                const OriginRecord& r = block.origins.at(attr.origin);
+                who += std::to_string(len) + ':' + std::to_string(static_cast<int>(r.cls)) + ':' +
+                       std::to_string(static_cast<int>(attr.evidence)) + ':' + r.tool + '\x1f' +
+                       r.kind + '\x1f' + r.model + '\x1f' + r.session + '\x1e';
+            });
+            out.emplace_back(line, std::move(who));
+        }
+        a = b;
+    }
+    return out;
 }
 
 } // namespace
@@ -67,12 +93,26 @@ std::vector<Snapshot> merge_left(std::vector<Snapshot> newer, const std::vector<
                                  std::string_view text) {
     std::vector<Snapshot> out;
     std::unordered_set<std::string> seen;
+    // The lines of the blocks kept so far (newer than the one looked at) and their attribution.
+    std::unordered_map<std::string, std::string> newer_lines;
     size_t bytes = 0;
     auto add = [&](const Snapshot& block) {
         if (block.text.empty() || out.size() >= kLeftMaxBlocks) return;
         if (bytes + block.text.size() > kLeftMaxBytes) return;
         if (find_block(text, block.text, 0) != std::string_view::npos) return; // it is back
-        if (!seen.insert(block.text).second) return;
+        if (seen.count(block.text)) return;
+        // A line a newer block holds with another attribution was observed again since: the
+        // newer observation of that text wins, and this block, which would give the line its
+        // older attribution should it come back alone (a one-line hunk of a `git stash pop`),
+        // is stale (property seed 8039: codex's line left, claude-code wrote it again, it left
+        // again in a longer block; the pop's one-line hunk matched codex's block).
+        const auto attributed = attributed_lines(block);
+        for (const auto& [line, who] : attributed)
+            if (auto it = newer_lines.find(line); it != newer_lines.end() && it->second != who)
+                return;
+        seen.insert(block.text);
+        for (const auto& [line, who] : attributed)
+            newer_lines.emplace(line, who);
         bytes += block.text.size();
         out.push_back(block);
     };

@@ -25,9 +25,11 @@ inline constexpr size_t kLeftMinBytes = 12;
 /// O(n) plus a diff: for the journal thread.
 std::vector<Snapshot> lines_that_left(const Snapshot& before, std::string_view after);
 
-/// `newer` then `older`, without repeated texts and without blocks that `text` holds again
-/// (they are back: the text's own attribution describes them now), bounded by kLeftMaxBlocks
-/// and kLeftMaxBytes (the oldest go first).
+/// `newer` then `older`, without repeated texts, without blocks that `text` holds again
+/// (they are back: the text's own attribution describes them now) and without blocks holding
+/// a line that a newer block holds with another attribution (that text was observed again
+/// since: the newer observation wins), bounded by kLeftMaxBlocks and kLeftMaxBytes (the oldest
+/// go first). Each list is newest first.
 std::vector<Snapshot> merge_left(std::vector<Snapshot> newer, const std::vector<Snapshot>& older,
                                  std::string_view text);
 

@@ -3,17 +3,19 @@
 // the hook's record_edit racing the editor's reload in either order, saves through the
 // journal merge, commits through real git with the real attach, `git checkout -f` with a
 // reopen restored against HEAD's text, and `git stash` / `git stash pop` with the editor's
-// reload a hunk at a time. An independent per-character model says who wrote each
+// reload a hunk at a time. The sidecar's journal side is the session's own (session::JournalSync
+// on one thread, synced_sidecar.h): its restore at didOpen, held entries, lines that left on a
+// reset, reloads found on disk. An independent per-character model says who wrote each
 // character; the assertions: a character a person typed is never reported `ai`, a character an
 // agent wrote is never reported `human` (nor another agent's). Seeded and deterministic;
 // PROVENANT_ACCURACY_STEPS sets the steps per seed for a long run (default 800, four seeds),
 // PROVENANT_ACCURACY_SEED the first of the four seeds.
 #include "accuracy_support.h"
-#include "core/base.h"
 #include "git/attach.h"
-#include "session/reopen.h"
+#include "support/class_letters.h"
 #include "support/line_hunks.h"
 #include "support/temp_repo.h"
+#include "synced_sidecar.h"
 
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -78,9 +80,9 @@ public:
         head_truth_ = truth_;
         auto loc = find_repository(repo_.path());
         REQUIRE(loc);
-        gitdir_ = loc->gitdir;
-        workdir_ = loc->workdir;
         journal_ = std::make_unique<Journal>(loc->gitdir);
+        side_ = std::make_unique<SyncedSidecar>(
+            session::JournalTarget{loc->gitdir, "f.py", loc->workdir});
         open();
     }
 
@@ -147,6 +149,9 @@ private:
                                  truth_.begin() +
                                      static_cast<std::ptrdiff_t>(
                                          to == std::string::npos ? truth_.size() : to)) +
+                     ", reported " +
+                     test::class_letters(s).substr(
+                         from, (to == std::string::npos ? s.text.size() : to) - from) +
                      ")");
                 return;
             }
@@ -158,20 +163,18 @@ private:
     }
 
     // ---- the editor ----
-    /// Opens the editor's document on `disk_` in a new sidecar, which restores its attribution
-    /// from the journal against HEAD's text (JournalSync::restore, as at didOpen).
+    /// The editor (re)opens its document on `disk_` (a didClose of the one open before): the
+    /// session restores it from the journal against HEAD's text (JournalSync::restore).
     void open() {
-        side_.reset();
-        doc_ = std::make_unique<Document>(disk_, 1, PositionEncoding::Utf16);
-        doc_->set_clock([this] { return now_; });
+        doc_ = &side_->open(disk_, [this] { return now_; });
         version_ = 1;
-        side_ = std::make_unique<Sidecar>(gitdir_, "f.py", *doc_, workdir_, /*restore=*/true);
     }
     TextRange range(size_t a, size_t b) const {
         return TextRange{doc_->position_of(a), doc_->position_of(b)};
     }
     void edit(size_t a, size_t b, const std::string& text, char owner) {
         REQUIRE(doc_->apply_change(++version_, range(a, b), text));
+        side_->changed();
         truth_.erase(truth_.begin() + static_cast<std::ptrdiff_t>(a),
                      truth_.begin() + static_cast<std::ptrdiff_t>(b));
         truth_.insert(truth_.begin() + static_cast<std::ptrdiff_t>(a), text.size(), owner);
@@ -303,6 +306,7 @@ private:
         auto [c, d] = random_line();
         (void)d;
         REQUIRE(doc_->apply_change(++version_, range(c, c), moved));
+        side_->changed();
         truth_.insert(truth_.begin() + static_cast<std::ptrdiff_t>(c), owners.begin(),
                       owners.end());
     }
@@ -353,10 +357,12 @@ private:
             side_->poll();
             now_ += static_cast<uint32_t>(rng_() % 3);
             REQUIRE(doc_->apply_change(++version_, std::nullopt, after));
+            side_->changed();
             truth_ = truth;
             side_->save();
         } else { // the reload first (saved by the editor), then the hook
             REQUIRE(doc_->apply_change(++version_, std::nullopt, after));
+            side_->changed();
             truth_ = truth;
             side_->save();
             record(*journal_, "f.py", before, after, agent,
@@ -384,7 +390,7 @@ private:
         if (res->written) check_note(res->note);
         head_ = disk_;
         head_truth_ = truth_;
-        side_->poll(); // the session's poll sees the attach's entry: HEAD moved
+        side_->poll(); // the session's poll sees the attach's entry: HEAD moved, it reads it
     }
     void check_note(const Note& note) {
         auto f = note.files.find("f.py");
@@ -422,9 +428,12 @@ private:
         // The sidecar restores the reopened file against HEAD's text (text HEAD explains is
         // base text, never the entry's uncommitted evidence) and retires the stale entry.
         open();
+        // The entry describes the file unless the close wrote unsaved typing into it that the
+        // checkout threw away: the reopen takes that for typing lost in a crash (the file is
+        // the entry's text less it), keeps the entry as it is and the next write replaces it.
         auto e = journal_->load("f.py");
         REQUIRE(e.ok());
-        if (*e) check((**e).snapshot, "journal after the reopen");
+        if (*e && (**e).snapshot.text == disk_) check((**e).snapshot, "journal after the reopen");
     }
 
     void stash_pop() {
@@ -436,10 +445,11 @@ private:
         const std::vector<char> stashed_truth = truth_;
         repo_.git({"stash", "-q"});
         disk_ = head_;
-        if (rng_() % 2) { // the editor reloads HEAD's text
+        if (rng_() % 2) { // the editor reloads HEAD's text (a change, no didSave)
             REQUIRE(doc_->apply_change(++version_, std::nullopt, head_));
+            side_->changed();
             truth_ = head_truth_;
-            side_->save();
+            side_->flush_edits();
         } else { // no sidecar ran: it reopens the file on HEAD's text
             last_op_ += " (reopened after the stash)";
             truth_ = head_truth_;
@@ -466,18 +476,16 @@ private:
         truth_ = stashed_truth;
         // The session's look at the file (session/reloads.cpp): written in this second, before
         // the hunks came, and no didSave.
-        std::optional<uint32_t> reloaded;
-        if (doc_->reloaded_from_disk(written_at, version_, now_)) reloaded = now_;
-        side_->save(/*on_disk=*/false, reloaded);
+        const bool reload = doc_->reloaded_from_disk(written_at, version_, now_);
+        side_->flush_edits(reload ? std::optional<uint32_t>(now_) : std::nullopt);
     }
 
     test::TempRepo repo_;
     std::mt19937_64 rng_;
     std::vector<std::string> words_;
-    std::filesystem::path gitdir_, workdir_;
     std::unique_ptr<Journal> journal_;
-    std::unique_ptr<Document> doc_;
-    std::unique_ptr<Sidecar> side_;
+    std::unique_ptr<SyncedSidecar> side_;
+    Document* doc_ = nullptr; // side_'s
     std::string disk_, head_;
     std::vector<char> truth_, head_truth_;
     uint32_t now_ = kT0;

@@ -118,6 +118,38 @@ TEST_CASE("head_meaning keeps the entry's committed attribution, never its pendi
     CHECK(classes(Document(head_meaning(nullptr, "x\n"), 1, PositionEncoding::Utf8)) == "uu");
 }
 
+TEST_CASE("head_meaning carries no span that HEAD's changed lines spell twice") {
+    // Property seed 8096, step 143, reduced. HEAD holds an agent's line and, after it, a
+    // person's near copy of it (one character differs). Since the commit the person deleted
+    // the agent's line and typed into their own copy: the entry holds only that copy, human and
+    // committed but for the word typed since. Its long common part is in both of HEAD's lines;
+    // the diff's first choice put it on the agent's line, which came out `human`.
+    const std::string agent_line =
+        "    if in FEAT= load(path).srip().loload(path).strip().lower()wer()URE V = item "
+        "inVERSION\n";
+    const std::string typed_line =
+        "   i if in FEAT= load(path).srip().loload(path).strip().lower()wer()URE V = item "
+        "inVERSION\n";
+    const std::string edited_line =
+        "   i if in FEAT= load(path).srip().loload(path).strip().lower()wer()URE V cart= item "
+        "inVERSION\n";
+    const std::string top = "def f(items):\n";
+    Snapshot entry;
+    entry.text = top + edited_line;
+    const size_t cart = edited_line.find("cart");
+    entry.push_run(static_cast<uint32_t>(top.size()), Attr{});
+    entry.push_run(static_cast<uint32_t>(cart),
+                   Attr{kHumanOrigin, Evidence::Inferred, false, kNow});
+    entry.push_run(4, Attr{kHumanOrigin, Evidence::Inferred, true, kNow + 60});
+    entry.push_run(static_cast<uint32_t>(edited_line.size() - cart - 4),
+                   Attr{kHumanOrigin, Evidence::Inferred, false, kNow});
+    const std::string head = top + agent_line + typed_line;
+    Document d(head_meaning(&entry, head), 1, PositionEncoding::Utf8);
+    const std::string got = classes(d).substr(top.size(), agent_line.size());
+    // Nothing tells which of HEAD's two lines the entry's copy is: a gap, never the person's.
+    CHECK(got.find('h') == std::string::npos);
+}
+
 TEST_CASE("a reopen after a checkout: HEAD's text takes none of the entry's pending evidence") {
     // HEAD: "def f():\n    return 0\n". The entry (the agent's uncommitted work) holds HEAD's
     // line 2 again, as a line the agent wrote (it moved it), and a new line.

@@ -80,6 +80,31 @@ TEST_CASE("merge_left: newest first, no repeats, none that is back, bounded") {
     CHECK(m[0].text == big.text);
 }
 
+TEST_CASE("merge_left: a line observed again since drops the older block that holds it") {
+    // Property seed 8039, step 361, reduced: codex's line left at a reset, alone; claude-code
+    // later wrote the same line, which left at the next reset in a longer block. The stash
+    // pop's reload brought the line back as a hunk of its own: it must not be codex's.
+    const OriginRecord codex{OriginClass::Ai, "codex", "agent", "gpt-5-codex", "sb", ""};
+    const std::string line = "    if not items: return 0\n";
+    Snapshot older;
+    older.text = line;
+    older.push_run(static_cast<uint32_t>(line.size()),
+                   Attr{older.origins.intern(codex), Evidence::Recorded, true, kThen});
+    const Snapshot newer = lines({kL1, line}, {0, 1}); // claude-code's, later
+    const std::vector<Snapshot> m = merge_left({newer}, {older}, "x = 1\n");
+    REQUIRE(m.size() == 1);
+    CHECK(m[0].text == kL1 + line);
+    // The line alone, unexplained: nothing gives it codex's attribution back.
+    Snapshot s;
+    s.text = "x = 1\n" + line;
+    s.push_run(6, Attr{});
+    s.push_run(static_cast<uint32_t>(line.size()), Attr{kUnknownOrigin, Evidence::None, true});
+    CHECK(give_back_left(s, m) == 0);
+    // The same attribution again (the block repeats what a newer one says): both kept.
+    const Snapshot same = lines({line}, {0});
+    CHECK(merge_left({newer}, {same}, "x = 1\n").size() == 2);
+}
+
 TEST_CASE("give_back_left: exact whole lines onto text nothing explains, never over evidence") {
     const std::vector<Snapshot> left = {lines({kL1}, {0}), lines({kL2}, {0})};
     // The reopened text: base lines, the agent's lines back unexplained (fresh, no evidence).
