@@ -1,6 +1,8 @@
 // One file's entry of a note read without the others: the whole text checked for JSON syntax as
-// nlohmann's parser checks it, then only the note's own fields and that entry parsed into values.
+// nlohmann's parser checks it, then only the note's own fields and that entry parsed into values
+// (straight from the text when its reader can, else from a text holding only those).
 #include "protocol/note.h"
+#include "protocol/note_text.h"
 #include "support/json_scan.h"
 #include "support/quoted_path.h"
 
@@ -20,6 +22,9 @@ bool key_is(std::string_view span, bool escaped, std::string_view want) {
 Result<Note> parse_note_for(std::string_view text, std::string_view path) {
     // Anything but a well-formed object is left to the whole parse, for its error.
     if (text.size() > kMaxNoteBytes) return parse_note(text);
+    // Most notes are read straight from the text, the other entries skipped; the rest (and
+    // every faulty one, for its error) by selecting the entry into a text of its own.
+    if (auto note = read_note_text_for(text, path)) return std::move(*note);
     JsonScanner s(text);
     s.ws();
     if (!s.take('{')) return parse_note(text);

@@ -28,7 +28,11 @@ private:
 /// One note's read. Every method returns false at the first fault or declined form.
 class TextReader {
 public:
-    explicit TextReader(std::string_view text) : s_(text) {}
+    /// With `only_key`, the entry of `files` under that key (a note_path_key) is the only one
+    /// read: the others are checked for syntax and skipped, as parse_note_for's selection
+    /// drops them before its parse.
+    explicit TextReader(std::string_view text, const std::string* only_key = nullptr)
+        : s_(text), only_key_(only_key) {}
     bool read(Note& n);
 
 private:
@@ -56,6 +60,7 @@ private:
     bool rewrite(NoteRewrite& rw);
 
     JsonScanner s_;
+    const std::string* only_key_;
     /// Lines the note's ranges may still expand to, counted before duplicates are dropped:
     /// within it, note.cpp's budget (counted after, in its own order) holds whatever the order.
     uint64_t budget_ = kMaxNoteLines;
@@ -277,6 +282,7 @@ bool TextReader::read(Note& n) {
                    });
         if (key == "files")
             return seen.first(Files) && members([&](std::string_view fkey) {
+                       if (only_key_ != nullptr && fkey != *only_key_) return s_.value();
                        auto path = path_from_note_key(fkey);
                        if (!path || !note_rules::is_valid_path(*path)) return false;
                        auto [it, fresh] = n.files.try_emplace(std::move(*path));
@@ -310,6 +316,14 @@ std::optional<Note> read_note_text(std::string_view text) {
     if (text.size() > kMaxNoteBytes) return std::nullopt;
     Note n;
     if (!TextReader(text).read(n)) return std::nullopt;
+    return n;
+}
+
+std::optional<Note> read_note_text_for(std::string_view text, std::string_view path) {
+    if (text.size() > kMaxNoteBytes) return std::nullopt;
+    const std::string key = note_path_key(path);
+    Note n;
+    if (!TextReader(text, &key).read(n)) return std::nullopt;
     return n;
 }
 

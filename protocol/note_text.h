@@ -18,4 +18,12 @@ namespace provenant {
 /// cold report's instructions. Never throws (bar std::bad_alloc). Pure.
 std::optional<Note> read_note_text(std::string_view text);
 
+/// The same for a reader of one file: the note with only `path`'s entry in `files`, as
+/// read_note_text reads the text parse_note_for selects (the other entries checked for JSON
+/// syntax only, their keys and contents not read), or nullopt for whatever read_note_text
+/// would decline or refuse in that text (`path`'s entry twice, for one). parse_note_for calls
+/// this first: selecting the entry into a new text and reading that was a second scan and a
+/// copy of every note blame reads. Never throws (bar std::bad_alloc). Pure.
+std::optional<Note> read_note_text_for(std::string_view text, std::string_view path);
+
 } // namespace provenant

@@ -1,5 +1,6 @@
-// Pack index look-ups (versions 1 and 2), pack entry headers, zlib streams and git's delta format,
-// each bounds-checked against the mapped files.
+// Pack index look-ups (versions 1 and 2), pack entry headers, zlib streams (libdeflate's decoder
+// where the build has it, else zlib's) and git's delta format, each bounds-checked against the
+// mapped files.
 #include "git/pack_reader.h"
 
 #include "git/repository.h"
@@ -11,7 +12,11 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if PROVENANT_LIBDEFLATE
+#include <libdeflate.h>
+#else
 #include <zlib.h>
+#endif
 
 namespace provenant::git {
 
@@ -19,7 +24,9 @@ namespace {
 
 constexpr size_t kIdxHeader = 8 + 256 * 4;
 constexpr size_t kMaxChain = 10000; // git caps depth at 4095; a cycle of REF_DELTAs ends here
+#if !PROVENANT_LIBDEFLATE
 constexpr size_t kInflateSlack = 258; // zlib's inflate_fast needs this much output room
+#endif
 
 uint32_t be32(const unsigned char* p) {
     return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
@@ -118,19 +125,26 @@ PackReader::Mapping::~Mapping() {
 }
 
 PackReader::PackReader(size_t budget) : budget_(budget) {
+#if PROVENANT_LIBDEFLATE
+    zstream_ = libdeflate_alloc_decompressor(); // null: every read answers nullopt
+#else
     auto* zs = new z_stream{};
     if (inflateInit(zs) != Z_OK) {
         delete zs;
         return; // no stream: every read answers nullopt
     }
     zstream_ = zs;
+#endif
 }
 
 PackReader::~PackReader() {
-    if (zstream_ != nullptr) {
-        inflateEnd(static_cast<z_stream*>(zstream_));
-        delete static_cast<z_stream*>(zstream_);
-    }
+    if (zstream_ == nullptr) return;
+#if PROVENANT_LIBDEFLATE
+    libdeflate_free_decompressor(static_cast<libdeflate_decompressor*>(zstream_));
+#else
+    inflateEnd(static_cast<z_stream*>(zstream_));
+    delete static_cast<z_stream*>(zstream_);
+#endif
 }
 
 std::optional<PackReader::Pack> PackReader::checked(Pack p) {
@@ -267,12 +281,25 @@ std::optional<uint64_t> PackReader::find(const Pack& p, const git_oid& id) const
 }
 
 Status PackReader::inflate_at(const Pack& p, uint64_t at, size_t size, std::string& out) {
-    auto* zs = static_cast<z_stream*>(zstream_);
     const size_t end = p.pack_size - 20; // the trailer's checksum
     if (at >= end) return malformed("an entry past the end");
     // deflate compresses at most about 1032:1: a header claiming more is damage (and would
     // have the buffer below allocate whatever it says).
     if (size / 1032 > end - at + 1) return malformed("an entry larger than its stream allows");
+#if PROVENANT_LIBDEFLATE
+    // libdeflate decodes a whole stream into a buffer of known size, with the zlib header and
+    // Adler-32 checked as zlib checks them, in about half zlib's instructions (most of the
+    // streams here are deltas of a few hundred bytes, where zlib's cost is building its
+    // Huffman tables: docs/benchmarks.md). The stream ends where deflate says, anywhere before
+    // the trailer; one decoding to more than `size` bytes (no room) or fewer is an error.
+    auto* d = static_cast<libdeflate_decompressor*>(zstream_);
+    out.resize(size);
+    size_t used = 0, got = 0;
+    const libdeflate_result rc = libdeflate_zlib_decompress_ex(d, p.pack + at, size_t(end - at),
+                                                               out.data(), size, &used, &got);
+    if (rc != LIBDEFLATE_SUCCESS || got != size) return malformed("a zlib stream");
+#else
+    auto* zs = static_cast<z_stream*>(zstream_);
     if (inflateReset(zs) != Z_OK) return malformed("zlib");
     // Room past the end: zlib decodes with its fast loop only while 258 bytes of output space
     // are left (a match's longest copy), and byte by byte (~4x the instructions) below that, so
@@ -287,6 +314,7 @@ Status PackReader::inflate_at(const Pack& p, uint64_t at, size_t size, std::stri
     const int rc = inflate(zs, Z_FINISH);
     if (rc != Z_STREAM_END || zs->total_out != size) return malformed("a zlib stream");
     out.resize(size);
+#endif
     return {};
 }
 

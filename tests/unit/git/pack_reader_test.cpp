@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include <zlib.h>
 
 using namespace provenant;
 using provenant::test::oid_of;
@@ -205,4 +206,78 @@ TEST_CASE("PackReader: a shared reader reads the same packs with a cache of its 
         CHECK(git::data_of(**a) == r.git({"cat-file", type, hex}).out);
         CHECK(git::data_of(**b) == git::data_of(**a));
     }
+}
+
+namespace {
+
+/// A pack of one blob entry (type 3) whose header says `size` bytes and whose zlib stream is
+/// `stream`, with its version 2 index naming it `id` (the reader trusts the index's ids).
+std::pair<std::string, std::string> one_entry_pack(const git_oid& id, size_t size,
+                                                   const std::string& stream) {
+    auto be32 = [](std::string& s, uint32_t v) {
+        for (int k = 3; k >= 0; --k)
+            s += char((v >> (8 * k)) & 0xff);
+    };
+    std::string pack = "PACK";
+    be32(pack, 2);
+    be32(pack, 1);
+    const size_t entry_at = pack.size();
+    unsigned char c = static_cast<unsigned char>((3 << 4) | (size & 15));
+    size_t rest = size >> 4;
+    if (rest != 0) c |= 0x80;
+    pack += char(c);
+    while (rest != 0) {
+        c = static_cast<unsigned char>(rest & 0x7f);
+        rest >>= 7;
+        if (rest != 0) c |= 0x80;
+        pack += char(c);
+    }
+    pack += stream;
+    pack += std::string(20, '\0'); // the trailer (not checked by the reader)
+    std::string idx = "\377tOc";
+    be32(idx, 2);
+    for (unsigned k = 0; k < 256; ++k)
+        be32(idx, k >= id.id[0] ? 1 : 0);
+    idx.append(reinterpret_cast<const char*>(id.id), 20);
+    be32(idx, 0); // CRC
+    be32(idx, uint32_t(entry_at));
+    idx += std::string(40, '\0');
+    return {idx, pack};
+}
+
+std::string zlib_stream(const std::string& data) {
+    uLongf n = compressBound(uLong(data.size()));
+    std::string out(n, '\0');
+    REQUIRE(compress2(reinterpret_cast<Bytef*>(out.data()), &n,
+                      reinterpret_cast<const Bytef*>(data.data()), uLong(data.size()), 9) == Z_OK);
+    out.resize(n);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("PackReader: a zlib stream that decodes to other bytes than its header and checksum "
+          "say is an Error, whichever decoder the build has") {
+    const git_oid id = oid_of("11" + std::string(38, 'a'));
+    std::string data;
+    for (int k = 0; k < 200; ++k)
+        data += "line " + std::to_string(k * 7919 % 1000) + " of the blob\n";
+    const std::string stream = zlib_stream(data);
+    auto read = [&](size_t size, const std::string& s) {
+        const auto [idx, pack] = one_entry_pack(id, size, s);
+        auto reader = git::PackReader::in_memory(idx, pack);
+        REQUIRE(reader->packs() == 1);
+        return reader->read(id);
+    };
+    auto good = read(data.size(), stream);
+    REQUIRE(good);
+    REQUIRE(*good);
+    CHECK(git::data_of(**good) == data);
+    CHECK_FALSE(read(data.size() - 1, stream)); // the stream is longer than the header says
+    CHECK_FALSE(read(data.size() + 1, stream)); // or shorter
+    std::string bad_sum = stream;
+    bad_sum[bad_sum.size() - 1] = char(bad_sum.back() ^ 1); // the Adler-32 trailer
+    CHECK_FALSE(read(data.size(), bad_sum));
+    CHECK_FALSE(read(data.size(), stream.substr(0, stream.size() / 2))); // cut short
+    CHECK(read(0, zlib_stream("")));                                     // an empty blob
 }

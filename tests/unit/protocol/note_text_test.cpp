@@ -301,3 +301,131 @@ TEST_CASE("JsonScanner decodes strings as nlohmann does") {
         if (count.second) CHECK(v == nlohmann::json::parse(text).get<uint64_t>());
     }
 }
+
+namespace {
+
+/// What the document reader makes of `text` for a reader of `path` alone: nlohmann's parse,
+/// every other entry of "files" dropped, then note_from_json (parse_note_for's selection).
+Result<Note> by_document_for(const std::string& text, const std::string& path) {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded()) return make_error(ErrorKind::invalid_input, "not JSON");
+    if (j.is_object())
+        if (auto it = j.find("files"); it != j.end() && it->is_object()) {
+            const std::string key = note_path_key(path);
+            nlohmann::json kept = nlohmann::json::object();
+            if (auto e = it->find(key); e != it->end()) kept[key] = *e;
+            *it = std::move(kept);
+        }
+    return note_from_json(j);
+}
+
+} // namespace
+
+TEST_CASE("read_note_text_for reads one file's entry and skips the others unread") {
+    Note n = full_note();
+    NoteFile other;
+    other.blob = kB;
+    other.human = {2, 3};
+    n.files["lib/b.c"] = other;
+    const std::string text = serialize_note(n);
+    auto got = read_note_text_for(text, "src/a.cpp");
+    REQUIRE(got);
+    Note want = n;
+    std::erase_if(want.files, [](const auto& f) { return f.first != "src/a.cpp"; });
+    CHECK(*got == want);
+    // A quoted key is matched by the path it stands for.
+    auto quoted = read_note_text_for(text, "caf\xff/\"q\".png");
+    REQUIRE(quoted);
+    REQUIRE(quoted->files.size() == 1);
+    CHECK(quoted->files.begin()->first == "caf\xff/\"q\".png");
+    // No entry for the path: the note without files.
+    auto none = read_note_text_for(text, "no/such.c");
+    REQUIRE(none);
+    CHECK(none->files.empty());
+    CHECK(none->origins == n.origins);
+
+    // A fault inside another file's entry (a line in two classes) is not read; the text is
+    // still checked for JSON syntax everywhere.
+    std::string faulty = text;
+    const size_t at = faulty.find("\"human\":\"2-3\"");
+    REQUIRE(at != std::string::npos);
+    faulty.replace(at, 13, "\"human\":\"2-3\",\"ai\":\"2\"");
+    CHECK_FALSE(read_note_text(faulty));
+    CHECK(read_note_text_for(faulty, "src/a.cpp"));
+    CHECK_FALSE(read_note_text_for(faulty, "lib/b.c"));
+    std::string broken = text;
+    broken.insert(broken.find("\"human\":\"2-3\""), "\x01");
+    CHECK_FALSE(read_note_text_for(broken, "src/a.cpp"));
+
+    // The wanted entry twice is declined (the document keeps the last one); another doubled
+    // entry is not read, so it is no reason to decline.
+    const size_t b = text.find("\"lib/b.c\":");
+    JsonScanner s(std::string_view(text).substr(b));
+    std::string_view key;
+    bool escaped = false;
+    REQUIRE((s.key(key, escaped) && s.value()));
+    std::string doubled = text;
+    doubled.insert(b, text.substr(b, s.at()) + ",");
+    CHECK_FALSE(read_note_text_for(doubled, "lib/b.c"));
+    CHECK(read_note_text_for(doubled, "src/a.cpp"));
+}
+
+TEST_CASE("read_note_text_for reads what the document reader reads of one file, on 20,000 "
+          "mutated notes") {
+    // Property: on one-byte replacements, insertions and deletions of real notes, and on
+    // token-level changes, whenever the one-file reader reads a note, the document reader reads
+    // the same one from the text with the other entries dropped; and it reads most of those.
+    std::vector<std::string> bases{serialize_note(full_note())};
+    std::mt19937 seed_rng(11);
+    for (int i = 0; i < 8; ++i)
+        bases.push_back(serialize_note(random_note(seed_rng)));
+    const std::vector<std::string> paths{"src/a.cpp", "caf\xff/\"q\".png", "dir0/f.c", "dir1/f.c",
+                                         "no/such.c"};
+    const std::string alphabet = "{}[]\":,0123456789-.eEatrufnl\\ x\x01\xff\xc3\xa9u/";
+    const std::vector<std::string> tokens{"null", "\"\"",    "0",      "{}",
+                                          "[]",   "\"1-3\"", "\"o1\"", "\"" + kB + "\""};
+    std::mt19937 rng(20261204);
+    size_t both = 0, declined_valid = 0, refused = 0;
+    for (int i = 0; i < 20000; ++i) {
+        std::string m = bases[rng() % bases.size()];
+        const std::string& path = paths[rng() % paths.size()];
+        const int op = int(rng() % 4);
+        const size_t pos = rng() % m.size();
+        const char byte = alphabet[rng() % alphabet.size()];
+        if (op == 0) {
+            m[pos] = byte;
+        } else if (op == 1) {
+            m.insert(m.begin() + std::ptrdiff_t(pos), byte);
+        } else if (op == 2) {
+            m.erase(pos, 1);
+        } else { // a value (after a colon) replaced by a token
+            const size_t colon = m.find(':', pos);
+            if (colon == std::string::npos) continue;
+            JsonScanner s(std::string_view(m).substr(colon + 1));
+            if (!s.value()) continue;
+            m.replace(colon + 1, s.at(), tokens[rng() % tokens.size()]);
+        }
+        CAPTURE(m);
+        CAPTURE(path);
+        auto fast = read_note_text_for(m, path);
+        auto slow = by_document_for(m, path);
+        if (fast) {
+            ++both;
+            REQUIRE_MESSAGE(slow, slow.error().message);
+            CHECK(*fast == *slow);
+        } else if (slow) {
+            ++declined_valid;
+        } else {
+            ++refused;
+        }
+        // parse_note_for is one or the other: the same note, or the same refusal.
+        auto one = parse_note_for(m, path);
+        CHECK(one.ok() == slow.ok());
+        if (one && slow) CHECK(*one == *slow);
+    }
+    MESSAGE("read by both: " << both << ", declined but valid: " << declined_valid
+                             << ", refused: " << refused);
+    CHECK(both > 3000);
+    CHECK(refused > 3000);
+    CHECK(declined_valid < both / 10);
+}
