@@ -28,6 +28,9 @@ struct DiffJob {
 class DiffPipeline {
 public:
     static constexpr size_t kAhead = 64;
+    /// A side that must wait sleeps until the other is this many jobs on (the last jobs and an
+    /// error excepted): one wake per batch rather than per commit.
+    static constexpr size_t kBatch = 16;
     /// Opens a second handle on `repo` and starts the producer, which reads the packs through
     /// `packs` when given (a reader of the same repository's packs, PackReader::share); an
     /// Error when it cannot be opened (the walk then diffs on its own thread).
@@ -56,7 +59,11 @@ private:
     std::mutex mu_;
     std::condition_variable produced_cv_, consumed_cv_;
     size_t produced_ = 0, consumed_ = 0; // guarded by mu_
-    bool stop_ = false;                  // guarded by mu_
+    // What a waiting side waits for (0: not waiting): the consumer for produced_ to reach
+    // consumer_wants_, the producer for consumed_ to reach producer_wants_. Guarded by mu_.
+    size_t consumer_wants_ = 0, producer_wants_ = 0;
+    bool ended_ = false; // guarded by mu_: the producer stopped at an error
+    bool stop_ = false;  // guarded by mu_
     std::thread thread_;
 };
 

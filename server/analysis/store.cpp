@@ -1089,7 +1089,7 @@ Result<Fates> load_fates(const git::Repo& repo, std::vector<git_oid> tips, const
         std::unique(tips.begin(), tips.end(),
                     [](const git_oid& a, const git_oid& b) { return git_oid_equal(&a, &b); }),
         tips.end());
-    if (!use_store) return walk_history(repo, tips, progress);
+    if (!use_store) return walk_history(repo, tips, progress, kNoCheckpoints);
     const StoreKey key = store_key(repo, tips);
     if (key_out != nullptr) *key_out = key;
     const fs::path file = store_path(repo);

@@ -368,6 +368,7 @@ void Walker::mark_ancestors_of(uint32_t c) {
 }
 
 bool Walker::is_checkpoint(uint32_t i) const {
+    if (every_ == kNoCheckpoints) return false;
     // About 16 per walk, at least 256 commits apart: bounded store, short replays.
     const uint32_t every =
         every_ != 0 ? every_ : std::max<uint32_t>(256, static_cast<uint32_t>(ids_.size() / 16));

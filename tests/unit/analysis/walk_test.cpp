@@ -539,3 +539,32 @@ TEST_CASE("walk: a cold walk of more commits than the diff thread runs ahead giv
     CHECK(step->ends.size() == cold->ends.size());
     CHECK(canonical(*step) == canonical(*cold));
 }
+
+TEST_CASE("load_fates: a walk that is not stored keeps no checkpoints, and the same fates") {
+    // 300 commits (one fast-import): by default a walk this long keeps a checkpoint after
+    // walk index 255, which only a later walk on from the store reads.
+    TempRepo r;
+    std::string stream;
+    for (int c = 0; c < 300; ++c) {
+        const std::string text = lines("a", 1, 3) + "a change " + std::to_string(c) + "\n";
+        stream += "commit refs/heads/main\ncommitter T <t@example.com> " +
+                  std::to_string(1700000000 + c) + " +0000\ndata 2\nc\n" +
+                  "M 100644 inline a.txt\ndata " + std::to_string(text.size()) + "\n" + text + "\n";
+    }
+    r.git({"fast-import", "--quiet"}, false, stream);
+    auto opened = git::Repo::open(r.path());
+    REQUIRE(opened);
+    const auto tips = tips_of(*opened, {"main"});
+    auto stored_walk = analysis::walk_history(*opened, tips);
+    REQUIRE(stored_walk);
+    REQUIRE(stored_walk->commits.size() == 300);
+    CHECK(stored_walk->checkpoints.size() == 1);
+    auto unstored = analysis::load_fates(*opened, tips, {}, false);
+    REQUIRE_MESSAGE(unstored, (unstored ? "" : unstored.error().message));
+    CHECK(unstored->checkpoints.empty());
+    CHECK(canonical(*unstored) == canonical(*stored_walk));
+    CHECK(unstored->lines.size() == stored_walk->lines.size());
+    CHECK(unstored->ends.size() == stored_walk->ends.size());
+    // Nothing was written: the store is neither read nor written.
+    CHECK_FALSE(std::filesystem::exists(analysis::store_path(*opened)));
+}
