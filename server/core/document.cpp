@@ -603,10 +603,8 @@ void Document::rematch_moved_lines(const std::vector<Piece>& pieces,
             // A range inserted by an earlier change is matched again only while nothing has
             // explained it since: evidence that came after the insert (an agent's record
             // absorbed, an annotation, an earlier match) is newer than a content match.
-            if (r.version != version_ &&
-                std::any_of(now.begin(), now.end(),
-                            [](const Run& x) { return x.attr.evidence != Evidence::None; }))
-                continue;
+            auto explained = [](const Run& x) { return x.attr.evidence != Evidence::None; };
+            if (r.version != version_ && std::any_of(now.begin(), now.end(), explained)) continue;
             size_t pos = ls;
             for (const Run& run : it->second.runs) {
                 text_->set_attr(pos, run.length, run.attr);
