@@ -9,7 +9,8 @@
 // character; the assertions: a character a person typed is never reported `ai`, a character an
 // agent wrote is never reported `human` (nor another agent's). Seeded and deterministic;
 // PROVENANT_ACCURACY_STEPS sets the steps per seed for a long run (default 800, four seeds),
-// PROVENANT_ACCURACY_SEED the first of the four seeds.
+// PROVENANT_ACCURACY_SEED the first of the four seeds, PROVENANT_ACCURACY_TRACE=1 prints each
+// step's operation and the document line by line (text, the model's owners, the reported classes).
 #include "accuracy_support.h"
 #include "git/attach.h"
 #include "support/class_letters.h"
@@ -110,6 +111,7 @@ public:
                 stash_pop();
             else
                 type_line();
+            if (trace_) dump(doc_->snapshot());
             check(doc_->snapshot(), "document");
         }
         save();
@@ -120,6 +122,27 @@ public:
 
 private:
     // ---- the model's view and the checks ----
+    /// PROVENANT_ACCURACY_TRACE=1: after each step, its operation and every line of the
+    /// document with the model's owners and the reported classes under it, to find the step
+    /// where a failing seed first goes wrong.
+    void dump(const Snapshot& s) const {
+        std::ostringstream out;
+        out << "step " << step_ << " (" << last_op_ << ")\n";
+        const std::string reported = test::class_letters(s);
+        size_t from = 0;
+        for (size_t line = 1; from < s.text.size(); ++line) {
+            size_t to = s.text.find('\n', from);
+            to = to == std::string::npos ? s.text.size() : to;
+            auto slice = [&](const std::string& x) {
+                return from < x.size() ? x.substr(from, to - from) : std::string();
+            };
+            out << "  " << line << " [" << slice(s.text) << "]\n     model    "
+                << slice(std::string(truth_.begin(), truth_.end())) << "\n     reported "
+                << slice(reported) << "\n";
+            from = to + 1;
+        }
+        MESSAGE(out.str());
+    }
     void check(const Snapshot& s, const char* where) {
         if (failures_) return;
         if (s.text.size() != truth_.size()) {
@@ -494,6 +517,7 @@ private:
     int failures_ = 0;
     int commits_ = 0;
     std::string last_op_;
+    const bool trace_ = std::getenv("PROVENANT_ACCURACY_TRACE") != nullptr;
 };
 
 } // namespace
