@@ -724,10 +724,12 @@ Status Document::apply_annotation(int64_t version, uint32_t origin, OriginClass 
     return {};
 }
 
-bool Document::absorb(const Snapshot& evidence) {
+bool Document::absorb(const Snapshot& evidence, bool* held) {
     apply_held_annotations();
+    if (held) *held = false;
     if (!evidence.validate()) return false;
     const Snapshot cur = snapshot();
+    if (held) *held = cur.text == evidence.text;
     Snapshot merged = merge_evidence(cur, evidence);
     // merged.origins extends our table with the same ids.
     origins_ = std::move(merged.origins);

@@ -101,8 +101,11 @@ public:
     /// is carried onto the current text (whole lines and long spans); each character takes
     /// the attribution that `prevails` (core/carry.h): never carried evidence over what this
     /// document observed, except an agent's record of the same text within the race window.
-    /// O(n): call off the keystroke path. Returns whether anything changed.
-    bool absorb(const Snapshot& evidence);
+    /// O(n): call off the keystroke path. Returns whether anything changed. `held` (when
+    /// given) is set to whether `evidence` was of exactly the current text: the document then
+    /// holds it, each of its characters merged where it is, and a later merge of the same
+    /// report by content could only misplace it (session::JournalSync holds that version).
+    bool absorb(const Snapshot& evidence, bool* held = nullptr);
 
     /// Marks every character not fresh (after a commit made the text the new base).
     void reset_base();

@@ -232,11 +232,13 @@ void Session::after_restores(std::function<void()> fn) {
     fn();
 }
 
-void Session::absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence) {
+bool Session::absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence) {
     auto it = by_id_.find(doc_id);
-    if (it == by_id_.end() || !evidence) return; // closed meanwhile
-    if (it->second->doc.absorb(*evidence))
+    if (it == by_id_.end() || !evidence) return false; // closed meanwhile
+    bool held = false;
+    if (it->second->doc.absorb(*evidence, &held))
         spdlog::debug("session: {}: merged evidence from the journal", it->second->uri);
+    return held;
 }
 
 void Session::log_dropped(OpenDocument& d) {

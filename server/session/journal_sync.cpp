@@ -206,13 +206,35 @@ void JournalSync::do_save(uint64_t doc_id) {
             held_[doc_id] = written;
         else
             held_.erase(doc_id);
-        if (*stored && !same_attribution((*stored)->snapshot, ours)) {
-            auto evidence = std::make_shared<const Snapshot>(std::move((*stored)->snapshot));
-            documents_([this, doc_id, evidence] { callbacks_.absorb(doc_id, evidence); });
-        }
+        // Evidence merged in goes back to the document; when it still has this text it then
+        // holds the version written, and its next save need not carry it by content again
+        // (onto text typed since that happens to spell it: docs/journal.md, "The merge rule").
+        if (*stored && !same_attribution((*stored)->snapshot, ours))
+            deliver(doc_id, std::make_shared<const Snapshot>(std::move((*stored)->snapshot)),
+                    written);
     } catch (const std::exception& e) {
         spdlog::error("journal: saving {}: {}", job->target.path, e.what());
     }
+}
+
+void JournalSync::deliver(uint64_t doc_id, std::shared_ptr<const Snapshot> evidence,
+                          EntryStamp stamp, std::function<void()> then) {
+    documents_([this, doc_id, evidence = std::move(evidence), stamp, then = std::move(then)] {
+        // A save the document queued before this is written first (the journal executor runs
+        // in order) and merges as before: only snapshots taken after this hold the evidence.
+        if (callbacks_.absorb(doc_id, evidence))
+            journal_([this, doc_id, stamp] { hold_absorbed(doc_id, stamp); });
+        if (then) then();
+    });
+}
+
+void JournalSync::hold_absorbed(uint64_t doc_id, EntryStamp stamp) {
+    auto t = tracked_.find(doc_id);
+    if (t == tracked_.end()) return; // closed meanwhile
+    // Another writer since (or this document's own later write) is not what it absorbed.
+    if (stamp_of(journal_for(t->second.target.gitdir).entry_file(t->second.target.path)) != stamp)
+        return;
+    held_[doc_id] = stamp;
 }
 
 void JournalSync::look_at_file(std::filesystem::path file, std::shared_ptr<const std::string> text,
@@ -270,11 +292,11 @@ void JournalSync::do_poll() {
                     t.head_hash = hash;
                 }
             }
-            auto evidence = std::make_shared<const Snapshot>(std::move((*entry)->snapshot));
-            documents_([this, id = doc_id, evidence, base, share] {
-                callbacks_.absorb(id, evidence);
-                if (callbacks_.rebase) callbacks_.rebase(id, base, share);
-            });
+            std::function<void()> rebase;
+            if (callbacks_.rebase)
+                rebase = [this, id = doc_id, base, share] { callbacks_.rebase(id, base, share); };
+            deliver(doc_id, std::make_shared<const Snapshot>(std::move((*entry)->snapshot)), now,
+                    std::move(rebase));
         } catch (const std::exception& e) {
             spdlog::error("journal: polling {}: {}", t.target.path, e.what());
         }

@@ -60,8 +60,11 @@ using Executor = std::function<void(std::function<void()>)>;
 class JournalSync {
 public:
     /// Evidence for document `doc_id` found in its journal entry (stronger than, or written
-    /// after, what this process last stored). Invoked on the documents executor.
-    using Absorb = std::function<void(uint64_t doc_id, std::shared_ptr<const Snapshot>)>;
+    /// after, what this process last stored). Invoked on the documents executor. Returns
+    /// whether the document now holds that entry exactly (it was of the document's text:
+    /// Document::absorb's `held`): its saves then write over that entry version without
+    /// merging it by content again, until another writer changes it.
+    using Absorb = std::function<bool(uint64_t doc_id, std::shared_ptr<const Snapshot>)>;
     /// HEAD's text of the document's file with HEAD's meaning (null: not known), read again
     /// when its entry changed (a commit's attach moves HEAD): for Document::rebase, with what
     /// the entry's text shares with it (null when HEAD's text did not change since the last
@@ -157,6 +160,13 @@ private:
     };
     Journal& journal_for(const std::filesystem::path& gitdir);
     void do_save(uint64_t doc_id);
+    /// Gives document `doc_id` the evidence of entry version `stamp` (Absorb, on the documents
+    /// executor); when the document took it exactly, it holds that version (hold_absorbed).
+    void deliver(uint64_t doc_id, std::shared_ptr<const Snapshot> evidence, EntryStamp stamp,
+                 std::function<void()> then = {});
+    /// Document `doc_id` absorbed entry version `stamp` exactly: it holds it, if that is still
+    /// the entry's version.
+    void hold_absorbed(uint64_t doc_id, EntryStamp stamp);
     /// Writes the generated lines waiting for `gitdir`.
     void record_generated(const std::filesystem::path& gitdir);
     void do_poll();
@@ -169,7 +179,8 @@ private:
     std::map<std::filesystem::path, std::unique_ptr<Journal>> journals_;
     std::unordered_map<uint64_t, Tracked> tracked_;
     /// The entry version each document holds exactly (restored exactly from it once its
-    /// restore was applied, or wrote it with nothing merged in): saves need not merge it.
+    /// restore was applied, wrote it with nothing merged in, or absorbed it when it was of the
+    /// document's text): saves need not merge it.
     std::unordered_map<uint64_t, EntryStamp> held_;
     /// The entry version each document's exact restore was read from, until hold() says the
     /// document applied it exactly.

@@ -15,14 +15,15 @@ Session::Session(Runtime& runtime, Options options)
     sync_ = std::make_unique<JournalSync>(
         [this](std::function<void()> fn) { runtime_.post_journal(std::move(fn)); },
         [this](std::function<void()> fn) { runtime_.post(std::move(fn)); },
-        JournalSync::Callbacks{
-            [this](uint64_t id, std::shared_ptr<const Snapshot> evidence) { absorb(id, evidence); },
-            [this](uint64_t id, std::shared_ptr<const Snapshot> base,
-                   const std::shared_ptr<const HeadShare>& share) {
-                if (auto d = by_id_.find(id); d != by_id_.end())
-                    d->second->doc.rebase(std::move(base), share.get());
-            },
-            options_.before_journal_write});
+        JournalSync::Callbacks{[this](uint64_t id, std::shared_ptr<const Snapshot> evidence) {
+                                   return absorb(id, evidence);
+                               },
+                               [this](uint64_t id, std::shared_ptr<const Snapshot> base,
+                                      const std::shared_ptr<const HeadShare>& share) {
+                                   if (auto d = by_id_.find(id); d != by_id_.end())
+                                       d->second->doc.rebase(std::move(base), share.get());
+                               },
+                               options_.before_journal_write});
     arm_poll();
 }
 

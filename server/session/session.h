@@ -121,7 +121,9 @@ private:
     /// Runs `fn` once no document waits for its restore (at once if none does): a sync or a
     /// shutdown answers after the writes those restores release.
     void after_restores(std::function<void()> fn);
-    void absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence);
+    /// Merges journal evidence into document `doc_id`; whether it now holds that entry exactly
+    /// (JournalSync::Absorb).
+    bool absorb(uint64_t doc_id, const std::shared_ptr<const Snapshot>& evidence);
     /// The journal's restore of document `doc_id`, opened at `version`.
     void restored(uint64_t doc_id, int64_t version, Result<Reopened> result);
     void log_dropped(OpenDocument& doc);

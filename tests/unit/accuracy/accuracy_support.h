@@ -99,13 +99,16 @@ private:
     std::deque<std::function<void()>> tasks_;
     session::JournalSync sync_{
         executor(), executor(),
-        session::JournalSync::Callbacks{
-            [this](uint64_t, std::shared_ptr<const Snapshot> evidence) { doc_.absorb(*evidence); },
-            [this](uint64_t, std::shared_ptr<const Snapshot> base,
-                   const std::shared_ptr<const HeadShare>& share) {
-                doc_.rebase(std::move(base), share.get());
-            },
-            {}}};
+        session::JournalSync::Callbacks{[this](uint64_t, std::shared_ptr<const Snapshot> evidence) {
+                                            bool held = false;
+                                            doc_.absorb(*evidence, &held);
+                                            return held;
+                                        },
+                                        [this](uint64_t, std::shared_ptr<const Snapshot> base,
+                                               const std::shared_ptr<const HeadShare>& share) {
+                                            doc_.rebase(std::move(base), share.get());
+                                        },
+                                        {}}};
 };
 
 /// An agent's post-tool hook writing `before` -> `after` (agents::record_edit).

@@ -31,7 +31,9 @@ public:
           sync_(queue(), queue(),
                 session::JournalSync::Callbacks{
                     [this](uint64_t id, std::shared_ptr<const Snapshot> evidence) {
-                        if (doc_ && id == id_) doc_->absorb(*evidence);
+                        bool held = false;
+                        if (doc_ && id == id_) doc_->absorb(*evidence, &held);
+                        return held;
                     },
                     [this](uint64_t id, std::shared_ptr<const Snapshot> base,
                            const std::shared_ptr<const HeadShare>& share) {

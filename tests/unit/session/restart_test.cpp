@@ -43,7 +43,9 @@ struct Sidecar {
     session::JournalSync sync{
         exec.executor(), exec.executor(),
         session::JournalSync::Callbacks{[this](uint64_t, std::shared_ptr<const Snapshot> evidence) {
-                                            if (doc) doc->absorb(*evidence);
+                                            bool held = false;
+                                            if (doc) doc->absorb(*evidence, &held);
+                                            return held;
                                         },
                                         {},
                                         {}}};

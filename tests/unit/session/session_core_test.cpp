@@ -61,8 +61,10 @@ TEST_CASE("the session core opens, restores, edits, saves and absorbs on one thr
     session::JournalSync sync(
         exec.executor(), exec.executor(),
         session::JournalSync::Callbacks{[&](uint64_t id, std::shared_ptr<const Snapshot> evidence) {
+                                            bool held = false;
                                             if (auto it = docs.find(id); it != docs.end())
-                                                it->second->absorb(*evidence);
+                                                it->second->absorb(*evidence, &held);
+                                            return held;
                                         },
                                         [&](uint64_t id, std::shared_ptr<const Snapshot> base,
                                             const std::shared_ptr<const HeadShare>&) {
