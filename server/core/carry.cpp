@@ -345,7 +345,7 @@ void refine_hunk(std::string_view a, size_t a0, size_t a1, std::string_view b, s
 } // namespace
 
 std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b, DiffGranularity g) {
-    const size_t min_keep = g == DiffGranularity::Spans ? kMinCarrySpan : 0;
+    const size_t min_keep = g == DiffGranularity::Characters ? 0 : kMinCarrySpan;
     const size_t na = a.size(), nb = b.size();
     size_t p = 0;
     const size_t n = std::min(na, nb);
@@ -391,7 +391,12 @@ std::vector<ByteEdit> diff_edits(std::string_view a, std::string_view b, DiffGra
         size_t di = 0, dj = 0; // the changed run's lines on each side
         for (; k < exact.size() && exact[k] != Op::Common; ++k)
             ++(exact[k] == Op::Delete ? di : dj);
-        diff_lines(la, i, i + di, lb, j, j + dj, ops, 0);
+        if (g == DiffGranularity::ExactLines) { // no whitespace-blind pass
+            ops.insert(ops.end(), di, Op::Delete);
+            ops.insert(ops.end(), dj, Op::Add);
+        } else {
+            diff_lines(la, i, i + di, lb, j, j + dj, ops, 0);
+        }
         i += di;
         j += dj;
     }
@@ -527,7 +532,7 @@ removed_lost_typing_only(std::string_view a, std::string_view b,
 
 Snapshot carry_impl(const Snapshot& from, std::string_view new_text, Attr inserted,
                     const OriginRecord& inserted_record, const SavedTyping* saved,
-                    bool* kept = nullptr) {
+                    bool* kept = nullptr, DiffGranularity g = DiffGranularity::Spans) {
     Snapshot out;
     out.origins = from.origins;
     inserted.origin = out.origins.intern(inserted_record);
@@ -559,7 +564,7 @@ Snapshot carry_impl(const Snapshot& from, std::string_view new_text, Attr insert
     std::optional<std::vector<ByteEdit>> edits;
     if (saved) edits = removed_lost_typing_only(from.text, new_text, lost, saved->bytes);
     if (kept) *kept = edits.has_value() || from.text == new_text;
-    if (!edits) edits = diff_edits(from.text, new_text, DiffGranularity::Spans);
+    if (!edits) edits = diff_edits(from.text, new_text, g);
     size_t a = 0;
     for (const ByteEdit& e : *edits) {
         cur.copy(a, e.offset - a, emit);
@@ -596,7 +601,12 @@ std::vector<std::pair<size_t, size_t>> shared_with_head(std::string_view text,
 
 Snapshot head_meaning(const Snapshot* entry, const std::string& head) {
     if (!entry) return Snapshot::uniform(head, OriginRecord{}, Evidence::None, false);
-    const Snapshot carried = carry(*entry, head, Attr{}, OriginRecord{});
+    // Lines equal byte for byte and long spans only: the entry's line that equals one of
+    // HEAD's but for spaces may be another HEAD line edited since (an agent's line that lost
+    // a word, now spelled like a person's line beside it); a re-indented line comes out
+    // `unknown`, a gap, never another author's (issue 9, §3).
+    const Snapshot carried = carry_impl(*entry, head, Attr{}, OriginRecord{}, nullptr, nullptr,
+                                        DiffGranularity::ExactLines);
     Snapshot h;
     h.text = carried.text;
     h.origins = carried.origins;

@@ -24,6 +24,11 @@ enum class DiffGranularity : uint8_t {
     Characters,
     /// Whole lines and long spans (kMinCarrySpan) only: carrying evidence from another text.
     Spans,
+    /// As Spans, but whole lines only when equal byte for byte: carrying an entry's committed
+    /// evidence back onto HEAD's text (head_meaning), where a line the entry re-spaced or
+    /// edited is not known to be the HEAD line it equals but for spaces (that may be another
+    /// line, a person's: issue 9, §3).
+    ExactLines,
 };
 
 /// The attribution of `new_text`, carried by content from `from`: characters of whole lines

@@ -150,6 +150,30 @@ TEST_CASE("head_meaning carries no span that HEAD's changed lines spell twice") 
     CHECK(got.find('h') == std::string::npos);
 }
 
+TEST_CASE("head_meaning carries no line that equals another of HEAD's only but for spaces") {
+    // Issue 9 §3, property seed 6096, step 122, reduced. HEAD holds an agent's committed line
+    // and a person's line that differs from it only in spaces once the agent's trailing " i"
+    // is gone. Since the commit the person deleted that "i" and rewrote their own line: the
+    // entry holds the agent's line, committed, without its "i". A whitespace-blind line diff
+    // from the entry to HEAD put it on the person's line, which came out `ai` after a
+    // `git checkout -f`. Only lines equal byte for byte (or long spans) are the same text.
+    const std::string top = "def f(items):\n";
+    const std::string agent_line = "    d iteims:ef forf(items):for i\n";
+    const std::string typed_line = "d iteims:ef forf(items):for\n";
+    const std::string edited_line = "    d iteims:ef forf(items):for \n";
+    Snapshot entry;
+    entry.text = top + edited_line + "    x = 1\n";
+    const uint32_t ai = entry.origins.intern(kClaude);
+    entry.push_run(static_cast<uint32_t>(top.size()), Attr{});
+    entry.push_run(static_cast<uint32_t>(edited_line.size()),
+                   Attr{ai, Evidence::Recorded, false, kNow});
+    entry.push_run(10, Attr{kHumanOrigin, Evidence::Inferred, true, kNow + 60});
+    const std::string head = top + agent_line + typed_line;
+    Document d(head_meaning(&entry, head), 1, PositionEncoding::Utf8);
+    const std::string got = classes(d).substr(top.size() + agent_line.size(), typed_line.size());
+    CHECK(got.find('a') == std::string::npos);
+}
+
 TEST_CASE("a reopen after a checkout: HEAD's text takes none of the entry's pending evidence") {
     // HEAD: "def f():\n    return 0\n". The entry (the agent's uncommitted work) holds HEAD's
     // line 2 again, as a line the agent wrote (it moved it), and a new line.
